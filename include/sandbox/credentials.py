@@ -1,0 +1,36 @@
+"""The sandbox's fake credentials and the Airflow connections that point every source at it.
+
+These are test secrets that exist only in the sandbox; the log-scrubbing test searches task logs
+for them to prove that no secret is ever logged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+GREENHOUSE_CLIENT_ID = "sandbox-gh-client-7f3a"
+GREENHOUSE_CLIENT_SECRET = "sandbox-gh-secret-Q9x2LmP4"
+LEVER_API_KEY = "sandbox-lever-key-Zt81Kd0w"
+COMPANIES_HOUSE_API_KEY = "sandbox-ch-key-4e1b9c77"
+OPENCORPORATES_API_TOKEN = "sandbox-oc-token-Hy62Rb"
+GITHUB_TOKEN = "sandbox-gh-pat-u1Vq93"
+REVIEWS_API_KEY = "sandbox-reviews-key-Mm20"
+SECRETS = (GREENHOUSE_CLIENT_SECRET, LEVER_API_KEY, COMPANIES_HOUSE_API_KEY, OPENCORPORATES_API_TOKEN,
+           GITHUB_TOKEN, REVIEWS_API_KEY)
+
+
+def connections(base: str) -> dict[str, dict[str, Any]]:
+    return {
+        "greenhouse_default": {"conn_type": "http", "host": f"{base}/greenhouse", "login": GREENHOUSE_CLIENT_ID,
+                               "password": GREENHOUSE_CLIENT_SECRET,
+                               "extra": {"token_url": f"{base}/greenhouse/auth/token"}},
+        "lever_default": {"conn_type": "http", "host": f"{base}/lever/v1", "password": LEVER_API_KEY},
+        "companies_house_default": {"conn_type": "http", "host": f"{base}/companies_house",
+                                    "password": COMPANIES_HOUSE_API_KEY},
+        "gleif_default": {"conn_type": "http", "host": f"{base}/gleif/api/v1"},
+        "opencorporates_default": {"conn_type": "http", "host": f"{base}/opencorporates/v0.4",
+                                   "password": OPENCORPORATES_API_TOKEN},
+        "orcid_default": {"conn_type": "http", "host": f"{base}/orcid/v3.0"},
+        "github_default": {"conn_type": "http", "host": f"{base}/github", "password": GITHUB_TOKEN},
+        "reviews_default": {"conn_type": "http", "host": f"{base}/reviews", "password": REVIEWS_API_KEY},
+    }
