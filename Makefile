@@ -1,0 +1,42 @@
+# Crosscheck: `make demo` runs the daily pipeline on the sandbox; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+TODAY  ?= $(shell date -u +%Y-%m-%d)
+
+.PHONY: install system-deps demo test lint evaluate bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install -q uv==0.13.8
+	$(BIN)/uv pip install --python $(BIN)/python -q -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
+	@rm -f $(VENV)/.installed-* && touch $@
+
+# Debian packages for the browser test (headless Chromium and a CJK font); installed once.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
+	  { (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+demo: install
+	TODAY=$(TODAY) bash scripts/demo.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy connectors include
+
+test: install system-deps
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+evaluate: install
+	bash scripts/evaluate.sh
+
+bench: install
+	$(BIN)/python bench/engine_bench.py
+
+clean:
+	rm -rf .var artifacts

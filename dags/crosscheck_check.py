@@ -1,0 +1,43 @@
+"""Cross-check: consenting candidates in batches through the rules; runs when ingestion lands."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, dag, get_current_context, task
+
+INGESTED = Asset("crosscheck://warehouse/ingested")
+DISCREPANCIES = Asset("crosscheck://warehouse/discrepancies")
+DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(seconds=20)}
+
+
+@dag(dag_id="crosscheck_check", schedule=[INGESTED], start_date=datetime(2026, 1, 1), catchup=False,
+     max_active_runs=1, default_args=DEFAULT_ARGS, tags=["crosscheck", "rules"])
+def crosscheck_check():
+    @task
+    def plan() -> list[int]:
+        from include.pipeline.tasks import plan_check_task, run_of
+
+        return plan_check_task(run_of(get_current_context()))
+
+    @task
+    def check_batch(batch: int) -> dict:
+        from include.pipeline.tasks import check_batch_task, run_of
+
+        return check_batch_task(run_of(get_current_context()), batch)
+
+    @task(outlets=[DISCREPANCIES])
+    def write_findings(results: list[dict]) -> dict:
+        from include.pipeline.tasks import finish_dag, run_of, write_findings_task
+
+        ctx = get_current_context()
+        run = run_of(ctx)
+        out = write_findings_task(run, list(results))
+        ctx["outlet_events"][DISCREPANCIES].extra = dict(run)
+        finish_dag(run, ctx)
+        return out
+
+    write_findings(check_batch.expand(batch=plan()))
+
+
+crosscheck_check()

@@ -1,0 +1,81 @@
+"""Daily ingestion: ATSs -> consenting candidates' profiles -> registries -> reviews.
+
+Table of contents only: each task calls one function of ``include.pipeline``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, dag, get_current_context, task
+
+INGESTED = Asset("crosscheck://warehouse/ingested")
+DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(seconds=20)}
+
+
+@dag(dag_id="crosscheck_ingest", schedule="@daily", start_date=datetime(2026, 1, 1), catchup=False,
+     max_active_runs=1, default_args=DEFAULT_ARGS, tags=["crosscheck", "ingest"])
+def crosscheck_ingest():
+    @task
+    def start() -> dict:
+        from include.pipeline.tasks import start_run
+
+        return start_run(get_current_context())
+
+    @task
+    def ingest_ats(run: dict, source: str) -> dict:
+        from include.pipeline.tasks import ingest_ats_task
+
+        return ingest_ats_task(run, source)
+
+    @task
+    def plan_profiles(run: dict) -> list[int]:
+        from include.pipeline.tasks import plan_profiles_task
+
+        return plan_profiles_task(run)
+
+    @task(max_active_tis_per_dagrun=4)
+    def ingest_profiles(chunk: int, run: dict) -> dict:
+        from include.pipeline.tasks import ingest_profiles_task
+
+        return ingest_profiles_task(run, chunk)
+
+    @task
+    def plan_registries(run: dict) -> list[int]:
+        from include.pipeline.tasks import plan_registries_task
+
+        return plan_registries_task(run)
+
+    @task(max_active_tis_per_dagrun=2)
+    def ingest_registries(chunk: int, run: dict) -> dict:
+        from include.pipeline.tasks import ingest_registries_task
+
+        return ingest_registries_task(run, chunk)
+
+    @task
+    def ingest_reviews(run: dict) -> dict:
+        from include.pipeline.tasks import ingest_reviews_task
+
+        return ingest_reviews_task(run)
+
+    @task(outlets=[INGESTED])
+    def finish(run: dict) -> dict:
+        from include.pipeline.tasks import finish_dag
+
+        ctx = get_current_context()
+        ctx["outlet_events"][INGESTED].extra = dict(run)
+        return finish_dag(run, ctx)
+
+    run = start()
+    ats = [ingest_ats.override(task_id=f"ingest_{s}")(run, s) for s in ("greenhouse", "lever")]
+    profile_chunks = plan_profiles(run)
+    ats >> profile_chunks
+    profiles = ingest_profiles.partial(run=run).expand(chunk=profile_chunks)
+    registry_chunks = plan_registries(run)
+    profiles >> registry_chunks
+    registries = ingest_registries.partial(run=run).expand(chunk=registry_chunks)
+    reviews = ingest_reviews(run)
+    registries >> reviews >> finish(run)
+
+
+crosscheck_ingest()

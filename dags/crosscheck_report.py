@@ -1,0 +1,41 @@
+"""The HR report and the run's seal in the audit chain; runs when new findings are written."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, dag, get_current_context, task
+
+DISCREPANCIES = Asset("crosscheck://warehouse/discrepancies")
+DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(seconds=20)}
+
+
+@dag(dag_id="crosscheck_report", schedule=[DISCREPANCIES], start_date=datetime(2026, 1, 1), catchup=False,
+     max_active_runs=1, default_args=DEFAULT_ARGS, tags=["crosscheck", "report"])
+def crosscheck_report():
+    @task
+    def build_report() -> dict:
+        from include.pipeline.tasks import build_report_task, run_of
+
+        return build_report_task(run_of(get_current_context()))
+
+    @task
+    def email_report(report: dict) -> dict:
+        from include.pipeline.tasks import email_report_task, run_of
+
+        return email_report_task(run_of(get_current_context()), report)
+
+    @task
+    def seal(report: dict) -> dict:
+        from include.pipeline.tasks import finish_dag, run_of, seal_task
+
+        ctx = get_current_context()
+        run = run_of(ctx)
+        finish_dag(run, ctx)
+        return seal_task(run)
+
+    report = build_report()
+    email_report(report) >> seal(report)
+
+
+crosscheck_report()

@@ -1,0 +1,100 @@
+"""The cross-check step: consenting candidates in batches through the rule engine, findings to the warehouse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from include.config import Config
+from include.models import Education, Employment, Finding
+from include.pipeline.ingest import load_candidates
+from include.pipeline.runs import RunInfo, chunks, run_dir
+
+RESUME_SOURCES = ("greenhouse", "lever")
+
+
+def candidate_batches(wh: Any, size: int = 32) -> list[list[str]]:
+    rows = wh.query(
+        "SELECT DISTINCT c.candidate_id FROM candidates c JOIN applications a ON a.candidate_id = c.candidate_id "
+        "WHERE c.consent_given ORDER BY c.candidate_id", [])
+    return chunks([r["candidate_id"] for r in rows], size)
+
+
+def _in(ids: list[str]) -> str:
+    return ",".join("?" for _ in ids)
+
+
+def load_bundles(wh: Any, ids: list[str]) -> list[Any]:
+    from include.engine.run import CandidateBundle
+
+    if not ids:
+        return []
+    emp_fields = set(Employment.model_fields)
+    edu_fields = set(Education.model_fields)
+    jobs: dict[str, list[Employment]] = {}
+    for r in wh.query(f"SELECT * FROM employments WHERE candidate_id IN ({_in(ids)}) ORDER BY employment_id", ids):
+        jobs.setdefault(r["candidate_id"], []).append(Employment(**{k: v for k, v in r.items() if k in emp_fields}))
+    edus: dict[str, list[Education]] = {}
+    for r in wh.query(f"SELECT * FROM educations WHERE candidate_id IN ({_in(ids)}) ORDER BY education_id", ids):
+        edus.setdefault(r["candidate_id"], []).append(Education(**{k: v for k, v in r.items() if k in edu_fields}))
+    apps: dict[str, str] = {}
+    for r in wh.query(f"SELECT candidate_id, application_id FROM applications WHERE candidate_id IN ({_in(ids)}) "
+                      "ORDER BY applied_at DESC, application_id", ids):
+        apps.setdefault(r["candidate_id"], r["application_id"])
+    bundles = []
+    for cand in load_candidates(wh, ids):
+        mine = jobs.get(cand.candidate_id, [])
+        bundles.append(CandidateBundle(
+            candidate=cand, application_id=apps.get(cand.candidate_id),
+            resume_jobs=[j for j in mine if j.source in RESUME_SOURCES],
+            educations=edus.get(cand.candidate_id, []),
+            profile_jobs=[j for j in mine if j.source not in RESUME_SOURCES]))
+    return bundles
+
+
+_INDEX: dict[str, Any] = {}
+
+
+def registry_index(wh: Any) -> Any:
+    """Built once per worker process and run: registry names are normalised once, not per candidate."""
+    from include.engine.resolve import RegistryIndex
+    from include.warehouse.registry_cache import load_registry_entities
+
+    key = str(id(wh))
+    if key not in _INDEX:
+        _INDEX.clear()
+        _INDEX[key] = RegistryIndex(load_registry_entities(wh))
+    return _INDEX[key]
+
+
+def check_batch(wh: Any, config: Config, run: RunInfo, ids: list[str], index: int) -> dict[str, Any]:
+    from include.engine.run import check_candidate
+
+    reg = registry_index(wh)
+    findings: list[Finding] = []
+    for bundle in load_bundles(wh, ids):
+        findings.extend(check_candidate(bundle, reg, config, run.day))
+    path = run_dir(config, run) / "findings" / f"batch-{index:04d}.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f.model_dump_json() + "\n" for f in findings), encoding="utf-8")
+    return {"path": str(path), "findings": len(findings), "candidates": ids}
+
+
+def write_findings(wh: Any, config: Config, run: RunInfo, batches: list[dict[str, Any]]) -> dict[str, Any]:
+    from include.engine.run import RULE_VERSIONS
+    from include.findings import findings_digest, upsert_findings
+
+    findings: list[Finding] = []
+    checked: set[str] = set()
+    for b in batches:
+        checked.update(b["candidates"])
+        for line in Path(b["path"]).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                findings.append(Finding.model_validate(json.loads(line)))
+    counts = upsert_findings(wh, findings, run.run_id, checked)
+    by_kind: dict[str, int] = {}
+    for f in findings:
+        by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
+    return {"candidates_checked": len(checked), "findings": len(findings), "by_kind": by_kind,
+            "upsert": counts, "findings_digest": findings_digest(findings), "rule_versions": RULE_VERSIONS}

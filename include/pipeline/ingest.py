@@ -1,0 +1,185 @@
+"""Ingest steps, one per kind of source. Each lands raw payloads, validates, stores and returns its
+manifest part. ``make_client(source, on_payload)`` builds a connector client from the source's
+connection, or returns None when the connection is not defined (the source is then skipped)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from include.config import Config
+from include.landing import Lander
+from include.models import Candidate
+from include.pipeline import store
+from include.pipeline.runs import RunInfo, landing_root
+
+log = logging.getLogger("crosscheck.pipeline")
+
+MakeClient = Callable[[str, Callable[..., None]], Any]
+
+
+def skipped(source: str, why: str = "connection not defined") -> dict[str, Any]:
+    log.info("source %s skipped: %s", source, why)
+    return {"source": source, "skipped": True, "reason": why}
+
+
+def _lander(config: Config, run: RunInfo, source: str, task: str = "main") -> Lander:
+    return Lander(landing_root(config), source, run.report_day, run.run_id, task)
+
+
+def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, run: RunInfo) -> dict[str, Any]:
+    """Candidates, applications, jobs, resume jobs, educations and LinkedIn exports of one ATS."""
+    from include.ingest import ats
+
+    lander = _lander(config, run, source)
+    client = make_client(source, lander)
+    if client is None:
+        return skipped(source)
+    stream = "candidates"
+    since = store.get_watermark(wh, source, stream)
+    until = run.end_of_day
+    if source == "greenhouse":
+        batch = ats.fetch_greenhouse(client, since=since, until=until.isoformat().replace("+00:00", "Z"),
+                                     consent_field=config.consent.greenhouse_custom_field)
+    else:
+        batch = ats.fetch_lever(client, since_ms=int(since) if since else None,
+                                until_ms=int(until.timestamp() * 1000), consent_tag=config.consent.lever_tag)
+    files = lander.close()
+    payloads = store.record_payloads(wh, run, source, files)
+    pointer = files[0].path if files else ""
+    dq = []
+    with wh.transaction():
+        dq.append(store.validate_and_store(wh, config, run, "jobs", source, batch.jobs, pointer))
+        dq.append(store.validate_and_store(wh, config, run, "candidates", source, batch.candidates, pointer))
+        dq.append(store.validate_and_store(wh, config, run, "applications", source, batch.applications, pointer))
+        consenting = [c.candidate_id for c in batch.candidates if c.consent.given]
+        _replace_jobs(wh, consenting, [source, "linkedin"])
+        dq.append(store.validate_and_store(wh, config, run, "employments", source, batch.resume_jobs, pointer))
+        dq.append(store.validate_and_store(wh, config, run, "employments", "linkedin", batch.linkedin_jobs, pointer))
+        dq.append(store.validate_and_store(wh, config, run, "educations", source, batch.educations, pointer))
+        store.store_quarantine(wh, store.quarantine_rows(run, source, batch.quarantined))
+        # consent withdrawn: nothing beyond the application may stay
+        withdrawn = [c.candidate_id for c in batch.candidates if not c.consent.given]
+        _replace_jobs(wh, withdrawn, [source, "linkedin", "orcid", "github"])
+        _delete_for(wh, "educations", withdrawn)
+    store.set_watermark(wh, run, source, stream, batch.new_watermark)
+    return {"source": source, "skipped": False, "records_read": batch.records_read,
+            "consent": {"given": len(consenting), "not_given": len(withdrawn),
+                        "evidence": [{"candidate_id": c.candidate_id, **c.consent.model_dump()}
+                                     for c in batch.candidates]},
+            "connector_quarantined": len(batch.quarantined), "watermark": {"before": since,
+                                                                           "after": batch.new_watermark},
+            "payloads": payloads, "data_quality": dq}
+
+
+def _delete_for(wh: Any, table: str, candidate_ids: list[str], sources: list[str] | None = None) -> None:
+    for cid in candidate_ids:
+        if sources:
+            marks = ",".join("?" for _ in sources)
+            wh.execute(f"DELETE FROM {table} WHERE candidate_id = ? AND source IN ({marks})", [cid, *sources])
+        else:
+            wh.execute(f"DELETE FROM {table} WHERE candidate_id = ?", [cid])
+
+
+def _replace_jobs(wh: Any, candidate_ids: list[str], sources: list[str]) -> None:
+    """A re-read candidate's jobs replace the old ones, so removed jobs do not linger."""
+    _delete_for(wh, "employments", candidate_ids, sources)
+
+
+def load_candidates(wh: Any, candidate_ids: list[str]) -> list[Candidate]:
+    if not candidate_ids:
+        return []
+    marks = ",".join("?" for _ in candidate_ids)
+    rows = wh.query(f"SELECT * FROM candidates WHERE candidate_id IN ({marks})", candidate_ids)
+    out = []
+    for r in rows:
+        out.append(Candidate(
+            candidate_id=r["candidate_id"], source=r["source"], source_id=r["source_id"],
+            first_name=r["first_name"], last_name=r["last_name"], emails=_json(r["emails"]) or [],
+            phones=_json(r["phones"]) or [], consent=_json(r["consent"]), orcid=r["orcid"],
+            github_login=r["github_login"], linkedin_export_url=r["linkedin_export_url"],
+            updated_at=r["updated_at"], record_url=r["record_url"]))
+    return out
+
+
+def _json(value: Any) -> Any:
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def consenting_candidate_ids(wh: Any) -> list[str]:
+    rows = wh.query("SELECT candidate_id FROM candidates WHERE consent_given ORDER BY candidate_id", [])
+    return [r["candidate_id"] for r in rows]
+
+
+def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: Any, config: Config,
+                    run: RunInfo) -> dict[str, Any]:
+    """ORCID and GitHub profiles of a chunk of consenting candidates."""
+    from include.ingest.profiles import fetch_profile_jobs
+
+    landers = {s: _lander(config, run, s, f"chunk{index:03d}") for s in ("orcid", "github")}
+    clients = {s: make_client(s, landers[s]) for s in landers}
+    candidates = [c for c in load_candidates(wh, chunk) if c.consent.given]
+    jobs, quarantined = [], []
+    for cand in candidates:
+        got, bad = fetch_profile_jobs(cand, clients["orcid"], clients["github"])
+        jobs.extend(got)
+        quarantined.extend(bad)
+    payloads = {s: store.record_payloads(wh, run, s, landers[s].close()) for s in landers}
+    with wh.transaction():
+        _replace_jobs(wh, [c.candidate_id for c in candidates], ["orcid", "github"])
+        dq = store.validate_and_store(wh, config, run, "employments", "profiles", jobs)
+        store.store_quarantine(wh, store.quarantine_rows(run, "profiles", quarantined))
+    return {"chunk": index, "candidates": len(candidates), "profile_jobs": len(jobs),
+            "skipped": [s for s, c in clients.items() if c is None], "payloads": payloads, "data_quality": dq}
+
+
+def employer_names(wh: Any) -> list[str]:
+    rows = wh.query(
+        "SELECT DISTINCT e.employer FROM employments e JOIN candidates c ON c.candidate_id = e.candidate_id "
+        "WHERE c.consent_given AND e.employer IS NOT NULL ORDER BY e.employer", [])
+    return [r["employer"] for r in rows]
+
+
+def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh: Any, config: Config,
+                      run: RunInfo) -> dict[str, Any]:
+    """Look up a chunk of employer names in every defined registry (cached in the warehouse)."""
+    from include.ingest.registries import lookup_employer
+    from include.warehouse.registry_cache import WarehouseRegistryCache
+
+    sources = ("companies_house", "gleif", "opencorporates")
+    landers = {s: _lander(config, run, s, f"chunk{index:03d}") for s in sources}
+    clients = {s: c for s in sources if (c := make_client(s, landers[s])) is not None}
+    cache = WarehouseRegistryCache(wh)
+    found = 0
+    now = datetime.now(UTC)
+    for name in names:
+        found += len(lookup_employer(name, clients, cache, now))
+    payloads = {s: store.record_payloads(wh, run, s, landers[s].close()) for s in sources}
+    return {"chunk": index, "names": len(names), "entities": found,
+            "skipped": [s for s in sources if s not in clients], "payloads": payloads}
+
+
+def ingest_reviews(make_client: MakeClient, wh: Any, config: Config, run: RunInfo) -> dict[str, Any]:
+    """Reviews of the hiring company and of candidates' employers, since the last watermark."""
+    from include.ingest.profiles import fetch_reviews
+
+    lander = _lander(config, run, "reviews")
+    client = make_client("reviews", lander)
+    if client is None:
+        return skipped("reviews")
+    since = store.get_watermark(wh, "reviews", "reviews") or (run.day - timedelta(days=730)).isoformat()
+    employers = [config.hiring_company.name, *employer_names(wh)]
+    reviews, bad = fetch_reviews(client, employers, since)
+    reviews = [r for r in reviews if r.date <= run.report_day]
+    files = lander.close()
+    payloads = store.record_payloads(wh, run, "reviews", files)
+    with wh.transaction():
+        dq = store.validate_and_store(wh, config, run, "reviews", "reviews", reviews, files[0].path if files else "")
+        store.store_quarantine(wh, store.quarantine_rows(run, "reviews", bad))
+    store.set_watermark(wh, run, "reviews", "reviews", run.report_day)
+    return {"source": "reviews", "skipped": False, "employers": len(employers), "reviews": len(reviews),
+            "watermark": {"before": since, "after": run.report_day}, "payloads": payloads, "data_quality": dq}

@@ -1,0 +1,130 @@
+"""Storing a validated batch: records to their tables, bad ones to quarantine, payload hashes, watermarks.
+
+One function per concern so that every ingest task follows the same order: land -> validate ->
+store -> quarantine -> advance the watermark (last, so a killed run re-reads, never skips).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from include.config import Config
+from include.landing import LandedFile
+from include.pipeline.runs import RunInfo
+
+log = logging.getLogger("crosscheck.pipeline")
+
+TABLE_OF = {"candidates": "candidates", "applications": "applications", "jobs": "jobs",
+            "employments": "employments", "educations": "educations", "reviews": "reviews"}
+KEY_OF = {"candidates": ["candidate_id"], "applications": ["application_id"], "jobs": ["job_id"],
+          "employments": ["employment_id"], "educations": ["education_id"], "reviews": ["review_id"]}
+VALIDATED = {"candidates", "applications", "employments", "educations", "reviews"}
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def candidate_row(c: dict[str, Any]) -> dict[str, Any]:
+    consent = c["consent"]
+    return {
+        "candidate_id": c["candidate_id"], "source": c["source"], "source_id": c["source_id"],
+        "first_name": c.get("first_name"), "last_name": c.get("last_name"),
+        "emails": c.get("emails") or [], "phones": c.get("phones") or [],
+        "consent_given": bool(consent["given"]), "consent": consent,
+        "orcid": c.get("orcid"), "github_login": c.get("github_login"),
+        "linkedin_export_url": c.get("linkedin_export_url"), "updated_at": c.get("updated_at"),
+        "record_url": c.get("record_url"),
+    }
+
+
+def as_dicts(records: list[BaseModel] | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r.model_dump() if isinstance(r, BaseModel) else dict(r) for r in records]
+
+
+def validate_and_store(wh: Any, config: Config, run: RunInfo, dataset: str, source: str,
+                       records: list[BaseModel] | list[dict[str, Any]], raw_pointer: str = "") -> dict[str, Any]:
+    """Validate with Great Expectations, store the good records, quarantine the rest; return the stats."""
+    from include.quality.validate import BatchRejected, validate_batch
+
+    rows = as_dicts(records)
+    outcome = None
+    rejected: BatchRejected | None = None
+    if dataset in VALIDATED:
+        try:
+            outcome = validate_batch(dataset, rows, report_day=run.day, source=source, run_id=run.run_id,
+                                     max_failure_rate=config.quality.max_failure_rate,
+                                     raw_pointers=[raw_pointer] * len(rows))
+        except BatchRejected as exc:  # store the quarantine, then fail loudly
+            rejected = exc
+            outcome = exc.outcome
+        good, quarantined, stats = outcome.good, outcome.quarantined, outcome.stats
+    else:
+        good, quarantined = rows, []
+        stats = {"dataset": dataset, "source": source, "records_in": len(rows), "good": len(rows),
+                 "quarantined": 0, "success": True}
+    if dataset == "candidates":
+        good = [candidate_row(r) for r in good]
+    for r in good:
+        r["run_id"] = run.run_id
+    wh.upsert(TABLE_OF[dataset], good, KEY_OF[dataset])
+    store_quarantine(wh, quarantined)
+    if rejected is not None:
+        raise rejected
+    return stats
+
+
+def store_quarantine(wh: Any, rows: list[dict[str, Any]]) -> int:
+    if not rows:
+        return 0
+    clean = []
+    for q in rows:
+        q = dict(q)
+        q.setdefault("quarantined_at", now_iso())
+        q["raw"] = json.loads(json.dumps(q.get("raw"), default=str))
+        clean.append(q)
+    wh.upsert("quarantine", clean, ["quarantine_id"])
+    return len(clean)
+
+
+def quarantine_rows(run: RunInfo, source: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows from a connector's own quarantine (records too broken to become models)."""
+    import hashlib
+
+    out = []
+    for q in items:
+        key = str(q.get("record_key", ""))
+        reason = str(q.get("reason", ""))
+        qid = hashlib.sha256(f"{run.run_id}|{source}|{q.get('dataset')}|{key}|{reason}".encode()).hexdigest()[:32]
+        out.append({"quarantine_id": qid, "run_id": run.run_id, "source": q.get("source", source),
+                    "dataset": q.get("dataset", "unknown"), "record_key": key, "reason": reason,
+                    "raw_pointer": q.get("raw_pointer", ""), "raw": q.get("raw"), "quarantined_at": now_iso()})
+    return out
+
+
+def record_payloads(wh: Any, run: RunInfo, source: str, files: list[LandedFile]) -> list[dict[str, Any]]:
+    rows = [{"run_id": run.run_id, "source": source, "path": f.path, "sha256": f.sha256,
+             "records": f.records, "bytes": f.bytes} for f in files]
+    wh.upsert("landed_payloads", rows, ["run_id", "path"])
+    return [{"path": r["path"], "sha256": r["sha256"], "responses": r["records"]} for r in rows]
+
+
+def get_watermark(wh: Any, source: str, stream: str) -> str | None:
+    rows = wh.query("SELECT value FROM watermarks WHERE source = ? AND stream = ?", [source, stream])
+    return rows[0]["value"] if rows else None
+
+
+def set_watermark(wh: Any, run: RunInfo, source: str, stream: str, value: str | None) -> None:
+    if value is None:
+        return
+    wh.upsert("watermarks", [{"source": source, "stream": stream, "value": value, "run_id": run.run_id,
+                              "updated_at": now_iso()}], ["source", "stream"])
+
+
+def day_iso(d: date) -> str:
+    return d.isoformat()

@@ -1,0 +1,170 @@
+"""Task bodies behind the thin DAG files: open the warehouse and clients from Airflow connections,
+call one pipeline step, write its manifest part, and hand XCom only run ids, indexes, paths and counts."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from include.config import load_config
+from include.pipeline import check, ingest, seal
+from include.pipeline.runs import RunInfo, chunks, run_dir, write_part
+from include.pipeline.store import now_iso
+
+log = logging.getLogger("crosscheck.pipeline")
+
+PROFILE_CHUNK = 32
+REGISTRY_CHUNK = 48
+CHECK_CHUNK = 32
+
+
+def _wh() -> Any:
+    from plugins.hooks.warehouse import WarehouseHook
+
+    return WarehouseHook().get_warehouse()
+
+
+def _make_client(source: str, on_payload: Any) -> Any:
+    from plugins.hooks.sources import make_client
+
+    return make_client(source, on_payload)
+
+
+def run_of(context: dict[str, Any]) -> RunInfo:
+    from plugins.hooks.runctx import current_run
+
+    return current_run(context)
+
+
+def start_run(context: dict[str, Any]) -> dict[str, str]:
+    cfg = load_config()
+    run = run_of(context)
+    write_part(cfg, run, "start", {"started_at": now_iso(), "config_sha256": cfg.digest()})
+    log.info("pipeline run %s for report day %s", run.run_id, run.report_day)
+    return run.to_dict()
+
+
+def finish_dag(run: dict[str, Any] | RunInfo, context: dict[str, Any]) -> dict[str, Any]:
+    run = run if isinstance(run, RunInfo) else RunInfo.from_dict(run)
+    dr = context.get("dag_run")
+    part = {"dag_id": dr.dag_id if dr else "?", "airflow_run_id": dr.run_id if dr else "?", "state": "success",
+            "ended_at": now_iso()}
+    write_part(load_config(), run, f"dag-{part['dag_id']}", part)
+    return part
+
+
+def _with_wh(fn: Any) -> Any:
+    wh = _wh()
+    try:
+        return fn(wh)
+    finally:
+        wh.close()
+
+
+def ingest_ats_task(run: dict[str, Any], source: str) -> dict[str, Any]:
+    cfg, info = load_config(), RunInfo.from_dict(run)
+    part = _with_wh(lambda wh: ingest.ingest_ats(source, _make_client, wh, cfg, info))
+    write_part(cfg, info, f"source-{source}", part)
+    return {"source": source, "skipped": part.get("skipped", False), "records": part.get("records_read", {})}
+
+
+def _plan(cfg: Any, info: RunInfo, name: str, items: list[Any], size: int) -> list[int]:
+    parts = chunks(items, size)
+    path = run_dir(cfg, info) / "plan" / f"{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
+    return list(range(len(parts)))
+
+
+def _chunk(cfg: Any, info: RunInfo, name: str, index: int) -> list[Any]:
+    return json.loads((run_dir(cfg, info) / "plan" / f"{name}.json").read_text(encoding="utf-8"))[index]
+
+
+def plan_profiles_task(run: dict[str, Any]) -> list[int]:
+    cfg, info = load_config(), RunInfo.from_dict(run)
+    ids = _with_wh(ingest.consenting_candidate_ids)
+    return _plan(cfg, info, "profiles", ids, PROFILE_CHUNK)
+
+
+def ingest_profiles_task(run: dict[str, Any], index: int) -> dict[str, Any]:
+    cfg, info = load_config(), RunInfo.from_dict(run)
+    ids = _chunk(cfg, info, "profiles", index)
+    part = _with_wh(lambda wh: ingest.ingest_profiles(ids, index, _make_client, wh, cfg, info))
+    write_part(cfg, info, f"profiles-{index:04d}", part)
+    return {"chunk": index, "profile_jobs": part["profile_jobs"]}
+
+
+def plan_registries_task(run: dict[str, Any]) -> list[int]:
+    cfg, info = load_config(), RunInfo.from_dict(run)
+    names = _with_wh(ingest.employer_names)
+    names = list(dict.fromkeys([cfg.hiring_company.name, *cfg.hiring_company.competitors, *names]))
+    return _plan(cfg, info, "registries", names, REGISTRY_CHUNK)
+
+
+def ingest_registries_task(run: dict[str, Any], index: int) -> dict[str, Any]:
+    cfg, info = load_config(), RunInfo.from_dict(run)
+    names = _chunk(cfg, info, "registries", index)
+    part = _with_wh(lambda wh: ingest.ingest_registries(names, index, _make_client, wh, cfg, info))
+    write_part(cfg, info, f"registries-{index:04d}", part)
+    return {"chunk": index, "entities": part["entities"]}
+
+
+def ingest_reviews_task(run: dict[str, Any]) -> dict[str, Any]:
+    cfg, info = load_config(), RunInfo.from_dict(run)
+    part = _with_wh(lambda wh: ingest.ingest_reviews(_make_client, wh, cfg, info))
+    write_part(cfg, info, "source-reviews", part)
+    return {"reviews": part.get("reviews", 0), "skipped": part.get("skipped", False)}
+
+
+def plan_check_task(info: RunInfo) -> list[int]:
+    cfg = load_config()
+    batches = _with_wh(lambda wh: check.candidate_batches(wh, CHECK_CHUNK))
+    path = run_dir(cfg, info) / "plan" / "check.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(batches), encoding="utf-8")
+    return list(range(len(batches)))
+
+
+def check_batch_task(info: RunInfo, index: int) -> dict[str, Any]:
+    cfg = load_config()
+    ids = _chunk(cfg, info, "check", index)
+    out = _with_wh(lambda wh: check.check_batch(wh, cfg, info, ids, index))
+    return {"path": out["path"], "findings": out["findings"], "batch": index}
+
+
+def write_findings_task(info: RunInfo, results: list[dict[str, Any]]) -> dict[str, Any]:
+    cfg = load_config()
+    batches = []
+    for r in results:
+        batches.append({"path": r["path"], "candidates": _chunk(cfg, info, "check", r["batch"])})
+    part = _with_wh(lambda wh: check.write_findings(wh, cfg, info, batches))
+    write_part(cfg, info, "crosscheck", part)
+    return {"findings": part["findings"], "candidates_checked": part["candidates_checked"]}
+
+
+def build_report_task(info: RunInfo) -> dict[str, Any]:
+    cfg = load_config()
+    return _with_wh(lambda wh: seal.build_report(wh, cfg, info))
+
+
+def email_report_task(info: RunInfo, report: dict[str, Any]) -> dict[str, Any]:
+    """Off by default: sends only when ``report.email_to`` is configured, through Airflow's SMTP provider."""
+    cfg = load_config()
+    if not cfg.report.email_to:
+        return {"sent": False, "reason": "report.email_to is empty"}
+    from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+    html_path = report["paths"][cfg.report.locale]["html"]
+    with SmtpHook(smtp_conn_id="smtp_default") as smtp:
+        smtp.send_email_smtp(to=cfg.report.email_to, subject=f"Crosscheck report {info.report_day}",
+                             html_content=open(html_path, encoding="utf-8").read(), files=[html_path])
+    return {"sent": True, "recipients": len(cfg.report.email_to)}
+
+
+def seal_task(info: RunInfo) -> dict[str, Any]:
+    cfg = load_config()
+    from include.pipeline.runs import read_parts
+
+    dag_runs = [p for k, p in read_parts(cfg, info).items() if k.startswith("dag-")]
+    return _with_wh(lambda wh: seal.seal_run(wh, cfg, info, dag_runs))

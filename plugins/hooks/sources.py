@@ -1,0 +1,32 @@
+"""Source name -> connector client, through the source's Airflow connection (None when not defined)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from plugins.hooks.base import connection_defined
+
+HOOKS: dict[str, tuple[str, str]] = {
+    "greenhouse": ("plugins.hooks.ats", "GreenhouseHook"),
+    "lever": ("plugins.hooks.ats", "LeverHook"),
+    "companies_house": ("plugins.hooks.registries", "CompaniesHouseHook"),
+    "gleif": ("plugins.hooks.registries", "GleifHook"),
+    "opencorporates": ("plugins.hooks.registries", "OpenCorporatesHook"),
+    "orcid": ("plugins.hooks.profiles", "OrcidHook"),
+    "github": ("plugins.hooks.profiles", "GithubHook"),
+    "reviews": ("plugins.hooks.profiles", "ReviewsHook"),
+}
+
+
+def conn_id_of(source: str) -> str:
+    return f"{source}_default"
+
+
+def make_client(source: str, on_payload: Callable[..., None] | None = None) -> Any:
+    if not connection_defined(conn_id_of(source)):
+        return None
+    module, name = HOOKS[source]
+    hook = getattr(importlib.import_module(module), name)(conn_id_of(source))
+    return hook.get_client(on_payload=on_payload)
