@@ -1,0 +1,273 @@
+"""Which registry entity, if any, a company name on a resume or profile refers to.
+
+Fabricated employers are built to sound real: "Quantix Solutions Global" shares two words with
+"Halcyon Software Solutions" and none that matters. So names are compared on their *distinctive*
+tokens (rare in the registry, not industry filler), each weighted by how rare it is; a match on
+filler alone is never a hit. Every registry name (legal, previous, other, transliterated) is
+normalised once when the index is built, and every distinct query name is resolved once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from include.engine.names import acronym, has_cjk, normalise_company
+from include.models import RegistryEntity
+
+GENERIC = frozenset(
+    """
+    and of the for de la le des du der die und et y e i
+    solutions solution global systems system technologies technology tech group holdings holding
+    international intl services service consulting consultants consultancy partners partner labs lab
+    software digital data analytics networks network enterprises enterprise industries industrial
+    ventures capital management company companies associates agency studio studios works worldwide
+    innovations innovation research development dynamics logic logics interactive media creative
+    corporate business trading resources products productions engineering design designs
+    healthcare health finance financial bank consulting advisory cloud ai it info information
+    uk usa us eu europe european america americas asia pacific china north south east west
+    national general united first new
+    科技 技术 信息 软件 网络 集团 控股 国际 中国 数据 智能 系统 服务
+    """.split()
+)
+GENERIC_WEIGHT = 0.12
+HIT_THRESHOLD = 0.86
+
+
+@dataclass(frozen=True)
+class Resolution:
+    entity_id: str | None
+    confidence: float
+    matched_name: str | None
+    method: str  # "exact", "fuzzy", "acronym" or "none"
+    family: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def hit(self) -> bool:
+        return self.entity_id is not None
+
+
+NO_MATCH = Resolution(None, 0.0, None, "none", frozenset())
+
+
+def name_tokens(norm: str) -> list[str]:
+    """Tokens of a normalised name; a CJK run also yields its character bigrams, so 华为技术 meets 华为."""
+    out: list[str] = []
+    for tok in norm.split():
+        out.append(tok)
+        if has_cjk(tok) and len(tok) > 2:
+            out.extend(tok[i : i + 2] for i in range(len(tok) - 1))
+    return out
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+class RegistryIndex:
+    """All registries' names, normalised once, with exact and blocked fuzzy look-up."""
+
+    def __init__(self, entities: Iterable[RegistryEntity]) -> None:
+        self.entities: dict[str, RegistryEntity] = {}
+        self._exact: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # norm -> (entity, raw, kind)
+        self._names: list[tuple[str, str, str, tuple[str, ...]]] = []  # (norm, entity, raw, tokens)
+        self._block: dict[str, list[int]] = defaultdict(list)
+        self._acronyms: dict[str, set[str]] = defaultdict(set)
+        self._df: dict[str, int] = defaultdict(int)
+        self._cache: dict[str, Resolution] = {}
+        families = _UnionFind()
+        seen_norms: set[tuple[str, str]] = set()
+        for ent in entities:
+            self.entities[ent.entity_id] = ent
+            families.find(ent.entity_id)
+            for pid in ent.parent_ids:
+                families.union(ent.entity_id, pid)
+            for rn in ent.names:
+                norm = normalise_company(rn.name)
+                if not norm or (norm, ent.entity_id) in seen_norms:
+                    continue
+                seen_norms.add((norm, ent.entity_id))
+                self._exact[norm].append((ent.entity_id, rn.name, rn.kind))
+                toks = tuple(dict.fromkeys(name_tokens(norm)))
+                idx = len(self._names)
+                self._names.append((norm, ent.entity_id, rn.name, toks))
+                for t in toks:
+                    self._df[t] += 1
+                    self._block[t].append(idx)
+                    if len(t) >= 5 and not has_cjk(t):
+                        self._block["~" + t[:4]].append(idx)
+                acr = acronym(norm)
+                if len(acr) >= 3 and len(norm.split()) >= 3:
+                    self._acronyms[acr].add(ent.entity_id)
+        # One company in several registries (same normalised name) is one family too.
+        for hits in self._exact.values():
+            for other, _, _ in hits[1:]:
+                families.union(hits[0][0], other)
+        self._n_names = max(1, len(self._names))
+        groups: dict[str, set[str]] = defaultdict(set)
+        for eid in list(families.parent):
+            groups[families.find(eid)].add(eid)
+        self._family: dict[str, frozenset[str]] = {}
+        for members in groups.values():
+            frozen = frozenset(members)
+            for eid in members:
+                self._family[eid] = frozen
+
+    def family(self, entity_id: str) -> frozenset[str]:
+        return self._family.get(entity_id, frozenset({entity_id}))
+
+    def weight(self, token: str) -> float:
+        """How much a token identifies a company: filler words little, rare words fully."""
+        if token in GENERIC or token.isdigit():
+            return GENERIC_WEIGHT
+        df = self._df.get(token, 0)
+        if df <= 3:
+            return 1.0
+        return max(0.25, 1.0 - math.log(df / 3) / math.log(max(self._n_names, 10)))
+
+    def resolve(self, name: str) -> Resolution:
+        norm = normalise_company(name)
+        cached = self._cache.get(norm)
+        if cached is None:
+            cached = self._resolve_norm(norm)
+            self._cache[norm] = cached
+        return cached
+
+    def _resolve_norm(self, norm: str) -> Resolution:
+        if not norm:
+            return NO_MATCH
+        hits = self._exact.get(norm)
+        if hits:
+            eid, raw, _ = min(hits, key=lambda h: (_KIND_RANK.get(h[2], 9), h[0]))
+            return Resolution(eid, 1.0, raw, "exact", self._family_of([h[0] for h in hits]))
+        compact = norm.replace(" ", "")
+        if len(compact) >= 3 and compact in self._acronyms and len(self._acronyms[compact]) == 1:
+            (eid,) = self._acronyms[compact]
+            return Resolution(eid, 0.9, self.entities[eid].names[0].name, "acronym", self.family(eid))
+        best = self._fuzzy(norm)
+        if best is None:
+            return NO_MATCH
+        score, idx = best
+        _, eid, raw, _ = self._names[idx]
+        return Resolution(eid, round(score, 4), raw, "fuzzy", self.family(eid))
+
+    def _family_of(self, eids: list[str]) -> frozenset[str]:
+        out: set[str] = set()
+        for eid in eids:
+            out |= self.family(eid)
+        return frozenset(out)
+
+    def _candidates(self, toks: list[str]) -> set[int]:
+        cands: set[int] = set()
+        for t in toks:
+            if self.weight(t) <= GENERIC_WEIGHT:
+                continue
+            cands.update(self._block.get(t, ()))
+            if len(t) >= 5 and not has_cjk(t):
+                cands.update(self._block.get("~" + t[:4], ()))
+        return cands
+
+    def _fuzzy(self, norm: str) -> tuple[float, int] | None:
+        toks = list(dict.fromkeys(name_tokens(norm)))
+        cands = self._candidates(toks)
+        best: tuple[float, int] | None = None
+        for idx in cands:
+            other = self._names[idx][3]
+            score = token_match(toks, list(other), self.weight)
+            if score >= HIT_THRESHOLD and (best is None or score > best[0] or
+                                           (score == best[0] and self._names[idx][1] < self._names[best[1]][1])):
+                best = (score, idx)
+        return best
+
+
+_KIND_RANK = {"legal": 0, "other": 1, "transliterated": 2, "trading": 3, "previous": 4}
+
+
+def _token_sim(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if len(a) < 5 or len(b) < 5 or has_cjk(a) or has_cjk(b):
+        return 0.0
+    r = fuzz.ratio(a, b) / 100.0
+    return r if r >= 0.88 else 0.0
+
+
+def token_match(a: list[str], b: list[str], weight: object) -> float:
+    """Weighted two-way coverage of distinctive tokens; filler words barely count.
+
+    A name whose distinctive tokens are all found in the other (a subset, such as "Halcyon" for
+    "Halcyon Software") scores high on that side; the score is the weaker side, softened so a
+    subset still passes when what is missing is filler.
+    """
+    w = weight  # callable token -> weight
+    if not a or not b:
+        return 0.0
+
+    def side(x: list[str], y: list[str]) -> tuple[float, float]:
+        total = matched = 0.0
+        for t in x:
+            wt = w(t)  # type: ignore[operator]
+            total += wt
+            best = 0.0
+            for u in y:
+                s = _token_sim(t, u)
+                if s > best:
+                    best = s
+                    if s == 1.0:
+                        break
+            matched += wt * best
+        return matched, total
+
+    ma, ta = side(a, b)
+    mb, tb = side(b, a)
+    if ma <= 0 or mb <= 0:
+        return 0.0
+    # The distinctive content actually shared must itself be distinctive, not filler.
+    if max(ma, mb) < 0.5:
+        return 0.0
+    cov_a, cov_b = ma / ta, mb / tb
+    return min(cov_a, cov_b) * 0.5 + max(cov_a, cov_b) * 0.5 if min(cov_a, cov_b) >= 0.6 else min(cov_a, cov_b)
+
+
+def same_employer(a: str, b: str, index: RegistryIndex) -> tuple[bool, float, str]:
+    """Whether two employer strings name one employer (or one corporate family), with why."""
+    na, nb = normalise_company(a), normalise_company(b)
+    if not na or not nb:
+        return False, 0.0, "empty name"
+    if na == nb:
+        return True, 1.0, "same normalised name"
+    ca, cb = na.replace(" ", ""), nb.replace(" ", "")
+    if ca == cb:
+        return True, 0.98, "same name without spaces"
+    for short, long_ in ((ca, nb), (cb, na)):
+        if len(short) >= 2 and len(long_.split()) >= 2 and short == acronym(long_):
+            return True, 0.9, "abbreviation"
+    ra, rb = index.resolve(a), index.resolve(b)
+    if ra.hit and rb.hit:
+        if ra.entity_id == rb.entity_id:
+            return True, min(ra.confidence, rb.confidence), "same registry entity"
+        if ra.family & rb.family:
+            return True, min(ra.confidence, rb.confidence) * 0.95, "same corporate family"
+    score = token_match(name_tokens(na), name_tokens(nb), index.weight)
+    if score >= HIT_THRESHOLD:
+        return True, round(score, 4), "similar name"
+    return False, round(score, 4), "different employers"

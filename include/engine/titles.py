@@ -1,0 +1,179 @@
+"""Job titles compared in substance: the function and the seniority level, not the wording.
+
+"Sr. Developer" and "Senior Software Engineer" are the same claim; "高级软件工程师" is too. A title
+becomes a ``TitleMeaning`` (a level on one ladder and a set of function words); two titles differ
+in substance when the functions disagree or the levels do.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from include.engine.names import to_simplified
+
+LEVELS = ("intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "chief")
+LEVEL_RANK = {name: i for i, name in enumerate(LEVELS)}
+
+# Chinese title words, longest first when segmenting.
+ZH = {
+    "首席执行官": "chief executive officer", "首席技术官": "chief technology officer",
+    "首席财务官": "chief financial officer", "首席运营官": "chief operating officer",
+    "人力资源": "human resources", "总经理": "general manager", "副总裁": "vice president",
+    "实习生": "intern", "工程师": "engineer", "科学家": "scientist", "分析师": "analyst",
+    "研究员": "researcher", "架构师": "architect", "设计师": "designer", "负责人": "head",
+    "程序员": "programmer", "嵌入式": "embedded", "机器人": "robotics", "会计师": "accountant",
+    "高级": "senior", "资深": "senior", "初级": "junior", "中级": "", "首席": "chief", "主任": "head",
+    "软件": "software", "硬件": "hardware", "经理": "manager", "项目": "project", "产品": "product",
+    "总监": "director", "部门": "department", "主管": "lead", "组长": "lead", "实习": "intern",
+    "销售": "sales", "数据": "data", "技术": "technical", "开发": "developer", "测试": "test",
+    "运维": "devops", "前端": "frontend", "后端": "backend", "算法": "algorithm", "市场": "marketing",
+    "营销": "marketing", "财务": "finance", "会计": "accountant", "运营": "operations",
+    "机械": "mechanical", "电子": "electronics", "电气": "electrical", "助理": "assistant",
+    "专家": "specialist", "顾问": "consultant", "客户": "customer", "支持": "support", "系统": "systems",
+    "网络": "network", "安全": "security", "研发": "r&d", "研究": "research", "设计": "design",
+    "质量": "quality", "工程": "engineering", "总裁": "president", "董事": "director", "副": "deputy",
+    "总": "head", "专员": "specialist", "员": "", "师": "", "的": "", "和": "and", "与": "and",
+    "人工智能": "ai", "机器学习": "machine learning", "云": "cloud", "平台": "platform",
+}
+_ZH_KEYS = sorted(ZH, key=len, reverse=True)
+
+ABBREV = {
+    "sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior", "mgr": "manager", "eng": "engineer",
+    "engr": "engineer", "dev": "developer", "swe": "software engineer", "sde": "software engineer",
+    "vp": "vice president", "svp": "senior vice president", "evp": "executive vice president",
+    "cto": "chief technology officer", "ceo": "chief executive officer", "cfo": "chief financial officer",
+    "coo": "chief operating officer", "cio": "chief information officer", "pm": "product manager",
+    "qa": "quality assurance", "hr": "human resources", "ml": "machine learning", "asst": "assistant",
+    "assoc": "associate", "dir": "director", "mktg": "marketing", "ops": "operations", "admin": "administrator",
+    "ux": "design", "ui": "design", "sw": "software", "hw": "hardware", "devops": "devops", "sre": "devops",
+}
+# Words that are the same function under another name.
+SYNONYMS = {
+    "developer": "engineer", "programmer": "engineer", "engineering": "engineer", "coder": "engineer",
+    "researcher": "research", "scientist": "science", "analyst": "analysis", "analytics": "analysis",
+    "designer": "design", "consultant": "consulting", "accountant": "finance", "accounting": "finance",
+    "administrator": "admin", "technical": "tech", "technology": "tech", "technologies": "tech",
+    "dept": "department", "r&d": "research", "specialist": "", "associate": "", "staff": "",
+    "member": "", "of": "", "the": "", "and": "", "team": "", "department": "", "deputy": "",
+    "officer": "", "executive": "", "professional": "", "expert": "", "i": "", "ii": "", "iii": "",
+    "iv": "", "1": "", "2": "", "3": "", "4": "", "full": "", "stack": "fullstack", "fullstack": "fullstack",
+}
+_LEVEL_WORDS = {
+    "intern": "intern", "internship": "intern", "trainee": "intern", "apprentice": "intern",
+    "graduate": "junior", "junior": "junior", "entry": "junior",
+    "senior": "senior", "principal": "lead", "lead": "lead", "staff": "lead", "architect": "lead",
+    "manager": "manager", "head": "director", "director": "director", "president": "vp", "vice": "vp",
+    "chief": "chief", "cto": "chief", "ceo": "chief", "founder": "chief",
+}
+# "Product manager" names a function, not a rung above senior engineers.
+_FUNCTION_MANAGERS = {"product", "project", "program", "programme", "account", "office", "marketing",
+                      "sales", "community", "brand", "content", "customer", "success", "accounts", "general"}
+_NUMERAL_LEVEL = {"i": "mid", "1": "mid", "ii": "mid", "2": "mid", "iii": "senior", "3": "senior",
+                  "iv": "lead", "4": "lead"}
+_SPLIT = re.compile(r"[^\w&]+")
+
+
+@dataclass(frozen=True)
+class TitleMeaning:
+    level: str
+    function: frozenset[str]
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_RANK[self.level]
+
+
+def _translate_zh(text: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        for key in _ZH_KEYS:
+            if text.startswith(key, i):
+                out.append(f" {ZH[key]} ")
+                i += len(key)
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def title_words(title: str) -> list[str]:
+    """English words of a title, abbreviations expanded, Chinese translated."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    text = _translate_zh(to_simplified(text))
+    text = text.replace(".", " ").replace("-", " ")
+    words: list[str] = []
+    for w in _SPLIT.split(text):
+        if w:
+            words.extend(ABBREV.get(w, w).split())
+    return words
+
+
+@lru_cache(maxsize=65536)
+def title_meaning(title: str) -> TitleMeaning:
+    words = title_words(title)
+    functional_manager = any(w in _FUNCTION_MANAGERS for w in words)
+    level = "mid"
+    found: list[str] = []
+    for i, w in enumerate(words):
+        lw = _LEVEL_WORDS.get(w)
+        if lw == "manager" and functional_manager:
+            continue
+        if lw == "vp" and w == "vice":
+            found.append("vp")
+            continue
+        if lw == "vp" and w == "president" and i > 0 and words[i - 1] == "vice":
+            continue
+        if lw:
+            found.append(lw)
+    numerals = [_NUMERAL_LEVEL[w] for w in words if w in _NUMERAL_LEVEL]
+    if found:
+        level = max(found, key=LEVEL_RANK.__getitem__)
+    elif numerals:
+        level = numerals[-1]
+    function: set[str] = set()
+    for w in words:
+        if _LEVEL_WORDS.get(w) and not (w == "manager" and functional_manager) and w != "architect":
+            continue
+        w = SYNONYMS.get(w, w)
+        if w:
+            function.add(w)
+    return TitleMeaning(level, frozenset(function))
+
+
+def same_function(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Functions agree when one title's function words are contained in the other's.
+
+    "Engineer" and "Software Engineer" agree (one is less specific); "Software Engineer" and
+    "Sales Engineer" do not; an empty function (a bare "Manager") agrees with anything.
+    """
+    if not a or not b:
+        return True
+    return a <= b or b <= a
+
+
+def compare_titles(resume_title: str | None, profile_title: str | None) -> tuple[bool, str, int]:
+    """(differs in substance, why, resume rank minus profile rank)."""
+    if not resume_title or not profile_title:
+        return False, "a title is missing", 0
+    a, b = title_meaning(resume_title), title_meaning(profile_title)
+    jump = a.rank - b.rank
+    if not same_function(a.function, b.function):
+        return True, "different function", jump
+    if jump:
+        return True, "different seniority", jump
+    return False, "same role", 0
+
+
+def is_senior(title: str | None) -> bool:
+    """Senior or above (Senior/Lead/Principal/Manager/Head/Director/VP/Chief), as non-compete counts it."""
+    if not title:
+        return False
+    words = title_words(title)
+    if "manager" in words:
+        return True
+    return title_meaning(title).rank >= LEVEL_RANK["senior"]

@@ -1,0 +1,133 @@
+"""What the HR report shows, as plain typed data: the loader fills it from the warehouse, the renderer
+only formats it. Keeping the two apart lets the renderer be tested without a warehouse and lets the
+Airflow UI plugin render the same data with its clearing forms."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SEVERITIES: tuple[str, ...] = ("red", "yellow", "blue")
+
+
+class View(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EvidenceView(View):
+    """One side of a finding (resume, profile, registry, ...), shown as one column."""
+
+    side: str
+    source: str
+    record_ref: str
+    link: str | None = None  # record_ref when it is an http(s) URL, else None (never a javascript: URL)
+    values: list[tuple[str, str]] = Field(default_factory=list)  # (key, value as text), in source order
+
+
+class FindingView(View):
+    finding_id: str
+    kind: str
+    severity: str
+    summary: str
+    question: str
+    status: str = "open"  # "open" | "cleared"
+    is_new: bool = False  # first seen in this run
+    rule_version: str = ""
+    evidence: list[EvidenceView] = Field(default_factory=list)
+    cleared_reason: str | None = None
+    cleared_by: str | None = None
+    cleared_at: str | None = None
+
+
+class EmployerContext(View):
+    """Review-site context for a candidate's latest resume employer (information, never a finding)."""
+
+    employer: str
+    average_rating: float | None = None
+    review_count: int = 0
+    layoff_mentions_90d: int = 0
+
+
+class CandidateView(View):
+    candidate_id: str
+    name: str
+    record_url: str | None = None
+    findings: list[FindingView] = Field(default_factory=list)
+    employer_context: EmployerContext | None = None
+
+    @property
+    def open_findings(self) -> list[FindingView]:
+        return [f for f in self.findings if f.status != "cleared"]
+
+    @property
+    def worst_severity(self) -> int:
+        """Index into SEVERITIES of the most severe open finding (len(SEVERITIES) when none is open)."""
+        return min((SEVERITIES.index(f.severity) for f in self.open_findings if f.severity in SEVERITIES),
+                   default=len(SEVERITIES))
+
+
+class RequisitionView(View):
+    job_id: str | None
+    name: str | None  # None: the application names no job
+    candidates: list[CandidateView] = Field(default_factory=list)
+
+
+class Counts(View):
+    candidates_checked: int = 0
+    awaiting_consent: int = 0
+    open_findings: int = 0
+    by_severity: dict[str, int] = Field(default_factory=lambda: {s: 0 for s in SEVERITIES})
+    by_kind: dict[str, dict[str, int]] = Field(default_factory=dict)  # kind -> severity -> open count
+    new_since_yesterday: int = 0
+    cleared: int = 0
+    candidates_with_findings: int = 0
+
+
+class SkippedSource(View):
+    source: str
+    reason: str | None = None
+
+
+class MonthRating(View):
+    month: str  # "YYYY-MM"
+    average: float | None = None
+    count: int = 0
+
+
+class ReviewView(View):
+    review_id: str
+    date: str
+    rating: int
+    title: str | None = None
+    cons: str | None = None
+    job_title: str | None = None
+    employment_status: str | None = None
+    topics: list[str] = Field(default_factory=list)
+
+
+class EmployerBrand(View):
+    """The hiring company's reputation on review sites: a trend and what is new and negative."""
+
+    employer: str
+    since: date  # new reviews are dated after this day ...
+    until: date  # ... and up to this one (the report day)
+    trend: list[MonthRating] = Field(default_factory=list)  # oldest first, 12 months
+    new_negative: list[ReviewView] = Field(default_factory=list)
+    topic_counts: dict[str, int] = Field(default_factory=dict)
+    total_reviews: int = 0
+
+
+class ReportData(View):
+    report_day: date
+    run_id: str
+    hiring_company: str
+    generated_at: str  # ISO timestamp, UTC
+    counts: Counts = Field(default_factory=Counts)
+    requisitions: list[RequisitionView] = Field(default_factory=list)
+    skipped_sources: list[SkippedSource] = Field(default_factory=list)
+    brand: EmployerBrand | None = None
+
+    def findings(self) -> list[tuple[RequisitionView, CandidateView, FindingView]]:
+        """Every finding in report order: what the CSV writes, one row each."""
+        return [(r, c, f) for r in self.requisitions for c in r.candidates for f in c.findings]

@@ -1,0 +1,175 @@
+"""Employer-brand signals from review sites: the hiring company's rating trend, its new negative reviews
+with their topics, and a context line for each candidate's latest employer.
+
+Topics come from keyword lists (English and Chinese) rather than a model: HR can read the lists, and
+the same review always gets the same topics. Only a review's negative parts (title, cons, advice to
+management) are classified, so "great management" in the pros never tags a review as "management".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from include.report.models import EmployerBrand, EmployerContext, MonthRating, ReviewView
+
+NEGATIVE_MAX_RATING = 2
+TREND_MONTHS = 12
+LAYOFF_WINDOW_DAYS = 90
+
+# Latin keywords match at the start of a word ("layoff" matches "layoffs"); CJK ones anywhere.
+TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "overtime": ("overtime", "long hours", "long working hours", "unpaid overtime", "weekend work",
+                 "work-life balance", "work life balance", "burnout", "加班", "996", "工作时间长", "没有周末"),
+    "pay": ("unpaid", "late salary", "late pay", "salary late", "paid late", "wage arrears", "arrears",
+            "underpaid", "low pay", "low salary", "salary", "wages", "bonus", "拖欠工资", "欠薪", "工资",
+            "薪水", "薪资", "奖金"),
+    "management": ("management", "manager", "leadership", "executive", "boss", "micromanag", "管理", "领导",
+                   "老板", "上司"),
+    "layoffs": ("layoff", "lay off", "laid off", "redundanc", "made redundant", "job cuts", "restructur",
+                "裁员", "优化", "辞退", "n+1"),
+    "culture": ("culture", "toxic", "politics", "bullying", "morale", "文化", "氛围", "内卷", "勾心斗角"),
+}
+TOPICS: tuple[str, ...] = tuple(TOPIC_KEYWORDS)
+
+
+def _pattern(words: Iterable[str]) -> re.Pattern[str]:
+    parts = []
+    for w in words:
+        if w.isascii():
+            parts.append(r"(?<![0-9a-z])" + re.escape(w.casefold()))
+        else:
+            parts.append(re.escape(w))
+    return re.compile("|".join(parts))
+
+
+_TOPIC_RE = {topic: _pattern(words) for topic, words in TOPIC_KEYWORDS.items()}
+
+
+def classify_topics(*texts: str | None) -> list[str]:
+    """Topics (in TOPICS order) whose keywords occur in any of the texts."""
+    text = " ".join(t for t in texts if t).casefold()
+    if not text:
+        return []
+    return [topic for topic, rx in _TOPIC_RE.items() if rx.search(text)]
+
+
+def review_topics(review: dict[str, Any]) -> list[str]:
+    return classify_topics(review.get("title"), review.get("cons"), review.get("advice_to_management"))
+
+
+def company_key() -> Callable[[str], str]:
+    """``normalise_company`` from the engine, so that "Example Robotics Ltd" matches "EXAMPLE ROBOTICS
+    LIMITED"; casefold when the engine is not importable."""
+    try:
+        from include.engine.names import normalise_company
+    except ImportError:  # pragma: no cover - only while the engine is being written
+        return lambda name: " ".join((name or "").casefold().split())
+    return normalise_company
+
+
+def _day(value: Any) -> date | None:
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _month_starts(report_day: date, months: int) -> list[str]:
+    y, m = report_day.year, report_day.month
+    out = []
+    for _ in range(months):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    return out[::-1]
+
+
+def rating_trend(reviews: list[dict[str, Any]], report_day: date, months: int = TREND_MONTHS) -> list[MonthRating]:
+    """Monthly average rating for the last ``months`` calendar months up to the report day's month."""
+    buckets: dict[str, list[int]] = {m: [] for m in _month_starts(report_day, months)}
+    for r in reviews:
+        d = _day(r.get("date"))
+        if d is None or d > report_day:
+            continue
+        key = f"{d.year:04d}-{d.month:02d}"
+        if key in buckets and r.get("rating") is not None:
+            buckets[key].append(int(r["rating"]))
+    return [MonthRating(month=m, count=len(v), average=round(sum(v) / len(v), 2) if v else None)
+            for m, v in buckets.items()]
+
+
+def employer_brand(reviews: list[dict[str, Any]], employer: str, report_day: date, since: date) -> EmployerBrand:
+    """The hiring company's section: ``reviews`` may hold any employer's; only the hiring company's count."""
+    key = company_key()
+    target = key(employer)
+    mine = [r for r in reviews if key(str(r.get("employer") or "")) == target]
+    negative = []
+    for r in mine:
+        d = _day(r.get("date"))
+        if d is None or not (since < d <= report_day) or int(r.get("rating") or 0) > NEGATIVE_MAX_RATING:
+            continue
+        negative.append(ReviewView(
+            review_id=str(r["review_id"]), date=d.isoformat(), rating=int(r["rating"]), title=r.get("title"),
+            cons=r.get("cons"), job_title=r.get("job_title"), employment_status=r.get("employment_status"),
+            topics=review_topics(r)))
+    negative.sort(key=lambda v: (v.date, v.review_id), reverse=True)
+    counts = {t: sum(t in v.topics for v in negative) for t in TOPICS}
+    return EmployerBrand(employer=employer, since=since, until=report_day, trend=rating_trend(mine, report_day),
+                         new_negative=negative, topic_counts=counts,
+                         total_reviews=sum(1 for r in mine if (_day(r.get("date")) or report_day) <= report_day))
+
+
+def employer_contexts(reviews: list[dict[str, Any]], employers: dict[str, str],
+                      report_day: date) -> dict[str, EmployerContext]:
+    """candidate_id -> context line, for ``employers`` = candidate_id -> latest resume employer."""
+    key = company_key()
+    by_employer: dict[str, list[dict[str, Any]]] = {}
+    for r in reviews:
+        d = _day(r.get("date"))
+        if d is not None and d <= report_day:
+            by_employer.setdefault(key(str(r.get("employer") or "")), []).append(r)
+    window_start = report_day - timedelta(days=LAYOFF_WINDOW_DAYS)
+    out = {}
+    for cid, employer in employers.items():
+        mine = by_employer.get(key(employer), []) if key(employer) else []
+        ratings = [int(r["rating"]) for r in mine if r.get("rating") is not None]
+        layoffs = sum(1 for r in mine if (_day(r.get("date")) or report_day) > window_start
+                      and "layoffs" in classify_topics(r.get("title"), r.get("pros"), r.get("cons"),
+                                                       r.get("advice_to_management")))
+        out[cid] = EmployerContext(employer=employer, review_count=len(mine), layoff_mentions_90d=layoffs,
+                                   average_rating=round(sum(ratings) / len(ratings), 1) if ratings else None)
+    return out
+
+
+def _job_sort_key(job: dict[str, Any]) -> tuple[int, tuple[int, int, int]]:
+    """Current jobs first, then the latest start; an unparseable start sorts as oldest."""
+    try:
+        from include.engine.dates import is_current, parse_partial_date
+    except ImportError:  # pragma: no cover
+        def is_current(text: str | None) -> bool:
+            return (text or "").strip().casefold() in {"present", "current", "now", "至今", "现在"}
+
+        def parse_partial_date(text: str | None) -> Any:
+            return None
+    end = job.get("end_raw")
+    current = end is None or not str(end).strip() or is_current(end)
+    try:
+        start = parse_partial_date(job.get("start_raw"))
+    except ValueError:
+        start = None
+    start_key = (start.year, start.month or 0, start.day or 0) if start else (0, 0, 0)
+    return (1 if current else 0, start_key)
+
+
+def latest_employers(jobs: list[dict[str, Any]]) -> dict[str, str]:
+    """candidate_id -> employer of the candidate's latest resume job."""
+    best: dict[str, dict[str, Any]] = {}
+    for job in jobs:
+        if not job.get("employer"):
+            continue
+        cid = job["candidate_id"]
+        if cid not in best or _job_sort_key(job) > _job_sort_key(best[cid]):
+            best[cid] = job
+    return {cid: str(job["employer"]) for cid, job in best.items()}
