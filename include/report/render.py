@@ -1,0 +1,145 @@
+"""Render the HR report: one self-contained HTML file (inline CSS, no script, prints cleanly) and a CSV of
+the same findings, per locale.
+
+Autoescape is always on: candidate names, employers and review texts come from outside and can hold
+HTML. Links are only ever made from http(s) URLs (see ``include.report.data.safe_link``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from include.report import i18n
+from include.report.models import SEVERITIES, ReportData
+from include.report.reviews import TOPICS
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+CSV_COLUMNS = (
+    "report_day", "requisition", "candidate_id", "candidate_name", "finding_id", "severity", "severity_label",
+    "kind", "kind_label", "status", "new", "summary", "question", "evidence", "source_links", "rule_version",
+    "cleared_by", "cleared_reason", "cleared_at",
+)
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    html: Path
+    csv: Path
+
+
+@dataclass(frozen=True)
+class Interactive:
+    """The Airflow UI plugin's additions: a clearing form per open finding, protected by ``csrf_token``."""
+
+    csrf_token: str
+    action: str = "clear"
+    message: str | None = None
+    error: str | None = None
+
+
+@lru_cache(maxsize=len(i18n.LOCALES))
+def environment(locale: str) -> Environment:
+    i18n.check_locale(locale)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    tr = i18n.translations(locale)
+    env.install_gettext_translations(tr, newstyle=True)  # type: ignore[attr-defined]
+    g = tr.gettext
+
+    def label(table: dict[str, str]) -> Any:
+        return lambda key: g(table[key]) if key in table else key
+
+    env.globals.update(
+        kind_label=label(i18n.KIND_LABELS), severity_label=label(i18n.SEVERITY_LABELS),
+        severity_short=label(i18n.SEVERITY_SHORT), side_label=label(i18n.SIDE_LABELS),
+        topic_label=label(i18n.TOPIC_LABELS), source_label=label(i18n.SOURCE_LABELS),
+        value_label=lambda k: g(i18n.VALUE_LABELS[k]) if k in i18n.VALUE_LABELS else k.replace("_", " "),
+        fmt_date=lambda d: format_date(d if isinstance(d, date) else date.fromisoformat(str(d)[:10]),
+                                       format="long", locale=locale),
+        fmt_month=lambda m: format_date(date.fromisoformat(f"{m}-01"), format="yMMM", locale=locale),
+        fmt_timestamp=_timestamp(locale),
+        fmt_rating=lambda x: "–" if x is None else format_decimal(x, format="0.0", locale=locale),
+        SEVERITIES=SEVERITIES, TOPICS=TOPICS, KINDS=list(i18n.KIND_LABELS),
+    )
+    return env
+
+
+def _timestamp(locale: str) -> Any:
+    from datetime import datetime
+
+    def fmt(value: str | None) -> str:
+        if not value:
+            return ""
+        try:
+            return format_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")), format="medium",
+                                   locale=locale)
+        except ValueError:
+            return value
+    return fmt
+
+
+def render_html(data: ReportData, locale: str = "en", interactive: Interactive | None = None) -> str:
+    env = environment(locale)
+    return env.get_template("report.html.j2").render(
+        data=data, locale=locale, lang=i18n.html_lang(locale), interactive=interactive,
+        trend_max=5, engine_language_note=locale != "en")
+
+
+def _cell(value: Any) -> str:
+    """Text for a CSV cell; a leading formula character is neutralised so Excel never runs a name."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def render_csv(data: ReportData, locale: str = "en") -> str:
+    g = i18n.translations(locale).gettext
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for req, cand, f in data.findings():
+        evidence = " | ".join(
+            f"{g(i18n.SIDE_LABELS.get(e.side, e.side))} ({e.source}): "
+            + "; ".join(f"{k}={v}" for k, v in e.values) for e in f.evidence)
+        links = " ".join(e.link for e in f.evidence if e.link)
+        row = (data.report_day.isoformat(), req.name or g("No requisition"), cand.candidate_id, cand.name,
+               f.finding_id, f.severity, g(i18n.SEVERITY_SHORT.get(f.severity, f.severity)), f.kind,
+               g(i18n.KIND_LABELS.get(f.kind, f.kind)), f.status, "yes" if f.is_new else "no", f.summary,
+               f.question, evidence, links, f.rule_version, f.cleared_by, f.cleared_reason, f.cleared_at)
+        writer.writerow([_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def _write_atomic(path: Path, text: str, encoding: str) -> None:
+    """Readers (the UI plugin, an e-mail task) never see half a report."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def report_paths(out_dir: Path, report_day: date, locale: str) -> ReportPaths:
+    stem = f"report-{report_day.isoformat()}-{locale}"
+    return ReportPaths(html=Path(out_dir) / f"{stem}.html", csv=Path(out_dir) / f"{stem}.csv")
+
+
+def build_report(data: ReportData, out_dir: Path, locale: str = "en") -> ReportPaths:
+    """Write ``report-<day>-<locale>.html`` and ``.csv`` into ``out_dir`` and return their paths."""
+    i18n.check_locale(locale)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = report_paths(out_dir, data.report_day, locale)
+    _write_atomic(paths.html, render_html(data, locale), "utf-8")
+    _write_atomic(paths.csv, render_csv(data, locale), "utf-8-sig")  # the BOM makes Excel read UTF-8
+    return paths
