@@ -14,7 +14,7 @@ from datetime import date
 
 from include.engine.dates import Span, job_span
 from include.engine.resolve import RegistryIndex, same_employer
-from include.models import Employment
+from include.models import Education, Employment
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class Pair:
     overlap: float  # share of the shorter job's months that the two share, 0..1
 
 
-def safe_span(job: Employment, report_day: date) -> Span | None:
+def safe_span(job: Employment | Education, report_day: date) -> Span | None:
     """The job's span, or None when a date cannot be read (the rule is then skipped for this job)."""
     try:
         return job_span(job.start_raw, job.end_raw, report_day)

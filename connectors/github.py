@@ -1,0 +1,143 @@
+"""GitHub REST API: a user's public profile (``GET /users/{login}``), for the ``company`` field.
+
+GitHub's primary rate limit is per hour (60 unauthenticated, 5000 with a token), and when it is
+spent GitHub answers 403 or 429 with ``x-ratelimit-remaining: 0``: the documented behaviour is to
+wait until ``x-ratelimit-reset`` (epoch seconds), not to back off for a few seconds and give up.
+A response hook watches those headers on every answer, and the limiter waits for the reset before
+the next request; a 403 that is a rate limit is retried after the wait, any other 403 stays an
+``AuthError``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from connectors.http import (AuthError, MalformedResponse, NotFound, RateLimiter, RestClient, SourceError,
+                             endpoint_of)
+
+log = logging.getLogger("crosscheck.http")
+
+GITHUB_API = "https://api.github.com"
+API_VERSION = "2022-11-28"
+UNAUTHENTICATED_LIMIT = (60, 3600.0)
+TOKEN_LIMIT = (5000, 3600.0)
+SECONDARY_LIMIT_WAIT = 60.0  # GitHub: "otherwise, wait for at least one minute"
+MAX_RATE_LIMIT_RETRIES = 3
+
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
+_URL_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?github\.com/", re.IGNORECASE)
+
+
+class InvalidLogin(ValueError):
+    """Not a GitHub login (GitHub allows letters, digits and single inner hyphens, 39 at most)."""
+
+
+def normalise_login(value: str) -> str:
+    """``asilva`` from ``@asilva`` or ``https://github.com/asilva``; raises ``InvalidLogin``."""
+    text = _URL_PREFIX.sub("", (value or "").strip()).strip("/").lstrip("@")
+    if not _LOGIN.match(text):
+        raise InvalidLogin("not a GitHub login")
+    return text
+
+
+class BearerToken:
+    """``Authorization: Bearer <token>``; the token never appears in repr or URLs."""
+
+    def __init__(self, token: str):
+        self._token = token
+
+    def apply(self, headers: dict[str, str]) -> None:
+        headers["Authorization"] = f"Bearer {self._token}"
+
+    def refresh(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "BearerToken(***)"
+
+
+class GithubRateLimit:
+    """The client-side window plus GitHub's own word: wait for the reset once it says the quota is spent."""
+
+    def __init__(self, calls: int, period: float, sleep: Callable[[float], None],
+                 clock: Callable[[], float] = time.time, max_wait: float = 3600.0):
+        self.window = RateLimiter(calls, period, sleep=sleep)
+        self.sleep, self.clock, self.max_wait = sleep, clock, max_wait
+        self.blocked_until: float | None = None  # epoch seconds
+        self.last_limited = False  # the last answer was a rate-limit refusal
+
+    def observe(self, resp: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """requests response hook: read the rate-limit headers of every answer."""
+        h = resp.headers
+        remaining, reset = h.get("x-ratelimit-remaining"), h.get("x-ratelimit-reset")
+        retry_after = h.get("retry-after")
+        limited = resp.status_code in (403, 429) and (
+            remaining == "0" or retry_after is not None or b"rate limit" in resp.content[:500].lower())
+        self.last_limited = limited
+        if remaining == "0" and reset and reset.strip().isdigit():
+            self.blocked_until = float(reset)
+        elif limited and retry_after and retry_after.strip().isdigit():
+            self.blocked_until = self.clock() + float(retry_after)
+        elif limited and resp.status_code == 403:
+            self.blocked_until = self.clock() + SECONDARY_LIMIT_WAIT
+        elif remaining is not None and remaining != "0":
+            self.blocked_until = None
+
+    def acquire(self) -> None:
+        until = self.blocked_until
+        if until is not None:
+            wait = until - self.clock() + 1.0  # the reset second itself may still be refused
+            if wait > self.max_wait:
+                raise SourceError("github", "/", f"rate limit spent; it resets in {wait:.0f}s, more than "
+                                  f"the {self.max_wait:.0f}s this client may wait")
+            if wait > 0:
+                log.warning("github: rate limit spent, waiting %.0fs for its reset", wait)
+                self.sleep(wait)
+            self.blocked_until = None
+        self.window.acquire()
+
+
+class GithubClient(RestClient):
+    """Public user profiles; a token is optional but raises the hourly quota from 60 to 5000."""
+
+    source = "github"
+
+    def __init__(self, host: str | None = None, token: str | None = None, *,
+                 clock: Callable[[], float] = time.time, max_reset_wait: float = 3600.0, **kw: Any):
+        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION,
+                   **kw.pop("headers", {})}
+        kw.pop("rate_limit", None)  # the limit follows the auth mode, see below
+        super().__init__(host or GITHUB_API, auth=BearerToken(token) if token else None, headers=headers, **kw)
+        calls, period = TOKEN_LIMIT if token else UNAUTHENTICATED_LIMIT
+        self.rate = GithubRateLimit(calls, period, self.sleep, clock, max_reset_wait)
+        self.limiter = self.rate  # type: ignore[assignment]  # same acquire() protocol as RateLimiter
+        self.session.hooks["response"].append(self.rate.observe)
+
+    def request(self, method: str, path_or_url: str, **kw: Any) -> requests.Response:
+        for _ in range(MAX_RATE_LIMIT_RETRIES):
+            try:
+                return super().request(method, path_or_url, **kw)
+            except AuthError as exc:
+                if exc.status != 403 or not self.rate.last_limited:
+                    raise
+                # a rate-limit 403: the next acquire() waits for the reset, then we ask again
+        raise SourceError(self.source, endpoint_of(self.url(path_or_url)),
+                          f"still rate limited after {MAX_RATE_LIMIT_RETRIES} waits for the reset", 403)
+
+    def user(self, login: str) -> dict[str, Any] | None:
+        """The public profile, or None when GitHub knows no such user (404)."""
+        path = f"users/{quote(normalise_login(login), safe='')}"
+        try:
+            body = self.get_json(path, headers={"Accept": "application/vnd.github+json"})
+        except NotFound:
+            return None
+        if not isinstance(body, dict) or not isinstance(body.get("login"), str):
+            raise MalformedResponse(self.source, endpoint_of(self.url(path)), "user answer has no 'login'")
+        return body

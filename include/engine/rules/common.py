@@ -1,0 +1,132 @@
+"""What every rule shares: the candidate's context, evidence items, and stable finding ids.
+
+A finding's id hashes only what identifies it (kind, candidate, the records involved), never the
+wording or the values, so a re-run or a reworded summary keeps the id; the evidence digest hashes
+the values, so a cleared finding reopens when what it rests on changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from include.config import Config
+from include.engine.align import Pair, align, safe_span
+from include.engine.dates import Span
+from include.engine.resolve import RegistryIndex, Resolution, same_employer
+from include.models import Education, Employment, EvidenceItem, Finding, Kind, RegistryEntity, Severity
+
+PROFILE_WITH_JOBS = ("orcid", "linkedin")
+
+
+@dataclass
+class Context:
+    """One candidate's records plus the shared registry index, with per-candidate caches."""
+
+    candidate_id: str
+    application_id: str | None
+    resume_jobs: list[Employment]
+    educations: list[Education]
+    profile_jobs: list[Employment]
+    index: RegistryIndex
+    config: Config
+    day: date
+    _spans: dict[str, Span | None] = field(default_factory=dict)
+    _pairs: list[Pair] | None = None
+    _same: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+    def span(self, job: Employment | Education) -> Span | None:
+        key = job.employment_id if isinstance(job, Employment) else "edu:" + job.education_id
+        if key not in self._spans:
+            self._spans[key] = safe_span(job, self.day)
+        return self._spans[key]
+
+    @property
+    def pairs(self) -> list[Pair]:
+        if self._pairs is None:
+            self._pairs = align(self.resume_jobs, self.profile_jobs, self.index, self.day)
+        return self._pairs
+
+    def same(self, a: str, b: str) -> bool:
+        key = (a, b) if a <= b else (b, a)
+        if key not in self._same:
+            self._same[key] = same_employer(a, b, self.index)[0]
+        return self._same[key]
+
+    def resolve(self, name: str) -> Resolution:
+        return self.index.resolve(name)
+
+
+def job_evidence(job: Employment, side: str | None = None) -> EvidenceItem:
+    return EvidenceItem(
+        side=side or ("resume" if job.source in ("greenhouse", "lever") else "profile"),  # type: ignore[arg-type]
+        source=job.source,
+        record_ref=job.record_ref,
+        values={"employer": job.employer, "title": job.title, "start": job.start_raw, "end": job.end_raw,
+                "employment_type": job.employment_type},
+    )
+
+
+def education_evidence(edu: Education) -> EvidenceItem:
+    return EvidenceItem(side="resume", source=edu.source, record_ref=edu.record_ref,
+                        values={"school": edu.school, "degree": edu.degree, "start": edu.start_raw,
+                                "end": edu.end_raw})
+
+
+def entity_evidence(entity: RegistryEntity, res: Resolution | None = None) -> EvidenceItem:
+    values: dict[str, Any] = {"name": entity.names[0].name if entity.names else None,
+                              "status": entity.status, "created": entity.created, "dissolved": entity.dissolved}
+    if res is not None:
+        values.update(matched_name=res.matched_name, match=res.method, confidence=res.confidence)
+    return EvidenceItem(side="registry", source=entity.registry, record_ref=entity.record_url, values=values)
+
+
+def computed(values: dict[str, Any], ref: str) -> EvidenceItem:
+    return EvidenceItem(side="computed", source="crosscheck", record_ref=ref, values=values)
+
+
+def canonical_json(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def finding_id(kind: str, candidate_id: str, identity: Iterable[str]) -> str:
+    return hashlib.sha256(canonical_json([kind, candidate_id, sorted(set(identity))]).encode()).hexdigest()
+
+
+def evidence_digest(evidence: list[EvidenceItem]) -> str:
+    return hashlib.sha256(canonical_json([e.model_dump() for e in evidence]).encode()).hexdigest()
+
+
+def make_finding(
+    ctx: Context,
+    kind: Kind,
+    rule_version: str,
+    severity: Severity,
+    summary: str,
+    question: str,
+    evidence: list[EvidenceItem],
+    identity: Iterable[str],
+) -> Finding:
+    return Finding(
+        finding_id=finding_id(kind, ctx.candidate_id, identity),
+        candidate_id=ctx.candidate_id,
+        application_id=ctx.application_id,
+        kind=kind,
+        severity=severity,
+        summary=summary,
+        question=question,
+        evidence=evidence,
+        rule_version=rule_version,
+        evidence_digest=evidence_digest(evidence),
+    )
+
+
+def when(job: Employment) -> str:
+    """"2019-03 to present" as the record wrote it, for summaries."""
+    start = job.start_raw or "?"
+    end = job.end_raw if job.end_raw and job.end_raw.strip() else "present"
+    return f"{start} to {end}"

@@ -1,0 +1,107 @@
+"""The resume's own timeline: jobs that overlap, and gaps between jobs.
+
+Months are counted on calendar months. A job from 2019-01 to 2019-06 holds six months; a job
+ending 2019-03 and the next starting 2019-07 leave a gap of three (April to June). Year-only dates
+are read in the candidate's favour (the gap as short, the overlap as small as the year allows), so
+no finding comes from imprecision alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from include.engine.rules.common import Context, computed, education_evidence, job_evidence, make_finding, when
+from include.models import Employment, Finding
+
+OVERLAPPING_EMPLOYMENT = "overlapping_employment@1.0.0"
+CAREER_GAP = "career_gap@1.0.0"
+
+_NOT_FULL_TIME = re.compile(
+    r"\b(intern|internship|part[- ]?time|contract|contractor|freelance|freelancer|volunteer|trainee|"
+    r"working student|werkstudent)\b|实习|兼职|合同",
+    re.IGNORECASE,
+)
+
+
+def is_full_time(job: Employment) -> bool:
+    """Declared type first; an unknown type counts as full time unless the title says otherwise."""
+    if job.employment_type != "unknown":
+        return job.employment_type == "full_time"
+    return not _NOT_FULL_TIME.search(job.title or "")
+
+
+def overlapping_employment(ctx: Context) -> list[Finding]:
+    tol = ctx.config.thresholds.date_tolerance_months
+    jobs = [(j, s) for j in ctx.resume_jobs if is_full_time(j) and (s := ctx.span(j)) and s.start_hi is not None]
+    out = []
+    for i, (a, sa) in enumerate(jobs):
+        for b, sb in jobs[i + 1:]:
+            # the overlap the dates guarantee: latest possible starts, earliest possible ends
+            overlap = min(sa.end_lo, sb.end_lo) - max(sa.start_hi, sb.start_hi) + 1  # type: ignore[type-var]
+            if overlap <= tol:
+                continue
+            first, second = sorted((a, b), key=lambda j: j.employment_id)
+            out.append(make_finding(
+                ctx, "overlapping_employment", OVERLAPPING_EMPLOYMENT, "yellow",
+                f"Two full-time jobs on the resume overlap by {overlap} months: {a.employer} ({when(a)}) and "
+                f"{b.employer} ({when(b)}).",
+                f"Were you working full time at both {a.employer} and {b.employer} at the same time?",
+                [job_evidence(first), job_evidence(second),
+                 computed({"overlap_months": None if sa.current and sb.current else overlap,
+                           "tolerance_months": tol}, f"{first.employment_id}|{second.employment_id}")],
+                [first.employment_id, second.employment_id],
+            ))
+    return out
+
+
+def career_gap(ctx: Context) -> list[Finding]:
+    """Gaps between consecutive jobs; months spent in education are not a gap."""
+    threshold = ctx.config.thresholds.career_gap_months
+    jobs = sorted(
+        ((j, s) for j in ctx.resume_jobs if (s := ctx.span(j)) and s.start_lo is not None),
+        key=lambda js: (js[1].start_lo, js[1].end_hi, js[0].employment_id),
+    )
+    study: list[tuple[int, int]] = []
+    for edu in ctx.educations:
+        es = ctx.span(edu)
+        if es is not None and es.start_lo is not None:
+            study.append((es.start_lo, es.end_hi))
+    out = []
+    covered_until: int | None = None
+    last_job: Employment | None = None
+    for job, span in jobs:
+        assert span.start_lo is not None
+        if covered_until is not None and last_job is not None:
+            months = [m for m in range(covered_until + 1, span.start_lo)
+                      if not any(lo <= m <= hi for lo, hi in study)]
+            longest = _longest_run(months)
+            if longest > threshold:
+                out.append(_gap_finding(ctx, last_job, job, longest, threshold, len(months)))
+        if covered_until is None or span.end_hi > covered_until:
+            covered_until, last_job = span.end_hi, job
+    return out
+
+
+def _longest_run(months: list[int]) -> int:
+    best = run = 0
+    prev: int | None = None
+    for m in months:
+        run = run + 1 if prev is not None and m == prev + 1 else 1
+        best = max(best, run)
+        prev = m
+    return best
+
+
+def _gap_finding(ctx: Context, before: Employment, after: Employment, gap: int, threshold: int,
+                 uncovered: int) -> Finding:
+    edus = [education_evidence(e) for e in ctx.educations]
+    return make_finding(
+        ctx, "career_gap", CAREER_GAP, "yellow" if gap > 12 else "blue",
+        f"The resume shows a gap of {gap} months between {before.employer} (ended {before.end_raw}) and "
+        f"{after.employer} (started {after.start_raw}), not covered by education.",
+        f"What were you doing between leaving {before.employer} and joining {after.employer}?",
+        [job_evidence(before), job_evidence(after), *edus,
+         computed({"gap_months": gap, "uncovered_months": uncovered, "threshold_months": threshold},
+                  f"{before.employment_id}|{after.employment_id}")],
+        [before.employment_id, after.employment_id],
+    )
