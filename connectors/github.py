@@ -19,8 +19,15 @@ from urllib.parse import quote
 
 import requests
 
-from connectors.http import (AuthError, MalformedResponse, NotFound, RateLimiter, RestClient, SourceError,
-                             endpoint_of)
+from connectors.http import (
+    AuthError,
+    MalformedResponse,
+    NotFound,
+    RateLimiter,
+    RestClient,
+    SourceError,
+    endpoint_of,
+)
 
 log = logging.getLogger("crosscheck.http")
 
@@ -93,13 +100,13 @@ class GithubRateLimit:
     def acquire(self) -> None:
         until = self.blocked_until
         if until is not None:
-            wait = until - self.clock() + 1.0  # the reset second itself may still be refused
+            wait = until - self.clock()
             if wait > self.max_wait:
                 raise SourceError("github", "/", f"rate limit spent; it resets in {wait:.0f}s, more than "
                                   f"the {self.max_wait:.0f}s this client may wait")
             if wait > 0:
-                log.warning("github: rate limit spent, waiting %.0fs for its reset", wait)
-                self.sleep(wait)
+                log.warning("github: rate limit spent, waiting %.0fs for its reset", wait + 1)
+                self.sleep(wait + 1.0)  # the reset second itself may still be refused
             self.blocked_until = None
         self.window.acquire()
 

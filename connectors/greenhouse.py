@@ -95,7 +95,7 @@ def _expiry(body: dict[str, Any], now: float) -> float:
     """Greenhouse answers ``expires_at`` (ISO 8601); generic OAuth servers ``expires_in`` (seconds)."""
     if isinstance(body.get("expires_at"), str):
         try:
-            return datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00")).timestamp()
+            return datetime.fromisoformat(body["expires_at"]).timestamp()
         except ValueError:
             pass
     if isinstance(body.get("expires_in"), (int, float)):
@@ -121,8 +121,7 @@ class GreenhouseClient(RestClient):
     def __init__(self, host: str | None, client_id: str, client_secret: str, token_url: str | None = None, *,
                  per_page: int = PER_PAGE, clock: Callable[[], float] = time.time, **rest_kwargs: Any):
         host = (host or HARVEST_HOST).rstrip("/")
-        if host.endswith("/v3"):
-            host = host[: -len("/v3")]
+        host = host.removesuffix("/v3")
         self.oauth = ClientCredentialsAuth(token_url or TOKEN_URL, client_id, client_secret, clock=clock)
         rest_kwargs.setdefault("rate_limit", RATE_LIMIT)
         super().__init__(host, auth=self.oauth, **rest_kwargs)
@@ -168,7 +167,7 @@ class GreenhouseClient(RestClient):
         return self._by_ids("candidate_educations", "candidate_ids", candidate_ids)
 
     def attachments(self, candidate_ids: Iterable[Any] | None = None,
-                    type: str | None = None) -> Iterator[dict[str, Any]]:  # noqa: A002 - the API's name
+                    type: str | None = None) -> Iterator[dict[str, Any]]:
         return self._by_ids("attachments", "candidate_ids", candidate_ids, type=type)
 
     def custom_fields(self, field_type: str | None = None) -> Iterator[dict[str, Any]]:

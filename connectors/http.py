@@ -12,6 +12,7 @@ import email.utils
 import json
 import logging
 import random
+import re
 import threading
 import time
 from collections import deque
@@ -55,9 +56,21 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, safe="*"), ""))
 
 
+_IDENTIFIERS = [
+    (re.compile(r"\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b"), "{orcid}"),
+    (re.compile(r"(/users/)[^/]+"), r"\1{login}"),
+    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I), "{id}"),
+    (re.compile(r"/\d{4,}(?=/|$)"), "/{id}"),
+]
+
+
 def endpoint_of(url: str) -> str:
-    """The path of a URL, for error messages and metrics: no host credentials, no query."""
-    return urlsplit(url).path or "/"
+    """The path of a URL with record identifiers masked, for logs and errors: no query, no ORCID iD,
+    login or record id (they point at a person)."""
+    path = urlsplit(url).path or "/"
+    for pattern, repl in _IDENTIFIERS:
+        path = pattern.sub(repl, path)
+    return path
 
 
 @dataclass(frozen=True)

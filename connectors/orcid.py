@@ -75,7 +75,7 @@ class OrcidClient(RestClient):
         oid = normalise_orcid(orcid_id)
         path = f"{oid}/employments"
         body = self.get_json(path, headers={"Accept": self.accept})
-        if not isinstance(body, dict) or not isinstance(body.get("affiliation-group", []), list):
+        if not isinstance(body, dict) or not isinstance(body.get("affiliation-group"), list):
             raise MalformedResponse(self.source, endpoint_of(self.url(path)),
                                     "employments answer has no 'affiliation-group' list")
         return body

@@ -17,7 +17,11 @@ from cleanco.termdata import terms_by_country, terms_by_type
 # Terms in cleanco's list that are also ordinary words in company names.
 _NOT_LEGAL = frozenset({"uk", "eu", "private", "ent", "se", "et", "ok", "eg", "ca", "ec", "at"})
 _EXTRA_TERMS = ("private limited", "pvt ltd", "pvt", "co ltd", "co limited", "corp ltd", "inc ltd", "sarl",
-                "holding ag", "incorporated", "l l c")
+                "holding ag", "incorporated", "l l c",
+                # romanised CJK legal forms, as transliterated registry names spell them
+                "kabushiki kaisha", "kabushiki gaisha", "godo kaisha", "yugen kaisha", "youxian gongsi",
+                "youxian zeren gongsi", "gufen youxian gongsi", "jituan youxian gongsi", "jusik hoesa")
+_ROMANISED_PREFIXES = (("kabushiki", "kaisha"), ("kabushiki", "gaisha"), ("jusik", "hoesa"))
 
 # Longest first, so 股份有限公司 goes before 有限公司.
 _CJK_SUFFIXES = (
@@ -130,6 +134,9 @@ def normalise_company(name: str) -> str:
         return ""
     if tokens[0] == "the" and len(tokens) > 1:
         tokens = tokens[1:]
+    for prefix in _ROMANISED_PREFIXES:
+        if tuple(tokens[: len(prefix)]) == prefix and len(tokens) > len(prefix):
+            tokens = tokens[len(prefix):]
     tokens = _strip_legal(tokens)
     stripped = [_strip_cjk(t) if has_cjk(t) else t for t in tokens]
     tokens = [t for t in stripped if t] or tokens

@@ -13,14 +13,14 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from include.engine.names import acronym, has_cjk, normalise_company
 from include.models import RegistryEntity
 
-GENERIC = frozenset(
-    """
+_GENERIC_WORDS = """
     and of the for de la le des du der die und et y e i
     solutions solution global systems system technologies technology tech group holdings holding
     international intl services service consulting consultants consultancy partners partner labs lab
@@ -32,8 +32,8 @@ GENERIC = frozenset(
     uk usa us eu europe european america americas asia pacific china north south east west
     national general united first new
     科技 技术 信息 软件 网络 集团 控股 国际 中国 数据 智能 系统 服务
-    """.split()
-)
+"""
+GENERIC = frozenset(_GENERIC_WORDS.split())
 GENERIC_WEIGHT = 0.12
 HIT_THRESHOLD = 0.86
 
@@ -55,13 +55,15 @@ NO_MATCH = Resolution(None, 0.0, None, "none", frozenset())
 
 
 def name_tokens(norm: str) -> list[str]:
-    """Tokens of a normalised name; a CJK run also yields its character bigrams, so 华为技术 meets 华为."""
-    out: list[str] = []
-    for tok in norm.split():
-        out.append(tok)
-        if has_cjk(tok) and len(tok) > 2:
-            out.extend(tok[i : i + 2] for i in range(len(tok) - 1))
-    return out
+    """Tokens of a normalised name (a run of CJK characters is one token)."""
+    return norm.split()
+
+
+def _block_keys(token: str) -> list[str]:
+    """Keys under which a name is found again: the token, its first letters (typos), CJK bigrams."""
+    if has_cjk(token):
+        return [token] + ["~" + token[i : i + 2] for i in range(len(token) - 1)]
+    return [token, "~" + token[:4]] if len(token) >= 5 else [token]
 
 
 class _UnionFind:
@@ -94,6 +96,8 @@ class RegistryIndex:
         self._acronyms: dict[str, set[str]] = defaultdict(set)
         self._df: dict[str, int] = defaultdict(int)
         self._cache: dict[str, Resolution] = {}
+        self._weights: dict[str, float] = {}
+        self.same_cache: dict[tuple[str, str], tuple[bool, float, str]] = {}
         families = _UnionFind()
         seen_norms: set[tuple[str, str]] = set()
         for ent in entities:
@@ -112,31 +116,39 @@ class RegistryIndex:
                 self._names.append((norm, ent.entity_id, rn.name, toks))
                 for t in toks:
                     self._df[t] += 1
-                    self._block[t].append(idx)
-                    if len(t) >= 5 and not has_cjk(t):
-                        self._block["~" + t[:4]].append(idx)
+                    for key in _block_keys(t):
+                        self._block[key].append(idx)
                 acr = acronym(norm)
                 if len(acr) >= 3 and len(norm.split()) >= 3:
                     self._acronyms[acr].add(ent.entity_id)
         # One company in several registries (same normalised name) is one family too.
+        same_name = _UnionFind()
         for hits in self._exact.values():
             for other, _, _ in hits[1:]:
                 families.union(hits[0][0], other)
+                same_name.union(hits[0][0], other)
+        self._equivalents = _groups(same_name)
         self._n_names = max(1, len(self._names))
-        groups: dict[str, set[str]] = defaultdict(set)
-        for eid in list(families.parent):
-            groups[families.find(eid)].add(eid)
-        self._family: dict[str, frozenset[str]] = {}
-        for members in groups.values():
-            frozen = frozenset(members)
-            for eid in members:
-                self._family[eid] = frozen
+        self.registries: list[str] = sorted({e.registry for e in self.entities.values()})
+        self._family = _groups(families)
 
     def family(self, entity_id: str) -> frozenset[str]:
+        """The entity, its parents, their other subsidiaries, and the same company in other registries."""
         return self._family.get(entity_id, frozenset({entity_id}))
+
+    def equivalents(self, entity_id: str) -> list[RegistryEntity]:
+        """The same company as recorded by each registry (entities sharing a normalised name)."""
+        ids = self._equivalents.get(entity_id, frozenset({entity_id}))
+        return [self.entities[e] for e in sorted(ids) if e in self.entities]
 
     def weight(self, token: str) -> float:
         """How much a token identifies a company: filler words little, rare words fully."""
+        w = self._weights.get(token)
+        if w is None:
+            w = self._weights[token] = self._weight(token)
+        return w
+
+    def _weight(self, token: str) -> float:
         if token in GENERIC or token.isdigit():
             return GENERIC_WEIGHT
         df = self._df.get(token, 0)
@@ -145,7 +157,9 @@ class RegistryIndex:
         return max(0.25, 1.0 - math.log(df / 3) / math.log(max(self._n_names, 10)))
 
     def resolve(self, name: str) -> Resolution:
-        norm = normalise_company(name)
+        return self.resolve_normalised(normalise_company(name))
+
+    def resolve_normalised(self, norm: str) -> Resolution:
         cached = self._cache.get(norm)
         if cached is None:
             cached = self._resolve_norm(norm)
@@ -176,21 +190,24 @@ class RegistryIndex:
             out |= self.family(eid)
         return frozenset(out)
 
-    def _candidates(self, toks: list[str]) -> set[int]:
-        cands: set[int] = set()
+    def _candidates(self, toks: list[str], limit: int = 24) -> list[int]:
+        """Names sharing a distinctive token (or its first four letters), most shared weight first."""
+        votes: dict[int, float] = defaultdict(float)
         for t in toks:
-            if self.weight(t) <= GENERIC_WEIGHT:
+            w = self.weight(t)
+            if w <= GENERIC_WEIGHT:
                 continue
-            cands.update(self._block.get(t, ()))
-            if len(t) >= 5 and not has_cjk(t):
-                cands.update(self._block.get("~" + t[:4], ()))
-        return cands
+            for n, key in enumerate(_block_keys(t)):
+                for idx in self._block.get(key, ()):
+                    votes[idx] += w if n == 0 else w * 0.5
+        if len(votes) <= limit:
+            return sorted(votes)
+        return sorted(sorted(votes, key=lambda i: (-votes[i], i))[:limit])
 
     def _fuzzy(self, norm: str) -> tuple[float, int] | None:
         toks = list(dict.fromkeys(name_tokens(norm)))
-        cands = self._candidates(toks)
         best: tuple[float, int] | None = None
-        for idx in cands:
+        for idx in self._candidates(toks):
             other = self._names[idx][3]
             score = token_match(toks, list(other), self.weight)
             if score >= HIT_THRESHOLD and (best is None or score > best[0] or
@@ -199,13 +216,31 @@ class RegistryIndex:
         return best
 
 
+def _groups(uf: _UnionFind) -> dict[str, frozenset[str]]:
+    members: dict[str, set[str]] = defaultdict(set)
+    for eid in list(uf.parent):
+        members[uf.find(eid)].add(eid)
+    out: dict[str, frozenset[str]] = {}
+    for group in members.values():
+        frozen = frozenset(group)
+        for eid in group:
+            out[eid] = frozen
+    return out
+
+
 _KIND_RANK = {"legal": 0, "other": 1, "transliterated": 2, "trading": 3, "previous": 4}
 
 
+@lru_cache(maxsize=1 << 20)
 def _token_sim(a: str, b: str) -> float:
     if a == b:
         return 1.0
-    if len(a) < 5 or len(b) < 5 or has_cjk(a) or has_cjk(b):
+    if has_cjk(a) or has_cjk(b):
+        # Chinese names drop the city prefix or the industry word freely: containment of a
+        # distinctive run ("华信科技" in "深圳市华信科技") is the same name.
+        short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+        return 1.0 if len(short) >= 2 and short not in GENERIC and short in long_ else 0.0
+    if len(a) < 5 or len(b) < 5:
         return 0.0
     r = fuzz.ratio(a, b) / 100.0
     return r if r >= 0.88 else 0.0
@@ -251,6 +286,16 @@ def token_match(a: list[str], b: list[str], weight: object) -> float:
 def same_employer(a: str, b: str, index: RegistryIndex) -> tuple[bool, float, str]:
     """Whether two employer strings name one employer (or one corporate family), with why."""
     na, nb = normalise_company(a), normalise_company(b)
+    key = (na, nb) if na <= nb else (nb, na)
+    hit = index.same_cache.get(key)
+    if hit is None:
+        if len(index.same_cache) > 1_000_000:
+            index.same_cache.clear()
+        hit = index.same_cache[key] = _same_employer(key[0], key[1], index)
+    return hit
+
+
+def _same_employer(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float, str]:
     if not na or not nb:
         return False, 0.0, "empty name"
     if na == nb:
@@ -261,7 +306,7 @@ def same_employer(a: str, b: str, index: RegistryIndex) -> tuple[bool, float, st
     for short, long_ in ((ca, nb), (cb, na)):
         if len(short) >= 2 and len(long_.split()) >= 2 and short == acronym(long_):
             return True, 0.9, "abbreviation"
-    ra, rb = index.resolve(a), index.resolve(b)
+    ra, rb = index.resolve_normalised(na), index.resolve_normalised(nb)
     if ra.hit and rb.hit:
         if ra.entity_id == rb.entity_id:
             return True, min(ra.confidence, rb.confidence), "same registry entity"

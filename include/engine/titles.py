@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from include.engine.names import to_simplified
+from include.engine.names import has_cjk, to_simplified
 
 LEVELS = ("intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "chief")
 LEVEL_RANK = {name: i for i, name in enumerate(LEVELS)}
@@ -70,7 +70,8 @@ _LEVEL_WORDS = {
 }
 # "Product manager" names a function, not a rung above senior engineers.
 _FUNCTION_MANAGERS = {"product", "project", "program", "programme", "account", "office", "marketing",
-                      "sales", "community", "brand", "content", "customer", "success", "accounts", "general"}
+                      "sales", "community", "brand", "content", "customer", "success", "accounts", "general",
+                      "operations", "delivery", "store", "branch", "hr", "human", "recruitment", "talent"}
 _NUMERAL_LEVEL = {"i": "mid", "1": "mid", "ii": "mid", "2": "mid", "iii": "senior", "3": "senior",
                   "iv": "lead", "4": "lead"}
 _SPLIT = re.compile(r"[^\w&]+")
@@ -86,11 +87,19 @@ class TitleMeaning:
         return LEVEL_RANK[self.level]
 
 
+_ZH_BY_FIRST: dict[str, list[str]] = {}
+for _k in _ZH_KEYS:
+    _ZH_BY_FIRST.setdefault(_k[0], []).append(_k)
+
+
 def _translate_zh(text: str) -> str:
+    """Greedy longest-match segmentation against the dictionary; other characters pass through."""
+    if not has_cjk(text):
+        return text
     out: list[str] = []
     i = 0
     while i < len(text):
-        for key in _ZH_KEYS:
+        for key in _ZH_BY_FIRST.get(text[i], ()):
             if text.startswith(key, i):
                 out.append(f" {ZH[key]} ")
                 i += len(key)
@@ -135,6 +144,8 @@ def title_meaning(title: str) -> TitleMeaning:
         level = max(found, key=LEVEL_RANK.__getitem__)
     elif numerals:
         level = numerals[-1]
+    elif "associate" in words or "assistant" in words:
+        level = "junior"
     function: set[str] = set()
     for w in words:
         if _LEVEL_WORDS.get(w) and not (w == "manager" and functional_manager) and w != "architect":

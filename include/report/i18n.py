@@ -60,11 +60,33 @@ VALUE_LABELS: dict[str, str] = {
     "employment_type": N_("Employment type"), "gap_months": N_("Gap (months)"),
     "overlap_months": N_("Overlap (months)"), "months_since_left": N_("Months since leaving"),
     "competitor": N_("Competitor"), "industry_codes": N_("Industry codes"), "reason": N_("Reason"),
+    "school": N_("School"), "degree": N_("Degree"), "matched_name": N_("Matched name"), "match": N_("Match method"),
+    "confidence": N_("Match confidence"), "profiles_checked": N_("Profiles checked"),
+    "employer_in_registry": N_("Employer in a registry"), "registries_searched": N_("Registries searched"),
+    "normalised_name": N_("Normalised name"), "resume_employers": N_("Resume employers"),
+    "resume_level": N_("Resume seniority"), "profile_level": N_("Profile seniority"),
+    "resume_function": N_("Resume function"), "profile_function": N_("Profile function"),
+    "start_difference_months": N_("Start difference (months)"),
+    "end_difference_months": N_("End difference (months)"), "end_current": N_("Still there"),
+    "tolerance_months": N_("Tolerance (months)"), "threshold_months": N_("Threshold (months)"),
+    "uncovered_months": N_("Uncovered (months)"), "window_months": N_("Window (months)"),
 }
+EMPLOYMENT_STATUS_LABELS: dict[str, str] = {"current": N_("current employee"), "former": N_("former employee")}
+CURRENT = N_("current")
+YES, NO = N_("yes"), N_("no")
 SOURCE_LABELS: dict[str, str] = {
     "greenhouse": "Greenhouse", "lever": "Lever", "companies_house": "Companies House", "gleif": "GLEIF",
     "opencorporates": "OpenCorporates", "orcid": "ORCID", "github": "GitHub", "linkedin": "LinkedIn",
     "reviews": N_("Review site"), "config": N_("Configuration"), "engine": N_("Rule engine"),
+    "crosscheck": "Crosscheck",
+}
+# Messages of the Airflow UI plugin (plugins/crosscheck_ui.py), kept here so that one catalogue has them all.
+UI_MESSAGES: dict[str, str] = {
+    "cleared": N_("Finding %(id)s cleared; the report files were re-rendered."),
+    "not_open": N_("That finding does not exist or is already cleared."),
+    "missing": N_("A reason and your name are both required to clear a finding."),
+    "no_run": N_("No pipeline run has been sealed yet, so there is no report to show."),
+    "language": N_("Language"),
 }
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 SEVERITIES: tuple[str, ...] = ("red", "yellow", "blue")
+EvidenceValue = str | int | float | bool | None | list[str]
 
 
 class View(BaseModel):
@@ -22,7 +23,7 @@ class EvidenceView(View):
     source: str
     record_ref: str
     link: str | None = None  # record_ref when it is an http(s) URL, else None (never a javascript: URL)
-    values: list[tuple[str, str]] = Field(default_factory=list)  # (key, value as text), in source order
+    values: list[tuple[str, EvidenceValue]] = Field(default_factory=list)  # (key, value) in source order
 
 
 class FindingView(View):

@@ -13,11 +13,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -68,12 +69,27 @@ def environment(locale: str) -> Environment:
         value_label=lambda k: g(i18n.VALUE_LABELS[k]) if k in i18n.VALUE_LABELS else k.replace("_", " "),
         fmt_date=lambda d: format_date(d if isinstance(d, date) else date.fromisoformat(str(d)[:10]),
                                        format="long", locale=locale),
-        fmt_month=lambda m: format_date(date.fromisoformat(f"{m}-01"), format="yMMM", locale=locale),
+        fmt_month=lambda m, skeleton="MMM": format_skeleton(skeleton, date.fromisoformat(f"{m}-01"), locale=locale),
         fmt_timestamp=_timestamp(locale),
-        fmt_rating=lambda x: "–" if x is None else format_decimal(x, format="0.0", locale=locale),
+        fmt_rating=lambda x: "–" if x is None else format_decimal(
+            Decimal(str(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), format="0.0", locale=locale),
+        fmt_value=lambda k, v: format_value(k, v, g), status_label=label(i18n.EMPLOYMENT_STATUS_LABELS),
         SEVERITIES=SEVERITIES, TOPICS=TOPICS, KINDS=list(i18n.KIND_LABELS),
     )
     return env
+
+
+def format_value(key: str, value: Any, gettext: Any) -> str:
+    """An evidence value as HR reads it: an empty end date means the job is current."""
+    if value is None or value == "":
+        return gettext(i18n.CURRENT) if key in ("end", "end_raw") else "–"
+    if isinstance(value, bool):
+        return gettext(i18n.YES if value else i18n.NO)
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "–"
+    return str(value)
 
 
 def _timestamp(locale: str) -> Any:
@@ -111,7 +127,7 @@ def render_csv(data: ReportData, locale: str = "en") -> str:
     for req, cand, f in data.findings():
         evidence = " | ".join(
             f"{g(i18n.SIDE_LABELS.get(e.side, e.side))} ({e.source}): "
-            + "; ".join(f"{k}={v}" for k, v in e.values) for e in f.evidence)
+            + "; ".join(f"{k}={format_value(k, v, g)}" for k, v in e.values) for e in f.evidence)
         links = " ".join(e.link for e in f.evidence if e.link)
         row = (data.report_day.isoformat(), req.name or g("No requisition"), cand.candidate_id, cand.name,
                f.finding_id, f.severity, g(i18n.SEVERITY_SHORT.get(f.severity, f.severity)), f.kind,

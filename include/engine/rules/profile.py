@@ -114,7 +114,7 @@ def date_mismatch(ctx: Context) -> list[Finding]:
              computed({"start_difference_months": start_diff,
                        # a current job's end moves with the report day: kept out of the digest
                        "end_difference_months": None if rs.current or ps.current else end_diff,
-                       "end_current": [rs.current, ps.current], "tolerance_months": tol},
+                       "resume_current": rs.current, "profile_current": ps.current, "tolerance_months": tol},
                       f"{r.employment_id}|{p.employment_id}")],
             [r.employment_id, p.employment_id],
         ))

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import re
 
-from include.engine.rules.common import Context, computed, education_evidence, job_evidence, make_finding, when
+from include.engine.rules.common import (
+    Context,
+    computed,
+    education_evidence,
+    job_evidence,
+    make_finding,
+    when,
+)
 from include.models import Employment, Finding
 
 OVERLAPPING_EMPLOYMENT = "overlapping_employment@1.0.0"
@@ -32,12 +39,13 @@ def is_full_time(job: Employment) -> bool:
 
 def overlapping_employment(ctx: Context) -> list[Finding]:
     tol = ctx.config.thresholds.date_tolerance_months
-    jobs = [(j, s) for j in ctx.resume_jobs if is_full_time(j) and (s := ctx.span(j)) and s.start_hi is not None]
+    jobs = [(j, s, s.start_hi) for j in ctx.resume_jobs
+            if is_full_time(j) and (s := ctx.span(j)) and s.start_hi is not None]
     out = []
-    for i, (a, sa) in enumerate(jobs):
-        for b, sb in jobs[i + 1:]:
+    for i, (a, sa, a_start) in enumerate(jobs):
+        for b, sb, b_start in jobs[i + 1:]:
             # the overlap the dates guarantee: latest possible starts, earliest possible ends
-            overlap = min(sa.end_lo, sb.end_lo) - max(sa.start_hi, sb.start_hi) + 1  # type: ignore[type-var]
+            overlap = min(sa.end_lo, sb.end_lo) - max(a_start, b_start) + 1
             if overlap <= tol:
                 continue
             first, second = sorted((a, b), key=lambda j: j.employment_id)

@@ -20,10 +20,11 @@ from rapidfuzz import fuzz
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
 _CJK_RUN = re.compile(rf"^[{_CJK}]+$")
-_LEGAL = frozenset(
-    "ltd limited plc inc incorporated llc llp lp gmbh ag sa sas sarl bv nv co corp corporation company "
-    "the and of pty srl spa kk oy ab as se".split()
-)
+_LEGAL = frozenset({
+    "ltd", "limited", "plc", "inc", "incorporated", "llc", "llp", "lp", "gmbh", "ag", "sa", "sas", "sarl", "bv",
+    "nv", "co", "corp", "corporation", "company", "the", "and", "of", "pty", "srl", "spa", "kk", "oy", "ab", "as",
+    "se",
+})
 _CJK_LEGAL = ("股份有限公司", "有限责任公司", "有限公司", "株式会社", "集团", "公司")
 WEAK = 0.25  # weight of a single-letter token match ("S.A." -> "s", "a")
 
@@ -70,7 +71,7 @@ def search(records: Iterable[Any], query: str, names_of: Callable[[Any], list[st
     """(record, best matching name) for every record sharing a meaningful token with ``query``, best
     first: more overlap first, then the more specific (shorter) name, then the name itself."""
     q_tokens = tuple(dict.fromkeys(tokens(query)))
-    ranked = []
+    ranked: list[tuple[float, int, str, int, Any]] = []
     for rec in records:
         best, best_name = 0.0, ""
         for name in names_of(rec):
@@ -87,7 +88,7 @@ def fuzzy(records: Iterable[Any], query: str, names_of: Callable[[Any], list[str
           threshold: float = 75.0, limit: int = 10) -> list[tuple[Any, str]]:
     """Approximate matches that tolerate typos (GLEIF's fuzzy completions)."""
     q = " ".join(tokens(query))
-    scored = []
+    scored: list[tuple[float, str, int, Any]] = []
     for rec in records:
         best, best_name = 0.0, ""
         for name in names_of(rec):

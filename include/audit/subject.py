@@ -1,0 +1,217 @@
+"""A candidate's rights: access (everything held, as JSON) and erasure (personal data removed everywhere).
+
+Erasure deletes the candidate's rows (candidate, applications, employments, educations, findings
+and their clearances, quarantined records that mention them) and rewrites the raw landing files
+that hold their records. What stays is what the audit needs and is not personal data: the hash
+chain (ids, counts, digests), ``run_findings`` digests, and a tombstone in ``erasures`` with a
+salted hash of the candidate id, who asked, when, the row counts per table, the finding ids removed
+and every landing file rewritten with its old and new sha256. The run manifests keep the original
+file hashes: they record what was read then, and ``audit.chain.verify`` still passes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+from typing import Any
+
+from include.audit.redact import Subject, landing_files, prepare_rewrite, scan_file
+from include.warehouse.base import now_iso, quote_ident
+
+CANDIDATE_TABLES = ("applications", "employments", "educations")
+AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta"}
+TEXT_TYPES = {"TEXT", "VARCHAR", "JSON", "JSONB", "CHARACTER VARYING"}
+
+
+def _salt(wh: Any) -> str:
+    rows = wh.query("SELECT value FROM warehouse_meta WHERE key = 'erasure_salt'")
+    if rows:
+        return str(rows[0]["value"])
+    wh.upsert("warehouse_meta", [{"key": "erasure_salt", "value": secrets.token_hex(32)}], ["key"])
+    return str(wh.query("SELECT value FROM warehouse_meta WHERE key = 'erasure_salt'")[0]["value"])
+
+
+def candidate_hash(wh: Any, candidate_id: str) -> str:
+    """The tombstone key: salted, so the table alone does not reveal which ids were erased."""
+    return hashlib.sha256(f"{_salt(wh)}:{candidate_id}".encode()).hexdigest()
+
+
+def is_erased(wh: Any, candidate_id: str) -> bool:
+    """For ingestion: a candidate erased here must not be stored again from a later source read."""
+    if not wh.query("SELECT 1 AS x FROM erasures LIMIT 1"):
+        return False
+    return bool(wh.query("SELECT 1 AS x FROM erasures WHERE candidate_hash = ?", [candidate_hash(wh, candidate_id)]))
+
+
+def subject_of(wh: Any, candidate_id: str) -> tuple[Subject, dict[str, Any] | None]:
+    rows = wh.query("SELECT * FROM candidates WHERE candidate_id = ?", [candidate_id])
+    cand = rows[0] if rows else None
+    tokens = {candidate_id.split(":", 1)[-1]}
+    texts: set[str] = set()
+    for r in wh.query("SELECT application_id FROM applications WHERE candidate_id = ?", [candidate_id]):
+        tokens.add(str(r["application_id"]).split(":", 1)[-1])
+    if cand:
+        tokens.update(v for v in (cand.get("orcid"), cand.get("github_login")) if v)
+        texts.update(str(e) for e in (cand.get("emails") or []))
+        texts.update(str(p) for p in (cand.get("phones") or []))
+        texts.update(v for v in (cand.get("linkedin_export_url"), cand.get("record_url")) if v)
+    return Subject(candidate_id, tokens, texts), cand
+
+
+def _rows(wh: Any, table: str, candidate_id: str) -> list[dict[str, Any]]:
+    return wh.query(f"SELECT * FROM {quote_ident(table)} WHERE candidate_id = ?", [candidate_id])
+
+
+def _quarantined(wh: Any, who: Subject) -> list[dict[str, Any]]:
+    return [q for q in wh.query("SELECT * FROM quarantine ORDER BY quarantine_id")
+            if who.in_value({k: q.get(k) for k in ("record_key", "raw", "raw_pointer")})]
+
+
+def _manifest_mentions(wh: Any, who: Subject) -> list[dict[str, Any]]:
+    out = []
+    for r in wh.query("SELECT run_id, seq, report_day, manifest FROM pipeline_runs ORDER BY seq"):
+        if who.in_value(r["manifest"]) or who.candidate_id in str(r["manifest"]):
+            out.append({"run_id": r["run_id"], "seq": r["seq"], "report_day": r["report_day"],
+                        "manifest": r["manifest"]})
+    return out
+
+
+def export_candidate(wh: Any, candidate_id: str, landing_root: Path) -> dict[str, Any]:
+    """Everything held about a candidate. Raises ``KeyError`` when nothing at all is held or recorded."""
+    who, cand = subject_of(wh, candidate_id)
+    findings = _rows(wh, "discrepancies", candidate_id)
+    ids = [f["finding_id"] for f in findings]
+    clearances = wh.query("SELECT * FROM finding_clearances WHERE candidate_id = ? ORDER BY cleared_at",
+                          [candidate_id])
+    own = {t: _rows(wh, t, candidate_id) for t in CANDIDATE_TABLES}
+    runs_written = sorted({r["run_id"] for r in [*([cand] if cand else []), *own["applications"],
+                                                 *own["employments"], *own["educations"]] if r.get("run_id")})
+    run_refs: set[str] = set()
+    for fid in ids:
+        run_refs.update(r["run_id"] for r in wh.query("SELECT run_id FROM run_findings WHERE finding_id = ?", [fid]))
+    landing = []
+    for path in landing_files(Path(landing_root)):
+        hits = scan_file(path, who)
+        if hits:
+            landing.append({"path": str(path), "lines": [n for n, *_ in hits],
+                            "urls": [who.scrub(str(line.get("url") or "")) for _, line, _, _ in hits],
+                            "records": [r for *_, removed in hits for r in removed]})
+    erased = is_erased(wh, candidate_id)
+    out = {
+        "candidate_id": candidate_id,
+        "exported_at": now_iso(),
+        "candidate": cand,
+        "applications": own["applications"],
+        "employments": own["employments"],
+        "educations": own["educations"],
+        "findings": findings,
+        "finding_clearances": clearances,
+        "quarantine": _quarantined(wh, who),
+        "audit": {"runs_that_wrote_candidate_rows": runs_written, "runs_that_wrote_findings": sorted(run_refs),
+                  "manifests_mentioning_candidate": _manifest_mentions(wh, who), "erased": erased},
+        "landing_files": landing,
+    }
+    held = [out["candidate"], out["applications"], out["employments"], out["educations"], findings,
+            out["quarantine"], landing]
+    if not any(held) and not erased:
+        raise KeyError(f"no data held for candidate {candidate_id!r}")
+    return out
+
+
+def erase_candidate(wh: Any, candidate_id: str, landing_root: Path, by: str) -> dict[str, Any]:
+    """Remove a candidate's personal data from every table and landing file; keep a tombstone.
+
+    Returns a report (no personal data): rows deleted per table, files rewritten, finding ids removed,
+    and ``residual``: tables where the candidate's e-mails or other personal identifiers still appear.
+    """
+    if not by or not by.strip():
+        raise ValueError("the name of who requested the erasure is required")
+    who, cand = subject_of(wh, candidate_id)
+    finding_ids = [r["finding_id"] for r in wh.query("SELECT finding_id FROM discrepancies WHERE candidate_id = ?",
+                                                     [candidate_id])]
+    quarantined = [q["quarantine_id"] for q in _quarantined(wh, who)]
+    rewrites = [rw for p in landing_files(Path(landing_root)) if (rw := prepare_rewrite(p, who)) is not None]
+    before = is_erased(wh, candidate_id)
+    if cand is None and not finding_ids and not quarantined and not rewrites and not any(
+            _rows(wh, t, candidate_id) for t in CANDIDATE_TABLES):
+        if before:
+            return {"candidate_hash": candidate_hash(wh, candidate_id), "already_erased": True, "tables": {},
+                    "files": [], "findings": [], "residual": {}}
+        raise KeyError(f"no data held for candidate {candidate_id!r}")
+    key = candidate_hash(wh, candidate_id)
+    tables: dict[str, int] = {}
+    try:
+        with wh.transaction():
+            tables["finding_clearances"] = _delete_in(wh, "finding_clearances", "finding_id", finding_ids)
+            tables["finding_clearances"] += wh.execute("DELETE FROM finding_clearances WHERE candidate_id = ?",
+                                                       [candidate_id])
+            tables["discrepancies"] = _delete_in(wh, "discrepancies", "finding_id", finding_ids)
+            for t in CANDIDATE_TABLES:
+                tables[t] = wh.execute(f"DELETE FROM {t} WHERE candidate_id = ?", [candidate_id])
+            tables["candidates"] = wh.execute("DELETE FROM candidates WHERE candidate_id = ?", [candidate_id])
+            tables["quarantine"] = _delete_in(wh, "quarantine", "quarantine_id", quarantined)
+            tables["landed_payloads"] = _repoint_payloads(wh, rewrites)
+            _record(wh, key, by.strip(), tables, [rw.record() for rw in rewrites], finding_ids)
+    except BaseException:
+        for rw in rewrites:
+            rw.discard()
+        raise
+    for rw in rewrites:
+        rw.commit()
+    return {"candidate_hash": key, "already_erased": before, "tables": tables,
+            "files": [rw.record() for rw in rewrites], "findings": finding_ids,
+            "residual": find_mentions(wh, who.personal)}
+
+
+def _delete_in(wh: Any, table: str, column: str, values: list[str]) -> int:
+    n = 0
+    for i in range(0, len(values), 500):
+        part = values[i : i + 500]
+        n += wh.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join('?' for _ in part)})", part)
+    return n
+
+
+def _repoint_payloads(wh: Any, rewrites: list[Any]) -> int:
+    """landed_payloads follows the files (their manifests keep the hashes of what was read)."""
+    if not rewrites:
+        return 0
+    new_sha = {rw.path.resolve(): rw.new_sha256 for rw in rewrites}
+    n = 0
+    for r in wh.query("SELECT run_id, path FROM landed_payloads"):
+        sha = new_sha.get(Path(r["path"]).resolve())
+        if sha:
+            n += wh.execute("UPDATE landed_payloads SET sha256 = ? WHERE run_id = ? AND path = ?",
+                            [sha, r["run_id"], r["path"]])
+    return n
+
+
+def _record(wh: Any, key: str, by: str, tables: dict[str, int], files: list[dict[str, Any]],
+            findings: list[str]) -> None:
+    old = wh.query("SELECT * FROM erasures WHERE candidate_hash = ?", [key])
+    if old:  # erased before (e.g. re-ingested since): one tombstone, the history merged
+        o = old[0]
+        for t, n in (o.get("tables") or {}).items():
+            tables = {**tables, t: tables.get(t, 0) + int(n)}
+        files = [*(o.get("files") or []), *files]
+        findings = sorted({*(o.get("findings") or []), *findings})
+    wh.upsert("erasures", [{"candidate_hash": key, "erased_at": now_iso(), "erased_by": by, "tables": tables,
+                            "files": files, "findings": findings}], ["candidate_hash"])
+
+
+def find_mentions(wh: Any, needles: set[str]) -> dict[str, int]:
+    """Rows per table whose text or JSON columns contain any needle (case-insensitive); no values returned."""
+    needles = {n.lower() for n in needles if n}
+    if not needles:
+        return {}
+    out: dict[str, int] = {}
+    for table in wh.tables():
+        cols = [c for c, t in wh.columns(table).items() if t in TEXT_TYPES]
+        if not cols:
+            continue
+        cond = " OR ".join(f"strpos(lower(CAST({quote_ident(c)} AS TEXT)), ?) > 0" for c in cols for _ in needles)
+        params = [n for _ in cols for n in sorted(needles)]
+        n = int(wh.query(f"SELECT COUNT(*) AS n FROM {quote_ident(table)} WHERE {cond}", params)[0]["n"])
+        if n:
+            out[table] = n
+    return out

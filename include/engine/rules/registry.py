@@ -1,0 +1,98 @@
+"""Resume employers against company registries: unknown employers, and tenures outside a company's life."""
+
+from __future__ import annotations
+
+from include.engine.dates import PartialDate, parse_partial_date
+from include.engine.names import normalise_company
+from include.engine.rules.common import Context, computed, entity_evidence, job_evidence, make_finding, when
+from include.models import Employment, Finding, RegistryEntity
+
+EMPLOYER_NOT_IN_REGISTRY = "employer_not_in_registry@1.0.0"
+EMPLOYER_INACTIVE_DURING_TENURE = "employer_inactive_during_tenure@1.0.0"
+
+
+def employer_not_in_registry(ctx: Context) -> list[Finding]:
+    groups: dict[str, list[Employment]] = {}
+    for r in ctx.resume_jobs:
+        norm = normalise_company(r.employer)
+        if norm and not ctx.resolve(r.employer).hit:
+            groups.setdefault(norm, []).append(r)
+    out = []
+    for jobs in groups.values():
+        r = jobs[0]
+        registries = ctx.index.registries
+        out.append(make_finding(
+            ctx, "employer_not_in_registry", EMPLOYER_NOT_IN_REGISTRY, "red",
+            f"No company registry consulted ({', '.join(registries) or 'none'}) knows {r.employer}, "
+            f"listed on the resume for {when(r)}.",
+            f"We could not find {r.employer} in company registries; what was its full legal name and "
+            "where was it registered?",
+            [*(job_evidence(j) for j in jobs),
+             computed({"registries_searched": registries, "normalised_name": normalise_company(r.employer)},
+                      r.employment_id)],
+            [j.employment_id for j in jobs],
+        ))
+    return out
+
+
+def _date(text: str | None) -> PartialDate | None:
+    try:
+        return parse_partial_date(text)
+    except ValueError:
+        return None
+
+
+def _life(entities: list[RegistryEntity]) -> tuple[PartialDate | None, PartialDate | None, RegistryEntity | None,
+                                                   RegistryEntity | None]:
+    """Earliest creation and latest dissolution the registries record, read in the candidate's favour."""
+    created: tuple[PartialDate, RegistryEntity] | None = None
+    dissolved: tuple[PartialDate, RegistryEntity] | None = None
+    for ent in entities:
+        c, d = _date(ent.created), _date(ent.dissolved)
+        if c and (created is None or c.first_month_index() < created[0].first_month_index()):
+            created = (c, ent)
+        if d and (dissolved is None or d.last_month_index() > dissolved[0].last_month_index()):
+            dissolved = (d, ent)
+    still_active = any(_date(e.dissolved) is None and (e.status or "").casefold() == "active" for e in entities)
+    if still_active:
+        dissolved = None
+    return (created[0] if created else None, dissolved[0] if dissolved else None,
+            created[1] if created else None, dissolved[1] if dissolved else None)
+
+
+def employer_inactive_during_tenure(ctx: Context) -> list[Finding]:
+    tol = ctx.config.thresholds.date_tolerance_months
+    out = []
+    for r in ctx.resume_jobs:
+        res = ctx.resolve(r.employer)
+        span = ctx.span(r)
+        if not res.hit or span is None or res.entity_id is None:
+            continue
+        entities = ctx.index.equivalents(res.entity_id)
+        created, dissolved, c_ent, d_ent = _life(entities)
+        problems = []
+        if created is not None and span.start_hi is not None:
+            early = created.first_month_index() - span.start_hi
+            if early > tol:
+                problems.append(f"the company was created {created} ({early} months after the claimed start)")
+        if dissolved is not None:
+            late = span.end_lo - dissolved.last_month_index()
+            if late > tol:
+                problems.append(f"it was dissolved {dissolved} ({'' if span.current else f'{late} months '}"
+                                f"before the claimed {'current job' if span.current else 'end'})")
+        if not problems:
+            continue
+        shown = {e.entity_id: e for e in (c_ent, d_ent) if e is not None}
+        evidence = [job_evidence(r), *(entity_evidence(e, res) for e in shown.values())]
+        evidence.append(computed({"created": str(created) if created else None,
+                                  "dissolved": str(dissolved) if dissolved else None,
+                                  "tolerance_months": tol}, r.employment_id))
+        out.append(make_finding(
+            ctx, "employer_inactive_during_tenure", EMPLOYER_INACTIVE_DURING_TENURE, "red",
+            f"The resume claims {r.employer} for {when(r)}, but {' and '.join(problems)}.",
+            f"Registry records show {r.employer} did not exist for part of the time you list; which company "
+            "did you actually work for, and when?",
+            evidence,
+            [r.employment_id, res.entity_id],
+        ))
+    return out

@@ -1,0 +1,254 @@
+"""Read what the HR report shows from the warehouse, with plain SQL on the tables of docs/WAREHOUSE.md.
+
+A finding belongs to the report of run R when R saw it (``last_seen_run = R``); open ones are counted,
+cleared ones stay visible with who cleared them and why. Candidates without consent are counted and
+nothing else: their findings (if consent was withdrawn after a finding was made) are never shown.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from include.models import KINDS
+from include.report import reviews as brand
+from include.report.models import (
+    SEVERITIES,
+    CandidateView,
+    Counts,
+    EvidenceView,
+    FindingView,
+    ReportData,
+    RequisitionView,
+    SkippedSource,
+)
+
+RESUME_SOURCES = ("greenhouse", "lever")
+REVIEW_LOOKBACK_DAYS = 400  # 12 months of trend, plus slack for month boundaries
+
+
+def safe_link(ref: Any) -> str | None:
+    """``ref`` when it is an absolute http(s) URL; anything else (ids, ``javascript:``) is never a link."""
+    if not isinstance(ref, str):
+        return None
+    parts = urlsplit(ref.strip())
+    return ref.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, (str, bytes)) else value
+
+
+def _in(values: list[str]) -> str:
+    return ",".join("?" for _ in values)
+
+
+def evidence_views(raw: Any) -> list[EvidenceView]:
+    out = []
+    for item in _json(raw) or []:
+        if not isinstance(item, dict):
+            continue
+        values = item.get("values") or {}
+        out.append(EvidenceView(
+            side=str(item.get("side") or ""), source=str(item.get("source") or ""),
+            record_ref=str(item.get("record_ref") or ""), link=safe_link(item.get("record_ref")),
+            values=[(str(k), v if isinstance(v, (str, int, float, bool, list)) or v is None else str(v))
+                    for k, v in values.items()]))
+    return out
+
+
+def _name(row: dict[str, Any]) -> str:
+    """Given name first, except Chinese, Japanese and Korean names, which are written family name first."""
+    first, last = (str(row.get(k) or "").strip() for k in ("first_name", "last_name"))
+    if first and last and _cjk(first) and _cjk(last):
+        return last + first
+    return " ".join(p for p in (first, last) if p) or str(row["candidate_id"])
+
+
+def _cjk(text: str) -> bool:
+    return all("\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+               for ch in text if not ch.isspace())
+
+
+def _finding(row: dict[str, Any], run_id: str) -> FindingView:
+    return FindingView(
+        finding_id=row["finding_id"], kind=row["kind"], severity=row["severity"], summary=row["summary"] or "",
+        question=row["question"] or "", status=row.get("status") or "open",
+        is_new=row.get("first_seen_run") == run_id, rule_version=row.get("rule_version") or "",
+        evidence=evidence_views(row.get("evidence")), cleared_reason=row.get("cleared_reason"),
+        cleared_by=row.get("cleared_by"), cleared_at=_text(row.get("cleared_at")))
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _sort_findings(findings: list[FindingView]) -> list[FindingView]:
+    def key(f: FindingView) -> tuple[int, int, int, str]:
+        sev = SEVERITIES.index(f.severity) if f.severity in SEVERITIES else len(SEVERITIES)
+        kind = KINDS.index(f.kind) if f.kind in KINDS else len(KINDS)
+        return (f.status == "cleared", sev, kind, f.finding_id)
+    return sorted(findings, key=key)
+
+
+def count_candidates(wh: Any) -> tuple[int, int]:
+    """(checked, awaiting consent): candidates with an application, by consent."""
+    rows = wh.query(
+        "SELECT c.consent_given AS consent, COUNT(DISTINCT c.candidate_id) AS n FROM candidates c "
+        "JOIN applications a ON a.candidate_id = c.candidate_id GROUP BY c.consent_given", [])
+    checked = sum(int(r["n"]) for r in rows if r["consent"])
+    return checked, sum(int(r["n"]) for r in rows if not r["consent"])
+
+
+def _counts(findings: list[FindingView], checked: int, awaiting: int, candidates: int) -> Counts:
+    counts = Counts(candidates_checked=checked, awaiting_consent=awaiting, candidates_with_findings=candidates)
+    for f in findings:
+        if f.status == "cleared":
+            counts.cleared += 1
+            continue
+        counts.open_findings += 1
+        counts.by_severity[f.severity] = counts.by_severity.get(f.severity, 0) + 1
+        per_kind = counts.by_kind.setdefault(f.kind, {s: 0 for s in SEVERITIES})
+        per_kind[f.severity] = per_kind.get(f.severity, 0) + 1
+        counts.new_since_yesterday += int(f.is_new)
+    return counts
+
+
+def _applications(wh: Any, ids: list[str]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """(by application id, latest by candidate id), each row with the job's name."""
+    if not ids:
+        return {}, {}
+    rows = wh.query(
+        "SELECT a.application_id, a.candidate_id, a.job_id, a.applied_at, j.name AS job_name FROM applications a "
+        f"LEFT JOIN jobs j ON j.job_id = a.job_id WHERE a.candidate_id IN ({_in(ids)}) "
+        "ORDER BY a.candidate_id, a.applied_at DESC, a.application_id", ids)
+    by_id = {r["application_id"]: r for r in rows}
+    latest: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        latest.setdefault(r["candidate_id"], r)
+    return by_id, latest
+
+
+def _group(findings: list[tuple[dict[str, Any], FindingView]], people: dict[str, dict[str, Any]],
+           apps: dict[str, dict[str, Any]], latest_app: dict[str, dict[str, Any]]) -> list[RequisitionView]:
+    reqs: dict[str | None, RequisitionView] = {}
+    cands: dict[tuple[str | None, str], CandidateView] = {}
+    for row, view in findings:
+        cid = row["candidate_id"]
+        app = apps.get(row.get("application_id") or "") or latest_app.get(cid) or {}
+        job_id = app.get("job_id")
+        req = reqs.setdefault(job_id, RequisitionView(job_id=job_id, name=app.get("job_name") or job_id))
+        cand = cands.get((job_id, cid))
+        if cand is None:
+            person = people[cid]
+            cand = cands[(job_id, cid)] = CandidateView(candidate_id=cid, name=_name(person),
+                                                        record_url=safe_link(person.get("record_url")))
+            req.candidates.append(cand)
+        cand.findings.append(view)
+    for req in reqs.values():
+        for cand in req.candidates:
+            cand.findings = _sort_findings(cand.findings)
+        req.candidates.sort(key=lambda c: (c.worst_severity, c.name.casefold(), c.candidate_id))
+    return sorted(reqs.values(), key=lambda r: (r.name is None, (r.name or "").casefold(), r.job_id or ""))
+
+
+def _manifest_sources(wh: Any, run_id: str, run_dir: Path | None) -> dict[str, dict[str, Any]]:
+    """Per-source manifest parts: the sealed ``pipeline_runs.manifest`` when the run is sealed, else the
+    parts the run's tasks wrote (the report is built before the run is sealed)."""
+    parts: dict[str, Any] = {}
+    rows = wh.query("SELECT manifest FROM pipeline_runs WHERE run_id = ?", [run_id])
+    if rows and rows[0].get("manifest"):
+        manifest = _json(rows[0]["manifest"]) or {}
+        parts.update({f"source-{k}": v for k, v in (manifest.get("sources") or {}).items()})
+    if run_dir is not None and (run_dir / "manifest").is_dir():
+        for p in sorted((run_dir / "manifest").glob("*.json")):
+            if p.stem.startswith(("source-", "profiles-", "registries-")):
+                parts.setdefault(p.stem, json.loads(p.read_text(encoding="utf-8")))
+    return parts
+
+
+def skipped_sources(parts: dict[str, dict[str, Any]]) -> list[SkippedSource]:
+    """A source part with ``skipped: true``, or a chunk part listing sources it had no connection for."""
+    found: dict[str, str | None] = {}
+    for name, part in parts.items():
+        if not isinstance(part, dict):
+            continue
+        skipped = part.get("skipped")
+        if skipped is True:
+            found.setdefault(str(part.get("source") or name.removeprefix("source-")), part.get("reason"))
+        elif isinstance(skipped, list):
+            for src in skipped:
+                found.setdefault(str(src), "connection not defined")
+    return [SkippedSource(source=s, reason=r) for s, r in sorted(found.items())]
+
+
+def previous_report_day(wh: Any, report_day: date) -> date:
+    rows = wh.query("SELECT MAX(report_day) AS day FROM pipeline_runs WHERE report_day < ?",
+                    [report_day.isoformat()])
+    value = rows[0]["day"] if rows else None
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else report_day - timedelta(days=1)
+    except ValueError:
+        return report_day - timedelta(days=1)
+
+
+def _reviews(wh: Any, report_day: date) -> list[dict[str, Any]]:
+    since = (report_day - timedelta(days=REVIEW_LOOKBACK_DAYS)).isoformat()
+    return wh.query(
+        "SELECT review_id, employer, date, rating, title, pros, cons, advice_to_management, job_title, "
+        "employment_status FROM reviews WHERE date >= ? ORDER BY date, review_id", [since])
+
+
+def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> ReportData:
+    """Everything the report of ``run_id`` (report day ``report_day``) shows."""
+    rows = wh.query(
+        "SELECT finding_id, candidate_id, application_id, kind, severity, summary, question, evidence, "
+        "rule_version, status, first_seen_run, last_seen_run, cleared_reason, cleared_by, cleared_at "
+        "FROM discrepancies WHERE last_seen_run = ? ORDER BY candidate_id, finding_id", [run_id])
+    ids = sorted({r["candidate_id"] for r in rows})
+    people = {p["candidate_id"]: p for p in wh.query(
+        "SELECT candidate_id, first_name, last_name, record_url, consent_given FROM candidates "
+        f"WHERE candidate_id IN ({_in(ids)})", ids)} if ids else {}
+    shown = [(r, _finding(r, run_id)) for r in rows if people.get(r["candidate_id"], {}).get("consent_given")]
+    shown_ids = sorted({r["candidate_id"] for r, _ in shown})
+    apps, latest_app = _applications(wh, shown_ids)
+    requisitions = _group(shown, people, apps, latest_app)
+    checked, awaiting = count_candidates(wh)
+
+    review_rows = _reviews(wh, report_day)
+    if shown_ids:
+        jobs = wh.query("SELECT candidate_id, employer, start_raw, end_raw FROM employments "
+                        f"WHERE candidate_id IN ({_in(shown_ids)}) AND source IN ({_in(list(RESUME_SOURCES))})",
+                        [*shown_ids, *RESUME_SOURCES])
+        contexts = brand.employer_contexts(review_rows, brand.latest_employers(jobs), report_day)
+        for req in requisitions:
+            for cand in req.candidates:
+                cand.employer_context = contexts.get(cand.candidate_id)
+    company = config.hiring_company.name
+    employer_brand = None
+    if review_rows:  # no reviews at all: the source was skipped or has nothing; say so rather than show zeros
+        employer_brand = brand.employer_brand(review_rows, company, report_day,
+                                              previous_report_day(wh, report_day))
+
+    run_dir = None
+    if hasattr(config, "data_path"):
+        run_dir = config.data_path() / "runs" / run_id
+    return ReportData(
+        report_day=report_day, run_id=run_id, hiring_company=company,
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        counts=_counts([v for _, v in shown], checked, awaiting, len(shown_ids)),
+        requisitions=requisitions, skipped_sources=skipped_sources(_manifest_sources(wh, run_id, run_dir)),
+        brand=employer_brand)
+
+
+def latest_run(wh: Any) -> tuple[str, date] | None:
+    """(run_id, report_day) of the latest sealed run, for the UI plugin."""
+    rows = wh.query("SELECT run_id, report_day FROM pipeline_runs ORDER BY seq DESC LIMIT 1", [])
+    if not rows:
+        return None
+    return str(rows[0]["run_id"]), date.fromisoformat(str(rows[0]["report_day"])[:10])

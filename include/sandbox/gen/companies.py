@@ -1,0 +1,327 @@
+"""The fictional corporate world: companies, their names in every form, families and competitors.
+
+A ``Company`` is the ground truth the generator plants against; ``include.sandbox.gen.registry``
+renders it as Companies House, GLEIF and OpenCorporates records. Every employer a resume names
+resolves to exactly one ``Company`` (or to none, when fabricated), and two employers are "the same"
+for docs/KINDS.md when they share a ``family``.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from include.sandbox.gen import words as W
+from include.sandbox.gen.ids import month_of
+
+_ABBREV = {"Technologies": "Tech", "Technology": "Tech", "International": "Intl", "Laboratories": "Labs",
+           "Manufacturing": "Mfg"}
+
+
+@dataclass
+class Company:
+    key: str
+    country: str  # ISO 3166 alpha-2
+    sector: str
+    city: str
+    core: str  # the name without legal form: "Halcyon Software"
+    display: str  # as people write it in full: "Halcyon Software Ltd"
+    created: date
+    dissolved: date | None = None
+    status: str = "active"  # active | dissolved | liquidation
+    kind: str = "ltd"  # ltd | plc | foreign
+    sic: list[str] = field(default_factory=list)  # UK SIC 2007, 5 digits
+    native: str | None = None  # the legal name in Chinese / Japanese
+    translit: str | None = None
+    previous: list[tuple[str, date, date]] = field(default_factory=list)  # (display name, from, until)
+    trading: str | None = None  # an acronym it trades under (in GLEIF)
+    handle: str = ""  # its GitHub organisation handle
+    competitor: str | None = None  # why the hiring company counts it as a competitor
+    ch_number: str | None = None
+    lei: str | None = None
+    oc: tuple[str, str] | None = None  # (jurisdiction_code, company_number)
+    oc_codes: list[tuple[str, str]] = field(default_factory=list)  # (code, scheme) for OpenCorporates
+    parent: str | None = None  # key of the direct parent
+    family: str = ""  # key of the ultimate parent (itself when it has none)
+    hiring: bool = False
+
+    @property
+    def created_m(self) -> int:
+        return month_of(self.created)
+
+    @property
+    def dissolved_m(self) -> int | None:
+        return month_of(self.dissolved) if self.dissolved else None
+
+    def alive(self, start_m: int, end_m: int) -> bool:
+        """Clearly alive for the whole tenure (a month of margin either side)."""
+        return self.created_m <= start_m - 1 and (self.dissolved is None or self.dissolved_m >= end_m + 1)
+
+    def renamed_m(self) -> int | None:
+        return month_of(self.previous[-1][2]) if self.previous else None
+
+
+def _suffix_forms(c: Company) -> list[str]:
+    if c.kind == "plc":
+        return [f"{c.core} plc", f"{c.core} PLC"]
+    if c.country == "GB":
+        return [f"{c.core} Ltd", f"{c.core} Limited", f"{c.core} Ltd."]
+    if c.country == "IN":
+        return [c.display, f"{c.core} Pvt Ltd"]
+    return [c.display]
+
+
+def resume_names(c: Company, start_m: int) -> list[str]:
+    """Names a candidate writes on a resume, all of which a registry knows (suffix variants aside)."""
+    if c.native:
+        return [c.native, c.display]
+    forms = _suffix_forms(c) + [c.core]
+    renamed = c.renamed_m()
+    if renamed is not None and start_m < renamed:
+        forms += [c.previous[-1][0]] * 2
+    return forms
+
+
+def abbreviated(core: str) -> str | None:
+    words = core.split()
+    out = [_ABBREV.get(w, w) for w in words]
+    if out != words:
+        return " ".join(out)
+    if " & " in core:
+        return core.replace(" & ", " and ")
+    return None
+
+
+class Registry:
+    """The companies of one world, with the pools the candidate builder draws employers from."""
+
+    def __init__(self, rng: random.Random, day: date):
+        self.rng = rng
+        self.day = day
+        self.companies: list[Company] = []
+        self.by_key: dict[str, Company] = {}
+        self._words = list(W.REAL_WORDS)
+        rng.shuffle(self._words)
+        self._used_numbers: set[str] = set()
+
+    # -- identifiers -------------------------------------------------------------------------
+    def _word(self) -> str:
+        if not self._words:
+            raise RuntimeError("out of company words; lower the number of companies")
+        return self._words.pop()
+
+    def _unique(self, make) -> str:
+        while True:
+            value = make()
+            if value not in self._used_numbers:
+                self._used_numbers.add(value)
+                return value
+
+    def ch_number(self, country: str) -> str:
+        r = self.rng
+        if country == "Scotland":
+            return self._unique(lambda: f"SC{r.randint(100000, 799999)}")
+        return self._unique(lambda: f"{r.randint(1000000, 14999999):08d}")
+
+    def add(self, c: Company) -> Company:
+        c.family = c.family or c.key
+        if not c.handle:
+            c.handle = c.core.split()[0].lower().replace("&", "")
+        self.companies.append(c)
+        self.by_key[c.key] = c
+        return c
+
+    # -- company factories --------------------------------------------------------------------
+    def _created(self, lo: int = 1972, hi: int = 2016) -> date:
+        r = self.rng
+        return date(r.randint(lo, hi), r.randint(1, 12), r.randint(1, 28))
+
+    def uk(self, sector: str, *, core: str | None = None, created: date | None = None,
+           dissolved: date | None = None, plc: bool = False, key: str | None = None,
+           sic: list[str] | None = None) -> Company:
+        r = self.rng
+        fields, codes = W.SECTORS[sector]
+        if core is None:
+            w = self._word()
+            shape = r.random()
+            if shape < 0.55:
+                core = f"{w} {r.choice(fields)}"
+            elif shape < 0.75:
+                core = f"{w} {r.choice(fields)} {r.choice(W.GENERIC[:6])}"
+            elif shape < 0.95:
+                core = f"{w} {r.choice(W.GENERIC)}"
+            else:
+                core = f"{w} & {self._word()} {r.choice(fields)}"
+        city, nation, _ = r.choice(W.UK_CITIES)
+        c = Company(key=key or f"gb-{len(self.companies)}", country="GB", sector=sector, city=city, core=core,
+                    display=f"{core} {'plc' if plc else 'Ltd'}", created=created or self._created(),
+                    kind="plc" if plc else "ltd",
+                    sic=sic or r.sample(codes, k=min(len(codes), r.choice([1, 1, 2]))))
+        c.ch_number = self.ch_number(nation)
+        if dissolved:
+            c.dissolved, c.status = dissolved, "dissolved"
+        if r.random() < 0.6 or plc:
+            c.oc = ("gb", c.ch_number)
+        return self.add(c)
+
+    def foreign(self, country: str, sector: str, *, core: str | None = None, key: str | None = None,
+                created: date | None = None) -> Company:
+        r = self.rng
+        suffix, _form, jur, cities = W.FOREIGN[country]
+        fields, codes = W.SECTORS[sector]
+        if core is None:
+            w = self._word()
+            if country == "DE":
+                core = f"{w} {r.choice(W.DE_FIELDS)}"
+            elif country == "FR":
+                core = f"{w} {r.choice(W.FR_FIELDS)}"
+            else:
+                core = f"{w} {r.choice(fields + W.GENERIC[:4])}"
+        sep = ", " if country == "US" and r.random() < 0.5 else " "
+        c = Company(key=key or f"{country.lower()}-{len(self.companies)}", country=country, sector=sector,
+                    city=r.choice(cities), core=core, display=f"{core}{sep}{suffix}", created=created or self._created(),
+                    kind="foreign", sic=list(codes[:1]))
+        if jur and r.random() < 0.45:
+            number = {"de": lambda: f"HRB {r.randint(10000, 99999)}", "fr": lambda: f"{r.randint(300, 899)}{r.randint(100000, 999999)}",
+                      "us_de": lambda: f"{r.randint(2000000, 7999999)}", "nl": lambda: f"{r.randint(10000000, 89999999)}",
+                      "ie": lambda: f"{r.randint(100000, 799999)}"}[jur]
+            c.oc = (jur, self._unique(number))
+        return self.add(c)
+
+    def chinese(self, sector: str = "hardware") -> Company:
+        r = self.rng
+        zh, py = W.ZH_WORDS[len([c for c in self.companies if c.country == "CN"]) % len(W.ZH_WORDS)]
+        fzh, fpy, fen = r.choice(W.ZH_FIELDS)
+        czh, cpy, cen = r.choice(W.ZH_CITIES)
+        native = f"{czh}{zh}{fzh}有限公司"
+        c = Company(key=f"cn-{len(self.companies)}", country="CN", sector=sector, city=cen,
+                    core=f"{py} {fen}", display=f"{cen} {py} {fen} Co., Ltd.", created=self._created(1990, 2015),
+                    kind="foreign", native=native, handle=py.lower(),
+                    translit=f"{cpy} {py} {fpy} YOUXIAN GONGSI".upper())
+        return self.add(c)
+
+    def japanese(self, i: int) -> Company:
+        native, en, translit, city = W.JP_COMPANIES[i]
+        core = en.replace(" Co., Ltd.", "")
+        return self.add(Company(key=f"jp-{i}", country="JP", sector="hardware", city=city, core=core, display=en,
+                                created=self._created(1950, 2005), kind="foreign", native=native, translit=translit))
+
+    def rename(self, c: Company, new_core: str | None = None) -> None:
+        """Give ``c`` a former name: it traded as ``old`` from creation until a rename date."""
+        r = self.rng
+        old_display = c.display
+        lo = max(c.created.year + 2, 2008)
+        if lo > 2023:
+            return
+        when = date(r.randint(lo, 2023), r.randint(1, 12), r.randint(1, 28))
+        if new_core is None:
+            new_core = f"{self._word()} {c.core.split(' ', 1)[1]}" if " " in c.core else self._word()
+        c.previous.append((old_display, c.created, when))
+        c.display = c.display.replace(c.core, new_core)
+        c.core = new_core
+        c.handle = new_core.split()[0].lower()
+
+    # -- pools ---------------------------------------------------------------------------------
+    def employers(self) -> list[Company]:
+        return [c for c in self.companies if not c.hiring and not c.competitor]
+
+    def competitors(self) -> list[Company]:
+        return [c for c in self.companies if c.competitor]
+
+    def family_of(self, c: Company) -> list[Company]:
+        return [o for o in self.companies if o.family == c.family and o.key != c.key]
+
+
+def build_registry(rng: random.Random, day: date, n_uk: int = 120) -> Registry:
+    """The hiring company, its competitors, corporate families and a pool of ordinary employers."""
+    reg = Registry(rng, day)
+    r = rng
+    hq = reg.uk("hardware", core="Example Robotics", created=date(2001, 5, 1), key="example-robotics",
+                sic=["26110", "28990"])
+    hq.hiring, hq.ch_number, hq.oc, hq.city = True, "01234567", ("gb", "01234567"), "Cambridge"
+    _competitors(reg)
+    for sector, weight in (("software", 30), ("hardware", 14), ("machinery", 14), ("consulting", 10),
+                           ("research", 8), ("finance", 7), ("medical", 5), ("energy", 4), ("logistics", 3),
+                           ("retail", 3), ("telecom", 5), ("automotive", 5), ("media", 3)):
+        for _ in range(max(1, round(n_uk * weight / 111))):
+            c = reg.uk(sector, plc=r.random() < 0.04)
+            roll = r.random()
+            if roll < 0.12:
+                reg.rename(c)
+            elif roll < 0.2:  # dissolved years ago: only old jobs can be there
+                c.dissolved = date(r.randint(max(c.created.year + 3, 2009), 2025), r.randint(1, 12), r.randint(1, 28))
+                c.status = "dissolved"
+            elif roll < 0.23:
+                c.status = "liquidation"
+            elif roll < 0.28:  # a young company
+                c.created = date(r.randint(2018, 2023), r.randint(1, 12), r.randint(1, 28))
+    # hard negatives: generic words shared with named competitors, unrelated industries
+    reg.uk("machinery", core="Pellworth Automation Services", sic=["33200"], created=date(1996, 3, 4))
+    reg.uk("software", core="Tormund Dynamics", sic=["62020"], created=date(2009, 11, 17))
+    for country, n in (("DE", 8), ("FR", 5), ("US", 8), ("NL", 3), ("IE", 3), ("IN", 8)):
+        for _ in range(n):
+            c = reg.foreign(country, r.choice(["software", "hardware", "machinery", "consulting", "research"]))
+            if r.random() < 0.12:
+                reg.rename(c)
+            if r.random() < 0.15:
+                c.trading = "".join(w[0] for w in c.core.split() if w[0].isupper())
+    for _ in range(14):
+        reg.chinese(r.choice(["hardware", "software", "machinery"]))
+    for i in range(len(W.JP_COMPANIES)):
+        reg.japanese(i)
+    _families(reg)
+    return reg
+
+
+def _competitors(reg: Registry) -> None:
+    named = "named competitor"
+    rival = reg.uk("machinery", core="Rival Dynamics", created=date(1998, 6, 2), key="rival-dynamics",
+                   sic=["28410", "71121"])
+    rival.competitor = named
+    acme = reg.foreign("US", "machinery", core="Acme Automation", key="acme-inc", created=date(1987, 2, 9))
+    acme.display, acme.competitor, acme.oc = "Acme Automation Inc.", named, ("us_de", "2184377")
+    acme_de = reg.foreign("DE", "machinery", core="Acme Automation", key="acme-gmbh", created=date(2004, 9, 1))
+    acme_de.competitor, acme_de.parent, acme_de.family = named + " (and in its family)", acme.key, acme.key
+    bright = reg.uk("software", core="Brightwell Motion Systems", created=date(2006, 4, 12), key="brightwell",
+                    sic=["33200"])
+    bright.competitor, bright.parent, bright.family = "in a competitor's corporate family", acme_de.key, acme.key
+    for key, core, sic, created in (("corvane", "Corvane Robotics", ["26110"], date(1994, 1, 20)),
+                                    ("teslin", "Teslin Motion", ["28990", "62012"], date(2003, 8, 5)),
+                                    ("kestrel", "Kestrel Sensing", ["26511", "26110"], date(1999, 10, 30))):
+        c = reg.uk("hardware", core=core, created=created, key=key, sic=sic)
+        c.competitor = f"shares SIC {sorted(set(sic) & {'26110', '28990'})[0]} with the hiring company"
+    bally = reg.foreign("IE", "machinery", core="Ballyford Automation", key="ballyford", created=date(2001, 2, 14))
+    bally.oc, bally.competitor, bally.sic = ("ie", "338104"), "shares NACE 28.99 (OpenCorporates)", ["28990"]
+
+
+def _families(reg: Registry) -> None:
+    """Parents and subsidiaries with different names, as GLEIF links them (none is a competitor)."""
+    r = reg.rng
+    # A brand subsidiary keeps the old brand while the parent renamed itself.
+    parent = reg.foreign("US", "software", key="tessellate", core="Kitewing", created=date(2004, 2, 4))
+    parent.display = "Kitewing, Inc."
+    reg.rename(parent, "Tessellate Platforms")
+    parent.previous[-1] = ("Kitewing, Inc.", parent.created, date(2021, 10, 28))
+    sub = reg.uk("software", core="Kitewing UK", created=date(2009, 7, 1), key="kitewing-uk")
+    sub.parent = sub.family = parent.key
+    # Other families: a foreign or UK parent with one to three differently named subsidiaries.
+    parents = [c for c in reg.companies if c.country in ("US", "DE", "NL", "JP", "CN") and not c.competitor
+               and c.key != parent.key and not c.previous]
+    r.shuffle(parents)
+    for p in parents[:8]:
+        p.oc = p.oc if p.country != "CN" else None
+        for _ in range(r.randint(1, 3)):
+            s = reg.uk(r.choice(["software", "hardware", "consulting", "research"]),
+                       created=date(r.randint(max(p.created.year, 1990), 2014), r.randint(1, 12), r.randint(1, 28)))
+            s.parent, s.family = p.key, p.key
+        if p.country == "CN" and r.random() < 0.7:
+            s = reg.uk("hardware", core=f"{p.core} (UK)", created=date(r.randint(2010, 2016), 3, 1))
+            s.parent, s.family = p.key, p.key
+    # An intermediate holding: the UK subsidiary's direct parent is a Dutch B.V. of a US group.
+    top = next(c for c in reg.companies if c.country == "US" and c.family == c.key and not c.competitor
+               and c.key != parent.key)
+    mid = reg.foreign("NL", "consulting", core=f"{top.core.split()[0]} Europe", created=date(2008, 5, 5))
+    mid.parent = mid.family = top.key
+    s = reg.uk("software", created=date(2011, 9, 9))
+    s.parent, s.family = mid.key, top.key

@@ -1,0 +1,76 @@
+"""The embedded default: one DuckDB file, plain SQL with ``?`` parameters (no relational API).
+
+DuckDB 2.0 streams results and an open result owns the connection, so every statement is read to
+the end before the next one runs. One process at a time may open the file for writing; a second
+process (a parallel Airflow task) waits for the lock instead of failing at once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from include.warehouse.base import Warehouse, WarehouseError, redact_engine_message
+
+LOCK_WAIT_SECONDS = 120.0
+
+
+class DuckDBWarehouse(Warehouse):
+    dialect = "duckdb"
+
+    def __init__(self, path: str | Path, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
+        super().__init__()
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._con = _open(self.path, lock_wait)
+
+    def __repr__(self) -> str:
+        return f"DuckDBWarehouse({self.path!r})"
+
+    def _run(self, sql: str, params: Sequence[Any]) -> tuple[list[str], list[str], list[tuple], int]:
+        try:
+            cur = self._con.execute(sql, list(params)) if params else self._con.execute(sql)
+            desc = cur.description or []
+            rows = cur.fetchall() if desc else []
+            count = cur.rowcount
+        except duckdb.Error as exc:
+            raise WarehouseError(f"DuckDB {type(exc).__name__}: {redact_engine_message(str(exc))}") from None
+        names = [d[0] for d in desc]
+        types = [str(d[1]) for d in desc]
+        if names == ["Count"] and not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            count = rows[0][0] if rows else count  # a DML statement reports how many rows it touched
+        return names, types, rows, count
+
+    def _begin(self) -> None:
+        self._con.begin()
+
+    def _commit(self) -> None:
+        self._con.commit()
+
+    def _rollback(self) -> None:
+        self._con.rollback()
+
+    def _encode_json(self, value: Any) -> Any:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, default=str)
+
+    def _close(self) -> None:
+        self._con.close()
+
+
+def _open(path: str, lock_wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + lock_wait
+    pause = 0.05
+    while True:
+        try:
+            return duckdb.connect(path)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise WarehouseError(f"could not open the DuckDB warehouse {path}: {exc}") from None
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)

@@ -1,0 +1,281 @@
+"""The Crosscheck page in the Airflow 3 UI: the latest HR report, live from the warehouse, with a form per
+open finding so that HR can clear it (with a reason and their name) without the command line.
+
+A plugin's FastAPI app gets no authentication from Airflow, so every route depends on ``authenticate``,
+which fails closed: no credential is 401, a credential Airflow's auth manager does not accept is 401,
+a user the auth manager does not allow on this view is 403, and any error while checking is 401.
+The credential is the Airflow JWT, from an ``Authorization: Bearer`` header or the ``_token`` cookie
+the Airflow UI sets. POSTs also need a same-origin request and a CSRF token derived from that JWT, so
+another site cannot make a logged-in browser clear findings.
+
+The menu entry is an external link rather than an iframe: Airflow sandboxes plugin iframes into an
+opaque origin, where the ``SameSite=Lax`` session cookie is not sent with a form POST.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import Depends, FastAPI, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+try:  # the Airflow plugin manager imports this module; tests import create_app without it mattering
+    from airflow.plugins_manager import AirflowPlugin
+except ImportError:  # pragma: no cover
+    AirflowPlugin = object  # type: ignore[assignment,misc]
+
+log = logging.getLogger("crosscheck.ui")
+
+URL_PREFIX = "/crosscheck"
+RESOURCE_NAME = "Crosscheck Report"  # the custom view name the auth manager is asked about
+TOKEN_COOKIE = "_token"  # airflow.api_fastapi.auth.managers.base_auth_manager.COOKIE_NAME_JWT_TOKEN
+MAX_REASON, MAX_NAME = 1000, 200
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                               "form-action 'self'; frame-ancestors 'self'; base-uri 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking, as the auth manager says; ``token`` is kept only to derive the CSRF token."""
+
+    user_id: str
+    name: str
+    token: str = ""
+
+
+# (token, HTTP method) -> Principal, or None when the token is not valid. Raise PermissionError for
+# a valid user without access. May be async.
+VerifyToken = Callable[[str, str], "Principal | None | Awaitable[Principal | None]"]
+
+
+async def airflow_verify_token(token: str, method: str) -> Principal | None:
+    """Validate an Airflow JWT with the running auth manager (signature, expiry, audience, revocation)
+    and ask it whether the user may use this view."""
+    from jwt import InvalidTokenError
+
+    from airflow.api_fastapi.app import get_auth_manager
+
+    manager = get_auth_manager()  # RuntimeError when not initialised: fails closed below
+    try:
+        user = await manager.get_user_from_token(token)
+    except InvalidTokenError:
+        return None
+    allowed = manager.is_authorized_custom_view(method=method, resource_name=RESOURCE_NAME, user=user)
+    if not allowed:
+        raise PermissionError("not allowed on the Crosscheck report")
+    return Principal(user_id=str(user.get_id()), name=str(user.get_name()), token=token)
+
+
+def credential(request: Request) -> str | None:
+    """The bearer token when an Authorization header is sent (it wins, as in Airflow), else the cookie."""
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, value = header.partition(" ")
+        return (value.strip() or None) if scheme.lower() == "bearer" else None
+    return request.cookies.get(TOKEN_COOKIE) or None
+
+
+def csrf_token(principal: Principal) -> str:
+    """Bound to the session's JWT, which another origin cannot read; stateless across API workers."""
+    return hmac.new(principal.token.encode(), b"crosscheck-clear-finding", hashlib.sha256).hexdigest()
+
+
+def same_origin(request: Request) -> bool:
+    """Reject requests a browser marks as coming from another site; non-browser clients send neither header."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    host = request.headers.get("x-forwarded-host") or request.headers.get("host") or ""
+    return origin != "null" and urlsplit(origin).netloc.lower() == host.split(",")[0].strip().lower()
+
+
+@dataclass
+class Settings:
+    warehouse_factory: Callable[[], Any] | None
+    verify_token: VerifyToken
+    config: Any = None
+
+
+def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token: VerifyToken | None = None,
+               config: Any = None) -> FastAPI:
+    """The plugin's app. ``warehouse_factory`` (tests) returns a warehouse the caller owns and closes;
+    without it each request opens the ``crosscheck_warehouse`` connection and closes it. ``verify_token``
+    defaults to Airflow's auth manager; ``config`` to ``include.config.load_config()``."""
+    app = FastAPI(title="Crosscheck report", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = Settings(warehouse_factory, verify_token or airflow_verify_token, config)
+
+    async def authenticate(request: Request) -> Principal:
+        token = credential(request)
+        if not token:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not authenticated",
+                                headers={"WWW-Authenticate": "Bearer"})
+        verify = request.app.state.settings.verify_token
+        method = "GET" if request.method in ("GET", "HEAD") else request.method
+        try:
+            result = verify(token, method)
+            principal = await result if inspect.isawaitable(result) else result
+        except PermissionError:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "Forbidden") from None
+        except Exception as exc:  # anything unexpected while checking: deny, and say nothing about the token
+            log.warning("authentication check failed: %s", type(exc).__name__)
+            principal = None
+        if not isinstance(principal, Principal):
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Invalid or expired token",
+                                headers={"WWW-Authenticate": "Bearer"})
+        if not principal.token:
+            principal = Principal(principal.user_id, principal.name, token)
+        return principal
+
+    @app.get("/", response_class=HTMLResponse)
+    def page(request: Request, lang: str | None = None, cleared: str | None = None, error: str | None = None,
+             principal: Principal = Depends(authenticate)) -> Response:
+        from include.report import i18n
+        from include.report.render import Interactive, render_html
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        g = i18n.translations(locale).gettext
+        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "missing") else None
+        with _warehouse(settings) as wh:
+            data = _latest_data(wh, settings)
+        if data is None:
+            return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{g(i18n.UI_MESSAGES['no_run'])}")
+        # only a finding that really is cleared is announced, so a crafted link cannot show a false message
+        shown = {f.finding_id for _, _, f in data.findings() if f.status == "cleared"}
+        message = g(i18n.UI_MESSAGES["cleared"]) % {"id": cleared} if cleared in shown else None
+        interactive = Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message,
+                                  error=problem)
+        return _html(render_html(data, locale, interactive))
+
+    @app.get("/report.csv")
+    def report_csv(request: Request, lang: str | None = None, principal: Principal = Depends(authenticate)) -> Response:
+        from include.report.render import render_csv
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        with _warehouse(settings) as wh:
+            data = _latest_data(wh, settings)
+        if data is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no report yet")
+        body = "\ufeff" + render_csv(data, locale)
+        name = f"report-{data.report_day.isoformat()}-{locale}.csv"
+        return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
+            **SECURITY_HEADERS, "Content-Disposition": f"attachment; filename={name}"})
+
+    @app.post("/clear")
+    def clear(request: Request, finding_id: str = Form(...), reason: str = Form(""), by: str = Form(""),
+              csrf: str = Form("", alias="csrf_token"), lang: str | None = None,
+              principal: Principal = Depends(authenticate)) -> Response:
+        if not same_origin(request) or not hmac.compare_digest(csrf.encode(), csrf_token(principal).encode()):
+            return PlainTextResponse("Forbidden: cross-site request or expired form; reload the page.",
+                                     status_code=status.HTTP_403_FORBIDDEN, headers=SECURITY_HEADERS)
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        reason, by = reason.strip()[:MAX_REASON], by.strip()[:MAX_NAME]
+        if not reason or not by:
+            return _back(locale, error="missing")
+        if by != principal.name:
+            by = f"{by} (Airflow user {principal.user_id})"  # the clearance names who was logged in
+        with _warehouse(settings) as wh:
+            rows = wh.query("SELECT status FROM discrepancies WHERE finding_id = ?", [finding_id])
+            if not rows or rows[0]["status"] != "open":
+                return _back(locale, error="not_open")
+            from include.findings import clear_finding
+
+            clear_finding(wh, finding_id, reason, by)
+            log.info("finding %s cleared through the UI by Airflow user %s", finding_id, principal.user_id)
+            _rerender(wh, settings)
+        return _back(locale, cleared=finding_id)
+
+    return app
+
+
+def _html(text: str) -> HTMLResponse:
+    return HTMLResponse(text, headers=SECURITY_HEADERS)
+
+
+def _back(locale: str, **params: str) -> RedirectResponse:
+    """303 to the page, relative so that it works under any mount point or proxy prefix."""
+    query = "&".join(f"{k}={quote(v, safe='')}" for k, v in {"lang": locale, **params}.items())
+    return RedirectResponse(f"./?{query}", status_code=status.HTTP_303_SEE_OTHER, headers=SECURITY_HEADERS)
+
+
+def _config(settings: Settings) -> Any:
+    if settings.config is None:
+        from include.config import load_config
+
+        settings.config = load_config()
+    return settings.config
+
+
+def _locale(lang: str | None, settings: Settings) -> str:
+    from include.report.i18n import LOCALES
+
+    if lang in LOCALES:
+        return str(lang)
+    configured = getattr(getattr(_config(settings), "report", None), "locale", "en")
+    return configured if configured in LOCALES else "en"
+
+
+@contextmanager
+def _warehouse(settings: Settings) -> Iterator[Any]:
+    if settings.warehouse_factory is not None:
+        yield settings.warehouse_factory()
+        return
+    from plugins.hooks.warehouse import WarehouseHook
+
+    wh = WarehouseHook().get_warehouse()
+    try:
+        yield wh
+    finally:
+        wh.close()
+
+
+def _latest_data(wh: Any, settings: Settings) -> Any:
+    from include.report.data import latest_run, load_report_data
+
+    latest = latest_run(wh)
+    if latest is None:
+        return None
+    run_id, day = latest
+    return load_report_data(wh, day, run_id, _config(settings))
+
+
+def _rerender(wh: Any, settings: Settings) -> None:
+    """Rewrite the latest run's report files, so the file HR opens shows the clearance too."""
+    from include.report.i18n import LOCALES
+    from include.report.render import build_report
+
+    data = _latest_data(wh, settings)
+    if data is None:
+        return
+    out_dir = _config(settings).data_path() / "reports"
+    for locale in LOCALES:
+        build_report(data, out_dir, locale)
+
+
+app = create_app()
+
+
+class CrosscheckUIPlugin(AirflowPlugin):
+    name = "crosscheck_ui"
+    fastapi_apps = [{"app": app, "url_prefix": URL_PREFIX, "name": "Crosscheck report"}]
+    # No url_route: rendered as a link that opens the page at top level (see the module docstring).
+    external_views = [{"name": "Crosscheck report", "href": URL_PREFIX.lstrip("/") + "/", "destination": "nav",
+                       "category": "browse"}]

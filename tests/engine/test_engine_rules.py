@@ -1,0 +1,168 @@
+"""Each rule at the edge of its threshold: exactly at it (no finding) and one month past (a finding)."""
+
+from __future__ import annotations
+
+import pytest
+
+from include.engine.resolve import RegistryIndex
+from tests.engine.engine_factories import REGISTRY, config, edu, entity, job, of_kind, profile, run
+
+HALCYON = "Halcyon Software Ltd"
+
+
+# --- career_gap (G = 3): a job ending 2019-03 and the next starting 2019-07 leave April..June -------------
+@pytest.mark.parametrize(("next_start", "fires"), [("2019-07", False), ("2019-08", True)])
+def test_career_gap_edge(next_start: str, fires: bool) -> None:
+    found = of_kind(run([job("a", HALCYON, "2017-01", "2019-03"), job("b", "Bluewater Analytics", next_start)]),
+                    "career_gap")
+    assert bool(found) is fires
+    if fires:
+        assert found[0].severity == "blue"
+        assert any(e.values.get("gap_months") == 4 for e in found[0].evidence)
+
+
+def test_career_gap_threshold_comes_from_config() -> None:
+    jobs = [job("a", HALCYON, "2017-01", "2019-03"), job("b", "Bluewater Analytics", "2019-08")]
+    assert not of_kind(run(jobs, cfg=config(gap=4)), "career_gap")
+
+
+def test_long_gap_is_yellow_and_education_covers_gaps() -> None:
+    jobs = [job("a", HALCYON, "2015-01", "2016-08"), job("b", "Bluewater Analytics", "2018-10")]
+    assert of_kind(run(jobs), "career_gap")[0].severity == "yellow"
+    assert not of_kind(run(jobs, educations=[edu("d", "2016-09", "2018-09")]), "career_gap")
+    # a degree covering only part of the gap leaves the rest
+    assert of_kind(run(jobs, educations=[edu("d", "2016-09", "2017-09")]), "career_gap")
+
+
+def test_no_gap_before_first_or_after_last_job_or_inside_a_longer_job() -> None:
+    jobs = [job("a", HALCYON, "2010-01", "2020-12"), job("b", "Bluewater Analytics", "2012-01", "2013-01"),
+            job("c", "Northwind Machines", "2021-02", "2022-01")]
+    assert not of_kind(run(jobs), "career_gap")
+
+
+def test_year_only_dates_read_in_the_candidates_favour() -> None:
+    assert not of_kind(run([job("a", HALCYON, "2015", "2018"), job("b", "Bluewater Analytics", "2019-04")]),
+                       "career_gap")
+    assert of_kind(run([job("a", HALCYON, "2015", "2018"), job("b", "Bluewater Analytics", "2019-05")]),
+                   "career_gap")
+
+
+# --- overlapping_employment (T = 2) -----------------------------------------------------------------------
+@pytest.mark.parametrize(("b_start", "fires"), [("2019-05", False), ("2019-04", True)])
+def test_overlap_edge(b_start: str, fires: bool) -> None:
+    jobs = [job("a", HALCYON, "2018-01", "2019-06"), job("b", "Bluewater Analytics", b_start)]
+    assert bool(of_kind(run(jobs), "overlapping_employment")) is fires
+
+
+def test_part_time_overlap_is_fine() -> None:
+    jobs = [job("a", HALCYON, "2018-01", "2020-06"),
+            job("b", "Bluewater Analytics", "2019-01", "2019-12", etype="part_time"),
+            job("c", "Northwind Machines", "2019-01", "2019-12", title="Research Intern", etype="unknown")]
+    assert not of_kind(run(jobs), "overlapping_employment")
+
+
+# --- date_mismatch (T = 2) --------------------------------------------------------------------------------
+@pytest.mark.parametrize(("profile_start", "fires"), [("2019-05", False), ("2019-06", True), ("Mar 2019", False),
+                                                      ("2019", False), ("2018", True)])
+def test_date_mismatch_start_edge(profile_start: str, fires: bool) -> None:
+    found = run([job("a", HALCYON, "2019-03", "2022-01")],
+                [profile("p", "Halcyon Software", profile_start, "2022-01")])
+    assert bool(of_kind(found, "date_mismatch")) is fires
+
+
+@pytest.mark.parametrize(("profile_end", "fires"), [("2026-09", False), ("2026-08", True), (None, False)])
+def test_date_mismatch_current_vs_ended(profile_end: str | None, fires: bool) -> None:
+    found = run([job("a", HALCYON, "2019-03", None)], [profile("p", "Halcyon Software", "2019-03", profile_end)])
+    assert bool(of_kind(found, "date_mismatch")) is fires
+
+
+def test_tolerance_comes_from_config() -> None:
+    found = run([job("a", HALCYON, "2019-03", "2022-01")], [profile("p", "Halcyon Software", "2019-06", "2022-01")],
+                cfg=config(tol=3))
+    assert not of_kind(found, "date_mismatch")
+
+
+# --- title_mismatch ----------------------------------------------------------------------------------------
+def test_title_mismatch_severity() -> None:
+    up = run([job("a", HALCYON, "2019-03", title="Head of Engineering")],
+             [profile("p", "Halcyon Software", "2019-03", title="Software Engineer")])
+    assert of_kind(up, "title_mismatch")[0].severity == "red"
+    down = run([job("a", HALCYON, "2019-03", title="Software Engineer")],
+               [profile("p", "Halcyon Software", "2019-03", title="Senior Software Engineer")])
+    assert of_kind(down, "title_mismatch")[0].severity == "yellow"
+    same = run([job("a", HALCYON, "2019-03", title="Sr. Developer")],
+               [profile("p", "Halcyon Software", "2019-03", title="高级软件工程师")])
+    assert not of_kind(same, "title_mismatch")
+
+
+# --- employer_not_on_profile / profile_employer_not_on_resume ----------------------------------------------
+def test_employer_not_on_profile() -> None:
+    resume = [job("a", HALCYON, "2019-03"), job("b", "Quantix Solutions Global", "2016-01", "2019-02"),
+              job("c", "Bluewater Analytics", "2014-01", "2015-12")]
+    found = of_kind(run(resume, [profile("p", "Halcyon Software", "2019-03", source="orcid")]),
+                    "employer_not_on_profile")
+    assert {f.evidence[0].values["employer"]: f.severity for f in found} == {
+        "Quantix Solutions Global": "red", "Bluewater Analytics": "yellow"}
+
+
+def test_no_profile_jobs_no_finding() -> None:
+    resume = [job("b", "Quantix Solutions Global", "2016-01")]
+    assert not of_kind(run(resume), "employer_not_on_profile")
+    assert not of_kind(run(resume, [profile("g", "@quantix", source="github")]), "employer_not_on_profile")
+
+
+@pytest.mark.parametrize(("company", "fires"), [("@halcyon", False), ("Halcyon Software Limited", False),
+                                                ("Bluewater Analytics", True)])
+def test_profile_employer_not_on_resume(company: str, fires: bool) -> None:
+    found = run([job("a", HALCYON, "2019-03")], [profile("g", company, title=None, source="github")])
+    assert bool(of_kind(found, "profile_employer_not_on_resume")) is fires
+
+
+def test_chinese_and_english_names_are_one_employer() -> None:
+    found = run([job("a", "华为技术有限公司", "2019-03", title="高级软件工程师")],
+                [profile("p", "Huawei Technologies", "2019-03", title="Senior Software Engineer")])
+    assert not found
+
+
+# --- registry rules ----------------------------------------------------------------------------------------
+def test_not_in_registry() -> None:
+    found = run([job("a", "Quantix Solutions Global", "2019-03"), job("b", "Halcyon Codeworks", "2015-01", "2019-01")])
+    assert [f.evidence[0].values["employer"] for f in of_kind(found, "employer_not_in_registry")] == [
+        "Quantix Solutions Global"]
+    assert of_kind(found, "employer_not_in_registry")[0].severity == "red"
+
+
+@pytest.mark.parametrize(("start", "end", "fires"), [
+    ("2015-04", "2019-01", False), ("2015-03", "2019-01", True),   # created 2015-06-01
+    ("2016-01", "2020-05", False), ("2016-01", "2020-06", True),   # dissolved 2020-03-31
+    ("2016-01", None, True), ("2015", "2019", False),
+])
+def test_inactive_during_tenure_edge(start: str, end: str | None, fires: bool) -> None:
+    found = run([job("a", "Old Timber Trading", start, end)])
+    assert bool(of_kind(found, "employer_inactive_during_tenure")) is fires
+
+
+# --- non_compete_risk (W = 24, D = 2026-11-21) -------------------------------------------------------------
+@pytest.mark.parametrize(("end", "fires"), [("2024-11", True), ("2024-10", False), (None, True), ("2024", True)])
+def test_non_compete_window_edge(end: str | None, fires: bool) -> None:
+    found = run([job("a", "Rival Dynamics Ltd", "2020-01", end, title="Engineer")])
+    assert bool(of_kind(found, "non_compete_risk")) is fires
+
+
+@pytest.mark.parametrize(("end", "title", "severity"), [
+    (None, "Senior Engineer", "red"), ("2026-01", "Head of Sales", "red"), ("2026-01", "Engineer", "yellow"),
+    ("2025-06", "Senior Engineer", "yellow"),
+])
+def test_non_compete_severity(end: str | None, title: str, severity: str) -> None:
+    assert of_kind(run([job("a", "Rival Dynamics GmbH", "2020-01", end, title=title)]),
+                   "non_compete_risk")[0].severity == severity
+
+
+def test_competitor_by_industry_code_and_family() -> None:
+    extra = [entity("gb/0999", "DOTTED CODES LTD", registry="opencorporates", codes=[("uk_sic_2007", "26.11")]),
+             entity("us/1", "NAICS ONLY INC", registry="opencorporates", codes=[("us_naics_2017", "2611")])]
+    index = RegistryIndex([*REGISTRY, *extra])
+    for employer, fires in [("Northwind Machines", True), ("Dotted Codes", True), ("NAICS Only", False),
+                            ("Cobalt Sensors", True), ("Bluewater Analytics", False), ("Example Robotics", False)]:
+        found = run([job("a", employer, "2020-01", None)], index=index)
+        assert bool(of_kind(found, "non_compete_risk")) is fires, employer

@@ -1,0 +1,49 @@
+"""The registry lookup cache in the warehouse: expiry, entities with their names in order, bulk load."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from include.models import IndustryCode, RegistryEntity, RegistryName
+from include.warehouse.registry_cache import WarehouseRegistryCache, load_registry_entities
+
+T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+
+
+def _entity(entity_id: str, parents: list[str] | None = None) -> RegistryEntity:
+    return RegistryEntity(
+        entity_id=entity_id, registry="gleif",
+        names=[RegistryName(name="华为技术有限公司", kind="legal", language="zh"),
+               RegistryName(name="Huawei Technologies Co., Ltd.", kind="other", language="en"),
+               RegistryName(name="HUAWEI JISHU YOUXIAN GONGSI", kind="transliterated", language="en")],
+        status="ACTIVE", created="1987-09-15", jurisdiction="CN",
+        industry_codes=[IndustryCode(scheme="nace_rev2", code="26.30")], parent_ids=parents or [],
+        record_url=f"https://search.gleif.org/#/record/{entity_id}")
+
+
+def test_query_answers_expire(warehouse):
+    now = [T0]
+    cache = WarehouseRegistryCache(warehouse, clock=lambda: now[0])
+    assert cache.get_query("gleif", "name:huawei") is None
+    cache.put_query("gleif", "name:huawei", ["gleif:A", "gleif:B"], T0 + timedelta(days=30))
+    cache.put_query("gleif", "name:nobody", [], T0 + timedelta(days=30))
+    assert cache.get_query("gleif", "name:huawei") == ["gleif:A", "gleif:B"]
+    assert cache.get_query("gleif", "name:nobody") == []  # a known miss is an answer, not a gap
+    assert cache.get_query("companies_house", "name:huawei") is None
+    now[0] = T0 + timedelta(days=31)
+    assert cache.get_query("gleif", "name:huawei") is None
+
+
+def test_entities_round_trip_with_names_in_order(warehouse):
+    cache = WarehouseRegistryCache(warehouse, run_id="r1")
+    parent, child = _entity("gleif:P"), _entity("gleif:C", ["gleif:P"])
+    cache.put_entity(parent)
+    cache.put_entity(child)
+    cache.put_entity(child)  # stored again: no duplicate names
+    assert cache.get_entity("gleif:C") == child
+    assert cache.get_entity("gleif:missing") is None
+    assert load_registry_entities(warehouse) == [child, parent]
+    assert warehouse.query("SELECT COUNT(*) AS n FROM registry_names")[0]["n"] == 6
+    renamed = child.model_copy(update={"names": [RegistryName(name="Huawei Tech", kind="legal")]})
+    cache.put_entity(renamed)
+    assert cache.get_entity("gleif:C").names == renamed.names
