@@ -18,8 +18,8 @@ Decisions (documented in docs/WAREHOUSE.md terms):
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from include.models import Finding

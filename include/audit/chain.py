@@ -11,7 +11,8 @@ Decisions:
   content (a retried seal task) it replaces the row only while it is the tip of the chain, so the
   chain never forks. A re-run of a day is a new run id and a new row.
 * The chain holds ids, counts and digests, never names or e-mails, so a candidate's erasure leaves
-  it intact. Rows that erasure removed are listed (as finding ids) in the ``erasures`` tombstone,
+  it intact. Findings that erasure removed are listed (as salted hashes of their ids) in the
+  ``erasures`` tombstone,
   and landing files it rewrote keep their original sha256 in the manifest: a record of what was read.
 * HR's clearances are not in the digests (they are legitimate later edits), but a finding marked
   ``cleared`` must have its clearance recorded in ``finding_clearances``.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +44,20 @@ class VerifyResult:
     rows: int
     first_bad: str | None  # run id of the first row found altered
     reason: str
+
+
+def erasure_salt(wh: Any, create: bool = False) -> str | None:
+    """The warehouse's secret salt for erasure tombstones (made on the first erasure)."""
+    rows = wh.query("SELECT value FROM warehouse_meta WHERE key = 'erasure_salt'")
+    if rows or not create:
+        return str(rows[0]["value"]) if rows else None
+    wh.upsert("warehouse_meta", [{"key": "erasure_salt", "value": secrets.token_hex(32)}], ["key"])
+    return str(wh.query("SELECT value FROM warehouse_meta WHERE key = 'erasure_salt'")[0]["value"])
+
+
+def salted_hash(salt: str, value: str) -> str:
+    """How a tombstone names an erased candidate or finding without naming it."""
+    return sha256_text(f"{salt}:{value}")
 
 
 def run_hash(row: dict[str, Any]) -> str:
@@ -103,9 +119,10 @@ def verify(wh: Any) -> VerifyResult:
     for f in findings:
         by_last.setdefault(f["last_seen_run"] or "", []).append(f)
     present = {f["finding_id"] for f in findings}
-    erased: set[str] = set()
+    erased: set[str] = set()  # salted hashes of the finding ids that erasures removed
     for e in wh.query("SELECT findings FROM erasures"):
         erased.update(e["findings"] or [])
+    salt = erasure_salt(wh) if erased else None
     clearances = _active_clearances(wh)
     prev = GENESIS
     for i, r in enumerate(runs, start=1):
@@ -124,7 +141,8 @@ def verify(wh: Any) -> VerifyResult:
         problem = _check_findings(by_last.pop(run_id, []), written, clearances)
         if problem:
             return _bad(run_id, len(runs), problem)
-        gone = sorted(fid for fid in written if fid not in present and fid not in erased)
+        gone = sorted(fid for fid in written if fid not in present
+                      and not (salt and salted_hash(salt, fid) in erased))
         if gone:
             return _bad(run_id, len(runs), f"finding {gone[0]} written by this run was deleted")
         prev = r["hash"]

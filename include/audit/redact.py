@@ -37,7 +37,7 @@ class Subject:
         self.tokens = {t.strip() for t in self.tokens if t and len(t.strip()) >= MIN_NEEDLE}
         self.texts = {t.strip().lower() for t in self.texts if t and len(t.strip()) >= MIN_NEEDLE}
         alts = "|".join(re.escape(t) for t in sorted(self.tokens, key=len, reverse=True))
-        self._token_re = re.compile(rf"(?<![A-Za-z0-9_-])(?:{alts})(?![A-Za-z0-9_-])", re.I) if alts else None
+        self._token_re = re.compile(rf"(?<![A-Za-z0-9_-])(?:{alts})(?![A-Za-z0-9_-])", re.IGNORECASE) if alts else None
 
     @property
     def personal(self) -> set[str]:
@@ -67,7 +67,7 @@ class Subject:
 
     def scrub(self, text: str) -> str:
         for t in sorted(self.texts, key=len, reverse=True):
-            text = re.sub(re.escape(t), ERASED_TEXT, text, flags=re.I)
+            text = re.sub(re.escape(t), ERASED_TEXT, text, flags=re.IGNORECASE)
         return self._token_re.sub(ERASED_TEXT, text) if self._token_re else text
 
 

@@ -4,18 +4,17 @@ Erasure deletes the candidate's rows (candidate, applications, employments, educ
 and their clearances, quarantined records that mention them) and rewrites the raw landing files
 that hold their records. What stays is what the audit needs and is not personal data: the hash
 chain (ids, counts, digests), ``run_findings`` digests, and a tombstone in ``erasures`` with a
-salted hash of the candidate id, who asked, when, the row counts per table, the finding ids removed
+salted hash of the candidate id, who asked, when, the row counts per table, the (salted) finding ids removed
 and every landing file rewritten with its old and new sha256. The run manifests keep the original
 file hashes: they record what was read then, and ``audit.chain.verify`` still passes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from pathlib import Path
 from typing import Any
 
+from include.audit.chain import erasure_salt, salted_hash
 from include.audit.redact import Subject, landing_files, prepare_rewrite, scan_file
 from include.warehouse.base import now_iso, quote_ident
 
@@ -24,17 +23,9 @@ AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations"
 TEXT_TYPES = {"TEXT", "VARCHAR", "JSON", "JSONB", "CHARACTER VARYING"}
 
 
-def _salt(wh: Any) -> str:
-    rows = wh.query("SELECT value FROM warehouse_meta WHERE key = 'erasure_salt'")
-    if rows:
-        return str(rows[0]["value"])
-    wh.upsert("warehouse_meta", [{"key": "erasure_salt", "value": secrets.token_hex(32)}], ["key"])
-    return str(wh.query("SELECT value FROM warehouse_meta WHERE key = 'erasure_salt'")[0]["value"])
-
-
 def candidate_hash(wh: Any, candidate_id: str) -> str:
     """The tombstone key: salted, so the table alone does not reveal which ids were erased."""
-    return hashlib.sha256(f"{_salt(wh)}:{candidate_id}".encode()).hexdigest()
+    return salted_hash(erasure_salt(wh, create=True) or "", candidate_id)
 
 
 def is_erased(wh: Any, candidate_id: str) -> bool:
@@ -152,7 +143,9 @@ def erase_candidate(wh: Any, candidate_id: str, landing_root: Path, by: str) -> 
             tables["candidates"] = wh.execute("DELETE FROM candidates WHERE candidate_id = ?", [candidate_id])
             tables["quarantine"] = _delete_in(wh, "quarantine", "quarantine_id", quarantined)
             tables["landed_payloads"] = _repoint_payloads(wh, rewrites)
-            _record(wh, key, by.strip(), tables, [rw.record() for rw in rewrites], finding_ids)
+            salt = erasure_salt(wh, create=True) or ""
+            _record(wh, key, by.strip(), tables, [rw.record() for rw in rewrites],
+                    [salted_hash(salt, fid) for fid in finding_ids])
     except BaseException:
         for rw in rewrites:
             rw.discard()

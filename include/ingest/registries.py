@@ -211,7 +211,7 @@ class _Lookup:
     def resolve(self, registry_id: str, hint: dict[str, Any] | None = None) -> RegistryEntity | None:
         """The entity for a registry id: from the cache, else fetched (and cached)."""
         cached = self.cached_entity(registry_id)
-        if cached is not None:
+        if cached is not None and all(self.cache.get_entity(p) is not None for p in cached.parent_ids):
             return cached
         try:
             if self.registry == "companies_house":
@@ -246,7 +246,8 @@ class _Lookup:
             known = self.cache.get_entity(f"gleif:{parent_id}")
             if known is None or self.cached_entity(parent_id) is None:
                 # keep what a full lookup of the parent once found about its own parents
-                self.cache.put_entity(gleif_entity(parent, known.parent_ids if known else (), self.api_base))
+                grandparents = [p.removeprefix("gleif:") for p in known.parent_ids] if known else []
+                self.cache.put_entity(gleif_entity(parent, grandparents, self.api_base))
             parents.append(parent_id)
         return gleif_entity(record, parents, self.api_base)
 

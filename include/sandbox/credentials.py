@@ -19,6 +19,11 @@ SECRETS = (GREENHOUSE_CLIENT_SECRET, LEVER_API_KEY, COMPANIES_HOUSE_API_KEY, OPE
            GITHUB_TOKEN, REVIEWS_API_KEY)
 
 
+# The sandbox has no rate limit of its own: lift the clients' documented limits (extra.rate_limit) so
+# the demo is not paced like the real APIs. Fault-injection tests exercise the limiters.
+FAST = {"rate_limit": [100000, 1]}
+
+
 def connections(base: str) -> dict[str, dict[str, Any]]:
     return {
         "greenhouse_default": {"conn_type": "http", "host": f"{base}/greenhouse", "login": GREENHOUSE_CLIENT_ID,
@@ -26,11 +31,11 @@ def connections(base: str) -> dict[str, dict[str, Any]]:
                                "extra": {"token_url": f"{base}/greenhouse/auth/token"}},
         "lever_default": {"conn_type": "http", "host": f"{base}/lever/v1", "password": LEVER_API_KEY},
         "companies_house_default": {"conn_type": "http", "host": f"{base}/companies_house",
-                                    "password": COMPANIES_HOUSE_API_KEY},
-        "gleif_default": {"conn_type": "http", "host": f"{base}/gleif/api/v1"},
+                                    "password": COMPANIES_HOUSE_API_KEY, "extra": FAST},
+        "gleif_default": {"conn_type": "http", "host": f"{base}/gleif/api/v1", "extra": FAST},
         "opencorporates_default": {"conn_type": "http", "host": f"{base}/opencorporates/v0.4",
-                                   "password": OPENCORPORATES_API_TOKEN},
-        "orcid_default": {"conn_type": "http", "host": f"{base}/orcid/v3.0"},
-        "github_default": {"conn_type": "http", "host": f"{base}/github", "password": GITHUB_TOKEN},
+                                   "password": OPENCORPORATES_API_TOKEN, "extra": FAST},
+        "orcid_default": {"conn_type": "http", "host": f"{base}/orcid/v3.0", "extra": FAST},
+        "github_default": {"conn_type": "http", "host": f"{base}/github", "password": GITHUB_TOKEN, "extra": FAST},
         "reviews_default": {"conn_type": "http", "host": f"{base}/reviews", "password": REVIEWS_API_KEY},
     }

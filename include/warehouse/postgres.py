@@ -21,6 +21,10 @@ JSON_OIDS = {114: "JSON", 3802: "JSONB"}
 _dumps = partial(json.dumps, ensure_ascii=False, allow_nan=False, default=str)
 
 
+def _as_text(text: str) -> str:
+    return text
+
+
 class PostgresWarehouse(Warehouse):
     dialect = "postgres"
 
@@ -33,9 +37,8 @@ class PostgresWarehouse(Warehouse):
             raise WarehouseError(f"could not connect to the PostgreSQL warehouse at {self._where}: "
                                  f"{str(exc).strip()}") from None
         self._con.autocommit = True
-        identity = lambda s: s  # noqa: E731 - JSON stays text here; the base class decodes it
-        psycopg2.extras.register_default_json(self._con, loads=identity)
-        psycopg2.extras.register_default_jsonb(self._con, loads=identity)
+        psycopg2.extras.register_default_json(self._con, loads=_as_text)  # decoded once, in the base class
+        psycopg2.extras.register_default_jsonb(self._con, loads=_as_text)
         self.search_path = [s for s in (search_path or []) if s]
         for name in self.search_path:
             quote_ident(name)

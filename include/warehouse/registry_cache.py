@@ -17,7 +17,7 @@ from include.warehouse.base import now_iso
 
 def _iso(value: datetime | str) -> str:
     if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).isoformat(timespec="seconds")

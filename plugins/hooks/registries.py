@@ -1,5 +1,7 @@
 """Airflow connections -> registry clients. ``host``: the API base URL (the public one when empty);
-``password``: the Companies House API key or the OpenCorporates API token. GLEIF needs no key."""
+``password``: the Companies House API key or the OpenCorporates API token. GLEIF needs no key.
+``extra.rate_limit`` (``[calls, seconds]``, optional) replaces the documented limit the client keeps
+to, e.g. for a key with a higher quota, or for the local sandbox, which has no limit to respect."""
 
 from __future__ import annotations
 
@@ -31,6 +33,16 @@ class _RegistryHook:
             return host or None
         return f"https://{host}" + (f":{conn['port']}" if conn.get("port") else "")
 
+    def options(self, conn: dict[str, Any], kw: dict[str, Any]) -> dict[str, Any]:
+        limit = (conn.get("extra") or {}).get("rate_limit")
+        if limit is not None and "rate_limit" not in kw:
+            if not (isinstance(limit, list | tuple) and len(limit) == 2 and all(
+                    isinstance(x, int | float) and x > 0 for x in limit)):
+                raise RuntimeError(f"Airflow connection {self.conn_id!r}: extra.rate_limit must be "
+                                   "[calls, seconds], both positive")
+            kw = {**kw, "rate_limit": (int(limit[0]), float(limit[1]))}
+        return kw
+
     def _secret(self, conn: dict[str, Any], what: str) -> str:
         if not conn.get("password"):
             raise RuntimeError(f"Airflow connection {self.conn_id!r} has no password: put the {what} there")
@@ -42,14 +54,16 @@ class CompaniesHouseHook(_RegistryHook):
 
     def get_client(self, **kw: Any) -> CompaniesHouseClient:
         conn = self.connection()
-        return CompaniesHouseClient(self.host(conn), api_key=self._secret(conn, "API key"), **kw)
+        return CompaniesHouseClient(self.host(conn), api_key=self._secret(conn, "API key"),
+                                    **self.options(conn, kw))
 
 
 class GleifHook(_RegistryHook):
     default_conn_name = "gleif_default"
 
     def get_client(self, **kw: Any) -> GleifClient:
-        return GleifClient(self.host(self.connection()), **kw)
+        conn = self.connection()
+        return GleifClient(self.host(conn), **self.options(conn, kw))
 
 
 class OpenCorporatesHook(_RegistryHook):
@@ -57,4 +71,5 @@ class OpenCorporatesHook(_RegistryHook):
 
     def get_client(self, **kw: Any) -> OpenCorporatesClient:
         conn = self.connection()
-        return OpenCorporatesClient(self.host(conn), api_token=self._secret(conn, "API token"), **kw)
+        return OpenCorporatesClient(self.host(conn), api_token=self._secret(conn, "API token"),
+                                    **self.options(conn, kw))

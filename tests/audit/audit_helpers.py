@@ -13,7 +13,7 @@ def finding(candidate_id: str, n: int, summary: str = "", employer: str = "Halcy
             kind: str = "employer_not_on_profile", severity: str = "yellow") -> Finding:
     evidence = [EvidenceItem(side="resume", source="greenhouse", record_ref=f"{candidate_id}/e{n}",
                              values={"employer": employer, "start": "2019-03", "months": 14.5}),
-                EvidenceItem(side="profile", source="orcid", record_ref="0000-0002-1825-0097",
+                EvidenceItem(side="profile", source="orcid", record_ref=f"https://pub.orcid.org/v3.0/{candidate_id}",
                              values={"employers": ["Other Corp"], "current": True})]
     digest = hashlib.sha256(json.dumps([e.model_dump() for e in evidence], sort_keys=True).encode()).hexdigest()
     return Finding(finding_id=f"f-{candidate_id}-{n}", candidate_id=candidate_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.linkedin import DateError, HEADER, parse_linkedin_date, parse_positions_csv
+from connectors.linkedin import HEADER, DateError, parse_linkedin_date, parse_positions_csv
 from tests.connectors.recorded.replay import recorded
 
 HEAD = ",".join(HEADER)

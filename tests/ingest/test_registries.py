@@ -27,6 +27,7 @@ from include.sandbox.world import World
 RECORDED = Path(__file__).resolve().parents[1] / "connectors" / "recorded"
 NOW = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)
 HUAWEI, HOLDING = "5493001KJTIIGC8Y1R12", "529900T8BM49AURSDO55"
+SHENZHEN, ASIA, GROUP = "3003000EXAMPLESZ0017", "3003000EXAMPLEASIA51", "3003000EXAMPLEGRP094"
 
 
 def load(source: str, name: str) -> dict:
@@ -53,6 +54,10 @@ WORLD = {
     "gleif": [
         _gleif(HUAWEI, "华为技术有限公司", "Huawei Technologies Co., Ltd.", direct_parent=HOLDING, ultimate_parent=HOLDING),
         _gleif(HOLDING, "华为投资控股有限公司", "Huawei Investment & Holding Co., Ltd."),
+        _gleif(SHENZHEN, "深圳示例机器人有限公司", "Example Robotics Shenzhen Co., Ltd.", direct_parent=ASIA,
+               ultimate_parent=GROUP),
+        _gleif(ASIA, "示例机器人亚洲有限公司", "Example Robotics Asia Limited", direct_parent=GROUP, ultimate_parent=GROUP),
+        _gleif(GROUP, "示例机器人集团", "Example Robotics Group PLC"),
     ],
     "opencorporates": [
         {"jurisdiction_code": "gb", "company_number": "07654321", "name": "HALCYON SOFTWARE LTD",
@@ -212,7 +217,20 @@ def test_an_evicted_entity_is_fetched_again(sandbox, clients):
     del cache.entities[f"gleif:{HOLDING}"]  # e.g. the parent row was lost
     sandbox.requests_log.clear()
     found = {e.entity_id for e in lookup_employer("Huawei Technologies", clients, cache, NOW)}
-    assert found == {f"gleif:{HUAWEI}", f"gleif:{HOLDING}"} and sandbox.requests_log
+    assert found == {f"gleif:{HUAWEI}", f"gleif:{HOLDING}"}
+    assert f"/api/v1/lei-records/{HUAWEI}/direct-parent" in [p for _, _, p in sandbox.requests_log]
+
+
+def test_a_parent_keeps_its_own_parents_when_fetched_again_as_a_parent(sandbox, clients):
+    clock = Clock()
+    cache = InMemoryRegistryCache(clock)
+    [asia, group] = lookup_employer("Example Robotics Asia Ltd", clients, cache, clock.now, max_hits=1)
+    assert (asia.entity_id, asia.parent_ids, group.parent_ids) == (f"gleif:{ASIA}", [f"gleif:{GROUP}"], [])
+    clock.now += timedelta(days=31)
+    found = lookup_employer("Example Robotics Shenzhen", clients, cache, clock.now, max_hits=1)
+    assert [e.entity_id for e in found] == [f"gleif:{SHENZHEN}", f"gleif:{ASIA}", f"gleif:{GROUP}"]
+    assert found[0].parent_ids == [f"gleif:{ASIA}", f"gleif:{GROUP}"]
+    assert cache.get_entity(f"gleif:{ASIA}").parent_ids == [f"gleif:{GROUP}"]  # not forgotten, not garbled
 
 
 def test_lookup_by_registry_id(sandbox, clients):
@@ -234,6 +252,8 @@ def test_hooks_build_clients_from_connections(sandbox, monkeypatch):
     for conn_id, spec in sandbox.connections().items():
         monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(spec))
     monkeypatch.setenv("AIRFLOW_CONN_GLEIF_PUBLIC", json.dumps({"conn_type": "http"}))
+    monkeypatch.setenv("AIRFLOW_CONN_GLEIF_FAST", json.dumps({"conn_type": "http", "extra": {"rate_limit": [500, 1]}}))
+    monkeypatch.setenv("AIRFLOW_CONN_GLEIF_BAD", json.dumps({"conn_type": "http", "extra": {"rate_limit": 5}}))
     monkeypatch.setenv("AIRFLOW_CONN_OC_NOKEY", json.dumps({"conn_type": "http", "host": "https://oc.example/v0.4"}))
     nap = {"sleep": lambda s: None}
     landed: list = []
@@ -241,7 +261,12 @@ def test_hooks_build_clients_from_connections(sandbox, monkeypatch):
                "gleif": GleifHook().get_client(**nap), "opencorporates": OpenCorporatesHook().get_client(**nap)}
     found = lookup_employer("Halcyon Software", clients, InMemoryRegistryCache(Clock()), NOW)
     assert {e.registry for e in found} == {"companies_house", "opencorporates"} and landed  # keys accepted
-    assert GleifHook("gleif_public").get_client().base_url == "https://api.gleif.org/api/v1/"
+    public = GleifHook("gleif_public").get_client()
+    assert public.base_url == "https://api.gleif.org/api/v1/" and public.limiter.calls == 60
+    fast = GleifHook("gleif_fast").get_client().limiter
+    assert (fast.calls, fast.period) == (500, 1.0)
+    with pytest.raises(RuntimeError, match=r"rate_limit must be \[calls, seconds\]"):
+        GleifHook("gleif_bad").get_client()
     with pytest.raises(RuntimeError, match="has no password"):
         OpenCorporatesHook("oc_nokey").get_client()
     with pytest.raises(RuntimeError, match="is not defined"):

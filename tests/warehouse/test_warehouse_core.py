@@ -86,12 +86,11 @@ def test_upsert_rejects_unknown_tables_and_columns(warehouse):
 
 
 def test_transaction_rolls_back_and_nests(warehouse):
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError), warehouse.transaction():
+        warehouse.upsert("jobs", [{"job_id": "a", "name": "A"}], ["job_id"])
         with warehouse.transaction():
-            warehouse.upsert("jobs", [{"job_id": "a", "name": "A"}], ["job_id"])
-            with warehouse.transaction():
-                warehouse.upsert("jobs", [{"job_id": "b", "name": "B"}], ["job_id"])
-            raise RuntimeError("boom")
+            warehouse.upsert("jobs", [{"job_id": "b", "name": "B"}], ["job_id"])
+        raise RuntimeError("boom")
     assert warehouse.query("SELECT COUNT(*) AS n FROM jobs")[0]["n"] == 0
     with warehouse.transaction():
         warehouse.upsert("jobs", [{"job_id": "a", "name": "A"}], ["job_id"])

@@ -141,7 +141,10 @@ def _in_range(value: str | None, spec: str) -> bool:
         raise ValueError("range filters look like gte|<timestamp>|lte|<timestamp>")
     if value is None:
         return False
-    at = _parse_ts(value)
+    try:
+        at = _parse_ts(value)
+    except ValueError:
+        return True  # a deliberately broken world value is served, for the client to quarantine
     for op, bound in zip(parts[::2], parts[1::2], strict=True):
         try:
             limit = _parse_ts(bound)

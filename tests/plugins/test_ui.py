@@ -1,0 +1,242 @@
+"""The Airflow UI plugin: it fails closed without a valid Airflow JWT, refuses cross-site POSTs, and a
+finding cleared on the page is cleared in the warehouse and in the next rendered report."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from plugins.crosscheck_ui import CrosscheckUIPlugin, Principal, create_app, csrf_token
+from tests.report.report_seed import config, seed, warehouse
+
+GOOD = "good-token"
+
+
+def fake_verify(token: str, method: str) -> Principal | None:
+    if token == "forbidden":
+        raise PermissionError
+    if token == "explodes":
+        raise RuntimeError("auth backend down")
+    return Principal("hr1", "Hana Reviewer") if token == GOOD else None
+
+
+@pytest.fixture
+def wh() -> Any:
+    w = warehouse()
+    seed(w)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def cfg(tmp_path):
+    return config(tmp_path)
+
+
+@pytest.fixture
+def client(wh, cfg) -> TestClient:
+    return TestClient(create_app(warehouse_factory=lambda: wh, verify_token=fake_verify, config=cfg),
+                      base_url="http://airflow.test")
+
+
+def auth(token: str = GOOD) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([0-9a-f]+)"', html).group(1)
+
+
+@pytest.mark.parametrize("path", ["/", "/report.csv"])
+def test_no_token_is_401(client, path):
+    r = client.get(path)
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert "Senior Robotics" not in r.text
+
+
+@pytest.mark.parametrize("headers,cookies", [
+    ({"Authorization": "Bearer not-a-jwt"}, {}),
+    ({}, {"_token": "not-a-jwt"}),
+    ({"Authorization": "Basic aHI6cHc="}, {"_token": GOOD}),  # a header that is not a bearer token wins, and fails
+    ({"Authorization": "Bearer "}, {}),
+    ({"Authorization": "Bearer explodes"}, {}),  # an error while checking denies
+])
+def test_bad_credentials_are_401(client, headers, cookies):
+    client.cookies.clear()
+    for k, v in cookies.items():
+        client.cookies.set(k, v)
+    assert client.get("/", headers=headers).status_code == 401
+
+
+def test_user_without_access_is_403(client):
+    assert client.get("/", headers=auth("forbidden")).status_code == 403
+
+
+def test_valid_token_shows_the_latest_report(client):
+    r = client.get("/", headers=auth())
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "Senior Robotics Engineer" in r.text and r.text.count("<form") == 5
+    assert r.headers["cache-control"] == "no-store" and "default-src 'none'" in r.headers["content-security-policy"]
+    client.cookies.set("_token", GOOD)  # the Airflow UI's session cookie works the same way
+    zh = client.get("/?lang=zh_CN")
+    assert zh.status_code == 200 and "入职前背景核查报告" in zh.text
+
+
+def test_csv_download(client):
+    r = client.get("/report.csv?lang=zh_CN", headers=auth())
+    assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
+    assert "report-2026-11-21-zh_CN.csv" in r.headers["content-disposition"]
+    assert len(r.content.decode("utf-8-sig").strip().splitlines()) == 7  # header + 6 findings
+
+
+def test_clearing_a_finding(client, wh, cfg):
+    page = client.get("/", headers=auth())
+    form = {"finding_id": "f-ana-reg", "reason": "Registered under its former name; certificate seen",
+            "by": "Hana Reviewer", "csrf_token": csrf_of(page.text)}
+    r = client.post("/clear?lang=en", data=form, headers={**auth(), "Origin": "http://airflow.test",
+                                                          "Sec-Fetch-Site": "same-origin"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "./?lang=en&cleared=f-ana-reg"
+    row = wh.query("SELECT status, cleared_reason, cleared_by FROM discrepancies WHERE finding_id = ?", ["f-ana-reg"])[0]
+    assert row == {"status": "cleared", "cleared_reason": form["reason"], "cleared_by": "Hana Reviewer"}
+    history = wh.query("SELECT reason FROM finding_clearances WHERE finding_id = ?", ["f-ana-reg"])
+    assert [h["reason"] for h in history] == [form["reason"]]
+
+    after = client.get("/?lang=en&cleared=f-ana-reg", headers=auth())
+    assert "Finding f-ana-reg cleared" in after.text and after.text.count("<form") == 4
+    html = (cfg.data_path() / "reports" / "report-2026-11-21-en.html").read_text(encoding="utf-8")
+    assert "Cleared by Hana Reviewer" in html and form["reason"] in html
+    assert re.search(r'data-count="cleared"><span class="num">2<', html)
+    csv_text = (cfg.data_path() / "reports" / "report-2026-11-21-zh_CN.csv").read_text(encoding="utf-8-sig")
+    assert ",f-ana-reg," in csv_text and "cleared" in csv_text.split(",f-ana-reg,")[1].splitlines()[0]
+
+
+def test_clearing_names_the_logged_in_user_when_the_name_differs(client, wh):
+    csrf = csrf_of(client.get("/", headers=auth()).text)
+    client.post("/clear", data={"finding_id": "f-ana-gap", "reason": "Sabbatical", "by": "H. R.", "csrf_token": csrf},
+                headers=auth(), follow_redirects=False)
+    row = wh.query("SELECT cleared_by FROM discrepancies WHERE finding_id = ?", ["f-ana-gap"])[0]
+    assert row["cleared_by"] == "H. R. (Airflow user hr1)"
+
+
+def test_a_crafted_cleared_message_is_not_shown(client):
+    assert "cleared;" not in client.get("/?cleared=f-ana-reg", headers=auth()).text
+
+
+@pytest.mark.parametrize("headers,use_csrf", [
+    ({}, False),  # no CSRF token
+    ({"Origin": "https://evil.test"}, True),  # another origin
+    ({"Origin": "null"}, True),  # an opaque (sandboxed) origin
+    ({"Sec-Fetch-Site": "cross-site"}, True),
+])
+def test_cross_site_posts_are_refused(client, wh, headers, use_csrf):
+    csrf = csrf_of(client.get("/", headers=auth()).text) if use_csrf else "0" * 64
+    r = client.post("/clear", data={"finding_id": "f-ana-reg", "reason": "r", "by": "b", "csrf_token": csrf},
+                    headers={**auth(), **headers}, follow_redirects=False)
+    assert r.status_code == 403
+    assert wh.query("SELECT status FROM discrepancies WHERE finding_id = 'f-ana-reg'")[0]["status"] == "open"
+
+
+def test_post_needs_authentication_first(client, wh):
+    r = client.post("/clear", data={"finding_id": "f-ana-reg", "reason": "r", "by": "b", "csrf_token": "x"})
+    assert r.status_code == 401
+
+
+def test_csrf_token_of_another_session_is_refused(client, wh):
+    other = csrf_token(Principal("x", "x", token="another-session-jwt"))
+    r = client.post("/clear", data={"finding_id": "f-ana-reg", "reason": "r", "by": "b", "csrf_token": other},
+                    headers=auth(), follow_redirects=False)
+    assert r.status_code == 403
+
+
+@pytest.mark.parametrize("form,error", [
+    ({"finding_id": "f-ana-reg", "reason": "  ", "by": "Hana"}, "missing"),
+    ({"finding_id": "f-wang-nc", "reason": "again", "by": "Hana"}, "not_open"),  # already cleared
+    ({"finding_id": "no-such-finding", "reason": "r", "by": "Hana"}, "not_open"),
+])
+def test_invalid_clear_requests_change_nothing(client, wh, form, error):
+    csrf = csrf_of(client.get("/", headers=auth()).text)
+    before = wh.query("SELECT finding_id, status, cleared_by FROM discrepancies ORDER BY finding_id")
+    r = client.post("/clear", data={**form, "csrf_token": csrf}, headers=auth(), follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith(f"error={error}")
+    assert wh.query("SELECT finding_id, status, cleared_by FROM discrepancies ORDER BY finding_id") == before
+    assert 'class="flash err"' in client.get(r.headers["location"].lstrip("."), headers=auth()).text
+
+
+def test_no_run_yet(cfg):
+    empty = warehouse()
+    client = TestClient(create_app(warehouse_factory=lambda: empty, verify_token=fake_verify, config=cfg))
+    r = client.get("/", headers=auth())
+    assert r.status_code == 200 and "No pipeline run has been sealed yet" in r.text
+
+
+def test_plugin_registration():
+    assert CrosscheckUIPlugin.name == "crosscheck_ui"
+    (fastapi_app,) = CrosscheckUIPlugin.fastapi_apps
+    assert fastapi_app["url_prefix"] == "/crosscheck" and fastapi_app["app"].routes
+    (view,) = CrosscheckUIPlugin.external_views
+    assert view["href"] == "crosscheck/" and view["destination"] == "nav" and "url_route" not in view
+
+
+def test_the_default_verifier_fails_closed_without_an_auth_manager(wh, cfg, monkeypatch):
+    from airflow.api_fastapi import app as airflow_app
+
+    monkeypatch.setattr(airflow_app._AuthManagerState, "instance", None)
+    client = TestClient(create_app(warehouse_factory=lambda: wh, config=cfg))
+    assert client.get("/", headers=auth("anything")).status_code == 401
+
+
+# --- against Airflow's real JWT validation (SimpleAuthManager, the default auth manager) -------------------
+
+@pytest.fixture
+def airflow_auth(monkeypatch):
+    """Airflow's auth manager as the API server has it, with a signing secret and the revoked-token table."""
+    monkeypatch.setenv("AIRFLOW__API_AUTH__JWT_SECRET", "crosscheck-test-secret-" + "x" * 64)
+    from airflow import settings
+    from airflow.api_fastapi import app as airflow_app
+    from airflow.models.revoked_token import RevokedToken
+
+    previous = airflow_app._AuthManagerState.instance
+    manager = airflow_app.create_auth_manager()
+    RevokedToken.__table__.create(bind=settings.engine, checkfirst=True)  # initdb's create_all also skips it
+    yield manager
+    airflow_app._AuthManagerState.instance = previous
+
+
+def test_real_airflow_jwt(airflow_auth, wh, cfg):
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    client = TestClient(create_app(warehouse_factory=lambda: wh, config=cfg))  # the default verifier
+    token = airflow_auth.generate_jwt(SimpleAuthManagerUser(username="hana", role="viewer"))
+    r = client.get("/", headers=auth(token))
+    assert r.status_code == 200 and "Senior Robotics Engineer" in r.text
+
+    client.cookies.set("_token", token)  # as the Airflow UI sends it
+    assert client.get("/").status_code == 200
+    client.cookies.clear()
+
+    header, payload, signature = token.split(".")
+    forged = f"{header}.{payload}.{signature[:-4]}AAAA"
+    assert client.get("/", headers=auth(forged)).status_code == 401
+    expired = airflow_auth.generate_jwt(SimpleAuthManagerUser(username="hana", role="viewer"),
+                                        expiration_time_in_seconds=-3600)
+    assert client.get("/", headers=auth(expired)).status_code == 401
+    no_role = airflow_auth.generate_jwt(SimpleAuthManagerUser(username="guest", role=None))
+    assert client.get("/", headers=auth(no_role)).status_code == 403
+
+    airflow_auth.revoke_token(token)  # logged out: the same token no longer works
+    assert asyncio.run(_is_revoked(airflow_auth, token))
+    assert client.get("/", headers=auth(token)).status_code == 401
+
+
+async def _is_revoked(manager: Any, token: str) -> bool:
+    from jwt import InvalidTokenError
+
+    try:
+        await manager.get_user_from_token(token)
+    except InvalidTokenError:
+        return True
+    return False
