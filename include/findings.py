@@ -26,8 +26,18 @@ from include.models import Finding
 from include.warehouse.base import canonical_json, now_iso, sha256_text
 
 # the columns of a finding row that a run writes and the audit chain covers (status and clearance excluded)
-DIGEST_FIELDS = ("finding_id", "candidate_id", "application_id", "kind", "severity", "summary", "question",
-                 "evidence", "rule_version", "evidence_digest")
+DIGEST_FIELDS = (
+    "finding_id",
+    "candidate_id",
+    "application_id",
+    "kind",
+    "severity",
+    "summary",
+    "question",
+    "evidence",
+    "rule_version",
+    "evidence_digest",
+)
 CHUNK = 500
 
 
@@ -59,17 +69,20 @@ def _in(n: int) -> str:
     return ", ".join("?" for _ in range(n))
 
 
-def _rows_by_id(wh: Any, table: str, column: str, ids: Sequence[str], extra: str = "",
-                params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+def _rows_by_id(
+    wh: Any, table: str, column: str, ids: Sequence[str], extra: str = "", params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for part in _chunks(list(ids)):
-        out.extend(wh.query(f"SELECT * FROM {table} WHERE {column} IN ({_in(len(part))}){extra}",
-                            [*part, *params]))
+        out.extend(
+            wh.query(f"SELECT * FROM {table} WHERE {column} IN ({_in(len(part))}){extra}", [*part, *params])
+        )
     return out
 
 
-def upsert_findings(wh: Any, findings: Sequence[Finding], run_id: str,
-                    candidate_ids_checked: set[str]) -> dict[str, int]:
+def upsert_findings(
+    wh: Any, findings: Sequence[Finding], run_id: str, candidate_ids_checked: set[str]
+) -> dict[str, int]:
     """Write one run's findings; return counts: new, updated, unchanged, reopened, cleared, resolved, total.
 
     ``candidate_ids_checked`` are the candidates this run checked: their findings that the run no
@@ -80,8 +93,15 @@ def upsert_findings(wh: Any, findings: Sequence[Finding], run_id: str,
     current = _dedupe(findings)
     ids = [f.finding_id for f in current]
     now = now_iso()
-    counts = {"new": 0, "updated": 0, "unchanged": 0, "reopened": 0, "cleared": 0, "resolved": 0,
-              "total": len(current)}
+    counts = {
+        "new": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "reopened": 0,
+        "cleared": 0,
+        "resolved": 0,
+        "total": len(current),
+    }
     with wh.transaction():
         existing = {r["finding_id"]: r for r in _rows_by_id(wh, "discrepancies", "finding_id", ids)}
         active = _active_clearances(wh, ids)
@@ -90,14 +110,26 @@ def upsert_findings(wh: Any, findings: Sequence[Finding], run_id: str,
         for f in current:
             data = f.model_dump(mode="json")
             old = existing.get(f.finding_id)
-            row = {**{k: data[k] for k in DIGEST_FIELDS}, "status": "open", "last_seen_run": run_id,
-                   "first_seen_run": old["first_seen_run"] if old and old.get("first_seen_run") else run_id,
-                   "cleared_reason": None, "cleared_by": None, "cleared_at": None}
+            row = {
+                **{k: data[k] for k in DIGEST_FIELDS},
+                "status": "open",
+                "last_seen_run": run_id,
+                "first_seen_run": old["first_seen_run"] if old and old.get("first_seen_run") else run_id,
+                "cleared_reason": None,
+                "cleared_by": None,
+                "cleared_at": None,
+            }
             if old and old.get("status") == "cleared":
-                cleared_for = (active.get(f.finding_id) or {}).get("evidence_digest") or old.get("evidence_digest")
+                cleared_for = (active.get(f.finding_id) or {}).get("evidence_digest") or old.get(
+                    "evidence_digest"
+                )
                 if cleared_for == f.evidence_digest:
-                    row.update(status="cleared", cleared_reason=old.get("cleared_reason"),
-                               cleared_by=old.get("cleared_by"), cleared_at=old.get("cleared_at"))
+                    row.update(
+                        status="cleared",
+                        cleared_reason=old.get("cleared_reason"),
+                        cleared_by=old.get("cleared_by"),
+                        cleared_at=old.get("cleared_at"),
+                    )
                 else:
                     reopen.append(f)
             rows.append(row)
@@ -111,18 +143,40 @@ def upsert_findings(wh: Any, findings: Sequence[Finding], run_id: str,
         _forget_stale(wh, run_id, set(ids))
         wh.upsert("discrepancies", rows, ["finding_id"])
         for f in reopen:
-            wh.execute("UPDATE finding_clearances SET reopened_run = ?, reopened_at = ?, reopened_evidence_digest = ? "
-                       "WHERE finding_id = ? AND reopened_run IS NULL", [run_id, now, f.evidence_digest, f.finding_id])
+            wh.execute(
+                "UPDATE finding_clearances SET reopened_run = ?, reopened_at = ?, "
+                "reopened_evidence_digest = ? "
+                "WHERE finding_id = ? AND reopened_run IS NULL",
+                [run_id, now, f.evidence_digest, f.finding_id],
+            )
         wh.execute("DELETE FROM run_findings WHERE run_id = ?", [run_id])
-        wh.upsert("run_findings", [{"run_id": run_id, "finding_id": f.finding_id, "evidence_digest": f.evidence_digest,
-                                    "row_digest": row_digest(f), "written_at": now} for f in current],
-                  ["run_id", "finding_id"])
-        counts["reopened"] = _count(wh, "SELECT COUNT(DISTINCT finding_id) AS n FROM finding_clearances "
-                                        "WHERE reopened_run = ?", [run_id])
+        wh.upsert(
+            "run_findings",
+            [
+                {
+                    "run_id": run_id,
+                    "finding_id": f.finding_id,
+                    "evidence_digest": f.evidence_digest,
+                    "row_digest": row_digest(f),
+                    "written_at": now,
+                }
+                for f in current
+            ],
+            ["run_id", "finding_id"],
+        )
+        counts["reopened"] = _count(
+            wh,
+            "SELECT COUNT(DISTINCT finding_id) AS n FROM finding_clearances WHERE reopened_run = ?",
+            [run_id],
+        )
         checked = sorted(candidate_ids_checked)
         for part in _chunks(checked):
-            counts["resolved"] += _count(wh, f"SELECT COUNT(*) AS n FROM discrepancies WHERE candidate_id IN "
-                                             f"({_in(len(part))}) AND last_seen_run <> ?", [*part, run_id])
+            counts["resolved"] += _count(
+                wh,
+                f"SELECT COUNT(*) AS n FROM discrepancies WHERE candidate_id IN "
+                f"({_in(len(part))}) AND last_seen_run <> ?",
+                [*part, run_id],
+            )
     return counts
 
 
@@ -154,19 +208,30 @@ def _forget_stale(wh: Any, run_id: str, keep: set[str]) -> None:
     last wrote it before. (Content the abandoned attempt changed is not restored: retries of a run
     read the same batch files, so this only matters if those files changed in between.)
     """
-    stale = [r for r in wh.query("SELECT finding_id, first_seen_run FROM discrepancies WHERE last_seen_run = ?",
-                                 [run_id]) if r["finding_id"] not in keep]
+    stale = [
+        r
+        for r in wh.query(
+            "SELECT finding_id, first_seen_run FROM discrepancies WHERE last_seen_run = ?", [run_id]
+        )
+        if r["finding_id"] not in keep
+    ]
     if not stale:
         return
-    before = {r["finding_id"]: r for r in _rows_by_id(wh, "run_findings", "finding_id",
-                                                         [r["finding_id"] for r in stale], " AND run_id <> ?", [run_id])}
+    before = {
+        r["finding_id"]: r
+        for r in _rows_by_id(
+            wh, "run_findings", "finding_id", [r["finding_id"] for r in stale], " AND run_id <> ?", [run_id]
+        )
+    }
     for r in stale:
         prev = before.get(r["finding_id"])
         if r["first_seen_run"] == run_id or prev is None:
             wh.execute("DELETE FROM discrepancies WHERE finding_id = ?", [r["finding_id"]])
         else:
-            wh.execute("UPDATE discrepancies SET last_seen_run = ? WHERE finding_id = ?",
-                       [prev["run_id"], r["finding_id"]])
+            wh.execute(
+                "UPDATE discrepancies SET last_seen_run = ? WHERE finding_id = ?",
+                [prev["run_id"], r["finding_id"]],
+            )
 
 
 def clear_finding(wh: Any, finding_id: str, reason: str, by: str) -> None:
@@ -179,22 +244,42 @@ def clear_finding(wh: Any, finding_id: str, reason: str, by: str) -> None:
     if not by or not by.strip():
         raise ValueError("the name of who clears the finding is required")
     with wh.transaction():
-        rows = wh.query("SELECT finding_id, candidate_id, evidence_digest FROM discrepancies WHERE finding_id = ?",
-                        [finding_id])
+        rows = wh.query(
+            "SELECT finding_id, candidate_id, evidence_digest FROM discrepancies WHERE finding_id = ?",
+            [finding_id],
+        )
         if not rows:
             raise KeyError(f"no finding with id {finding_id!r}")
         at = datetime.now(UTC).isoformat()  # microseconds: the latest clearance is the one that applies
         clearance_id = hashlib.sha256(f"{finding_id}|{at}|{by}|{reason}".encode()).hexdigest()[:32]
-        wh.upsert("finding_clearances", [{
-            "clearance_id": clearance_id, "finding_id": finding_id, "candidate_id": rows[0]["candidate_id"],
-            "evidence_digest": rows[0]["evidence_digest"], "reason": reason.strip(), "cleared_by": by.strip(),
-            "cleared_at": at, "reopened_run": None, "reopened_at": None, "reopened_evidence_digest": None}],
-            ["clearance_id"])
-        wh.execute("UPDATE discrepancies SET status = 'cleared', cleared_reason = ?, cleared_by = ?, cleared_at = ? "
-                   "WHERE finding_id = ?", [reason.strip(), by.strip(), at, finding_id])
+        wh.upsert(
+            "finding_clearances",
+            [
+                {
+                    "clearance_id": clearance_id,
+                    "finding_id": finding_id,
+                    "candidate_id": rows[0]["candidate_id"],
+                    "evidence_digest": rows[0]["evidence_digest"],
+                    "reason": reason.strip(),
+                    "cleared_by": by.strip(),
+                    "cleared_at": at,
+                    "reopened_run": None,
+                    "reopened_at": None,
+                    "reopened_evidence_digest": None,
+                }
+            ],
+            ["clearance_id"],
+        )
+        wh.execute(
+            "UPDATE discrepancies SET status = 'cleared', cleared_reason = ?, cleared_by = ?, cleared_at = ? "
+            "WHERE finding_id = ?",
+            [reason.strip(), by.strip(), at, finding_id],
+        )
 
 
 def clearance_history(wh: Any, finding_id: str) -> list[dict[str, Any]]:
     """Every clearance of a finding, oldest first, including those its evidence later reopened."""
-    return wh.query("SELECT * FROM finding_clearances WHERE finding_id = ? ORDER BY cleared_at, clearance_id",
-                    [finding_id])
+    return wh.query(
+        "SELECT * FROM finding_clearances WHERE finding_id = ? ORDER BY cleared_at, clearance_id",
+        [finding_id],
+    )

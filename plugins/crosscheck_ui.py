@@ -21,7 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request, status
@@ -42,7 +42,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
                                "form-action 'self'; frame-ancestors 'self'; base-uri 'none'",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make browsers send "Origin: null" on our POST
     "X-Content-Type-Options": "nosniff",
 }
 
@@ -64,16 +64,16 @@ VerifyToken = Callable[[str, str], "Principal | None | Awaitable[Principal | Non
 async def airflow_verify_token(token: str, method: str) -> Principal | None:
     """Validate an Airflow JWT with the running auth manager (signature, expiry, audience, revocation)
     and ask it whether the user may use this view."""
-    from jwt import InvalidTokenError
-
     from airflow.api_fastapi.app import get_auth_manager
+    from jwt import InvalidTokenError
 
     manager = get_auth_manager()  # RuntimeError when not initialised: fails closed below
     try:
         user = await manager.get_user_from_token(token)
     except InvalidTokenError:
         return None
-    allowed = manager.is_authorized_custom_view(method=method, resource_name=RESOURCE_NAME, user=user)
+    verb: Literal["GET", "POST"] = "POST" if method == "POST" else "GET"
+    allowed = manager.is_authorized_custom_view(method=verb, resource_name=RESOURCE_NAME, user=user)
     if not allowed:
         raise PermissionError("not allowed on the Crosscheck report")
     return Principal(user_id=str(user.get_id()), name=str(user.get_name()), token=token)
@@ -132,7 +132,7 @@ def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token:
             principal = await result if inspect.isawaitable(result) else result
         except PermissionError:
             raise HTTPException(status.HTTP_403_FORBIDDEN, "Forbidden") from None
-        except Exception as exc:  # anything unexpected while checking: deny, and say nothing about the token
+        except Exception as exc:  # noqa: BLE001 - anything unexpected while checking denies (fails closed)
             log.warning("authentication check failed: %s", type(exc).__name__)
             principal = None
         if not isinstance(principal, Principal):
@@ -142,9 +142,11 @@ def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token:
             principal = Principal(principal.user_id, principal.name, token)
         return principal
 
+    User = Annotated[Principal, Depends(authenticate)]
+
     @app.get("/", response_class=HTMLResponse)
-    def page(request: Request, lang: str | None = None, cleared: str | None = None, error: str | None = None,
-             principal: Principal = Depends(authenticate)) -> Response:
+    def page(request: Request, principal: User, lang: str | None = None, cleared: str | None = None,
+             error: str | None = None) -> Response:
         from include.report import i18n
         from include.report.render import Interactive, render_html
 
@@ -164,7 +166,7 @@ def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token:
         return _html(render_html(data, locale, interactive))
 
     @app.get("/report.csv")
-    def report_csv(request: Request, lang: str | None = None, principal: Principal = Depends(authenticate)) -> Response:
+    def report_csv(request: Request, principal: User, lang: str | None = None) -> Response:
         from include.report.render import render_csv
 
         settings: Settings = request.app.state.settings
@@ -179,9 +181,9 @@ def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token:
             **SECURITY_HEADERS, "Content-Disposition": f"attachment; filename={name}"})
 
     @app.post("/clear")
-    def clear(request: Request, finding_id: str = Form(...), reason: str = Form(""), by: str = Form(""),
-              csrf: str = Form("", alias="csrf_token"), lang: str | None = None,
-              principal: Principal = Depends(authenticate)) -> Response:
+    def clear(request: Request, principal: User, finding_id: Annotated[str, Form()],
+              reason: Annotated[str, Form()] = "", by: Annotated[str, Form()] = "",
+              csrf: Annotated[str, Form(alias="csrf_token")] = "", lang: str | None = None) -> Response:
         if not same_origin(request) or not hmac.compare_digest(csrf.encode(), csrf_token(principal).encode()):
             return PlainTextResponse("Forbidden: cross-site request or expired form; reload the page.",
                                      status_code=status.HTTP_403_FORBIDDEN, headers=SECURITY_HEADERS)
@@ -275,7 +277,7 @@ app = create_app()
 
 class CrosscheckUIPlugin(AirflowPlugin):
     name = "crosscheck_ui"
-    fastapi_apps = [{"app": app, "url_prefix": URL_PREFIX, "name": "Crosscheck report"}]
+    fastapi_apps = [{"app": app, "url_prefix": URL_PREFIX, "name": "Crosscheck report"}]  # noqa: RUF012
     # No url_route: rendered as a link that opens the page at top level (see the module docstring).
-    external_views = [{"name": "Crosscheck report", "href": URL_PREFIX.lstrip("/") + "/", "destination": "nav",
-                       "category": "browse"}]
+    external_views = [{"name": "Crosscheck report", "href": URL_PREFIX.lstrip("/") + "/",  # noqa: RUF012
+                       "destination": "nav", "category": "browse"}]

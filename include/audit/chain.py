@@ -30,8 +30,18 @@ from include.findings import digest_of_rows, row_digest
 from include.warehouse.base import canonical_json, sha256_text
 
 GENESIS = "0" * 64
-CHAIN_FIELDS = ("seq", "run_id", "report_day", "dag_ids", "started_at", "ended_at", "state", "manifest",
-                "findings_digest", "prev_hash")
+CHAIN_FIELDS = (
+    "seq",
+    "run_id",
+    "report_day",
+    "dag_ids",
+    "started_at",
+    "ended_at",
+    "state",
+    "manifest",
+    "findings_digest",
+    "prev_hash",
+)
 
 
 class ChainError(RuntimeError):
@@ -78,14 +88,30 @@ def plain_json(value: Any) -> Any:
     return plain_json(json.loads(json.dumps(value, default=str)))
 
 
-def append_run(wh: Any, run_id: str, report_day: str, dag_ids: list[str], started_at: str, ended_at: str,
-               state: str, manifest: dict[str, Any], findings_digest: str) -> str:
+def append_run(
+    wh: Any,
+    run_id: str,
+    report_day: str,
+    dag_ids: list[str],
+    started_at: str,
+    ended_at: str,
+    state: str,
+    manifest: dict[str, Any],
+    findings_digest: str,
+) -> str:
     """Seal a run into the chain; return its hash."""
     if not run_id:
         raise ValueError("run_id is required")
-    row: dict[str, Any] = {"run_id": run_id, "report_day": report_day, "dag_ids": plain_json(list(dag_ids)),
-                           "started_at": started_at, "ended_at": ended_at, "state": state,
-                           "manifest": plain_json(manifest), "findings_digest": findings_digest or ""}
+    row: dict[str, Any] = {
+        "run_id": run_id,
+        "report_day": report_day,
+        "dag_ids": plain_json(list(dag_ids)),
+        "started_at": started_at,
+        "ended_at": ended_at,
+        "state": state,
+        "manifest": plain_json(manifest),
+        "findings_digest": findings_digest or "",
+    }
     with wh.transaction():
         wh.lock("crosscheck_audit_chain")
         existing = wh.query("SELECT * FROM pipeline_runs WHERE run_id = ?", [run_id])
@@ -97,17 +123,22 @@ def append_run(wh: Any, run_id: str, report_day: str, dag_ids: list[str], starte
                 return str(old["hash"])
             tip = wh.query("SELECT MAX(seq) AS s FROM pipeline_runs")[0]["s"]
             if old["seq"] != tip:
-                raise ChainError(f"run {run_id} is already sealed and later runs are chained on it; "
-                                 "a re-run needs a new run id")
+                raise ChainError(
+                    f"run {run_id} is already sealed and later runs are chained on it; "
+                    "a re-run needs a new run id"
+                )
         else:
             last = wh.query("SELECT seq, hash FROM pipeline_runs ORDER BY seq DESC LIMIT 1")
-            row.update(seq=(last[0]["seq"] + 1) if last else 1, prev_hash=last[0]["hash"] if last else GENESIS)
+            row.update(
+                seq=(last[0]["seq"] + 1) if last else 1, prev_hash=last[0]["hash"] if last else GENESIS
+            )
             row["hash"] = run_hash(row)
         wh.upsert("pipeline_runs", [row], ["run_id"])
         stored = wh.query("SELECT * FROM pipeline_runs WHERE run_id = ?", [run_id])[0]
         if run_hash(stored) != row["hash"]:
-            raise ChainError(f"run {run_id}: the warehouse changed the row while storing it (JSON round trip); "
-                             "not sealed")
+            raise ChainError(
+                f"run {run_id}: the warehouse changed the row while storing it (JSON round trip); not sealed"
+            )
     return str(row["hash"])
 
 
@@ -133,37 +164,51 @@ def verify(wh: Any) -> VerifyResult:
             return _bad(run_id, len(runs), "prev_hash does not match the hash of the run before it")
         if run_hash(r) != r["hash"]:
             return _bad(run_id, len(runs), "the run row was altered after it was sealed (hash mismatch)")
-        written = {w["finding_id"]: w["row_digest"] for w in
-                   wh.query("SELECT finding_id, row_digest FROM run_findings WHERE run_id = ?", [run_id])}
+        written = {
+            w["finding_id"]: w["row_digest"]
+            for w in wh.query("SELECT finding_id, row_digest FROM run_findings WHERE run_id = ?", [run_id])
+        }
         sealed = r["findings_digest"] or ""
         if (sealed or written) and digest_of_rows(written.items()) != sealed:
-            return _bad(run_id, len(runs), "the findings recorded for this run do not match its sealed findings digest")
+            return _bad(
+                run_id,
+                len(runs),
+                "the findings recorded for this run do not match its sealed findings digest",
+            )
         problem = _check_findings(by_last.pop(run_id, []), written, clearances)
         if problem:
             return _bad(run_id, len(runs), problem)
-        gone = sorted(fid for fid in written if fid not in present
-                      and not (salt and salted_hash(salt, fid) in erased))
+        gone = sorted(
+            fid for fid in written if fid not in present and not (salt and salted_hash(salt, fid) in erased)
+        )
         if gone:
             return _bad(run_id, len(runs), f"finding {gone[0]} written by this run was deleted")
         prev = r["hash"]
     for run_id, rows in sorted(by_last.items()):  # findings of a run not sealed yet (or of no run at all)
-        written = {w["finding_id"]: w["row_digest"] for w in
-                   wh.query("SELECT finding_id, row_digest FROM run_findings WHERE run_id = ?", [run_id])}
+        written = {
+            w["finding_id"]: w["row_digest"]
+            for w in wh.query("SELECT finding_id, row_digest FROM run_findings WHERE run_id = ?", [run_id])
+        }
         problem = _check_findings(rows, written, clearances)
         if problem:
             return _bad(run_id, len(runs), problem + " (run not sealed)")
     return VerifyResult(True, len(runs), None, "ok")
 
 
-def _check_findings(rows: list[dict[str, Any]], written: dict[str, str],
-                    clearances: dict[str, tuple[Any, Any, Any]]) -> str:
+def _check_findings(
+    rows: list[dict[str, Any]], written: dict[str, str], clearances: dict[str, tuple[Any, Any, Any]]
+) -> str:
     for f in sorted(rows, key=lambda f: f["finding_id"]):
         fid = f["finding_id"]
         if fid not in written:
             return f"finding {fid} names this run as last seen, but the run did not write it"
         if row_digest(f) != written[fid]:
             return f"finding {fid} was altered after this run wrote it"
-        if f["status"] == "cleared" and clearances.get(fid) != (f["cleared_reason"], f["cleared_by"], f["cleared_at"]):
+        if f["status"] == "cleared" and clearances.get(fid) != (
+            f["cleared_reason"],
+            f["cleared_by"],
+            f["cleared_at"],
+        ):
             return f"finding {fid} is marked cleared, but no matching clearance is recorded"
         if f["status"] not in ("open", "cleared"):
             return f"finding {fid} has an unknown status"
@@ -171,8 +216,10 @@ def _check_findings(rows: list[dict[str, Any]], written: dict[str, str],
 
 
 def _active_clearances(wh: Any) -> dict[str, tuple[Any, Any, Any]]:
-    rows = wh.query("SELECT finding_id, reason, cleared_by, cleared_at, clearance_id FROM finding_clearances "
-                    "WHERE reopened_run IS NULL ORDER BY cleared_at, clearance_id")
+    rows = wh.query(
+        "SELECT finding_id, reason, cleared_by, cleared_at, clearance_id FROM finding_clearances "
+        "WHERE reopened_run IS NULL ORDER BY cleared_at, clearance_id"
+    )
     return {r["finding_id"]: (r["reason"], r["cleared_by"], r["cleared_at"]) for r in rows}
 
 

@@ -37,7 +37,9 @@ class Subject:
         self.tokens = {t.strip() for t in self.tokens if t and len(t.strip()) >= MIN_NEEDLE}
         self.texts = {t.strip().lower() for t in self.texts if t and len(t.strip()) >= MIN_NEEDLE}
         alts = "|".join(re.escape(t) for t in sorted(self.tokens, key=len, reverse=True))
-        self._token_re = re.compile(rf"(?<![A-Za-z0-9_-])(?:{alts})(?![A-Za-z0-9_-])", re.IGNORECASE) if alts else None
+        self._token_re = (
+            re.compile(rf"(?<![A-Za-z0-9_-])(?:{alts})(?![A-Za-z0-9_-])", re.IGNORECASE) if alts else None
+        )
 
     @property
     def personal(self) -> set[str]:
@@ -135,7 +137,7 @@ def read_lines(path: Path) -> Iterable[tuple[int, str]]:
 
 
 def scan_file(path: Path, who: Subject) -> list[tuple[int, dict[str, Any], dict[str, Any], list[Any]]]:
-    """(line number, original line, redacted line, the candidate's records) for each line that concerns them."""
+    """(line number, original line, redacted line, the candidate's records) per line concerning them."""
     hits = []
     for n, text in read_lines(path):
         if not who.in_text(text):  # cheap: the line is JSON text, the body inside it too
@@ -162,12 +164,16 @@ class Rewrite:
         self.tmp.unlink(missing_ok=True)
 
     def record(self) -> dict[str, Any]:
-        return {"path": str(self.path), "old_sha256": self.old_sha256, "new_sha256": self.new_sha256,
-                "lines": self.lines}
+        return {
+            "path": str(self.path),
+            "old_sha256": self.old_sha256,
+            "new_sha256": self.new_sha256,
+            "lines": self.lines,
+        }
 
 
 def prepare_rewrite(path: Path, who: Subject) -> Rewrite | None:
-    """Write the redacted copy beside the file (not yet in place); None when the file does not concern them."""
+    """Write the redacted copy beside the file (not yet in place); None if the file does not concern them."""
     raw = path.read_bytes()
     changed = 0
     out: list[str] = []
@@ -185,4 +191,6 @@ def prepare_rewrite(path: Path, who: Subject) -> Rewrite | None:
     tmp = path.with_name(path.name + ".erasing")
     with gzip.GzipFile(tmp, "wb", mtime=0) as fh:  # mtime=0 as the lander: same content, same bytes
         fh.write("".join(out).encode("utf-8"))
-    return Rewrite(path, hashlib.sha256(raw).hexdigest(), hashlib.sha256(tmp.read_bytes()).hexdigest(), changed, tmp)
+    return Rewrite(
+        path, hashlib.sha256(raw).hexdigest(), hashlib.sha256(tmp.read_bytes()).hexdigest(), changed, tmp
+    )

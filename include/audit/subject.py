@@ -32,7 +32,9 @@ def is_erased(wh: Any, candidate_id: str) -> bool:
     """For ingestion: a candidate erased here must not be stored again from a later source read."""
     if not wh.query("SELECT 1 AS x FROM erasures LIMIT 1"):
         return False
-    return bool(wh.query("SELECT 1 AS x FROM erasures WHERE candidate_hash = ?", [candidate_hash(wh, candidate_id)]))
+    return bool(
+        wh.query("SELECT 1 AS x FROM erasures WHERE candidate_hash = ?", [candidate_hash(wh, candidate_id)])
+    )
 
 
 def subject_of(wh: Any, candidate_id: str) -> tuple[Subject, dict[str, Any] | None]:
@@ -55,16 +57,25 @@ def _rows(wh: Any, table: str, candidate_id: str) -> list[dict[str, Any]]:
 
 
 def _quarantined(wh: Any, who: Subject) -> list[dict[str, Any]]:
-    return [q for q in wh.query("SELECT * FROM quarantine ORDER BY quarantine_id")
-            if who.in_value({k: q.get(k) for k in ("record_key", "raw", "raw_pointer")})]
+    return [
+        q
+        for q in wh.query("SELECT * FROM quarantine ORDER BY quarantine_id")
+        if who.in_value({k: q.get(k) for k in ("record_key", "raw", "raw_pointer")})
+    ]
 
 
 def _manifest_mentions(wh: Any, who: Subject) -> list[dict[str, Any]]:
     out = []
     for r in wh.query("SELECT run_id, seq, report_day, manifest FROM pipeline_runs ORDER BY seq"):
         if who.in_value(r["manifest"]) or who.candidate_id in str(r["manifest"]):
-            out.append({"run_id": r["run_id"], "seq": r["seq"], "report_day": r["report_day"],
-                        "manifest": r["manifest"]})
+            out.append(
+                {
+                    "run_id": r["run_id"],
+                    "seq": r["seq"],
+                    "report_day": r["report_day"],
+                    "manifest": r["manifest"],
+                }
+            )
     return out
 
 
@@ -73,21 +84,39 @@ def export_candidate(wh: Any, candidate_id: str, landing_root: Path) -> dict[str
     who, cand = subject_of(wh, candidate_id)
     findings = _rows(wh, "discrepancies", candidate_id)
     ids = [f["finding_id"] for f in findings]
-    clearances = wh.query("SELECT * FROM finding_clearances WHERE candidate_id = ? ORDER BY cleared_at",
-                          [candidate_id])
+    clearances = wh.query(
+        "SELECT * FROM finding_clearances WHERE candidate_id = ? ORDER BY cleared_at", [candidate_id]
+    )
     own = {t: _rows(wh, t, candidate_id) for t in CANDIDATE_TABLES}
-    runs_written = sorted({r["run_id"] for r in [*([cand] if cand else []), *own["applications"],
-                                                 *own["employments"], *own["educations"]] if r.get("run_id")})
+    runs_written = sorted(
+        {
+            r["run_id"]
+            for r in [
+                *([cand] if cand else []),
+                *own["applications"],
+                *own["employments"],
+                *own["educations"],
+            ]
+            if r.get("run_id")
+        }
+    )
     run_refs: set[str] = set()
     for fid in ids:
-        run_refs.update(r["run_id"] for r in wh.query("SELECT run_id FROM run_findings WHERE finding_id = ?", [fid]))
+        run_refs.update(
+            r["run_id"] for r in wh.query("SELECT run_id FROM run_findings WHERE finding_id = ?", [fid])
+        )
     landing = []
     for path in landing_files(Path(landing_root)):
         hits = scan_file(path, who)
         if hits:
-            landing.append({"path": str(path), "lines": [n for n, *_ in hits],
-                            "urls": [who.scrub(str(line.get("url") or "")) for _, line, _, _ in hits],
-                            "records": [r for *_, removed in hits for r in removed]})
+            landing.append(
+                {
+                    "path": str(path),
+                    "lines": [n for n, *_ in hits],
+                    "urls": [who.scrub(str(line.get("url") or "")) for _, line, _, _ in hits],
+                    "records": [r for *_, removed in hits for r in removed],
+                }
+            )
     erased = is_erased(wh, candidate_id)
     out = {
         "candidate_id": candidate_id,
@@ -99,12 +128,23 @@ def export_candidate(wh: Any, candidate_id: str, landing_root: Path) -> dict[str
         "findings": findings,
         "finding_clearances": clearances,
         "quarantine": _quarantined(wh, who),
-        "audit": {"runs_that_wrote_candidate_rows": runs_written, "runs_that_wrote_findings": sorted(run_refs),
-                  "manifests_mentioning_candidate": _manifest_mentions(wh, who), "erased": erased},
+        "audit": {
+            "runs_that_wrote_candidate_rows": runs_written,
+            "runs_that_wrote_findings": sorted(run_refs),
+            "manifests_mentioning_candidate": _manifest_mentions(wh, who),
+            "erased": erased,
+        },
         "landing_files": landing,
     }
-    held = [out["candidate"], out["applications"], out["employments"], out["educations"], findings,
-            out["quarantine"], landing]
+    held = [
+        out["candidate"],
+        out["applications"],
+        out["employments"],
+        out["educations"],
+        findings,
+        out["quarantine"],
+        landing,
+    ]
     if not any(held) and not erased:
         raise KeyError(f"no data held for candidate {candidate_id!r}")
     return out
@@ -119,24 +159,38 @@ def erase_candidate(wh: Any, candidate_id: str, landing_root: Path, by: str) -> 
     if not by or not by.strip():
         raise ValueError("the name of who requested the erasure is required")
     who, cand = subject_of(wh, candidate_id)
-    finding_ids = [r["finding_id"] for r in wh.query("SELECT finding_id FROM discrepancies WHERE candidate_id = ?",
-                                                     [candidate_id])]
+    finding_ids = [
+        r["finding_id"]
+        for r in wh.query("SELECT finding_id FROM discrepancies WHERE candidate_id = ?", [candidate_id])
+    ]
     quarantined = [q["quarantine_id"] for q in _quarantined(wh, who)]
     rewrites = [rw for p in landing_files(Path(landing_root)) if (rw := prepare_rewrite(p, who)) is not None]
     before = is_erased(wh, candidate_id)
-    if cand is None and not finding_ids and not quarantined and not rewrites and not any(
-            _rows(wh, t, candidate_id) for t in CANDIDATE_TABLES):
+    if (
+        cand is None
+        and not finding_ids
+        and not quarantined
+        and not rewrites
+        and not any(_rows(wh, t, candidate_id) for t in CANDIDATE_TABLES)
+    ):
         if before:
-            return {"candidate_hash": candidate_hash(wh, candidate_id), "already_erased": True, "tables": {},
-                    "files": [], "findings": [], "residual": {}}
+            return {
+                "candidate_hash": candidate_hash(wh, candidate_id),
+                "already_erased": True,
+                "tables": {},
+                "files": [],
+                "findings": [],
+                "residual": {},
+            }
         raise KeyError(f"no data held for candidate {candidate_id!r}")
     key = candidate_hash(wh, candidate_id)
     tables: dict[str, int] = {}
     try:
         with wh.transaction():
             tables["finding_clearances"] = _delete_in(wh, "finding_clearances", "finding_id", finding_ids)
-            tables["finding_clearances"] += wh.execute("DELETE FROM finding_clearances WHERE candidate_id = ?",
-                                                       [candidate_id])
+            tables["finding_clearances"] += wh.execute(
+                "DELETE FROM finding_clearances WHERE candidate_id = ?", [candidate_id]
+            )
             tables["discrepancies"] = _delete_in(wh, "discrepancies", "finding_id", finding_ids)
             for t in CANDIDATE_TABLES:
                 tables[t] = wh.execute(f"DELETE FROM {t} WHERE candidate_id = ?", [candidate_id])
@@ -144,17 +198,28 @@ def erase_candidate(wh: Any, candidate_id: str, landing_root: Path, by: str) -> 
             tables["quarantine"] = _delete_in(wh, "quarantine", "quarantine_id", quarantined)
             tables["landed_payloads"] = _repoint_payloads(wh, rewrites)
             salt = erasure_salt(wh, create=True) or ""
-            _record(wh, key, by.strip(), tables, [rw.record() for rw in rewrites],
-                    [salted_hash(salt, fid) for fid in finding_ids])
+            _record(
+                wh,
+                key,
+                by.strip(),
+                tables,
+                [rw.record() for rw in rewrites],
+                [salted_hash(salt, fid) for fid in finding_ids],
+            )
     except BaseException:
         for rw in rewrites:
             rw.discard()
         raise
     for rw in rewrites:
         rw.commit()
-    return {"candidate_hash": key, "already_erased": before, "tables": tables,
-            "files": [rw.record() for rw in rewrites], "findings": finding_ids,
-            "residual": find_mentions(wh, who.personal)}
+    return {
+        "candidate_hash": key,
+        "already_erased": before,
+        "tables": tables,
+        "files": [rw.record() for rw in rewrites],
+        "findings": finding_ids,
+        "residual": find_mentions(wh, who.personal),
+    }
 
 
 def _delete_in(wh: Any, table: str, column: str, values: list[str]) -> int:
@@ -174,13 +239,16 @@ def _repoint_payloads(wh: Any, rewrites: list[Any]) -> int:
     for r in wh.query("SELECT run_id, path FROM landed_payloads"):
         sha = new_sha.get(Path(r["path"]).resolve())
         if sha:
-            n += wh.execute("UPDATE landed_payloads SET sha256 = ? WHERE run_id = ? AND path = ?",
-                            [sha, r["run_id"], r["path"]])
+            n += wh.execute(
+                "UPDATE landed_payloads SET sha256 = ? WHERE run_id = ? AND path = ?",
+                [sha, r["run_id"], r["path"]],
+            )
     return n
 
 
-def _record(wh: Any, key: str, by: str, tables: dict[str, int], files: list[dict[str, Any]],
-            findings: list[str]) -> None:
+def _record(
+    wh: Any, key: str, by: str, tables: dict[str, int], files: list[dict[str, Any]], findings: list[str]
+) -> None:
     old = wh.query("SELECT * FROM erasures WHERE candidate_hash = ?", [key])
     if old:  # erased before (e.g. re-ingested since): one tombstone, the history merged
         o = old[0]
@@ -188,8 +256,20 @@ def _record(wh: Any, key: str, by: str, tables: dict[str, int], files: list[dict
             tables = {**tables, t: tables.get(t, 0) + int(n)}
         files = [*(o.get("files") or []), *files]
         findings = sorted({*(o.get("findings") or []), *findings})
-    wh.upsert("erasures", [{"candidate_hash": key, "erased_at": now_iso(), "erased_by": by, "tables": tables,
-                            "files": files, "findings": findings}], ["candidate_hash"])
+    wh.upsert(
+        "erasures",
+        [
+            {
+                "candidate_hash": key,
+                "erased_at": now_iso(),
+                "erased_by": by,
+                "tables": tables,
+                "files": files,
+                "findings": findings,
+            }
+        ],
+        ["candidate_hash"],
+    )
 
 
 def find_mentions(wh: Any, needles: set[str]) -> dict[str, int]:
@@ -202,7 +282,9 @@ def find_mentions(wh: Any, needles: set[str]) -> dict[str, int]:
         cols = [c for c, t in wh.columns(table).items() if t in TEXT_TYPES]
         if not cols:
             continue
-        cond = " OR ".join(f"strpos(lower(CAST({quote_ident(c)} AS TEXT)), ?) > 0" for c in cols for _ in needles)
+        cond = " OR ".join(
+            f"strpos(lower(CAST({quote_ident(c)} AS TEXT)), ?) > 0" for c in cols for _ in needles
+        )
         params = [n for _ in cols for n in sorted(needles)]
         n = int(wh.query(f"SELECT COUNT(*) AS n FROM {quote_ident(table)} WHERE {cond}", params)[0]["n"])
         if n:

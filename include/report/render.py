@@ -74,7 +74,7 @@ def environment(locale: str) -> Environment:
         fmt_rating=lambda x: "–" if x is None else format_decimal(
             Decimal(str(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), format="0.0", locale=locale),
         fmt_value=lambda k, v: format_value(k, v, g), status_label=label(i18n.EMPLOYMENT_STATUS_LABELS),
-        SEVERITIES=SEVERITIES, TOPICS=TOPICS, KINDS=list(i18n.KIND_LABELS),
+        SEVERITIES=SEVERITIES, TOPICS=TOPICS,
     )
     return env
 
@@ -99,7 +99,7 @@ def _timestamp(locale: str) -> Any:
         if not value:
             return ""
         try:
-            return format_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")), format="medium",
+            return format_datetime(datetime.fromisoformat(value), format="medium",
                                    locale=locale)
         except ValueError:
             return value
@@ -108,8 +108,11 @@ def _timestamp(locale: str) -> Any:
 
 def render_html(data: ReportData, locale: str = "en", interactive: Interactive | None = None) -> str:
     env = environment(locale)
+    kinds = list(i18n.KIND_LABELS)
+    kind_rows = sorted(data.counts.by_kind.items(), key=lambda kv: (
+        tuple(-kv[1].get(s, 0) for s in SEVERITIES), kinds.index(kv[0]) if kv[0] in kinds else len(kinds)))
     return env.get_template("report.html.j2").render(
-        data=data, locale=locale, lang=i18n.html_lang(locale), interactive=interactive,
+        data=data, locale=locale, lang=i18n.html_lang(locale), interactive=interactive, kind_rows=kind_rows,
         trend_max=5, engine_language_note=locale != "en")
 
 

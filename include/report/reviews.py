@@ -145,14 +145,8 @@ def employer_contexts(reviews: list[dict[str, Any]], employers: dict[str, str],
 
 def _job_sort_key(job: dict[str, Any]) -> tuple[int, tuple[int, int, int]]:
     """Current jobs first, then the latest start; an unparseable start sorts as oldest."""
-    try:
-        from include.engine.dates import is_current, parse_partial_date
-    except ImportError:  # pragma: no cover
-        def is_current(text: str | None) -> bool:
-            return (text or "").strip().casefold() in {"present", "current", "now", "至今", "现在"}
+    from include.engine.dates import is_current, parse_partial_date
 
-        def parse_partial_date(text: str | None) -> Any:
-            return None
     end = job.get("end_raw")
     current = end is None or not str(end).strip() or is_current(end)
     try:

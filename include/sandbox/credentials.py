@@ -28,8 +28,9 @@ def connections(base: str) -> dict[str, dict[str, Any]]:
     return {
         "greenhouse_default": {"conn_type": "http", "host": f"{base}/greenhouse", "login": GREENHOUSE_CLIENT_ID,
                                "password": GREENHOUSE_CLIENT_SECRET,
-                               "extra": {"token_url": f"{base}/greenhouse/auth/token"}},
-        "lever_default": {"conn_type": "http", "host": f"{base}/lever/v1", "password": LEVER_API_KEY},
+                               "extra": {"token_url": f"{base}/greenhouse/auth/token", **FAST}},
+        "lever_default": {"conn_type": "http", "host": f"{base}/lever/v1", "password": LEVER_API_KEY,
+                          "extra": FAST},
         "companies_house_default": {"conn_type": "http", "host": f"{base}/companies_house",
                                     "password": COMPANIES_HOUSE_API_KEY, "extra": FAST},
         "gleif_default": {"conn_type": "http", "host": f"{base}/gleif/api/v1", "extra": FAST},

@@ -34,7 +34,18 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-_NAMED = ("relation", "column", "constraint", "table", "schema", "index", "type", "function", "database", "role")
+_NAMED = (
+    "relation",
+    "column",
+    "constraint",
+    "table",
+    "schema",
+    "index",
+    "type",
+    "function",
+    "database",
+    "role",
+)
 _DOUBLE_QUOTED = re.compile(r'(\w+ )?"[^"\n]*"?')
 
 
@@ -145,7 +156,7 @@ class Warehouse(ABC):
         """Engine set-up that must precede the first migration (e.g. the Postgres schema)."""
 
     def lock(self, name: str) -> None:
-        """Serialise writers on ``name`` until the current transaction ends (no-op where writes are serial)."""
+        """Serialise writers on ``name`` until the transaction ends (no-op where writes are serial)."""
 
     def current_schema(self) -> str:
         return str(self.query("SELECT current_schema() AS s")[0]["s"])
@@ -196,15 +207,19 @@ class Warehouse(ABC):
     def tables(self) -> list[str]:
         rows = self.query(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-            "AND table_type = 'BASE TABLE' ORDER BY table_name")
+            "AND table_type = 'BASE TABLE' ORDER BY table_name"
+        )
         return [r["table_name"] for r in rows]
 
     def columns(self, table: str) -> dict[str, str]:
         """Column name -> type name (upper case), in table order; cached until the next migration."""
         if table not in self._columns:
             rows = self.query(
-                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() "
-                "AND table_name = ? ORDER BY ordinal_position", [table])
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = current_schema() "
+                "AND table_name = ? ORDER BY ordinal_position",
+                [table],
+            )
             if not rows:
                 raise WarehouseError(f"no table {table!r} in the warehouse (did migrate() run?)")
             self._columns[table] = {r["column_name"]: str(r["data_type"]).upper() for r in rows}
@@ -237,14 +252,17 @@ class Warehouse(ABC):
                 written += self._upsert_group(table, cols, list(names), list(key), list(by_key.values()))
         return written
 
-    def _upsert_group(self, table: str, cols: dict[str, str], names: list[str], key: list[str],
-                      rows: list[dict[str, Any]]) -> int:
+    def _upsert_group(
+        self, table: str, cols: dict[str, str], names: list[str], key: list[str], rows: list[dict[str, Any]]
+    ) -> int:
         json_cols = {c for c in names if cols[c] in JSON_TYPES}
         col_sql = ", ".join(quote_ident(c) for c in names)
         updates = [c for c in names if c not in key]
         conflict = ", ".join(quote_ident(k) for k in key)
         if updates:
-            action = "DO UPDATE SET " + ", ".join(f"{quote_ident(c)} = excluded.{quote_ident(c)}" for c in updates)
+            action = "DO UPDATE SET " + ", ".join(
+                f"{quote_ident(c)} = excluded.{quote_ident(c)}" for c in updates
+            )
         else:
             action = "DO NOTHING"
         one = "(" + ", ".join("?" for _ in names) + ")"
@@ -256,8 +274,10 @@ class Warehouse(ABC):
                 for c in names:
                     v = r[c]
                     params.append(self._encode_json(v) if c in json_cols and v is not None else v)
-            sql = (f"INSERT INTO {quote_ident(table)} ({col_sql}) VALUES {', '.join([one] * len(batch))} "
-                   f"ON CONFLICT ({conflict}) {action}")
+            sql = (
+                f"INSERT INTO {quote_ident(table)} ({col_sql}) VALUES {', '.join([one] * len(batch))} "
+                f"ON CONFLICT ({conflict}) {action}"
+            )
             self._run(sql, params)
         return len(rows)
 
@@ -272,8 +292,10 @@ class Warehouse(ABC):
             self._before_migrate()
             with self.transaction():
                 self.lock("crosscheck_migrations")
-                self.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, "
-                             "name TEXT, applied_at TEXT, checksum TEXT)")
+                self.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, "
+                    "name TEXT, applied_at TEXT, checksum TEXT)"
+                )
             plan = migration_plan(self.dialect)
             done = {r["version"] for r in self.query("SELECT version FROM schema_migrations")}
             applied: list[str] = []
@@ -286,8 +308,11 @@ class Warehouse(ABC):
                         continue  # another process applied it while we waited for the lock
                     if text.strip():
                         self.execute(text)
-                    self.execute("INSERT INTO schema_migrations (version, name, applied_at, checksum) "
-                                 "VALUES (?, ?, ?, ?)", [version, name, now_iso(), sha256_text(text)])
+                    self.execute(
+                        "INSERT INTO schema_migrations (version, name, applied_at, checksum) "
+                        "VALUES (?, ?, ?, ?)",
+                        [version, name, now_iso(), sha256_text(text)],
+                    )
                 applied.append(version)
             self._columns.clear()
             return applied

@@ -30,12 +30,15 @@ class PostgresWarehouse(Warehouse):
 
     def __init__(self, params: dict[str, Any], search_path: list[str] | None = None) -> None:
         super().__init__()
-        self._where = f"{params.get('host', 'localhost')}:{params.get('port', 5432)}/{params.get('dbname', '')}"
+        self._where = (
+            f"{params.get('host', 'localhost')}:{params.get('port', 5432)}/{params.get('dbname', '')}"
+        )
         try:
             self._con = psycopg2.connect(**params)
         except psycopg2.Error as exc:
-            raise WarehouseError(f"could not connect to the PostgreSQL warehouse at {self._where}: "
-                                 f"{str(exc).strip()}") from None
+            raise WarehouseError(
+                f"could not connect to the PostgreSQL warehouse at {self._where}: {str(exc).strip()}"
+            ) from None
         self._con.autocommit = True
         psycopg2.extras.register_default_json(self._con, loads=_as_text)  # decoded once, in the base class
         psycopg2.extras.register_default_jsonb(self._con, loads=_as_text)

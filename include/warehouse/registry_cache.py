@@ -1,4 +1,4 @@
-"""The registry lookup cache kept in the warehouse (the ``RegistryCache`` protocol of include/ingest/registries.py).
+"""The registry lookup cache in the warehouse (``RegistryCache`` of include/ingest/registries.py).
 
 Answers live in ``registry_lookups`` (query key -> entity ids, with an expiry) and entities in
 ``registry_entities`` + ``registry_names``, so every run and every worker shares one cache, and the
@@ -32,15 +32,18 @@ def _normalised(name: str) -> str:
 class WarehouseRegistryCache:
     """``clock`` decides expiry (tests move it); ``run_id`` marks the run that stored an entity."""
 
-    def __init__(self, wh: Any, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 run_id: str | None = None) -> None:
+    def __init__(
+        self, wh: Any, clock: Callable[[], datetime] = lambda: datetime.now(UTC), run_id: str | None = None
+    ) -> None:
         self.wh = wh
         self.clock = clock
         self.run_id = run_id
 
     def get_query(self, registry: str, query_key: str) -> list[str] | None:
-        rows = self.wh.query("SELECT entity_ids, expires_at FROM registry_lookups WHERE registry = ? AND query_key = ?",
-                             [registry, query_key])
+        rows = self.wh.query(
+            "SELECT entity_ids, expires_at FROM registry_lookups WHERE registry = ? AND query_key = ?",
+            [registry, query_key],
+        )
         if not rows or not rows[0]["expires_at"]:
             return None
         if datetime.fromisoformat(rows[0]["expires_at"]) <= self.clock().astimezone(UTC):
@@ -48,27 +51,53 @@ class WarehouseRegistryCache:
         return [str(e) for e in (rows[0]["entity_ids"] or [])]
 
     def put_query(self, registry: str, query_key: str, entity_ids: list[str], expires_at: datetime) -> None:
-        self.wh.upsert("registry_lookups", [{
-            "registry": registry, "query_key": query_key, "entity_ids": list(entity_ids),
-            "looked_up_at": _iso(self.clock()), "expires_at": _iso(expires_at)}], ["registry", "query_key"])
+        self.wh.upsert(
+            "registry_lookups",
+            [
+                {
+                    "registry": registry,
+                    "query_key": query_key,
+                    "entity_ids": list(entity_ids),
+                    "looked_up_at": _iso(self.clock()),
+                    "expires_at": _iso(expires_at),
+                }
+            ],
+            ["registry", "query_key"],
+        )
 
     def get_entity(self, entity_id: str) -> RegistryEntity | None:
         found = _load(self.wh, "WHERE entity_id = ?", [entity_id])
         return found[0] if found else None
 
     def put_entity(self, entity: RegistryEntity) -> None:
-        row = {"entity_id": entity.entity_id, "registry": entity.registry,
-               "legal_name": entity.names[0].name if entity.names else None, "status": entity.status,
-               "created": entity.created, "dissolved": entity.dissolved, "jurisdiction": entity.jurisdiction,
-               "industry_codes": [c.model_dump() for c in entity.industry_codes],
-               "parent_ids": list(entity.parent_ids), "record_url": entity.record_url, "fetched_at": now_iso()}
+        row = {
+            "entity_id": entity.entity_id,
+            "registry": entity.registry,
+            "legal_name": entity.names[0].name if entity.names else None,
+            "status": entity.status,
+            "created": entity.created,
+            "dissolved": entity.dissolved,
+            "jurisdiction": entity.jurisdiction,
+            "industry_codes": [c.model_dump() for c in entity.industry_codes],
+            "parent_ids": list(entity.parent_ids),
+            "record_url": entity.record_url,
+            "fetched_at": now_iso(),
+        }
         if self.run_id:
             row["run_id"] = self.run_id
         names: dict[tuple[str, str], dict[str, Any]] = {}
         for i, n in enumerate(entity.names):
-            names.setdefault((n.name, n.kind), {"entity_id": entity.entity_id, "name": n.name, "kind": n.kind,
-                                                "language": n.language, "normalized": _normalised(n.name),
-                                                "position": i})
+            names.setdefault(
+                (n.name, n.kind),
+                {
+                    "entity_id": entity.entity_id,
+                    "name": n.name,
+                    "kind": n.kind,
+                    "language": n.language,
+                    "normalized": _normalised(n.name),
+                    "position": i,
+                },
+            )
         with self.wh.transaction():
             self.wh.upsert("registry_entities", [row], ["entity_id"])
             self.wh.execute("DELETE FROM registry_names WHERE entity_id = ?", [entity.entity_id])
@@ -80,20 +109,32 @@ def _load(wh: Any, where: str, params: list[Any]) -> list[RegistryEntity]:
     if not entities:
         return []
     if params:
-        name_rows = wh.query(f"SELECT * FROM registry_names {where} ORDER BY entity_id, position, name", params)
+        name_rows = wh.query(
+            f"SELECT * FROM registry_names {where} ORDER BY entity_id, position, name", params
+        )
     else:
         name_rows = wh.query("SELECT * FROM registry_names ORDER BY entity_id, position, name")
     names: dict[str, list[RegistryName]] = {}
     for n in name_rows:
         names.setdefault(n["entity_id"], []).append(
-            RegistryName(name=n["name"], kind=n["kind"], language=n["language"]))
+            RegistryName(name=n["name"], kind=n["kind"], language=n["language"])
+        )
     out = []
     for e in entities:
-        out.append(RegistryEntity(
-            entity_id=e["entity_id"], registry=e["registry"], names=names.get(e["entity_id"], []),
-            status=e["status"], created=e["created"], dissolved=e["dissolved"], jurisdiction=e["jurisdiction"],
-            industry_codes=[IndustryCode(**c) for c in (e["industry_codes"] or [])],
-            parent_ids=list(e["parent_ids"] or []), record_url=e["record_url"] or ""))
+        out.append(
+            RegistryEntity(
+                entity_id=e["entity_id"],
+                registry=e["registry"],
+                names=names.get(e["entity_id"], []),
+                status=e["status"],
+                created=e["created"],
+                dissolved=e["dissolved"],
+                jurisdiction=e["jurisdiction"],
+                industry_codes=[IndustryCode(**c) for c in (e["industry_codes"] or [])],
+                parent_ids=list(e["parent_ids"] or []),
+                record_url=e["record_url"] or "",
+            )
+        )
     return out
 
 

@@ -16,9 +16,23 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from include.warehouse.base import Warehouse, WarehouseError
 
 # libpq keywords passed through from ``extra`` (Airflow's Postgres hook does the same)
-LIBPQ_KEYS = {"sslmode", "sslcert", "sslkey", "sslrootcert", "sslcrl", "connect_timeout", "application_name",
-              "options", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
-              "target_session_attrs", "gssencmode", "client_encoding"}
+LIBPQ_KEYS = {
+    "sslmode",
+    "sslcert",
+    "sslkey",
+    "sslrootcert",
+    "sslcrl",
+    "connect_timeout",
+    "application_name",
+    "options",
+    "keepalives",
+    "keepalives_idle",
+    "keepalives_interval",
+    "keepalives_count",
+    "target_session_attrs",
+    "gssencmode",
+    "client_encoding",
+}
 DEFAULT_CONNECT_TIMEOUT = 10
 
 
@@ -76,19 +90,27 @@ def parse_uri(uri: str) -> dict[str, Any]:
                 extra.update(json.loads(v))
             else:
                 extra[k] = v
-        return {"conn_type": "postgres", "host": u.hostname or "", "port": u.port,
-                "login": unquote(u.username) if u.username else None,
-                "password": unquote(u.password) if u.password else None,
-                "schema": unquote(u.path.lstrip("/")) or None, "extra": extra}
+        return {
+            "conn_type": "postgres",
+            "host": u.hostname or "",
+            "port": u.port,
+            "login": unquote(u.username) if u.username else None,
+            "password": unquote(u.password) if u.password else None,
+            "schema": unquote(u.path.lstrip("/")) or None,
+            "extra": extra,
+        }
     raise WarehouseError(f"unsupported warehouse URI scheme {scheme!r}: use duckdb:/// or postgresql://")
 
 
 def postgres_params(conn: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """psycopg2 keyword arguments and the search path (``extra.search_path`` or ``-c search_path=`` in options)."""
+    """psycopg2 keyword arguments and the search path (``extra.search_path`` or ``-c search_path=``)."""
     extra = dict(conn.get("extra") or {})
-    params: dict[str, Any] = {"host": conn.get("host") or "localhost", "port": int(conn.get("port") or 5432),
-                              "dbname": conn.get("schema") or "postgres",
-                              "connect_timeout": DEFAULT_CONNECT_TIMEOUT}
+    params: dict[str, Any] = {
+        "host": conn.get("host") or "localhost",
+        "port": int(conn.get("port") or 5432),
+        "dbname": conn.get("schema") or "postgres",
+        "connect_timeout": DEFAULT_CONNECT_TIMEOUT,
+    }
     if conn.get("login"):
         params["user"] = conn["login"]
     if conn.get("password"):

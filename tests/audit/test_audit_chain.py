@@ -17,8 +17,11 @@ SOURCES = {"greenhouse": {"payloads": [{"sha256": "ab" * 32}]}}
 def _three_runs(wh):
     """run-1 finds a1, a2, b1; run-2 finds a1, b1 (a2 last seen in run-1); run-3 finds a1."""
     a1, a2, b1 = finding(ANA, 1), finding(ANA, 2), finding(BOB, 1)
-    for run_id, found, checked in (("run-1", [a1, a2, b1], {ANA, BOB}), ("run-2", [a1, b1], {ANA, BOB}),
-                                   ("run-3", [a1], {ANA})):
+    for run_id, found, checked in (
+        ("run-1", [a1, a2, b1], {ANA, BOB}),
+        ("run-2", [a1, b1], {ANA, BOB}),
+        ("run-3", [a1], {ANA}),
+    ):
         upsert_findings(wh, found, run_id, checked)
         seal(wh, run_id, findings_digest(found), sources=SOURCES)
     return a1, a2, b1
@@ -54,7 +57,9 @@ def test_sealing_a_run_again_never_forks(warehouse):
 
 def test_editing_a_past_finding_names_its_run(warehouse):
     _, a2, _ = _three_runs(warehouse)
-    warehouse.execute("UPDATE discrepancies SET summary = ? WHERE finding_id = ?", ["Nothing to see.", a2.finding_id])
+    warehouse.execute(
+        "UPDATE discrepancies SET summary = ? WHERE finding_id = ?", ["Nothing to see.", a2.finding_id]
+    )
     res = verify(warehouse)
     assert not res.ok and res.first_bad == "run-1" and a2.finding_id in res.reason
 
@@ -70,7 +75,9 @@ def test_editing_a_manifest_names_its_run(warehouse):
     _three_runs(warehouse)
     manifest = warehouse.query("SELECT manifest FROM pipeline_runs WHERE run_id = 'run-2'")[0]["manifest"]
     manifest["sources"]["greenhouse"]["payloads"][0]["sha256"] = "cd" * 32
-    warehouse.execute("UPDATE pipeline_runs SET manifest = ? WHERE run_id = ?", [json.dumps(manifest), "run-2"])
+    warehouse.execute(
+        "UPDATE pipeline_runs SET manifest = ? WHERE run_id = ?", [json.dumps(manifest), "run-2"]
+    )
     res = verify(warehouse)
     assert not res.ok and res.first_bad == "run-2" and "hash" in res.reason
 
@@ -79,8 +86,9 @@ def test_rehashing_an_edited_row_breaks_the_next_link(warehouse):
     _three_runs(warehouse)
     row = warehouse.query("SELECT * FROM pipeline_runs WHERE run_id = 'run-1'")[0]
     row["state"] = "failed"
-    warehouse.execute("UPDATE pipeline_runs SET state = ?, hash = ? WHERE run_id = ?",
-                      ["failed", run_hash(row), "run-1"])
+    warehouse.execute(
+        "UPDATE pipeline_runs SET state = ?, hash = ? WHERE run_id = ?", ["failed", run_hash(row), "run-1"]
+    )
     res = verify(warehouse)
     assert not res.ok and res.first_bad == "run-2" and "prev_hash" in res.reason
 
@@ -119,8 +127,17 @@ def test_findings_of_an_unsealed_run_are_checked_too(warehouse):
 
 
 def test_manifest_values_are_stored_as_hashed(warehouse):
-    h = append_run(warehouse, "run-x", "2026-11-21", ["d"], "s", "e", "failed",
-                   {"nan": float("nan"), "when": __import__("datetime").date(2026, 1, 2), "t": (1, 2), 3: "k"}, "")
+    h = append_run(
+        warehouse,
+        "run-x",
+        "2026-11-21",
+        ["d"],
+        "s",
+        "e",
+        "failed",
+        {"nan": float("nan"), "when": __import__("datetime").date(2026, 1, 2), "t": (1, 2), 3: "k"},
+        "",
+    )
     stored = warehouse.query("SELECT manifest, hash FROM pipeline_runs")[0]
     assert stored["hash"] == h
     assert stored["manifest"] == {"nan": None, "when": "2026-01-02", "t": [1, 2], "3": "k"}

@@ -24,8 +24,14 @@ GH = "https://harvest.greenhouse.io/v3"
 
 
 def _gh_candidate(cid: int, first: str, last: str, email: str, phone: str) -> dict:
-    return {"id": cid, "first_name": first, "last_name": last, "email_addresses": [{"value": email, "type": "personal"}],
-            "phone_numbers": [{"value": phone, "type": "mobile"}], "custom_fields": {"background_check_consent": True}}
+    return {
+        "id": cid,
+        "first_name": first,
+        "last_name": last,
+        "email_addresses": [{"value": email, "type": "personal"}],
+        "phone_numbers": [{"value": phone, "type": "mobile"}],
+        "custom_fields": {"background_check_consent": True},
+    }
 
 
 def _land(root: Path, source: str, run_id: str, lines: list[tuple[str, object]]) -> list:
@@ -38,54 +44,219 @@ def _land(root: Path, source: str, run_id: str, lines: list[tuple[str, object]])
 
 def _build(wh, root: Path) -> dict[str, list]:
     files = {
-        "greenhouse": _land(root, "greenhouse", "run-1", [
-            (f"{GH}/candidates?per_page=2", [_gh_candidate(4829103, "Ana", "Silva", ANA_EMAIL, ANA_PHONE),
-                                             _gh_candidate(4829555, "Bob", "Jones", BOB_EMAIL, "+44 7700 900555")]),
-            (f"{GH}/applications?per_page=2", {"applications": [{"id": 7729103, "candidate_id": 4829103},
-                                                                {"id": 7729555, "candidate_id": 4829555}]}),
-            (LINKEDIN, "Company Name,Title,Started On\nHalcyon Software,Senior Developer,Mar 2019\n")]),
-        "github": _land(root, "github", "run-1", [
-            (f"https://api.github.com/users/{LOGIN}", {"login": LOGIN, "name": "Ana Silva", "email": ANA_EMAIL}),
-            ("https://api.github.com/users/bjones", {"login": "bjones", "name": "Bob Jones", "email": BOB_EMAIL})]),
-        "orcid": _land(root, "orcid", "run-1", [
-            (f"https://pub.orcid.org/v3.0/{ORCID}/employments", {"affiliation-group": [
-                {"summaries": [{"employment-summary": {"path": f"/{ORCID}/employment/1", "role-title": "Dev"}}]}]})]),
-        "companies_house": _land(root, "companies_house", "run-1", [
-            ("https://api.company-information.service.gov.uk/company/01234567", {"company_name": "HALCYON LTD"})]),
+        "greenhouse": _land(
+            root,
+            "greenhouse",
+            "run-1",
+            [
+                (
+                    f"{GH}/candidates?per_page=2",
+                    [
+                        _gh_candidate(4829103, "Ana", "Silva", ANA_EMAIL, ANA_PHONE),
+                        _gh_candidate(4829555, "Bob", "Jones", BOB_EMAIL, "+44 7700 900555"),
+                    ],
+                ),
+                (
+                    f"{GH}/applications?per_page=2",
+                    {
+                        "applications": [
+                            {"id": 7729103, "candidate_id": 4829103},
+                            {"id": 7729555, "candidate_id": 4829555},
+                        ]
+                    },
+                ),
+                (LINKEDIN, "Company Name,Title,Started On\nHalcyon Software,Senior Developer,Mar 2019\n"),
+            ],
+        ),
+        "github": _land(
+            root,
+            "github",
+            "run-1",
+            [
+                (
+                    f"https://api.github.com/users/{LOGIN}",
+                    {"login": LOGIN, "name": "Ana Silva", "email": ANA_EMAIL},
+                ),
+                (
+                    "https://api.github.com/users/bjones",
+                    {"login": "bjones", "name": "Bob Jones", "email": BOB_EMAIL},
+                ),
+            ],
+        ),
+        "orcid": _land(
+            root,
+            "orcid",
+            "run-1",
+            [
+                (
+                    f"https://pub.orcid.org/v3.0/{ORCID}/employments",
+                    {
+                        "affiliation-group": [
+                            {
+                                "summaries": [
+                                    {
+                                        "employment-summary": {
+                                            "path": f"/{ORCID}/employment/1",
+                                            "role-title": "Dev",
+                                        }
+                                    }
+                                ]
+                            }
+                        ]
+                    },
+                )
+            ],
+        ),
+        "companies_house": _land(
+            root,
+            "companies_house",
+            "run-1",
+            [
+                (
+                    "https://api.company-information.service.gov.uk/company/01234567",
+                    {"company_name": "HALCYON LTD"},
+                )
+            ],
+        ),
     }
     for source, landed in files.items():
-        wh.upsert("landed_payloads", [{"run_id": "run-1", "source": source, "path": f.path, "sha256": f.sha256,
-                                       "records": f.records, "bytes": f.bytes} for f in landed], ["run_id", "path"])
-    consent = {"given": True, "source_field": "custom_field:background_check_consent", "value": "true",
-               "read_at": "2026-11-21T06:00:00+00:00"}
-    wh.upsert("candidates", [
-        {"candidate_id": ANA, "source": "greenhouse", "source_id": "4829103", "first_name": "Ana", "last_name": "Silva",
-         "emails": [ANA_EMAIL], "phones": [ANA_PHONE], "consent_given": True, "consent": consent, "orcid": ORCID,
-         "github_login": LOGIN, "linkedin_export_url": LINKEDIN, "record_url": f"{GH}/candidates/4829103",
-         "run_id": "run-1"},
-        {"candidate_id": BOB, "source": "greenhouse", "source_id": "4829555", "first_name": "Bob", "last_name": "Jones",
-         "emails": [BOB_EMAIL], "phones": [], "consent_given": True, "consent": consent, "run_id": "run-1"}],
-        ["candidate_id"])
-    wh.upsert("applications", [{"application_id": "greenhouse:7729103", "candidate_id": ANA, "run_id": "run-1"},
-                               {"application_id": "greenhouse:7729555", "candidate_id": BOB, "run_id": "run-1"}],
-              ["application_id"])
-    wh.upsert("employments", [
-        {"employment_id": "greenhouse:e1", "candidate_id": ANA, "source": "greenhouse", "employer": "Halcyon Software",
-         "title": "Senior Developer", "start_raw": "2019-03", "record_ref": f"{GH}/candidates/4829103"},
-        {"employment_id": "github:asilva", "candidate_id": ANA, "source": "github", "employer": "@halcyon",
-         "record_ref": f"https://api.github.com/users/{LOGIN}"},
-        {"employment_id": "greenhouse:e9", "candidate_id": BOB, "source": "greenhouse", "employer": "Rival Dynamics",
-         "record_ref": f"{GH}/candidates/4829555"}], ["employment_id"])
-    wh.upsert("educations", [{"education_id": "greenhouse:d1", "candidate_id": ANA, "source": "greenhouse",
-                              "school": "University of Leeds", "record_ref": "x"}], ["education_id"])
-    wh.upsert("quarantine", [
-        {"quarantine_id": "q1", "run_id": "run-1", "source": "greenhouse", "dataset": "employments",
-         "record_key": "4829103/e7", "reason": "bad date", "raw": {"email": ANA_EMAIL, "start": "31/02/2019"}},
-        {"quarantine_id": "q2", "run_id": "run-1", "source": "greenhouse", "dataset": "employments",
-         "record_key": "4829555/e2", "reason": "bad date", "raw": {"email": BOB_EMAIL}}], ["quarantine_id"])
-    found = [finding(ANA, 1, summary=f"Ana Silva ({ANA_EMAIL}) lists Halcyon."), finding(ANA, 2), finding(BOB, 1)]
-    manifest_sources = {s: {"payloads": [{"path": f.path, "sha256": f.sha256} for f in landed]}
-                        for s, landed in files.items()}
+        wh.upsert(
+            "landed_payloads",
+            [
+                {
+                    "run_id": "run-1",
+                    "source": source,
+                    "path": f.path,
+                    "sha256": f.sha256,
+                    "records": f.records,
+                    "bytes": f.bytes,
+                }
+                for f in landed
+            ],
+            ["run_id", "path"],
+        )
+    consent = {
+        "given": True,
+        "source_field": "custom_field:background_check_consent",
+        "value": "true",
+        "read_at": "2026-11-21T06:00:00+00:00",
+    }
+    wh.upsert(
+        "candidates",
+        [
+            {
+                "candidate_id": ANA,
+                "source": "greenhouse",
+                "source_id": "4829103",
+                "first_name": "Ana",
+                "last_name": "Silva",
+                "emails": [ANA_EMAIL],
+                "phones": [ANA_PHONE],
+                "consent_given": True,
+                "consent": consent,
+                "orcid": ORCID,
+                "github_login": LOGIN,
+                "linkedin_export_url": LINKEDIN,
+                "record_url": f"{GH}/candidates/4829103",
+                "run_id": "run-1",
+            },
+            {
+                "candidate_id": BOB,
+                "source": "greenhouse",
+                "source_id": "4829555",
+                "first_name": "Bob",
+                "last_name": "Jones",
+                "emails": [BOB_EMAIL],
+                "phones": [],
+                "consent_given": True,
+                "consent": consent,
+                "run_id": "run-1",
+            },
+        ],
+        ["candidate_id"],
+    )
+    wh.upsert(
+        "applications",
+        [
+            {"application_id": "greenhouse:7729103", "candidate_id": ANA, "run_id": "run-1"},
+            {"application_id": "greenhouse:7729555", "candidate_id": BOB, "run_id": "run-1"},
+        ],
+        ["application_id"],
+    )
+    wh.upsert(
+        "employments",
+        [
+            {
+                "employment_id": "greenhouse:e1",
+                "candidate_id": ANA,
+                "source": "greenhouse",
+                "employer": "Halcyon Software",
+                "title": "Senior Developer",
+                "start_raw": "2019-03",
+                "record_ref": f"{GH}/candidates/4829103",
+            },
+            {
+                "employment_id": "github:asilva",
+                "candidate_id": ANA,
+                "source": "github",
+                "employer": "@halcyon",
+                "record_ref": f"https://api.github.com/users/{LOGIN}",
+            },
+            {
+                "employment_id": "greenhouse:e9",
+                "candidate_id": BOB,
+                "source": "greenhouse",
+                "employer": "Rival Dynamics",
+                "record_ref": f"{GH}/candidates/4829555",
+            },
+        ],
+        ["employment_id"],
+    )
+    wh.upsert(
+        "educations",
+        [
+            {
+                "education_id": "greenhouse:d1",
+                "candidate_id": ANA,
+                "source": "greenhouse",
+                "school": "University of Leeds",
+                "record_ref": "x",
+            }
+        ],
+        ["education_id"],
+    )
+    wh.upsert(
+        "quarantine",
+        [
+            {
+                "quarantine_id": "q1",
+                "run_id": "run-1",
+                "source": "greenhouse",
+                "dataset": "employments",
+                "record_key": "4829103/e7",
+                "reason": "bad date",
+                "raw": {"email": ANA_EMAIL, "start": "31/02/2019"},
+            },
+            {
+                "quarantine_id": "q2",
+                "run_id": "run-1",
+                "source": "greenhouse",
+                "dataset": "employments",
+                "record_key": "4829555/e2",
+                "reason": "bad date",
+                "raw": {"email": BOB_EMAIL},
+            },
+        ],
+        ["quarantine_id"],
+    )
+    found = [
+        finding(ANA, 1, summary=f"Ana Silva ({ANA_EMAIL}) lists Halcyon."),
+        finding(ANA, 2),
+        finding(BOB, 1),
+    ]
+    manifest_sources = {
+        s: {"payloads": [{"path": f.path, "sha256": f.sha256} for f in landed]} for s, landed in files.items()
+    }
     upsert_findings(wh, found, "run-1", {ANA, BOB})
     seal(wh, "run-1", findings_digest(found), sources=manifest_sources, candidates_checked=2)
     clear_finding(wh, found[1].finding_id, "Ana Silva explained the gap on the phone", "hr.lead")
@@ -96,11 +267,16 @@ def _build(wh, root: Path) -> dict[str, list]:
 
 def _everything_in_warehouse(wh) -> str:
     """Every column of every table as text: the test's own look, independent of the code under test."""
-    tables = wh.query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")
+    tables = wh.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+    )
     parts = []
     for t in tables:
-        cols = wh.query("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                        "AND table_name = ?", [t["table_name"]])
+        cols = wh.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = ?",
+            [t["table_name"]],
+        )
         for c in cols:
             for r in wh.query(f'SELECT CAST("{c["column_name"]}" AS TEXT) AS v FROM "{t["table_name"]}"'):
                 parts.append(str(r["v"]))
@@ -141,7 +317,9 @@ def test_export_holds_the_candidates_data_and_nobody_elses(warehouse, landing):
     assert sources == {"greenhouse", "github", "orcid"}
     text = json.dumps(out, default=str)
     assert ANA_EMAIL in text and "4829103" in text
-    assert BOB_EMAIL not in text and "Bob" not in text  # pages also hold others: only Ana's records are exported
+    assert (
+        BOB_EMAIL not in text and "Bob" not in text
+    )  # pages also hold others: only Ana's records are exported
     with pytest.raises(KeyError):
         export_candidate(warehouse, "greenhouse:1111111", tmp_path)
 
@@ -153,7 +331,9 @@ def test_erasure_removes_personal_data_everywhere_and_keeps_the_chain(warehouse,
     before_landing = _everything_in_landing(tmp_path)
     assert ANA_EMAIL in before_landing and ANA_EMAIL in _everything_in_warehouse(warehouse)
     run_findings_before = warehouse.query("SELECT * FROM run_findings ORDER BY run_id, finding_id")
-    manifest_before = warehouse.query("SELECT manifest FROM pipeline_runs WHERE run_id = 'run-1'")[0]["manifest"]
+    manifest_before = warehouse.query("SELECT manifest FROM pipeline_runs WHERE run_id = 'run-1'")[0][
+        "manifest"
+    ]
     untouched = files["companies_house"][0]
 
     report = erase_candidate(warehouse, ANA, tmp_path, by="dpo@example.com")
@@ -175,7 +355,10 @@ def test_erasure_removes_personal_data_everywhere_and_keeps_the_chain(warehouse,
     # the tombstone: salted hash, who, what; the rewritten files with old and new hashes
     tomb = warehouse.query("SELECT * FROM erasures")
     assert len(tomb) == 1 and tomb[0]["erased_by"] == "dpo@example.com"
-    assert "4829103" not in json.dumps(tomb[0]) and tomb[0]["candidate_hash"] != hashlib.sha256(ANA.encode()).hexdigest()
+    assert (
+        "4829103" not in json.dumps(tomb[0])
+        and tomb[0]["candidate_hash"] != hashlib.sha256(ANA.encode()).hexdigest()
+    )
     rewritten = {Path(f["path"]).relative_to(tmp_path).parts[0] for f in tomb[0]["files"]}
     assert rewritten == {"greenhouse", "github", "orcid"}
     for f in tomb[0]["files"]:
@@ -184,7 +367,10 @@ def test_erasure_removes_personal_data_everywhere_and_keeps_the_chain(warehouse,
     for r in warehouse.query("SELECT path, sha256 FROM landed_payloads"):
         assert hashlib.sha256(Path(r["path"]).read_bytes()).hexdigest() == r["sha256"]
     assert hashlib.sha256(Path(untouched.path).read_bytes()).hexdigest() == untouched.sha256
-    assert warehouse.query("SELECT manifest FROM pipeline_runs WHERE run_id = 'run-1'")[0]["manifest"] == manifest_before
+    assert (
+        warehouse.query("SELECT manifest FROM pipeline_runs WHERE run_id = 'run-1'")[0]["manifest"]
+        == manifest_before
+    )
     assert warehouse.query("SELECT * FROM run_findings ORDER BY run_id, finding_id") == run_findings_before
     assert warehouse.query("SELECT candidate_id FROM candidates") == [{"candidate_id": BOB}]
 

@@ -4,10 +4,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.report.report_seed import DAY, RUN, config, seed, warehouse
 
 from include.report.data import load_report_data
 from include.report.models import ReportData
+from tests.report.report_seed import DAY, RUN, config, seed, warehouse
 
 
 @pytest.fixture

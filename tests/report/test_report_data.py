@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from tests.report.report_seed import DAY, LONG_LAST, PREV_DAY, RUN, XSS_NAME
-
 from include.report.data import evidence_views, latest_run, load_report_data, safe_link, skipped_sources
+from tests.report.report_seed import DAY, LONG_LAST, PREV_DAY, RUN, XSS_NAME
 
 
 def test_counts(data):

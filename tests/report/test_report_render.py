@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from tests.report.report_seed import XSS_NAME
 
 from include.report import i18n
 from include.report.models import CandidateView, FindingView, ReportData, RequisitionView
 from include.report.render import CSV_COLUMNS, Interactive, build_report, render_csv, render_html
+from tests.report.report_seed import XSS_NAME
 
 REPORT_DIR = Path(i18n.__file__).resolve().parent
 
@@ -49,7 +49,10 @@ def test_counts_first_then_requisitions_in_order(data):
     assert html.count('class="finding ') == 6
     assert "Should never be shown" not in html and "Nora" not in html and "Resolved: no longer" not in html
     assert "OpenCorporates (connection not defined)" in html
-    assert "Latest employer Halcyon Software Ltd: 3.0★ average over 2 reviews; 1 mention layoffs" in html
+    assert ("Latest employer Halcyon Software Ltd: 3.0★ average over 2 reviews; reviews mentioning layoffs in the "
+            "last 90 days: 1.") in html
+    kinds = re.findall(r'<tr data-kind="(\w+)">', html)
+    assert kinds == ["employer_not_in_registry", "career_gap", "title_mismatch", "date_mismatch"]  # red first
 
 
 def test_autoescape_of_names_summaries_and_links(data):

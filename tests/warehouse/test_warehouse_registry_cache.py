@@ -12,13 +12,20 @@ T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
 def _entity(entity_id: str, parents: list[str] | None = None) -> RegistryEntity:
     return RegistryEntity(
-        entity_id=entity_id, registry="gleif",
-        names=[RegistryName(name="华为技术有限公司", kind="legal", language="zh"),
-               RegistryName(name="Huawei Technologies Co., Ltd.", kind="other", language="en"),
-               RegistryName(name="HUAWEI JISHU YOUXIAN GONGSI", kind="transliterated", language="en")],
-        status="ACTIVE", created="1987-09-15", jurisdiction="CN",
-        industry_codes=[IndustryCode(scheme="nace_rev2", code="26.30")], parent_ids=parents or [],
-        record_url=f"https://search.gleif.org/#/record/{entity_id}")
+        entity_id=entity_id,
+        registry="gleif",
+        names=[
+            RegistryName(name="华为技术有限公司", kind="legal", language="zh"),
+            RegistryName(name="Huawei Technologies Co., Ltd.", kind="other", language="en"),
+            RegistryName(name="HUAWEI JISHU YOUXIAN GONGSI", kind="transliterated", language="en"),
+        ],
+        status="ACTIVE",
+        created="1987-09-15",
+        jurisdiction="CN",
+        industry_codes=[IndustryCode(scheme="nace_rev2", code="26.30")],
+        parent_ids=parents or [],
+        record_url=f"https://search.gleif.org/#/record/{entity_id}",
+    )
 
 
 def test_query_answers_expire(warehouse):

@@ -22,7 +22,11 @@ _counter = itertools.count(1)
 def _pg_admin() -> Any:
     import psycopg2
 
-    users = [os.environ["CROSSCHECK_TEST_PG_USER"]] if os.environ.get("CROSSCHECK_TEST_PG_USER") else ["postgres", "root"]
+    users = (
+        [os.environ["CROSSCHECK_TEST_PG_USER"]]
+        if os.environ.get("CROSSCHECK_TEST_PG_USER")
+        else ["postgres", "root"]
+    )
     errors = []
     for user in users:
         try:
@@ -31,8 +35,11 @@ def _pg_admin() -> Any:
             return conn, user
         except psycopg2.OperationalError as exc:
             errors.append(f"as {user}: {str(exc).strip()}")
-    pytest.fail(f"PostgreSQL is required for the postgres variant of the warehouse tests and is not reachable at "
-                f"{PG_HOST}:{PG_PORT} (database {PG_DB!r}, trust auth): " + "; ".join(errors), pytrace=False)
+    pytest.fail(
+        f"PostgreSQL is required for the postgres variant of the warehouse tests and is not reachable at "
+        f"{PG_HOST}:{PG_PORT} (database {PG_DB!r}, trust auth): " + "; ".join(errors),
+        pytrace=False,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +62,14 @@ def warehouse_spec(request, tmp_path) -> Iterator[dict[str, Any]]:
         return
     pg = request.getfixturevalue("pg_session")
     schema = f"{pg['prefix']}_{next(_counter)}"
-    yield {"conn_type": "postgres", "host": PG_HOST, "port": PG_PORT, "login": pg["user"], "schema": PG_DB,
-           "extra": {"search_path": schema}}
+    yield {
+        "conn_type": "postgres",
+        "host": PG_HOST,
+        "port": PG_PORT,
+        "login": pg["user"],
+        "schema": PG_DB,
+        "extra": {"search_path": schema},
+    }
     with pg["conn"].cursor() as cur:
         cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 

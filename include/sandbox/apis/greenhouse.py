@@ -40,7 +40,7 @@ FILTERS = {"ids": "id", "candidate_ids": "candidate_id", "application_ids": "app
 
 
 def expire_tokens() -> None:
-    for token in TOKENS:
+    for token in list(TOKENS):  # a copy: server threads may be issuing tokens meanwhile
         TOKENS[token] = 0.0
 
 

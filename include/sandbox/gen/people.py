@@ -62,7 +62,7 @@ def timeline(ctx: Ctx, p: Person, k: int, kinds: set[str]) -> list[tuple[int, in
     out: list[tuple[int, int | None, str]] = []
     cursor = today if end is None else end
     for idx in reversed(range(k)):
-        dur = r.randint(8, 60) if idx == k - 1 else r.randint(10, 48)
+        dur = r.randint(10, 60) if idx == k - 1 else r.randint(10, 48)
         if idx in overlap:  # this job and the next overlap: this one must outlast the overlap
             dur = max(dur, overlap[idx] + 6)
         if idx - 1 in overlap:
