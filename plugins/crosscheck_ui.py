@@ -112,6 +112,33 @@ class Settings:
     config: Any = None
 
 
+async def authenticate(request: Request) -> Principal:
+    """The dependency of every route: a Principal, or 401/403. Never lets a request through on an error."""
+    token = credential(request)
+    if not token:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not authenticated",
+                            headers={"WWW-Authenticate": "Bearer"})
+    verify = request.app.state.settings.verify_token
+    method = "GET" if request.method in ("GET", "HEAD") else request.method
+    try:
+        result = verify(token, method)
+        principal = await result if inspect.isawaitable(result) else result
+    except PermissionError:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "Forbidden") from None
+    except Exception as exc:  # noqa: BLE001 - anything unexpected while checking denies (fails closed)
+        log.warning("authentication check failed: %s", type(exc).__name__)
+        principal = None
+    if not isinstance(principal, Principal):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Invalid or expired token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if not principal.token:
+        principal = Principal(principal.user_id, principal.name, token)
+    return principal
+
+
+User = Annotated[Principal, Depends(authenticate)]
+
+
 def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token: VerifyToken | None = None,
                config: Any = None) -> FastAPI:
     """The plugin's app. ``warehouse_factory`` (tests) returns a warehouse the caller owns and closes;
@@ -119,30 +146,6 @@ def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token:
     defaults to Airflow's auth manager; ``config`` to ``include.config.load_config()``."""
     app = FastAPI(title="Crosscheck report", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = Settings(warehouse_factory, verify_token or airflow_verify_token, config)
-
-    async def authenticate(request: Request) -> Principal:
-        token = credential(request)
-        if not token:
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not authenticated",
-                                headers={"WWW-Authenticate": "Bearer"})
-        verify = request.app.state.settings.verify_token
-        method = "GET" if request.method in ("GET", "HEAD") else request.method
-        try:
-            result = verify(token, method)
-            principal = await result if inspect.isawaitable(result) else result
-        except PermissionError:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "Forbidden") from None
-        except Exception as exc:  # noqa: BLE001 - anything unexpected while checking denies (fails closed)
-            log.warning("authentication check failed: %s", type(exc).__name__)
-            principal = None
-        if not isinstance(principal, Principal):
-            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Invalid or expired token",
-                                headers={"WWW-Authenticate": "Bearer"})
-        if not principal.token:
-            principal = Principal(principal.user_id, principal.name, token)
-        return principal
-
-    User = Annotated[Principal, Depends(authenticate)]
 
     @app.get("/", response_class=HTMLResponse)
     def page(request: Request, principal: User, lang: str | None = None, cleared: str | None = None,

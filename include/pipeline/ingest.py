@@ -47,6 +47,7 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
         batch = ats.fetch_lever(client, since_ms=int(since) if since else None,
                                 until_ms=int(until.timestamp() * 1000), consent_tag=config.consent.lever_tag)
     files = lander.close()
+    batch, erased = _drop_erased(wh, batch)
     payloads = store.record_payloads(wh, run, source, files)
     pointer = files[0].path if files else ""
     dq = []
@@ -69,9 +70,24 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
             "consent": {"given": len(consenting), "not_given": len(withdrawn),
                         "evidence": [{"candidate_id": c.candidate_id, **c.consent.model_dump()}
                                      for c in batch.candidates]},
-            "connector_quarantined": len(batch.quarantined), "watermark": {"before": since,
+            "erased_skipped": erased, "connector_quarantined": len(batch.quarantined), "watermark": {"before": since,
                                                                            "after": batch.new_watermark},
             "payloads": payloads, "data_quality": dq}
+
+
+def _drop_erased(wh: Any, batch: Any) -> tuple[Any, int]:
+    """A candidate erased on request is never stored again, whatever a source still sends."""
+    from dataclasses import replace
+
+    from include.audit.subject import is_erased
+
+    gone = {c.candidate_id for c in batch.candidates if is_erased(wh, c.candidate_id)}
+    if not gone:
+        return batch, 0
+    keep = lambda rows: [r for r in rows if r.candidate_id not in gone]  # noqa: E731
+    return replace(batch, candidates=keep(batch.candidates), applications=keep(batch.applications),
+                   resume_jobs=keep(batch.resume_jobs), educations=keep(batch.educations),
+                   linkedin_jobs=keep(batch.linkedin_jobs)), len(gone)
 
 
 def _delete_for(wh: Any, table: str, candidate_ids: list[str], sources: list[str] | None = None) -> None:
