@@ -27,17 +27,17 @@ def crosscheck_check():
         return check_batch_task(run_of(get_current_context()), batch)
 
     @task(outlets=[DISCREPANCIES])
-    def write_findings(results: list[dict]) -> dict:
+    def write_findings() -> dict:
         from include.pipeline.tasks import finish_dag, run_of, write_findings_task
 
         ctx = get_current_context()
         run = run_of(ctx)
-        out = write_findings_task(run, list(results))
+        out = write_findings_task(run)
         ctx["outlet_events"][DISCREPANCIES].extra = dict(run)
         finish_dag(run, ctx)
         return out
 
-    write_findings(check_batch.expand(batch=plan()))
+    check_batch.expand(batch=plan()) >> write_findings()
 
 
 crosscheck_check()

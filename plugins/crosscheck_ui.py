@@ -41,7 +41,7 @@ MAX_REASON, MAX_NAME = 1000, 200
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-                               "form-action 'self'; frame-ancestors 'self'; base-uri 'none'",
+    "form-action 'self'; frame-ancestors 'self'; base-uri 'none'",
     "Referrer-Policy": "same-origin",  # "no-referrer" would make browsers send "Origin: null" on our POST
     "X-Content-Type-Options": "nosniff",
 }
@@ -94,7 +94,7 @@ def csrf_token(principal: Principal) -> str:
 
 
 def same_origin(request: Request) -> bool:
-    """Reject requests a browser marks as coming from another site; non-browser clients send neither header."""
+    """Reject what a browser marks as coming from another site; non-browser clients send neither header."""
     site = request.headers.get("sec-fetch-site")
     if site is not None and site not in ("same-origin", "none"):
         return False
@@ -116,8 +116,9 @@ async def authenticate(request: Request) -> Principal:
     """The dependency of every route: a Principal, or 401/403. Never lets a request through on an error."""
     token = credential(request)
     if not token:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Not authenticated",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "Not authenticated", headers={"WWW-Authenticate": "Bearer"}
+        )
     verify = request.app.state.settings.verify_token
     method = "GET" if request.method in ("GET", "HEAD") else request.method
     try:
@@ -129,8 +130,9 @@ async def authenticate(request: Request) -> Principal:
         log.warning("authentication check failed: %s", type(exc).__name__)
         principal = None
     if not isinstance(principal, Principal):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Invalid or expired token",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "Invalid or expired token", headers={"WWW-Authenticate": "Bearer"}
+        )
     if not principal.token:
         principal = Principal(principal.user_id, principal.name, token)
     return principal
@@ -139,8 +141,11 @@ async def authenticate(request: Request) -> Principal:
 User = Annotated[Principal, Depends(authenticate)]
 
 
-def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token: VerifyToken | None = None,
-               config: Any = None) -> FastAPI:
+def create_app(
+    warehouse_factory: Callable[[], Any] | None = None,
+    verify_token: VerifyToken | None = None,
+    config: Any = None,
+) -> FastAPI:
     """The plugin's app. ``warehouse_factory`` (tests) returns a warehouse the caller owns and closes;
     without it each request opens the ``crosscheck_warehouse`` connection and closes it. ``verify_token``
     defaults to Airflow's auth manager; ``config`` to ``include.config.load_config()``."""
@@ -148,8 +153,13 @@ def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token:
     app.state.settings = Settings(warehouse_factory, verify_token or airflow_verify_token, config)
 
     @app.get("/", response_class=HTMLResponse)
-    def page(request: Request, principal: User, lang: str | None = None, cleared: str | None = None,
-             error: str | None = None) -> Response:
+    def page(
+        request: Request,
+        principal: User,
+        lang: str | None = None,
+        cleared: str | None = None,
+        error: str | None = None,
+    ) -> Response:
         from include.report import i18n
         from include.report.render import Interactive, render_html
 
@@ -160,12 +170,14 @@ def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token:
         with _warehouse(settings) as wh:
             data = _latest_data(wh, settings)
         if data is None:
-            return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{g(i18n.UI_MESSAGES['no_run'])}")
+            note = g(i18n.UI_MESSAGES["no_run"])
+            return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{note}</p>")
         # only a finding that really is cleared is announced, so a crafted link cannot show a false message
         shown = {f.finding_id for _, _, f in data.findings() if f.status == "cleared"}
         message = g(i18n.UI_MESSAGES["cleared"]) % {"id": cleared} if cleared in shown else None
-        interactive = Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message,
-                                  error=problem)
+        interactive = Interactive(
+            csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message, error=problem
+        )
         return _html(render_html(data, locale, interactive))
 
     @app.get("/report.csv")
@@ -180,16 +192,28 @@ def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no report yet")
         body = "\ufeff" + render_csv(data, locale)
         name = f"report-{data.report_day.isoformat()}-{locale}.csv"
-        return Response(body.encode("utf-8"), media_type="text/csv; charset=utf-8", headers={
-            **SECURITY_HEADERS, "Content-Disposition": f"attachment; filename={name}"})
+        return Response(
+            body.encode("utf-8"),
+            media_type="text/csv; charset=utf-8",
+            headers={**SECURITY_HEADERS, "Content-Disposition": f"attachment; filename={name}"},
+        )
 
     @app.post("/clear")
-    def clear(request: Request, principal: User, finding_id: Annotated[str, Form()],
-              reason: Annotated[str, Form()] = "", by: Annotated[str, Form()] = "",
-              csrf: Annotated[str, Form(alias="csrf_token")] = "", lang: str | None = None) -> Response:
+    def clear(
+        request: Request,
+        principal: User,
+        finding_id: Annotated[str, Form()],
+        reason: Annotated[str, Form()] = "",
+        by: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form(alias="csrf_token")] = "",
+        lang: str | None = None,
+    ) -> Response:
         if not same_origin(request) or not hmac.compare_digest(csrf.encode(), csrf_token(principal).encode()):
-            return PlainTextResponse("Forbidden: cross-site request or expired form; reload the page.",
-                                     status_code=status.HTTP_403_FORBIDDEN, headers=SECURITY_HEADERS)
+            return PlainTextResponse(
+                "Forbidden: cross-site request or expired form; reload the page.",
+                status_code=status.HTTP_403_FORBIDDEN,
+                headers=SECURITY_HEADERS,
+            )
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         reason, by = reason.strip()[:MAX_REASON], by.strip()[:MAX_NAME]
@@ -205,7 +229,10 @@ def create_app(warehouse_factory: Callable[[], Any] | None = None, verify_token:
 
             clear_finding(wh, finding_id, reason, by)
             log.info("finding %s cleared through the UI by Airflow user %s", finding_id, principal.user_id)
-            _rerender(wh, settings)
+            try:
+                _rerender(wh, settings)
+            except OSError as exc:  # the clearance is saved and this page is live; only the files lag
+                log.warning("report files not re-rendered after a clearance: %s", type(exc).__name__)
         return _back(locale, cleared=finding_id)
 
     return app
@@ -280,7 +307,15 @@ app = create_app()
 
 class CrosscheckUIPlugin(AirflowPlugin):
     name = "crosscheck_ui"
-    fastapi_apps = [{"app": app, "url_prefix": URL_PREFIX, "name": "Crosscheck report"}]  # noqa: RUF012
+    fastapi_apps = [  # noqa: RUF012 - Airflow reads these class attributes
+        {"app": app, "url_prefix": URL_PREFIX, "name": "Crosscheck report"}
+    ]
     # No url_route: rendered as a link that opens the page at top level (see the module docstring).
-    external_views = [{"name": "Crosscheck report", "href": URL_PREFIX.lstrip("/") + "/",  # noqa: RUF012
-                       "destination": "nav", "category": "browse"}]
+    external_views = [  # noqa: RUF012
+        {
+            "name": "Crosscheck report",
+            "href": URL_PREFIX.lstrip("/") + "/",
+            "destination": "nav",
+            "category": "browse",
+        }
+    ]

@@ -30,6 +30,15 @@ _CJK_SUFFIXES = (
 )
 _CJK_PREFIXES = ("株式会社", "有限会社", "合同会社", "주식회사", "(주)")
 
+# Spellings of one word that company names use interchangeably ("Halcyon Tech" = "Halcyon Technologies").
+CANONICAL_WORDS = {
+    "technologies": "tech", "technology": "tech", "technol": "tech", "international": "intl",
+    "laboratories": "labs", "laboratory": "labs", "lab": "labs", "manufacturing": "mfg",
+    "corporation": "corp", "services": "svcs", "service": "svcs", "management": "mgmt", "systems": "sys",
+    "system": "sys", "engineering": "eng", "associates": "assoc", "brothers": "bros", "centre": "center",
+    "company": "co", "holdings": "holding", "solution": "solutions",
+}
+
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SPACE_AROUND_CJK = re.compile(
     r"(?<=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])\s+|\s+(?=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])"
@@ -138,7 +147,7 @@ def normalise_company(name: str) -> str:
         if tuple(tokens[: len(prefix)]) == prefix and len(tokens) > len(prefix):
             tokens = tokens[len(prefix):]
     tokens = _strip_legal(tokens)
-    stripped = [_strip_cjk(t) if has_cjk(t) else t for t in tokens]
+    stripped = [_strip_cjk(t) if has_cjk(t) else CANONICAL_WORDS.get(t, t) for t in tokens]
     tokens = [t for t in stripped if t] or tokens
     return " ".join(tokens)
 

@@ -20,21 +20,34 @@ from rapidfuzz import fuzz
 from include.engine.names import acronym, has_cjk, normalise_company
 from include.models import RegistryEntity
 
+# Words that say what a company does or where, not which company it is. Industry and place words
+# are shared by unrelated companies, so matching on them alone proves nothing.
 _GENERIC_WORDS = """
     and of the for de la le des du der die und et y e i
-    solutions solution global systems system technologies technology tech group holdings holding
-    international intl services service consulting consultants consultancy partners partner labs lab
-    software digital data analytics networks network enterprises enterprise industries industrial
-    ventures capital management company companies associates agency studio studios works worldwide
+    solutions global sys tech group holding intl svcs consulting consultants consultancy partners
+    labs software digital data analytics networks network enterprises enterprise industries industrial
+    ventures capital mgmt co companies assoc agency studio studios works worldwide
     innovations innovation research development dynamics logic logics interactive media creative
-    corporate business trading resources products productions engineering design designs
-    healthcare health finance financial bank consulting advisory cloud ai it info information
+    corporate business trading resources products productions eng design designs
+    healthcare health finance financial bank advisory cloud ai it info information
+    electronics electronic instruments devices precision controls control mfg tools tool machine machines
+    machinery automation robotics payments insurance institute medical diagnostics energy power renewables
+    logistics freight distribution retail home stores telecom communications automotive mobility vehicle
+    vehicles marketing photonics semiconductors semiconductor sensors sensing motion platforms platform
+    instruments equipment materials components infrastructure security consulting care foods
     uk usa us eu europe european america americas asia pacific china north south east west
-    national general united first new
-    科技 技术 信息 软件 网络 集团 控股 国际 中国 数据 智能 系统 服务
+    national general united first new britain british london city shi sheng
+    beijing shanghai shenzhen guangzhou hangzhou suzhou chengdu nanjing wuhan xian tianjin chongqing
+    qingdao xiamen dalian ningbo wuxi hefei changsha zhengzhou jinan shenyang dongguan foshan zhuhai
+    hong kong tokyo osaka yokohama nagoya kyoto
+    科技 技术 信息 软件 网络 集团 控股 国际 中国 数据 智能 系统 服务 电子 精密 机械 设备 信息技术
+    智能设备 精密机械 深圳 深圳市 上海 上海市 北京 北京市 杭州 杭州市 苏州 苏州市 成都 成都市 广州 广州市
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 GENERIC_WEIGHT = 0.12
+# Caches are per index and bounded: distinct employer names are few, random pairs of them are not.
+RESOLVE_CACHE_LIMIT = 500_000
+SAME_CACHE_LIMIT = 200_000
 HIT_THRESHOLD = 0.86
 
 
@@ -162,6 +175,8 @@ class RegistryIndex:
     def resolve_normalised(self, norm: str) -> Resolution:
         cached = self._cache.get(norm)
         if cached is None:
+            if len(self._cache) > RESOLVE_CACHE_LIMIT:
+                self._cache.clear()
             cached = self._resolve_norm(norm)
             self._cache[norm] = cached
         return cached
@@ -231,7 +246,7 @@ def _groups(uf: _UnionFind) -> dict[str, frozenset[str]]:
 _KIND_RANK = {"legal": 0, "other": 1, "transliterated": 2, "trading": 3, "previous": 4}
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 17)
 def _token_sim(a: str, b: str) -> float:
     if a == b:
         return 1.0
@@ -280,7 +295,11 @@ def token_match(a: list[str], b: list[str], weight: object) -> float:
     if max(ma, mb) < 0.5:
         return 0.0
     cov_a, cov_b = ma / ta, mb / tb
-    return min(cov_a, cov_b) * 0.5 + max(cov_a, cov_b) * 0.5 if min(cov_a, cov_b) >= 0.6 else min(cov_a, cov_b)
+    lo, hi = min(cov_a, cov_b), max(cov_a, cov_b)
+    if hi >= 0.999 and lo >= 0.34:
+        # one name is the other plus a word or two ("Halcyon" / "Halcyon Software Systems")
+        return 0.9 + 0.1 * lo
+    return (lo + hi) / 2 if lo >= 0.6 else lo
 
 
 def same_employer(a: str, b: str, index: RegistryIndex) -> tuple[bool, float, str]:
@@ -289,7 +308,7 @@ def same_employer(a: str, b: str, index: RegistryIndex) -> tuple[bool, float, st
     key = (na, nb) if na <= nb else (nb, na)
     hit = index.same_cache.get(key)
     if hit is None:
-        if len(index.same_cache) > 1_000_000:
+        if len(index.same_cache) > SAME_CACHE_LIMIT:
             index.same_cache.clear()
         hit = index.same_cache[key] = _same_employer(key[0], key[1], index)
     return hit

@@ -160,6 +160,19 @@ def employer_names(wh: Any) -> list[str]:
     return [r["employer"] for r in rows]
 
 
+def latest_employers(wh: Any) -> list[str]:
+    """Each consenting candidate's current or latest resume employer: the report gives them context."""
+    rows = wh.query(
+        "SELECT e.candidate_id, e.employer, e.start_raw, e.end_raw FROM employments e JOIN candidates c "
+        "ON c.candidate_id = e.candidate_id WHERE c.consent_given AND e.source IN ('greenhouse', 'lever')", [])
+    latest: dict[str, tuple[str, str]] = {}
+    for r in rows:
+        key = (r["end_raw"] or "9999", r["start_raw"] or "")
+        if r["candidate_id"] not in latest or key > latest[r["candidate_id"]][0]:
+            latest[r["candidate_id"]] = (key, r["employer"])  # type: ignore[assignment]
+    return sorted({employer for _, employer in latest.values()})
+
+
 def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh: Any, config: Config,
                       run: RunInfo) -> dict[str, Any]:
     """Look up a chunk of employer names in every defined registry (cached in the warehouse)."""
@@ -188,7 +201,7 @@ def ingest_reviews(make_client: MakeClient, wh: Any, config: Config, run: RunInf
     if client is None:
         return skipped("reviews")
     since = store.get_watermark(wh, "reviews", "reviews") or (run.day - timedelta(days=730)).isoformat()
-    employers = [config.hiring_company.name, *employer_names(wh)]
+    employers = list(dict.fromkeys([config.hiring_company.name, *latest_employers(wh)]))
     reviews, bad = fetch_reviews(client, employers, since)
     reviews = [r for r in reviews if r.date <= run.report_day]
     files = lander.close()

@@ -133,11 +133,16 @@ def check_batch_task(info: RunInfo, index: int) -> dict[str, Any]:
     return {"path": out["path"], "findings": out["findings"], "batch": index}
 
 
-def write_findings_task(info: RunInfo, results: list[dict[str, Any]]) -> dict[str, Any]:
+def write_findings_task(info: RunInfo) -> dict[str, Any]:
+    """Collects every batch's findings file named by the plan; a missing one fails the task."""
     cfg = load_config()
+    plan = json.loads((run_dir(cfg, info) / "plan" / "check.json").read_text(encoding="utf-8"))
     batches = []
-    for r in results:
-        batches.append({"path": r["path"], "candidates": _chunk(cfg, info, "check", r["batch"])})
+    for index, ids in enumerate(plan):
+        path = run_dir(cfg, info) / "findings" / f"batch-{index:04d}.jsonl"
+        if not path.exists():
+            raise RuntimeError(f"findings of batch {index} are missing: {path}")
+        batches.append({"path": str(path), "candidates": ids})
     part = _with_wh(lambda wh: check.write_findings(wh, cfg, info, batches))
     write_part(cfg, info, "crosscheck", part)
     return {"findings": part["findings"], "candidates_checked": part["candidates_checked"]}

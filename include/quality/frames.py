@@ -1,7 +1,8 @@
 """Records to the pandas frame a suite validates: raw columns as Python objects, plus helper columns.
 
 Every raw column is ``object`` dtype so that GX checks each value (a stray int in a text column is
-named, not silently inferred away) and can return the failing row numbers. Parsing happens here,
+named, not silently inferred away) and can return the failing row numbers; it holds the text, None,
+or a stand-in for any other type (see ``_view``), while the records themselves are never changed. Parsing happens here,
 once, and never raises: a date that does not parse becomes ``<helper>_parse = "unparseable"``, which
 the suite turns into its own quarantine reason.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -51,7 +53,7 @@ def registry_names(v: Any) -> bool:
         if not isinstance(n, Mapping):
             return False
         name, kind, language = n.get("name"), n.get("kind"), n.get("language")
-        if not (_short_str(name, 300) and name.strip()) or kind not in NAME_KINDS:
+        if not (isinstance(name, str) and len(name) <= 300 and name.strip()) or kind not in NAME_KINDS:
             return False
         if language is not None and not _short_str(language, 35):
             return False
@@ -67,16 +69,13 @@ PREDICATES = {"consent": consent, "list_of_short_strings": list_of_short_strings
               "registry_names": registry_names, "industry_codes": industry_codes}
 
 
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")  # lone surrogates (undecodable bytes) and NUL
+
+
 def _text_ok(v: Any, depth: int = 0) -> bool:
     """Text a warehouse can store: valid UTF-8 (no lone surrogates) and no NUL character."""
     if isinstance(v, str):
-        if "\x00" in v:
-            return False
-        try:
-            v.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return True
+        return _UNSTORABLE.search(v) is None
     if depth > 6:
         return True
     if isinstance(v, Mapping):
@@ -86,17 +85,30 @@ def _text_ok(v: Any, depth: int = 0) -> bool:
     return True
 
 
-def _encodable(v: Any, depth: int = 0) -> Any:
-    """A copy safe to hash (GX fingerprints the frame): lone surrogates become U+FFFD."""
+def storable(v: Any, depth: int = 0) -> Any:
+    """A copy any database can store and GX can hash: lone surrogates and NUL become U+FFFD."""
     if isinstance(v, str):
-        return v.encode("utf-8", "replace").decode("utf-8")
+        return _UNSTORABLE.sub("\ufffd", v)
     if depth > 6:
-        return None
+        return v
     if isinstance(v, Mapping):
-        return {_encodable(k, depth + 1): _encodable(i, depth + 1) for k, i in v.items()}
+        return {storable(k, depth + 1): storable(i, depth + 1) for k, i in v.items()}
     if _is_list(v):
-        return [_encodable(i, depth + 1) for i in v]
+        return [storable(i, depth + 1) for i in v]
     return v
+
+
+def _view(v: Any, row: int) -> str | int | None:
+    """What the suite sees of a raw value: the text, nothing, or a stand-in for "something else".
+
+    GX crashes on some mixes of Python objects in one column (a dict next to a bool), and cannot hash
+    lists for the uniqueness check; a per-row negative int keeps "not text, not missing" without that.
+    """
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, str):
+        return v
+    return -(row + 1)
 
 
 def parse_date(raw: Any, spec: PartialDate) -> tuple[str, datetime | None]:
@@ -138,6 +150,15 @@ def parse_timestamp(raw: Any) -> tuple[str, datetime | None]:
         return "unparseable", None
 
 
+def _plain_number(v: Any) -> bool:
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        return False
+    try:
+        return abs(float(v)) < 2**53  # beyond that, floats lose integers; pandas overflows on huge ints
+    except (OverflowError, ValueError):
+        return False
+
+
 def parse_numbers(raw: list[Any], integer: bool) -> list[tuple[str, float | None]]:
     """Numbers as numbers: "five", "4", ``True`` or 3.5 (for an integer) are the wrong type.
 
@@ -146,8 +167,7 @@ def parse_numbers(raw: list[Any], integer: bool) -> list[tuple[str, float | None
     """
     import pandas as pd
 
-    usable = [v if isinstance(v, numbers.Real) and not isinstance(v, bool) and abs(v) < 2**53 else None
-              for v in raw]
+    usable = [v if _plain_number(v) else None for v in raw]
     values = pd.to_numeric(pd.Series(usable, dtype=object), errors="coerce").astype("float64")
     out: list[tuple[str, float | None]] = []
     for v, num in zip(raw, values, strict=True):
@@ -177,9 +197,10 @@ def build_frame(spec: DatasetSpec, records: list[Any]) -> Frame:
     for i, r in enumerate(recs):
         bad = [k for k, v in r.items() if not (_text_ok(k) and _text_ok(v))]
         if bad:
-            bad_text[i] = sorted(_encodable(str(k))[:100] for k in bad)
-            recs[i] = {_encodable(k): _encodable(v) for k, v in r.items()}
-    cols: dict[str, pd.Series] = {c: obj([r.get(c) for r in recs]) for c in spec.columns()}
+            known = set(spec.columns())  # a stray key could be anything: name only the fields we know
+            bad_text[i] = sorted({k if k in known else "other_field" for k in bad})
+            recs[i] = {storable(k): storable(v) for k, v in r.items()}
+    cols: dict[str, pd.Series] = {c: obj([_view(r.get(c), i) for i, r in enumerate(recs)]) for c in spec.columns()}
     cols["_is_record"] = obj([isinstance(r, Mapping) for r in records])
     cols["_text_ok"] = obj([i not in bad_text for i in range(n)])
     for d in spec.dates:

@@ -103,16 +103,19 @@ def _batch_definition(dataset: str) -> Any:
 
 
 def record_key(record: Any, key: str, position: int) -> str:
+    """The record's id as the quarantine shows it; ``#<position>`` when it has no usable id."""
+    from include.quality.frames import storable
+
     value = record.get(key) if isinstance(record, Mapping) else None
     if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
-        text = str(value)
+        text = storable(str(value))
         if len(text) <= 200:
             return text
         return f"{text[:64]}...sha256:{hashlib.sha256(text.encode('utf-8', 'replace')).hexdigest()[:16]}"
     return f"#{position}"
 
 
-def _row_reasons(result: Any, n: int, bad_text: dict[int, list[str]]) -> dict[int, set[str]]:
+def _row_reasons(result: Any, bad_text: dict[int, list[str]]) -> dict[int, set[str]]:
     reasons: dict[int, set[str]] = defaultdict(set)
     for r in result.results:
         cfg = r.expectation_config
@@ -163,7 +166,7 @@ def validate_batch(dataset: str, records: list[dict[str, Any]], *, report_day: d
     Raises ``BatchRejected`` (with ``.outcome``) when the failure rate exceeds ``max_failure_rate``.
     With ``docs_dir``, the (value-free) result is added to that run's Data Docs site.
     """
-    from include.quality.frames import build_frame
+    from include.quality.frames import build_frame, storable
 
     spec = SPECS.get(dataset)
     if spec is None:
@@ -175,7 +178,7 @@ def validate_batch(dataset: str, records: list[dict[str, Any]], *, report_day: d
     with _LOCK:
         batch = _batch_definition(dataset).get_batch(batch_parameters={"dataframe": frame.df})
         result = batch.validate(suite, result_format={"result_format": "COMPLETE"})
-    reasons = _row_reasons(result, n, frame.bad_text_fields)
+    reasons = _row_reasons(result, frame.bad_text_fields)
     _keep_one_duplicate(reasons, records, spec.key)
 
     now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -194,7 +197,7 @@ def validate_batch(dataset: str, records: list[dict[str, Any]], *, report_day: d
             "quarantine_id": _quarantine_id(run_id, dataset, source, key, reason, occurrence),
             "run_id": run_id, "source": source, "dataset": dataset, "record_key": key, "reason": reason,
             "raw_pointer": (raw_pointers[i] if raw_pointers and i < len(raw_pointers) else "") or "",
-            "raw": record, "quarantined_at": now,
+            "raw": storable(record) if i in frame.bad_text_fields else record, "quarantined_at": now,
         })
     failure_rate = len(quarantined) / n if n else 0.0
     stats: dict[str, Any] = {

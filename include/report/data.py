@@ -46,17 +46,36 @@ def _in(values: list[str]) -> str:
     return ",".join("?" for _ in values)
 
 
+def query_in(
+    wh: Any, sql: str, ids: list[str], extra: list[Any] | None = None, chunk: int = 500
+) -> list[dict[str, Any]]:
+    """``sql`` with ``{ids}`` standing for an IN list, run in chunks so that no statement carries thousands of
+    parameters; ``extra`` parameters follow the ids. Rows come back chunk by chunk (callers order them)."""
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(ids), chunk):
+        part = ids[i : i + chunk]
+        out.extend(wh.query(sql.format(ids=_in(part)), [*part, *(extra or [])]))
+    return out
+
+
 def evidence_views(raw: Any) -> list[EvidenceView]:
     out = []
     for item in _json(raw) or []:
         if not isinstance(item, dict):
             continue
         values = item.get("values") or {}
-        out.append(EvidenceView(
-            side=str(item.get("side") or ""), source=str(item.get("source") or ""),
-            record_ref=str(item.get("record_ref") or ""), link=safe_link(item.get("record_ref")),
-            values=[(str(k), v if isinstance(v, (str, int, float, bool, list)) or v is None else str(v))
-                    for k, v in values.items()]))
+        out.append(
+            EvidenceView(
+                side=str(item.get("side") or ""),
+                source=str(item.get("source") or ""),
+                record_ref=str(item.get("record_ref") or ""),
+                link=safe_link(item.get("record_ref")),
+                values=[
+                    (str(k), v if isinstance(v, (str, int, float, bool, list)) or v is None else str(v))
+                    for k, v in values.items()
+                ],
+            )
+        )
     return out
 
 
@@ -69,17 +88,28 @@ def _name(row: dict[str, Any]) -> str:
 
 
 def _cjk(text: str) -> bool:
-    return all("\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
-               for ch in text if not ch.isspace())
+    return all(
+        "\u2e80" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" or "\uf900" <= ch <= "\ufaff"
+        for ch in text
+        if not ch.isspace()
+    )
 
 
 def _finding(row: dict[str, Any], run_id: str) -> FindingView:
     return FindingView(
-        finding_id=row["finding_id"], kind=row["kind"], severity=row["severity"], summary=row["summary"] or "",
-        question=row["question"] or "", status=row.get("status") or "open",
-        is_new=row.get("first_seen_run") == run_id, rule_version=row.get("rule_version") or "",
-        evidence=evidence_views(row.get("evidence")), cleared_reason=row.get("cleared_reason"),
-        cleared_by=row.get("cleared_by"), cleared_at=_text(row.get("cleared_at")))
+        finding_id=row["finding_id"],
+        kind=row["kind"],
+        severity=row["severity"],
+        summary=row["summary"] or "",
+        question=row["question"] or "",
+        status=row.get("status") or "open",
+        is_new=row.get("first_seen_run") == run_id,
+        rule_version=row.get("rule_version") or "",
+        evidence=evidence_views(row.get("evidence")),
+        cleared_reason=row.get("cleared_reason"),
+        cleared_by=row.get("cleared_by"),
+        cleared_at=_text(row.get("cleared_at")),
+    )
 
 
 def _text(value: Any) -> str | None:
@@ -93,6 +123,7 @@ def _sort_findings(findings: list[FindingView]) -> list[FindingView]:
         sev = SEVERITIES.index(f.severity) if f.severity in SEVERITIES else len(SEVERITIES)
         kind = KINDS.index(f.kind) if f.kind in KINDS else len(KINDS)
         return (f.status == "cleared", sev, kind, f.finding_id)
+
     return sorted(findings, key=key)
 
 
@@ -100,13 +131,17 @@ def count_candidates(wh: Any) -> tuple[int, int]:
     """(checked, awaiting consent): candidates with an application, by consent."""
     rows = wh.query(
         "SELECT c.consent_given AS consent, COUNT(DISTINCT c.candidate_id) AS n FROM candidates c "
-        "JOIN applications a ON a.candidate_id = c.candidate_id GROUP BY c.consent_given", [])
+        "JOIN applications a ON a.candidate_id = c.candidate_id GROUP BY c.consent_given",
+        [],
+    )
     checked = sum(int(r["n"]) for r in rows if r["consent"])
     return checked, sum(int(r["n"]) for r in rows if not r["consent"])
 
 
 def _counts(findings: list[FindingView], checked: int, awaiting: int, candidates: int) -> Counts:
-    counts = Counts(candidates_checked=checked, awaiting_consent=awaiting, candidates_with_findings=candidates)
+    counts = Counts(
+        candidates_checked=checked, awaiting_consent=awaiting, candidates_with_findings=candidates
+    )
     for f in findings:
         if f.status == "cleared":
             counts.cleared += 1
@@ -123,10 +158,13 @@ def _applications(wh: Any, ids: list[str]) -> tuple[dict[str, dict[str, Any]], d
     """(by application id, latest by candidate id), each row with the job's name."""
     if not ids:
         return {}, {}
-    rows = wh.query(
-        "SELECT a.application_id, a.candidate_id, a.job_id, a.applied_at, j.name AS job_name FROM applications a "
-        f"LEFT JOIN jobs j ON j.job_id = a.job_id WHERE a.candidate_id IN ({_in(ids)}) "
-        "ORDER BY a.candidate_id, a.applied_at DESC, a.application_id", ids)
+    rows = query_in(
+        wh,
+        "SELECT a.application_id, a.candidate_id, a.job_id, a.applied_at, j.name AS job_name "
+        "FROM applications a LEFT JOIN jobs j ON j.job_id = a.job_id WHERE a.candidate_id IN ({ids}) "
+        "ORDER BY a.candidate_id, a.applied_at DESC NULLS LAST, a.application_id",
+        ids,
+    )
     by_id = {r["application_id"]: r for r in rows}
     latest: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -134,8 +172,12 @@ def _applications(wh: Any, ids: list[str]) -> tuple[dict[str, dict[str, Any]], d
     return by_id, latest
 
 
-def _group(findings: list[tuple[dict[str, Any], FindingView]], people: dict[str, dict[str, Any]],
-           apps: dict[str, dict[str, Any]], latest_app: dict[str, dict[str, Any]]) -> list[RequisitionView]:
+def _group(
+    findings: list[tuple[dict[str, Any], FindingView]],
+    people: dict[str, dict[str, Any]],
+    apps: dict[str, dict[str, Any]],
+    latest_app: dict[str, dict[str, Any]],
+) -> list[RequisitionView]:
     reqs: dict[str | None, RequisitionView] = {}
     cands: dict[tuple[str | None, str], CandidateView] = {}
     for row, view in findings:
@@ -146,8 +188,9 @@ def _group(findings: list[tuple[dict[str, Any], FindingView]], people: dict[str,
         cand = cands.get((job_id, cid))
         if cand is None:
             person = people[cid]
-            cand = cands[(job_id, cid)] = CandidateView(candidate_id=cid, name=_name(person),
-                                                        record_url=safe_link(person.get("record_url")))
+            cand = cands[(job_id, cid)] = CandidateView(
+                candidate_id=cid, name=_name(person), record_url=safe_link(person.get("record_url"))
+            )
             req.candidates.append(cand)
         cand.findings.append(view)
     for req in reqs.values():
@@ -188,9 +231,10 @@ def skipped_sources(parts: dict[str, dict[str, Any]]) -> list[SkippedSource]:
 
 
 def previous_report_day(wh: Any, report_day: date) -> date:
-    rows = wh.query("SELECT MAX(report_day) AS day FROM pipeline_runs WHERE report_day < ?",
-                    [report_day.isoformat()])
-    value = rows[0]["day"] if rows else None
+    rows = wh.query(
+        "SELECT MAX(report_day) AS prev_day FROM pipeline_runs WHERE report_day < ?", [report_day.isoformat()]
+    )
+    value = rows[0]["prev_day"] if rows else None
     try:
         return date.fromisoformat(str(value)[:10]) if value else report_day - timedelta(days=1)
     except ValueError:
@@ -200,8 +244,10 @@ def previous_report_day(wh: Any, report_day: date) -> date:
 def _reviews(wh: Any, report_day: date) -> list[dict[str, Any]]:
     since = (report_day - timedelta(days=REVIEW_LOOKBACK_DAYS)).isoformat()
     return wh.query(
-        "SELECT review_id, employer, date, rating, title, pros, cons, advice_to_management, job_title, "
-        "employment_status FROM reviews WHERE date >= ? ORDER BY date, review_id", [since])
+        'SELECT review_id, employer, "date", rating, title, pros, cons, advice_to_management, job_title, '
+        'employment_status FROM reviews WHERE "date" >= ? ORDER BY "date", review_id',
+        [since],
+    )
 
 
 def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> ReportData:
@@ -209,11 +255,19 @@ def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> Rep
     rows = wh.query(
         "SELECT finding_id, candidate_id, application_id, kind, severity, summary, question, evidence, "
         "rule_version, status, first_seen_run, last_seen_run, cleared_reason, cleared_by, cleared_at "
-        "FROM discrepancies WHERE last_seen_run = ? ORDER BY candidate_id, finding_id", [run_id])
+        "FROM discrepancies WHERE last_seen_run = ? ORDER BY candidate_id, finding_id",
+        [run_id],
+    )
     ids = sorted({r["candidate_id"] for r in rows})
-    people = {p["candidate_id"]: p for p in wh.query(
-        "SELECT candidate_id, first_name, last_name, record_url, consent_given FROM candidates "
-        f"WHERE candidate_id IN ({_in(ids)})", ids)} if ids else {}
+    people = {
+        p["candidate_id"]: p
+        for p in query_in(
+            wh,
+            "SELECT candidate_id, first_name, last_name, record_url, consent_given FROM candidates "
+            "WHERE candidate_id IN ({ids})",
+            ids,
+        )
+    }
     shown = [(r, _finding(r, run_id)) for r in rows if people.get(r["candidate_id"], {}).get("consent_given")]
     shown_ids = sorted({r["candidate_id"] for r, _ in shown})
     apps, latest_app = _applications(wh, shown_ids)
@@ -222,9 +276,13 @@ def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> Rep
 
     review_rows = _reviews(wh, report_day)
     if shown_ids:
-        jobs = wh.query("SELECT candidate_id, employer, start_raw, end_raw FROM employments "
-                        f"WHERE candidate_id IN ({_in(shown_ids)}) AND source IN ({_in(list(RESUME_SOURCES))})",
-                        [*shown_ids, *RESUME_SOURCES])
+        jobs = query_in(
+            wh,
+            "SELECT candidate_id, employer, start_raw, end_raw FROM employments "
+            f"WHERE candidate_id IN ({{ids}}) AND source IN ({_in(list(RESUME_SOURCES))})",
+            shown_ids,
+            list(RESUME_SOURCES),
+        )
         contexts = brand.employer_contexts(review_rows, brand.latest_employers(jobs), report_day)
         for req in requisitions:
             for cand in req.candidates:
@@ -232,18 +290,23 @@ def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> Rep
     company = config.hiring_company.name
     employer_brand = None
     if review_rows:  # no reviews at all: the source was skipped or has nothing; say so rather than show zeros
-        employer_brand = brand.employer_brand(review_rows, company, report_day,
-                                              previous_report_day(wh, report_day))
+        employer_brand = brand.employer_brand(
+            review_rows, company, report_day, previous_report_day(wh, report_day)
+        )
 
     run_dir = None
     if hasattr(config, "data_path"):
         run_dir = config.data_path() / "runs" / run_id
     return ReportData(
-        report_day=report_day, run_id=run_id, hiring_company=company,
+        report_day=report_day,
+        run_id=run_id,
+        hiring_company=company,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         counts=_counts([v for _, v in shown], checked, awaiting, len(shown_ids)),
-        requisitions=requisitions, skipped_sources=skipped_sources(_manifest_sources(wh, run_id, run_dir)),
-        brand=employer_brand)
+        requisitions=requisitions,
+        skipped_sources=skipped_sources(_manifest_sources(wh, run_id, run_dir)),
+        brand=employer_brand,
+    )
 
 
 def latest_run(wh: Any) -> tuple[str, date] | None:

@@ -45,41 +45,88 @@ SEVERITY_LABELS: dict[str, str] = {
     "blue": N_("Blue: for information"),
 }
 SEVERITY_SHORT: dict[str, str] = {"red": N_("Red"), "yellow": N_("Yellow"), "blue": N_("Blue")}
+SEVERITY_MEANING: dict[str, str] = {
+    "red": N_("act before an offer"),
+    "yellow": N_("ask in interview"),
+    "blue": N_("for information"),
+}
 SIDE_LABELS: dict[str, str] = {
-    "resume": N_("Resume"), "profile": N_("Public profile"), "registry": N_("Company registry"),
-    "config": N_("Hiring configuration"), "computed": N_("Computed"),
+    "resume": N_("Resume"),
+    "profile": N_("Public profile"),
+    "registry": N_("Company registry"),
+    "config": N_("Hiring configuration"),
+    "computed": N_("Computed"),
 }
 TOPIC_LABELS: dict[str, str] = {
-    "overtime": N_("Overtime"), "pay": N_("Pay & wage arrears"), "management": N_("Management"),
-    "layoffs": N_("Layoffs"), "culture": N_("Culture"),
+    "overtime": N_("Overtime"),
+    "pay": N_("Pay & wage arrears"),
+    "management": N_("Management"),
+    "layoffs": N_("Layoffs"),
+    "culture": N_("Culture"),
 }
 VALUE_LABELS: dict[str, str] = {
-    "employer": N_("Employer"), "title": N_("Title"), "start": N_("Start"), "end": N_("End"),
-    "start_raw": N_("Start"), "end_raw": N_("End"), "status": N_("Status"), "created": N_("Created"),
-    "dissolved": N_("Dissolved"), "name": N_("Name"), "legal_name": N_("Legal name"),
-    "employment_type": N_("Employment type"), "gap_months": N_("Gap (months)"),
-    "overlap_months": N_("Overlap (months)"), "months_since_left": N_("Months since leaving"),
-    "competitor": N_("Competitor"), "industry_codes": N_("Industry codes"), "reason": N_("Reason"),
-    "school": N_("School"), "degree": N_("Degree"), "matched_name": N_("Matched name"), "match": N_("Match method"),
-    "confidence": N_("Match confidence"), "profiles_checked": N_("Profiles checked"),
-    "employer_in_registry": N_("Employer in a registry"), "registries_searched": N_("Registries searched"),
-    "normalised_name": N_("Normalised name"), "resume_employers": N_("Resume employers"),
-    "resume_level": N_("Resume seniority"), "profile_level": N_("Profile seniority"),
-    "resume_function": N_("Resume function"), "profile_function": N_("Profile function"),
+    "employer": N_("Employer"),
+    "title": N_("Title"),
+    "start": N_("Start"),
+    "end": N_("End"),
+    "start_raw": N_("Start"),
+    "end_raw": N_("End"),
+    "status": N_("Status"),
+    "created": N_("Created"),
+    "dissolved": N_("Dissolved"),
+    "name": N_("Name"),
+    "legal_name": N_("Legal name"),
+    "employment_type": N_("Employment type"),
+    "gap_months": N_("Gap (months)"),
+    "overlap_months": N_("Overlap (months)"),
+    "months_since_left": N_("Months since leaving"),
+    "competitor": N_("Competitor"),
+    "industry_codes": N_("Industry codes"),
+    "reason": N_("Reason"),
+    "school": N_("School"),
+    "degree": N_("Degree"),
+    "matched_name": N_("Matched name"),
+    "match": N_("Match method"),
+    "confidence": N_("Match confidence"),
+    "profiles_checked": N_("Profiles checked"),
+    "employer_in_registry": N_("Employer in a registry"),
+    "registries_searched": N_("Registries searched"),
+    "normalised_name": N_("Normalised name"),
+    "resume_employers": N_("Resume employers"),
+    "resume_level": N_("Resume seniority"),
+    "profile_level": N_("Profile seniority"),
+    "resume_function": N_("Resume function"),
+    "profile_function": N_("Profile function"),
     "start_difference_months": N_("Start difference (months)"),
-    "end_difference_months": N_("End difference (months)"), "end_current": N_("Still there"),
-    "tolerance_months": N_("Tolerance (months)"), "threshold_months": N_("Threshold (months)"),
-    "uncovered_months": N_("Uncovered (months)"), "window_months": N_("Window (months)"),
+    "end_difference_months": N_("End difference (months)"),
+    "end_current": N_("Still there"),
+    "tolerance_months": N_("Tolerance (months)"),
+    "threshold_months": N_("Threshold (months)"),
+    "uncovered_months": N_("Uncovered (months)"),
+    "window_months": N_("Window (months)"),
 }
-EMPLOYMENT_STATUS_LABELS: dict[str, str] = {"current": N_("current employee"), "former": N_("former employee")}
+EMPLOYMENT_STATUS_LABELS: dict[str, str] = {
+    "current": N_("current employee"),
+    "former": N_("former employee"),
+}
 CURRENT = N_("current")
 YES, NO = N_("yes"), N_("no")
 SOURCE_LABELS: dict[str, str] = {
-    "greenhouse": "Greenhouse", "lever": "Lever", "companies_house": "Companies House", "gleif": "GLEIF",
-    "opencorporates": "OpenCorporates", "orcid": "ORCID", "github": "GitHub", "linkedin": "LinkedIn",
-    "reviews": N_("Review site"), "config": N_("Configuration"), "engine": N_("Rule engine"),
+    "greenhouse": "Greenhouse",
+    "lever": "Lever",
+    "companies_house": "Companies House",
+    "gleif": "GLEIF",
+    "opencorporates": "OpenCorporates",
+    "orcid": "ORCID",
+    "github": "GitHub",
+    "linkedin": "LinkedIn",
+    "reviews": N_("Review site"),
+    "config": N_("Configuration"),
+    "engine": N_("Rule engine"),
     "crosscheck": "Crosscheck",
 }
+# Why a source was skipped, as the pipeline's manifest says it (others are shown as written).
+SKIP_REASONS: dict[str, str] = {"connection not defined": N_("connection not defined")}
 # Messages of the Airflow UI plugin (plugins/crosscheck_ui.py), kept here so that one catalogue has them all.
 UI_MESSAGES: dict[str, str] = {
     "cleared": N_("Finding %(id)s cleared; the report files were re-rendered."),
@@ -97,7 +144,9 @@ def check_locale(locale: str) -> str:
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("CROSSCHECK_LOCALE_CACHE") or Path(tempfile.gettempdir()) / "crosscheck-locale")
+    return Path(
+        os.environ.get("CROSSCHECK_LOCALE_CACHE") or Path(tempfile.gettempdir()) / "crosscheck-locale"
+    )
 
 
 def compile_po(po_path: Path, locale: str) -> Path:

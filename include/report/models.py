@@ -64,8 +64,10 @@ class CandidateView(View):
     @property
     def worst_severity(self) -> int:
         """Index into SEVERITIES of the most severe open finding (len(SEVERITIES) when none is open)."""
-        return min((SEVERITIES.index(f.severity) for f in self.open_findings if f.severity in SEVERITIES),
-                   default=len(SEVERITIES))
+        return min(
+            (SEVERITIES.index(f.severity) for f in self.open_findings if f.severity in SEVERITIES),
+            default=len(SEVERITIES),
+        )
 
 
 class RequisitionView(View):

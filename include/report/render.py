@@ -28,9 +28,25 @@ from include.report.reviews import TOPICS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSV_COLUMNS = (
-    "report_day", "requisition", "candidate_id", "candidate_name", "finding_id", "severity", "severity_label",
-    "kind", "kind_label", "status", "new", "summary", "question", "evidence", "source_links", "rule_version",
-    "cleared_by", "cleared_reason", "cleared_at",
+    "report_day",
+    "requisition",
+    "candidate_id",
+    "candidate_name",
+    "finding_id",
+    "severity",
+    "severity_label",
+    "kind",
+    "kind_label",
+    "status",
+    "new",
+    "summary",
+    "question",
+    "evidence",
+    "source_links",
+    "rule_version",
+    "cleared_by",
+    "cleared_reason",
+    "cleared_at",
 )
 
 
@@ -53,8 +69,14 @@ class Interactive:
 @lru_cache(maxsize=len(i18n.LOCALES))
 def environment(locale: str) -> Environment:
     i18n.check_locale(locale)
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     tr = i18n.translations(locale)
     env.install_gettext_translations(tr, newstyle=True)  # type: ignore[attr-defined]
     g = tr.gettext
@@ -63,18 +85,33 @@ def environment(locale: str) -> Environment:
         return lambda key: g(table[key]) if key in table else key
 
     env.globals.update(
-        kind_label=label(i18n.KIND_LABELS), severity_label=label(i18n.SEVERITY_LABELS),
-        severity_short=label(i18n.SEVERITY_SHORT), side_label=label(i18n.SIDE_LABELS),
-        topic_label=label(i18n.TOPIC_LABELS), source_label=label(i18n.SOURCE_LABELS),
+        kind_label=label(i18n.KIND_LABELS),
+        severity_label=label(i18n.SEVERITY_LABELS),
+        severity_short=label(i18n.SEVERITY_SHORT),
+        severity_meaning=label(i18n.SEVERITY_MEANING),
+        side_label=label(i18n.SIDE_LABELS),
+        topic_label=label(i18n.TOPIC_LABELS),
+        source_label=label(i18n.SOURCE_LABELS),
         value_label=lambda k: g(i18n.VALUE_LABELS[k]) if k in i18n.VALUE_LABELS else k.replace("_", " "),
-        fmt_date=lambda d: format_date(d if isinstance(d, date) else date.fromisoformat(str(d)[:10]),
-                                       format="long", locale=locale),
-        fmt_month=lambda m, skeleton="MMM": format_skeleton(skeleton, date.fromisoformat(f"{m}-01"), locale=locale),
+        fmt_date=lambda d: format_date(
+            d if isinstance(d, date) else date.fromisoformat(str(d)[:10]), format="long", locale=locale
+        ),
+        fmt_month=lambda m, skeleton="MMM": format_skeleton(
+            skeleton, date.fromisoformat(f"{m}-01"), locale=locale
+        ),
         fmt_timestamp=_timestamp(locale),
-        fmt_rating=lambda x: "–" if x is None else format_decimal(
-            Decimal(str(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), format="0.0", locale=locale),
-        fmt_value=lambda k, v: format_value(k, v, g), status_label=label(i18n.EMPLOYMENT_STATUS_LABELS),
-        SEVERITIES=SEVERITIES, TOPICS=TOPICS,
+        fmt_rating=lambda x: (
+            "–"
+            if x is None
+            else format_decimal(
+                Decimal(str(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), format="0.0", locale=locale
+            )
+        ),
+        fmt_value=lambda k, v: format_value(k, v, g),
+        skip_reason=label(i18n.SKIP_REASONS),
+        status_label=label(i18n.EMPLOYMENT_STATUS_LABELS),
+        SEVERITIES=SEVERITIES,
+        TOPICS=TOPICS,
     )
     return env
 
@@ -99,21 +136,32 @@ def _timestamp(locale: str) -> Any:
         if not value:
             return ""
         try:
-            return format_datetime(datetime.fromisoformat(value), format="medium",
-                                   locale=locale)
+            return format_datetime(datetime.fromisoformat(value), format="medium", locale=locale)
         except ValueError:
             return value
+
     return fmt
 
 
 def render_html(data: ReportData, locale: str = "en", interactive: Interactive | None = None) -> str:
     env = environment(locale)
     kinds = list(i18n.KIND_LABELS)
-    kind_rows = sorted(data.counts.by_kind.items(), key=lambda kv: (
-        tuple(-kv[1].get(s, 0) for s in SEVERITIES), kinds.index(kv[0]) if kv[0] in kinds else len(kinds)))
+    kind_rows = sorted(
+        data.counts.by_kind.items(),
+        key=lambda kv: (
+            tuple(-kv[1].get(s, 0) for s in SEVERITIES),
+            kinds.index(kv[0]) if kv[0] in kinds else len(kinds),
+        ),
+    )
     return env.get_template("report.html.j2").render(
-        data=data, locale=locale, lang=i18n.html_lang(locale), interactive=interactive, kind_rows=kind_rows,
-        trend_max=5, engine_language_note=locale != "en")
+        data=data,
+        locale=locale,
+        lang=i18n.html_lang(locale),
+        interactive=interactive,
+        kind_rows=kind_rows,
+        trend_max=5,
+        engine_language_note=locale != "en",
+    )
 
 
 def _cell(value: Any) -> str:
@@ -130,12 +178,31 @@ def render_csv(data: ReportData, locale: str = "en") -> str:
     for req, cand, f in data.findings():
         evidence = " | ".join(
             f"{g(i18n.SIDE_LABELS.get(e.side, e.side))} ({e.source}): "
-            + "; ".join(f"{k}={format_value(k, v, g)}" for k, v in e.values) for e in f.evidence)
+            + "; ".join(f"{k}={format_value(k, v, g)}" for k, v in e.values)
+            for e in f.evidence
+        )
         links = " ".join(e.link for e in f.evidence if e.link)
-        row = (data.report_day.isoformat(), req.name or g("No requisition"), cand.candidate_id, cand.name,
-               f.finding_id, f.severity, g(i18n.SEVERITY_SHORT.get(f.severity, f.severity)), f.kind,
-               g(i18n.KIND_LABELS.get(f.kind, f.kind)), f.status, "yes" if f.is_new else "no", f.summary,
-               f.question, evidence, links, f.rule_version, f.cleared_by, f.cleared_reason, f.cleared_at)
+        row = (
+            data.report_day.isoformat(),
+            req.name or g("No requisition"),
+            cand.candidate_id,
+            cand.name,
+            f.finding_id,
+            f.severity,
+            g(i18n.SEVERITY_SHORT.get(f.severity, f.severity)),
+            f.kind,
+            g(i18n.KIND_LABELS.get(f.kind, f.kind)),
+            f.status,
+            "yes" if f.is_new else "no",
+            f.summary,
+            f.question,
+            evidence,
+            links,
+            f.rule_version,
+            f.cleared_by,
+            f.cleared_reason,
+            f.cleared_at,
+        )
         writer.writerow([_cell(v) for v in row])
     return buf.getvalue()
 

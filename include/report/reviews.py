@@ -21,15 +21,66 @@ LAYOFF_WINDOW_DAYS = 90
 
 # Latin keywords match at the start of a word ("layoff" matches "layoffs"); CJK ones anywhere.
 TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "overtime": ("overtime", "long hours", "long working hours", "unpaid overtime", "weekend work",
-                 "work-life balance", "work life balance", "burnout", "加班", "996", "工作时间长", "没有周末"),
-    "pay": ("unpaid", "late salary", "late pay", "salary late", "paid late", "wage arrears", "arrears",
-            "underpaid", "low pay", "low salary", "salary", "wages", "bonus", "拖欠工资", "欠薪", "工资",
-            "薪水", "薪资", "奖金"),
-    "management": ("management", "manager", "leadership", "executive", "boss", "micromanag", "管理", "领导",
-                   "老板", "上司"),
-    "layoffs": ("layoff", "lay off", "laid off", "redundanc", "made redundant", "job cuts", "restructur",
-                "裁员", "优化", "辞退", "n+1"),
+    "overtime": (
+        "overtime",
+        "long hours",
+        "long working hours",
+        "unpaid overtime",
+        "weekend work",
+        "work-life balance",
+        "work life balance",
+        "burnout",
+        "加班",
+        "996",
+        "工作时间长",
+        "没有周末",
+    ),
+    "pay": (
+        "unpaid",
+        "late salary",
+        "late pay",
+        "salary late",
+        "paid late",
+        "wage arrears",
+        "arrears",
+        "underpaid",
+        "low pay",
+        "low salary",
+        "salary",
+        "wages",
+        "bonus",
+        "拖欠工资",
+        "欠薪",
+        "工资",
+        "薪水",
+        "薪资",
+        "奖金",
+    ),
+    "management": (
+        "management",
+        "manager",
+        "leadership",
+        "executive",
+        "boss",
+        "micromanag",
+        "管理",
+        "领导",
+        "老板",
+        "上司",
+    ),
+    "layoffs": (
+        "layoff",
+        "lay off",
+        "laid off",
+        "redundanc",
+        "made redundant",
+        "job cuts",
+        "restructur",
+        "裁员",
+        "优化",
+        "辞退",
+        "n+1",
+    ),
     "culture": ("culture", "toxic", "politics", "bullying", "morale", "文化", "氛围", "内卷", "勾心斗角"),
 }
 TOPICS: tuple[str, ...] = tuple(TOPIC_KEYWORDS)
@@ -86,7 +137,9 @@ def _month_starts(report_day: date, months: int) -> list[str]:
     return out[::-1]
 
 
-def rating_trend(reviews: list[dict[str, Any]], report_day: date, months: int = TREND_MONTHS) -> list[MonthRating]:
+def rating_trend(
+    reviews: list[dict[str, Any]], report_day: date, months: int = TREND_MONTHS
+) -> list[MonthRating]:
     """Monthly average rating for the last ``months`` calendar months up to the report day's month."""
     buckets: dict[str, list[int]] = {m: [] for m in _month_starts(report_day, months)}
     for r in reviews:
@@ -96,11 +149,15 @@ def rating_trend(reviews: list[dict[str, Any]], report_day: date, months: int = 
         key = f"{d.year:04d}-{d.month:02d}"
         if key in buckets and r.get("rating") is not None:
             buckets[key].append(int(r["rating"]))
-    return [MonthRating(month=m, count=len(v), average=round(sum(v) / len(v), 2) if v else None)
-            for m, v in buckets.items()]
+    return [
+        MonthRating(month=m, count=len(v), average=round(sum(v) / len(v), 2) if v else None)
+        for m, v in buckets.items()
+    ]
 
 
-def employer_brand(reviews: list[dict[str, Any]], employer: str, report_day: date, since: date) -> EmployerBrand:
+def employer_brand(
+    reviews: list[dict[str, Any]], employer: str, report_day: date, since: date
+) -> EmployerBrand:
     """The hiring company's section: ``reviews`` may hold any employer's; only the hiring company's count."""
     key = company_key()
     target = key(employer)
@@ -110,19 +167,34 @@ def employer_brand(reviews: list[dict[str, Any]], employer: str, report_day: dat
         d = _day(r.get("date"))
         if d is None or not (since < d <= report_day) or int(r.get("rating") or 0) > NEGATIVE_MAX_RATING:
             continue
-        negative.append(ReviewView(
-            review_id=str(r["review_id"]), date=d.isoformat(), rating=int(r["rating"]), title=r.get("title"),
-            cons=r.get("cons"), job_title=r.get("job_title"), employment_status=r.get("employment_status"),
-            topics=review_topics(r)))
+        negative.append(
+            ReviewView(
+                review_id=str(r["review_id"]),
+                date=d.isoformat(),
+                rating=int(r["rating"]),
+                title=r.get("title"),
+                cons=r.get("cons"),
+                job_title=r.get("job_title"),
+                employment_status=r.get("employment_status"),
+                topics=review_topics(r),
+            )
+        )
     negative.sort(key=lambda v: (v.date, v.review_id), reverse=True)
     counts = {t: sum(t in v.topics for v in negative) for t in TOPICS}
-    return EmployerBrand(employer=employer, since=since, until=report_day, trend=rating_trend(mine, report_day),
-                         new_negative=negative, topic_counts=counts,
-                         total_reviews=sum(1 for r in mine if (_day(r.get("date")) or report_day) <= report_day))
+    return EmployerBrand(
+        employer=employer,
+        since=since,
+        until=report_day,
+        trend=rating_trend(mine, report_day),
+        new_negative=negative,
+        topic_counts=counts,
+        total_reviews=sum(1 for r in mine if (_day(r.get("date")) or report_day) <= report_day),
+    )
 
 
-def employer_contexts(reviews: list[dict[str, Any]], employers: dict[str, str],
-                      report_day: date) -> dict[str, EmployerContext]:
+def employer_contexts(
+    reviews: list[dict[str, Any]], employers: dict[str, str], report_day: date
+) -> dict[str, EmployerContext]:
     """candidate_id -> context line, for ``employers`` = candidate_id -> latest resume employer."""
     key = company_key()
     by_employer: dict[str, list[dict[str, Any]]] = {}
@@ -135,11 +207,19 @@ def employer_contexts(reviews: list[dict[str, Any]], employers: dict[str, str],
     for cid, employer in employers.items():
         mine = by_employer.get(key(employer), []) if key(employer) else []
         ratings = [int(r["rating"]) for r in mine if r.get("rating") is not None]
-        layoffs = sum(1 for r in mine if (_day(r.get("date")) or report_day) > window_start
-                      and "layoffs" in classify_topics(r.get("title"), r.get("pros"), r.get("cons"),
-                                                       r.get("advice_to_management")))
-        out[cid] = EmployerContext(employer=employer, review_count=len(mine), layoff_mentions_90d=layoffs,
-                                   average_rating=round(sum(ratings) / len(ratings), 1) if ratings else None)
+        layoffs = sum(
+            1
+            for r in mine
+            if (_day(r.get("date")) or report_day) > window_start
+            and "layoffs"
+            in classify_topics(r.get("title"), r.get("pros"), r.get("cons"), r.get("advice_to_management"))
+        )
+        out[cid] = EmployerContext(
+            employer=employer,
+            review_count=len(mine),
+            layoff_mentions_90d=layoffs,
+            average_rating=round(sum(ratings) / len(ratings), 1) if ratings else None,
+        )
     return out
 
 

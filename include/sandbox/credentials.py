@@ -38,5 +38,6 @@ def connections(base: str) -> dict[str, dict[str, Any]]:
                                    "password": OPENCORPORATES_API_TOKEN, "extra": FAST},
         "orcid_default": {"conn_type": "http", "host": f"{base}/orcid/v3.0", "extra": FAST},
         "github_default": {"conn_type": "http", "host": f"{base}/github", "password": GITHUB_TOKEN, "extra": FAST},
-        "reviews_default": {"conn_type": "http", "host": f"{base}/reviews", "password": REVIEWS_API_KEY},
+        "reviews_default": {"conn_type": "http", "host": f"{base}/reviews", "password": REVIEWS_API_KEY,
+                            "extra": FAST},
     }

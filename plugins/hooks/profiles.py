@@ -45,12 +45,19 @@ class _ConnectionHook:
                                f"{self.conn_id.upper()} (see README, 'Connections')")
         return spec
 
+    def options(self, kw: dict[str, Any]) -> dict[str, Any]:
+        """``extra.rate_limit`` ([calls, seconds]) replaces the documented limit, e.g. for the sandbox."""
+        limit = (self.connection().get("extra") or {}).get("rate_limit")
+        if limit is not None and "rate_limit" not in kw:
+            kw = {**kw, "rate_limit": (int(limit[0]), float(limit[1]))}
+        return kw
+
 
 class OrcidHook(_ConnectionHook):
     default_conn_id = "orcid_default"
 
     def get_client(self, **kw: Any) -> OrcidClient:
-        return OrcidClient(host=base_url(self.connection(), ORCID_PUBLIC_API), **kw)
+        return OrcidClient(host=base_url(self.connection(), ORCID_PUBLIC_API), **self.options(kw))
 
 
 class GithubHook(_ConnectionHook):
@@ -76,4 +83,4 @@ class ReviewsHook(_ConnectionHook):
                                "public default, set the feed's base URL")
         if not spec.get("password"):
             raise RuntimeError(f"Airflow connection {self.conn_id!r} has no password: set the feed's API key")
-        return ReviewsClient(host=host, api_key=spec["password"], **kw)
+        return ReviewsClient(host=host, api_key=spec["password"], **self.options(kw))

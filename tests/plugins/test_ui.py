@@ -4,7 +4,9 @@ finding cleared on the page is cleared in the warehouse and in the next rendered
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,8 +41,10 @@ def cfg(tmp_path):
 
 @pytest.fixture
 def client(wh, cfg) -> TestClient:
-    return TestClient(create_app(warehouse_factory=lambda: wh, verify_token=fake_verify, config=cfg),
-                      base_url="http://airflow.test")
+    return TestClient(
+        create_app(warehouse_factory=lambda: wh, verify_token=fake_verify, config=cfg),
+        base_url="http://airflow.test",
+    )
 
 
 def auth(token: str = GOOD) -> dict[str, str]:
@@ -58,13 +62,19 @@ def test_no_token_is_401(client, path):
     assert "Senior Robotics" not in r.text
 
 
-@pytest.mark.parametrize("headers,cookies", [
-    ({"Authorization": "Bearer not-a-jwt"}, {}),
-    ({}, {"_token": "not-a-jwt"}),
-    ({"Authorization": "Basic aHI6cHc="}, {"_token": GOOD}),  # a header that is not a bearer token wins, and fails
-    ({"Authorization": "Bearer "}, {}),
-    ({"Authorization": "Bearer explodes"}, {}),  # an error while checking denies
-])
+@pytest.mark.parametrize(
+    "headers,cookies",
+    [
+        ({"Authorization": "Bearer not-a-jwt"}, {}),
+        ({}, {"_token": "not-a-jwt"}),
+        (
+            {"Authorization": "Basic aHI6cHc="},
+            {"_token": GOOD},
+        ),  # a header that is not a bearer token wins, and fails
+        ({"Authorization": "Bearer "}, {}),
+        ({"Authorization": "Bearer explodes"}, {}),  # an error while checking denies
+    ],
+)
 def test_bad_credentials_are_401(client, headers, cookies):
     client.cookies.clear()
     for k, v in cookies.items():
@@ -80,7 +90,10 @@ def test_valid_token_shows_the_latest_report(client):
     r = client.get("/", headers=auth())
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     assert "Senior Robotics Engineer" in r.text and r.text.count("<form") == 5
-    assert r.headers["cache-control"] == "no-store" and "default-src 'none'" in r.headers["content-security-policy"]
+    assert (
+        r.headers["cache-control"] == "no-store"
+        and "default-src 'none'" in r.headers["content-security-policy"]
+    )
     client.cookies.set("_token", GOOD)  # the Airflow UI's session cookie works the same way
     zh = client.get("/?lang=zh_CN")
     assert zh.status_code == 200 and "入职前背景核查报告" in zh.text
@@ -95,12 +108,22 @@ def test_csv_download(client):
 
 def test_clearing_a_finding(client, wh, cfg):
     page = client.get("/", headers=auth())
-    form = {"finding_id": "f-ana-reg", "reason": "Registered under its former name; certificate seen",
-            "by": "Hana Reviewer", "csrf_token": csrf_of(page.text)}
-    r = client.post("/clear?lang=en", data=form, headers={**auth(), "Origin": "http://airflow.test",
-                                                          "Sec-Fetch-Site": "same-origin"}, follow_redirects=False)
+    form = {
+        "finding_id": "f-ana-reg",
+        "reason": "Registered under its former name; certificate seen",
+        "by": "Hana Reviewer",
+        "csrf_token": csrf_of(page.text),
+    }
+    r = client.post(
+        "/clear?lang=en",
+        data=form,
+        headers={**auth(), "Origin": "http://airflow.test", "Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "./?lang=en&cleared=f-ana-reg"
-    row = wh.query("SELECT status, cleared_reason, cleared_by FROM discrepancies WHERE finding_id = ?", ["f-ana-reg"])[0]
+    row = wh.query(
+        "SELECT status, cleared_reason, cleared_by FROM discrepancies WHERE finding_id = ?", ["f-ana-reg"]
+    )[0]
     assert row == {"status": "cleared", "cleared_reason": form["reason"], "cleared_by": "Hana Reviewer"}
     history = wh.query("SELECT reason FROM finding_clearances WHERE finding_id = ?", ["f-ana-reg"])
     assert [h["reason"] for h in history] == [form["reason"]]
@@ -116,8 +139,12 @@ def test_clearing_a_finding(client, wh, cfg):
 
 def test_clearing_names_the_logged_in_user_when_the_name_differs(client, wh):
     csrf = csrf_of(client.get("/", headers=auth()).text)
-    client.post("/clear", data={"finding_id": "f-ana-gap", "reason": "Sabbatical", "by": "H. R.", "csrf_token": csrf},
-                headers=auth(), follow_redirects=False)
+    client.post(
+        "/clear",
+        data={"finding_id": "f-ana-gap", "reason": "Sabbatical", "by": "H. R.", "csrf_token": csrf},
+        headers=auth(),
+        follow_redirects=False,
+    )
     row = wh.query("SELECT cleared_by FROM discrepancies WHERE finding_id = ?", ["f-ana-gap"])[0]
     assert row["cleared_by"] == "H. R. (Airflow user hr1)"
 
@@ -126,16 +153,23 @@ def test_a_crafted_cleared_message_is_not_shown(client):
     assert "cleared;" not in client.get("/?cleared=f-ana-reg", headers=auth()).text
 
 
-@pytest.mark.parametrize("headers,use_csrf", [
-    ({}, False),  # no CSRF token
-    ({"Origin": "https://evil.test"}, True),  # another origin
-    ({"Origin": "null"}, True),  # an opaque (sandboxed) origin
-    ({"Sec-Fetch-Site": "cross-site"}, True),
-])
+@pytest.mark.parametrize(
+    "headers,use_csrf",
+    [
+        ({}, False),  # no CSRF token
+        ({"Origin": "https://evil.test"}, True),  # another origin
+        ({"Origin": "null"}, True),  # an opaque (sandboxed) origin
+        ({"Sec-Fetch-Site": "cross-site"}, True),
+    ],
+)
 def test_cross_site_posts_are_refused(client, wh, headers, use_csrf):
     csrf = csrf_of(client.get("/", headers=auth()).text) if use_csrf else "0" * 64
-    r = client.post("/clear", data={"finding_id": "f-ana-reg", "reason": "r", "by": "b", "csrf_token": csrf},
-                    headers={**auth(), **headers}, follow_redirects=False)
+    r = client.post(
+        "/clear",
+        data={"finding_id": "f-ana-reg", "reason": "r", "by": "b", "csrf_token": csrf},
+        headers={**auth(), **headers},
+        follow_redirects=False,
+    )
     assert r.status_code == 403
     assert wh.query("SELECT status FROM discrepancies WHERE finding_id = 'f-ana-reg'")[0]["status"] == "open"
 
@@ -147,16 +181,23 @@ def test_post_needs_authentication_first(client, wh):
 
 def test_csrf_token_of_another_session_is_refused(client, wh):
     other = csrf_token(Principal("x", "x", token="another-session-jwt"))
-    r = client.post("/clear", data={"finding_id": "f-ana-reg", "reason": "r", "by": "b", "csrf_token": other},
-                    headers=auth(), follow_redirects=False)
+    r = client.post(
+        "/clear",
+        data={"finding_id": "f-ana-reg", "reason": "r", "by": "b", "csrf_token": other},
+        headers=auth(),
+        follow_redirects=False,
+    )
     assert r.status_code == 403
 
 
-@pytest.mark.parametrize("form,error", [
-    ({"finding_id": "f-ana-reg", "reason": "  ", "by": "Hana"}, "missing"),
-    ({"finding_id": "f-wang-nc", "reason": "again", "by": "Hana"}, "not_open"),  # already cleared
-    ({"finding_id": "no-such-finding", "reason": "r", "by": "Hana"}, "not_open"),
-])
+@pytest.mark.parametrize(
+    "form,error",
+    [
+        ({"finding_id": "f-ana-reg", "reason": "  ", "by": "Hana"}, "missing"),
+        ({"finding_id": "f-wang-nc", "reason": "again", "by": "Hana"}, "not_open"),  # already cleared
+        ({"finding_id": "no-such-finding", "reason": "r", "by": "Hana"}, "not_open"),
+    ],
+)
 def test_invalid_clear_requests_change_nothing(client, wh, form, error):
     csrf = csrf_of(client.get("/", headers=auth()).text)
     before = wh.query("SELECT finding_id, status, cleared_by FROM discrepancies ORDER BY finding_id")
@@ -191,6 +232,7 @@ def test_the_default_verifier_fails_closed_without_an_auth_manager(wh, cfg, monk
 
 # --- against Airflow's real JWT validation (SimpleAuthManager, the default auth manager) -------------------
 
+
 @pytest.fixture
 def airflow_auth(monkeypatch):
     """Airflow's auth manager as the API server has it, with a signing secret and the revoked-token table."""
@@ -221,8 +263,9 @@ def test_real_airflow_jwt(airflow_auth, wh, cfg):
     header, payload, signature = token.split(".")
     forged = f"{header}.{payload}.{signature[:-4]}AAAA"
     assert client.get("/", headers=auth(forged)).status_code == 401
-    expired = airflow_auth.generate_jwt(SimpleAuthManagerUser(username="hana", role="viewer"),
-                                        expiration_time_in_seconds=-3600)
+    expired = airflow_auth.generate_jwt(
+        SimpleAuthManagerUser(username="hana", role="viewer"), expiration_time_in_seconds=-3600
+    )
     assert client.get("/", headers=auth(expired)).status_code == 401
     no_role = airflow_auth.generate_jwt(SimpleAuthManagerUser(username="guest", role=None))
     assert client.get("/", headers=auth(no_role)).status_code == 403
@@ -240,3 +283,35 @@ async def _is_revoked(manager: Any, token: str) -> bool:
     except InvalidTokenError:
         return True
     return False
+
+
+def test_mounted_in_airflows_own_api_server(airflow_auth, tmp_path, monkeypatch):
+    """The real API server app loads the plugin from plugins/, mounts it at /crosscheck, and the page there
+    answers 401 without a session and 200 with the JWT the same server's auth manager issued."""
+    from airflow.api_fastapi.app import create_app as create_api_app
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    db = tmp_path / "warehouse.duckdb"
+    seeded = warehouse(str(db))
+    seed(seeded)
+    seeded.close()
+    cfg_file = tmp_path / "crosscheck.yaml"
+    cfg_file.write_text(f"hiring_company: {{name: Example Robotics Ltd}}\ndata_dir: {tmp_path / 'data'}\n")
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_CROSSCHECK_WAREHOUSE", json.dumps({"conn_type": "duckdb", "host": str(db)})
+    )
+    monkeypatch.setenv("CROSSCHECK_CONFIG", str(cfg_file))
+    monkeypatch.setenv("AIRFLOW__CORE__PLUGINS_FOLDER", str(Path(__file__).resolve().parents[2] / "plugins"))
+    api = create_api_app()
+    mounted = [r for r in api.routes if getattr(r, "path", "") == "/crosscheck"]
+    assert len(mounted) == 1
+    mounted[
+        0
+    ].app.state.settings.config = None  # read CROSSCHECK_CONFIG above, whatever loaded the plugin first
+    client = TestClient(api)
+    assert client.get("/crosscheck/").status_code == 401
+    manager = api.state.auth_manager
+    token = manager.generate_jwt(SimpleAuthManagerUser(username="hana", role="viewer"))
+    client.cookies.set("_token", token)
+    r = client.get("/crosscheck/")
+    assert r.status_code == 200 and "Senior Robotics Engineer" in r.text and r.text.count("<form") == 5

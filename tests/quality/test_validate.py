@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 import subprocess
 import sys
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from include.quality.suites import SPECS, SUITES
 from include.quality.validate import BatchRejected, ValidationOutcome, validate_batch
-
 from tests.quality.conftest import REPORT_DAY, ROOT_DIR, VALID
 
 KNOWN_WORDS = {w for spec in SPECS.values() for w in spec.columns()} | {
@@ -168,6 +168,11 @@ def test_text_decoded_with_replacement_passes_and_broken_text_is_quarantined(mak
     got = reasons(out)
     assert got["greenhouse:4829103-2"] == "invalid_text(last_name)"
     assert got["greenhouse:4829103-3"] == "invalid_text(last_name)"
+    kept = out.quarantined[0]["raw"]  # kept storable: a database rejects lone surrogates and NUL
+    assert kept["last_name"] == "Jos\ufffd" and kept["first_name"] == "Ana"
+    json.dumps([q["raw"] for q in out.quarantined], ensure_ascii=False).encode("utf-8")
+    odd = run("candidates", [make("candidates", 4, **{"Secret Name\udcff": "x", "first_name": "Ana\udcff"})])
+    assert odd.quarantined[0]["reason"] == "invalid_text(first_name,other_field)"
 
 
 def test_html_and_sql_in_names_pass_through_as_data(make: Any) -> None:
@@ -278,10 +283,13 @@ JUNK = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(m
                                                                              max_size=2))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate],  # shrinking re-runs GX hundreds of times: too slow here
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(changes=st.lists(st.dictionaries(st.sampled_from(sorted(VALID["employments"])), JUNK, max_size=4),
                         max_size=6),
        extra=st.lists(JUNK, max_size=2))
+@example(changes=[{"start_raw": {}, "employment_id": None}, {"start_raw": False}], extra=[])  # crashed GX once
 def test_any_garbage_is_split_never_crashes(changes: list[dict[str, Any]], extra: list[Any]) -> None:
     records: list[Any] = [{**VALID["employments"], **c} for c in changes] + extra
     run("employments", records)
@@ -290,5 +298,5 @@ def test_any_garbage_is_split_never_crashes(changes: list[dict[str, Any]], extra
 def test_importing_the_package_does_not_import_gx() -> None:
     code = ("import sys; import include.quality.validate, include.quality.suites, include.quality.datadocs, "
             "include.quality.frames; assert 'great_expectations' not in sys.modules, 'GX imported eagerly'")
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT_DIR, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT_DIR, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]

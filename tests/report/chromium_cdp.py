@@ -21,9 +21,20 @@ from typing import Any, Self
 from websockets.sync.client import connect
 
 CHROMIUM = os.environ.get("CROSSCHECK_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--hide-scrollbars",
+]
 
 
 def available() -> bool:
@@ -35,9 +46,19 @@ class Browser:
         self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="crosscheck-chromium-")
         self.proc = subprocess.Popen(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-address=127.0.0.1",
-             "--remote-debugging-port=0", f"--window-size={width},{height}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                CHROMIUM,
+                *FLAGS,
+                f"--user-data-dir={self.profile}",
+                "--remote-debugging-address=127.0.0.1",
+                "--remote-debugging-port=0",
+                f"--window-size={width},{height}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         url = self._devtools_url()
         self._stack = contextlib.ExitStack()
         self.ws = self._stack.enter_context(connect(url, max_size=64 * 1024 * 1024, open_timeout=timeout))
@@ -62,7 +83,9 @@ class Browser:
         self.close()
         raise RuntimeError("chromium did not start its DevTools endpoint")
 
-    def call(self, method: str, params: dict[str, Any] | None = None, session: bool = False) -> dict[str, Any]:
+    def call(
+        self, method: str, params: dict[str, Any] | None = None, session: bool = False
+    ) -> dict[str, Any]:
         msg_id = next(self.ids)
         msg: dict[str, Any] = {"id": msg_id, "method": method, "params": params or {}}
         if session:
@@ -87,12 +110,18 @@ class Browser:
             self._event(json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic()))))
 
     def resize(self, width: int, height: int) -> None:
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=True)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session=True,
+        )
 
     def set_cookie(self, name: str, value: str, url: str) -> None:
-        self.call("Network.setCookie", {"name": name, "value": value, "url": url, "httpOnly": True,
-                                        "sameSite": "Lax"}, session=True)
+        self.call(
+            "Network.setCookie",
+            {"name": name, "value": value, "url": url, "httpOnly": True, "sameSite": "Lax"},
+            session=True,
+        )
 
     def open(self, url: str) -> None:
         self._loaded = False
@@ -106,8 +135,11 @@ class Browser:
         self._wait_load()
 
     def eval(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True,
-                                                "awaitPromise": True}, session=True)
+        result = self.call(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+            session=True,
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"page JS failed: {result['exceptionDetails'].get('text')}")
         return result["result"].get("value")
@@ -115,7 +147,9 @@ class Browser:
     def screenshot(self, path: Path, full_page: bool = True, clip: dict[str, float] | None = None) -> Path:
         params: dict[str, Any] = {"format": "png", "captureBeyondViewport": full_page}
         if full_page and clip is None:
-            width, height = self.eval("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+            width, height = self.eval(
+                "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+            )
             clip = {"x": 0, "y": 0, "width": width, "height": height}
         if clip is not None:
             params["clip"] = {**clip, "scale": 1}

@@ -22,8 +22,9 @@ from include.report.render import build_report
 from tests.report import chromium_cdp
 from tests.report.report_seed import DAY, LONG_LAST, RUN, config, seed, warehouse
 
-pytestmark = pytest.mark.skipif(not chromium_cdp.available(),
-                                reason="needs Debian's chromium and fonts-noto-cjk (make system-deps)")
+pytestmark = pytest.mark.skipif(
+    not chromium_cdp.available(), reason="needs Debian's chromium and fonts-noto-cjk (make system-deps)"
+)
 
 SHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
 DOCS_SHOT = PROJECT_ROOT / "docs" / "screenshots" / "report-en.png"
@@ -33,10 +34,13 @@ LAPTOP = (1366, 900)
 OVERFLOWS = """(() => {
   const doc = document.documentElement, bad = [];
   if (doc.scrollWidth > doc.clientWidth) bad.push('page ' + doc.scrollWidth + '>' + doc.clientWidth);
-  for (const el of document.querySelectorAll('.cand-name, .summary, .side, .side dd, .req-title, .review, .tile')) {
-    if (el.scrollWidth > el.clientWidth + 1) bad.push(el.className + ': ' + el.scrollWidth + '>' + el.clientWidth);
+  const boxes = '.cand-name, .summary, .side, .side dd, .req-title, .review, .tile';
+  for (const el of document.querySelectorAll(boxes)) {
+    const [inner, outer] = [el.scrollWidth, el.clientWidth];
+    if (inner > outer + 1) bad.push(el.className + ': ' + inner + '>' + outer);
     const box = el.getBoundingClientRect(), parent = el.closest('.candidate, .panel, .tiles, .requisition');
-    if (parent && parent !== el && box.right > parent.getBoundingClientRect().right + 1) bad.push(el.className + ' sticks out');
+    const limit = parent && parent !== el ? parent.getBoundingClientRect().right + 1 : Infinity;
+    if (box.right > limit) bad.push(el.className + ' sticks out');
   }
   return bad;
 })()"""
@@ -61,7 +65,9 @@ def report_files(tmp_path_factory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("browser-report")
     wh = warehouse()
     seed(wh)
-    data = load_report_data(wh, DAY, RUN, config(tmp)).model_copy(update={"generated_at": "2026-11-21T06:00:00+00:00"})
+    data = load_report_data(wh, DAY, RUN, config(tmp)).model_copy(
+        update={"generated_at": "2026-11-21T06:00:00+00:00"}
+    )
     wh.close()
     return {loc: build_report(data, tmp / "reports", loc).html for loc in ("en", "zh_CN")}
 
@@ -71,26 +77,37 @@ def test_report_on_a_laptop_screen(browser, report_files):
     browser.open(report_files["en"].as_uri())
     assert browser.eval("document.querySelector('h1').textContent") == "Pre-hire verification report"
     assert visible(browser, ".tile") == 5
-    assert visible(browser, "h1") == 1 and browser.eval("document.querySelector('.tiles').getBoundingClientRect().bottom") < 900
+    assert (
+        visible(browser, "h1") == 1
+        and browser.eval("document.querySelector('.tiles').getBoundingClientRect().bottom") < 900
+    )
     assert visible(browser, ".finding") == 6 and visible(browser, ".badge-red") >= 2
     assert visible(browser, "#brand .trend rect.bar") == 8 and visible(browser, "#brand .review") == 2
     # evidence sides sit side by side
-    tops = browser.eval("[...document.querySelector('[data-finding=\"f-wang-date\"]').querySelectorAll('.side')]"
-                        ".map(e => [Math.round(e.getBoundingClientRect().top), Math.round(e.getBoundingClientRect().left)])")
+    tops = browser.eval(
+        "[...document.querySelector('[data-finding=\"f-wang-date\"]').querySelectorAll('.side')]"
+        ".map(e => [Math.round(e.getBoundingClientRect().top), Math.round(e.getBoundingClientRect().left)])"
+    )
     assert len(tops) == 2 and tops[0][0] == tops[1][0] and tops[0][1] < tops[1][1]
     assert browser.eval(OVERFLOWS) == []
     # the long name wraps onto a second line instead of overflowing
-    name = browser.eval("(() => { const h = [...document.querySelectorAll('.cand-name')].find(e => e.textContent"
-                        f".includes({LONG_LAST[:20]!r})); const r = h.getBoundingClientRect();"
-                        " return [r.height, parseFloat(getComputedStyle(h).lineHeight)]; })()")
+    name = browser.eval(
+        "(() => { const h = [...document.querySelectorAll('.cand-name')].find(e => e.textContent"
+        f".includes({LONG_LAST[:20]!r})); const r = h.getBoundingClientRect();"
+        " return [r.height, parseFloat(getComputedStyle(h).lineHeight)]; })()"
+    )
     assert name[0] > 1.5 * name[1]
     # the name with HTML in it is text, and no script ran
     assert browser.eval("document.querySelectorAll('script').length") == 0
-    assert any('<script>alert("x")</script>' in t for t in browser.eval(
-        "[...document.querySelectorAll('.cand-name')].map(e => e.textContent)"))
+    assert any(
+        '<script>alert("x")</script>' in t
+        for t in browser.eval("[...document.querySelectorAll('.cand-name')].map(e => e.textContent)")
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     full = browser.screenshot(SHOTS / "report-en.png")
-    top = browser.screenshot(SHOTS / "report-en-top.png", clip={"x": 0, "y": 0, "width": LAPTOP[0], "height": 1500})
+    top = browser.screenshot(
+        SHOTS / "report-en-top.png", clip={"x": 0, "y": 0, "width": LAPTOP[0], "height": 1500}
+    )
     assert full.stat().st_size > 50_000 and top.stat().st_size > 20_000
     if not DOCS_SHOT.exists() or os.environ.get("CROSSCHECK_UPDATE_SCREENSHOTS"):
         DOCS_SHOT.parent.mkdir(parents=True, exist_ok=True)
@@ -109,9 +126,11 @@ def test_report_in_chinese(browser, report_files):
     assert browser.eval("document.documentElement.lang") == "zh-CN"
     assert browser.eval("document.querySelector('h1').textContent") == "入职前背景核查报告"
     # a CJK font is installed: nine ideographs are about nine em wide, not tofu boxes of zero width
-    width = browser.eval("(() => { const s = document.createElement('span'); s.textContent = '入职前背景核查报告';"
-                         " s.style.fontSize = '20px'; document.body.appendChild(s);"
-                         " const w = s.getBoundingClientRect().width; s.remove(); return w; })()")
+    width = browser.eval(
+        "(() => { const s = document.createElement('span'); s.textContent = '入职前背景核查报告';"
+        " s.style.fontSize = '20px'; document.body.appendChild(s);"
+        " const w = s.getBoundingClientRect().width; s.remove(); return w; })()"
+    )
     assert 150 < width < 200
     assert browser.eval(OVERFLOWS) == []
     browser.screenshot(SHOTS / "report-zh_CN.png")
@@ -121,10 +140,14 @@ def test_print_layout(browser, report_files):
     browser.open(report_files["en"].as_uri())
     browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
     try:
-        styles = browser.eval("[...document.querySelectorAll('.requisition')].map(e => getComputedStyle(e).breakBefore)")
+        styles = browser.eval(
+            "[...document.querySelectorAll('.requisition')].map(e => getComputedStyle(e).breakBefore)"
+        )
         assert styles == ["auto", "page"]
         assert browser.eval("getComputedStyle(document.querySelector('.finding')).breakInside") == "avoid"
-        pdf = browser.call("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True}, session=True)
+        pdf = browser.call(
+            "Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True}, session=True
+        )
         pages = len(re.findall(rb"/Type\s*/Page[^s]", base64.b64decode(pdf["data"])))
         assert pages >= 3  # a page per requisition, and the employer-brand section on its own
     finally:
@@ -168,8 +191,11 @@ def test_plugin_page_clears_a_finding(browser, tmp_path):
     wh = warehouse()
     seed(wh)
     cfg = config(tmp_path)
-    app = create_app(warehouse_factory=lambda: wh, config=cfg,
-                     verify_token=lambda t, m: Principal("hana", "Hana Reviewer") if t == "browser-jwt" else None)
+    app = create_app(
+        warehouse_factory=lambda: wh,
+        config=cfg,
+        verify_token=lambda t, m: Principal("hana", "Hana Reviewer") if t == "browser-jwt" else None,
+    )
     with Server(app) as server:
         base = f"http://127.0.0.1:{server.port}/crosscheck/"
         browser.call("Network.clearBrowserCookies", session=True)
@@ -182,17 +208,22 @@ def test_plugin_page_clears_a_finding(browser, tmp_path):
         browser.submit_and_wait(
             "(() => { const f = document.querySelector('[data-finding=\"f-ana-reg\"] form.clear');"
             " f.reason.value = 'Registered under its former name'; f.by.value = 'Hana Reviewer';"
-            " f.requestSubmit(); })()")
+            " f.requestSubmit(); })()"
+        )
         assert browser.eval("location.pathname") == "/crosscheck/", browser.eval("document.body.textContent")
         assert "f-ana-reg" in browser.eval("document.querySelector('.flash.ok').textContent")
         assert visible(browser, "form.clear") == 4
-        assert browser.eval("document.querySelector('[data-finding=\"f-ana-reg\"] .cleared-note').textContent"
-                            ).startswith("Cleared by Hana Reviewer")
+        assert browser.eval(
+            "document.querySelector('[data-finding=\"f-ana-reg\"] .cleared-note').textContent"
+        ).startswith("Cleared by Hana Reviewer")
         row = wh.query("SELECT status, cleared_by FROM discrepancies WHERE finding_id = 'f-ana-reg'")[0]
         assert row == {"status": "cleared", "cleared_by": "Hana Reviewer"}
         assert "Registered under its former name" in (
-            cfg.data_path() / "reports" / "report-2026-11-21-en.html").read_text(encoding="utf-8")
+            cfg.data_path() / "reports" / "report-2026-11-21-en.html"
+        ).read_text(encoding="utf-8")
         browser.open(base + "?lang=zh_CN")
         assert browser.eval("document.querySelector('h1').textContent") == "入职前背景核查报告"
-        browser.screenshot(SHOTS / "plugin-zh_CN.png", clip={"x": 0, "y": 0, "width": LAPTOP[0], "height": 1500})
+        browser.screenshot(
+            SHOTS / "plugin-zh_CN.png", clip={"x": 0, "y": 0, "width": LAPTOP[0], "height": 1500}
+        )
     wh.close()

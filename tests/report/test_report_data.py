@@ -1,12 +1,60 @@
-"""load_report_data against a real (in-memory DuckDB) warehouse with the project's migrations."""
+"""load_report_data against real warehouses with the project's migrations: DuckDB and PostgreSQL (the
+production engine, at 127.0.0.1:5432 as the pipeline's end-to-end tests expect)."""
 
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date
 
+import pytest
+
 from include.report.data import evidence_views, latest_run, load_report_data, safe_link, skipped_sources
-from tests.report.report_seed import DAY, LONG_LAST, PREV_DAY, RUN, XSS_NAME
+from tests.report.report_seed import DAY, LONG_LAST, PREV_DAY, RUN, XSS_NAME, seed, warehouse
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def seeded(request):
+    """Overrides the DuckDB-only fixture of conftest.py: every test here runs on both engines."""
+    if request.param == "duckdb":
+        wh = warehouse()
+        seed(wh)
+        yield wh
+        wh.close()
+        return
+    import psycopg2
+
+    from include.warehouse import connect
+
+    schema = f"cc_report_{uuid.uuid4().hex[:8]}"
+    try:
+        conn = psycopg2.connect(
+            host="127.0.0.1", port=5432, user="postgres", dbname="test", connect_timeout=5
+        )
+    except psycopg2.OperationalError as exc:
+        pytest.fail(f"PostgreSQL at 127.0.0.1:5432 (database 'test') is required and not reachable: {exc}")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE SCHEMA "{schema}"')
+    wh = connect(
+        {
+            "conn_type": "postgres",
+            "host": "127.0.0.1",
+            "port": 5432,
+            "login": "postgres",
+            "schema": "test",
+            "extra": {"search_path": schema},
+        }
+    )
+    try:
+        wh.migrate()
+        seed(wh)
+        yield wh
+    finally:
+        wh.close()
+        with conn.cursor() as cur:
+            cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.close()
 
 
 def test_counts(data):
@@ -21,9 +69,15 @@ def test_counts(data):
 
 
 def test_grouped_by_requisition_then_candidate_worst_first(data):
-    assert [r.name for r in data.requisitions] == ["Senior Robotics Engineer", "数据分析师 Data Analyst (Shanghai)"]
+    assert [r.name for r in data.requisitions] == [
+        "Senior Robotics Engineer",
+        "数据分析师 Data Analyst (Shanghai)",
+    ]
     first, second = data.requisitions
-    assert [c.candidate_id for c in first.candidates] == ["greenhouse:1001", "greenhouse:1002"]  # red before yellow
+    assert [c.candidate_id for c in first.candidates] == [
+        "greenhouse:1001",
+        "greenhouse:1002",
+    ]  # red before yellow
     assert [f.finding_id for f in first.candidates[0].findings] == ["f-ana-reg", "f-ana-gap"]
     wang = next(c for c in second.candidates if c.candidate_id == "lever:c-3")
     assert wang.name == "王小明"  # family name first
@@ -51,8 +105,18 @@ def test_evidence_links_only_from_http_urls(data):
 
 
 def test_evidence_views_keep_value_order_and_types():
-    views = evidence_views(json.dumps([{"side": "resume", "source": "greenhouse", "record_ref": "r",
-                                        "values": {"employer": "A", "end": None, "gap": 4, "list": ["x"]}}]))
+    views = evidence_views(
+        json.dumps(
+            [
+                {
+                    "side": "resume",
+                    "source": "greenhouse",
+                    "record_ref": "r",
+                    "values": {"employer": "A", "end": None, "gap": 4, "list": ["x"]},
+                }
+            ]
+        )
+    )
     assert views[0].values == [("employer", "A"), ("end", None), ("gap", 4), ("list", ["x"])]
 
 
@@ -72,7 +136,9 @@ def test_brand_since_previous_report_day(data):
 
 
 def test_skipped_sources_from_sealed_manifest(data):
-    assert [(s.source, s.reason) for s in data.skipped_sources] == [("opencorporates", "connection not defined")]
+    assert [(s.source, s.reason) for s in data.skipped_sources] == [
+        ("opencorporates", "connection not defined")
+    ]
 
 
 def test_skipped_sources_from_run_parts_before_the_seal(seeded, cfg):
@@ -80,8 +146,9 @@ def test_skipped_sources_from_run_parts_before_the_seal(seeded, cfg):
     run = "cc-2026-11-22-unsealed"
     folder = cfg.data_path() / "runs" / run / "manifest"
     folder.mkdir(parents=True)
-    (folder / "source-reviews.json").write_text(json.dumps({"source": "reviews", "skipped": True,
-                                                            "reason": "connection not defined"}))
+    (folder / "source-reviews.json").write_text(
+        json.dumps({"source": "reviews", "skipped": True, "reason": "connection not defined"})
+    )
     (folder / "profiles-0000.json").write_text(json.dumps({"chunk": 0, "skipped": ["github"]}))
     (folder / "source-greenhouse.json").write_text(json.dumps({"source": "greenhouse", "skipped": False}))
     data = load_report_data(seeded, date(2026, 11, 22), run, cfg)
@@ -96,3 +163,17 @@ def test_skipped_sources_ignores_sources_that_ran():
 
 def test_latest_run(seeded):
     assert latest_run(seeded) == (RUN, DAY)
+
+
+def test_query_in_chunks_keep_every_row(seeded):
+    from include.report.data import query_in
+
+    ids = ["greenhouse:1001", "greenhouse:1002", "lever:c-3", "greenhouse:1005", "greenhouse:1004", "nobody"]
+    rows = query_in(
+        seeded,
+        "SELECT candidate_id FROM candidates WHERE candidate_id IN ({ids}) AND source = ?",
+        ids,
+        ["greenhouse"],
+        chunk=2,
+    )
+    assert sorted(r["candidate_id"] for r in rows) == sorted(i for i in ids if i.startswith("greenhouse"))

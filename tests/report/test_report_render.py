@@ -27,19 +27,33 @@ def _counts(html: str) -> dict[str, int]:
 def test_files_and_names(data, tmp_path):
     for locale in i18n.LOCALES:
         paths = build_report(data, tmp_path, locale)
-        assert paths.html == tmp_path / f"report-2026-11-21-{locale}.html" and paths.html.stat().st_size > 5000
+        assert (
+            paths.html == tmp_path / f"report-2026-11-21-{locale}.html" and paths.html.stat().st_size > 5000
+        )
         assert paths.csv == tmp_path / f"report-2026-11-21-{locale}.csv"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "report-2026-11-21-en.csv", "report-2026-11-21-en.html", "report-2026-11-21-zh_CN.csv",
-        "report-2026-11-21-zh_CN.html"]
+        "report-2026-11-21-en.csv",
+        "report-2026-11-21-en.html",
+        "report-2026-11-21-zh_CN.csv",
+        "report-2026-11-21-zh_CN.html",
+    ]
 
 
 def test_counts_first_then_requisitions_in_order(data):
     html = render_html(data, "en")
-    assert _counts(html) == {"candidates_checked": 4, "awaiting_consent": 1, "open_findings": 5,
-                             "new_since_yesterday": 3, "cleared": 1}
+    assert _counts(html) == {
+        "candidates_checked": 4,
+        "awaiting_consent": 1,
+        "open_findings": 5,
+        "new_since_yesterday": 3,
+        "cleared": 1,
+    }
     assert re.search(r'data-severity="yellow"[^>]*>Yellow 3<', html)
-    summary, findings, brand = html.index('id="summary"'), html.index('id="findings"'), html.index('id="brand"')
+    summary, findings, brand = (
+        html.index('id="summary"'),
+        html.index('id="findings"'),
+        html.index('id="brand"'),
+    )
     assert summary < findings < brand
     req1 = html.index('class="req-title">Senior Robotics Engineer')
     req2 = html.index('class="req-title">数据分析师')
@@ -49,8 +63,10 @@ def test_counts_first_then_requisitions_in_order(data):
     assert html.count('class="finding ') == 6
     assert "Should never be shown" not in html and "Nora" not in html and "Resolved: no longer" not in html
     assert "OpenCorporates (connection not defined)" in html
-    assert ("Latest employer Halcyon Software Ltd: 3.0★ average over 2 reviews; reviews mentioning layoffs in the "
-            "last 90 days: 1.") in html
+    assert (
+        "Latest employer Halcyon Software Ltd: 3.0★ average over 2 reviews; "
+        "reviews mentioning layoffs in the last 90 days: 1."
+    ) in html
     kinds = re.findall(r'<tr data-kind="(\w+)">', html)
     assert kinds == ["employer_not_in_registry", "career_gap", "title_mismatch", "date_mismatch"]  # red first
 
@@ -77,9 +93,24 @@ def test_self_contained_with_print_rules(data):
 def test_zh_cn(data):
     html = render_html(data, "zh_CN")
     assert '<html lang="zh-CN">' in html
-    for text in ("入职前背景核查报告", "已核查候选人", "等待授权", "任职日期不一致", "职业空窗期", "黄色", "红色",
-                 "雇主口碑", "建议询问的问题", "2026年11月21日", "2 名候选人", "加班", "薪酬与欠薪", "裁员",
-                 "本次运行跳过的数据源"):
+    for text in (
+        "入职前背景核查报告",
+        "已核查候选人",
+        "等待授权",
+        "任职日期不一致",
+        "职业空窗期",
+        "黄色",
+        "红色",
+        "雇主口碑",
+        "建议询问的问题",
+        "2026年11月21日",
+        "2 名候选人",
+        "加班",
+        "薪酬与欠薪",
+        "裁员",
+        "本次运行跳过的数据源",
+        "OpenCorporates (未定义连接)",
+    ):
         assert text in html, text
     assert 'id="engine-language"' in html and "规则引擎以英文生成" in html
     assert "Candidates checked" not in html and "Career gap" not in html
@@ -100,8 +131,15 @@ def test_csv_rows_are_the_findings(data):
     assert [r["finding_id"] for r in rows] == [f.finding_id for _, _, f in data.findings()]
     assert len(rows) == 6
     wang = next(r for r in rows if r["finding_id"] == "f-wang-date")
-    assert wang["candidate_name"] == "王小明" and wang["kind_label"] == "任职日期不一致" and wang["severity"] == "yellow"
-    assert "华为技术有限公司" in wang["evidence"] and "https://files.example.test/linkedin/Positions.csv" in wang["source_links"]
+    assert (
+        wang["candidate_name"] == "王小明"
+        and wang["kind_label"] == "任职日期不一致"
+        and wang["severity"] == "yellow"
+    )
+    assert (
+        "华为技术有限公司" in wang["evidence"]
+        and "https://files.example.test/linkedin/Positions.csv" in wang["source_links"]
+    )
     cleared = next(r for r in rows if r["finding_id"] == "f-wang-nc")
     assert (cleared["status"], cleared["cleared_by"]) == ("cleared", "Li Hua")
 
@@ -113,16 +151,30 @@ def test_csv_file_has_bom_for_excel(data, tmp_path):
 
 def test_csv_neutralises_formulas():
     f = FindingView(finding_id="f1", kind="career_gap", severity="blue", summary="-1 months", question="?")
-    data = ReportData(report_day=date(2026, 1, 2), run_id="r", hiring_company="X", generated_at="2026-01-02T00:00:00",
-                      requisitions=[RequisitionView(job_id=None, name=None, candidates=[
-                          CandidateView(candidate_id="c", name='=HYPERLINK("http://evil.test","x")', findings=[f])])])
+    data = ReportData(
+        report_day=date(2026, 1, 2),
+        run_id="r",
+        hiring_company="X",
+        generated_at="2026-01-02T00:00:00",
+        requisitions=[
+            RequisitionView(
+                job_id=None,
+                name=None,
+                candidates=[
+                    CandidateView(candidate_id="c", name='=HYPERLINK("http://evil.test","x")', findings=[f])
+                ],
+            )
+        ],
+    )
     row = next(csv.DictReader(io.StringIO(render_csv(data))))
     assert row["candidate_name"].startswith("'=HYPERLINK") and row["summary"] == "'-1 months"
     assert row["requisition"] == "No requisition"
 
 
 def test_empty_report_renders(tmp_path):
-    data = ReportData(report_day=date(2026, 1, 2), run_id="r", hiring_company="X", generated_at="2026-01-02T00:00:00")
+    data = ReportData(
+        report_day=date(2026, 1, 2), run_id="r", hiring_company="X", generated_at="2026-01-02T00:00:00"
+    )
     html = render_html(data, "zh_CN")
     assert "本报告日没有发现项。" in html and "本报告日没有点评数据。" in html
 
@@ -133,10 +185,15 @@ def test_unknown_locale_is_refused(data, tmp_path):
 
 
 def test_every_message_has_a_chinese_translation():
-    extracted = {item[2] for item in extract_from_dir(
-        str(REPORT_DIR), method_map=[("**.py", "python"), ("**/templates/**.j2", "jinja2")],
-        options_map={"**/templates/**.j2": {"extensions": "jinja2.ext.i18n"}},
-        keywords={"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)})}
+    extracted = {
+        item[2]
+        for item in extract_from_dir(
+            str(REPORT_DIR),
+            method_map=[("**.py", "python"), ("**/templates/**.j2", "jinja2")],
+            options_map={"**/templates/**.j2": {"extensions": "jinja2.ext.i18n"}},
+            keywords={"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)},
+        )
+    }
     assert len(extracted) > 100
     with (REPORT_DIR / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
         catalog = read_po(fh, locale="zh_CN")

@@ -47,8 +47,13 @@ class Context:
 
     @property
     def pairs(self) -> list[Pair]:
+        """Resume jobs aligned with each profile separately: a job can have a counterpart on ORCID and
+        another on LinkedIn, and each may disagree with the resume on its own."""
         if self._pairs is None:
-            self._pairs = align(self.resume_jobs, self.profile_jobs, self.index, self.day)
+            self._pairs = []
+            for source in sorted({p.source for p in self.profile_jobs}):
+                mine = [p for p in self.profile_jobs if p.source == source]
+                self._pairs.extend(align(self.resume_jobs, mine, self.index, self.day))
         return self._pairs
 
     def same(self, a: str, b: str) -> bool:

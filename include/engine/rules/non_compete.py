@@ -70,9 +70,15 @@ class CompetitorCheck:
     def _why(self, employer: str) -> tuple[str, str] | None:
         if same_employer(employer, self.hiring.name, self.index)[0]:
             return None  # an internal move is not a competitor
+        family_of: str | None = None
         for name in self.hiring.competitors:
-            if same_employer(employer, name, self.index)[0]:
+            same, _, how = same_employer(employer, name, self.index)
+            if same and how != "same corporate family":
                 return "named competitor", name
+            if same and family_of is None:
+                family_of = name
+        if family_of is not None:
+            return "competitor's corporate family", family_of
         res = self.index.resolve(employer)
         if not res.hit or res.entity_id is None or res.entity_id in self.hiring_family:
             return None

@@ -23,15 +23,21 @@ from include.models import Employment, Finding
 OVERLAPPING_EMPLOYMENT = "overlapping_employment@1.0.0"
 CAREER_GAP = "career_gap@1.0.0"
 
+# Titles of roles people commonly hold beside a full-time job (advisory, mentoring, board seats).
 _NOT_FULL_TIME = re.compile(
     r"\b(intern|internship|part[- ]?time|contract|contractor|freelance|freelancer|volunteer|trainee|"
-    r"working student|werkstudent)\b|实习|兼职|合同",
+    r"working student|werkstudent|advisor|adviser|advisory|mentor|board member|non[- ]executive|"
+    r"visiting|adjunct|moonlighting)\b|实习|兼职|合同|顾问",
     re.IGNORECASE,
 )
 
 
 def is_full_time(job: Employment) -> bool:
-    """Declared type first; an unknown type counts as full time unless the title says otherwise."""
+    """Declared type first; an unknown type counts as full time unless the title says otherwise.
+
+    ATS resumes rarely carry a type, so "unknown" is the common case: treating it as full time
+    keeps real overlaps visible, and side-role titles keep advisers and mentors out of it.
+    """
     if job.employment_type != "unknown":
         return job.employment_type == "full_time"
     return not _NOT_FULL_TIME.search(job.title or "")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 from include.models import KINDS
-from include.sandbox.gen import profiles, titles as TT, truth
+from include.sandbox.gen import profiles, truth
+from include.sandbox.gen import titles as TT
 from include.sandbox.gen import words as W
 from include.sandbox.gen.ids import rand_uuid
 from include.sandbox.gen.model import Person

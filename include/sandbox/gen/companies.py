@@ -9,8 +9,11 @@ for docs/KINDS.md when they share a ``family``.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+
+from rapidfuzz import fuzz, process
 
 from include.sandbox.gen import words as W
 from include.sandbox.gen.ids import month_of
@@ -45,6 +48,7 @@ class Company:
     parent: str | None = None  # key of the direct parent
     family: str = ""  # key of the ultimate parent (itself when it has none)
     hiring: bool = False
+    bare_ok: bool = True  # False when another company has the same core ("Acme Automation" Inc. / GmbH)
 
     @property
     def created_m(self) -> int:
@@ -56,7 +60,8 @@ class Company:
 
     def alive(self, start_m: int, end_m: int) -> bool:
         """Clearly alive for the whole tenure (a month of margin either side)."""
-        return self.created_m <= start_m - 1 and (self.dissolved is None or self.dissolved_m >= end_m + 1)
+        gone = self.dissolved_m
+        return self.created_m <= start_m - 1 and (gone is None or gone >= end_m + 1)
 
     def renamed_m(self) -> int | None:
         return month_of(self.previous[-1][2]) if self.previous else None
@@ -76,7 +81,7 @@ def resume_names(c: Company, start_m: int) -> list[str]:
     """Names a candidate writes on a resume, all of which a registry knows (suffix variants aside)."""
     if c.native:
         return [c.native, c.display]
-    forms = _suffix_forms(c) + [c.core]
+    forms = _suffix_forms(c) + ([c.core] if c.bare_ok else [])
     renamed = c.renamed_m()
     if renamed is not None and start_m < renamed:
         forms += [c.previous[-1][0]] * 2
@@ -104,12 +109,27 @@ class Registry:
         self._words = list(W.REAL_WORDS)
         rng.shuffle(self._words)
         self._used_numbers: set[str] = set()
+        self._taken: set[str] = set()
+        self._cores: list[str] = []
+
+    def _fresh(self, make: Callable[[], str]) -> str:
+        """A new name core not confusable with any existing one (token-sort similarity below 85)."""
+        while True:
+            core = make()
+            if process.extractOne(core.lower(), self._cores, scorer=fuzz.token_sort_ratio, score_cutoff=85) is None:
+                return core
 
     # -- identifiers -------------------------------------------------------------------------
     def _word(self) -> str:
-        if not self._words:
-            raise RuntimeError("out of company words; lower the number of companies")
-        return self._words.pop()
+        if self._words:
+            word = self._words.pop()
+        else:  # a big world: coin place-like words, kept unique and far from the fabricated ones
+            while True:
+                word = self.rng.choice(W.OVERFLOW_HEADS) + self.rng.choice(W.OVERFLOW_TAILS)
+                if word not in self._taken and all(fuzz.ratio(word.lower(), f.lower()) < 65 for f in W.FAKE_WORDS):
+                    break
+        self._taken.add(word)
+        return word
 
     def _unique(self, make) -> str:
         while True:
@@ -143,16 +163,18 @@ class Registry:
         r = self.rng
         fields, codes = W.SECTORS[sector]
         if core is None:
-            w = self._word()
-            shape = r.random()
-            if shape < 0.55:
-                core = f"{w} {r.choice(fields)}"
-            elif shape < 0.75:
-                core = f"{w} {r.choice(fields)} {r.choice(W.GENERIC[:6])}"
-            elif shape < 0.95:
-                core = f"{w} {r.choice(W.GENERIC)}"
-            else:
-                core = f"{w} & {self._word()} {r.choice(fields)}"
+            def make() -> str:
+                w, shape = self._word(), r.random()
+                single = [f for f in fields if " " not in f and f not in W.GENERIC] or fields
+                if shape < 0.55:
+                    return f"{w} {r.choice(fields)}"
+                if shape < 0.75:
+                    return f"{w} {r.choice(single)} {r.choice(W.GENERIC[:6])}"
+                if shape < 0.95:
+                    return f"{w} {r.choice(W.GENERIC)}"
+                return f"{w} & {self._word()} {r.choice(single)}"
+            core = self._fresh(make)
+        self._cores.append(core.lower())
         city, nation, _ = r.choice(W.UK_CITIES)
         c = Company(key=key or f"gb-{len(self.companies)}", country="GB", sector=sector, city=city, core=core,
                     display=f"{core} {'plc' if plc else 'Ltd'}", created=created or self._created(),
@@ -171,13 +193,9 @@ class Registry:
         suffix, _form, jur, cities = W.FOREIGN[country]
         fields, codes = W.SECTORS[sector]
         if core is None:
-            w = self._word()
-            if country == "DE":
-                core = f"{w} {r.choice(W.DE_FIELDS)}"
-            elif country == "FR":
-                core = f"{w} {r.choice(W.FR_FIELDS)}"
-            else:
-                core = f"{w} {r.choice(fields + W.GENERIC[:4])}"
+            extra = {"DE": W.DE_FIELDS, "FR": W.FR_FIELDS}.get(country, fields + W.GENERIC[:4])
+            core = self._fresh(lambda: f"{self._word()} {r.choice(extra)}")
+        self._cores.append(core.lower())
         sep = ", " if country == "US" and r.random() < 0.5 else " "
         c = Company(key=key or f"{country.lower()}-{len(self.companies)}", country=country, sector=sector,
                     city=r.choice(cities), core=core, display=f"{core}{sep}{suffix}", created=created or self._created(),
@@ -216,7 +234,9 @@ class Registry:
             return
         when = date(r.randint(lo, 2023), r.randint(1, 12), r.randint(1, 28))
         if new_core is None:
-            new_core = f"{self._word()} {c.core.split(' ', 1)[1]}" if " " in c.core else self._word()
+            tail = c.core.split(" ", 1)[1] if " " in c.core else ""
+            new_core = self._fresh(lambda: f"{self._word()} {tail}".strip())
+        self._cores.append(new_core.lower())
         c.previous.append((old_display, c.created, when))
         c.display = c.display.replace(c.core, new_core)
         c.core = new_core
@@ -264,8 +284,10 @@ def build_registry(rng: random.Random, day: date, n_uk: int = 120) -> Registry:
             c = reg.foreign(country, r.choice(["software", "hardware", "machinery", "consulting", "research"]))
             if r.random() < 0.12:
                 reg.rename(c)
-            if r.random() < 0.15:
-                c.trading = "".join(w[0] for w in c.core.split() if w[0].isupper())
+            if r.random() < 0.15:  # trades under a short form of its name, e.g. "PERL" for Peregrine Laboratories
+                short = c.core.split()[0][:3].upper() + "".join(w[0] for w in c.core.split()[1:] if w[0].isupper())
+                if all(o.trading != short for o in reg.companies):
+                    c.trading = short
     for _ in range(14):
         reg.chinese(r.choice(["hardware", "software", "machinery"]))
     for i in range(len(W.JP_COMPANIES)):
@@ -283,6 +305,7 @@ def _competitors(reg: Registry) -> None:
     acme.display, acme.competitor, acme.oc = "Acme Automation Inc.", named, ("us_de", "2184377")
     acme_de = reg.foreign("DE", "machinery", core="Acme Automation", key="acme-gmbh", created=date(2004, 9, 1))
     acme_de.competitor, acme_de.parent, acme_de.family = named + " (and in its family)", acme.key, acme.key
+    acme.bare_ok = acme_de.bare_ok = False
     bright = reg.uk("software", core="Brightwell Motion Systems", created=date(2006, 4, 12), key="brightwell",
                     sic=["33200"])
     bright.competitor, bright.parent, bright.family = "in a competitor's corporate family", acme_de.key, acme.key
@@ -290,7 +313,7 @@ def _competitors(reg: Registry) -> None:
                                     ("teslin", "Teslin Motion", ["28990", "62012"], date(2003, 8, 5)),
                                     ("kestrel", "Kestrel Sensing", ["26511", "26110"], date(1999, 10, 30))):
         c = reg.uk("hardware", core=core, created=created, key=key, sic=sic)
-        c.competitor = f"shares SIC {sorted(set(sic) & {'26110', '28990'})[0]} with the hiring company"
+        c.competitor = f"shares SIC {min(set(sic) & {'26110', '28990'})} with the hiring company"
     bally = reg.foreign("IE", "machinery", core="Ballyford Automation", key="ballyford", created=date(2001, 2, 14))
     bally.oc, bally.competitor, bally.sic = ("ie", "338104"), "shares NACE 28.99 (OpenCorporates)", ["28990"]
 
@@ -303,7 +326,7 @@ def _families(reg: Registry) -> None:
     parent.display = "Kitewing, Inc."
     reg.rename(parent, "Tessellate Platforms")
     parent.previous[-1] = ("Kitewing, Inc.", parent.created, date(2021, 10, 28))
-    sub = reg.uk("software", core="Kitewing UK", created=date(2009, 7, 1), key="kitewing-uk")
+    sub = reg.uk("software", core="Kitewing UK", created=date(2004, 5, 3), key="kitewing-uk")
     sub.parent = sub.family = parent.key
     # Other families: a foreign or UK parent with one to three differently named subsidiaries.
     parents = [c for c in reg.companies if c.country in ("US", "DE", "NL", "JP", "CN") and not c.competitor
@@ -313,7 +336,8 @@ def _families(reg: Registry) -> None:
         p.oc = p.oc if p.country != "CN" else None
         for _ in range(r.randint(1, 3)):
             s = reg.uk(r.choice(["software", "hardware", "consulting", "research"]),
-                       created=date(r.randint(max(p.created.year, 1990), 2014), r.randint(1, 12), r.randint(1, 28)))
+                       created=date(r.randint(max(p.created.year + 1, 1990), max(p.created.year + 1, 2014)),
+                                    r.randint(1, 12), r.randint(1, 28)))
             s.parent, s.family = p.key, p.key
         if p.country == "CN" and r.random() < 0.7:
             s = reg.uk("hardware", core=f"{p.core} (UK)", created=date(r.randint(2010, 2016), 3, 1))

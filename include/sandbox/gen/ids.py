@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import unicodedata
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -40,7 +40,7 @@ def linkedin_month(m: int) -> str:
 
 def timestamp(day: date, rng: random.Random) -> str:
     """An ISO 8601 UTC timestamp on ``day`` at a random working-hours time."""
-    t = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    t = datetime(day.year, day.month, day.day, tzinfo=UTC)
     t += timedelta(hours=rng.randint(7, 19), minutes=rng.randint(0, 59), seconds=rng.randint(0, 59))
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 

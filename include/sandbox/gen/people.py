@@ -7,6 +7,7 @@ result, so side effects are labelled too.
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date
@@ -89,19 +90,20 @@ def educations(ctx: Ctx, p: Person, dates: list[tuple[int, int | None, str]], fi
     r = ctx.rng
     schools = W.SCHOOLS[p.region]
     field_ = DEGREES[TT.GROUPS[p.track]]
-    for prev, nxt in zip(dates, dates[1:]):
+    for prev, nxt in itertools.pairwise(dates):
         if nxt[2] == "degree":
             assert prev[1] is not None
             s, e = prev[1] + r.choice([0, 1]), nxt[0] - r.choice([0, 1])
             degree = "PhD" if e - s >= 30 else r.choice(["MSc", "MSc", "MBA" if field_ == "Management" else "MEng", "MRes"])
             p.educations.append(Education(r.choice(schools), degree, field_, s, e))
     end = first_start - r.randint(1, 4)
+    end -= (end % 12 - 5) % 12  # back to the June before the first job: academic years end in June
     year_only = r.random() < 0.25
     if r.random() < 0.3:
-        p.educations.append(Education(r.choice(schools), "MSc", field_, end - 11, end, year_only))
-        end -= 12 + r.randint(0, 2)
+        p.educations.append(Education(r.choice(schools), "MSc", field_, end - 9, end, year_only))
+        end -= 12
     length = 36 if p.region == "GB" else 48
-    p.educations.append(Education(r.choice(schools), r.choice(["BSc", "BEng", "BA"]), field_, end - length + 1, end,
+    p.educations.append(Education(r.choice(schools), r.choice(["BSc", "BEng", "BA"]), field_, end - length + 3, end,
                                   year_only))
     p.educations.sort(key=lambda e: e.start)
 
@@ -199,7 +201,8 @@ def assign_employers(ctx: Ctx, p: Person, dates: list[tuple[int, int | None, str
             if since is not None and since >= 32 and r.random() < 0.08:
                 company, role = pick_company(ctx, p, start, end, used, ctx.reg.competitors()), "old_competitor"
             elif since is not None and since >= 3 and r.random() < 0.05:  # dissolved after the candidate left
-                company = ctx.reg.uk(r.choice(["software", "consulting", "retail"]), created=_day(r, start - 60),
+                sector = r.choice(["software", "hardware", "consulting"] if p.track in TT.TECH_TRACKS else ["retail", "consulting", "media"])
+                company = ctx.reg.uk(sector, created=_day(r, start - 60),
                                      dissolved=_day(r, end + r.randint(1, min(24, since - 1))))  # type: ignore[operator]
             else:
                 company = pick_company(ctx, p, start, end, used)

@@ -28,13 +28,14 @@ def profile_name(ctx: Ctx, c: Company) -> str:
     """A benign variant of the company's name, as a profile would show it."""
     r = ctx.rng
     if c.native and r.random() < 0.6:
-        return r.choice([c.native, c.display, c.core])
+        bare = c.native.replace("有限公司", "").replace("株式会社", "")  # the legal form dropped
+        return r.choice([c.native, c.display, c.core, bare])
     relatives = [o for o in ctx.reg.family_of(c) if o.key in (c.parent, c.family) or o.parent == c.key]
     roll = r.random()
     if roll < 0.14 and relatives:
         o = r.choice(relatives)
         return r.choice([o.native, o.core]) if o.native else o.core
-    short = abbreviated(c.core)
+    short = None if c.native else abbreviated(c.core)
     if roll < 0.24 and short:
         return short
     if roll < 0.30 and c.trading:

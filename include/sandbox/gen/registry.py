@@ -55,8 +55,7 @@ def ch_name(c: Company, name: str | None = None, long_form: bool = True) -> str:
     """A name as Companies House writes it: upper case, with LIMITED / LTD / PLC."""
     name = name or c.display
     for suffix in (" Ltd.", " Ltd", " Limited", " plc", " PLC"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
+        name = name.removesuffix(suffix)
     tail = "PLC" if c.kind == "plc" else ("LIMITED" if long_form else "LTD")
     return f"{name.upper()} {tail}"
 
@@ -80,7 +79,7 @@ def render(reg: Registry, day: date) -> dict[str, list[dict[str, Any]]]:
     for c in reg.companies:
         long_form = r.random() < 0.7
         if c.ch_number:
-            out["companies_house"].append(_ch(c, r, long_form))
+            out["companies_house"].append(_ch(c, r, long_form, day))
         if c.lei:
             out["gleif"].append(_gleif(c, reg, r, day))
         if c.oc:
@@ -97,23 +96,22 @@ def _address(c: Company, r: random.Random) -> dict[str, Any]:
             "country": nation}
 
 
-def _officers(c: Company, r: random.Random) -> list[dict[str, Any]]:
+def _officers(c: Company, r: random.Random, day: date) -> list[dict[str, Any]]:
     given, family = W.PEOPLE["GB"]
     out = []
+    last = (c.dissolved or day) - timedelta(days=1)
     for i in range(r.randint(1, 3)):
-        appointed = c.created + timedelta(days=r.randint(0, 3000))
+        appointed = min(c.created + timedelta(days=r.randint(0, 3000)), last)
         resigned = None
-        if c.dissolved and appointed > c.dissolved:
-            appointed = c.created
-        if r.random() < 0.25:
-            resigned = (appointed + timedelta(days=r.randint(200, 2500))).isoformat()
-        out.append({"name": f"{r.choice(family).upper()}, {r.choice(given)} {r.choice(given)}",
+        if r.random() < 0.25 and appointed + timedelta(days=200) < last:
+            resigned = min(appointed + timedelta(days=r.randint(200, 2500)), last).isoformat()
+        out.append({"name": f"{r.choice(family).upper()}, {r.choice(given)}",
                     "officer_role": "secretary" if i == 2 else "director",
-                    "appointed_on": min(appointed, c.dissolved or appointed).isoformat(), "resigned_on": resigned})
+                    "appointed_on": appointed.isoformat(), "resigned_on": resigned})
     return out
 
 
-def _ch(c: Company, r: random.Random, long_form: bool) -> dict[str, Any]:
+def _ch(c: Company, r: random.Random, long_form: bool, day: date) -> dict[str, Any]:
     return {
         "company_number": c.ch_number, "company_name": ch_name(c, long_form=long_form),
         "company_status": c.status, "type": "plc" if c.kind == "plc" else "ltd",
@@ -123,7 +121,7 @@ def _ch(c: Company, r: random.Random, long_form: bool) -> dict[str, Any]:
         "previous_company_names": [{"name": ch_name(c, old), "effective_from": start.isoformat(),
                                     "ceased_on": until.isoformat()} for old, start, until in c.previous],
         "registered_office_address": _address(c, r),
-        "officers": _officers(c, r),
+        "officers": _officers(c, r, day),
     }
 
 

@@ -123,7 +123,7 @@ def orcid_record(p: Person, ids: Ids, r: random.Random) -> dict[str, Any]:
 def github_record(p: Person, ids: Ids, r: random.Random, day: date) -> dict[str, Any]:
     ids.github_id += r.randint(1, 5000)
     created = day_between(r, date(2010, 1, 1), day - timedelta(days=400))
-    updated = day_between(r, day - timedelta(days=700), day)
+    updated = day_between(r, max(created, day - timedelta(days=700)), day)
     city = p.jobs[-1].company.city if p.jobs[-1].company else "London"
     return {"id": ids.github_id, "login": p.github_login, "name": f"{p.first} {p.last}",
             "company": p.github.name if p.github else None, "blog": "", "location": city if r.random() < 0.7 else None,

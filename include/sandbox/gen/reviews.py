@@ -45,12 +45,13 @@ def requisitions(rng: random.Random, day: date, per_ats: int = 8) -> list[dict[s
     return out
 
 
-def _review(rng: random.Random, n: int, c: Company, employer: str, when: date, rating: int, zh: bool) -> dict[str, Any]:
+def _review(rng: random.Random, n: int, c: Company, employer: str, when: date, rating: int, zh: bool,
+            topics: list[str] | None = None) -> dict[str, Any]:
     if rating <= 2:
-        topics = rng.sample(sorted(W.REVIEW_TOPICS), k=rng.choice([1, 1, 2]))
+        topics = topics or rng.sample(sorted(W.REVIEW_TOPICS), k=rng.choice([1, 1, 2]))
         title = TOPIC_TITLES[topics[0]][1 if zh else 0]
         cons = " ".join(W.REVIEW_TOPICS[t][1 if zh else 0] for t in topics)
-        advice = "请重视员工的意见。" if zh else rng.choice(["Listen to the engineers.", "Pay people on time.",
+        advice: str | None = "请重视员工的意见。" if zh else rng.choice(["Listen to the engineers.", "Pay people on time.",
                                                               "Plan releases so weekends stay free."])
     else:
         title = ("还不错" if zh else rng.choice(["Good place to build robots", "Solid team", "Mixed bag but improving"]))
@@ -82,5 +83,10 @@ def reviews(rng: random.Random, reg: Registry, employers: list[Company], day: da
         for _ in range(rng.randint(3, 7)):
             rating = rng.choices([1, 2, 3, 4, 5], weights=[10, 15, 25, 30, 20])[0]
             out.append(_review(rng, len(out) + 1, c, name, day_between(rng, *old), rating, zh and rng.random() < 0.8))
+    for topic in sorted(W.REVIEW_TOPICS):  # every topic in both languages at least once
+        for zh, text in ((False, W.REVIEW_TOPICS[topic][0]), (True, W.REVIEW_TOPICS[topic][1])):
+            if not any(text in r["cons"] for r in out):
+                out.append(_review(rng, len(out) + 1, hq, "Example Robotics Ltd", day_between(rng, *old),
+                                   rng.choice([1, 2]), zh, [topic]))
     out.sort(key=lambda x: (x["date"], x["review_id"]))
     return out

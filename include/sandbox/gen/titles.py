@@ -9,6 +9,7 @@ track to another *group* of functions or the level by at least two rungs.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 LEVELS = ("intern", "junior", "mid", "senior", "lead", "manager", "director", "vp")
@@ -109,8 +110,8 @@ def wordings(t: Title, chinese_ok: bool = False) -> list[str]:
         out += ["Sr. " + base[7:], "Sr " + base[7:]]
     if base.startswith("Junior "):
         out.append("Jr. " + base[7:])
-    if "Software Engineer" in base:
-        out += [w.replace("Software Engineer", "Software Developer") for w in list(out)]
+    if re.search(r"Software Engineer\b", base):
+        out += [re.sub(r"Software Engineer\b", "Software Developer", w) for w in list(out)]
     if base.endswith(" Manager") and not base.startswith(("Senior ", "Junior ")):
         out.append(base[: -len("Manager")] + "Mgr")
     for head in ("Director of ", "VP of "):

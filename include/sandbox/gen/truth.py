@@ -8,6 +8,8 @@ reasonable rule engine could go either way: the generator never writes those, an
 
 from __future__ import annotations
 
+import itertools
+
 from include.sandbox.gen.model import Interval, Person, ResumeJob
 
 
@@ -111,7 +113,7 @@ def _gaps(p: Person, today: int, found: dict[str, str]) -> None:
     jobs = sorted(p.jobs, key=lambda j: (j.start, _end(j, today)))
     covered = {m for e in p.educations for m in range(e.start, e.end + 1)}
     reach = -forever
-    for a, b in zip(jobs, jobs[1:]):
+    for a, b in itertools.pairwise(jobs):
         a_end = forever if a.end is None else a.end
         reach = max(reach, a_end)
         pair = [m for m in range(a_end + 1, b.start) if m not in covered]

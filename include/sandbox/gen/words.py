@@ -7,7 +7,12 @@ a fabricated name shares only generic words ("Solutions", "Global") with a regis
 
 from __future__ import annotations
 
-REAL_WORDS = """
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+REAL_WORDS = _words("""
 Alderbrook Ashcombe Amberline Arclight Aspenvale Basalt Birchwood Blackthorn Bluefell Bracken
 Brightwater Brindle Calder Caraway Cedarline Chalkhill Cindervale Clearwell Cloudberry Cobblestone
 Copperbeech Corrie Cresswell Crestmoor Dapple Deepwell Dovecote Driftwood Dunmore Eastbrook
@@ -22,26 +27,32 @@ Stonechat Stormcrest Summerhill Swallowtail Tamarisk Teasel Thistledown Thornbur
 Timberline Tinderbox Tollgate Trefoil Tumblewood Underhill Valerian Wagtail Waterlily Wayfarer
 Wealden Wheatear Whinchat Whitebeam Wildwood Willowmere Windrush Wintergreen Woodlark Wrenfield
 Yarrow Yewtree Aurelis Brevant Calvex Dorvane Elvanto Fennick Halvard Ionwell Jovian Kairo Lumora
-Myrion Orbis Pallas Quorra Riven Solace Tessell Umbra Vantor Wexley Yonder Tessellate Kitewing
+Myrion Orbis Pallas Quorra Riven Solace Tessell Umbra Vantor Wexley Yonder Sunniva Coldharbour
 Marlowe Hexley Brantham Cottesmore Ellerby Farrowdale Gorsefield Harcourt Inchmoor Jessamy
 Keswold Linacre Mortlake Nettlebed Orwell Pennant Ryecroft Stanwick Tarrant Upwood Vellacott
 Westerleigh Ambleside Bellhaven Carrick Drumlin Esker Fjordline Gullhaven Heronsgate Isleham
 Kittiwake Lambourne Moorgate Nantwich Oxbow Puffin Redshank Scarlet Tern Umberleigh Verdigris
-Whimbrel Boxwood Cairn Delph Fathom Greensand Harrier Inkwell Juno Kestle Loxley Minster Nimbus
+Whimbrel Boxwood Cairn Delph Fathom Greensand Harrier Inkwell Juno Fellgate Loxley Minster Nimbus
 Acorn Bellwether Bittern Bluestone Brookfield Chiffchaff Coppice Curlew Dunlin Eyebright Fieldgate
 Gatehouse Goldfinch Greenshank Hartsease Hedgerow Highgate Hobnail Kingsholm Knapweed Lapwing Linnet
 Marshwood Mayfield Millstone Nuthatch Oakmere Oxlip Pippin Quillwort Reedbed Ringwood Saxonby Shelduck
 Smallwood Starling Stowell Teal Thrush Tiptree Warbler Watermead Weldon Whinfell Wicken Wolds Yellowhammer
 Ashdown Beckett Bowfell Calloway Dalesman Emsworth Fairhaven Grisedale Hadley Ingleby Kirkstone Langdale
-""".split()
+""")
 
-FAKE_WORDS = """
+FAKE_WORDS = _words("""
 Quantix Zentravo Krontica Brixel Zanquil Glimmera Hyperiax Infinitex Jaxxon Kryvex Zuxtrel
 Maxtorr Nuvexis Optrinex Praxion Qorvina Rovexa Syntrova Trionyx Ultravex Vortiqa Wyvexa Xentrix
 Zyphora Axiomix Bizztek Cryonix Dexavia Exaquor Fyntrex Gravonix Hexaquill Ixora Jyntrac Klavix
 Pexxaro Mavrix Nexquo Oxytrix Pyranox Quizzle Razorix Skyvexa Tyrannix Uvonix Vexquire Wizzard
 Xylotrax Yzentra Zorvex Altrazo Byquant Cymatrix Dravix Equinoxx Futurix Gigavox Hoverix
-""".split()
+""")
+
+# Heads and tails of place-like words, coined only when a big world has used every word above.
+OVERFLOW_HEADS = ["Ash", "Bel", "Cal", "Dun", "Els", "Fal", "Gar", "Hol", "Ing", "Kel", "Lan", "Mar", "Nor", "Ox",
+                  "Pen", "Ros", "Sal", "Tam", "Wen", "Yar", "Brad", "Crom", "Thorn", "Wold"]
+OVERFLOW_TAILS = ["bury", "croft", "dale", "ford", "gate", "holm", "ley", "mere", "ridge", "stead", "ton", "wick",
+                  "worth", "by", "combe", "field", "haven", "hurst"]
 
 # Words every industry uses; fabricated and real names share them on purpose.
 GENERIC = ["Solutions", "Global", "Systems", "Technologies", "Group", "Digital", "Partners", "Consulting",

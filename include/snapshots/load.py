@@ -1,0 +1,238 @@
+"""Stream a registry snapshot file into ``registry_entities`` and ``registry_names``.
+
+The file is read row by row (``csv``; a ``.zip`` member is streamed, never unpacked) and written
+in batches of ``batch_size`` entities through session temp tables: one INSERT ... ON CONFLICT per
+table and batch, and a DELETE of the names an entity no longer has. Every value written depends
+only on the file (``fetched_at`` and ``run_id`` come from the snapshot's date), so loading the same
+file twice leaves the same state. Parents found by API look-ups are kept: a snapshot never
+overwrites ``parent_ids``. A malformed row is counted under its reason, quarantined (up to
+``MAX_QUARANTINED`` per file, with its line number) and skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import re
+import time
+import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from include.engine.names import normalise_company
+from include.models import RegistryEntity
+from include.snapshots import companies_house, gleif
+from include.snapshots.bulk import drop_temp_table, fill_temp_table, json_type
+from include.snapshots.companies_house import MalformedRow
+
+log = logging.getLogger("crosscheck.snapshots")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SNAPSHOT_DIR = PROJECT_ROOT / ".var" / "snapshots"
+BATCH_SIZE = 10_000
+MAX_QUARANTINED = 1000
+FORMATS = {"companies_house": companies_house, "gleif": gleif}
+ENTITY_COLUMNS = (("entity_id", "TEXT"), ("registry", "TEXT"), ("legal_name", "TEXT"), ("status", "TEXT"),
+                  ("created", "TEXT"), ("dissolved", "TEXT"), ("jurisdiction", "TEXT"), ("industry_codes", "TEXT"),
+                  ("record_url", "TEXT"), ("fetched_at", "TEXT"), ("run_id", "TEXT"))
+NAME_COLUMNS = (("entity_id", "TEXT"), ("name", "TEXT"), ("kind", "TEXT"), ("language", "TEXT"),
+                ("normalized", "TEXT"), ("position", "INTEGER"))
+_DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
+
+
+@dataclass
+class LoadReport:
+    path: str
+    registry: str
+    snapshot_date: str
+    rows_read: int = 0
+    entities: int = 0
+    names: int = 0
+    duplicates: int = 0  # a later row for the same entity in the same file (the later one wins)
+    malformed: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@contextmanager
+def open_snapshot(path: str | Path) -> Iterator[IO[str]]:
+    """The CSV text of a snapshot, streamed: a plain file, or the first ``.csv`` inside a ``.zip``."""
+    p = Path(path)
+    if zipfile.is_zipfile(p):
+        with zipfile.ZipFile(p) as zf:
+            members = [m for m in zf.namelist() if m.lower().endswith(".csv")]
+            if not members:
+                raise ValueError(f"{p.name}: no .csv inside the zip")
+            with zf.open(members[0]) as raw:
+                yield io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+    else:
+        with p.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            yield fh
+
+
+def snapshot_date(path: str | Path) -> str:
+    """The date a snapshot file is named after (``...-2026-02-01.csv``, ``20260201-0800-...``), else its mtime."""
+    m = _DATE_IN_NAME.search(Path(path).name)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError:
+            pass
+    return datetime.fromtimestamp(Path(path).stat().st_mtime, UTC).date().isoformat()
+
+
+def detect_registry(header: list[str]) -> str:
+    for registry, fmt in FORMATS.items():
+        if fmt.is_header(header):
+            return registry
+    raise ValueError("not a Companies House basic company data file nor a GLEIF golden copy (unknown header)")
+
+
+def _entity_row(e: RegistryEntity, fetched_at: str, run_id: str) -> tuple:
+    codes = json.dumps([c.model_dump() for c in e.industry_codes], separators=(",", ":"))
+    return (e.entity_id, e.registry, e.names[0].name, e.status, e.created, e.dissolved, e.jurisdiction, codes,
+            e.record_url, fetched_at, run_id)
+
+
+def _name_rows(e: RegistryEntity) -> list[tuple]:
+    out: dict[tuple[str, str], tuple] = {}
+    for pos, n in enumerate(e.names):
+        out.setdefault((n.name, n.kind), (e.entity_id, n.name, n.kind, n.language, normalise_company(n.name), pos))
+    return list(out.values())
+
+
+def write_batch(wh: Any, entities: list[RegistryEntity], fetched_at: str, run_id: str) -> int:
+    """Upsert one batch of entities and their names (one transaction); returns the names written."""
+    ents = [_entity_row(e, fetched_at, run_id) for e in entities]
+    names = [row for e in entities for row in _name_rows(e)]
+    jt = json_type(wh)
+    updates = ", ".join(f"{c} = excluded.{c}" for c, _ in ENTITY_COLUMNS if c != "entity_id")
+    cols = ", ".join(c for c, _ in ENTITY_COLUMNS)
+    select = ", ".join(f"CAST({c} AS {jt})" if c == "industry_codes" else c for c, _ in ENTITY_COLUMNS)
+    with wh.transaction():
+        fill_temp_table(wh, "cc_snap_entities", ENTITY_COLUMNS, ents)
+        fill_temp_table(wh, "cc_snap_names", NAME_COLUMNS, names)
+        wh.execute(f"INSERT INTO registry_entities ({cols}, parent_ids) SELECT {select}, CAST('[]' AS {jt}) "
+                   f"FROM cc_snap_entities ON CONFLICT (entity_id) DO UPDATE SET {updates}")
+        wh.execute("DELETE FROM registry_names WHERE entity_id IN (SELECT entity_id FROM cc_snap_entities) "
+                   "AND NOT EXISTS (SELECT 1 FROM cc_snap_names s WHERE s.entity_id = registry_names.entity_id "
+                   "AND s.name = registry_names.name AND s.kind = registry_names.kind)")
+        wh.execute("INSERT INTO registry_names (entity_id, name, kind, language, normalized, position) "
+                   "SELECT entity_id, name, kind, language, normalized, position FROM cc_snap_names "
+                   "ON CONFLICT (entity_id, name, kind) DO UPDATE SET language = excluded.language, "
+                   "normalized = excluded.normalized, position = excluded.position")
+        drop_temp_table(wh, "cc_snap_entities")
+        drop_temp_table(wh, "cc_snap_names")
+    return len(names)
+
+
+def load_snapshot(wh: Any, path: str | Path, registry: str | None = None, batch_size: int = BATCH_SIZE,
+                  as_of: str | None = None) -> LoadReport:
+    """Load one Companies House or GLEIF snapshot file (format from its header unless ``registry``
+    says). ``as_of`` (ISO date) overrides the date taken from the file name."""
+    started = time.monotonic()
+    p = Path(path)
+    day = as_of or snapshot_date(p)
+    fetched_at = f"{day}T00:00:00+00:00"
+    reasons: Counter[str] = Counter()
+    quarantined: list[dict[str, Any]] = []
+    with open_snapshot(p) as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            raise ValueError(f"{p.name}: empty file")
+        registry = registry or detect_registry(header)
+        fmt = FORMATS[registry]
+        index = fmt.column_index(header)
+        report = LoadReport(path=str(p), registry=registry, snapshot_date=day)
+        run_id = f"snapshot:{registry}:{day}"
+        batch: dict[str, RegistryEntity] = {}
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                values, reason = None, f"unreadable CSV record ({type(exc).__name__})"
+            else:
+                reason = None
+                if not values:
+                    continue
+            report.rows_read += 1
+            entity: RegistryEntity | None = None
+            if values is not None:
+                try:
+                    entity = fmt.parse_row(values, index)
+                except MalformedRow as exc:
+                    reason = str(exc)
+                except ValidationError as exc:
+                    reason = f"invalid record ({exc.error_count()} field errors)"
+            if entity is None:
+                reason = reason or "unreadable record"
+                reasons[reason] += 1
+                if len(quarantined) < MAX_QUARANTINED:
+                    quarantined.append(_quarantine_row(registry, p, reader.line_num, reason, values, fetched_at, run_id))
+                continue
+            if entity.entity_id in batch:
+                report.duplicates += 1
+            batch[entity.entity_id] = entity
+            if len(batch) >= batch_size:
+                report.names += write_batch(wh, list(batch.values()), fetched_at, run_id)
+                report.entities += len(batch)
+                batch = {}
+        if batch:
+            report.names += write_batch(wh, list(batch.values()), fetched_at, run_id)
+            report.entities += len(batch)
+    if quarantined:
+        wh.upsert("quarantine", quarantined, ["quarantine_id"])
+    report.reasons = dict(reasons.most_common())
+    report.malformed = sum(reasons.values())
+    report.seconds = round(time.monotonic() - started, 3)
+    log.info("snapshot %s (%s, %s): %d rows, %d entities, %d names, %d malformed", p.name, registry, day,
+             report.rows_read, report.entities, report.names, report.malformed)
+    return report
+
+
+def _quarantine_row(registry: str, path: Path, line: int, reason: str, values: list[str] | None,
+                    at: str, run_id: str) -> dict[str, Any]:
+    return {"quarantine_id": f"snapshot:{registry}:{path.name}:{line}", "run_id": run_id, "source": registry,
+            "dataset": "registry_snapshot", "record_key": f"{path.name}:{line}", "reason": reason,
+            "raw_pointer": f"{path}:{line}", "raw": {"fields": (values or [])[:400]}, "quarantined_at": at}
+
+
+def plan_files(conf: dict[str, Any] | None = None, root: Path = SNAPSHOT_DIR) -> list[dict[str, Any]]:
+    """The files a snapshot run loads: ``conf["files"]`` (paths, or ``{"path", "registry"}``), else
+    every ``.csv`` / ``.zip`` in ``conf["snapshot_dir"]`` or ``.var/snapshots/``. Relative paths are
+    taken from the project root. Companies House files first, then GLEIF, each sorted by name."""
+    conf = conf or {}
+    items: list[dict[str, Any]] = []
+    if conf.get("files"):
+        for f in conf["files"]:
+            item = {"path": f, "registry": None} if isinstance(f, str) else {"path": f["path"],
+                                                                              "registry": f.get("registry")}
+            items.append(item)
+    else:
+        folder = Path(conf.get("snapshot_dir") or root)
+        folder = folder if folder.is_absolute() else PROJECT_ROOT / folder
+        if folder.is_dir():
+            items = [{"path": str(p), "registry": None} for p in sorted(folder.rglob("*"))
+                     if p.is_file() and p.suffix.lower() in (".csv", ".zip")]
+    for item in items:
+        p = Path(item["path"])
+        item["path"] = str(p if p.is_absolute() else PROJECT_ROOT / p)
+        if item["registry"] not in (None, *FORMATS):
+            raise ValueError(f"unknown registry {item['registry']!r} for {p.name}: use one of {sorted(FORMATS)}")
+    return sorted(items, key=lambda i: ("lei2" in Path(i["path"]).name.lower() or i["registry"] == "gleif",
+                                        Path(i["path"]).name))
