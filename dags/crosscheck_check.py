@@ -33,7 +33,7 @@ def crosscheck_check():
         ctx = get_current_context()
         run = run_of(ctx)
         out = write_findings_task(run)
-        ctx["outlet_events"][DISCREPANCIES].extra = dict(run)
+        ctx["outlet_events"][DISCREPANCIES].extra = run.to_dict()
         finish_dag(run, ctx)
         return out
 

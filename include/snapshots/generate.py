@@ -37,8 +37,8 @@ class FakeEntity:
 class NameFactory:
     """Unique company-name cores with a real register's token statistics."""
 
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
+    def __init__(self, rng: random.Random | None = None) -> None:
+        self.rng = rng or random.Random(0)
         self.seen: set[str] = set()
 
     def coined(self) -> str:
@@ -207,9 +207,11 @@ def _gleif(r: random.Random, names: NameFactory) -> FakeEntity:
 
 def entity_stream(n: int, seed: int = 1, gleif_share: float = 0.15,
                   names: NameFactory | None = None) -> Iterator[FakeEntity]:
-    """``n`` entities, Companies House and GLEIF interleaved, the same ones for the same seed."""
+    """``n`` entities, Companies House and GLEIF interleaved, the same ones for the same seed.
+    Pass a fresh ``NameFactory`` to see the normalised names claimed (``names.seen``) afterwards."""
     r = random.Random(seed)
-    names = names or NameFactory(r)
+    names = names or NameFactory()
+    names.rng = r
     for i in range(n):
         yield _gleif(r, names) if r.random() < gleif_share else _companies_house(i, r, names)
 

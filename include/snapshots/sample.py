@@ -120,7 +120,7 @@ def employer_sample(n_names: int, n_entities: int, seed: int = 1, gleif_share: f
     r = random.Random(sample_seed)
     n_fake = round(n_names * fabricated_share)
     picks = Counter(r.choices(range(n_entities), k=n_names - n_fake))
-    factory = NameFactory(random.Random(seed))
+    factory = NameFactory()
     chosen: list[FakeEntity] = []
     for i, ent in enumerate(entity_stream(n_entities, seed, gleif_share, names=factory)):
         chosen.extend([ent] * picks.get(i, 0))

@@ -125,8 +125,13 @@ def wordings(t: Title, chinese_ok: bool = False) -> list[str]:
     return out
 
 
-def render(t: Title, rng: random.Random, vary: float, chinese_ok: bool = False) -> str:
-    """The canonical wording, or with probability ``vary`` a random benign variant."""
+def render(t: Title, rng: random.Random, vary: float, chinese_ok: bool = False, zh: float = 0.4) -> str:
+    """The canonical wording, or with probability ``vary`` a random benign variant.
+
+    With ``chinese_ok`` (a job at a Chinese employer) the Chinese title comes with probability ``zh``.
+    """
+    if chinese_ok and t.text in ZH_TITLES and not t.numeral and rng.random() < zh:
+        return ZH_TITLES[t.text]
     options = wordings(t, chinese_ok)
     if t.numeral:
         return rng.choice(options[:2]) if rng.random() >= vary else rng.choice(options)
