@@ -27,9 +27,9 @@ class HiringCompany(Strict):
 
 
 class Thresholds(Strict):
-    career_gap_months: int = Field(3, ge=0)
-    date_tolerance_months: int = Field(2, ge=0)
-    non_compete_window_months: int = Field(24, ge=0)
+    career_gap_months: int = Field(default=3, ge=0)
+    date_tolerance_months: int = Field(default=2, ge=0)
+    non_compete_window_months: int = Field(default=24, ge=0)
 
 
 class ConsentConfig(Strict):
@@ -38,7 +38,7 @@ class ConsentConfig(Strict):
 
 
 class QualityConfig(Strict):
-    max_failure_rate: float = Field(0.2, ge=0, le=1)  # a batch failing more than this fails its task
+    max_failure_rate: float = Field(default=0.2, ge=0, le=1)  # a batch failing more than this fails its task
 
 
 class ReportConfig(Strict):
@@ -47,16 +47,16 @@ class ReportConfig(Strict):
 
 
 class RetentionConfig(Strict):
-    candidate_days: int = Field(365, ge=1)
+    candidate_days: int = Field(default=365, ge=1)
 
 
 class Config(Strict):
     hiring_company: HiringCompany
-    thresholds: Thresholds = Thresholds()
-    consent: ConsentConfig = ConsentConfig()
-    quality: QualityConfig = QualityConfig()
-    report: ReportConfig = ReportConfig()
-    retention: RetentionConfig = RetentionConfig()
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    consent: ConsentConfig = Field(default_factory=ConsentConfig)
+    quality: QualityConfig = Field(default_factory=QualityConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
     data_dir: str = ".var/data"  # landing zone, reports, quarantine files; relative to the project root
 
     def digest(self) -> str:

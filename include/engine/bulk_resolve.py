@@ -127,8 +127,10 @@ def _blocks(toks: list[str], df: Mapping[str, int], weight: Any) -> list[tuple[s
         blocks.append((present[0][1], None))
     elif len(present) >= 2 and present[0][0] <= PAIR_CAP:
         blocks.append((present[0][1], present[1][1]))
-    for t in distinct:
-        if df.get(t, 0) == 0 and len(t) >= 5 and not has_cjk(t) and 0 < df.get("~" + t[:4], 0) <= BLOCK_CAP:
+    # a token the register does not know, or its rarest one, may be a typo: its first four letters
+    maybe_typo = [t for t in distinct if df.get(t, 0) == 0] + ([present[0][1]] if present else [])
+    for t in dict.fromkeys(maybe_typo):
+        if len(t) >= 5 and not has_cjk(t) and 0 < df.get("~" + t[:4], 0) <= BLOCK_CAP:
             blocks.append(("~" + t[:4], None))
     return blocks
 

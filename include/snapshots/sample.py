@@ -17,10 +17,9 @@ from include.engine.names import has_cjk, normalise_company
 from include.snapshots import words as W
 from include.snapshots.generate import FakeEntity, NameFactory, entity_stream
 
-_SUFFIXES = {"limited", "ltd", "ltd.", "plc", "llp", "gmbh", "ag", "sas", "sa", "sarl", "b.v.", "n.v.", "ab", "s.p.a.",
-             "s.r.l.", "s.l.", "s.a.", "inc.", "llc", "corp.", "oy", "oyj", "dac", "kg"}
 _ALT_SUFFIXES = ["Ltd", "Limited", "Ltd.", "", "", "Inc", "GmbH", "Plc"]
 _INDUSTRY = {w.casefold() for w in W.INDUSTRY_GENERIC + W.INDUSTRY_OTHER}
+_COMMON = {w.casefold() for w in W.SURNAMES + W.PLACES + W.DESCRIPTORS} | _INDUSTRY | {"&", "and", "community", "interest"}
 VARIATIONS = (("exact", 10), ("case", 10), ("suffix", 15), ("punct", 5), ("the", 5), ("typo", 15),
               ("drop_word", 10), ("add_word", 5), ("previous", 10), ("other", 15))
 
@@ -33,9 +32,11 @@ class LabelledName:
 
 
 def _split_suffix(name: str) -> tuple[list[str], list[str]]:
+    """(core, legal form): the trailing words whose removal leaves the normalised name unchanged."""
     toks = name.split()
+    norm = normalise_company(name)
     tail: list[str] = []
-    while len(toks) > 1 and toks[-1].casefold() in _SUFFIXES | {"&", "co.", "kg", "community", "interest", "company"}:
+    while len(toks) > 1 and normalise_company(" ".join(toks[:-1])) == norm:
         tail.insert(0, toks.pop())
     return toks, tail
 
@@ -79,7 +80,8 @@ def vary(ent: FakeEntity, how: str, r: random.Random) -> str | None:
         return " ".join(core[:longest] + [bad] + core[longest + 1:] + tail) if bad else None
     if how == "drop_word":
         keep = [t for t in core if t.casefold() not in _INDUSTRY]
-        return _titled(keep) if keep and len(keep) < len(core) else None
+        coined = any(t.casefold() not in _COMMON for t in keep)  # else the shorter name is ambiguous
+        return _titled(keep) if coined and len(keep) < len(core) else None
     if how == "add_word":
         return f"{_titled(core)} {r.choice(('Group', 'UK', 'Holdings', 'International'))}"
     if how == "previous":
