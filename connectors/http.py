@@ -59,7 +59,7 @@ def redact(url: str) -> str:
 _IDENTIFIERS = [
     (re.compile(r"\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b"), "{orcid}"),
     (re.compile(r"(/users/)[^/]+"), r"\1{login}"),
-    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I), "{id}"),
+    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE), "{id}"),
     (re.compile(r"/\d{4,}(?=/|$)"), "/{id}"),
 ]
 

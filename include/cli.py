@@ -116,7 +116,7 @@ def _seal_failed(run: Any, states: list[dict[str, Any]]) -> None:
             seal_run(wh, load_config(), run, states)
         finally:
             wh.close()
-    except Exception as exc:  # the failure itself is what the caller must see
+    except Exception as exc:  # noqa: BLE001 - the failure itself is what the caller must see
         print(f"crosscheck: could not record the failed run in the audit chain: {exc}", file=sys.stderr)
 
 
@@ -126,7 +126,9 @@ def _print_outputs(run: Any) -> None:
 
     parts = read_parts(load_config(), run)
     report = parts.get("report", {}).get("paths", {})
-    print(f"crosscheck: warehouse: {warehouse_spec() if isinstance(warehouse_spec(), str) else warehouse_spec().get('host')}")
+    spec = warehouse_spec()
+    where = spec if isinstance(spec, str) else spec.get("host")
+    print(f"crosscheck: warehouse: {where}")
     for locale, paths in report.items():
         print(f"crosscheck: report ({locale}): {paths['html']}")
         print(f"crosscheck: findings CSV ({locale}): {paths['csv']}")

@@ -84,7 +84,10 @@ def _drop_erased(wh: Any, batch: Any) -> tuple[Any, int]:
     gone = {c.candidate_id for c in batch.candidates if is_erased(wh, c.candidate_id)}
     if not gone:
         return batch, 0
-    keep = lambda rows: [r for r in rows if r.candidate_id not in gone]  # noqa: E731
+
+    def keep(rows: list[Any]) -> list[Any]:
+        return [r for r in rows if r.candidate_id not in gone]
+
     return replace(batch, candidates=keep(batch.candidates), applications=keep(batch.applications),
                    resume_jobs=keep(batch.resume_jobs), educations=keep(batch.educations),
                    linkedin_jobs=keep(batch.linkedin_jobs)), len(gone)
@@ -139,7 +142,8 @@ def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: A
     landers = {s: _lander(config, run, s, f"chunk{index:03d}") for s in ("orcid", "github")}
     clients = {s: make_client(s, landers[s]) for s in landers}
     candidates = [c for c in load_candidates(wh, chunk) if c.consent.given]
-    jobs, quarantined = [], []
+    jobs: list[Any] = []
+    quarantined: list[dict[str, Any]] = []
     for cand in candidates:
         got, bad = fetch_profile_jobs(cand, clients["orcid"], clients["github"])
         jobs.extend(got)
@@ -165,11 +169,11 @@ def latest_employers(wh: Any) -> list[str]:
     rows = wh.query(
         "SELECT e.candidate_id, e.employer, e.start_raw, e.end_raw FROM employments e JOIN candidates c "
         "ON c.candidate_id = e.candidate_id WHERE c.consent_given AND e.source IN ('greenhouse', 'lever')", [])
-    latest: dict[str, tuple[str, str]] = {}
+    latest: dict[str, tuple[tuple[str, str], str]] = {}
     for r in rows:
-        key = (r["end_raw"] or "9999", r["start_raw"] or "")
+        key = (str(r["end_raw"] or "9999"), str(r["start_raw"] or ""))
         if r["candidate_id"] not in latest or key > latest[r["candidate_id"]][0]:
-            latest[r["candidate_id"]] = (key, r["employer"])  # type: ignore[assignment]
+            latest[r["candidate_id"]] = (key, r["employer"])
     return sorted({employer for _, employer in latest.values()})
 
 
@@ -202,8 +206,8 @@ def ingest_reviews(make_client: MakeClient, wh: Any, config: Config, run: RunInf
         return skipped("reviews")
     since = store.get_watermark(wh, "reviews", "reviews") or (run.day - timedelta(days=730)).isoformat()
     employers = list(dict.fromkeys([config.hiring_company.name, *latest_employers(wh)]))
-    reviews, bad = fetch_reviews(client, employers, since)
-    reviews = [r for r in reviews if r.date <= run.report_day]
+    fetched, bad = fetch_reviews(client, employers, since)
+    reviews: list[Any] = [r for r in fetched if r.date <= run.report_day]
     files = lander.close()
     payloads = store.record_payloads(wh, run, "reviews", files)
     with wh.transaction():

@@ -22,7 +22,7 @@ def code_version() -> dict[str, str]:
             digest.update(p.read_bytes())
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                                timeout=5).stdout.strip()
+                                timeout=5, check=False).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = ""
     return {"git_commit": commit or "unknown", "tree_sha256": digest.hexdigest()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from include.config import load_config
@@ -163,7 +164,7 @@ def email_report_task(info: RunInfo, report: dict[str, Any]) -> dict[str, Any]:
     html_path = report["paths"][cfg.report.locale]["html"]
     with SmtpHook(smtp_conn_id="smtp_default") as smtp:
         smtp.send_email_smtp(to=cfg.report.email_to, subject=f"Crosscheck report {info.report_day}",
-                             html_content=open(html_path, encoding="utf-8").read(), files=[html_path])
+                             html_content=Path(html_path).read_text(encoding="utf-8"), files=[html_path])
     return {"sent": True, "recipients": len(cfg.report.email_to)}
 
 

@@ -82,12 +82,13 @@ class Sandbox:
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
-        self.host, self.port = self.httpd.server_address[0], self.httpd.server_address[1]
+        self.host: str = str(self.httpd.server_address[0])
+        self.port: int = int(self.httpd.server_address[1])
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"http://{self.host!s}:{self.port}"
 
     def start(self) -> Sandbox:
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="sandbox", daemon=True)
@@ -98,7 +99,7 @@ class Sandbox:
         self.httpd.shutdown()
         self.httpd.server_close()
 
-    def __enter__(self) -> Sandbox:
+    def __enter__(self) -> Sandbox:  # noqa: PYI034
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -130,7 +131,7 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr access log
+        def log_message(self, format: str, *args: Any) -> None:  # silence the stderr access log
             return
 
         def _serve(self) -> None:
@@ -140,6 +141,7 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
             segments = parts.path.split("/", 2)
             source = segments[1] if len(segments) > 1 else ""
             rest = "/" + (segments[2] if len(segments) > 2 else "")
+            resp: SandboxResponse | None
             if source == "_sandbox":
                 resp = self._control(rest, body)
             elif source not in SOURCES:
@@ -157,8 +159,9 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                     module = importlib.import_module(f"include.sandbox.apis.{source}")
                     try:
                         resp = module.handle(req)
-                    except Exception as exc:  # a sandbox bug must show as a 500, not a hung client
+                    except Exception as exc:  # noqa: BLE001 - a sandbox bug must show as a 500, not a hung client
                         resp = error(500, f"sandbox error: {type(exc).__name__}: {exc}")
+            assert resp is not None
             data, ctype = resp.encoded()
             f = sandbox.faults.get(source) or sandbox.faults.get("*")
             if f and f.truncate_every and resp.status == 200 and sandbox.counts.get(source, 0) % f.truncate_every == 0:

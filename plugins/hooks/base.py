@@ -16,7 +16,7 @@ def get_connection_dict(conn_id: str) -> dict[str, Any] | None:
 
     try:
         conn = BaseHook.get_connection(conn_id)
-    except Exception:  # AirflowNotFoundException, or its task-SDK twin
+    except Exception:  # noqa: BLE001 - AirflowNotFoundException, or its task-SDK twin
         return None
     return {
         "conn_type": conn.conn_type, "host": conn.host, "port": conn.port, "login": conn.login,

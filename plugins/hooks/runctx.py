@@ -8,7 +8,8 @@ from include.pipeline.runs import RunInfo
 
 
 def current_run(context: dict[str, Any]) -> RunInfo:
-    conf = (context.get("dag_run").conf if context.get("dag_run") else None) or {}
+    dag_run = context.get("dag_run")
+    conf = (dag_run.conf if dag_run is not None else None) or {}
     if conf.get("run_id") and conf.get("report_day"):
         return RunInfo.from_dict(conf)
     events = context.get("triggering_asset_events") or {}
