@@ -12,12 +12,23 @@ from datetime import datetime, timedelta
 from airflow.sdk import Asset, dag, get_current_context, task
 
 SNAPSHOT = Asset("crosscheck://warehouse/registry_snapshot")
-DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(minutes=2),
-                "execution_timeout": timedelta(hours=4)}
+DEFAULT_ARGS = {
+    "owner": "crosscheck",
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "execution_timeout": timedelta(hours=4),
+}
 
 
-@dag(dag_id="crosscheck_registry_snapshot", schedule="@monthly", start_date=datetime(2026, 1, 1), catchup=False,
-     max_active_runs=1, default_args=DEFAULT_ARGS, tags=["crosscheck", "registry"])
+@dag(
+    dag_id="crosscheck_registry_snapshot",
+    schedule="@monthly",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args=DEFAULT_ARGS,
+    tags=["crosscheck", "registry"],
+)
 def crosscheck_registry_snapshot():
     @task
     def plan() -> list[dict]:
@@ -40,8 +51,12 @@ def crosscheck_registry_snapshot():
     @task(outlets=[SNAPSHOT])
     def summarise(reports: list[dict]) -> dict:
         reports = list(reports)
-        return {"files": len(reports), "entities": sum(r["entities"] for r in reports),
-                "names": sum(r["names"] for r in reports), "malformed": sum(r["malformed"] for r in reports)}
+        return {
+            "files": len(reports),
+            "entities": sum(r["entities"] for r in reports),
+            "names": sum(r["names"] for r in reports),
+            "malformed": sum(r["malformed"] for r in reports),
+        }
 
     summarise(load.expand(item=plan()))
 

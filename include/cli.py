@@ -4,6 +4,7 @@ answer a candidate's access and erasure requests, and drive the sandbox."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -70,23 +71,56 @@ def init_airflow_db() -> None:
     db.initdb() if hasattr(db, "initdb") else db.upgradedb()
 
 
-def run_pipeline(report_day: str, use_executor: bool = False) -> int:
+@contextlib.contextmanager
+def airflow_output_to(log_path: Path | None):
+    """Send Airflow's console output (file descriptors 1 and 2) to a log file, keeping ours readable."""
+    if log_path is None:
+        yield sys.stdout
+        return
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_out, saved_err = os.dup(1), os.dup(2)
+    console = os.fdopen(os.dup(saved_out), "w", buffering=1)
+    with log_path.open("ab") as fh:
+        os.dup2(fh.fileno(), 1)
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield console
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved_out, 1)
+            os.dup2(saved_err, 2)
+            os.close(saved_out)
+            os.close(saved_err)
+            console.close()
+
+
+def run_pipeline(report_day: str, use_executor: bool = False, verbose: bool = False) -> int:
     """Every DAG of the daily pipeline once, in dependency order, through Airflow."""
     prepare_airflow_env()
     from include.pipeline.runs import RunInfo
 
     date.fromisoformat(report_day)
+    run = RunInfo.new(report_day)
+    log_path = None if verbose else Path(os.environ["AIRFLOW_HOME"]) / "logs" / f"crosscheck-{run.run_id}.log"
+    if log_path:
+        print(f"crosscheck: run {run.run_id} for report day {report_day}; Airflow's log: {log_path}", flush=True)
+    with airflow_output_to(log_path) as console:
+        return _run_dags(run, use_executor, console)
+
+
+def _run_dags(run: Any, use_executor: bool, console: Any) -> int:
     init_airflow_db()
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
     if bag.import_errors:
         for path, err in bag.import_errors.items():
-            print(f"DAG import error in {path}:\n{err}", file=sys.stderr)
+            print(f"DAG import error in {path}:\n{err}", file=console)
         return 2
-    run = RunInfo.new(report_day)
     conf = run.to_dict()
-    print(f"crosscheck: run {run.run_id} for report day {report_day}", flush=True)
     states: list[dict[str, Any]] = []
     for dag_id in DAG_ORDER:
         dag = bag.get_dag(dag_id)
@@ -97,15 +131,15 @@ def run_pipeline(report_day: str, use_executor: bool = False) -> int:
                   not in ("success", "skipped")]
         states.append({"dag_id": dag_id, "state": state, "seconds": round(time.monotonic() - t0, 1)})
         print(f"crosscheck: {dag_id}: {state} in {states[-1]['seconds']}s"
-              + (f" (failed tasks: {', '.join(failed)})" if failed else ""), flush=True)
+              + (f" (failed tasks: {', '.join(failed)})" if failed else ""), file=console, flush=True)
         if state != "success":
-            _seal_failed(run, states)
+            _seal_failed(run, states, console)
             return 1
-    _print_outputs(run)
+    _print_outputs(run, console)
     return 0
 
 
-def _seal_failed(run: Any, states: list[dict[str, Any]]) -> None:
+def _seal_failed(run: Any, states: list[dict[str, Any]], console: Any) -> None:
     """A failed run is recorded in the audit chain too: what was read before it failed, and that it failed."""
     from include.config import load_config
     from include.pipeline.seal import seal_run
@@ -117,10 +151,10 @@ def _seal_failed(run: Any, states: list[dict[str, Any]]) -> None:
         finally:
             wh.close()
     except Exception as exc:  # noqa: BLE001 - the failure itself is what the caller must see
-        print(f"crosscheck: could not record the failed run in the audit chain: {exc}", file=sys.stderr)
+        print(f"crosscheck: could not record the failed run in the audit chain: {exc}", file=console)
 
 
-def _print_outputs(run: Any) -> None:
+def _print_outputs(run: Any, console: Any) -> None:
     from include.config import load_config
     from include.pipeline.runs import read_parts
 
@@ -128,10 +162,10 @@ def _print_outputs(run: Any) -> None:
     report = parts.get("report", {}).get("paths", {})
     spec = warehouse_spec()
     where = spec if isinstance(spec, str) else spec.get("host")
-    print(f"crosscheck: warehouse: {where}")
+    print(f"crosscheck: warehouse: {where}", file=console)
     for locale, paths in report.items():
-        print(f"crosscheck: report ({locale}): {paths['html']}")
-        print(f"crosscheck: findings CSV ({locale}): {paths['csv']}")
+        print(f"crosscheck: report ({locale}): {paths['html']}", file=console)
+        print(f"crosscheck: findings CSV ({locale}): {paths['csv']}", file=console)
 
 
 def cmd_audit_verify(_: argparse.Namespace) -> int:
@@ -232,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="run the daily pipeline once for a report day, through Airflow")
     r.add_argument("--date", default=date.today().isoformat(), help="report day D (YYYY-MM-DD), default today")
     r.add_argument("--use-executor", action="store_true", help="send tasks to the configured executor (Celery)")
+    r.add_argument("--verbose", action="store_true", help="show Airflow's own output instead of logging it to a file")
     a = sub.add_parser("audit", help="audit trail")
     a.add_argument("action", choices=["verify"])
     f = sub.add_parser("findings", help="HR actions on findings")
@@ -265,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.command == "run":
-        return run_pipeline(args.date, args.use_executor)
+        return run_pipeline(args.date, args.use_executor, args.verbose)
     handlers = {"audit": cmd_audit_verify, "findings": cmd_findings_clear, "candidate": cmd_candidate,
                 "sandbox": cmd_sandbox, "evaluate": cmd_evaluate}
     return handlers[args.command](args)

@@ -11,6 +11,7 @@ file hashes: they record what was read then, and ``audit.chain.verify`` still pa
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from include.warehouse.base import now_iso, quote_ident
 
 CANDIDATE_TABLES = ("applications", "employments", "educations")
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta"}
+RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy
 TEXT_TYPES = {"TEXT", "VARCHAR", "JSON", "JSONB", "CHARACTER VARYING"}
 
 
@@ -28,13 +30,19 @@ def candidate_hash(wh: Any, candidate_id: str) -> str:
     return salted_hash(erasure_salt(wh, create=True) or "", candidate_id)
 
 
-def is_erased(wh: Any, candidate_id: str) -> bool:
-    """For ingestion: a candidate erased here must not be stored again from a later source read."""
+def is_erased(wh: Any, candidate_id: str, any_reason: bool = False) -> bool:
+    """For ingestion: a candidate erased on request must not be stored again from a later source read.
+
+    An erasure by the retention policy (``erased_by = 'retention'``) does not block: a candidate whose
+    old data expired may apply again, and a new application is new data. ``any_reason=True`` answers
+    whether any erasure happened (for an access request).
+    """
     if not wh.query("SELECT 1 AS x FROM erasures LIMIT 1"):
         return False
-    return bool(
-        wh.query("SELECT 1 AS x FROM erasures WHERE candidate_hash = ?", [candidate_hash(wh, candidate_id)])
+    rows = wh.query(
+        "SELECT erased_by FROM erasures WHERE candidate_hash = ?", [candidate_hash(wh, candidate_id)]
     )
+    return bool(rows) and (any_reason or rows[0]["erased_by"] != RETENTION)
 
 
 def subject_of(wh: Any, candidate_id: str) -> tuple[Subject, dict[str, Any] | None]:
@@ -65,18 +73,36 @@ def _quarantined(wh: Any, who: Subject) -> list[dict[str, Any]]:
 
 
 def _manifest_mentions(wh: Any, who: Subject) -> list[dict[str, Any]]:
+    """Sealed runs whose manifest mentions the candidate: where in it, and their own consent evidence
+    (not the whole manifest, which lists every other candidate's pseudonymous id too)."""
     out = []
-    for r in wh.query("SELECT run_id, seq, report_day, manifest FROM pipeline_runs ORDER BY seq"):
-        if who.in_value(r["manifest"]) or who.candidate_id in str(r["manifest"]):
+    for r in wh.query("SELECT run_id, seq, report_day, hash, manifest FROM pipeline_runs ORDER BY seq"):
+        manifest = json.loads(r["manifest"]) if isinstance(r["manifest"], str) else r["manifest"]
+        where = _mentions(manifest, who)
+        if where:
+            evidence = ((manifest or {}).get("consent") or {}).get("evidence") or []
             out.append(
                 {
                     "run_id": r["run_id"],
                     "seq": r["seq"],
                     "report_day": r["report_day"],
-                    "manifest": r["manifest"],
+                    "hash": r["hash"],
+                    "mentioned_at": where[:50],
+                    "consent": [e for e in evidence if e.get("candidate_id") == who.candidate_id],
                 }
             )
     return out
+
+
+def _mentions(value: Any, who: Subject, path: str = "$") -> list[str]:
+    """JSON paths of the values that name the candidate (by id or any identifier)."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _mentions(v, who, f"{path}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _mentions(v, who, f"{path}[{i}]")]
+    if value == who.candidate_id or who.in_value(value):
+        return [path]
+    return []
 
 
 def export_candidate(wh: Any, candidate_id: str, landing_root: Path) -> dict[str, Any]:
@@ -117,7 +143,7 @@ def export_candidate(wh: Any, candidate_id: str, landing_root: Path) -> dict[str
                     "records": [r for *_, removed in hits for r in removed],
                 }
             )
-    erased = is_erased(wh, candidate_id)
+    erased = is_erased(wh, candidate_id, any_reason=True)
     out = {
         "candidate_id": candidate_id,
         "exported_at": now_iso(),
@@ -150,14 +176,30 @@ def export_candidate(wh: Any, candidate_id: str, landing_root: Path) -> dict[str
     return out
 
 
-def erase_candidate(wh: Any, candidate_id: str, landing_root: Path, by: str) -> dict[str, Any]:
+def erase_candidate(
+    wh: Any,
+    candidate_id: str,
+    landing_root: Path,
+    by: str,
+    data_root: Path | None = None,
+    config: Any = None,
+) -> dict[str, Any]:
     """Remove a candidate's personal data from every table and landing file; keep a tombstone.
 
-    Returns a report (no personal data): rows deleted per table, files rewritten, finding ids removed,
-    and ``residual``: tables where the candidate's e-mails or other personal identifiers still appear.
+    With ``data_root`` (``config.data_path()`` when only ``config`` is given) the run folders and HR
+    reports under it are cleaned too (``include.audit.files``); with ``config`` the latest report is
+    rendered again without the candidate. ``by="retention"`` marks an erasure by the retention policy.
+
+    Returns a report (no personal data): rows deleted per table, files rewritten or deleted, finding
+    ids removed, and ``residual``: tables (and, with ``data_root``, ``residual_files``: files) where
+    the candidate's e-mails or other personal identifiers still appear.
     """
+    from include.audit import files as outside
+
     if not by or not by.strip():
         raise ValueError("the name of who requested the erasure is required")
+    if data_root is None and config is not None:
+        data_root = Path(config.data_path())
     who, cand = subject_of(wh, candidate_id)
     finding_ids = [
         r["finding_id"]
@@ -165,12 +207,21 @@ def erase_candidate(wh: Any, candidate_id: str, landing_root: Path, by: str) -> 
     ]
     quarantined = [q["quarantine_id"] for q in _quarantined(wh, who)]
     rewrites = [rw for p in landing_files(Path(landing_root)) if (rw := prepare_rewrite(p, who)) is not None]
-    before = is_erased(wh, candidate_id)
+    reports: list[Path] = []
+    if data_root is not None:
+        rewrites += [
+            rw
+            for p in outside.findings_files(data_root)
+            if (rw := outside.prepare_findings_rewrite(p, candidate_id)) is not None
+        ]
+        reports = outside.reports_showing(data_root, who)
+    before = is_erased(wh, candidate_id, any_reason=True)
     if (
         cand is None
         and not finding_ids
         and not quarantined
         and not rewrites
+        and not reports
         and not any(_rows(wh, t, candidate_id) for t in CANDIDATE_TABLES)
     ):
         if before:
@@ -183,6 +234,7 @@ def erase_candidate(wh: Any, candidate_id: str, landing_root: Path, by: str) -> 
                 "residual": {},
             }
         raise KeyError(f"no data held for candidate {candidate_id!r}")
+    deleted = [outside.deleted_record(p) for p in reports]
     key = candidate_hash(wh, candidate_id)
     tables: dict[str, int] = {}
     try:
@@ -203,7 +255,7 @@ def erase_candidate(wh: Any, candidate_id: str, landing_root: Path, by: str) -> 
                 key,
                 by.strip(),
                 tables,
-                [rw.record() for rw in rewrites],
+                [*(rw.record() for rw in rewrites), *deleted],
                 [salted_hash(salt, fid) for fid in finding_ids],
             )
     except BaseException:
@@ -212,14 +264,20 @@ def erase_candidate(wh: Any, candidate_id: str, landing_root: Path, by: str) -> 
         raise
     for rw in rewrites:
         rw.commit()
-    return {
+    for p in reports:
+        p.unlink(missing_ok=True)
+    out = {
         "candidate_hash": key,
         "already_erased": before,
         "tables": tables,
-        "files": [rw.record() for rw in rewrites],
+        "files": [*(rw.record() for rw in rewrites), *deleted],
         "findings": finding_ids,
         "residual": find_mentions(wh, who.personal),
     }
+    if data_root is not None:
+        out["reports_rerendered"] = outside.rerender_latest_report(wh, config, reports) if config else []
+        out["residual_files"] = outside.residual_files(data_root, who.personal)
+    return out
 
 
 def _delete_in(wh: Any, table: str, column: str, values: list[str]) -> int:
@@ -256,6 +314,8 @@ def _record(
             tables = {**tables, t: tables.get(t, 0) + int(n)}
         files = [*(o.get("files") or []), *files]
         findings = sorted({*(o.get("findings") or []), *findings})
+        if by == RETENTION and o.get("erased_by") not in (None, RETENTION):
+            by = o["erased_by"]  # an erasure on request is never downgraded to a lapse of retention
     wh.upsert(
         "erasures",
         [

@@ -21,18 +21,24 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
-from include.engine.names import has_cjk, normalise_company
+from include.engine.names import CANONICAL_WORDS, has_cjk, normalise_company
 from include.engine.resolve import GENERIC, GENERIC_WEIGHT, HIT_THRESHOLD, NO_MATCH, Resolution, token_match
 from include.models import IndustryCode, RegistryEntity, RegistryName
 from include.snapshots.bulk import drop_temp_table, fill_temp_table
 
-BLOCK_CAP = 1000  # a key shared by more names than this does not block alone
+BLOCK_CAP = 1000  # a word shared by more names than this does not block alone
+PREFIX_CAP = 300  # nor a four-letter prefix (for misspellings) shared by more than this
+CHUNK = 2500  # names whose candidates are fetched per scan of the register
 PAIR_CAP = 25_000  # the rarer of two common tokens, filtered by the other, still narrows enough
 PRERANK = 24  # candidates per name scored by token_match after the rapidfuzz pre-rank
+TYPO_PENALTY = 0.05  # per misspelt word, so that a candidate spelt as written wins
 KIND_RANK = {"legal": 0, "other": 1, "transliterated": 2, "trading": 3, "previous": 4}
-_TOKENS = "SELECT entity_id, name, kind, normalized, unnest(string_to_array(normalized, ' ')) AS token " \
-          "FROM registry_names WHERE normalized IS NOT NULL AND normalized <> ''"
+_TOKENS = (
+    "SELECT entity_id, name, kind, normalized, unnest(string_to_array(normalized, ' ')) AS token "
+    "FROM registry_names WHERE normalized IS NOT NULL AND normalized <> ''"
+)
 
 
 def unresolved_names(resolutions: Mapping[str, Resolution]) -> list[str]:
@@ -44,7 +50,9 @@ def names_needing_lookup(wh: Any, names: Iterable[str]) -> list[str]:
     return unresolved_names(resolve_names(wh, names))
 
 
-def resolve_names(wh: Any, names: Iterable[str], stats: dict[str, Any] | None = None) -> dict[str, Resolution]:
+def resolve_names(
+    wh: Any, names: Iterable[str], stats: dict[str, Any] | None = None
+) -> dict[str, Resolution]:
     """Every distinct input name -> its ``Resolution`` (``NO_MATCH`` when nothing local matches)."""
     t0 = time.perf_counter()
     by_norm: dict[str, list[str]] = defaultdict(list)
@@ -71,10 +79,18 @@ def resolve_names(wh: Any, names: Iterable[str], stats: dict[str, Any] | None = 
         for original in originals:
             out[original] = res
     if stats is not None:
-        stats.update(names=len(out), distinct_normalised=len(norms), exact=len(exact), fuzzy=len(fuzzy),
-                     unresolved=sum(1 for r in out.values() if not r.hit), normalise_s=round(t1 - t0, 3),
-                     exact_s=round(t2 - t1, 3), fuzzy_s=round(t3 - t2, 3),
-                     total_s=round(time.perf_counter() - t0, 3), **info)
+        stats.update(
+            names=len(out),
+            distinct_normalised=len(norms),
+            exact=len(exact),
+            fuzzy=len(fuzzy),
+            unresolved=sum(1 for r in out.values() if not r.hit),
+            normalise_s=round(t1 - t0, 3),
+            exact_s=round(t2 - t1, 3),
+            fuzzy_s=round(t3 - t2, 3),
+            total_s=round(time.perf_counter() - t0, 3),
+            **info,
+        )
     return out
 
 
@@ -82,8 +98,10 @@ def _exact(wh: Any, norms: list[str]) -> dict[str, Resolution]:
     if not norms:
         return {}
     fill_temp_table(wh, "cc_bulk_queries", [("norm", "TEXT")], [(n,) for n in norms])
-    rows = wh.query("SELECT q.norm, n.entity_id, n.name, n.kind FROM cc_bulk_queries q "
-                    "JOIN registry_names n ON n.normalized = q.norm")
+    rows = wh.query(
+        "SELECT q.norm, n.entity_id, n.name, n.kind FROM cc_bulk_queries q "
+        "JOIN registry_names n ON n.normalized = q.norm"
+    )
     drop_temp_table(wh, "cc_bulk_queries")
     hits: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for r in rows:
@@ -127,81 +145,183 @@ def _blocks(toks: list[str], df: Mapping[str, int], weight: Any) -> list[tuple[s
         blocks.append((present[0][1], None))
     elif len(present) >= 2 and present[0][0] <= PAIR_CAP:
         blocks.append((present[0][1], present[1][1]))
-    # a token the register does not know, or its rarest one, may be a typo: its first four letters
-    maybe_typo = [t for t in distinct if df.get(t, 0) == 0] + ([present[0][1]] if present else [])
+    # A word the register does not know may be misspelt, and so may a very rare one (a misspelling
+    # can be another company's coined word): block on its first four letters too.
+    maybe_typo = [t for t in distinct if df.get(t, 0) == 0]
+    if present and present[0][0] <= 3:
+        maybe_typo.append(present[0][1])
     for t in dict.fromkeys(maybe_typo):
-        if len(t) >= 5 and not has_cjk(t) and 0 < df.get("~" + t[:4], 0) <= BLOCK_CAP:
+        if len(t) >= 5 and not has_cjk(t) and 0 < df.get("~" + t[:4], 0) <= PREFIX_CAP:
             blocks.append(("~" + t[:4], None))
     return blocks
 
 
+def _counts(wh: Any, table: str, keys: Iterable[str]) -> dict[str, int]:
+    fill_temp_table(wh, "cc_bulk_want", [("key", "TEXT")], [(k,) for k in sorted(set(keys))])
+    rows = wh.query(f"SELECT d.key, d.df FROM {table} d JOIN cc_bulk_want w ON w.key = d.key")
+    drop_temp_table(wh, "cc_bulk_want")
+    return {r["key"]: int(r["df"]) for r in rows}
+
+
 def _fuzzy(wh: Any, misses: list[str], info: dict[str, Any]) -> dict[str, Resolution]:
+    """Blocked candidates for the misses, a chunk of names per scan, so memory stays bounded."""
     toks_of = {m: list(dict.fromkeys(m.split())) for m in misses}
-    keys = sorted({k for toks in toks_of.values() for t in toks for k in _keys_of(t)})
-    keyed = "SELECT token AS key FROM t UNION ALL SELECT '~' || substr(token, 1, 4) FROM t WHERE length(token) >= 5"
-    fill_temp_table(wh, "cc_bulk_keys", [("key", "TEXT")], [(k,) for k in keys])
-    df = {r["key"]: int(r["df"]) for r in wh.query(
-        f"WITH t AS ({_TOKENS}), k AS ({keyed}) SELECT k.key, count(*) AS df FROM k "
-        "JOIN cc_bulk_keys q ON q.key = k.key GROUP BY k.key")}
+    drop_temp_table(wh, "cc_bulk_df")
+    wh.execute(  # how many registry names have each token, and each four-letter prefix (one scan)
+        f"CREATE TEMP TABLE cc_bulk_df AS WITH t AS ({_TOKENS}) SELECT key, count(*) AS df FROM "
+        "(SELECT token AS key FROM t UNION ALL SELECT '~' || substr(token, 1, 4) AS key FROM t "
+        "WHERE length(token) >= 5) k GROUP BY key"
+    )
+    df = _counts(wh, "cc_bulk_df", (k for toks in toks_of.values() for t in toks for k in _keys_of(t)))
     n_names = int(wh.query("SELECT count(*) AS n FROM registry_names")[0]["n"])
     weight = _weighter(df, n_names)
-    block_rows: list[tuple[int, str, str | None]] = []
-    for qid, m in enumerate(misses):
-        block_rows.extend((qid, key, also) for key, also in _blocks(toks_of[m], df, weight))
-    info.update(misses=len(misses), blocked=len({b[0] for b in block_rows}), block_keys=len(block_rows))
-    if not block_rows:
-        drop_temp_table(wh, "cc_bulk_keys")
-        return {}
+    blocks = {qid: _blocks(toks_of[m], df, weight) for qid, m in enumerate(misses)}
+    blocked = [qid for qid, b in blocks.items() if b]
+    info.update(
+        misses=len(misses),
+        blocked=len(blocked),
+        block_keys=sum(len(b) for b in blocks.values()),
+        candidates=0,
+        chunks=0,
+    )
+    winners: dict[int, tuple[str, str, float]] = {}
+    for start in range(0, len(blocked), CHUNK):
+        rows = [(qid, key, also) for qid in blocked[start : start + CHUNK] for key, also in blocks[qid]]
+        cands = _candidates(wh, rows)
+        info["candidates"] += sum(len(c) for c in cands.values())
+        info["chunks"] += 1
+        unknown = {t for c in cands.values() for norm, _ in c for t in norm.split()} - df.keys()
+        if unknown:
+            df.update(_counts(wh, "cc_bulk_df", unknown))
+            weight = _weighter(df, n_names)
+        for qid, cs in cands.items():
+            best = _best(misses[qid], toks_of[misses[qid]], cs, weight)
+            if best is not None:
+                winners[qid] = best
+    drop_temp_table(wh, "cc_bulk_df")
+    raw = _raw_names(wh, {(eid, norm) for eid, norm, _ in winners.values()})
+    return {
+        misses[qid]: Resolution(eid, conf, raw.get((eid, norm)), "fuzzy", frozenset({eid}))
+        for qid, (eid, norm, conf) in winners.items()
+    }
+
+
+def _candidates(wh: Any, block_rows: list[tuple[int, str, str | None]]) -> dict[int, list[tuple[str, str]]]:
+    """qid -> [(normalised name, entity id)] sharing a block key (and the also-required token)."""
     fill_temp_table(wh, "cc_bulk_blocks", [("qid", "INTEGER"), ("key", "TEXT"), ("also", "TEXT")], block_rows)
     prefixed = any(k.startswith("~") for _, k, _ in block_rows)
+    prefix_keys = (
+        " UNION ALL SELECT entity_id, normalized, '~' || substr(token, 1, 4) FROM t WHERE length(token) >= 5"
+        if prefixed
+        else ""
+    )
     rows = wh.query(
-        f"WITH t AS ({_TOKENS}), k AS (SELECT entity_id, name, kind, normalized, token AS key FROM t"
-        + (" UNION ALL SELECT entity_id, name, kind, normalized, '~' || substr(token, 1, 4) FROM t "
-           "WHERE length(token) >= 5" if prefixed else "")
-        + ") SELECT DISTINCT b.qid, k.entity_id, k.name, k.kind, k.normalized FROM k "
-          "JOIN cc_bulk_blocks b ON b.key = k.key "
-          "WHERE b.also IS NULL OR strpos(' ' || k.normalized || ' ', ' ' || b.also || ' ') > 0")
-    info["candidates"] = len(rows)
-    cands: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
+        f"WITH t AS ({_TOKENS}), k AS (SELECT entity_id, normalized, token AS key FROM t{prefix_keys}) "
+        "SELECT DISTINCT b.qid, k.entity_id, k.normalized FROM k JOIN cc_bulk_blocks b ON b.key = k.key "
+        "WHERE b.also IS NULL OR strpos(' ' || k.normalized || ' ', ' ' || b.also || ' ') > 0"
+    )
+    drop_temp_table(wh, "cc_bulk_blocks")
+    out: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for r in rows:
-        cands[r["qid"]].append((r["normalized"], r["entity_id"], r["name"], r["kind"]))
-    unknown = sorted({t for c in cands.values() for norm, *_ in c for t in norm.split()} - df.keys())
-    if unknown:
-        fill_temp_table(wh, "cc_bulk_keys", [("key", "TEXT")], [(k,) for k in unknown])
-        df.update({r["key"]: int(r["df"]) for r in wh.query(
-            f"WITH t AS ({_TOKENS}) SELECT t.token AS key, count(*) AS df FROM t "
-            "JOIN cc_bulk_keys q ON q.key = t.token GROUP BY t.token")})
-        weight = _weighter(df, n_names)
-    for table in ("cc_bulk_keys", "cc_bulk_blocks"):
-        drop_temp_table(wh, table)
-    out: dict[str, Resolution] = {}
-    for qid, cs in cands.items():
-        best = _best(misses[qid], toks_of[misses[qid]], cs, weight)
-        if best is not None:
-            out[misses[qid]] = best
+        out[r["qid"]].append((r["normalized"], r["entity_id"]))
     return out
 
 
-def _best(norm: str, toks: list[str], cands: list[tuple[str, str, str, str]], weight: Any) -> Resolution | None:
+def _raw_names(wh: Any, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The registry's own spelling of each matched (entity, normalised name), legal name first."""
+    if not pairs:
+        return {}
+    fill_temp_table(wh, "cc_bulk_pairs", [("entity_id", "TEXT"), ("norm", "TEXT")], sorted(pairs))
+    rows = wh.query(
+        "SELECT n.entity_id, n.normalized, n.name, n.kind FROM registry_names n "
+        "JOIN cc_bulk_pairs p ON p.entity_id = n.entity_id AND p.norm = n.normalized"
+    )
+    drop_temp_table(wh, "cc_bulk_pairs")
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    for r in rows:
+        key, cand = (r["entity_id"], r["normalized"]), (KIND_RANK.get(r["kind"], 9), r["name"])
+        if key not in best or cand < best[key]:
+            best[key] = cand
+    return {k: v[1] for k, v in best.items()}
+
+
+def align_typos(toks: list[str], other: list[str]) -> list[str]:
+    """Query tokens read as the candidate's token one edit away (a swap of neighbours is one edit;
+    five letters at least), or as its short form when the misspelt word is a long form the
+    normaliser shortens ("managment" -> "mgmt"). The engine's token similarity rejects a swap in
+    a word under nine letters, which is the commonest typo; the weighted comparison then runs as usual."""
+    have = set(other)
+    out = []
+    for t in toks:
+        if t in have or len(t) < 5 or has_cjk(t):
+            out.append(t)
+            continue
+        near = next(
+            (
+                u
+                for u in other
+                if len(u) >= 5 and abs(len(u) - len(t)) <= 1 and OSA.distance(t, u, score_cutoff=1) <= 1
+            ),
+            None,
+        )
+        if near is None:
+            near = next(
+                (
+                    short
+                    for long_, short in CANONICAL_WORDS.items()
+                    if short in have
+                    and abs(len(long_) - len(t)) <= 1
+                    and OSA.distance(t, long_, score_cutoff=1) <= 1
+                ),
+                None,
+            )
+        out.append(near or t)
+    return out
+
+
+def _best(
+    norm: str, toks: list[str], cands: list[tuple[str, str]], weight: Any
+) -> tuple[str, str, float] | None:
+    """(entity id, matched normalised name, confidence) of the best candidate above the threshold."""
     if len(cands) > PRERANK:
         ranked = process.extract(norm, [c[0] for c in cands], scorer=fuzz.token_set_ratio, limit=PRERANK)
         cands = [cands[i] for _, _, i in ranked]
-    best: tuple[float, str, str] | None = None
-    for cnorm, eid, raw, _ in cands:
-        score = token_match(toks, list(dict.fromkeys(cnorm.split())), weight)
-        if score >= HIT_THRESHOLD and (best is None or score > best[0] or (score == best[0] and eid < best[1])):
-            best = (score, eid, raw)
+    # Most query words found first, then fewest read as misspelt, then the engine's score, then
+    # the closer spelling (word order: "Lockwood & Sherwood" is not "Sherwood & Lockwood").
+    best: tuple[int, int, float, float, str, str] | None = None
+    for cnorm, eid in cands:
+        other = list(dict.fromkeys(cnorm.split()))
+        aligned = align_typos(toks, other)
+        score = token_match(aligned, other, weight)
+        if score < HIT_THRESHOLD or _distinctive_word_missing(aligned, other, weight):
+            continue
+        have = set(other)
+        typos = sum(a != t for a, t in zip(aligned, toks, strict=True))
+        key = (-sum(a in have for a in aligned), typos, -score, -fuzz.ratio(norm, cnorm), eid, cnorm)
+        if best is None or key < best:
+            best = key
     if best is None:
         return None
-    return Resolution(best[1], round(best[0], 4), best[2], "fuzzy", frozenset({best[1]}))
+    return best[4], best[5], round(-best[2] - TYPO_PENALTY * best[1], 4)
+
+
+def _distinctive_word_missing(toks: list[str], other: list[str], weight: Any) -> bool:
+    """True when the name has a word the candidate lacks that identifies at least as much as any
+    word they share: "Mint Quzxaz Digital" is not "Mint Digital", though it contains it."""
+    have = set(other)
+    missing = [weight(t) for t in toks if t not in have]
+    shared = [weight(t) for t in toks if t in have]
+    return bool(missing and shared) and max(missing) > GENERIC_WEIGHT and max(missing) >= max(shared)
 
 
 def _parents(wh: Any, entity_ids: set[str]) -> dict[str, list[str]]:
     if not entity_ids:
         return {}
     fill_temp_table(wh, "cc_bulk_ids", [("entity_id", "TEXT")], [(e,) for e in sorted(entity_ids)])
-    rows = wh.query("SELECT e.entity_id, e.parent_ids FROM registry_entities e "
-                    "JOIN cc_bulk_ids i ON i.entity_id = e.entity_id")
+    rows = wh.query(
+        "SELECT e.entity_id, e.parent_ids FROM registry_entities e "
+        "JOIN cc_bulk_ids i ON i.entity_id = e.entity_id"
+    )
     drop_temp_table(wh, "cc_bulk_ids")
     return {r["entity_id"]: list(r["parent_ids"] or []) for r in rows if r["parent_ids"]}
 
@@ -216,15 +336,29 @@ def entities_for(wh: Any, entity_ids: Iterable[str], with_parents: bool = True) 
     if not wanted:
         return []
     fill_temp_table(wh, "cc_bulk_ids", [("entity_id", "TEXT")], [(e,) for e in sorted(wanted)])
-    ents = wh.query("SELECT e.* FROM registry_entities e JOIN cc_bulk_ids i ON i.entity_id = e.entity_id "
-                    "ORDER BY e.entity_id")
+    ents = wh.query(
+        "SELECT e.* FROM registry_entities e JOIN cc_bulk_ids i ON i.entity_id = e.entity_id "
+        "ORDER BY e.entity_id"
+    )
     names: dict[str, list[RegistryName]] = defaultdict(list)
-    for n in wh.query("SELECT n.entity_id, n.name, n.kind, n.language FROM registry_names n "
-                      "JOIN cc_bulk_ids i ON i.entity_id = n.entity_id ORDER BY n.entity_id, n.position, n.name"):
+    for n in wh.query(
+        "SELECT n.entity_id, n.name, n.kind, n.language FROM registry_names n "
+        "JOIN cc_bulk_ids i ON i.entity_id = n.entity_id ORDER BY n.entity_id, n.position, n.name"
+    ):
         names[n["entity_id"]].append(RegistryName(name=n["name"], kind=n["kind"], language=n["language"]))
     drop_temp_table(wh, "cc_bulk_ids")
-    return [RegistryEntity(
-        entity_id=e["entity_id"], registry=e["registry"], names=names.get(e["entity_id"], []), status=e["status"],
-        created=e["created"], dissolved=e["dissolved"], jurisdiction=e["jurisdiction"],
-        industry_codes=[IndustryCode(**c) for c in (e["industry_codes"] or [])],
-        parent_ids=list(e["parent_ids"] or []), record_url=e["record_url"] or "") for e in ents]
+    return [
+        RegistryEntity(
+            entity_id=e["entity_id"],
+            registry=e["registry"],
+            names=names.get(e["entity_id"], []),
+            status=e["status"],
+            created=e["created"],
+            dissolved=e["dissolved"],
+            jurisdiction=e["jurisdiction"],
+            industry_codes=[IndustryCode(**c) for c in (e["industry_codes"] or [])],
+            parent_ids=list(e["parent_ids"] or []),
+            record_url=e["record_url"] or "",
+        )
+        for e in ents
+    ]

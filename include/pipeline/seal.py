@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
 from typing import Any
 
@@ -52,7 +53,7 @@ def seal_run(wh: Any, config: Config, run: RunInfo, dag_runs: list[dict[str, Any
     dq: list[Any] = []
     for name, part in parts.items():
         if name.startswith("source-"):
-            sources[name.removeprefix("source-")] = part
+            sources[name.removeprefix("source-")] = _without_evidence(part)
         dq.extend(_dq(part))
     check = parts.get("crosscheck", {})
     manifest = {
@@ -61,7 +62,10 @@ def seal_run(wh: Any, config: Config, run: RunInfo, dag_runs: list[dict[str, Any
         "dag_runs": dag_runs,
         "sources": sources,
         "sources_skipped": sorted(s for s, p in sources.items() if p.get("skipped")),
+        "consent": consent_record(wh, config, run, parts),
         "data_quality": dq,
+        "data_quality_summary": dq_summary(dq),
+        "data_docs": data_docs_index(config, run),
         "rule_versions": check.get("rule_versions", {}),
         "config_sha256": config.digest(),
         "code_version": code_version(),
@@ -75,6 +79,72 @@ def seal_run(wh: Any, config: Config, run: RunInfo, dag_runs: list[dict[str, Any
                           manifest, check.get("findings_digest", ""))
     (run_dir(config, run) / "manifest.sealed").write_text(run_hash, encoding="utf-8")
     return {"hash": run_hash, "state": state}
+
+
+CONSENT_KEYS = ("candidate_id", "given", "source_field", "value", "read_at")
+
+
+def consent_record(wh: Any, config: Config, run: RunInfo, parts: dict[str, Any]) -> dict[str, Any]:
+    """Under which consent this run processed whom: every candidate it read from an ATS, looked up in
+    profiles or checked, with the consent evidence as read (pseudonymous ids only, never names)."""
+    read: dict[str, dict[str, Any]] = {}
+    for name, part in parts.items():
+        if name.startswith("source-"):
+            for e in (part.get("consent") or {}).get("evidence") or []:
+                read[e["candidate_id"]] = e
+    processed: set[str] = set()
+    for plan in ("profiles", "check"):
+        path = run_dir(config, run) / "plan" / f"{plan}.json"
+        if path.exists():
+            processed.update(cid for chunk in json.loads(path.read_text(encoding="utf-8")) for cid in chunk)
+    stored = {}
+    if processed - set(read):
+        for r in wh.query("SELECT candidate_id, consent FROM candidates WHERE consent IS NOT NULL"):
+            if r["candidate_id"] in processed:
+                c = r["consent"]
+                stored[r["candidate_id"]] = {"candidate_id": r["candidate_id"],
+                                             **(json.loads(c) if isinstance(c, str) else c)}
+    evidence = []
+    for cid in sorted(set(read) | processed):
+        e = read.get(cid) or stored.get(cid)
+        if e is not None:  # erased since it was processed: nothing is kept about them
+            evidence.append({k: e.get(k) for k in CONSENT_KEYS})
+    return {"fields": config.consent.model_dump(), "read_this_run": len(read),
+            "given": sum(1 for e in evidence if e["given"]),
+            "not_given": sum(1 for e in evidence if not e["given"]), "evidence": evidence}
+
+
+def _without_evidence(part: dict[str, Any]) -> dict[str, Any]:
+    """The ATS part without its per-candidate consent list: the manifest's ``consent`` holds it once."""
+    consent = part.get("consent")
+    if not isinstance(consent, dict) or "evidence" not in consent:
+        return part
+    return {**part, "consent": {k: v for k, v in consent.items() if k != "evidence"}}
+
+
+def dq_summary(dq: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per dataset: batches, records in, good, quarantined, and whether every batch passed its suite."""
+    out: dict[str, dict[str, Any]] = {}
+    for s in dq:
+        d = out.setdefault(str(s.get("dataset")), {"batches": 0, "records_in": 0, "good": 0, "quarantined": 0,
+                                                    "sources": [], "success": True, "accepted": True})
+        d["batches"] += 1
+        for k in ("records_in", "good", "quarantined"):
+            d[k] += int(s.get(k) or 0)
+        d["success"] = d["success"] and bool(s.get("success", True))
+        d["accepted"] = d["accepted"] and bool(s.get("accepted", True))
+        if s.get("source") not in d["sources"]:
+            d["sources"].append(s.get("source"))
+    for d in out.values():
+        d["failure_rate"] = round(d["quarantined"] / d["records_in"], 6) if d["records_in"] else 0.0
+    return dict(sorted(out.items()))
+
+
+def data_docs_index(config: Config, run: RunInfo) -> str | None:
+    from include.pipeline.store import data_docs_dir
+
+    index = data_docs_dir(config, run) / "site" / "index.html"
+    return str(index) if index.exists() else None
 
 
 def _dq(part: Any) -> list[Any]:

@@ -6,16 +6,18 @@ store -> quarantine -> advance the watermark (last, so a killed run re-reads, ne
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from include.config import Config
 from include.landing import LandedFile
-from include.pipeline.runs import RunInfo
+from include.pipeline.runs import RunInfo, run_dir, write_part
 
 log = logging.getLogger("crosscheck.pipeline")
 
@@ -47,9 +49,18 @@ def as_dicts(records: list[BaseModel] | list[dict[str, Any]]) -> list[dict[str, 
     return [r.model_dump() if isinstance(r, BaseModel) else dict(r) for r in records]
 
 
+def data_docs_dir(config: Config, run: RunInfo) -> Path:
+    """Each run's Data Docs site lives in its run folder: ``<docs>/site/index.html``, results beside it."""
+    return run_dir(config, run) / "data_docs"
+
+
 def validate_and_store(wh: Any, config: Config, run: RunInfo, dataset: str, source: str,
                        records: list[BaseModel] | list[dict[str, Any]], raw_pointer: str = "") -> dict[str, Any]:
-    """Validate with Great Expectations, store the good records, quarantine the rest; return the stats."""
+    """Validate with Great Expectations, store the good records, quarantine the rest; return the stats.
+
+    A rejected batch still leaves its stats in the run folder (``rejected-*`` manifest part), so a failed
+    run's seal records why it failed.
+    """
     from include.quality.validate import BatchRejected, validate_batch
 
     rows = as_dicts(records)
@@ -59,10 +70,14 @@ def validate_and_store(wh: Any, config: Config, run: RunInfo, dataset: str, sour
         try:
             outcome = validate_batch(dataset, rows, report_day=run.day, source=source, run_id=run.run_id,
                                      max_failure_rate=config.quality.max_failure_rate,
-                                     raw_pointers=[raw_pointer] * len(rows))
+                                     raw_pointers=[raw_pointer] * len(rows),
+                                     docs_dir=data_docs_dir(config, run))
         except BatchRejected as exc:  # store the quarantine, then fail loudly
             rejected = exc
             outcome = exc.outcome
+            if outcome is not None:
+                batch = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()[:8]
+                write_part(config, run, f"rejected-{dataset}-{source}-{batch}", {"data_quality": outcome.stats})
         good, quarantined, stats = outcome.good, outcome.quarantined, outcome.stats
     else:
         good, quarantined = rows, []

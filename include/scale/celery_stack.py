@@ -1,8 +1,14 @@
-"""Airflow's distributed set-up as local processes: metadata in PostgreSQL, CeleryExecutor with Redis as
-the broker, an execution API server and two Celery workers. The same stack as docker-compose.yml,
-for machines where Docker cannot run (and for the test that proves the pipeline runs on it).
+"""Airflow's distributed set-up as local processes: metadata in a fresh PostgreSQL database, CeleryExecutor
+with Redis as the broker, an execution API server and two Celery workers, and the warehouse on PostgreSQL
+(DuckDB takes one writer at a time; the workers write concurrently). The same stack as docker-compose.yml,
+for machines where Docker cannot run, and for the test that proves the pipeline runs on it.
 
-    python -m include.scale.celery_stack --date 2026-11-21 --world include/sandbox/data/seed-42
+    .venv/bin/python -m include.scale.celery_stack --date 2026-11-21
+
+``crosscheck run --use-executor`` drives the run (``dag.test(use_executor=True)``): the CLI process is the
+scheduler loop, queues every ready task instance on the CeleryExecutor, and the workers run them through
+the execution API. Every resource is named after a random suffix (metadata database, warehouse schema,
+Celery queue, worker node names) and removed on exit, whatever happened.
 """
 
 from __future__ import annotations
@@ -16,51 +22,42 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from include.config import PROJECT_ROOT
+from include.scale.hostname import HOSTNAME_CALLABLE, WORKER_NAME_ENV
+from include.scale.services import (
+    PG,
+    REDIS_URL,
+    WAREHOUSE_DB,
+    StackUnavailable,
+    die_with_parent,
+    pg_connect,
+    pg_exec,
+    require_services,
+)
 
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-REDIS_URL = "redis://127.0.0.1:6379/3"
-
-
-def worker_hostname() -> str:
-    """``core.hostname_callable``: names each local worker, so a run shows which worker ran what."""
-    return os.environ.get("CROSSCHECK_WORKER_NAME") or socket.getfqdn()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def require_services() -> None:
-    for name, port in (("PostgreSQL", 5432), ("Redis", 6379)):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=3).close()
-        except OSError as exc:
-            raise RuntimeError(f"{name} on 127.0.0.1:{port} is required for the Celery stack: {exc}") from None
-
-
-def _pg(dbname: str = "test", autocommit: bool = True) -> Any:
-    import psycopg2
-
-    conn = psycopg2.connect(dbname=dbname, **PG)
-    conn.autocommit = autocommit
-    return conn
+WORLD = PROJECT_ROOT / "include" / "sandbox" / "data" / "seed-42"
+MAPPED_TASKS = ("ingest_profiles", "ingest_registries", "check_batch")
 
 
 @dataclass
 class CeleryStack:
     home: Path
     workers: int = 2
+    concurrency: int = 2
+    redis_url: str = REDIS_URL
+    pg: dict[str, Any] = field(default_factory=lambda: dict(PG))
     suffix: str = field(default_factory=lambda: secrets.token_hex(4))
-    procs: list[subprocess.Popen] = field(default_factory=list)
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    api_port: int = 0
+    _db_created: bool = False
 
     @property
     def metadata_db(self) -> str:
@@ -70,133 +67,281 @@ class CeleryStack:
     def queue(self) -> str:
         return f"crosscheck-{self.suffix}"
 
+    @property
+    def logs(self) -> Path:
+        return self.home / "stack-logs"
+
+    def worker_names(self) -> list[str]:
+        return [f"worker-{i}" for i in range(1, self.workers + 1)]
+
     def build_env(self, base: dict[str, str]) -> dict[str, str]:
-        port = free_port()
-        url = f"postgresql+psycopg2://postgres@127.0.0.1:5432/{self.metadata_db}"
+        """One configuration for every process; the JWT secret is what lets workers talk to the API server."""
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.api_port = s.getsockname()[1]
+        pg = f"postgres@{self.pg['host']}:{self.pg['port']}/{self.metadata_db}"
         env = {k: v for k, v in base.items() if not k.startswith("AIRFLOW__")}
         env.update({
-            "AIRFLOW_HOME": str(self.home),
+            "AIRFLOW_HOME": str(self.home / "airflow-home"),
             "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
             "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
-            "AIRFLOW__CORE__HOSTNAME_CALLABLE": "include.scale.celery_stack.worker_hostname",
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": url,
-            "AIRFLOW__CELERY__BROKER_URL": REDIS_URL,
-            "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql://postgres@127.0.0.1:5432/{self.metadata_db}",
+            "AIRFLOW__CORE__MAX_MAP_LENGTH": "1024",
+            "AIRFLOW__CORE__HOSTNAME_CALLABLE": HOSTNAME_CALLABLE,
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{self.api_port}/execution/",
+            "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST": json.dumps(
+                [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
+                  "kwargs": {"path": str(PROJECT_ROOT / "dags")}}]),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://{pg}",
+            "AIRFLOW__CELERY__BROKER_URL": self.redis_url,
+            "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql+psycopg2://{pg}",
+            "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.concurrency),
+            "AIRFLOW__CELERY__SYNC_PARALLELISM": "1",
+            "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "21600",
             "AIRFLOW__OPERATORS__DEFAULT_QUEUE": self.queue,
             "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
-            "AIRFLOW__API__PORT": str(port),
-            "PYTHONPATH": str(PROJECT_ROOT),
+            "AIRFLOW__API__PORT": str(self.api_port),
+            "AIRFLOW__API__WORKERS": "1",
+            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), base.get("PYTHONPATH")])),
         })
-        self.env, self.api_port = env, port
+        self.env = env
         return env
 
     def start(self, base_env: dict[str, str]) -> CeleryStack:
-        require_services()
-        self.home.mkdir(parents=True, exist_ok=True)
-        with _pg() as conn, conn.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{self.metadata_db}"')
+        require_services(self.pg, self.redis_url)
+        self.logs.mkdir(parents=True, exist_ok=True)
         env = self.build_env(base_env)
-        airflow = str(Path(sys.executable).with_name("airflow"))
-        subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True, timeout=600)
-        logs = self.home / "stack-logs"
-        logs.mkdir(exist_ok=True)
-        self._spawn([airflow, "api-server", "--port", str(self.api_port), "--host", "127.0.0.1",
-                     "--apps", "execution"], env, logs / "api-server.log")
-        for i in range(1, self.workers + 1):
-            wenv = {**env, "CROSSCHECK_WORKER_NAME": f"worker-{i}"}
-            self._spawn([airflow, "celery", "worker", "-H", f"worker-{i}@%h", "-c", "2", "-q", self.queue,
-                         "--skip-serve-logs", "--without-gossip", "--without-mingle"], wenv, logs / f"worker-{i}.log")
-        self._wait_for_port(self.api_port, 120)
-        time.sleep(5)  # let the workers register with the broker
+        pg_exec(f'CREATE DATABASE "{self.metadata_db}"', "postgres", self.pg)
+        self._db_created = True
+        t0 = time.monotonic()
+        migrate = subprocess.run([self.airflow, "db", "migrate"], check=False, env=env, capture_output=True, text=True,
+                                 timeout=600)
+        (self.logs / "db-migrate.log").write_text(migrate.stdout + migrate.stderr, encoding="utf-8")
+        if migrate.returncode != 0:
+            raise RuntimeError(f"airflow db migrate failed; see {self.logs / 'db-migrate.log'}")
+        self.timings["db_migrate"] = time.monotonic() - t0
+        t0 = time.monotonic()
+        self._spawn("api-server", [self.airflow, "api-server", "--host", "127.0.0.1", "--port",
+                                   str(self.api_port), "--apps", "execution", "--workers", "1"], env)
+        for name in self.worker_names():
+            self._spawn(name, [self.airflow, "celery", "worker", "--celery-hostname", f"{name}-{self.suffix}@%h",
+                               "--queues", self.queue, "--concurrency", str(self.concurrency),
+                               "--pid", str(self.home / f"{name}.pid"), "--skip-serve-logs",
+                               "--without-gossip", "--without-mingle"], {**env, WORKER_NAME_ENV: name})
+        self._wait(self._api_healthy, 180, "the execution API server did not answer /execution/health")
+        self._wait(self._workers_ready, 180, "the Celery workers did not answer a ping")
+        self.timings["processes_up"] = time.monotonic() - t0
         return self
 
-    def _spawn(self, cmd: list[str], env: dict[str, str], log: Path) -> None:
-        fh = log.open("wb")
-        self.procs.append(subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT,
-                                           start_new_session=True))
+    @property
+    def airflow(self) -> str:
+        return str(Path(sys.executable).with_name("airflow"))
 
-    def _wait_for_port(self, port: int, timeout: float) -> None:
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
+        with (self.logs / f"{name}.log").open("wb") as fh:
+            self.procs[name] = subprocess.Popen(cmd, env=env, cwd=self.home, stdout=fh, stderr=subprocess.STDOUT,
+                                                stdin=subprocess.DEVNULL, start_new_session=True,
+                                                preexec_fn=die_with_parent)  # noqa: PLW1509 - only prctl
+
+    def _wait(self, ready: Any, timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            dead = [n for n, p in self.procs.items() if p.poll() is not None]
+            if dead:
+                raise RuntimeError(f"stack process(es) {', '.join(dead)} exited early; see {self.logs}")
+            if ready():
                 return
-            except OSError:
-                if any(p.poll() is not None for p in self.procs):
-                    raise RuntimeError(f"a stack process exited early; see {self.home / 'stack-logs'}") from None
-                time.sleep(0.5)
-        raise RuntimeError(f"the execution API did not come up on port {port}")
+            time.sleep(1)
+        raise RuntimeError(f"{what} within {timeout:.0f}s; see {self.logs}")
+
+    def _api_healthy(self) -> bool:
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.api_port}/execution/health", timeout=2) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    def _workers_ready(self) -> bool:
+        from celery import Celery
+
+        app = Celery(broker=self.redis_url)
+        try:
+            replies = app.control.ping(timeout=1.5)
+        except Exception:  # noqa: BLE001 - not up yet
+            return False
+        finally:
+            app.close()
+        up = {name.split("@", 1)[0] for reply in replies for name in reply}
+        return all(f"{w}-{self.suffix}" in up for w in self.worker_names())
+
+    def crosscheck(self, *args: str, timeout: float = 900, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        """A ``crosscheck`` command with the stack's configuration; its output also lands in stack-logs."""
+        proc = subprocess.run([sys.executable, "-m", "include.cli", *args], check=False, env=self.env,
+                              cwd=cwd or self.home, capture_output=True, text=True, timeout=timeout)
+        name = "crosscheck-" + "-".join(a.strip("-") for a in args[:2])
+        (self.logs / f"{name}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+        return proc
+
+    def task_instances(self) -> list[dict[str, Any]]:
+        """Every task instance the metadata database holds: which worker ran what, in which state."""
+        conn = pg_connect(self.metadata_db, self.pg)
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT dag_id, task_id, map_index, state, hostname, queue FROM task_instance "
+                            "ORDER BY dag_id, task_id, map_index")
+                names = [d.name for d in cur.description]
+                return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        finally:
+            conn.close()
 
     def stop(self) -> None:
-        for p in self.procs:
+        """Stop every process, drop the metadata database and the queue's keys; never raises."""
+        for p in self.procs.values():
+            if p.poll() is None:
+                try:
+                    os.killpg(p.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        for p in self.procs.values():
             try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for p in self.procs:
-            try:
-                p.wait(timeout=20)
+                p.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                p.wait(timeout=10)
         self.procs.clear()
-        try:
-            with _pg() as conn, conn.cursor() as cur:
-                cur.execute(f'DROP DATABASE IF EXISTS "{self.metadata_db}" WITH (FORCE)')
-        except Exception:  # noqa: BLE001 - cleanup must not hide the run's own result
-            pass
+        if self._db_created:
+            try:
+                pg_exec(f'DROP DATABASE IF EXISTS "{self.metadata_db}" WITH (FORCE)', "postgres", self.pg)
+                self._db_created = False
+            except Exception as exc:  # noqa: BLE001 - cleanup must not hide the run's own result
+                print(f"celery stack: could not drop {self.metadata_db}: {exc}", file=sys.stderr)
+        self._purge_broker()
 
-    def task_hosts(self) -> dict[str, set[str]]:
-        """Which worker ran which task (task_id -> hostnames), from the metadata DB."""
-        with _pg(self.metadata_db) as conn, conn.cursor() as cur:
-            cur.execute("SELECT task_id, hostname FROM task_instance WHERE state = 'success'")
-            out: dict[str, set[str]] = {}
-            for task_id, host in cur.fetchall():
-                out.setdefault(task_id, set()).add(host)
+    def _purge_broker(self) -> None:
+        try:
+            import redis
+
+            r = redis.Redis.from_url(self.redis_url, socket_timeout=3)
+            keys = list(r.scan_iter(match=f"*{self.suffix}*"))
+            if keys:
+                r.delete(*keys)
+            for binding in r.scan_iter(match="_kombu.binding.*"):
+                stale = [m for m in r.smembers(binding) if self.suffix.encode() in m]
+                if stale:
+                    r.srem(binding, *stale)
+            r.close()
+        except Exception as exc:  # noqa: BLE001 - best effort: the keys are namespaced by the suffix anyway
+            print(f"celery stack: could not purge the broker keys of {self.queue}: {exc}", file=sys.stderr)
+
+
+@dataclass
+class CeleryRun:
+    """A pipeline run on the stack, alive until the context exits."""
+
+    stack: CeleryStack
+    proc: subprocess.CompletedProcess
+    seconds: float
+    warehouse_spec: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return self.proc.returncode == 0
+
+    def warehouse(self) -> Any:
+        from include.warehouse import connect
+
+        wh = connect(self.warehouse_spec)
+        wh.migrate()
+        return wh
+
+    def hosts_by_task(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for ti in self.stack.task_instances():
+            if ti["state"] == "success":
+                out.setdefault(ti["task_id"], set()).add(ti["hostname"] or "?")
         return out
+
+    def findings_by_kind(self) -> dict[str, int]:
+        wh = self.warehouse()
+        try:
+            rows = wh.query("SELECT kind, COUNT(*) AS n FROM discrepancies GROUP BY kind ORDER BY kind", [])
+        finally:
+            wh.close()
+        return {r["kind"]: int(r["n"]) for r in rows}
 
 
 @contextmanager
-def celery_stack(home: Path, base_env: dict[str, str], workers: int = 2):
+def celery_pipeline(report_day: str, home: Path, world: Path = WORLD, workers: int = 2,
+                    base_env: dict[str, str] | None = None, timeout: float = 900) -> Iterator[CeleryRun]:
+    """Sandbox + warehouse schema + stack, one ``crosscheck run --use-executor``; everything removed on exit."""
+    from include.sandbox.server import Sandbox
+    from include.sandbox.world import World
+
+    require_services()
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    schema = f"cc_wh_{secrets.token_hex(4)}"
+    spec = {"conn_type": "postgres", "host": PG["host"], "port": PG["port"], "login": PG["user"],
+            "schema": WAREHOUSE_DB, "extra": {"search_path": schema}}
+    config = (PROJECT_ROOT / "include" / "sandbox" / "crosscheck.yaml").read_text(encoding="utf-8")
+    config_path = home / "crosscheck.yaml"
+    config_path.write_text(config + f"\ndata_dir: {home / 'data'}\n", encoding="utf-8")
     stack = CeleryStack(home, workers)
-    try:
-        yield stack.start(base_env)
-    finally:
-        stack.stop()
-
-
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--date", default="2026-11-21")
-    ap.add_argument("--world", default=str(PROJECT_ROOT / "include" / "sandbox" / "data" / "seed-42"))
-    ap.add_argument("--home", default=str(PROJECT_ROOT / ".var" / "celery-stack"))
-    args = ap.parse_args()
-    from include.sandbox.server import serve
-
-    sb = serve(Path(args.world), port=0)
-    schema = f"cc_wh_{secrets.token_hex(3)}"
-    with _pg() as conn, conn.cursor() as cur:
-        cur.execute(f'CREATE SCHEMA "{schema}"')
-    base = dict(os.environ)
-    base.update({f"AIRFLOW_CONN_{k.upper()}": json.dumps(v) for k, v in sb.connections().items()})
-    base["AIRFLOW_CONN_CROSSCHECK_WAREHOUSE"] = json.dumps(
-        {"conn_type": "postgres", "host": "127.0.0.1", "port": 5432, "login": "postgres", "schema": "test",
-         "extra": {"search_path": schema}})
-    try:
-        with celery_stack(Path(args.home), base) as stack:
+    with Sandbox(World.load(world)) as sandbox:
+        base = {k: v for k, v in (base_env or os.environ).items() if not k.startswith("AIRFLOW_CONN_")}
+        base.update({f"AIRFLOW_CONN_{k.upper()}": json.dumps(v) for k, v in sandbox.connections().items()})
+        base["AIRFLOW_CONN_CROSSCHECK_WAREHOUSE"] = json.dumps(spec)
+        base["CROSSCHECK_CONFIG"] = str(config_path)
+        try:
+            pg_exec(f'CREATE SCHEMA "{schema}"')
+            stack.start(base)
             t0 = time.monotonic()
-            proc = subprocess.run([sys.executable, "-m", "include.cli", "run", "--date", args.date,
-                                   "--use-executor"], env=stack.env, text=True)
-            print(f"pipeline on Celery: exit {proc.returncode} in {time.monotonic() - t0:.0f}s")
-            for task, hosts in sorted(stack.task_hosts().items()):
-                print(f"  {task:40} {', '.join(sorted(hosts))}")
-            return proc.returncode
-    finally:
-        sb.stop()
-        with _pg() as conn, conn.cursor() as cur:
-            cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            proc = stack.crosscheck("run", "--date", report_day, "--use-executor", timeout=timeout)
+            yield CeleryRun(stack, proc, time.monotonic() - t0, spec)
+        finally:
+            stack.stop()
+            try:
+                pg_exec(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            except Exception as exc:  # noqa: BLE001
+                print(f"celery stack: could not drop schema {schema}: {exc}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--date", default="2026-11-21", help="report day D")
+    ap.add_argument("--world", default=str(WORLD), help="the sandbox world to serve")
+    ap.add_argument("--home", default=str(PROJECT_ROOT / ".var" / "celery-stack"),
+                    help="AIRFLOW_HOME, logs (stack-logs/) and data of the stack")
+    ap.add_argument("--workers", type=int, default=2)
+    args = ap.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up on `kill`, too
+    try:
+        with celery_pipeline(args.date, Path(args.home), Path(args.world), args.workers) as run:
+            t = run.stack.timings
+            print(f"celery stack: metadata db {run.stack.metadata_db} migrated in {t['db_migrate']:.0f}s; "
+                  f"api-server and {args.workers} workers up in {t['processes_up']:.0f}s; queue {run.stack.queue}")
+            print(run.proc.stdout.rstrip())
+            print(f"pipeline on Celery: exit {run.proc.returncode} in {run.seconds:.0f}s")
+            if not run.ok:
+                print(run.proc.stderr[-4000:], file=sys.stderr)
+                print(f"logs: {run.stack.logs}", file=sys.stderr)
+                return run.proc.returncode or 1
+            print("task instances per worker (task_instance.hostname):")
+            for task, hosts in sorted(run.hosts_by_task().items()):
+                print(f"  {task:28} {', '.join(sorted(hosts))}")
+            print("findings by kind: " + ", ".join(f"{k}={n}" for k, n in run.findings_by_kind().items()))
+            print(f"logs: {run.stack.logs}")
+            return 0
+    except StackUnavailable as exc:
+        print(f"celery stack: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

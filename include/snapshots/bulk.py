@@ -22,7 +22,7 @@ _views = itertools.count(1)
 
 
 def engine(wh: Any) -> str:
-    """"duckdb" or "postgres" when the fast path applies to this warehouse, else "generic"."""
+    """ "duckdb" or "postgres" when the fast path applies to this warehouse, else "generic"."""
     if getattr(wh, "_con", None) is None:
         return "generic"
     return wh.dialect if wh.dialect in ("duckdb", "postgres") else "generic"
@@ -37,8 +37,11 @@ def create_temp_table(wh: Any, name: str, columns: Columns) -> None:
     if wh.dialect == "duckdb":
         wh.execute(f"CREATE OR REPLACE TEMP TABLE {quote_ident(name)} ({cols})")
     else:
-        wh.execute(f"DROP TABLE IF EXISTS pg_temp.{quote_ident(name)}" if wh.dialect == "postgres"
-                   else f"DROP TABLE IF EXISTS {quote_ident(name)}")
+        wh.execute(
+            f"DROP TABLE IF EXISTS pg_temp.{quote_ident(name)}"
+            if wh.dialect == "postgres"
+            else f"DROP TABLE IF EXISTS {quote_ident(name)}"
+        )
         wh.execute(f"CREATE TEMP TABLE {quote_ident(name)} ({cols})")
 
 
@@ -61,12 +64,28 @@ def fill_temp_table(wh: Any, name: str, columns: Columns, rows: Sequence[Sequenc
                 _postgres_copy(wh._con, name, [c for c, _ in columns], rows)
             else:
                 _generic_insert(wh, name, [c for c, _ in columns], rows)
-        except WarehouseError:
-            raise
-        except Exception as exc:  # the driver's own error type; its text may quote values
-            raise WarehouseError(f"bulk load into {name} failed: {type(exc).__name__}: "
-                                 f"{redact_engine_message(str(exc))}") from None
+        except _driver_errors() as exc:  # the driver's text may quote values
+            raise WarehouseError(
+                f"bulk load into {name} failed: {type(exc).__name__}: {redact_engine_message(str(exc))}"
+            ) from None
     return len(rows)
+
+
+def _driver_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = []
+    try:
+        import duckdb
+
+        errors.append(duckdb.Error)
+    except ImportError:  # pragma: no cover - duckdb is a project dependency
+        pass
+    try:
+        import psycopg2
+
+        errors.append(psycopg2.Error)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
 
 
 def _duckdb_insert(con: Any, name: str, names: list[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -99,5 +118,7 @@ def _generic_insert(wh: Any, name: str, names: list[str], rows: Sequence[Sequenc
     per = max(1, 2000 // len(names))
     for start in range(0, len(rows), per):
         chunk = rows[start : start + per]
-        wh.execute(f"INSERT INTO {quote_ident(name)} ({cols}) VALUES {', '.join([one] * len(chunk))}",
-                   [v for r in chunk for v in r])
+        wh.execute(
+            f"INSERT INTO {quote_ident(name)} ({cols}) VALUES {', '.join([one] * len(chunk))}",
+            [v for r in chunk for v in r],
+        )

@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import IO
 
-from include.models import IndustryCode, RegistryEntity, RegistryName
+from include.models import IndustryCode, Registry, RegistryEntity, RegistryName
 
-REGISTRY = "companies_house"
+REGISTRY: Registry = "companies_house"
 RECORD_URL = "https://find-and-update.company-information.service.gov.uk/company/{number}"
 
 # The header line exactly as Companies House writes it (leading spaces included).
@@ -108,9 +108,16 @@ def parse_row(values: Sequence[str], index: Mapping[str, int]) -> RegistryEntity
         if m and m.group(1) not in {c.code for c in codes}:
             codes.append(IndustryCode(scheme="uk_sic_2007", code=m.group(1)))
     return RegistryEntity(
-        entity_id=f"{REGISTRY}:{number}", registry=REGISTRY, names=names, status=get("CompanyStatus") or None,
-        created=created, dissolved=dissolved, jurisdiction="GB", industry_codes=codes,
-        record_url=RECORD_URL.format(number=number))
+        entity_id=f"{REGISTRY}:{number}",
+        registry=REGISTRY,
+        names=names,
+        status=get("CompanyStatus") or None,
+        created=created,
+        dissolved=dissolved,
+        jurisdiction="GB",
+        industry_codes=codes,
+        record_url=RECORD_URL.format(number=number),
+    )
 
 
 def row_writer(fh: IO[str]) -> Callable[[Mapping[str, str]], None]:

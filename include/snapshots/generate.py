@@ -106,20 +106,34 @@ def _companies_house(i: int, r: random.Random, names: NameFactory) -> FakeEntity
     status = r.choice(W.CH_STATUSES)
     dissolved = _day(r, max(created.year + 1, 2015), 2025) if status == "Dissolved" else None
     town, county, pc = r.choice(W.TOWNS)
-    row = {"CompanyName": legal, "CompanyNumber": number, "RegAddress.AddressLine1": f"{r.randint(1, 240)} "
-           f"{r.choice(W.STREETS).upper()}", "RegAddress.PostTown": town, "RegAddress.County": county,
-           "RegAddress.Country": "UNITED KINGDOM", "RegAddress.PostCode": f"{pc} {r.randint(1, 9)}{r.choice('ABDEFGHJ')}"
-           f"{r.choice('LNPQRSTUW')}", "CompanyCategory": W.CH_CATEGORIES[suffix], "CompanyStatus": status,
-           "CountryOfOrigin": "United Kingdom", "DissolutionDate": ch.format_date(dissolved),
-           "IncorporationDate": ch.format_date(created), "Accounts.AccountRefDay": str(r.choice((28, 30, 31))),
-           "Accounts.AccountRefMonth": str(r.randint(1, 12)), "Accounts.AccountCategory": r.choice(
-               ("TOTAL EXEMPTION FULL", "MICRO ENTITY", "SMALL", "FULL", "DORMANT", "NO ACCOUNTS FILED")),
-           "Mortgages.NumMortCharges": "0", "Mortgages.NumMortOutstanding": "0",
-           "Mortgages.NumMortPartSatisfied": "0", "Mortgages.NumMortSatisfied": "0",
-           "LimitedPartnerships.NumGenPartners": "0", "LimitedPartnerships.NumLimPartners": "0",
-           "URI": f"http://business.data.gov.uk/id/company/{number}",
-           "ConfStmtNextDueDate": ch.format_date(_day(r, 2026, 2027)),
-           "ConfStmtLastMadeUpDate": ch.format_date(_day(r, 2024, 2025))}
+    row = {
+        "CompanyName": legal,
+        "CompanyNumber": number,
+        "RegAddress.AddressLine1": f"{r.randint(1, 240)} {r.choice(W.STREETS).upper()}",
+        "RegAddress.PostTown": town,
+        "RegAddress.County": county,
+        "RegAddress.Country": "UNITED KINGDOM",
+        "RegAddress.PostCode": f"{pc} {r.randint(1, 9)}{r.choice('ABDEFGHJ')}{r.choice('LNPQRSTUW')}",
+        "CompanyCategory": W.CH_CATEGORIES[suffix],
+        "CompanyStatus": status,
+        "CountryOfOrigin": "United Kingdom",
+        "DissolutionDate": ch.format_date(dissolved),
+        "IncorporationDate": ch.format_date(created),
+        "Accounts.AccountRefDay": str(r.choice((28, 30, 31))),
+        "Accounts.AccountRefMonth": str(r.randint(1, 12)),
+        "Accounts.AccountCategory": r.choice(
+            ("TOTAL EXEMPTION FULL", "MICRO ENTITY", "SMALL", "FULL", "DORMANT", "NO ACCOUNTS FILED")
+        ),
+        "Mortgages.NumMortCharges": "0",
+        "Mortgages.NumMortOutstanding": "0",
+        "Mortgages.NumMortPartSatisfied": "0",
+        "Mortgages.NumMortSatisfied": "0",
+        "LimitedPartnerships.NumGenPartners": "0",
+        "LimitedPartnerships.NumLimPartners": "0",
+        "URI": f"http://business.data.gov.uk/id/company/{number}",
+        "ConfStmtNextDueDate": ch.format_date(_day(r, 2026, 2027)),
+        "ConfStmtLastMadeUpDate": ch.format_date(_day(r, 2024, 2025)),
+    }
     for k, sic in enumerate(r.sample(W.SIC_CODES, r.choice((1, 1, 1, 2, 3))), start=1):
         row[f"SICCode.SicText_{k}"] = sic
     all_names = [(legal, "legal")]
@@ -149,7 +163,9 @@ def _cjk_names(r: random.Random, names: NameFactory, trad: bool) -> tuple[str, s
         tradname = f"{city_tr}{''.join(W.CJK_CHARS[c][1] for c in chars)}{ind_tr}{form_tr}"
         pinyin = "".join(W.CJK_CHARS[c][0] for c in chars).capitalize()
         english = f"{city_en} {pinyin} {ind_en} Co., Ltd.".strip()
-        translit = f"{city_en} {pinyin} {ind_py.capitalize()} {'Gufen ' if trad else ''}Youxian Gongsi".strip()
+        translit = (
+            f"{city_en} {pinyin} {ind_py.capitalize()} {'Gufen ' if trad else ''}Youxian Gongsi".strip()
+        )
         if names.claim(simple):
             if names.claim(english):
                 names.claim(translit)
@@ -163,20 +179,26 @@ def _gleif(r: random.Random, names: NameFactory) -> FakeEntity:
     created = _day(r, 1950, 2023)
     active = r.random() < 0.93
     expired = None if active else _day(r, max(created.year + 1, 2013), 2025)
-    row = {"LEI": lei, "Entity.LegalJurisdiction": jur, "Entity.EntityCategory": "GENERAL",
-           "Entity.EntityStatus": "ACTIVE" if active else "INACTIVE",
-           "Entity.EntityCreationDate": gleif.format_datetime(created, r.choice(("Z", "+01:00", "+02:00"))),
-           "Entity.EntityExpirationDate": gleif.format_datetime(expired),
-           "Entity.EntityExpirationReason": "" if active else r.choice(("DISSOLVED", "CORPORATE_ACTION")),
-           "Entity.LegalAddress.xmllang": lang, "Entity.LegalAddress.FirstAddressLine": f"{r.randint(1, 99)} Main",
-           "Entity.LegalAddress.City": "Springfield", "Entity.LegalAddress.Country": jur[:2],
-           "Registration.InitialRegistrationDate": gleif.format_datetime(_day(r, max(created.year, 2012), 2025)),
-           "Registration.LastUpdateDate": gleif.format_datetime(_day(r, 2025, 2025)),
-           "Registration.RegistrationStatus": r.choice(("ISSUED",) * 8 + ("LAPSED",)) if active else "RETIRED",
-           "Registration.NextRenewalDate": gleif.format_datetime(_day(r, 2026, 2026)),
-           "Registration.ManagingLOU": lei[:4] + "00" + "0" * 12 + "00",
-           "Registration.ValidationSources": r.choice(("FULLY_CORROBORATED", "PARTIALLY_CORROBORATED")),
-           "ConformityFlag": r.choice(("CONFORMING", "NON_CONFORMING", ""))}
+    row = {
+        "LEI": lei,
+        "Entity.LegalJurisdiction": jur,
+        "Entity.EntityCategory": "GENERAL",
+        "Entity.EntityStatus": "ACTIVE" if active else "INACTIVE",
+        "Entity.EntityCreationDate": gleif.format_datetime(created, r.choice(("Z", "+01:00", "+02:00"))),
+        "Entity.EntityExpirationDate": gleif.format_datetime(expired),
+        "Entity.EntityExpirationReason": "" if active else r.choice(("DISSOLVED", "CORPORATE_ACTION")),
+        "Entity.LegalAddress.xmllang": lang,
+        "Entity.LegalAddress.FirstAddressLine": f"{r.randint(1, 99)} Main",
+        "Entity.LegalAddress.City": "Springfield",
+        "Entity.LegalAddress.Country": jur[:2],
+        "Registration.InitialRegistrationDate": gleif.format_datetime(_day(r, max(created.year, 2012), 2025)),
+        "Registration.LastUpdateDate": gleif.format_datetime(_day(r, 2025, 2025)),
+        "Registration.RegistrationStatus": r.choice(("ISSUED",) * 8 + ("LAPSED",)) if active else "RETIRED",
+        "Registration.NextRenewalDate": gleif.format_datetime(_day(r, 2026, 2026)),
+        "Registration.ManagingLOU": lei[:4] + "00" + "0" * 12 + "00",
+        "Registration.ValidationSources": r.choice(("FULLY_CORROBORATED", "PARTIALLY_CORROBORATED")),
+        "ConformityFlag": r.choice(("CONFORMING", "NON_CONFORMING", "")),
+    }
     all_names: list[tuple[str, str]] = []
     others: list[tuple[str, str, str]] = []
     translits: list[tuple[str, str, str]] = []
@@ -205,8 +227,9 @@ def _gleif(r: random.Random, names: NameFactory) -> FakeEntity:
     return FakeEntity(f"gleif:{lei}", "gleif", all_names, row, traditional)
 
 
-def entity_stream(n: int, seed: int = 1, gleif_share: float = 0.15,
-                  names: NameFactory | None = None) -> Iterator[FakeEntity]:
+def entity_stream(
+    n: int, seed: int = 1, gleif_share: float = 0.15, names: NameFactory | None = None
+) -> Iterator[FakeEntity]:
     """``n`` entities, Companies House and GLEIF interleaved, the same ones for the same seed.
     Pass a fresh ``NameFactory`` to see the normalised names claimed (``names.seen``) afterwards."""
     r = random.Random(seed)
@@ -223,15 +246,19 @@ class SnapshotFiles:
     counts: dict[str, int]
 
 
-def write_snapshot(out_dir: str | Path, n: int, seed: int = 1, gleif_share: float = 0.15,
-                   date_tag: str = "2026-02-01") -> SnapshotFiles:
+def write_snapshot(
+    out_dir: str | Path, n: int, seed: int = 1, gleif_share: float = 0.15, date_tag: str = "2026-02-01"
+) -> SnapshotFiles:
     """Write ``BasicCompanyDataAsOneFile-<date>.csv`` and ``<date>-gleif-goldencopy-lei2-golden-copy.csv``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     ch_path = out / f"BasicCompanyDataAsOneFile-{date_tag}.csv"
     lei_path = out / f"{date_tag.replace('-', '')}-0800-gleif-goldencopy-lei2-golden-copy.csv"
     counts = {"companies_house": 0, "gleif": 0}
-    with ch_path.open("w", encoding="utf-8", newline="") as fch, lei_path.open("w", encoding="utf-8", newline="") as fl:
+    with (
+        ch_path.open("w", encoding="utf-8", newline="") as fch,
+        lei_path.open("w", encoding="utf-8", newline="") as fl,
+    ):
         writers = {"companies_house": ch.row_writer(fch), "gleif": gleif.row_writer(fl)}
         for ent in entity_stream(n, seed, gleif_share):
             writers[ent.registry](ent.row)

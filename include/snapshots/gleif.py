@@ -15,21 +15,39 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import IO
 
-from include.models import RegistryEntity, RegistryName
+from include.models import Registry, RegistryEntity, RegistryName
 from include.snapshots.companies_house import MalformedRow
 
-REGISTRY = "gleif"
+REGISTRY: Registry = "gleif"
 RECORD_URL = "https://search.gleif.org/#/record/{lei}"
 # As include.ingest.registries maps the API's otherNames types, so both paths store the same kinds.
 NAME_KINDS = {"PREVIOUS_LEGAL_NAME": "previous", "TRADING_OR_OPERATING_NAME": "trading"}
 
 _N = range(1, 6)
-_ADDRESS = ("FirstAddressLine", "AddressNumber", "AddressNumberWithinBuilding", "MailRouting",
-            "AdditionalAddressLine.1", "AdditionalAddressLine.2", "AdditionalAddressLine.3", "City", "Region",
-            "Country", "PostalCode")
-_EVENT = ("group_type", "event_status", "group_id", "group_sequence_no", "LegalEntityEventType",
-          "LegalEntityEventEffectiveDate", "LegalEntityEventRecordedDate", "ValidationDocuments",
-          "ValidationReference")
+_ADDRESS = (
+    "FirstAddressLine",
+    "AddressNumber",
+    "AddressNumberWithinBuilding",
+    "MailRouting",
+    "AdditionalAddressLine.1",
+    "AdditionalAddressLine.2",
+    "AdditionalAddressLine.3",
+    "City",
+    "Region",
+    "Country",
+    "PostalCode",
+)
+_EVENT = (
+    "group_type",
+    "event_status",
+    "group_id",
+    "group_sequence_no",
+    "LegalEntityEventType",
+    "LegalEntityEventEffectiveDate",
+    "LegalEntityEventRecordedDate",
+    "ValidationDocuments",
+    "ValidationReference",
+)
 _AUTHORITY = ("ValidationAuthorityID", "OtherValidationAuthorityID", "ValidationAuthorityEntityID")
 
 
@@ -38,31 +56,55 @@ def _header() -> tuple[str, ...]:
     for n in _N:
         h += [f"Entity.OtherEntityNames.OtherEntityName.{n}" + s for s in ("", ".xmllang", ".type")]
     for n in _N:
-        h += [f"Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName.{n}" + s
-              for s in ("", ".xmllang", ".type")]
+        h += [
+            f"Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName.{n}" + s
+            for s in ("", ".xmllang", ".type")
+        ]
     for block in ("Entity.LegalAddress", "Entity.HeadquartersAddress"):
         h += [f"{block}.xmllang"] + [f"{block}.{f}" for f in _ADDRESS]
-    for block in ("Entity.OtherAddresses.OtherAddress", "Entity.TransliteratedOtherAddresses.TransliteratedOtherAddress"):
+    for block in (
+        "Entity.OtherAddresses.OtherAddress",
+        "Entity.TransliteratedOtherAddresses.TransliteratedOtherAddress",
+    ):
         for n in _N:
             h += [f"{block}.{n}.xmllang", f"{block}.{n}.type"] + [f"{block}.{n}.{f}" for f in _ADDRESS]
-    h += ["Entity.RegistrationAuthority.RegistrationAuthorityID",
-          "Entity.RegistrationAuthority.OtherRegistrationAuthorityID",
-          "Entity.RegistrationAuthority.RegistrationAuthorityEntityID", "Entity.LegalJurisdiction",
-          "Entity.EntityCategory", "Entity.EntitySubCategory", "Entity.LegalForm.EntityLegalFormCode",
-          "Entity.LegalForm.OtherLegalForm", "Entity.AssociatedEntity.type", "Entity.AssociatedEntity.AssociatedLEI",
-          "Entity.AssociatedEntity.AssociatedEntityName", "Entity.AssociatedEntity.AssociatedEntityName.xmllang",
-          "Entity.EntityStatus", "Entity.EntityCreationDate", "Entity.EntityExpirationDate",
-          "Entity.EntityExpirationReason"]
+    h += [
+        "Entity.RegistrationAuthority.RegistrationAuthorityID",
+        "Entity.RegistrationAuthority.OtherRegistrationAuthorityID",
+        "Entity.RegistrationAuthority.RegistrationAuthorityEntityID",
+        "Entity.LegalJurisdiction",
+        "Entity.EntityCategory",
+        "Entity.EntitySubCategory",
+        "Entity.LegalForm.EntityLegalFormCode",
+        "Entity.LegalForm.OtherLegalForm",
+        "Entity.AssociatedEntity.type",
+        "Entity.AssociatedEntity.AssociatedLEI",
+        "Entity.AssociatedEntity.AssociatedEntityName",
+        "Entity.AssociatedEntity.AssociatedEntityName.xmllang",
+        "Entity.EntityStatus",
+        "Entity.EntityCreationDate",
+        "Entity.EntityExpirationDate",
+        "Entity.EntityExpirationReason",
+    ]
     for n in _N:
-        h += [f"Entity.SuccessorEntity.{n}.SuccessorLEI", f"Entity.SuccessorEntity.{n}.SuccessorEntityName",
-              f"Entity.SuccessorEntity.{n}.SuccessorEntity.xmllang"]
+        h += [
+            f"Entity.SuccessorEntity.{n}.SuccessorLEI",
+            f"Entity.SuccessorEntity.{n}.SuccessorEntityName",
+            f"Entity.SuccessorEntity.{n}.SuccessorEntity.xmllang",
+        ]
     for n in _N:
         ev = f"Entity.LegalEntityEvents.LegalEntityEvent.{n}"
         h += [f"{ev}.{f}" for f in _EVENT]
         for m in _N:
             h += [f"{ev}.AffectedFields.{m}.AffectedField", f"{ev}.AffectedFields.{m}.field_xpath"]
-    h += ["Registration.InitialRegistrationDate", "Registration.LastUpdateDate", "Registration.RegistrationStatus",
-          "Registration.NextRenewalDate", "Registration.ManagingLOU", "Registration.ValidationSources"]
+    h += [
+        "Registration.InitialRegistrationDate",
+        "Registration.LastUpdateDate",
+        "Registration.RegistrationStatus",
+        "Registration.NextRenewalDate",
+        "Registration.ManagingLOU",
+        "Registration.ValidationSources",
+    ]
     h += [f"Registration.ValidationAuthority.{f}" for f in _AUTHORITY]
     for n in _N:
         h += [f"Registration.OtherValidationAuthorities.OtherValidationAuthority.{n}.{f}" for f in _AUTHORITY]
@@ -71,11 +113,23 @@ def _header() -> tuple[str, ...]:
 
 
 HEADER: tuple[str, ...] = _header()
-REQUIRED = ("LEI", "Entity.LegalName", "Entity.EntityStatus", "Entity.EntityCreationDate", "Entity.LegalJurisdiction")
-OTHER_NAMES = tuple(tuple(f"Entity.OtherEntityNames.OtherEntityName.{n}{s}" for s in ("", ".xmllang", ".type"))
-                    for n in _N)
-TRANSLITERATED = tuple(tuple(f"Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName.{n}{s}"
-                             for s in ("", ".xmllang", ".type")) for n in _N)
+REQUIRED = (
+    "LEI",
+    "Entity.LegalName",
+    "Entity.EntityStatus",
+    "Entity.EntityCreationDate",
+    "Entity.LegalJurisdiction",
+)
+OTHER_NAMES = tuple(
+    tuple(f"Entity.OtherEntityNames.OtherEntityName.{n}{s}" for s in ("", ".xmllang", ".type")) for n in _N
+)
+TRANSLITERATED = tuple(
+    tuple(
+        f"Entity.TransliteratedOtherEntityNames.TransliteratedOtherEntityName.{n}{s}"
+        for s in ("", ".xmllang", ".type")
+    )
+    for n in _N
+)
 _LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
@@ -150,10 +204,15 @@ def parse_row(values: Sequence[str], index: Mapping[str, int]) -> RegistryEntity
             seen.add((name, kind))
             names.append(RegistryName(name=name, kind=kind, language=get(lang_col) or None))  # type: ignore[arg-type]
     return RegistryEntity(
-        entity_id=f"{REGISTRY}:{lei}", registry=REGISTRY, names=names, status=get("Entity.EntityStatus") or None,
+        entity_id=f"{REGISTRY}:{lei}",
+        registry=REGISTRY,
+        names=names,
+        status=get("Entity.EntityStatus") or None,
         created=parse_date(get("Entity.EntityCreationDate"), "Entity.EntityCreationDate"),
         dissolved=parse_date(get("Entity.EntityExpirationDate"), "Entity.EntityExpirationDate"),
-        jurisdiction=get("Entity.LegalJurisdiction") or None, record_url=RECORD_URL.format(lei=lei))
+        jurisdiction=get("Entity.LegalJurisdiction") or None,
+        record_url=RECORD_URL.format(lei=lei),
+    )
 
 
 def row_writer(fh: IO[str]) -> Callable[[Mapping[str, str]], None]:

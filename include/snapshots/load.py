@@ -41,11 +41,27 @@ SNAPSHOT_DIR = PROJECT_ROOT / ".var" / "snapshots"
 BATCH_SIZE = 10_000
 MAX_QUARANTINED = 1000
 FORMATS = {"companies_house": companies_house, "gleif": gleif}
-ENTITY_COLUMNS = (("entity_id", "TEXT"), ("registry", "TEXT"), ("legal_name", "TEXT"), ("status", "TEXT"),
-                  ("created", "TEXT"), ("dissolved", "TEXT"), ("jurisdiction", "TEXT"), ("industry_codes", "TEXT"),
-                  ("record_url", "TEXT"), ("fetched_at", "TEXT"), ("run_id", "TEXT"))
-NAME_COLUMNS = (("entity_id", "TEXT"), ("name", "TEXT"), ("kind", "TEXT"), ("language", "TEXT"),
-                ("normalized", "TEXT"), ("position", "INTEGER"))
+ENTITY_COLUMNS = (
+    ("entity_id", "TEXT"),
+    ("registry", "TEXT"),
+    ("legal_name", "TEXT"),
+    ("status", "TEXT"),
+    ("created", "TEXT"),
+    ("dissolved", "TEXT"),
+    ("jurisdiction", "TEXT"),
+    ("industry_codes", "TEXT"),
+    ("record_url", "TEXT"),
+    ("fetched_at", "TEXT"),
+    ("run_id", "TEXT"),
+)
+NAME_COLUMNS = (
+    ("entity_id", "TEXT"),
+    ("name", "TEXT"),
+    ("kind", "TEXT"),
+    ("language", "TEXT"),
+    ("normalized", "TEXT"),
+    ("position", "INTEGER"),
+)
 _DATE_IN_NAME = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
 
 
@@ -102,14 +118,27 @@ def detect_registry(header: list[str]) -> str:
 
 def _entity_row(e: RegistryEntity, fetched_at: str, run_id: str) -> tuple:
     codes = json.dumps([c.model_dump() for c in e.industry_codes], separators=(",", ":"))
-    return (e.entity_id, e.registry, e.names[0].name, e.status, e.created, e.dissolved, e.jurisdiction, codes,
-            e.record_url, fetched_at, run_id)
+    return (
+        e.entity_id,
+        e.registry,
+        e.names[0].name,
+        e.status,
+        e.created,
+        e.dissolved,
+        e.jurisdiction,
+        codes,
+        e.record_url,
+        fetched_at,
+        run_id,
+    )
 
 
 def _name_rows(e: RegistryEntity) -> list[tuple]:
     out: dict[tuple[str, str], tuple] = {}
     for pos, n in enumerate(e.names):
-        out.setdefault((n.name, n.kind), (e.entity_id, n.name, n.kind, n.language, normalise_company(n.name), pos))
+        out.setdefault(
+            (n.name, n.kind), (e.entity_id, n.name, n.kind, n.language, normalise_company(n.name), pos)
+        )
     return list(out.values())
 
 
@@ -124,22 +153,33 @@ def write_batch(wh: Any, entities: list[RegistryEntity], fetched_at: str, run_id
     with wh.transaction():
         fill_temp_table(wh, "cc_snap_entities", ENTITY_COLUMNS, ents)
         fill_temp_table(wh, "cc_snap_names", NAME_COLUMNS, names)
-        wh.execute(f"INSERT INTO registry_entities ({cols}, parent_ids) SELECT {select}, CAST('[]' AS {jt}) "
-                   f"FROM cc_snap_entities ON CONFLICT (entity_id) DO UPDATE SET {updates}")
-        wh.execute("DELETE FROM registry_names WHERE entity_id IN (SELECT entity_id FROM cc_snap_entities) "
-                   "AND NOT EXISTS (SELECT 1 FROM cc_snap_names s WHERE s.entity_id = registry_names.entity_id "
-                   "AND s.name = registry_names.name AND s.kind = registry_names.kind)")
-        wh.execute("INSERT INTO registry_names (entity_id, name, kind, language, normalized, position) "
-                   "SELECT entity_id, name, kind, language, normalized, position FROM cc_snap_names "
-                   "ON CONFLICT (entity_id, name, kind) DO UPDATE SET language = excluded.language, "
-                   "normalized = excluded.normalized, position = excluded.position")
+        wh.execute(
+            f"INSERT INTO registry_entities ({cols}, parent_ids) SELECT {select}, CAST('[]' AS {jt}) "
+            f"FROM cc_snap_entities ON CONFLICT (entity_id) DO UPDATE SET {updates}"
+        )
+        wh.execute(
+            "DELETE FROM registry_names WHERE entity_id IN (SELECT entity_id FROM cc_snap_entities) "
+            "AND NOT EXISTS (SELECT 1 FROM cc_snap_names s WHERE s.entity_id = registry_names.entity_id "
+            "AND s.name = registry_names.name AND s.kind = registry_names.kind)"
+        )
+        wh.execute(
+            "INSERT INTO registry_names (entity_id, name, kind, language, normalized, position) "
+            "SELECT entity_id, name, kind, language, normalized, position FROM cc_snap_names "
+            "ON CONFLICT (entity_id, name, kind) DO UPDATE SET language = excluded.language, "
+            "normalized = excluded.normalized, position = excluded.position"
+        )
         drop_temp_table(wh, "cc_snap_entities")
         drop_temp_table(wh, "cc_snap_names")
     return len(names)
 
 
-def load_snapshot(wh: Any, path: str | Path, registry: str | None = None, batch_size: int = BATCH_SIZE,
-                  as_of: str | None = None) -> LoadReport:
+def load_snapshot(
+    wh: Any,
+    path: str | Path,
+    registry: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    as_of: str | None = None,
+) -> LoadReport:
     """Load one Companies House or GLEIF snapshot file (format from its header unless ``registry``
     says). ``as_of`` (ISO date) overrides the date taken from the file name."""
     started = time.monotonic()
@@ -160,6 +200,8 @@ def load_snapshot(wh: Any, path: str | Path, registry: str | None = None, batch_
         run_id = f"snapshot:{registry}:{day}"
         batch: dict[str, RegistryEntity] = {}
         while True:
+            values: list[str] | None
+            reason: str | None
             try:
                 values = next(reader)
             except StopIteration:
@@ -183,7 +225,9 @@ def load_snapshot(wh: Any, path: str | Path, registry: str | None = None, batch_
                 reason = reason or "unreadable record"
                 reasons[reason] += 1
                 if len(quarantined) < MAX_QUARANTINED:
-                    quarantined.append(_quarantine_row(registry, p, reader.line_num, reason, values, fetched_at, run_id))
+                    quarantined.append(
+                        _quarantine_row(registry, p, reader.line_num, reason, values, fetched_at, run_id)
+                    )
                 continue
             if entity.entity_id in batch:
                 report.duplicates += 1
@@ -200,16 +244,33 @@ def load_snapshot(wh: Any, path: str | Path, registry: str | None = None, batch_
     report.reasons = dict(reasons.most_common())
     report.malformed = sum(reasons.values())
     report.seconds = round(time.monotonic() - started, 3)
-    log.info("snapshot %s (%s, %s): %d rows, %d entities, %d names, %d malformed", p.name, registry, day,
-             report.rows_read, report.entities, report.names, report.malformed)
+    log.info(
+        "snapshot %s (%s, %s): %d rows, %d entities, %d names, %d malformed",
+        p.name,
+        registry,
+        day,
+        report.rows_read,
+        report.entities,
+        report.names,
+        report.malformed,
+    )
     return report
 
 
-def _quarantine_row(registry: str, path: Path, line: int, reason: str, values: list[str] | None,
-                    at: str, run_id: str) -> dict[str, Any]:
-    return {"quarantine_id": f"snapshot:{registry}:{path.name}:{line}", "run_id": run_id, "source": registry,
-            "dataset": "registry_snapshot", "record_key": f"{path.name}:{line}", "reason": reason,
-            "raw_pointer": f"{path}:{line}", "raw": {"fields": (values or [])[:400]}, "quarantined_at": at}
+def _quarantine_row(
+    registry: str, path: Path, line: int, reason: str, values: list[str] | None, at: str, run_id: str
+) -> dict[str, Any]:
+    return {
+        "quarantine_id": f"snapshot:{registry}:{path.name}:{line}",
+        "run_id": run_id,
+        "source": registry,
+        "dataset": "registry_snapshot",
+        "record_key": f"{path.name}:{line}",
+        "reason": reason,
+        "raw_pointer": f"{path}:{line}",
+        "raw": {"fields": (values or [])[:400]},
+        "quarantined_at": at,
+    }
 
 
 def plan_files(conf: dict[str, Any] | None = None, root: Path = SNAPSHOT_DIR) -> list[dict[str, Any]]:
@@ -220,19 +281,32 @@ def plan_files(conf: dict[str, Any] | None = None, root: Path = SNAPSHOT_DIR) ->
     items: list[dict[str, Any]] = []
     if conf.get("files"):
         for f in conf["files"]:
-            item = {"path": f, "registry": None} if isinstance(f, str) else {"path": f["path"],
-                                                                              "registry": f.get("registry")}
+            item = (
+                {"path": f, "registry": None}
+                if isinstance(f, str)
+                else {"path": f["path"], "registry": f.get("registry")}
+            )
             items.append(item)
     else:
         folder = Path(conf.get("snapshot_dir") or root)
         folder = folder if folder.is_absolute() else PROJECT_ROOT / folder
         if folder.is_dir():
-            items = [{"path": str(p), "registry": None} for p in sorted(folder.rglob("*"))
-                     if p.is_file() and p.suffix.lower() in (".csv", ".zip")]
+            items = [
+                {"path": str(p), "registry": None}
+                for p in sorted(folder.rglob("*"))
+                if p.is_file() and p.suffix.lower() in (".csv", ".zip")
+            ]
     for item in items:
-        p = Path(item["path"])
+        p = Path(str(item["path"]))
         item["path"] = str(p if p.is_absolute() else PROJECT_ROOT / p)
         if item["registry"] not in (None, *FORMATS):
-            raise ValueError(f"unknown registry {item['registry']!r} for {p.name}: use one of {sorted(FORMATS)}")
-    return sorted(items, key=lambda i: ("lei2" in Path(i["path"]).name.lower() or i["registry"] == "gleif",
-                                        Path(i["path"]).name))
+            raise ValueError(
+                f"unknown registry {item['registry']!r} for {p.name}: use one of {sorted(FORMATS)}"
+            )
+    return sorted(
+        items,
+        key=lambda i: (
+            "lei2" in Path(i["path"]).name.lower() or i["registry"] == "gleif",
+            Path(i["path"]).name,
+        ),
+    )

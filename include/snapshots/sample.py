@@ -19,9 +19,23 @@ from include.snapshots.generate import FakeEntity, NameFactory, entity_stream
 
 _ALT_SUFFIXES = ["Ltd", "Limited", "Ltd.", "", "", "Inc", "GmbH", "Plc"]
 _INDUSTRY = {w.casefold() for w in W.INDUSTRY_GENERIC + W.INDUSTRY_OTHER}
-_COMMON = {w.casefold() for w in W.SURNAMES + W.PLACES + W.DESCRIPTORS} | _INDUSTRY | {"&", "and", "community", "interest"}
-VARIATIONS = (("exact", 10), ("case", 10), ("suffix", 15), ("punct", 5), ("the", 5), ("typo", 15),
-              ("drop_word", 10), ("add_word", 5), ("previous", 10), ("other", 15))
+_COMMON = (
+    {w.casefold() for w in W.SURNAMES + W.PLACES + W.DESCRIPTORS}
+    | _INDUSTRY
+    | {"&", "and", "community", "interest"}
+)
+VARIATIONS = (
+    ("exact", 10),
+    ("case", 10),
+    ("suffix", 15),
+    ("punct", 5),
+    ("the", 5),
+    ("typo", 15),
+    ("drop_word", 10),
+    ("add_word", 5),
+    ("previous", 10),
+    ("other", 15),
+)
 
 
 @dataclass(frozen=True)
@@ -51,9 +65,9 @@ def _typo(word: str, r: random.Random) -> str | None:
     i = r.randrange(4, len(word) - 1)
     how = r.choice(("drop", "swap", "double"))
     if how == "drop":
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if how == "swap":
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:] if word[i] != word[i + 1] else None
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :] if word[i] != word[i + 1] else None
     return word[:i] + word[i] + word[i:]
 
 
@@ -77,7 +91,7 @@ def vary(ent: FakeEntity, how: str, r: random.Random) -> str | None:
     if how == "typo":
         longest = max(range(len(core)), key=lambda i: len(core[i]))
         bad = _typo(core[longest], r)
-        return " ".join(core[:longest] + [bad] + core[longest + 1:] + tail) if bad else None
+        return " ".join(core[:longest] + [bad] + core[longest + 1 :] + tail) if bad else None
     if how == "drop_word":
         keep = [t for t in core if t.casefold() not in _INDUSTRY]
         coined = any(t.casefold() not in _COMMON for t in keep)  # else the shorter name is ambiguous
@@ -111,13 +125,21 @@ def fabricated(r: random.Random, seen: set[str], tokens: set[str]) -> str:
         elif p < 0.85:
             name = f"{r.choice(W.DESCRIPTORS)} {_fake_word(r, tokens)} {gen[0]}"
         else:
-            name = f"{_fake_word(r, tokens)} {r.choice(W.INDUSTRY_OTHER)} {r.choice(('Ltd', 'Limited', 'GmbH'))}"
+            name = (
+                f"{_fake_word(r, tokens)} {r.choice(W.INDUSTRY_OTHER)} {r.choice(('Ltd', 'Limited', 'GmbH'))}"
+            )
         if normalise_company(name) not in seen:
             return name
 
 
-def employer_sample(n_names: int, n_entities: int, seed: int = 1, gleif_share: float = 0.15,
-                    fabricated_share: float = 0.1, sample_seed: int = 7) -> list[LabelledName]:
+def employer_sample(
+    n_names: int,
+    n_entities: int,
+    seed: int = 1,
+    gleif_share: float = 0.15,
+    fabricated_share: float = 0.1,
+    sample_seed: int = 7,
+) -> list[LabelledName]:
     """``n_names`` labelled employer names against ``entity_stream(n_entities, seed, gleif_share)``."""
     r = random.Random(sample_seed)
     n_fake = round(n_names * fabricated_share)
@@ -139,7 +161,7 @@ def employer_sample(n_names: int, n_entities: int, seed: int = 1, gleif_share: f
             how = r.choices(kinds, weights)[0]
             name = vary(ent, how, r)
             norm = normalise_company(name) if name else ""
-            if norm and (norm in own or norm not in seen):
+            if name and norm and (norm in own or norm not in seen):
                 out.append(LabelledName(name, ent.entity_id, how))
                 break
         else:

@@ -43,8 +43,11 @@ def _pg_admin() -> tuple[Any, str]:
     try:
         conn = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=user, dbname=PG_DB, connect_timeout=5)
     except psycopg2.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is required for the postgres variant of the snapshot tests and is not reachable at "
-                    f"{PG_HOST}:{PG_PORT} (database {PG_DB!r}, user {user!r}): {str(exc).strip()}", pytrace=False)
+        pytest.fail(
+            f"PostgreSQL is required for the postgres variant of the snapshot tests and is not reachable at "
+            f"{PG_HOST}:{PG_PORT} (database {PG_DB!r}, user {user!r}): {str(exc).strip()}",
+            pytrace=False,
+        )
     conn.autocommit = True
     return conn, user
 
@@ -68,8 +71,14 @@ def wh_spec(request, tmp_path: Path) -> Iterator[dict[str, Any]]:
         return
     pg = request.getfixturevalue("pg_admin")
     schema = f"{pg['prefix']}_{next(_counter)}"
-    yield {"conn_type": "postgres", "host": PG_HOST, "port": PG_PORT, "login": pg["user"], "schema": PG_DB,
-           "extra": {"search_path": schema}}
+    yield {
+        "conn_type": "postgres",
+        "host": PG_HOST,
+        "port": PG_PORT,
+        "login": pg["user"],
+        "schema": PG_DB,
+        "extra": {"search_path": schema},
+    }
     with pg["conn"].cursor() as cur:
         cur.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 

@@ -20,13 +20,23 @@ def test_exact_suffix_previous_other_and_typo_matches(loaded, truth):
     plain = _pick(truth, "companies_house", lambda e: e.names[0][0].endswith(" LIMITED"))
     renamed = _pick(truth, "companies_house", lambda e: len(e.names) > 1)
     chinese = _pick(truth, "gleif", lambda e: e.traditional is not None)
-    long_word = _pick(truth, "companies_house", lambda e: max(len(t) for t in e.names[0][0].split()[:-1]) >= 8
-                      and len(e.names[0][0].split()) >= 3)
+    long_word = _pick(
+        truth,
+        "companies_house",
+        lambda e: max(len(t) for t in e.names[0][0].split()[:-1]) >= 8 and len(e.names[0][0].split()) >= 3,
+    )
     word = max(long_word.names[0][0].split()[:-1], key=len)
     typo = long_word.names[0][0].replace(word, _typo(word)).title()
     suffix_variant = plain.names[0][0].removesuffix(" LIMITED").title() + " Ltd."
     translit = next(n for n, k in chinese.names if k == "transliterated")
-    queries = [plain.names[0][0], suffix_variant, renamed.names[1][0].lower(), translit, chinese.traditional, typo]
+    queries = [
+        plain.names[0][0],
+        suffix_variant,
+        renamed.names[1][0].lower(),
+        translit,
+        chinese.traditional,
+        typo,
+    ]
     res = resolve_names(loaded, queries)
 
     assert res[plain.names[0][0]].entity_id == plain.entity_id and res[plain.names[0][0]].method == "exact"
@@ -41,8 +51,12 @@ def test_exact_suffix_previous_other_and_typo_matches(loaded, truth):
 
 def test_generic_words_alone_never_match(loaded, truth):
     generic = _pick(truth, "companies_house", lambda e: "SOLUTIONS" in e.names[0][0].split())
-    fabricated = ["Qyzjqo Solutions Global", "Global Solutions Group Ltd", "Zyxquz Solutions",
-                  "Vyqxoq Digital Systems International"]
+    fabricated = [
+        "Qyzjqo Solutions Global",
+        "Global Solutions Group Ltd",
+        "Zyxquz Solutions",
+        "Vyqxoq Digital Systems International",
+    ]
     res = resolve_names(loaded, [*fabricated, generic.names[0][0]])
     assert [res[f].hit for f in fabricated] == [False] * 4
     assert res[generic.names[0][0]].entity_id == generic.entity_id
@@ -62,15 +76,19 @@ def test_agrees_with_the_in_memory_index(loaded):
     agree = sum(1 for s in sample if bulk[s.name].entity_id == index.resolve(s.name).entity_id)
     assert agree / len(sample) >= 0.95
     derived = [s for s in sample if s.entity_id]
-    found = sum(1 for s in derived if bulk[s.name].entity_id == s.entity_id or s.entity_id in bulk[s.name].family)
+    found = sum(
+        1 for s in derived if bulk[s.name].entity_id == s.entity_id or s.entity_id in bulk[s.name].family
+    )
     assert found / len(derived) >= 0.85
 
 
 def test_entities_for_brings_names_and_parents(loaded, truth):
     child = _pick(truth, "gleif", lambda e: len(e.names) > 1)
     parent = _pick(truth, "gleif", lambda e: e.entity_id != child.entity_id)
-    loaded.execute("UPDATE registry_entities SET parent_ids = ? WHERE entity_id = ?",
-                   [f'["{parent.entity_id}"]', child.entity_id])
+    loaded.execute(
+        "UPDATE registry_entities SET parent_ids = ? WHERE entity_id = ?",
+        [f'["{parent.entity_id}"]', child.entity_id],
+    )
     got = {e.entity_id: e for e in entities_for(loaded, [child.entity_id])}
     assert set(got) == {child.entity_id, parent.entity_id}
     assert [(n.name, n.kind) for n in got[child.entity_id].names] == child.names
@@ -83,11 +101,18 @@ def test_names_loaded_by_the_api_path_resolve_too(wh, snapshot_files):
     from include.warehouse.registry_cache import WarehouseRegistryCache
 
     load_snapshot(wh, snapshot_files.gleif)
-    ent = RegistryEntity(entity_id="opencorporates:gb/07777777", registry="opencorporates",
-                         names=[RegistryName(name="Brightwhistle Instruments Ltd", kind="legal")],
-                         record_url="https://opencorporates.com/companies/gb/07777777")
+    ent = RegistryEntity(
+        entity_id="opencorporates:gb/07777777",
+        registry="opencorporates",
+        names=[RegistryName(name="Brightwhistle Instruments Ltd", kind="legal")],
+        record_url="https://opencorporates.com/companies/gb/07777777",
+    )
     WarehouseRegistryCache(wh).put_entity(ent)
     res = resolve_names(wh, ["BRIGHTWHISTLE INSTRUMENTS LIMITED", "Brightwhistl Instruments"])
     assert {r.entity_id for r in res.values()} == {"opencorporates:gb/07777777"}
-    assert normalise_company("Brightwhistle Instruments Ltd") == wh.query(
-        "SELECT normalized FROM registry_names WHERE entity_id = ?", [ent.entity_id])[0]["normalized"]
+    assert (
+        normalise_company("Brightwhistle Instruments Ltd")
+        == wh.query("SELECT normalized FROM registry_names WHERE entity_id = ?", [ent.entity_id])[0][
+            "normalized"
+        ]
+    )

@@ -16,14 +16,21 @@ def _state(wh):
 
 
 def _names_of(wh, entity_id):
-    return [(r["name"], r["kind"], r["language"]) for r in wh.query(
-        "SELECT name, kind, language FROM registry_names WHERE entity_id = ? ORDER BY position", [entity_id])]
+    return [
+        (r["name"], r["kind"], r["language"])
+        for r in wh.query(
+            "SELECT name, kind, language FROM registry_names WHERE entity_id = ? ORDER BY position",
+            [entity_id],
+        )
+    ]
 
 
 def test_entities_names_and_dates_arrive(loaded, truth, snapshot_files):
     wh = loaded
-    counts = {r["registry"]: r["n"] for r in wh.query(
-        "SELECT registry, count(*) AS n FROM registry_entities GROUP BY registry")}
+    counts = {
+        r["registry"]: r["n"]
+        for r in wh.query("SELECT registry, count(*) AS n FROM registry_entities GROUP BY registry")
+    }
     assert counts == snapshot_files.counts
     n_names = wh.query("SELECT count(*) AS n FROM registry_names")[0]["n"]
     assert n_names == sum(len(e.names) for e in truth)
@@ -33,16 +40,25 @@ def test_entities_names_and_dates_arrive(loaded, truth, snapshot_files):
     row = wh.query("SELECT * FROM registry_entities WHERE entity_id = ?", [with_prev.entity_id])[0]
     d, m, y = with_prev.row["IncorporationDate"].split("/")
     assert row["created"] == f"{y}-{m}-{d}" and row["jurisdiction"] == "GB"
-    assert row["industry_codes"][0] == {"scheme": "uk_sic_2007", "code": with_prev.row["SICCode.SicText_1"][:5]}
+    assert row["industry_codes"][0] == {
+        "scheme": "uk_sic_2007",
+        "code": with_prev.row["SICCode.SicText_1"][:5],
+    }
     assert row["record_url"].endswith(f"/company/{with_prev.entity_id.split(':')[1]}")
     assert row["fetched_at"] == f"{snapshot_files.companies_house.name[26:36]}T00:00:00+00:00"
 
-    chinese = next(e for e in truth if e.registry == "gleif" and any(k == "transliterated" for _, k in e.names))
+    chinese = next(
+        e for e in truth if e.registry == "gleif" and any(k == "transliterated" for _, k in e.names)
+    )
     stored = _names_of(wh, chinese.entity_id)
     assert [(n, k) for n, k, _ in stored] == chinese.names
     assert [lang for _, _, lang in stored] == ["zh", "en", "zh-Latn"]
-    norms = {r["name"]: r["normalized"] for r in wh.query(
-        "SELECT name, normalized FROM registry_names WHERE entity_id = ?", [chinese.entity_id])}
+    norms = {
+        r["name"]: r["normalized"]
+        for r in wh.query(
+            "SELECT name, normalized FROM registry_names WHERE entity_id = ?", [chinese.entity_id]
+        )
+    }
     assert norms == {n: normalise_company(n) for n, _ in chinese.names}
 
     expired = next(e for e in truth if e.registry == "gleif" and e.row["Entity.EntityExpirationDate"])
@@ -62,19 +78,28 @@ def test_reloading_the_same_file_changes_nothing(loaded, snapshot_files):
 def test_next_snapshot_replaces_names_and_keeps_api_parents(wh, tmp_path, truth):
     ent = next(e for e in truth if e.registry == "gleif" and e.traditional is None)
     path = tmp_path / "20260101-0800-gleif-goldencopy-lei2-golden-copy.csv"
-    row = dict(ent.row, **{"Entity.OtherEntityNames.OtherEntityName.1": "Old Trading Name",
-                           "Entity.OtherEntityNames.OtherEntityName.1.type": "TRADING_OR_OPERATING_NAME"})
+    row = dict(
+        ent.row,
+        **{
+            "Entity.OtherEntityNames.OtherEntityName.1": "Old Trading Name",
+            "Entity.OtherEntityNames.OtherEntityName.1.type": "TRADING_OR_OPERATING_NAME",
+        },
+    )
     with path.open("w", encoding="utf-8", newline="") as fh:
         gleif.row_writer(fh)(row)
     load_snapshot(wh, path)
     assert ("Old Trading Name", "trading") in [(n, k) for n, k, _ in _names_of(wh, ent.entity_id)]
-    wh.execute("UPDATE registry_entities SET parent_ids = ? WHERE entity_id = ?", ['["gleif:PARENT"]', ent.entity_id])
+    wh.execute(
+        "UPDATE registry_entities SET parent_ids = ? WHERE entity_id = ?", ['["gleif:PARENT"]', ent.entity_id]
+    )
     later = tmp_path / "20260201-0800-gleif-goldencopy-lei2-golden-copy.csv"
     with later.open("w", encoding="utf-8", newline="") as fh:
         gleif.row_writer(fh)(ent.row)
     load_snapshot(wh, later)
     assert "Old Trading Name" not in [n for n, _, _ in _names_of(wh, ent.entity_id)]
-    row = wh.query("SELECT parent_ids, fetched_at FROM registry_entities WHERE entity_id = ?", [ent.entity_id])[0]
+    row = wh.query(
+        "SELECT parent_ids, fetched_at FROM registry_entities WHERE entity_id = ?", [ent.entity_id]
+    )[0]
     assert row["parent_ids"] == ["gleif:PARENT"] and row["fetched_at"].startswith("2026-02-01")
 
 
@@ -90,10 +115,15 @@ def test_malformed_rows_are_counted_and_skipped(wh, tmp_path, truth):
         write(good[2].row)
     report = load_snapshot(wh, path)
     assert (report.rows_read, report.entities, report.malformed) == (5, 2, 3)
-    assert report.reasons == {"IncorporationDate is not a dd/mm/yyyy date": 1,
-                              "CompanyNumber is not 8 letters or digits": 1, "2 fields, expected 55": 1}
-    assert {r["entity_id"] for r in wh.query("SELECT entity_id FROM registry_entities")} == \
-        {good[0].entity_id, good[2].entity_id}
+    assert report.reasons == {
+        "IncorporationDate is not a dd/mm/yyyy date": 1,
+        "CompanyNumber is not 8 letters or digits": 1,
+        "2 fields, expected 55": 1,
+    }
+    assert {r["entity_id"] for r in wh.query("SELECT entity_id FROM registry_entities")} == {
+        good[0].entity_id,
+        good[2].entity_id,
+    }
     q = wh.query("SELECT record_key, reason, source FROM quarantine ORDER BY record_key")
     assert [r["record_key"] for r in q] == [f"{path.name}:{n}" for n in (3, 4, 5)]
     assert {r["source"] for r in q} == {"companies_house"}
@@ -104,7 +134,9 @@ def test_a_zipped_snapshot_is_streamed(wh, tmp_path, snapshot_files):
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.write(snapshot_files.companies_house, snapshot_files.companies_house.name)
     report = load_snapshot(wh, archive)
-    assert report.registry == "companies_house" and report.entities == snapshot_files.counts["companies_house"]
+    assert (
+        report.registry == "companies_house" and report.entities == snapshot_files.counts["companies_house"]
+    )
 
 
 def test_plan_files_from_conf_and_default_folder(tmp_path):
@@ -113,7 +145,10 @@ def test_plan_files_from_conf_and_default_folder(tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     planned = plan_files({}, root=tmp_path)
     assert [p["path"].rsplit("/", 1)[1] for p in planned] == [
-        "BasicCompanyData-2026-02-01-part1_2.csv", "20260201-0800-gleif-goldencopy-lei2-golden-copy.csv.zip"]
+        "BasicCompanyData-2026-02-01-part1_2.csv",
+        "20260201-0800-gleif-goldencopy-lei2-golden-copy.csv.zip",
+    ]
     assert plan_files({"files": [{"path": "/data/x.csv", "registry": "gleif"}]}) == [
-        {"path": "/data/x.csv", "registry": "gleif"}]
+        {"path": "/data/x.csv", "registry": "gleif"}
+    ]
     assert plan_files({}, root=tmp_path / "missing") == []

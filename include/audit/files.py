@@ -1,0 +1,117 @@
+"""A candidate's data outside the landing zone: the run folders and the HR reports under ``data_dir``.
+
+* ``runs/<run>/findings/batch-*.jsonl`` hold one finding per line, with its evidence (employers,
+  titles, dates): the candidate's lines are cut out, like their records in landing files. The run's
+  digests (``run_findings``, the chain) stay, so ``audit verify`` still passes.
+* ``runs/<run>/data_docs`` holds Great Expectations results stripped to counts (see
+  ``include.quality.datadocs.sanitize``) and ``runs/<run>/manifest`` and ``plan`` hold pseudonymous
+  ids and counts: nothing to cut. ``residual_files`` proves it after every erasure.
+* ``reports/report-<day>-<locale>.html|csv`` show the candidate's name and findings: a report that
+  shows them is deleted (the tombstone lists it); with the configuration at hand the latest run's
+  report is rendered again from the warehouse, without them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from include.audit.redact import Rewrite, Subject
+
+REPORT_GLOBS = ("report-*.html", "report-*.csv")
+
+
+def findings_files(data_root: Path) -> list[Path]:
+    return sorted((Path(data_root) / "runs").glob("*/findings/*.jsonl"))
+
+
+def prepare_findings_rewrite(path: Path, candidate_id: str) -> Rewrite | None:
+    """The batch file without the candidate's findings, written beside it (not yet in place)."""
+    raw = path.read_bytes()
+    kept, cut = [], 0
+    for line in raw.decode("utf-8").splitlines(keepends=True):
+        if line.strip() and candidate_id in line and _finding_of(line) == candidate_id:
+            cut += 1
+        else:
+            kept.append(line)
+    if not cut:
+        return None
+    tmp = path.with_name(path.name + ".erasing")
+    tmp.write_bytes("".join(kept).encode("utf-8"))
+    return Rewrite(path, hashlib.sha256(raw).hexdigest(), hashlib.sha256(tmp.read_bytes()).hexdigest(), cut, tmp)
+
+
+def _finding_of(line: str) -> str | None:
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    return data.get("candidate_id") if isinstance(data, dict) else None
+
+
+def reports_showing(data_root: Path, who: Subject) -> list[Path]:
+    """HR reports (HTML and CSV) that name the candidate: by id, e-mail, phone or any other identifier."""
+    folder = Path(data_root) / "reports"
+    out = []
+    for pattern in REPORT_GLOBS:
+        for p in sorted(folder.glob(pattern)):
+            text = p.read_text(encoding="utf-8-sig", errors="replace")
+            if who.candidate_id in text or who.in_text(text):
+                out.append(p)
+    return sorted(out)
+
+
+def deleted_record(path: Path) -> dict[str, Any]:
+    """The tombstone's entry for a file removed whole (``new_sha256`` is None)."""
+    return {"path": str(path), "old_sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "new_sha256": None,
+            "lines": None, "deleted": True}
+
+
+def rerender_latest_report(wh: Any, config: Any, deleted: list[Path]) -> list[str]:
+    """Render the latest sealed run's report again (from the warehouse, so without the erased candidate)
+    in each locale whose files were deleted; older days' reports stay deleted (their run's findings
+    have moved on, a re-render would not be the report HR read)."""
+    from include.report.data import latest_run, load_report_data
+    from include.report.render import build_report, report_paths
+
+    latest = latest_run(wh)
+    if latest is None or not deleted:
+        return []
+    run_id, day = latest
+    gone = {Path(p).resolve() for p in deleted}
+    out_dir = Path(config.data_path()) / "reports"
+    written: list[str] = []
+    data = None
+    for locale in dict.fromkeys([config.report.locale, "en", "zh_CN"]):
+        planned = report_paths(out_dir, day, locale)
+        if not {planned.html.resolve(), planned.csv.resolve()} & gone:
+            continue
+        data = data or load_report_data(wh, day, run_id, config)
+        paths = build_report(data, out_dir, locale)
+        written += [str(paths.html), str(paths.csv)]
+    return written
+
+
+def residual_files(data_root: Path, needles: set[str]) -> list[str]:
+    """Files under ``data_root`` that still contain any needle (case-insensitive; .gz decompressed).
+
+    Paths only, relative to ``data_root``: the erasure report must not hold the values it looked for."""
+    low = {n.lower() for n in needles if n and len(n) >= 4}
+    root = Path(data_root)
+    if not low or not root.exists():
+        return []
+    out = []
+    for p in sorted(root.rglob("*")):
+        if not p.is_file() or p.name.endswith((".erasing", ".lock")):
+            continue
+        try:
+            data = gzip.decompress(p.read_bytes()) if p.name.endswith(".gz") else p.read_bytes()
+        except (OSError, EOFError):
+            data = p.read_bytes()
+        text = data.decode("utf-8", errors="replace").lower()
+        if any(n in text for n in low):
+            out.append(str(p.relative_to(root)))
+    return out
