@@ -22,9 +22,12 @@ from include.report.render import build_report
 from tests.report import chromium_cdp
 from tests.report.report_seed import DAY, LONG_LAST, RUN, config, seed, warehouse
 
-pytestmark = pytest.mark.skipif(
-    not chromium_cdp.available(), reason="needs Debian's chromium and fonts-noto-cjk (make system-deps)"
-)
+
+@pytest.fixture(autouse=True, scope="module")
+def _chromium_installed():
+    """`make test` installs Chromium and the CJK font; without them this test fails, it does not skip."""
+    if not chromium_cdp.available():
+        pytest.fail("needs Debian's chromium and fonts-noto-cjk: run `make system-deps` (make test does)")
 
 SHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
 DOCS_SHOT = PROJECT_ROOT / "docs" / "screenshots" / "report-en.png"
