@@ -204,7 +204,8 @@ def cmd_candidate(args: argparse.Namespace) -> int:
     from include.pipeline.runs import landing_root
 
     wh = open_warehouse()
-    root = landing_root(load_config())
+    config = load_config()
+    root = landing_root(config)
     try:
         if args.action == "export":
             data = export_candidate(wh, args.candidate_id, root)
@@ -215,7 +216,7 @@ def cmd_candidate(args: argparse.Namespace) -> int:
             else:
                 print(text)
         else:
-            report = erase_candidate(wh, args.candidate_id, root, args.by)
+            report = erase_candidate(wh, args.candidate_id, root, args.by, config=config)
             print(json.dumps(report, indent=2, default=str))
     except KeyError as exc:
         print(f"error: {exc}", file=sys.stderr)

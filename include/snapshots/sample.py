@@ -97,7 +97,8 @@ def vary(ent: FakeEntity, how: str, r: random.Random) -> str | None:
         coined = any(t.casefold() not in _COMMON for t in keep)  # else the shorter name is ambiguous
         return _titled(keep) if coined and len(keep) < len(core) else None
     if how == "add_word":
-        return f"{_titled(core)} {r.choice(('Group', 'UK', 'Holdings', 'International'))}"
+        coined = any(t.casefold() not in _COMMON for t in core)  # else a shorter company fits it too
+        return f"{_titled(core)} {r.choice(('Group', 'UK', 'Holdings', 'International'))}" if coined else None
     if how == "previous":
         prev = [n for n, kind in ent.names if kind == "previous"]
         return _titled(r.choice(prev).split()) if prev else None
@@ -107,6 +108,20 @@ def vary(ent: FakeEntity, how: str, r: random.Random) -> str | None:
             others.append(ent.traditional)
         return r.choice(others) if others else None
     raise ValueError(f"unknown variation {how!r}")
+
+
+def _ambiguous(norm: str, how: str, own: set[str], postings: dict[str, list[frozenset[str]]]) -> bool:
+    """A shortened name that another company's name also contains, or a lengthened one that
+    contains another company's name, could mean either: not a fair label."""
+    if how not in ("drop_word", "add_word"):
+        return False
+    toks = frozenset(norm.split())
+    mine = {frozenset(o.split()) for o in own}
+    for t in toks:
+        for other in postings.get(t, ()):
+            if other not in mine and (toks <= other if how == "drop_word" else other <= toks):
+                return True
+    return False
 
 
 def _fake_word(r: random.Random, tokens: set[str]) -> str:
@@ -150,6 +165,12 @@ def employer_sample(
         chosen.extend([ent] * picks.get(i, 0))
     seen = factory.seen
     tokens = {t for norm in seen for t in norm.split()}
+    common = {t for w in _COMMON for t in normalise_company(w).split()}
+    postings: dict[str, list[frozenset[str]]] = {}
+    for norm in seen:
+        toks = frozenset(norm.split())
+        for t in toks - common:
+            postings.setdefault(t, []).append(toks)
     kinds = [v for v, _ in VARIATIONS]
     weights = [w for _, w in VARIATIONS]
     out: list[LabelledName] = []
@@ -161,7 +182,12 @@ def employer_sample(
             how = r.choices(kinds, weights)[0]
             name = vary(ent, how, r)
             norm = normalise_company(name) if name else ""
-            if name and norm and (norm in own or norm not in seen):
+            if (
+                name
+                and norm
+                and (norm in own or norm not in seen)
+                and not _ambiguous(norm, how, own, postings)
+            ):
                 out.append(LabelledName(name, ent.entity_id, how))
                 break
         else:
