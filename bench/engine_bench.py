@@ -32,12 +32,61 @@ from include.models import (
     RegistryName,
 )
 
-SYLLABLES = ["hal", "cy", "on", "blu", "wa", "ter", "nor", "th", "wind", "qua", "ntix", "vel", "ora", "zen", "tek",
-             "mar", "lin", "kor", "avi", "sol", "ra", "dex", "pho", "nix", "tri", "um", "gal", "ex", "ion", "ber"]
-GENERIC = ["Software", "Solutions", "Systems", "Analytics", "Robotics", "Technologies", "Group", "Labs", "Digital"]
+SYLLABLES = [
+    "hal",
+    "cy",
+    "on",
+    "blu",
+    "wa",
+    "ter",
+    "nor",
+    "th",
+    "wind",
+    "qua",
+    "ntix",
+    "vel",
+    "ora",
+    "zen",
+    "tek",
+    "mar",
+    "lin",
+    "kor",
+    "avi",
+    "sol",
+    "ra",
+    "dex",
+    "pho",
+    "nix",
+    "tri",
+    "um",
+    "gal",
+    "ex",
+    "ion",
+    "ber",
+]
+GENERIC = [
+    "Software",
+    "Solutions",
+    "Systems",
+    "Analytics",
+    "Robotics",
+    "Technologies",
+    "Group",
+    "Labs",
+    "Digital",
+]
 SUFFIXES = ["Ltd", "Limited", "LLC", "Inc.", "GmbH", "S.A.", "PLC", ""]
-TITLES = ["Software Engineer", "Senior Software Engineer", "Data Scientist", "Product Manager", "Sales Manager",
-          "Engineering Manager", "Junior Developer", "Head of Data", "高级软件工程师"]
+TITLES = [
+    "Software Engineer",
+    "Senior Software Engineer",
+    "Data Scientist",
+    "Product Manager",
+    "Sales Manager",
+    "Engineering Manager",
+    "Junior Developer",
+    "Head of Data",
+    "高级软件工程师",
+]
 DAY = date(2026, 11, 21)
 
 
@@ -55,13 +104,21 @@ def make_registry(n: int, rng: random.Random) -> tuple[list[RegistryEntity], lis
         i = len(entities)
         created = f"{rng.randint(1980, 2018)}-{rng.randint(1, 12):02d}-01"
         dissolved = f"{rng.randint(2019, 2025)}-06-30" if rng.random() < 0.05 else None
-        entities.append(RegistryEntity(
-            entity_id=f"companies_house:{i:08d}", registry="companies_house",
-            names=[RegistryName(name=f"{base} {rng.choice(SUFFIXES)}".strip().upper(), kind="legal")],
-            status="dissolved" if dissolved else "active", created=created, dissolved=dissolved,
-            industry_codes=[IndustryCode(scheme="uk_sic_2007", code=rng.choice(["62012", "26110", "70229"]))],
-            parent_ids=[f"companies_house:{rng.randrange(i):08d}"] if i and rng.random() < 0.05 else [],
-            record_url=f"https://registry.test/{i}"))
+        entities.append(
+            RegistryEntity(
+                entity_id=f"companies_house:{i:08d}",
+                registry="companies_house",
+                names=[RegistryName(name=f"{base} {rng.choice(SUFFIXES)}".strip().upper(), kind="legal")],
+                status="dissolved" if dissolved else "active",
+                created=created,
+                dissolved=dissolved,
+                industry_codes=[
+                    IndustryCode(scheme="uk_sic_2007", code=rng.choice(["62012", "26110", "70229"]))
+                ],
+                parent_ids=[f"companies_house:{rng.randrange(i):08d}"] if i and rng.random() < 0.05 else [],
+                record_url=f"https://registry.test/{i}",
+            )
+        )
         names.append(base)
     return entities, names
 
@@ -72,9 +129,16 @@ def ym(m: int) -> str:
 
 def make_bundle(i: int, names: list[str], rng: random.Random) -> CandidateBundle:
     cid = f"greenhouse:{i}"
-    consent = Consent(given=rng.random() < 0.9, source_field="custom_field:x", value="true", read_at="2026-11-21")
-    cand = Candidate(candidate_id=cid, source="greenhouse", source_id=str(i), consent=consent,
-                     updated_at="2026-11-21T00:00:00Z")
+    consent = Consent(
+        given=rng.random() < 0.9, source_field="custom_field:x", value="true", read_at="2026-11-21"
+    )
+    cand = Candidate(
+        candidate_id=cid,
+        source="greenhouse",
+        source_id=str(i),
+        consent=consent,
+        updated_at="2026-11-21T00:00:00Z",
+    )
     month = 2026 * 12 + 10 - rng.randint(0, 24)
     resume, prof = [], []
     for j in range(rng.randint(2, 5)):
@@ -82,20 +146,45 @@ def make_bundle(i: int, names: list[str], rng: random.Random) -> CandidateBundle
         start, end = month - length, month
         employer = rng.choice(names) if rng.random() < 0.92 else f"{word(rng)} {rng.choice(GENERIC)} Global"
         title = rng.choice(TITLES)
-        resume.append(Employment(
-            employment_id=f"greenhouse:{i}:{j}", candidate_id=cid, source="greenhouse",
-            employer=f"{employer} {rng.choice(SUFFIXES)}".strip(), title=title, start_raw=ym(start),
-            end_raw=None if j == 0 else ym(end), employment_type="full_time", record_ref=f"gh:{i}:{j}"))
+        resume.append(
+            Employment(
+                employment_id=f"greenhouse:{i}:{j}",
+                candidate_id=cid,
+                source="greenhouse",
+                employer=f"{employer} {rng.choice(SUFFIXES)}".strip(),
+                title=title,
+                start_raw=ym(start),
+                end_raw=None if j == 0 else ym(end),
+                employment_type="full_time",
+                record_ref=f"gh:{i}:{j}",
+            )
+        )
         if rng.random() < 0.8:
             shift = rng.choice([0, 0, 0, 1, 4])
-            prof.append(Employment(
-                employment_id=f"linkedin:{i}:{j}", candidate_id=cid, source="linkedin",
-                employer=employer.upper() if rng.random() < 0.3 else employer,
-                title=title if rng.random() < 0.8 else rng.choice(TITLES),
-                start_raw=ym(start + shift), end_raw=None if j == 0 else ym(end), record_ref=f"li:{i}:{j}"))
+            prof.append(
+                Employment(
+                    employment_id=f"linkedin:{i}:{j}",
+                    candidate_id=cid,
+                    source="linkedin",
+                    employer=employer.upper() if rng.random() < 0.3 else employer,
+                    title=title if rng.random() < 0.8 else rng.choice(TITLES),
+                    start_raw=ym(start + shift),
+                    end_raw=None if j == 0 else ym(end),
+                    record_ref=f"li:{i}:{j}",
+                )
+            )
         month = start - rng.choice([0, 1, 2, 5, 14])
-    edus = [Education(education_id=f"greenhouse:{i}:d", candidate_id=cid, source="greenhouse", school="Uni",
-                      start_raw=ym(month - 36), end_raw=ym(month), record_ref=f"gh:{i}:d")]
+    edus = [
+        Education(
+            education_id=f"greenhouse:{i}:d",
+            candidate_id=cid,
+            source="greenhouse",
+            school="Uni",
+            start_raw=ym(month - 36),
+            end_raw=ym(month),
+            record_ref=f"gh:{i}:d",
+        )
+    ]
     return CandidateBundle(cand, f"greenhouse:app{i}", resume, edus, prof)
 
 
@@ -107,8 +196,15 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    config = Config.model_validate({"hiring_company": {
-        "name": "Example Robotics Ltd", "industry_codes": {"sic": ["26110"]}, "competitors": ["Rival Dynamics"]}})
+    config = Config.model_validate(
+        {
+            "hiring_company": {
+                "name": "Example Robotics Ltd",
+                "industry_codes": {"sic": ["26110"]},
+                "competitors": ["Rival Dynamics"],
+            }
+        }
+    )
 
     t0 = time.perf_counter()
     entities, names = make_registry(args.entities, rng)
@@ -132,8 +228,10 @@ def main() -> int:
     print(f"throughput            {checked / check_time:>10,.0f}  applications/s on one process")
     print(f"findings              {findings:>10,}")
     print(f"peak RSS              {peak_kb / 1024:>10,.0f}  MiB")
-    print(f"cores                 {os.cpu_count():>10}  (the engine is single-threaded per process; "
-          "the pipeline fans batches out over workers)")
+    print(
+        f"cores                 {os.cpu_count():>10}  (the engine is single-threaded per process; "
+        "the pipeline fans batches out over workers)"
+    )
     return 0
 
 

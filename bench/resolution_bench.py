@@ -64,8 +64,12 @@ def step_prepare(args: argparse.Namespace) -> dict[str, Any]:
         return json.loads(marker.read_text()) | {"cached": True}
     t = time.perf_counter()
     files = write_snapshot(d, args.entities, seed=SEED)
-    out = {"entities": args.entities, "counts": files.counts, "seconds": round(time.perf_counter() - t, 1),
-           "bytes": files.companies_house.stat().st_size + files.gleif.stat().st_size}
+    out = {
+        "entities": args.entities,
+        "counts": files.counts,
+        "seconds": round(time.perf_counter() - t, 1),
+        "bytes": files.companies_house.stat().st_size + files.gleif.stat().st_size,
+    }
     marker.write_text(json.dumps(out))
     return out
 
@@ -91,9 +95,16 @@ def step_load(args: argparse.Namespace) -> dict[str, Any]:
     names = wh.query("SELECT count(*) AS n FROM registry_names")[0]["n"]
     wh.close()
     rows = sum(r.rows_read for r in reports)
-    out = {"engine": args.engine, "entities": sum(r.entities for r in reports), "names": names, "rows": rows,
-           "seconds": round(seconds, 1), "rows_per_s": round(rows / seconds), "peak_mib": peak_mib(),
-           "malformed": sum(r.malformed for r in reports)}
+    out = {
+        "engine": args.engine,
+        "entities": sum(r.entities for r in reports),
+        "names": names,
+        "rows": rows,
+        "seconds": round(seconds, 1),
+        "rows_per_s": round(rows / seconds),
+        "peak_mib": peak_mib(),
+        "malformed": sum(r.malformed for r in reports),
+    }
     marker.write_text(json.dumps(out))
     return out
 
@@ -133,9 +144,14 @@ def score(sample: list[dict[str, Any]], found: dict[str, tuple[str | None, list[
         ok[s["variation"]] += good
         wrong += eid is not None and not good
     derived = sum(total.values())
-    return {"recall": round(sum(ok.values()) / max(1, derived), 4), "derived": derived,
-            "fabricated": fab, "fabricated_hits": fab_hits, "wrong_entity": wrong,
-            "by_variation": {k: round(ok[k] / total[k], 3) for k in sorted(total)}}
+    return {
+        "recall": round(sum(ok.values()) / max(1, derived), 4),
+        "derived": derived,
+        "fabricated": fab,
+        "fabricated_hits": fab_hits,
+        "wrong_entity": wrong,
+        "by_variation": {k: round(ok[k] / total[k], 3) for k in sorted(total)},
+    }
 
 
 def step_resolve(args: argparse.Namespace) -> dict[str, Any]:
@@ -155,9 +171,17 @@ def step_resolve(args: argparse.Namespace) -> dict[str, Any]:
     found = {n: (r.entity_id, sorted(r.family)) for n, r in res.items()}
     out_path = folder(args) / f"bulk-{args.names}-{args.engine}.json"
     out_path.write_text(json.dumps({n: v[0] for n, v in found.items()}))
-    return {"engine": args.engine, "entities": args.entities, "names": len(names), "seconds": round(seconds, 2),
-            "names_per_s": round(len(names) / seconds), "rss_before_mib": before, "peak_mib": peak_mib(),
-            "stats": stats, **score(sample, found)}
+    return {
+        "engine": args.engine,
+        "entities": args.entities,
+        "names": len(names),
+        "seconds": round(seconds, 2),
+        "names_per_s": round(len(names) / seconds),
+        "rss_before_mib": before,
+        "peak_mib": peak_mib(),
+        "stats": stats,
+        **score(sample, found),
+    }
 
 
 def step_baseline(args: argparse.Namespace) -> dict[str, Any]:
@@ -177,8 +201,9 @@ def step_baseline(args: argparse.Namespace) -> dict[str, Any]:
     t = time.perf_counter()
     done = 0
     for s in sample:
-        hit = process.extractOne(normalise_company(s["name"]), choices, scorer=fuzz.WRatio, processor=None,
-                                 score_cutoff=90)
+        hit = process.extractOne(
+            normalise_company(s["name"]), choices, scorer=fuzz.WRatio, processor=None, score_cutoff=90
+        )
         found[s["name"]] = (owners[hit[2]] if hit else None, [])
         done += 1
         if time.perf_counter() - t > args.budget and done >= 20:
@@ -189,14 +214,50 @@ def step_baseline(args: argparse.Namespace) -> dict[str, Any]:
     bulk = json.loads(bulk_path.read_text()) if bulk_path.exists() else {}
     bulk_same = score(subset, {s["name"]: (bulk.get(s["name"]), []) for s in subset}) if bulk else None
     per_query = seconds / done
-    return {"entities": args.entities, "names": len(sample), "queries_run": done, "seconds": round(seconds, 2),
-            "per_query_ms": round(per_query * 1000, 2), "extrapolated_s": round(per_query * len(sample)),
-            "names_per_s": round(1 / per_query, 1), "peak_mib": peak_mib(), **score(subset, found),
-            "bulk_on_same_subset": bulk_same}
+    return {
+        "entities": args.entities,
+        "names": len(sample),
+        "queries_run": done,
+        "seconds": round(seconds, 2),
+        "per_query_ms": round(per_query * 1000, 2),
+        "extrapolated_s": round(per_query * len(sample)),
+        "names_per_s": round(1 / per_query, 1),
+        "peak_mib": peak_mib(),
+        **score(subset, found),
+        "bulk_on_same_subset": bulk_same,
+    }
 
 
-STEPS = {"prepare": step_prepare, "load": step_load, "sample": step_sample, "resolve": step_resolve,
-         "baseline": step_baseline}
+def step_export(args: argparse.Namespace) -> dict[str, Any]:
+    """Registry names and the normalised sample as TSV, for comparators outside the project venv."""
+    import csv
+
+    from include.engine.names import normalise_company
+    from include.warehouse import connect
+
+    d = folder(args)
+    reg = d / "registry-names.tsv"
+    if not reg.exists():
+        wh = connect(spec(args))
+        rows = wh.query("SELECT normalized, entity_id FROM registry_names ORDER BY entity_id, name, kind")
+        wh.close()
+        with reg.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, delimiter="\t").writerows((r["normalized"], r["entity_id"]) for r in rows)
+    with (d / f"queries-{args.names}.tsv").open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, delimiter="\t")
+        for s in read_sample(args):
+            out.writerow((normalise_company(s["name"]), s["name"], s["entity_id"] or "", s["variation"]))
+    return {"registry": str(reg), "queries": args.names}
+
+
+STEPS = {
+    "prepare": step_prepare,
+    "load": step_load,
+    "sample": step_sample,
+    "resolve": step_resolve,
+    "baseline": step_baseline,
+    "export": step_export,
+}
 
 
 def main() -> int:

@@ -2,7 +2,8 @@
 
 Table of contents only: the files come from the run's conf (``{"files": [path | {"path", "registry"}]}``
 or ``{"snapshot_dir": dir}``), else from ``.var/snapshots/``; each file is one mapped task calling
-``include.snapshots.load.load_snapshot``. Loading the same file again leaves the same state.
+``include.snapshots.load.load_snapshot``; then every stored name is normalised again if the
+normaliser changed. Loading the same file again leaves the same state.
 """
 
 from __future__ import annotations
@@ -48,17 +49,31 @@ def crosscheck_registry_snapshot():
         finally:
             wh.close()
 
+    @task
+    def refresh_normalised(reports: list[dict]) -> dict:
+        """Stored names follow the current normaliser, API-cached ones included."""
+        from include.snapshots.normalised import renormalise_if_stale
+        from plugins.hooks.warehouse import WarehouseHook
+
+        wh = WarehouseHook().get_warehouse()
+        try:
+            return {"renormalised": renormalise_if_stale(wh)}
+        finally:
+            wh.close()
+
     @task(outlets=[SNAPSHOT])
-    def summarise(reports: list[dict]) -> dict:
+    def summarise(reports: list[dict], refreshed: dict) -> dict:
         reports = list(reports)
         return {
             "files": len(reports),
             "entities": sum(r["entities"] for r in reports),
             "names": sum(r["names"] for r in reports),
             "malformed": sum(r["malformed"] for r in reports),
+            **refreshed,
         }
 
-    summarise(load.expand(item=plan()))
+    reports = load.expand(item=plan())
+    summarise(reports, refresh_normalised(reports))
 
 
 crosscheck_registry_snapshot()

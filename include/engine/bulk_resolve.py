@@ -26,7 +26,7 @@ from rapidfuzz.distance import OSA
 from include.engine.names import CANONICAL_WORDS, has_cjk, normalise_company
 from include.engine.resolve import GENERIC, GENERIC_WEIGHT, HIT_THRESHOLD, NO_MATCH, Resolution, token_match
 from include.models import IndustryCode, RegistryEntity, RegistryName
-from include.snapshots.bulk import drop_temp_table, fill_temp_table
+from include.snapshots.bulk import drop_temp_table, fill_temp_table, session
 
 BLOCK_CAP = 1000  # a word shared by more names than this does not block alone
 PREFIX_CAP = 300  # nor a four-letter prefix (for misspellings) shared by more than this
@@ -60,14 +60,15 @@ def resolve_names(
         by_norm[normalise_company(name or "")].append(name)
     norms = [n for n in by_norm if n]
     t1 = time.perf_counter()
-    exact = _exact(wh, norms)
-    t2 = time.perf_counter()
-    misses = [n for n in norms if n not in exact]
     info: dict[str, Any] = {}
-    fuzzy = _fuzzy(wh, misses, info) if misses else {}
-    t3 = time.perf_counter()
-    found = {**exact, **fuzzy}
-    families = _parents(wh, {r.entity_id for r in found.values() if r.entity_id})
+    with session(wh):  # the temp tables below belong to this call until it returns
+        exact = _exact(wh, norms)
+        t2 = time.perf_counter()
+        misses = [n for n in norms if n not in exact]
+        fuzzy = _fuzzy(wh, misses, info) if misses else {}
+        t3 = time.perf_counter()
+        found = {**exact, **fuzzy}
+        families = _parents(wh, {r.entity_id for r in found.values() if r.entity_id})
     out: dict[str, Resolution] = {}
     for norm, originals in by_norm.items():
         res = found.get(norm, NO_MATCH)
@@ -151,8 +152,13 @@ def _blocks(toks: list[str], df: Mapping[str, int], weight: Any) -> list[tuple[s
     if present and present[0][0] <= 3:
         maybe_typo.append(present[0][1])
     for t in dict.fromkeys(maybe_typo):
-        if len(t) >= 5 and not has_cjk(t) and 0 < df.get("~" + t[:4], 0) <= PREFIX_CAP:
+        if len(t) < 5 or has_cjk(t):
+            continue
+        prefix = df.get("~" + t[:4], 0)
+        if 0 < prefix <= PREFIX_CAP:
             blocks.append(("~" + t[:4], None))
+        elif prefix and present and not blocks and min(prefix, present[0][0]) <= PAIR_CAP:
+            blocks.append(("~" + t[:4], present[0][1]))  # a misspelt common word beside another word
     return blocks
 
 
@@ -362,3 +368,22 @@ def entities_for(wh: Any, entity_ids: Iterable[str], with_parents: bool = True) 
         )
         for e in ents
     ]
+
+
+def entities_for_names(wh: Any, names: Iterable[str]) -> list[RegistryEntity]:
+    """Every entity an employer name resolves to locally or was found for by an API look-up
+    (``registry_lookups``), with parents: a ``RegistryIndex`` over these decides as one over the
+    whole register would, without loading millions of entities."""
+    from include.ingest.registries import normalise_name
+
+    names = list(dict.fromkeys(n for n in names if n))
+    ids = {r.entity_id for r in resolve_names(wh, names).values() if r.entity_id}
+    keys = sorted({f"name:{k}" for n in names if (k := normalise_name(n))})
+    if keys:
+        fill_temp_table(wh, "cc_bulk_lookup_keys", [("query_key", "TEXT")], [(k,) for k in keys])
+        for row in wh.query(
+            "SELECT l.entity_ids FROM registry_lookups l JOIN cc_bulk_lookup_keys k ON k.query_key = l.query_key"
+        ):
+            ids.update(str(e) for e in (row["entity_ids"] or []))
+        drop_temp_table(wh, "cc_bulk_lookup_keys")
+    return entities_for(wh, ids)

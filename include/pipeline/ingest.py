@@ -18,11 +18,22 @@ from include.pipeline.runs import RunInfo, landing_root
 log = logging.getLogger("crosscheck.pipeline")
 
 MakeClient = Callable[[str, Callable[..., None]], Any]
+PROFILE_SOURCES = ("orcid", "github")
+REGISTRY_SOURCES = ("companies_house", "gleif", "opencorporates")
 
 
 def skipped(source: str, why: str = "connection not defined") -> dict[str, Any]:
     log.info("source %s skipped: %s", source, why)
     return {"source": source, "skipped": True, "reason": why}
+
+
+def skipped_sources(sources: tuple[str, ...], is_defined: Callable[[str], bool]) -> dict[str, dict[str, Any]]:
+    """Source-level parts for the mapped (chunked) sources whose connection is not defined.
+
+    Chunk parts only list the sources they skipped; the sealed manifest's ``sources_skipped`` is built
+    from ``source-<name>`` parts, so a skipped profile or registry source needs one of its own. Decided
+    once per run (at planning), so it is reported even when there is nothing to look up."""
+    return {s: skipped(s) for s in sources if not is_defined(s)}
 
 
 def _lander(config: Config, run: RunInfo, source: str, task: str = "main") -> Lander:
@@ -139,7 +150,7 @@ def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: A
     """ORCID and GitHub profiles of a chunk of consenting candidates."""
     from include.ingest.profiles import fetch_profile_jobs
 
-    landers = {s: _lander(config, run, s, f"chunk{index:03d}") for s in ("orcid", "github")}
+    landers = {s: _lander(config, run, s, f"chunk{index:03d}") for s in PROFILE_SOURCES}
     clients = {s: make_client(s, landers[s]) for s in landers}
     candidates = [c for c in load_candidates(wh, chunk) if c.consent.given]
     jobs: list[Any] = []
@@ -183,7 +194,7 @@ def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh:
     from include.ingest.registries import lookup_employer
     from include.warehouse.registry_cache import WarehouseRegistryCache
 
-    sources = ("companies_house", "gleif", "opencorporates")
+    sources = REGISTRY_SOURCES
     landers = {s: _lander(config, run, s, f"chunk{index:03d}") for s in sources}
     clients = {s: c for s in sources if (c := make_client(s, landers[s])) is not None}
     cache = WarehouseRegistryCache(wh)

@@ -141,10 +141,15 @@ def dq_summary(dq: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def data_docs_index(config: Config, run: RunInfo) -> str | None:
+    """Build the run's Data Docs site from its saved (value-free) results, once; the index's path."""
     from include.pipeline.store import data_docs_dir
+    from include.quality.datadocs import build_data_docs, saved_results
 
-    index = data_docs_dir(config, run) / "site" / "index.html"
-    return str(index) if index.exists() else None
+    folder = data_docs_dir(config, run)
+    results = saved_results(folder)
+    if not results:
+        return None
+    return str(build_data_docs(results, folder / "site"))
 
 
 def _dq(part: Any) -> list[Any]:

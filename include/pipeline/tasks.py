@@ -32,6 +32,17 @@ def _make_client(source: str, on_payload: Any) -> Any:
     return make_client(source, on_payload)
 
 
+def _defined(source: str) -> bool:
+    from plugins.hooks.sources import conn_id_of, connection_defined
+
+    return connection_defined(conn_id_of(source))
+
+
+def _write_skipped(cfg: Any, info: RunInfo, sources: tuple[str, ...]) -> None:
+    for source, part in ingest.skipped_sources(sources, _defined).items():
+        write_part(cfg, info, f"source-{source}", part)
+
+
 def run_of(context: dict[str, Any]) -> RunInfo:
     from plugins.hooks.runctx import current_run
 
@@ -85,6 +96,7 @@ def _chunk(cfg: Any, info: RunInfo, name: str, index: int) -> list[Any]:
 def plan_profiles_task(run: dict[str, Any]) -> list[int]:
     cfg, info = load_config(), RunInfo.from_dict(run)
     ids = _with_wh(ingest.consenting_candidate_ids)
+    _write_skipped(cfg, info, ingest.PROFILE_SOURCES)
     return _plan(cfg, info, "profiles", ids, PROFILE_CHUNK)
 
 
@@ -100,6 +112,7 @@ def plan_registries_task(run: dict[str, Any]) -> list[int]:
     cfg, info = load_config(), RunInfo.from_dict(run)
     names = _with_wh(ingest.employer_names)
     names = list(dict.fromkeys([cfg.hiring_company.name, *cfg.hiring_company.competitors, *names]))
+    _write_skipped(cfg, info, ingest.REGISTRY_SOURCES)
     return _plan(cfg, info, "registries", names, REGISTRY_CHUNK)
 
 

@@ -8,7 +8,7 @@ for machines where Docker cannot run, and for the test that proves the pipeline 
 ``crosscheck run --use-executor`` drives the run (``dag.test(use_executor=True)``): the CLI process is the
 scheduler loop, queues every ready task instance on the CeleryExecutor, and the workers run them through
 the execution API. Every resource is named after a random suffix (metadata database, warehouse schema,
-Celery queue, worker node names) and removed on exit, whatever happened.
+broker keys, worker node names) and removed on exit, whatever happened.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from include.config import PROJECT_ROOT
+from include.scale.celery_compat import EXECUTOR as CELERY_EXECUTOR
 from include.scale.hostname import HOSTNAME_CALLABLE, WORKER_NAME_ENV
 from include.scale.services import (
     PG,
@@ -64,8 +65,11 @@ class CeleryStack:
         return f"cc_airflow_{self.suffix}"
 
     @property
-    def queue(self) -> str:
-        return f"crosscheck-{self.suffix}"
+    def key_prefix(self) -> str:
+        """Every broker key of this stack starts with it: stacks sharing one Redis never see each other's
+        tasks, while tasks keep Airflow's ``default`` queue (a custom ``[operators] default_queue`` does not
+        reach the task instances that ``dag.test`` queues in 3.3: they stay on ``default``)."""
+        return f"crosscheck-{self.suffix}:"
 
     @property
     def logs(self) -> Path:
@@ -81,31 +85,39 @@ class CeleryStack:
             self.api_port = s.getsockname()[1]
         pg = f"postgres@{self.pg['host']}:{self.pg['port']}/{self.metadata_db}"
         env = {k: v for k, v in base.items() if not k.startswith("AIRFLOW__")}
-        env.update({
-            "AIRFLOW_HOME": str(self.home / "airflow-home"),
-            "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
-            "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
-            "AIRFLOW__CORE__MAX_MAP_LENGTH": "1024",
-            "AIRFLOW__CORE__HOSTNAME_CALLABLE": HOSTNAME_CALLABLE,
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{self.api_port}/execution/",
-            "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST": json.dumps(
-                [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
-                  "kwargs": {"path": str(PROJECT_ROOT / "dags")}}]),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://{pg}",
-            "AIRFLOW__CELERY__BROKER_URL": self.redis_url,
-            "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql+psycopg2://{pg}",
-            "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.concurrency),
-            "AIRFLOW__CELERY__SYNC_PARALLELISM": "1",
-            "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "21600",
-            "AIRFLOW__OPERATORS__DEFAULT_QUEUE": self.queue,
-            "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
-            "AIRFLOW__API__PORT": str(self.api_port),
-            "AIRFLOW__API__WORKERS": "1",
-            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), base.get("PYTHONPATH")])),
-        })
+        env.update(
+            {
+                "AIRFLOW_HOME": str(self.home / "airflow-home"),
+                "AIRFLOW__CORE__EXECUTOR": CELERY_EXECUTOR,  # the provider's, patched for Celery 5.7
+                "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+                "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
+                "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
+                "AIRFLOW__CORE__MAX_MAP_LENGTH": "1024",
+                "AIRFLOW__CORE__HOSTNAME_CALLABLE": HOSTNAME_CALLABLE,
+                "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{self.api_port}/execution/",
+                "AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST": json.dumps(
+                    [
+                        {
+                            "name": "dags-folder",
+                            "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
+                            "kwargs": {"path": str(PROJECT_ROOT / "dags")},
+                        }
+                    ]
+                ),
+                "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"postgresql+psycopg2://{pg}",
+                "AIRFLOW__CELERY__BROKER_URL": self.redis_url,
+                "AIRFLOW__CELERY__RESULT_BACKEND": f"db+postgresql+psycopg2://{pg}",
+                "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.concurrency),
+                "AIRFLOW__CELERY__SYNC_PARALLELISM": "1",
+                "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "21600",
+                "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__GLOBAL_KEYPREFIX": self.key_prefix,
+                "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
+                "AIRFLOW__API__PORT": str(self.api_port),
+                "AIRFLOW__API__WORKERS": "1",
+                "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
+                "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), base.get("PYTHONPATH")])),
+            }
+        )
         self.env = env
         return env
 
@@ -116,20 +128,51 @@ class CeleryStack:
         pg_exec(f'CREATE DATABASE "{self.metadata_db}"', "postgres", self.pg)
         self._db_created = True
         t0 = time.monotonic()
-        migrate = subprocess.run([self.airflow, "db", "migrate"], check=False, env=env, capture_output=True, text=True,
-                                 timeout=600)
+        migrate = subprocess.run(
+            [self.airflow, "db", "migrate"], check=False, env=env, capture_output=True, text=True, timeout=600
+        )
         (self.logs / "db-migrate.log").write_text(migrate.stdout + migrate.stderr, encoding="utf-8")
         if migrate.returncode != 0:
             raise RuntimeError(f"airflow db migrate failed; see {self.logs / 'db-migrate.log'}")
         self.timings["db_migrate"] = time.monotonic() - t0
         t0 = time.monotonic()
-        self._spawn("api-server", [self.airflow, "api-server", "--host", "127.0.0.1", "--port",
-                                   str(self.api_port), "--apps", "execution", "--workers", "1"], env)
+        self._spawn(
+            "api-server",
+            [
+                self.airflow,
+                "api-server",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.api_port),
+                "--apps",
+                "execution",
+                "--workers",
+                "1",
+            ],
+            env,
+        )
         for name in self.worker_names():
-            self._spawn(name, [self.airflow, "celery", "worker", "--celery-hostname", f"{name}-{self.suffix}@%h",
-                               "--queues", self.queue, "--concurrency", str(self.concurrency),
-                               "--pid", str(self.home / f"{name}.pid"), "--skip-serve-logs",
-                               "--without-gossip", "--without-mingle"], {**env, WORKER_NAME_ENV: name})
+            self._spawn(
+                name,
+                [
+                    sys.executable,
+                    "-m",
+                    "include.scale.celery_compat",
+                    "celery",
+                    "worker",
+                    "--celery-hostname",
+                    f"{name}-{self.suffix}@%h",
+                    "--concurrency",
+                    str(self.concurrency),
+                    "--pid",
+                    str(self.home / f"{name}.pid"),
+                    "--skip-serve-logs",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                {**env, WORKER_NAME_ENV: name},
+            )
         self._wait(self._api_healthy, 180, "the execution API server did not answer /execution/health")
         self._wait(self._workers_ready, 180, "the Celery workers did not answer a ping")
         self.timings["processes_up"] = time.monotonic() - t0
@@ -141,9 +184,16 @@ class CeleryStack:
 
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
         with (self.logs / f"{name}.log").open("wb") as fh:
-            self.procs[name] = subprocess.Popen(cmd, env=env, cwd=self.home, stdout=fh, stderr=subprocess.STDOUT,
-                                                stdin=subprocess.DEVNULL, start_new_session=True,
-                                                preexec_fn=die_with_parent)  # noqa: PLW1509 - only prctl
+            self.procs[name] = subprocess.Popen(
+                cmd,
+                env=env,
+                cwd=self.home,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=die_with_parent,  # noqa: PLW1509 - only prctl
+            )
 
     def _wait(self, ready: Any, timeout: float, what: str) -> None:
         deadline = time.monotonic() + timeout
@@ -168,7 +218,7 @@ class CeleryStack:
     def _workers_ready(self) -> bool:
         from celery import Celery
 
-        app = Celery(broker=self.redis_url)
+        app = Celery(broker=self.redis_url, broker_transport_options={"global_keyprefix": self.key_prefix})
         try:
             replies = app.control.ping(timeout=1.5)
         except Exception:  # noqa: BLE001 - not up yet
@@ -178,10 +228,19 @@ class CeleryStack:
         up = {name.split("@", 1)[0] for reply in replies for name in reply}
         return all(f"{w}-{self.suffix}" in up for w in self.worker_names())
 
-    def crosscheck(self, *args: str, timeout: float = 900, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    def crosscheck(
+        self, *args: str, timeout: float = 900, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess:
         """A ``crosscheck`` command with the stack's configuration; its output also lands in stack-logs."""
-        proc = subprocess.run([sys.executable, "-m", "include.cli", *args], check=False, env=self.env,
-                              cwd=cwd or self.home, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(
+            [sys.executable, "-m", "include.cli", *args],
+            check=False,
+            env=self.env,
+            cwd=cwd or self.home,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         name = "crosscheck-" + "-".join(a.strip("-") for a in args[:2])
         (self.logs / f"{name}.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
         return proc
@@ -191,15 +250,17 @@ class CeleryStack:
         conn = pg_connect(self.metadata_db, self.pg)
         try:
             with conn.cursor() as cur:
-                cur.execute("SELECT dag_id, task_id, map_index, state, hostname, queue FROM task_instance "
-                            "ORDER BY dag_id, task_id, map_index")
+                cur.execute(
+                    "SELECT dag_id, task_id, map_index, state, hostname, queue FROM task_instance "
+                    "ORDER BY dag_id, task_id, map_index"
+                )
                 names = [d.name for d in cur.description]
                 return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
         finally:
             conn.close()
 
     def stop(self) -> None:
-        """Stop every process, drop the metadata database and the queue's keys; never raises."""
+        """Stop every process, drop the metadata database and the broker keys; never raises."""
         for p in self.procs.values():
             if p.poll() is None:
                 try:
@@ -238,7 +299,7 @@ class CeleryStack:
                     r.srem(binding, *stale)
             r.close()
         except Exception as exc:  # noqa: BLE001 - best effort: the keys are namespaced by the suffix anyway
-            print(f"celery stack: could not purge the broker keys of {self.queue}: {exc}", file=sys.stderr)
+            print(f"celery stack: could not purge the broker keys {self.key_prefix}*: {exc}", file=sys.stderr)
 
 
 @dataclass
@@ -278,8 +339,14 @@ class CeleryRun:
 
 
 @contextmanager
-def celery_pipeline(report_day: str, home: Path, world: Path = WORLD, workers: int = 2,
-                    base_env: dict[str, str] | None = None, timeout: float = 900) -> Iterator[CeleryRun]:
+def celery_pipeline(
+    report_day: str,
+    home: Path,
+    world: Path = WORLD,
+    workers: int = 2,
+    base_env: dict[str, str] | None = None,
+    timeout: float = 900,
+) -> Iterator[CeleryRun]:
     """Sandbox + warehouse schema + stack, one ``crosscheck run --use-executor``; everything removed on exit."""
     from include.sandbox.server import Sandbox
     from include.sandbox.world import World
@@ -288,8 +355,14 @@ def celery_pipeline(report_day: str, home: Path, world: Path = WORLD, workers: i
     home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
     schema = f"cc_wh_{secrets.token_hex(4)}"
-    spec = {"conn_type": "postgres", "host": PG["host"], "port": PG["port"], "login": PG["user"],
-            "schema": WAREHOUSE_DB, "extra": {"search_path": schema}}
+    spec = {
+        "conn_type": "postgres",
+        "host": PG["host"],
+        "port": PG["port"],
+        "login": PG["user"],
+        "schema": WAREHOUSE_DB,
+        "extra": {"search_path": schema},
+    }
     config = (PROJECT_ROOT / "include" / "sandbox" / "crosscheck.yaml").read_text(encoding="utf-8")
     config_path = home / "crosscheck.yaml"
     config_path.write_text(config + f"\ndata_dir: {home / 'data'}\n", encoding="utf-8")
@@ -317,16 +390,21 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--date", default="2026-11-21", help="report day D")
     ap.add_argument("--world", default=str(WORLD), help="the sandbox world to serve")
-    ap.add_argument("--home", default=str(PROJECT_ROOT / ".var" / "celery-stack"),
-                    help="AIRFLOW_HOME, logs (stack-logs/) and data of the stack")
+    ap.add_argument(
+        "--home",
+        default=str(PROJECT_ROOT / ".var" / "celery-stack"),
+        help="AIRFLOW_HOME, logs (stack-logs/) and data of the stack",
+    )
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the clean-up on `kill`, too
     try:
         with celery_pipeline(args.date, Path(args.home), Path(args.world), args.workers) as run:
             t = run.stack.timings
-            print(f"celery stack: metadata db {run.stack.metadata_db} migrated in {t['db_migrate']:.0f}s; "
-                  f"api-server and {args.workers} workers up in {t['processes_up']:.0f}s; queue {run.stack.queue}")
+            print(
+                f"celery stack: metadata db {run.stack.metadata_db} migrated in {t['db_migrate']:.0f}s; "
+                f"api-server and {args.workers} workers up in {t['processes_up']:.0f}s; broker keys {run.stack.key_prefix}*"
+            )
             print(run.proc.stdout.rstrip())
             print(f"pipeline on Celery: exit {run.proc.returncode} in {run.seconds:.0f}s")
             if not run.ok:

@@ -13,6 +13,7 @@ import csv
 import io
 import itertools
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
 from include.warehouse.base import WarehouseError, quote_ident, redact_engine_message
@@ -26,6 +27,11 @@ def engine(wh: Any) -> str:
     if getattr(wh, "_con", None) is None:
         return "generic"
     return wh.dialect if wh.dialect in ("duckdb", "postgres") else "generic"
+
+
+def session(wh: Any) -> Any:
+    """Hold the warehouse's lock across several statements that share session temp tables."""
+    return getattr(wh, "_lock", None) or nullcontext()
 
 
 def json_type(wh: Any) -> str:

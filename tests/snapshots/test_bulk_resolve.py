@@ -116,3 +116,40 @@ def test_names_loaded_by_the_api_path_resolve_too(wh, snapshot_files):
             "normalized"
         ]
     )
+
+
+def test_entities_for_names_covers_local_hits_and_api_lookups(loaded, truth):
+    from include.engine.bulk_resolve import entities_for_names
+    from include.engine.resolve import RegistryIndex
+
+    a, b = [e for e in truth if e.registry == "companies_house"][:2]
+    loaded.upsert(
+        "registry_lookups",
+        [
+            {
+                "registry": "gleif",
+                "query_key": "name:zyxquz robotics",
+                "entity_ids": [b.entity_id],
+                "looked_up_at": "2026-02-01T00:00:00+00:00",
+                "expires_at": "2026-03-01T00:00:00+00:00",
+            }
+        ],
+        ["registry", "query_key"],
+    )
+    ents = entities_for_names(
+        loaded, [a.names[0][0].title(), "Zyxquz Robotics Ltd", "Qyzjqo Solutions Global"]
+    )
+    assert {e.entity_id for e in ents} == {a.entity_id, b.entity_id}
+    assert RegistryIndex(ents).resolve(a.names[0][0]).entity_id == a.entity_id
+
+
+def test_stale_normalised_names_are_recomputed(loaded, truth):
+    from include.snapshots.normalised import normaliser_fingerprint, renormalise_if_stale, stored_fingerprint
+
+    ent = next(e for e in truth if e.registry == "companies_house")
+    loaded.execute("UPDATE registry_names SET normalized = 'stale' WHERE entity_id = ?", [ent.entity_id])
+    assert resolve_names(loaded, [ent.names[0][0]])[ent.names[0][0]].method != "exact"
+    assert renormalise_if_stale(loaded) == len(ent.names)
+    assert stored_fingerprint(loaded) == normaliser_fingerprint()
+    assert renormalise_if_stale(loaded) is None
+    assert resolve_names(loaded, [ent.names[0][0]])[ent.names[0][0]].method == "exact"

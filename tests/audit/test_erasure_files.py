@@ -1,0 +1,113 @@
+"""Erasure beyond the landing zone: findings files in run folders and the HR reports under data_dir."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from include.audit.chain import verify
+from include.audit.subject import erase_candidate
+from include.config import Config
+from include.report.data import load_report_data
+from include.report.render import build_report
+from tests.audit.audit_helpers import finding
+from tests.audit.test_audit_subject import ANA, ANA_EMAIL, ANA_PHONE, BOB, BOB_EMAIL, _build
+
+DAY = "2026-11-21"
+
+
+def _config(data: Path) -> Config:
+    return Config.model_validate({"hiring_company": {"name": "Example Robotics Ltd"}, "data_dir": str(data)})
+
+
+def _everything_under(root: Path) -> str:
+    """Every file under ``root`` as text, .gz decompressed: the test's own look."""
+    parts = []
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            raw = p.read_bytes()
+            parts.append((gzip.decompress(raw) if p.name.endswith(".gz") else raw).decode("utf-8", "replace"))
+    return "\n".join(parts).lower()
+
+
+@pytest.fixture
+def data_dir(warehouse, tmp_path) -> Path:
+    """A data_dir as a run leaves it: landing zone, a run folder with findings batches, reports."""
+    data = tmp_path / "data"
+    _build(warehouse, data / "landing")
+    batches = data / "runs" / "run-2" / "findings"
+    batches.mkdir(parents=True)
+    ana = [finding(ANA, 1, summary=f"Ana Silva ({ANA_EMAIL}) lists Halcyon."), finding(ANA, 2)]
+    (batches / "batch-0000.jsonl").write_text(
+        "".join(f.model_dump_json() + "\n" for f in [ana[0], finding(BOB, 1), ana[1]]), encoding="utf-8")
+    (batches / "batch-0001.jsonl").write_text(finding(BOB, 1).model_dump_json() + "\n", encoding="utf-8")
+    config = _config(data)
+    report = load_report_data(warehouse, date.fromisoformat(DAY), "run-2", config)
+    for locale in ("en", "zh_CN"):
+        build_report(report, data / "reports", locale)
+    older = data / "reports" / "report-2026-11-20-en.csv"  # an older day's report that shows Ana too
+    older.write_text(f"candidate_id,candidate_name\n{ANA},Ana Silva\n", encoding="utf-8")
+    (data / "reports" / "report-2026-11-19-en.csv").write_text(f"candidate_id\n{BOB}\n", encoding="utf-8")
+    return data
+
+
+def test_erasure_cleans_findings_files_and_reports(warehouse, data_dir):
+    config = _config(data_dir)
+    latest_en = data_dir / "reports" / f"report-{DAY}-en.html"
+    assert "Ana" in latest_en.read_text(encoding="utf-8") and ANA in latest_en.read_text(encoding="utf-8")
+    batch0 = data_dir / "runs" / "run-2" / "findings" / "batch-0000.jsonl"
+    untouched = data_dir / "runs" / "run-2" / "findings" / "batch-0001.jsonl"
+    untouched_sha = hashlib.sha256(untouched.read_bytes()).hexdigest()
+    assert ANA_EMAIL in _everything_under(data_dir)
+
+    report = erase_candidate(warehouse, ANA, data_dir / "landing", by="dpo", config=config)
+
+    assert verify(warehouse).ok
+    text = _everything_under(data_dir)
+    for needle in (ANA_EMAIL, ANA_PHONE.lower(), ANA.lower(), "ana silva"):
+        assert needle not in text, needle
+    assert BOB_EMAIL in text and BOB.lower() in text  # nobody else's data went with it
+    assert report["residual"] == {} and report["residual_files"] == []
+    # the findings batch keeps Bob's line, loses Ana's two
+    lines = [json.loads(x) for x in batch0.read_text(encoding="utf-8").splitlines()]
+    assert [x["candidate_id"] for x in lines] == [BOB]
+    assert hashlib.sha256(untouched.read_bytes()).hexdigest() == untouched_sha
+    # reports that showed Ana: deleted and listed; the latest day re-rendered without her
+    files = {Path(f["path"]).name: f for f in report["files"]}
+    assert files["batch-0000.jsonl"]["lines"] == 2
+    assert files["batch-0000.jsonl"]["new_sha256"] == hashlib.sha256(batch0.read_bytes()).hexdigest()
+    deleted = sorted(n for n, f in files.items() if f.get("deleted"))
+    assert deleted == sorted(["report-2026-11-20-en.csv", f"report-{DAY}-en.csv", f"report-{DAY}-en.html",
+                              f"report-{DAY}-zh_CN.csv", f"report-{DAY}-zh_CN.html"])
+    assert not (data_dir / "reports" / "report-2026-11-20-en.csv").exists()
+    assert (data_dir / "reports" / "report-2026-11-19-en.csv").exists()  # it never showed Ana
+    assert latest_en.exists() and "halcyon" in latest_en.read_text(encoding="utf-8").lower()
+    assert sorted(Path(p).name for p in report["reports_rerendered"]) == sorted(
+        f"report-{DAY}-{loc}.{ext}" for loc in ("en", "zh_CN") for ext in ("html", "csv"))
+    # the tombstone lists the files (paths and hashes only)
+    tomb = warehouse.query("SELECT files FROM erasures")[0]["files"]
+    assert {Path(f["path"]).name for f in tomb} >= set(deleted) | {"batch-0000.jsonl"}
+    assert "4829103" not in json.dumps(tomb) and ANA_EMAIL not in json.dumps(tomb)
+
+
+def test_erasure_without_data_root_leaves_run_folders_alone(warehouse, data_dir):
+    """The old call (landing root only) keeps working and touches nothing else."""
+    batch0 = data_dir / "runs" / "run-2" / "findings" / "batch-0000.jsonl"
+    before = batch0.read_bytes()
+    report = erase_candidate(warehouse, ANA, data_dir / "landing", by="dpo")
+    assert "residual_files" not in report and batch0.read_bytes() == before
+    assert verify(warehouse).ok
+
+
+def test_erasure_finds_a_candidate_held_only_in_files(warehouse, data_dir):
+    """Erased before run folders were covered: a second request cleans what is left there."""
+    erase_candidate(warehouse, ANA, data_dir / "landing", by="dpo")
+    again = erase_candidate(warehouse, ANA, data_dir / "landing", by="dpo", data_root=data_dir)
+    assert again["already_erased"] is True
+    assert ANA.lower() not in _everything_under(data_dir / "runs")
+    assert again["residual_files"] == [] and again["reports_rerendered"] == []  # no config: not re-rendered

@@ -1,0 +1,95 @@
+"""The daily pipeline on the distributed stack, as local processes: Airflow metadata in a fresh PostgreSQL
+database, CeleryExecutor with Redis, an execution API server, two Celery workers, the warehouse in a fresh
+PostgreSQL schema. One `crosscheck run --use-executor` (a few minutes); everything is removed afterwards.
+
+PostgreSQL (127.0.0.1:5432, trust auth, database ``test``) and Redis (127.0.0.1:6379) are required: the
+test fails, naming the missing service, when either is unreachable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from include.evaluation import labelled_pairs, predicted_pairs, score
+from include.models import KINDS
+from include.scale.celery_stack import MAPPED_TASKS, WORLD, celery_pipeline
+from include.scale.services import StackUnavailable, pg_connect, require_services
+
+REPORT_DAY = "2026-11-21"
+
+
+@pytest.fixture(scope="module")
+def celery_run(tmp_path_factory):
+    try:
+        require_services()
+    except StackUnavailable as exc:
+        pytest.fail(str(exc))
+    home = tmp_path_factory.mktemp("celery-stack")
+    with celery_pipeline(REPORT_DAY, home, WORLD, workers=2, timeout=420) as run:
+        if not run.ok:
+            pytest.fail(f"crosscheck run --use-executor failed ({run.proc.returncode}):\n"
+                        f"{run.proc.stdout[-3000:]}\n{run.proc.stderr[-5000:]}\nlogs: {run.stack.logs}")
+        snapshot = {"tis": run.stack.task_instances(), "db": run.stack.metadata_db,
+                    "schema": run.warehouse_spec["extra"]["search_path"], "stdout": run.proc.stdout,
+                    "seconds": run.seconds, "timings": dict(run.stack.timings), "procs": dict(run.stack.procs)}
+        wh = run.warehouse()
+        try:
+            snapshot["predicted"] = predicted_pairs(wh)
+            snapshot["runs"] = wh.query("SELECT run_id, state FROM pipeline_runs", [])
+        finally:
+            wh.close()
+    yield snapshot
+
+
+def test_every_dag_succeeds_through_the_celery_executor(celery_run):
+    for dag_id in ("crosscheck_ingest", "crosscheck_check", "crosscheck_report"):
+        assert f"{dag_id}: success" in celery_run["stdout"]
+    assert [r["state"] for r in celery_run["runs"]] == ["success"]
+    tis = celery_run["tis"]
+    assert tis and all(ti["state"] in ("success", "skipped") for ti in tis), \
+        [(t["task_id"], t["map_index"], t["state"]) for t in tis if t["state"] not in ("success", "skipped")]
+    # every task instance ran on a named worker, none in the driving process
+    assert {ti["hostname"] for ti in tis if ti["state"] == "success"} <= {"worker-1", "worker-2"}
+    print(f"\ncelery run: {celery_run['seconds']:.0f}s; stack: "
+          + ", ".join(f"{k} {v:.0f}s" for k, v in celery_run["timings"].items()))
+
+
+def test_mapped_batches_are_split_across_both_workers(celery_run):
+    by_task: dict[str, set[str]] = {}
+    for ti in celery_run["tis"]:
+        if ti["task_id"] in MAPPED_TASKS and ti["map_index"] >= 0:
+            by_task.setdefault(ti["task_id"], set()).add(ti["hostname"])
+    assert set(by_task) == set(MAPPED_TASKS), by_task
+    assert by_task["ingest_profiles"] == {"worker-1", "worker-2"}, by_task
+    assert by_task["check_batch"] == {"worker-1", "worker-2"}, by_task
+    assert sum(1 for ti in celery_run["tis"] if ti["task_id"] == "check_batch") > 2
+
+
+def test_the_postgres_warehouse_has_findings_of_every_kind(celery_run):
+    predicted = celery_run["predicted"]
+    assert {k for _, k in predicted} == set(KINDS), f"kinds missing: {set(KINDS) - {k for _, k in predicted}}"
+    world = Path(WORLD)
+    scores = score(predicted, labelled_pairs(world))
+    weak = {k: s for k, s in scores.items() if s["precision"] < 0.95 or s["recall"] < 0.95}
+    assert not weak, json.dumps(weak, indent=1)
+
+
+def test_the_stack_leaves_nothing_behind(celery_run):
+    """Processes stopped, metadata database and warehouse schema dropped (the fixture's context has exited)."""
+    assert all(p.poll() is not None for p in celery_run["procs"].values())
+    conn = pg_connect("postgres")
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [celery_run["db"]])
+            assert cur.fetchone() is None
+    finally:
+        conn.close()
+    conn = pg_connect()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [celery_run["schema"]])
+            assert cur.fetchone() is None
+    finally:
+        conn.close()
