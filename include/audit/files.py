@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +54,16 @@ def _finding_of(line: str) -> str | None:
 
 
 def reports_showing(data_root: Path, who: Subject) -> list[Path]:
-    """HR reports (HTML and CSV) that name the candidate: by id, e-mail, phone or any other identifier."""
+    """HR reports (HTML and CSV) that show the candidate: every report row carries the candidate id (matched
+    whole, so ``greenhouse:12`` is not ``greenhouse:123``); e-mails, phones and record URLs count too."""
     folder = Path(data_root) / "reports"
+    pattern = re.compile(rf"(?<![A-Za-z0-9_:-]){re.escape(who.candidate_id)}(?![A-Za-z0-9_-])")
     out = []
-    for pattern in REPORT_GLOBS:
-        for p in sorted(folder.glob(pattern)):
+    for glob in REPORT_GLOBS:
+        for p in sorted(folder.glob(glob)):
             text = p.read_text(encoding="utf-8-sig", errors="replace")
-            if who.candidate_id in text or who.in_text(text):
+            low = text.lower()
+            if pattern.search(text) or any(t in low for t in who.texts):
                 out.append(p)
     return sorted(out)
 
@@ -105,7 +109,7 @@ def residual_files(data_root: Path, needles: set[str]) -> list[str]:
         return []
     out = []
     for p in sorted(root.rglob("*")):
-        if not p.is_file() or p.name.endswith((".erasing", ".lock")):
+        if not p.is_file() or p.name.endswith((".erasing", ".lock")) or _is_site_asset(p, root):
             continue
         try:
             data = gzip.decompress(p.read_bytes()) if p.name.endswith(".gz") else p.read_bytes()
@@ -115,3 +119,9 @@ def residual_files(data_root: Path, needles: set[str]) -> list[str]:
         if any(n in text for n in low):
             out.append(str(p.relative_to(root)))
     return out
+
+
+def _is_site_asset(path: Path, root: Path) -> bool:
+    """GX's own JavaScript, CSS and fonts in each Data Docs site (megabytes per run, never data)."""
+    parts = path.relative_to(root).parts
+    return len(parts) > 4 and parts[0] == "runs" and parts[2:5] == ("data_docs", "site", "static")

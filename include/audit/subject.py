@@ -2,10 +2,11 @@
 
 Erasure deletes the candidate's rows (candidate, applications, employments, educations, findings
 and their clearances, quarantined records that mention them) and rewrites the raw landing files
-that hold their records. What stays is what the audit needs and is not personal data: the hash
+that hold their records; given the data folder, also their lines in every run's findings files and
+the HR reports that show them (``include.audit.files``). What stays is what the audit needs and is not personal data: the hash
 chain (ids, counts, digests), ``run_findings`` digests, and a tombstone in ``erasures`` with a
 salted hash of the candidate id, who asked, when, the row counts per table, the (salted) finding ids removed
-and every landing file rewritten with its old and new sha256. The run manifests keep the original
+and every file rewritten (old and new sha256) or deleted. The run manifests keep the original
 file hashes: they record what was read then, and ``audit.chain.verify`` still passes.
 """
 
@@ -206,15 +207,21 @@ def erase_candidate(
         for r in wh.query("SELECT finding_id FROM discrepancies WHERE candidate_id = ?", [candidate_id])
     ]
     quarantined = [q["quarantine_id"] for q in _quarantined(wh, who)]
-    rewrites = [rw for p in landing_files(Path(landing_root)) if (rw := prepare_rewrite(p, who)) is not None]
+    rewrites: list[Any] = []
     reports: list[Path] = []
-    if data_root is not None:
-        rewrites += [
-            rw
-            for p in outside.findings_files(data_root)
-            if (rw := outside.prepare_findings_rewrite(p, candidate_id)) is not None
-        ]
-        reports = outside.reports_showing(data_root, who)
+    try:  # redacted copies are written beside the files: none may stay behind if this fails
+        for p in landing_files(Path(landing_root)):
+            if (rw := prepare_rewrite(p, who)) is not None:
+                rewrites.append(rw)
+        if data_root is not None:
+            for p in outside.findings_files(data_root):
+                if (rw := outside.prepare_findings_rewrite(p, candidate_id)) is not None:
+                    rewrites.append(rw)
+            reports = outside.reports_showing(data_root, who)
+    except BaseException:
+        for rw in rewrites:
+            rw.discard()
+        raise
     before = is_erased(wh, candidate_id, any_reason=True)
     if (
         cand is None

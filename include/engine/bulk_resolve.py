@@ -6,10 +6,13 @@ normalised once and go to a session temp table; one SQL join finds every exact h
 ``registry_names.normalized``; for the misses, token frequencies come from one scan of the
 register, each miss gets a few narrow block keys (its rarest distinctive token; two common tokens
 together; the first four letters of a token the register does not know, for typos), one more scan
-fetches only the blocked candidates, and rapidfuzz pre-ranks them before the engine's own weighted
-token comparison (``resolve.token_match``) decides. A name whose distinctive words are all too
-common to block on, or that shares only generic words with the register, stays unresolved: that is
-what the API look-ups are for (``unresolved_names``).
+fetches only the blocked candidates (a chunk of names per scan, so memory stays flat), and
+rapidfuzz pre-ranks them before the engine's own weighted token comparison (``resolve.token_match``)
+decides, with two additions: a word one edit from the candidate's (a swap of neighbours included)
+is read as that word, and a candidate lacking a word of the name at least as distinctive as every
+word they share is refused ("Mint Quzxaz Digital" is not "Mint Digital"). A name whose distinctive
+words are all too common to block on, or that shares only generic words with the register, stays
+unresolved: that is what the API look-ups are for (``unresolved_names``).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ PRERANK = 24  # candidates per name scored by token_match after the rapidfuzz pr
 TYPO_PENALTY = 0.05  # per misspelt word, so that a candidate spelt as written wins
 KIND_RANK = {"legal": 0, "other": 1, "transliterated": 2, "trading": 3, "previous": 4}
 _TOKENS = (
-    "SELECT entity_id, name, kind, normalized, unnest(string_to_array(normalized, ' ')) AS token "
+    "SELECT entity_id, normalized, unnest(string_to_array(normalized, ' ')) AS token "
     "FROM registry_names WHERE normalized IS NOT NULL AND normalized <> ''"
 )
 

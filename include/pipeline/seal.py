@@ -55,6 +55,8 @@ def seal_run(wh: Any, config: Config, run: RunInfo, dag_runs: list[dict[str, Any
         if name.startswith("source-"):
             sources[name.removeprefix("source-")] = _without_evidence(part)
         dq.extend(_dq(part))
+    for name, entry in chunked_sources(parts).items():
+        sources.setdefault(name, entry)  # a ``source-<name>`` part (e.g. skipped) says it first
     check = parts.get("crosscheck", {})
     manifest = {
         "run_id": run.run_id,
@@ -112,6 +114,30 @@ def consent_record(wh: Any, config: Config, run: RunInfo, parts: dict[str, Any])
     return {"fields": config.consent.model_dump(), "read_this_run": len(read),
             "given": sum(1 for e in evidence if e["given"]),
             "not_given": sum(1 for e in evidence if not e["given"]), "evidence": evidence}
+
+
+CHUNKED = {"profiles": ("orcid", "github"), "registries": ("companies_house", "gleif", "opencorporates")}
+
+
+def chunked_sources(parts: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Profile and registry sources are read in mapped chunks: their payload hashes, gathered per source,
+    so that the manifest traces every finding's profile and registry evidence to what was read."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, part in parts.items():
+        kind = name.split("-", 1)[0]
+        if kind not in CHUNKED or not isinstance(part, dict):
+            continue
+        for source in CHUNKED[kind]:
+            entry = out.setdefault(source, {"source": source, "chunks": 0, "skipped_chunks": 0, "payloads": []})
+            entry["chunks"] += 1
+            entry["skipped_chunks"] += source in (part.get("skipped") or [])
+            entry["payloads"].extend((part.get("payloads") or {}).get(source) or [])
+    for entry in out.values():
+        entry["skipped"] = entry["skipped_chunks"] == entry["chunks"]
+        if entry["skipped"]:
+            entry["reason"] = "connection not defined"
+        entry["responses"] = sum(int(p.get("responses") or 0) for p in entry["payloads"])
+    return out
 
 
 def _without_evidence(part: dict[str, Any]) -> dict[str, Any]:

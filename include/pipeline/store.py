@@ -117,7 +117,9 @@ def validate_and_store(wh: Any, config: Config, run: RunInfo, dataset: str, sour
         except BatchRejected as exc:  # store the quarantine, then fail loudly
             rejected = exc
             outcome = exc.outcome
-        if outcome is not None and outcome.result is not None:
+        if outcome is None:  # a rejection that lost its split (never raised so): nothing to store
+            raise rejected or RuntimeError(f"no validation outcome for {dataset} from {source}")
+        if outcome.result is not None:
             saved = save_validation(config, run, dataset, source, outcome.result, rows)
             outcome.stats["data_docs_result"] = str(saved)
             if rejected is not None:  # the task fails: its manifest part is never written

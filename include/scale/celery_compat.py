@@ -7,15 +7,14 @@ missing, so this module turns into a no-op once the lock holds a Celery that has
 Every process that imports the provider needs the patch first:
 - the executor (scheduler loop, ``crosscheck run --use-executor``): ``[core] executor`` names
   ``include.scale.celery_compat.CeleryExecutor``, which patches on import;
-- the workers: ``python -m include.scale.celery_compat celery worker ...`` is ``airflow celery worker ...``
-  with the patch applied first.
+- the workers: ``python -m include.scale.worker celery worker ...`` (``airflow celery worker ...`` with the
+  patch applied first).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -72,16 +71,3 @@ def __getattr__(name: str) -> Any:
     )
     globals()["CeleryExecutor"] = cls
     return cls
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``airflow <argv>`` with the patch applied first (for ``celery worker``)."""
-    patch_celery()
-    from airflow.__main__ import main as airflow_main
-
-    sys.argv = ["airflow", *(sys.argv[1:] if argv is None else argv)]
-    return int(airflow_main() or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

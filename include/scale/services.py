@@ -50,13 +50,17 @@ def require_services(pg: dict[str, Any] | None = None, redis_url: str = REDIS_UR
     try:
         pg_connect("postgres", pg).close()
     except Exception as exc:  # noqa: BLE001 - any failure means the same thing here
-        raise StackUnavailable(f"PostgreSQL at {pg['host']}:{pg['port']} (user {pg['user']}, trust auth) is "
-                               f"required for the Celery stack and is not reachable: {str(exc).strip()}") from None
+        raise StackUnavailable(
+            f"PostgreSQL at {pg['host']}:{pg['port']} (user {pg['user']}, trust auth) is "
+            f"required for the Celery stack and is not reachable: {str(exc).strip()}"
+        ) from None
     try:
         redis_ping(redis_url)
     except OSError as exc:
-        raise StackUnavailable(f"Redis at {urlsplit(redis_url).netloc} is required as the Celery broker and is "
-                               f"not reachable: {exc}") from None
+        raise StackUnavailable(
+            f"Redis at {urlsplit(redis_url).netloc} is required as the Celery broker and is "
+            f"not reachable: {exc}"
+        ) from None
 
 
 try:  # loaded here, not in the forked child: a child of a threaded process must not dlopen

@@ -111,3 +111,11 @@ def test_erasure_finds_a_candidate_held_only_in_files(warehouse, data_dir):
     assert again["already_erased"] is True
     assert ANA.lower() not in _everything_under(data_dir / "runs")
     assert again["residual_files"] == [] and again["reports_rerendered"] == []  # no config: not re-rendered
+
+
+def test_a_report_of_a_candidate_whose_id_extends_theirs_is_kept(warehouse, data_dir):
+    longer = data_dir / "reports" / "report-2026-11-18-en.csv"
+    longer.write_text(f"candidate_id\n{ANA}7\n", encoding="utf-8")  # greenhouse:48291037: someone else
+    erase_candidate(warehouse, ANA, data_dir / "landing", by="dpo", data_root=data_dir)
+    assert longer.exists()
+    assert not (data_dir / "reports" / "report-2026-11-20-en.csv").exists()

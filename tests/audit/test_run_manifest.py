@@ -102,3 +102,23 @@ def test_manifest_records_consent_evidence_compactly(sealed):
     text = json.dumps(manifest)
     for value in (EMAIL, PHONE, "Silva", "Ana"):
         assert value not in text, value
+
+
+def test_manifest_gathers_the_payloads_of_chunked_sources():
+    from include.pipeline.seal import chunked_sources
+
+    parts = {
+        "profiles-0000": {"chunk": 0, "skipped": ["github"], "payloads": {
+            "orcid": [{"path": "a.jsonl.gz", "sha256": "1" * 64, "responses": 3}], "github": []}},
+        "profiles-0001": {"chunk": 1, "skipped": ["github"], "payloads": {
+            "orcid": [{"path": "b.jsonl.gz", "sha256": "2" * 64, "responses": 2}], "github": []}},
+        "registries-0000": {"chunk": 0, "skipped": [], "payloads": {
+            "gleif": [{"path": "g.jsonl.gz", "sha256": "3" * 64, "responses": 1}]}},
+        "rejected-employments.profiles-abc": {"data_quality": {}},
+    }
+    got = chunked_sources(parts)
+    assert got["orcid"]["payloads"] == [{"path": "a.jsonl.gz", "sha256": "1" * 64, "responses": 3},
+                                        {"path": "b.jsonl.gz", "sha256": "2" * 64, "responses": 2}]
+    assert got["orcid"]["responses"] == 5 and got["orcid"]["skipped"] is False
+    assert got["github"]["skipped"] is True and got["github"]["reason"] == "connection not defined"
+    assert got["gleif"]["chunks"] == 1 and got["companies_house"]["payloads"] == []

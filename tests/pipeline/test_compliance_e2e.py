@@ -102,6 +102,9 @@ def test_sealed_manifest_records_quality_data_docs_and_consent(compliance_run, w
                                                      "educations", "reviews"}
     assert all(d["accepted"] for d in manifest["data_quality_summary"].values())
     assert Path(manifest["data_docs"]).exists() and manifest["data_docs"].endswith("site/index.html")
+    for source in ("greenhouse", "lever", "orcid", "github", "companies_house", "gleif", "opencorporates", "reviews"):
+        assert manifest["sources"][source]["payloads"], f"no payload hashes of {source} in the manifest"
+    assert manifest["sources_skipped"] == []
     consent = manifest["consent"]
     by_id = {e["candidate_id"]: e for e in consent["evidence"]}
     assert len(by_id) == len(world.data["candidates"])

@@ -16,8 +16,17 @@ from include.warehouse.base import MIGRATIONS_DIR, migration_plan, sha256_text
 REPORT_DAY = "2026-11-21"
 WORLD = Path(__file__).resolve().parents[2] / "include" / "sandbox" / "data" / "seed-42"
 # the warehouse's state (per-run records such as landed_payloads and run_findings grow by design)
-STATE = ("candidates", "applications", "jobs", "employments", "educations", "reviews", "discrepancies",
-         "watermarks", "registry_entities")
+STATE = (
+    "candidates",
+    "applications",
+    "jobs",
+    "employments",
+    "educations",
+    "reviews",
+    "discrepancies",
+    "watermarks",
+    "registry_entities",
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +48,14 @@ def _snapshot(env) -> dict:
     wh = env.warehouse()
     try:
         return {
-            "findings": {r["finding_id"]: (r["first_seen_run"], r["kind"], r["status"])
-                         for r in wh.query("SELECT finding_id, first_seen_run, kind, status FROM discrepancies", [])},
+            "findings": {
+                r["finding_id"]: (r["first_seen_run"], r["kind"], r["status"])
+                for r in wh.query("SELECT finding_id, first_seen_run, kind, status FROM discrepancies", [])
+            },
             "counts": {t: wh.query(f"SELECT COUNT(*) AS n FROM {t}", [])[0]["n"] for t in STATE},
-            "migrations": wh.query("SELECT version, name, checksum, applied_at FROM schema_migrations "
-                                   "ORDER BY version", []),
+            "migrations": wh.query(
+                "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version", []
+            ),
             "runs": wh.query("SELECT run_id, state FROM pipeline_runs ORDER BY seq", []),
         }
     finally:
@@ -61,8 +73,11 @@ def test_the_pipeline_runs_on_the_postgres_warehouse(first_run):
         assert wh.current_schema() == schema
         assert {"discrepancies", "pipeline_runs", "candidates"} <= set(wh.tables())
         # nothing leaked into the public schema: the search path isolated the run
-        leaked = wh.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                          "AND table_name IN ('discrepancies', 'pipeline_runs')", [])
+        leaked = wh.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+            "AND table_name IN ('discrepancies', 'pipeline_runs')",
+            [],
+        )
         runs = wh.query("SELECT run_id, state FROM pipeline_runs", [])
     finally:
         wh.close()
@@ -78,15 +93,23 @@ def test_the_schema_comes_from_the_versioned_migrations(first_run):
     assert [r["name"] for r in rows] == [n for _, n, _ in plan]
     assert [r["checksum"] for r in rows] == [sha256_text(t) for _, _, t in plan]
     # the Postgres-only migrations really ran here (their indexes exist), not only their records
-    wanted = {m.group(1) for p in MIGRATIONS_DIR.glob("*.postgres.sql")
-              for m in re.finditer(r"CREATE INDEX IF NOT EXISTS (\w+)", p.read_text(encoding="utf-8"))}
+    wanted = {
+        m.group(1)
+        for p in MIGRATIONS_DIR.glob("*.postgres.sql")
+        for m in re.finditer(r"CREATE INDEX IF NOT EXISTS (\w+)", p.read_text(encoding="utf-8"))
+    }
     assert wanted
     wh = env.warehouse()
     try:
-        indexes = {r["indexname"] for r in wh.query("SELECT indexname FROM pg_indexes "
-                                                    "WHERE schemaname = current_schema()", [])}
-        evidence_type = wh.query("SELECT data_type FROM information_schema.columns WHERE table_schema = "
-                                 "current_schema() AND table_name = 'discrepancies' AND column_name = 'evidence'", [])
+        indexes = {
+            r["indexname"]
+            for r in wh.query("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()", [])
+        }
+        evidence_type = wh.query(
+            "SELECT data_type FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = 'discrepancies' AND column_name = 'evidence'",
+            [],
+        )
     finally:
         wh.close()
     assert wanted <= indexes, sorted(wanted - indexes)

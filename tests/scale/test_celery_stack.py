@@ -29,11 +29,23 @@ def celery_run(tmp_path_factory):
     home = tmp_path_factory.mktemp("celery-stack")
     with celery_pipeline(REPORT_DAY, home, WORLD, workers=2, timeout=420) as run:
         if not run.ok:
-            pytest.fail(f"crosscheck run --use-executor failed ({run.proc.returncode}):\n"
-                        f"{run.proc.stdout[-3000:]}\n{run.proc.stderr[-5000:]}\nlogs: {run.stack.logs}")
-        snapshot = {"tis": run.stack.task_instances(), "db": run.stack.metadata_db,
-                    "schema": run.warehouse_spec["extra"]["search_path"], "stdout": run.proc.stdout,
-                    "seconds": run.seconds, "timings": dict(run.stack.timings), "procs": dict(run.stack.procs)}
+            pytest.fail(
+                f"crosscheck run --use-executor failed ({run.proc.returncode}):\n"
+                f"{run.proc.stdout[-3000:]}\n{run.proc.stderr[-5000:]}\nlogs: {run.stack.logs}"
+            )
+        snapshot = {
+            "tis": run.stack.task_instances(),
+            "db": run.stack.metadata_db,
+            "schema": run.warehouse_spec["extra"]["search_path"],
+            "stdout": run.proc.stdout,
+            "seconds": run.seconds,
+            "timings": dict(run.stack.timings),
+            "procs": dict(run.stack.procs),
+            "worker_logs": {
+                w: (run.stack.logs / f"{w}.log").read_text(encoding="utf-8", errors="replace")
+                for w in run.stack.worker_names()
+            },
+        }
         wh = run.warehouse()
         try:
             snapshot["predicted"] = predicted_pairs(wh)
@@ -48,12 +60,22 @@ def test_every_dag_succeeds_through_the_celery_executor(celery_run):
         assert f"{dag_id}: success" in celery_run["stdout"]
     assert [r["state"] for r in celery_run["runs"]] == ["success"]
     tis = celery_run["tis"]
-    assert tis and all(ti["state"] in ("success", "skipped") for ti in tis), \
-        [(t["task_id"], t["map_index"], t["state"]) for t in tis if t["state"] not in ("success", "skipped")]
+    assert tis and all(ti["state"] in ("success", "skipped") for ti in tis), [
+        (t["task_id"], t["map_index"], t["state"]) for t in tis if t["state"] not in ("success", "skipped")
+    ]
     # every task instance ran on a named worker, none in the driving process
     assert {ti["hostname"] for ti in tis if ti["state"] == "success"} <= {"worker-1", "worker-2"}
-    print(f"\ncelery run: {celery_run['seconds']:.0f}s; stack: "
-          + ", ".join(f"{k} {v:.0f}s" for k, v in celery_run["timings"].items()))
+    print(
+        f"\ncelery run: {celery_run['seconds']:.0f}s; stack: "
+        + ", ".join(f"{k} {v:.0f}s" for k, v in celery_run["timings"].items())
+    )
+
+
+def test_workers_start_patched_and_preloaded(celery_run):
+    for name, log in celery_run["worker_logs"].items():
+        assert f"{name}-" in log and " ready." in log, name
+        assert "could not preload" not in log, name
+        assert "Traceback" not in log, name
 
 
 def test_mapped_batches_are_split_across_both_workers(celery_run):
@@ -77,7 +99,7 @@ def test_the_postgres_warehouse_has_findings_of_every_kind(celery_run):
 
 
 def test_the_stack_leaves_nothing_behind(celery_run):
-    """Processes stopped, metadata database and warehouse schema dropped (the fixture's context has exited)."""
+    """Processes stopped, metadata database and warehouse schema dropped (the fixture's context exited)."""
     assert all(p.poll() is not None for p in celery_run["procs"].values())
     conn = pg_connect("postgres")
     try:
