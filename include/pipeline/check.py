@@ -56,22 +56,36 @@ def load_bundles(wh: Any, ids: list[str]) -> list[Any]:
 _INDEX: dict[str, Any] = {}
 
 
-def registry_index(wh: Any) -> Any:
+FULL_INDEX_LIMIT = 200_000  # above this (bulk snapshots), index only the entities our names resolve to
+
+
+def registry_index(wh: Any, config: Config) -> Any:
     """Built once per worker process and run: registry names are normalised once, not per candidate."""
     from include.engine.resolve import RegistryIndex
-    from include.warehouse.registry_cache import load_registry_entities
 
     key = str(id(wh))
     if key not in _INDEX:
         _INDEX.clear()
-        _INDEX[key] = RegistryIndex(load_registry_entities(wh))
+        n = wh.query("SELECT COUNT(*) AS n FROM registry_entities", [])[0]["n"]
+        if n <= FULL_INDEX_LIMIT:
+            from include.warehouse.registry_cache import load_registry_entities
+
+            entities = load_registry_entities(wh)
+        else:
+            from include.engine.bulk_resolve import entities_for, entities_for_names
+            from include.pipeline.ingest import employer_names
+
+            hc = config.hiring_company
+            entities = entities_for_names(wh, [hc.name, *hc.competitors, *employer_names(wh)])
+            entities += entities_for(wh, [f"{reg}:{rid}" for reg, rid in hc.registry_ids.items()])
+        _INDEX[key] = RegistryIndex(entities)
     return _INDEX[key]
 
 
 def check_batch(wh: Any, config: Config, run: RunInfo, ids: list[str], index: int) -> dict[str, Any]:
     from include.engine.run import check_candidate
 
-    reg = registry_index(wh)
+    reg = registry_index(wh, config)
     findings: list[Finding] = []
     for bundle in load_bundles(wh, ids):
         findings.extend(check_candidate(bundle, reg, config, run.day))

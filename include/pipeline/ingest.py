@@ -188,6 +188,15 @@ def latest_employers(wh: Any) -> list[str]:
     return sorted({employer for _, employer in latest.values()})
 
 
+def names_needing_lookup(wh: Any, names: list[str]) -> list[str]:
+    """Names the local registry (bulk snapshots and earlier look-ups) cannot resolve: only these go to the APIs."""
+    from include.engine.bulk_resolve import names_needing_lookup as misses
+    from include.snapshots.normalised import renormalise_if_stale
+
+    renormalise_if_stale(wh)
+    return misses(wh, names)
+
+
 def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh: Any, config: Config,
                       run: RunInfo) -> dict[str, Any]:
     """Look up a chunk of employer names in every defined registry (cached in the warehouse)."""

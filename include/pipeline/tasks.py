@@ -113,7 +113,10 @@ def plan_registries_task(run: dict[str, Any]) -> list[int]:
     names = _with_wh(ingest.employer_names)
     names = list(dict.fromkeys([cfg.hiring_company.name, *cfg.hiring_company.competitors, *names]))
     _write_skipped(cfg, info, ingest.REGISTRY_SOURCES)
-    return _plan(cfg, info, "registries", names, REGISTRY_CHUNK)
+    misses = _with_wh(lambda wh: ingest.names_needing_lookup(wh, names))
+    write_part(cfg, info, "registry-plan", {"names": len(names), "resolved_locally": len(names) - len(misses),
+                                              "api_lookups": len(misses)})
+    return _plan(cfg, info, "registries", misses, REGISTRY_CHUNK)
 
 
 def ingest_registries_task(run: dict[str, Any], index: int) -> dict[str, Any]:
