@@ -36,8 +36,10 @@ test: install system-deps
 evaluate: install
 	bash scripts/evaluate.sh
 
+# Benchmarks (not tests): registries of 10k and 100k entities; `make bench BENCH_ARGS=--full` adds 1M.
 bench: install
 	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .var artifacts
