@@ -4,8 +4,9 @@ connection, or returns None when the connection is not defined (the source is th
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +21,21 @@ log = logging.getLogger("crosscheck.pipeline")
 MakeClient = Callable[[str, Callable[..., None]], Any]
 PROFILE_SOURCES = ("orcid", "github")
 REGISTRY_SOURCES = ("companies_house", "gleif", "opencorporates")
+
+
+@contextlib.contextmanager
+def _atomic(wh: Any) -> Iterator[None]:
+    """One transaction per stored batch; when a batch is rejected the rollback must not take its
+    quarantine with it, so the quarantined records are stored again, alone, before the task fails."""
+    from include.quality.validate import BatchRejected
+
+    try:
+        with wh.transaction():
+            yield
+    except BatchRejected as exc:
+        if exc.outcome is not None:
+            store.store_quarantine(wh, exc.outcome.quarantined)
+        raise
 
 
 def skipped(source: str, why: str = "connection not defined") -> dict[str, Any]:
@@ -62,7 +78,7 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
     payloads = store.record_payloads(wh, run, source, files)
     pointer = files[0].path if files else ""
     dq = []
-    with wh.transaction():
+    with _atomic(wh):
         dq.append(store.validate_and_store(wh, config, run, "jobs", source, batch.jobs, pointer))
         dq.append(store.validate_and_store(wh, config, run, "candidates", source, batch.candidates, pointer))
         dq.append(store.validate_and_store(wh, config, run, "applications", source, batch.applications, pointer))
@@ -160,7 +176,7 @@ def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: A
         jobs.extend(got)
         quarantined.extend(bad)
     payloads = {s: store.record_payloads(wh, run, s, landers[s].close()) for s in landers}
-    with wh.transaction():
+    with _atomic(wh):
         _replace_jobs(wh, [c.candidate_id for c in candidates], ["orcid", "github"])
         dq = store.validate_and_store(wh, config, run, "employments", "profiles", jobs)
         store.store_quarantine(wh, store.quarantine_rows(run, "profiles", quarantined))
@@ -230,7 +246,7 @@ def ingest_reviews(make_client: MakeClient, wh: Any, config: Config, run: RunInf
     reviews: list[Any] = [r for r in fetched if r.date <= run.report_day]
     files = lander.close()
     payloads = store.record_payloads(wh, run, "reviews", files)
-    with wh.transaction():
+    with _atomic(wh):
         dq = store.validate_and_store(wh, config, run, "reviews", "reviews", reviews, files[0].path if files else "")
         store.store_quarantine(wh, store.quarantine_rows(run, "reviews", bad))
     store.set_watermark(wh, run, "reviews", "reviews", run.report_day)

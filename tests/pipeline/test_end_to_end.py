@@ -31,7 +31,7 @@ def _pairs(wh, run_id=None):
 def test_run_prints_where_the_report_is(first_run):
     _, proc = first_run
     assert "crosscheck_report: success" in proc.stdout
-    html = [line.split(": ", 1)[1] for line in proc.stdout.splitlines() if "report (en)" in line]
+    html = [line.rsplit(": ", 1)[1] for line in proc.stdout.splitlines() if "report (en)" in line]
     assert html and Path(html[0]).exists()
     text = Path(html[0]).read_text(encoding="utf-8")
     for kind in ("career_gap", "non_compete_risk"):
