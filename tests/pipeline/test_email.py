@@ -8,6 +8,7 @@ import json
 import socketserver
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -15,7 +16,7 @@ from include.pipeline.runs import RunInfo
 
 
 class SmtpSink(socketserver.StreamRequestHandler):
-    received: list[bytes] = []
+    received: ClassVar[list[bytes]] = []
 
     def reply(self, line: str) -> None:
         self.wfile.write((line + "\r\n").encode())
