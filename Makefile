@@ -31,6 +31,7 @@ lint: install
 
 test: install system-deps
 	$(BIN)/ruff check .
+	$(BIN)/mypy connectors include
 	$(BIN)/pytest -q
 
 evaluate: install
