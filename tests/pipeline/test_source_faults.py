@@ -35,16 +35,16 @@ from tests.pipeline.pipeline_state import (
 
 REFUSE_GREENHOUSE = {"greenhouse": {"rate_limit_every": 1, "retry_after": 3600}}
 # every Nth request of each source misbehaves: often enough that each sees several faults (a clean run
-# asks each source 60-570 times), rarely enough that the backoff adds ~30 s, not minutes
+# asks each source 60-570 times), rarely enough that the backoff adds ~20 s, not minutes
 TRANSIENT = {
     "greenhouse": {"rate_limit_every": 4, "retry_after": 0},  # 429, Retry-After: 0
-    "lever": {"error_every": 15},  # 503 with an HTML body
-    "companies_house": {"rate_limit_every": 40},  # 429 without Retry-After, as Companies House sends it
-    "gleif": {"rate_limit_every": 25, "error_every": 40},
-    "opencorporates": {"error_every": 20},
+    "lever": {"error_every": 30},  # 503 with an HTML body
+    "companies_house": {"rate_limit_every": 60},  # 429 without Retry-After, as Companies House sends it
+    "gleif": {"rate_limit_every": 50, "error_every": 70},
+    "opencorporates": {"error_every": 40},
     "orcid": {"rate_limit_every": 16, "retry_after": 1},  # 429, Retry-After: 1
-    "github": {"rate_limit_every": 12},
-    "reviews": {"rate_limit_every": 10, "retry_after": 0, "error_every": 15},
+    "github": {"rate_limit_every": 25},
+    "reviews": {"rate_limit_every": 10, "retry_after": 0, "error_every": 30},
 }
 DROPPED = ("github", "opencorporates")
 
