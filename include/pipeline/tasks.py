@@ -49,7 +49,17 @@ def run_of(context: dict[str, Any]) -> RunInfo:
     return current_run(context)
 
 
+def require_an_ats() -> None:
+    """SPEC: at least one applicant-tracking system must be defined, or there is nothing to check."""
+    from plugins.hooks.base import connection_defined
+
+    if not any(connection_defined(c) for c in ("greenhouse_default", "lever_default")):
+        raise RuntimeError("no applicant-tracking system is configured: define the Airflow connection "
+                           "greenhouse_default or lever_default (see README, 'Connections')")
+
+
 def start_run(context: dict[str, Any]) -> dict[str, str]:
+    require_an_ats()
     cfg = load_config()
     run = run_of(context)
     write_part(cfg, run, "start", {"started_at": now_iso(), "config_sha256": cfg.digest()})
