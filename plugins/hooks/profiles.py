@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from connectors.github import GITHUB_API, GithubClient
 from connectors.orcid import ORCID_PUBLIC_API, OrcidClient
 from connectors.reviews import ReviewsClient
-from plugins.hooks.base import get_connection_dict
+from plugins.hooks.base import ConnectionHook
 
 
 def base_url(spec: dict[str, Any], default: str | None) -> str | None:
@@ -32,35 +32,15 @@ def base_url(spec: dict[str, Any], default: str | None) -> str | None:
     return f"{scheme}://{host}{f':{port}' if port else ''}{f'/{schema}' if schema else ''}"
 
 
-class _ConnectionHook:
-    default_conn_id = ""
-
-    def __init__(self, conn_id: str | None = None):
-        self.conn_id = conn_id or self.default_conn_id
-
-    def connection(self) -> dict[str, Any]:
-        spec = get_connection_dict(self.conn_id)
-        if spec is None:
-            raise RuntimeError(f"Airflow connection {self.conn_id!r} is not defined: set AIRFLOW_CONN_"
-                               f"{self.conn_id.upper()} (see README, 'Connections')")
-        return spec
-
-    def options(self, kw: dict[str, Any]) -> dict[str, Any]:
-        """``extra.rate_limit`` ([calls, seconds]) replaces the documented limit, e.g. for the sandbox."""
-        limit = (self.connection().get("extra") or {}).get("rate_limit")
-        if limit is not None and "rate_limit" not in kw:
-            kw = {**kw, "rate_limit": (int(limit[0]), float(limit[1]))}
-        return kw
-
-
-class OrcidHook(_ConnectionHook):
+class OrcidHook(ConnectionHook):
     default_conn_id = "orcid_default"
 
     def get_client(self, **kw: Any) -> OrcidClient:
-        return OrcidClient(host=base_url(self.connection(), ORCID_PUBLIC_API), **self.options(kw))
+        spec = self.connection()
+        return OrcidClient(host=base_url(spec, ORCID_PUBLIC_API), **self.options(spec, kw))
 
 
-class GithubHook(_ConnectionHook):
+class GithubHook(ConnectionHook):
     """The token (``password``) is optional: without it GitHub allows 60 requests an hour, not 5000."""
 
     default_conn_id = "github_default"
@@ -70,7 +50,7 @@ class GithubHook(_ConnectionHook):
         return GithubClient(host=base_url(spec, GITHUB_API), token=spec.get("password") or None, **kw)
 
 
-class ReviewsHook(_ConnectionHook):
+class ReviewsHook(ConnectionHook):
     """The feed needs both a host and an API key; it is sent as ``Authorization: Bearer <key>``."""
 
     default_conn_id = "reviews_default"
@@ -83,4 +63,4 @@ class ReviewsHook(_ConnectionHook):
                                "public default, set the feed's base URL")
         if not spec.get("password"):
             raise RuntimeError(f"Airflow connection {self.conn_id!r} has no password: set the feed's API key")
-        return ReviewsClient(host=host, api_key=spec["password"], **self.options(kw))
+        return ReviewsClient(host=host, api_key=spec["password"], **self.options(spec, kw))
