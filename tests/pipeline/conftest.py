@@ -81,13 +81,24 @@ def make_env(tmp: Path, warehouse_spec: dict, sandbox) -> PipelineEnv:
     return PipelineEnv(env, tmp, warehouse_spec, sandbox, config_path)
 
 
+TEST_CANDIDATES = 80  # every kind is planted at this size; the demo and `make evaluate` use 400
+
+
 @pytest.fixture(scope="session")
-def world():
+def world_dir(tmp_path_factory) -> Path:
+    """A smaller world from the same generator (seed 42) keeps each pipeline run in the suite short."""
+    from include.sandbox.generator import generate
+
+    out = tmp_path_factory.mktemp("world-seed-42")
+    generate(42, out, n_candidates=TEST_CANDIDATES, report_day=REPORT_DAY)
+    return out
+
+
+@pytest.fixture(scope="session")
+def world(world_dir):
     from include.sandbox.world import World
 
-    if not (WORLD / "world.json").exists():
-        pytest.fail(f"the shipped sandbox world is missing: {WORLD}")
-    return World.load(WORLD)
+    return World.load(world_dir)
 
 
 @pytest.fixture(scope="session")

@@ -38,14 +38,14 @@ def test_run_prints_where_the_report_is(first_run):
         assert kind.replace("_", " ") in text.lower() or kind in text
 
 
-def test_findings_match_the_planted_labels(first_run, world):
+def test_findings_match_the_planted_labels(first_run, world_dir):
     env, _ = first_run
     wh = env.warehouse()
     try:
         predicted = _pairs(wh)
     finally:
         wh.close()
-    scores = score(predicted, labelled_pairs(WORLD))
+    scores = score(predicted, labelled_pairs(world_dir))
     kinds_found = {k for _, k in predicted}
     assert kinds_found == set(KINDS), f"kinds missing: {set(KINDS) - kinds_found}"
     weak = {k: s for k, s in scores.items() if s["precision"] < 0.95 or s["recall"] < 0.95}

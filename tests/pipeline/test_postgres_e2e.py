@@ -116,7 +116,7 @@ def test_the_schema_comes_from_the_versioned_migrations(first_run):
     assert evidence_type == [{"data_type": "jsonb"}]
 
 
-def test_findings_of_every_kind_match_the_planted_labels(first_run):
+def test_findings_of_every_kind_match_the_planted_labels(first_run, world_dir):
     env, _ = first_run
     wh = env.warehouse()
     try:
@@ -125,7 +125,7 @@ def test_findings_of_every_kind_match_the_planted_labels(first_run):
     finally:
         wh.close()
     assert {k for _, k in predicted} == set(KINDS), f"kinds missing: {set(KINDS) - {k for _, k in predicted}}"
-    scores = score(predicted, labelled_pairs(WORLD))
+    scores = score(predicted, labelled_pairs(world_dir))
     weak = {k: s for k, s in scores.items() if s["precision"] < 0.95 or s["recall"] < 0.95}
     assert not weak, json.dumps(weak, indent=1)
     assert all(isinstance(r["evidence"], (dict, list)) for r in evidence)  # JSONB decoded, as on DuckDB

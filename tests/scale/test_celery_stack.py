@@ -8,13 +8,13 @@ test fails, naming the missing service, when either is unreachable."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from include.evaluation import labelled_pairs, predicted_pairs, score
 from include.models import KINDS
-from include.scale.celery_stack import MAPPED_TASKS, WORLD, celery_pipeline
+from include.sandbox.generator import generate
+from include.scale.celery_stack import MAPPED_TASKS, celery_pipeline
 from include.scale.services import StackUnavailable, pg_connect, require_services
 
 REPORT_DAY = "2026-11-21"
@@ -27,13 +27,16 @@ def celery_run(tmp_path_factory):
     except StackUnavailable as exc:
         pytest.fail(str(exc))
     home = tmp_path_factory.mktemp("celery-stack")
-    with celery_pipeline(REPORT_DAY, home, WORLD, workers=2, timeout=420) as run:
+    world = tmp_path_factory.mktemp("celery-world")
+    generate(42, world, n_candidates=100, report_day=REPORT_DAY)  # 3 check batches, all nine kinds
+    with celery_pipeline(REPORT_DAY, home, world, workers=2, timeout=420) as run:
         if not run.ok:
             pytest.fail(
                 f"crosscheck run --use-executor failed ({run.proc.returncode}):\n"
                 f"{run.proc.stdout[-3000:]}\n{run.proc.stderr[-5000:]}\nlogs: {run.stack.logs}"
             )
         snapshot = {
+            "world": world,
             "tis": run.stack.task_instances(),
             "db": run.stack.metadata_db,
             "schema": run.warehouse_spec["extra"]["search_path"],
@@ -91,8 +94,7 @@ def test_mapped_batches_are_split_across_both_workers(celery_run):
 def test_the_postgres_warehouse_has_findings_of_every_kind(celery_run):
     predicted = celery_run["predicted"]
     assert {k for _, k in predicted} == set(KINDS), f"kinds missing: {set(KINDS) - {k for _, k in predicted}}"
-    world = Path(WORLD)
-    scores = score(predicted, labelled_pairs(world))
+    scores = score(predicted, labelled_pairs(celery_run["world"]))
     weak = {k: s for k, s in scores.items() if s["precision"] < 0.95 or s["recall"] < 0.95}
     assert not weak, json.dumps(weak, indent=1)
 
