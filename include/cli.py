@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import sys
 import time
 from datetime import UTC, date, datetime
@@ -108,7 +109,24 @@ def run_pipeline(report_day: str, use_executor: bool = False, verbose: bool = Fa
     if log_path:
         print(f"crosscheck: run {run.run_id} for report day {report_day}; Airflow's log: {log_path}", flush=True)
     with airflow_output_to(log_path) as console:
-        return _run_dags(run, use_executor, console)
+        rc = _run_dags(run, use_executor, console)
+    if rc != 0 and log_path is not None:
+        _print_errors(log_path)
+    return rc
+
+
+ERROR_LINE = re.compile(r"^\s*(\w+\.)*\w*(Error|Exception|Rejected)\b[^:]*: .+")
+
+
+def _print_errors(log_path: Path, most: int = 5) -> None:
+    """The failing tasks' own error lines (source errors name the source and endpoint, never a body)."""
+    try:
+        lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return
+    errors = list(dict.fromkeys(line.strip() for line in lines if ERROR_LINE.match(line)))
+    for line in errors[-most:]:
+        print(f"crosscheck: error: {line[:500]}", file=sys.stderr)
 
 
 def _run_dags(run: Any, use_executor: bool, console: Any) -> int:
