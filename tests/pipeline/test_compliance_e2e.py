@@ -79,10 +79,10 @@ def test_logs_hold_no_personal_data_and_no_secret(compliance_run, world):
     env, cli_output = compliance_run
     logs = _log_texts(env, cli_output)
     task_lines = sum(text.count("[DAG TEST] end task") for text in logs.values())
-    assert len(logs) >= 2 and task_lines >= 40, "the Airflow task logs were not found: the test would prove nothing"
+    assert len(logs) >= 2 and task_lines >= 20, "the Airflow task logs were not found: the test would prove nothing"
     assert any("data quality candidates/greenhouse" in text for text in logs.values())
     needles = _personal_needles(world) | {s.lower() for s in _secret_needles()}
-    assert len(needles) > 800
+    assert len(needles) > 3 * len(world.data["candidates"])  # e-mails, phones (two spellings each), secrets
     leaks = sorted({(name, n) for name, text in logs.items() for n in needles if n in text.lower()})
     assert not leaks, f"{len(leaks)} personal values or secrets in logs, e.g. in {leaks[0][0]}"
 
@@ -97,7 +97,10 @@ def test_sealed_manifest_records_quality_data_docs_and_consent(compliance_run, w
     manifest = json.loads(row) if isinstance(row, str) else row
     sources = {d["source"] for d in manifest["data_quality"]}
     assert {"greenhouse", "lever", "linkedin", "profiles", "reviews"} <= sources
-    assert sum(d["source"] == "profiles" for d in manifest["data_quality"]) >= 10  # every mapped chunk
+    plan = env.tmp / "data" / "runs" / manifest["run_id"] / "plan" / "profiles.json"
+    chunks = len(json.loads(plan.read_text(encoding="utf-8")))
+    assert chunks >= 2
+    assert sum(d["source"] == "profiles" for d in manifest["data_quality"]) == chunks  # every mapped chunk
     assert set(manifest["data_quality_summary"]) == {"jobs", "candidates", "applications", "employments",
                                                      "educations", "reviews"}
     assert all(d["accepted"] for d in manifest["data_quality_summary"].values())

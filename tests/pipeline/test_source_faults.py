@@ -41,11 +41,11 @@ TRANSIENT = {
     "greenhouse": {"rate_limit_every": 4, "retry_after": 0},  # 429, Retry-After: 0
     "lever": {"error_every": 30},  # 503 with an HTML body
     "companies_house": {"rate_limit_every": 60},  # 429 without Retry-After, as Companies House sends it
-    "gleif": {"rate_limit_every": 50, "error_every": 70},
+    "gleif": {"rate_limit_every": 20, "error_every": 27},
     "opencorporates": {"error_every": 40},
-    "orcid": {"rate_limit_every": 16, "retry_after": 1},  # 429, Retry-After: 1
-    "github": {"rate_limit_every": 25},
-    "reviews": {"rate_limit_every": 10, "retry_after": 0, "error_every": 33},
+    "orcid": {"rate_limit_every": 6, "retry_after": 1},  # 429, Retry-After: 1
+    "github": {"rate_limit_every": 5},
+    "reviews": {"rate_limit_every": 10, "retry_after": 0, "error_every": 13},
 }
 DROPPED = ("github", "opencorporates")
 
