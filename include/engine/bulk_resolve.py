@@ -28,7 +28,7 @@ from rapidfuzz.distance import OSA
 
 from include.engine.names import CANONICAL_WORDS, has_cjk, normalise_company
 from include.engine.resolve import GENERIC, GENERIC_WEIGHT, HIT_THRESHOLD, NO_MATCH, Resolution, token_match
-from include.models import IndustryCode, RegistryEntity, RegistryName
+from include.models import RegistryEntity, RegistryName
 from include.snapshots.bulk import drop_temp_table, fill_temp_table, session
 
 BLOCK_CAP = 1000  # a word shared by more names than this does not block alone
@@ -356,21 +356,9 @@ def entities_for(wh: Any, entity_ids: Iterable[str], with_parents: bool = True) 
     ):
         names[n["entity_id"]].append(RegistryName(name=n["name"], kind=n["kind"], language=n["language"]))
     drop_temp_table(wh, "cc_bulk_ids")
-    return [
-        RegistryEntity(
-            entity_id=e["entity_id"],
-            registry=e["registry"],
-            names=names.get(e["entity_id"], []),
-            status=e["status"],
-            created=e["created"],
-            dissolved=e["dissolved"],
-            jurisdiction=e["jurisdiction"],
-            industry_codes=[IndustryCode(**c) for c in (e["industry_codes"] or [])],
-            parent_ids=list(e["parent_ids"] or []),
-            record_url=e["record_url"] or "",
-        )
-        for e in ents
-    ]
+    from include.warehouse.registry_cache import entity_from_row
+
+    return [entity_from_row(e, names.get(e["entity_id"], [])) for e in ents]
 
 
 def entities_for_names(wh: Any, names: Iterable[str]) -> list[RegistryEntity]:

@@ -119,23 +119,23 @@ def _load(wh: Any, where: str, params: list[Any]) -> list[RegistryEntity]:
         names.setdefault(n["entity_id"], []).append(
             RegistryName(name=n["name"], kind=n["kind"], language=n["language"])
         )
-    out = []
-    for e in entities:
-        out.append(
-            RegistryEntity(
-                entity_id=e["entity_id"],
-                registry=e["registry"],
-                names=names.get(e["entity_id"], []),
-                status=e["status"],
-                created=e["created"],
-                dissolved=e["dissolved"],
-                jurisdiction=e["jurisdiction"],
-                industry_codes=[IndustryCode(**c) for c in (e["industry_codes"] or [])],
-                parent_ids=list(e["parent_ids"] or []),
-                record_url=e["record_url"] or "",
-            )
-        )
-    return out
+    return [entity_from_row(e, names.get(e["entity_id"], [])) for e in entities]
+
+
+def entity_from_row(row: dict[str, Any], names: list[RegistryName]) -> RegistryEntity:
+    """A ``registry_entities`` row and its names as the model the engine indexes."""
+    return RegistryEntity(
+        entity_id=row["entity_id"],
+        registry=row["registry"],
+        names=names,
+        status=row["status"],
+        created=row["created"],
+        dissolved=row["dissolved"],
+        jurisdiction=row["jurisdiction"],
+        industry_codes=[IndustryCode(**c) for c in (row["industry_codes"] or [])],
+        parent_ids=list(row["parent_ids"] or []),
+        record_url=row["record_url"] or "",
+    )
 
 
 def load_registry_entities(wh: Any) -> list[RegistryEntity]:
