@@ -98,6 +98,15 @@ def abbreviated(core: str) -> str | None:
     return None
 
 
+def _far_from_fake(word: str) -> bool:
+    return all(fuzz.ratio(word.lower(), f.lower()) < 65 for f in W.FAKE_WORDS)
+
+
+# How many two-part words the first overflow tier can coin; once all are taken, the second tier starts.
+# (every real word is taken by then, so a coined word that is also a real word does not count).
+_TIER1_SIZE = sum(_far_from_fake(h + t) and h + t not in W.REAL_WORDS for h in W.OVERFLOW_HEADS for t in W.OVERFLOW_TAILS)
+
+
 class Registry:
     """The companies of one world, with the pools the candidate builder draws employers from."""
 
@@ -111,6 +120,12 @@ class Registry:
         self._used_numbers: set[str] = set()
         self._taken: set[str] = set()
         self._cores: list[str] = []
+        self._tier1_left = _TIER1_SIZE
+        self._tier2: list[str] | None = None
+        self._buckets: dict[tuple[str, str], list[Company]] = {}
+        self._competitors: list[Company] = []
+        self._families: dict[str, list[Company]] = {}
+        self._indexed = 0
 
     def _fresh(self, make: Callable[[], str]) -> str:
         """A new name core not confusable with any existing one (token-sort similarity below 85)."""
@@ -123,11 +138,22 @@ class Registry:
     def _word(self) -> str:
         if self._words:
             word = self._words.pop()
-        else:  # a big world: coin place-like words, kept unique and far from the fabricated ones
+        elif self._tier1_left:  # a big world: coin place-like words, kept unique and far from the fabricated ones
             while True:
                 word = self.rng.choice(W.OVERFLOW_HEADS) + self.rng.choice(W.OVERFLOW_TAILS)
-                if word not in self._taken and all(fuzz.ratio(word.lower(), f.lower()) < 65 for f in W.FAKE_WORDS):
+                if word not in self._taken and _far_from_fake(word):
                     break
+            self._tier1_left -= 1
+        else:  # a very big world (benchmarks): three-part words, drawn without replacement
+            if self._tier2 is None:
+                coined = [h + m + t for h in W.OVERFLOW_HEADS2 for m in W.OVERFLOW_MIDDLES for t in W.OVERFLOW_TAILS2]
+                self._tier2 = [w for w in coined if _far_from_fake(w)]
+                self.rng.shuffle(self._tier2)
+            if not self._tier2:
+                raise RuntimeError(f"the sandbox ran out of company words after {len(self._taken)}: "
+                                   "generate a smaller world or add words to include/sandbox/gen/words.py")
+            word = self._tier2.pop()
+            assert word not in self._taken
         self._taken.add(word)
         return word
 
@@ -243,14 +269,38 @@ class Registry:
         c.handle = new_core.split()[0].lower()
 
     # -- pools ---------------------------------------------------------------------------------
+    def n_companies(self) -> int:
+        return len(self.companies)
+
+    def _sync(self) -> None:
+        """Index the companies added since the last call (the pools below then cost no registry scan).
+
+        Used once candidates are being built: ``build_registry`` sets flags and families after ``add``,
+        but nothing changes them afterwards, and companies added later keep the flags they are made with.
+        """
+        for c in self.companies[self._indexed:]:
+            if c.competitor:
+                self._competitors.append(c)
+            elif not c.hiring:
+                self._buckets.setdefault((c.country, c.sector), []).append(c)
+            self._families.setdefault(c.family, []).append(c)
+        self._indexed = len(self.companies)
+
     def employers(self) -> list[Company]:
         return [c for c in self.companies if not c.hiring and not c.competitor]
 
+    def employer_buckets(self) -> dict[tuple[str, str], list[Company]]:
+        """``employers()`` grouped by (country, sector), each in registry order."""
+        self._sync()
+        return self._buckets
+
     def competitors(self) -> list[Company]:
-        return [c for c in self.companies if c.competitor]
+        self._sync()
+        return list(self._competitors)
 
     def family_of(self, c: Company) -> list[Company]:
-        return [o for o in self.companies if o.family == c.family and o.key != c.key]
+        self._sync()
+        return [o for o in self._families.get(c.family, ()) if o.key != c.key]
 
 
 def build_registry(rng: random.Random, day: date, n_uk: int = 120) -> Registry:

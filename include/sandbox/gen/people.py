@@ -7,6 +7,7 @@ result, so side effects are labelled too.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import random
 from dataclasses import dataclass, field
@@ -20,6 +21,9 @@ from include.sandbox.gen.model import Education, Person, ResumeJob
 
 TECH_SECTORS = {"software", "hardware", "machinery", "research", "telecom", "automotive", "medical", "energy",
                 "consulting"}
+# Above this many companies, employers are drawn by sampling rather than by scanning the registry
+# (worlds of up to ~800 candidates stay below it, so their files are unchanged by the sampler).
+SAMPLE_ABOVE = 500
 HOME = {"CN": "CN", "JP": "JP", "DE": "DE", "FR": "FR", "US": "US", "IN": "IN"}
 DEGREES = {"sw": "Computer Science", "hw": "Mechanical Engineering", "data": "Statistics", "pm": "Management",
            "biz": "Business Administration", "design": "Design", "research": "Physics"}
@@ -114,6 +118,10 @@ def pick_company(ctx: Ctx, p: Person, start: int, end: int | None, used: set[str
     """A company alive over the whole tenure, from the candidate's region and line of work if possible."""
     r, today = ctx.rng, ctx.today
     end_m = today if end is None else end
+    if pool is None and ctx.reg.n_companies() > SAMPLE_ABOVE:
+        picked = _pick_sampled(ctx, p, start, end_m, used)
+        if picked is not None:
+            return picked
     options = [c for c in (pool if pool is not None else ctx.reg.employers())
                if c.alive(start, end_m) and c.family not in used]
     if not options:
@@ -128,6 +136,34 @@ def pick_company(ctx: Ctx, p: Person, start: int, end: int | None, used: set[str
     if p.track in TT.TECH_TRACKS:
         local = [c for c in local if c.sector in TECH_SECTORS] or local
     return r.choice(local or options)
+
+
+def _pick_sampled(ctx: Ctx, p: Person, start: int, end_m: int, used: set[str], tries: int = 200) -> Company | None:
+    """``pick_company``'s choice by rejection sampling, for big worlds where scanning every company per job
+    makes generation quadratic. Same distribution: uniform over the preferred group's companies that fit
+    the tenure; ``None`` when no fitting one turned up, and the caller scans (which also handles the
+    fall-backs to a wider group)."""
+    r = ctx.rng
+    home = HOME.get(p.region)
+    if home and r.random() < 0.55:
+        want = lambda country: country == home
+    elif r.random() < 0.85:
+        want = lambda country: country == "GB"
+    else:
+        want = lambda country: country != "GB"
+    tech = p.track in TT.TECH_TRACKS
+    groups = [g for (country, sector), g in ctx.reg.employer_buckets().items()
+              if want(country) and (not tech or sector in TECH_SECTORS)]
+    sizes = list(itertools.accumulate(len(g) for g in groups))
+    if not sizes or not sizes[-1]:
+        return None
+    for _ in range(tries):
+        i = r.randrange(sizes[-1])
+        g = bisect.bisect_right(sizes, i)
+        c = groups[g][i - (sizes[g - 1] if g else 0)]
+        if c.alive(start, end_m) and c.family not in used:
+            return c
+    return None
 
 
 def fabricated(ctx: Ctx) -> str:

@@ -53,6 +53,14 @@ OVERFLOW_HEADS = ["Ash", "Bel", "Cal", "Dun", "Els", "Fal", "Gar", "Hol", "Ing",
                   "Pen", "Ros", "Sal", "Tam", "Wen", "Yar", "Brad", "Crom", "Thorn", "Wold"]
 OVERFLOW_TAILS = ["bury", "croft", "dale", "ford", "gate", "holm", "ley", "mere", "ridge", "stead", "ton", "wick",
                   "worth", "by", "combe", "field", "haven", "hurst"]
+# A second tier for very big worlds (benchmarks): head + middle + tail, ~40k words once filtered.
+OVERFLOW_MIDDLES = ["en", "er", "ing", "ow", "an", "el", "is", "am", "or", "ul", "ath", "in", "ock", "es",
+                    "ad", "il", "ar", "on", "ig", "ub"]
+OVERFLOW_HEADS2 = OVERFLOW_HEADS + ["Aber", "Bram", "Carr", "Dor", "Eg", "Fen", "Glen", "Har", "Kirk", "Lid", "Mel",
+                                   "Nant", "Orm", "Pol", "Rad", "Stan", "Tre", "Wal", "Whit", "Bur", "Chel", "Dal",
+                                   "Ever", "Lox", "Mid", "Pit", "Sud", "Tod", "Ul", "Ven"]
+OVERFLOW_TAILS2 = OVERFLOW_TAILS + ["shaw", "thorpe", "wood", "well", "moor", "port", "bridge", "hill", "stow",
+                                   "side", "low", "mouth", "ham", "brook", "cot", "den", "fold", "grove"]
 
 # Words every industry uses; fabricated and real names share them on purpose.
 GENERIC = ["Solutions", "Global", "Systems", "Technologies", "Group", "Digital", "Partners", "Consulting",
