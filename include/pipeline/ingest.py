@@ -106,9 +106,9 @@ def _drop_erased(wh: Any, batch: Any) -> tuple[Any, int]:
     """A candidate erased on request is never stored again, whatever a source still sends."""
     from dataclasses import replace
 
-    from include.audit.subject import is_erased
+    from include.audit.subject import erased_among
 
-    gone = {c.candidate_id for c in batch.candidates if is_erased(wh, c.candidate_id)}
+    gone = erased_among(wh, [c.candidate_id for c in batch.candidates])
     if not gone:
         return batch, 0
 
@@ -120,13 +120,17 @@ def _drop_erased(wh: Any, batch: Any) -> tuple[Any, int]:
                    linkedin_jobs=keep(batch.linkedin_jobs)), len(gone)
 
 
-def _delete_for(wh: Any, table: str, candidate_ids: list[str], sources: list[str] | None = None) -> None:
-    for cid in candidate_ids:
+def _delete_for(wh: Any, table: str, candidate_ids: list[str], sources: list[str] | None = None,
+                batch: int = 500) -> None:
+    """Delete the candidates' rows (of those sources), ``batch`` candidates per statement."""
+    for i in range(0, len(candidate_ids), batch):
+        part = candidate_ids[i:i + batch]
+        ids = ",".join("?" for _ in part)
         if sources:
             marks = ",".join("?" for _ in sources)
-            wh.execute(f"DELETE FROM {table} WHERE candidate_id = ? AND source IN ({marks})", [cid, *sources])
+            wh.execute(f"DELETE FROM {table} WHERE candidate_id IN ({ids}) AND source IN ({marks})", [*part, *sources])
         else:
-            wh.execute(f"DELETE FROM {table} WHERE candidate_id = ?", [cid])
+            wh.execute(f"DELETE FROM {table} WHERE candidate_id IN ({ids})", part)
 
 
 def _replace_jobs(wh: Any, candidate_ids: list[str], sources: list[str]) -> None:

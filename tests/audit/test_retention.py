@@ -13,7 +13,7 @@ from connectors.http import Payload
 from include.audit import retention
 from include.audit.chain import verify
 from include.audit.retention import RetentionError, expired_candidates, parse_time, purge_expired
-from include.audit.subject import erase_candidate, is_erased
+from include.audit.subject import erase_candidate, erased_among, is_erased
 from include.config import Config
 from include.findings import findings_digest, upsert_findings
 from include.landing import Lander
@@ -125,6 +125,7 @@ def test_purge_erases_only_expired_candidates_everywhere(warehouse, tmp_path):
     assert tomb == [{"erased_by": "retention"}]
     # expiry is not a request to be forgotten: a new application may be ingested again
     assert not is_erased(warehouse, OLD) and is_erased(warehouse, OLD, any_reason=True)
+    assert erased_among(warehouse, [OLD, RECENT, "nobody"]) == set()  # the bulk check agrees
     # the same day again: nothing more to do
     again = purge_expired(warehouse, _config(data), NOW)
     assert again["expired"] == 0 and again["erased"] == 0 and again["candidates"] == 3
@@ -140,6 +141,10 @@ def test_retention_never_downgrades_an_erasure_on_request(warehouse, tmp_path):
     assert counts["erased"] == 1
     assert warehouse.query("SELECT erased_by FROM erasures") == [{"erased_by": "dpo@example.com"}]
     assert is_erased(warehouse, OLD)  # still blocks re-ingestion
+    # the bulk check ingestion uses agrees with the one-by-one check, in batches of any size
+    ids = [OLD, REVIVED, RECENT, UNDATED, "nobody"]
+    assert {c for c in ids if is_erased(warehouse, c)} == {OLD}
+    assert erased_among(warehouse, ids) == erased_among(warehouse, ids, batch=1) == {OLD}
 
 
 def test_a_failing_erasure_fails_the_purge_after_the_others(warehouse, tmp_path, monkeypatch):
