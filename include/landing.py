@@ -75,6 +75,12 @@ class Lander:
             self.files.append(LandedFile(str(self._path), digest, self._records, self._bytes))
             self._fh = None
 
+    def current_path(self) -> str:
+        """The part file being written (or the first one written): where a record read just now landed."""
+        with self._lock:
+            path = self._path or (Path(self.files[0].path) if self.files else None)
+        return str(path) if path else ""
+
     def close(self) -> list[LandedFile]:
         with self._lock:
             self._close_part()

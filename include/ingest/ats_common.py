@@ -63,6 +63,23 @@ class AtsBatch:
             return None
 
 
+# Candidates per yielded chunk: resume data, attachments and downloads are requested and handed on a
+# chunk at a time, so a run holds one chunk's resume data in memory, never a whole source's.
+CHUNK_CANDIDATES = 1000
+
+
+def merged(batches: Iterable[AtsBatch], source: str) -> AtsBatch:
+    """All chunks of one read as a single batch (for callers that want everything at once: tests, tools)."""
+    out = AtsBatch(source)
+    for b in batches:
+        for name in ("candidates", "applications", "jobs", "resume_jobs", "educations", "linkedin_jobs", "quarantined"):
+            getattr(out, name).extend(getattr(b, name))
+        for dataset, n in b.records_read.items():
+            out.read(dataset, n)
+        out.new_watermark = b.new_watermark
+    return out
+
+
 def reason_of(exc: Exception) -> str:
     if isinstance(exc, MappingError):
         return str(exc)

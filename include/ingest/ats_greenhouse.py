@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
 from typing import Any, Literal
 
 from connectors.greenhouse import APP_URL
 from connectors.http import NotFound
 from include.ingest.ats_common import (
+    CHUNK_CANDIDATES,
     AtsBatch,
     MappingError,
     _key,
@@ -17,6 +19,7 @@ from include.ingest.ats_common import (
     greenhouse_date,
     iso_timestamp,
     linkedin_jobs,
+    merged,
     now_iso,
     profile_ids,
     require_id,
@@ -31,34 +34,54 @@ OPTION_FIELDS = ("school_name", "degree", "discipline")
 
 def fetch_greenhouse(client: Any, *, since: str | None, until: str, consent_field: str,
                      read_at: str | None = None) -> AtsBatch:
-    """Everything updated in [since, until]; resume data and attachments for consenting candidates only."""
-    batch = AtsBatch(SOURCE)
+    """Everything updated in [since, until] as one batch (``iter_greenhouse`` merged)."""
+    return merged(iter_greenhouse(client, since=since, until=until, consent_field=consent_field, read_at=read_at),
+                  SOURCE)
+
+
+def iter_greenhouse(client: Any, *, since: str | None, until: str, consent_field: str, read_at: str | None = None,
+                    chunk_size: int = CHUNK_CANDIDATES) -> Iterator[AtsBatch]:
+    """Everything updated in [since, until]; resume data and attachments for consenting candidates only.
+
+    Yields the jobs and applications first, then one batch per ``chunk_size`` candidates with their
+    employments, educations and LinkedIn exports (requested for that chunk's consenting candidates
+    only). Every batch carries the new watermark; store it only after the last one is stored.
+    """
+    head = AtsBatch(SOURCE)
     read_at = read_at or now_iso()
-    consent_key = _consent_key(client, consent_field, batch)
+    watermark = advance(since, until)
+    consent_key = _consent_key(client, consent_field, head)
     for raw in client.jobs(updated_after=since, updated_before=until):
-        batch.read("jobs")
-        if (job := batch.mapped("jobs", _key(raw), raw, partial(_job, raw))) is not None:
-            batch.jobs.append(job)
+        head.read("jobs")
+        if (job := head.mapped("jobs", _key(raw), raw, partial(_job, raw))) is not None:
+            head.jobs.append(job)
     candidates: dict[str, Candidate] = {}
     for raw in client.candidates(updated_after=since, updated_before=until):
-        batch.read("candidates")
-        cand = batch.mapped("candidates", _key(raw), raw,
-                            partial(_candidate, raw, consent_key, consent_field, read_at))
+        head.read("candidates")
+        cand = head.mapped("candidates", _key(raw), raw,
+                           partial(_candidate, raw, consent_key, consent_field, read_at))
         if cand is not None:
             candidates[cand.source_id] = cand
     for raw in client.applications(updated_after=since, updated_before=until):
-        batch.read("applications")
-        if (app := batch.mapped("applications", _key(raw), raw, partial(_application, raw))) is not None:
-            batch.applications.append(app)
-    consenting = sorted(sid for sid, c in candidates.items() if c.consent.given)
-    if consenting:
-        _employments(client, batch, set(consenting))
-        _educations(client, batch, set(consenting))
-        for sid, url in _linkedin_exports(client, batch, set(consenting)).items():
-            candidates[sid] = candidates[sid].model_copy(update={"linkedin_export_url": url})
-    batch.candidates = list(candidates.values())
-    batch.new_watermark = advance(since, until)
-    return batch
+        head.read("applications")
+        if (app := head.mapped("applications", _key(raw), raw, partial(_application, raw))) is not None:
+            head.applications.append(app)
+    head.new_watermark = watermark
+    yield head
+    everyone = list(candidates.values())
+    del candidates
+    options: dict[str, str] = {}  # education custom field options, read once across chunks
+    for i in range(0, len(everyone), chunk_size):
+        batch = AtsBatch(SOURCE, new_watermark=watermark)
+        part = {c.source_id: c for c in everyone[i:i + chunk_size]}
+        consenting = {sid for sid, c in part.items() if c.consent.given}
+        if consenting:
+            _employments(client, batch, consenting)
+            _educations(client, batch, consenting, options)
+            for sid, url in _linkedin_exports(client, batch, consenting).items():
+                part[sid] = part[sid].model_copy(update={"linkedin_export_url": url})
+        batch.candidates = list(part.values())
+        yield batch
 
 
 def _consent_key(client: Any, consent_field: str, batch: AtsBatch) -> str:
@@ -152,11 +175,13 @@ def _employment(raw: dict[str, Any]) -> Employment:
         record_ref=f"{SOURCE}:candidate_employment:{eid}")
 
 
-def _educations(client: Any, batch: AtsBatch, consenting: set[str]) -> None:
+def _educations(client: Any, batch: AtsBatch, consenting: set[str], options: dict[str, str] | None = None) -> None:
+    """``options``: custom field option names already read by earlier chunks (only new ids are asked for)."""
     raws = [r for r in client.candidate_educations(candidate_ids=sorted(consenting)) if _consenting(r, consenting)]
     batch.read("candidate_educations", len(raws))
+    options = {} if options is None else options
     ids = sorted({r.get(f"{f}_custom_field_option_id") for r in raws for f in OPTION_FIELDS} - {None}, key=str)
-    options: dict[str, str] = {}
+    ids = [i for i in ids if str(i) not in options]
     if ids:
         for opt in client.custom_field_options(ids=ids):
             batch.read("custom_field_options")

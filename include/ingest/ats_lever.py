@@ -7,11 +7,13 @@ is the newest parsed resume of their most recently updated opportunity in the ba
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
 from typing import Any, Literal
 
 from connectors.http import NotFound
 from include.ingest.ats_common import (
+    CHUNK_CANDIDATES,
     AtsBatch,
     MappingError,
     _key,
@@ -19,6 +21,7 @@ from include.ingest.ats_common import (
     employment_type,
     int_or_zero,
     linkedin_jobs,
+    merged,
     ms_to_iso,
     now_iso,
     profile_ids,
@@ -34,33 +37,55 @@ SOURCE: Literal["lever"] = "lever"
 
 def fetch_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag: str,
                 read_at: str | None = None) -> AtsBatch:
-    """Opportunities updated in [since_ms, until_ms); resumes and files for consenting contacts only."""
-    batch = AtsBatch(SOURCE)
+    """Opportunities updated in [since_ms, until_ms) as one batch (``iter_lever`` merged)."""
+    return merged(iter_lever(client, since_ms=since_ms, until_ms=until_ms, consent_tag=consent_tag,
+                             read_at=read_at), SOURCE)
+
+
+def iter_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag: str, read_at: str | None = None,
+               chunk_size: int = CHUNK_CANDIDATES) -> Iterator[AtsBatch]:
+    """Opportunities updated in [since_ms, until_ms); resumes and files for consenting contacts only.
+
+    Yields the postings and applications first, then one batch per ``chunk_size`` contacts with
+    their resumes and LinkedIn exports (requested per consenting opportunity). Every batch carries the
+    new watermark; store it only after the last one is stored.
+    """
+    head = AtsBatch(SOURCE)
     read_at = read_at or now_iso()
+    watermark = str(max(since_ms or 0, until_ms))
     for raw in client.postings():
-        batch.read("postings")
-        if (job := batch.mapped("postings", _key(raw), raw, partial(_job, raw))) is not None:
-            batch.jobs.append(job)
+        head.read("postings")
+        if (job := head.mapped("postings", _key(raw), raw, partial(_job, raw))) is not None:
+            head.jobs.append(job)
     latest: dict[str, tuple[Candidate, str]] = {}
     for raw in client.opportunities(updated_since_ms=since_ms, updated_until_ms=until_ms):
-        batch.read("opportunities")
-        cand = batch.mapped("candidates", _key(raw), raw, partial(_candidate, raw, consent_tag, read_at))
-        if (app := batch.mapped("applications", _key(raw), raw, partial(_application, raw))) is not None:
-            batch.applications.append(app)
+        head.read("opportunities")
+        cand = head.mapped("candidates", _key(raw), raw, partial(_candidate, raw, consent_tag, read_at))
+        if (app := head.mapped("applications", _key(raw), raw, partial(_application, raw))) is not None:
+            head.applications.append(app)
         if cand is not None:
             prev = latest.get(cand.source_id)
             if prev is None or cand.updated_at >= prev[0].updated_at:
                 latest[cand.source_id] = (cand, str(raw["id"]))
-    for contact in sorted(latest):
-        cand, opportunity = latest[contact]
-        if cand.consent.given:
-            _resume(client, batch, cand.candidate_id, opportunity)
-            url = _linkedin_export(client, batch, cand.candidate_id, opportunity)
-            if url:
-                cand = cand.model_copy(update={"linkedin_export_url": url})
-        batch.candidates.append(cand)
-    batch.new_watermark = str(max(since_ms or 0, until_ms))
-    return batch
+    head.new_watermark = watermark
+    contacts = sorted(latest)
+    # the applications go with the first candidates (a warehouse reader never sees an application whose
+    # candidate is missing for longer than one chunk)
+    batch = head
+    for i in range(0, len(contacts), chunk_size):
+        if i:
+            batch = AtsBatch(SOURCE, new_watermark=watermark)
+        for contact in contacts[i:i + chunk_size]:
+            cand, opportunity = latest.pop(contact)
+            if cand.consent.given:
+                _resume(client, batch, cand.candidate_id, opportunity)
+                url = _linkedin_export(client, batch, cand.candidate_id, opportunity)
+                if url:
+                    cand = cand.model_copy(update={"linkedin_export_url": url})
+            batch.candidates.append(cand)
+        yield batch
+    if not contacts:
+        yield head
 
 
 def _str_list(value: Any, name: str) -> list[str]:

@@ -56,10 +56,21 @@ def _lander(config: Config, run: RunInfo, source: str, task: str = "main") -> La
     return Lander(landing_root(config), source, run.report_day, run.run_id, task)
 
 
-def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, run: RunInfo) -> dict[str, Any]:
-    """Candidates, applications, jobs, resume jobs, educations and LinkedIn exports of one ATS."""
-    from include.ingest import ats
+ATS_DATASETS = (("jobs", "jobs", None), ("candidates", "candidates", None), ("applications", "applications", None),
+                ("employments", "resume_jobs", None), ("employments", "linkedin_jobs", "linkedin"),
+                ("educations", "educations", None))
 
+
+def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, run: RunInfo) -> dict[str, Any]:
+    """Candidates, applications, jobs, resume jobs, educations and LinkedIn exports of one ATS.
+
+    The source is read and stored a chunk of candidates at a time (``include.ingest.ats``), each chunk
+    in its own transaction; the watermark moves only after the last chunk is stored, so a failed run
+    re-reads the whole window and the upserts make that harmless.
+    """
+    from include.ingest import ats, ats_common
+
+    size = ats_common.CHUNK_CANDIDATES
     lander = _lander(config, run, source)
     client = make_client(source, lander)
     if client is None:
@@ -68,38 +79,57 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
     since = store.get_watermark(wh, source, stream)
     until = run.end_of_day
     if source == "greenhouse":
-        batch = ats.fetch_greenhouse(client, since=since, until=until.isoformat().replace("+00:00", "Z"),
-                                     consent_field=config.consent.greenhouse_custom_field)
+        chunks = ats.iter_greenhouse(client, since=since, until=until.isoformat().replace("+00:00", "Z"),
+                                     consent_field=config.consent.greenhouse_custom_field, chunk_size=size)
     else:
-        batch = ats.fetch_lever(client, since_ms=int(since) if since else None,
-                                until_ms=int(until.timestamp() * 1000), consent_tag=config.consent.lever_tag)
+        chunks = ats.iter_lever(client, since_ms=int(since) if since else None,
+                                until_ms=int(until.timestamp() * 1000), consent_tag=config.consent.lever_tag,
+                                chunk_size=size)
+    dq: list[dict[str, Any]] = []
+    validated: set[tuple[str, str]] = set()
+    records_read: dict[str, int] = {}
+    evidence: list[dict[str, Any]] = []
+    erased = quarantined = n_chunks = 0
+    new_watermark = None
+    for batch in chunks:
+        n_chunks += 1
+        batch, gone = _drop_erased(wh, batch)
+        erased += gone
+        quarantined += len(batch.quarantined)
+        for dataset, n in batch.records_read.items():
+            records_read[dataset] = records_read.get(dataset, 0) + n
+        new_watermark = batch.new_watermark
+        pointer = lander.current_path()
+        with _atomic(wh):
+            for dataset, attr, as_source in ATS_DATASETS:
+                if attr == "resume_jobs" and batch.candidates:  # re-read candidates' jobs replace the old ones
+                    _replace_jobs(wh, [c.candidate_id for c in batch.candidates if c.consent.given],
+                                  [source, "linkedin"])
+                records = getattr(batch, attr)
+                if records:
+                    dq.append(store.validate_and_store(wh, config, run, dataset, as_source or source, records,
+                                                       pointer))
+                    validated.add((dataset, as_source or source))
+            store.store_quarantine(wh, store.quarantine_rows(run, source, batch.quarantined))
+            # consent withdrawn: nothing beyond the application may stay
+            withdrawn = [c.candidate_id for c in batch.candidates if not c.consent.given]
+            _replace_jobs(wh, withdrawn, [source, "linkedin", "orcid", "github"])
+            _delete_for(wh, "educations", withdrawn)
+        evidence.extend({"candidate_id": c.candidate_id, **c.consent.model_dump()} for c in batch.candidates)
+        log.info("%s: chunk %d stored (%d candidates)", source, n_chunks, len(batch.candidates))
     files = lander.close()
-    batch, erased = _drop_erased(wh, batch)
     payloads = store.record_payloads(wh, run, source, files)
     pointer = files[0].path if files else ""
-    dq = []
-    with _atomic(wh):
-        dq.append(store.validate_and_store(wh, config, run, "jobs", source, batch.jobs, pointer))
-        dq.append(store.validate_and_store(wh, config, run, "candidates", source, batch.candidates, pointer))
-        dq.append(store.validate_and_store(wh, config, run, "applications", source, batch.applications, pointer))
-        consenting = [c.candidate_id for c in batch.candidates if c.consent.given]
-        _replace_jobs(wh, consenting, [source, "linkedin"])
-        dq.append(store.validate_and_store(wh, config, run, "employments", source, batch.resume_jobs, pointer))
-        dq.append(store.validate_and_store(wh, config, run, "employments", "linkedin", batch.linkedin_jobs, pointer))
-        dq.append(store.validate_and_store(wh, config, run, "educations", source, batch.educations, pointer))
-        store.store_quarantine(wh, store.quarantine_rows(run, source, batch.quarantined))
-        # consent withdrawn: nothing beyond the application may stay
-        withdrawn = [c.candidate_id for c in batch.candidates if not c.consent.given]
-        _replace_jobs(wh, withdrawn, [source, "linkedin", "orcid", "github"])
-        _delete_for(wh, "educations", withdrawn)
-    store.set_watermark(wh, run, source, stream, batch.new_watermark)
-    return {"source": source, "skipped": False, "records_read": batch.records_read,
-            "consent": {"given": len(consenting), "not_given": len(withdrawn),
-                        "evidence": [{"candidate_id": c.candidate_id, **c.consent.model_dump()}
-                                     for c in batch.candidates]},
-            "erased_skipped": erased, "connector_quarantined": len(batch.quarantined), "watermark": {"before": since,
-                                                                           "after": batch.new_watermark},
-            "payloads": payloads, "data_quality": dq}
+    for dataset, _attr, as_source in ATS_DATASETS:  # an empty read still says so in the manifest
+        if (dataset, as_source or source) not in validated:
+            validated.add((dataset, as_source or source))
+            dq.append(store.validate_and_store(wh, config, run, dataset, as_source or source, [], pointer))
+    store.set_watermark(wh, run, source, stream, new_watermark)
+    given = sum(1 for e in evidence if e["given"])
+    return {"source": source, "skipped": False, "records_read": records_read, "chunks": n_chunks,
+            "consent": {"given": given, "not_given": len(evidence) - given, "evidence": evidence},
+            "erased_skipped": erased, "connector_quarantined": quarantined,
+            "watermark": {"before": since, "after": new_watermark}, "payloads": payloads, "data_quality": dq}
 
 
 def _drop_erased(wh: Any, batch: Any) -> tuple[Any, int]:
