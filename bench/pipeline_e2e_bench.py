@@ -1,12 +1,20 @@
 """End-to-end pipeline time per 1k applications: `crosscheck run` through Airflow against the sandbox,
 on generated worlds of growing size, each in a fresh DuckDB warehouse (a benchmark, not a test).
 
-    .venv/bin/python bench/pipeline_e2e_bench.py --sizes 100,1000 [--work DIR]
+    .venv/bin/python bench/pipeline_e2e_bench.py --sizes 1000,10000 [--registry 100000] [--work DIR]
 
-Prints, per size: wall time of `crosscheck run`, seconds per 1k applications, the ratio to the previous
-size, each DAG's own time (ingest / check / report, as `crosscheck run` reports them) and the peak RSS of
-the run's processes (the sandbox serves from this process and is not counted). With --work, worlds,
-warehouses and Airflow logs are kept there for inspection.
+Per size it generates a sandbox world of that many candidates (one application each, both ATSs), serves
+it, and runs the whole daily pipeline once (`crosscheck run --date 2026-11-21`: ingest -> check -> report,
+every task through Airflow's `dag.test`). With ``--registry N`` the warehouse first gets a generated
+registry snapshot of N entities (Companies House free company data CSV + GLEIF golden copy CSV, loaded
+by the same code as the monthly snapshot DAG; timed on its own line, not counted in the run), so that
+the run resolves employers against a bulk register of that size first and calls the APIs for misses.
+
+Prints, per size: wall time of `crosscheck run`, seconds per 1k applications, the ratio to the
+previous size (the cost target: 10x the applications <= 12x the time), each DAG's own time, the peak
+RSS of the largest single process of the run and of the run's whole process tree (sampled every 0.2 s;
+the sandbox serves from this process and is not counted), and the findings written. The machine's core
+count and load come first. With --work, worlds, warehouses and Airflow logs are kept there.
 """
 
 from __future__ import annotations
@@ -16,55 +24,143 @@ import contextlib
 import json
 import os
 import re
-import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
+DAY = "2026-11-21"
 DAG_TIME = re.compile(r"crosscheck: crosscheck_(\w+): (\w+) in ([0-9.]+)s")
 
 
-def run_once(n: int, work: Path) -> tuple[float, float, str, dict[str, float]]:
+class PeakRss:
+    """Samples a process tree's resident memory: the largest single process, and the tree's sum."""
+
+    def __init__(self, pid: int, every: float = 0.2) -> None:
+        self.root = psutil.Process(pid)
+        self.every = every
+        self.single = self.tree = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(psutil.Error):
+                procs = [self.root, *self.root.children(recursive=True)]
+                rss = []
+                for p in procs:
+                    with contextlib.suppress(psutil.Error):
+                        rss.append(p.memory_info().rss)
+                if rss:
+                    self.single, self.tree = max(self.single, max(rss)), max(self.tree, sum(rss))
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> PeakRss:  # noqa: PYI034
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def load_registry(n: int, work: Path, warehouse: Path) -> str:
+    """A generated snapshot of ``n`` entities, written once per size and loaded into a fresh warehouse."""
+    from include.snapshots.generate import write_snapshot
+    from include.snapshots.load import load_snapshot
+    from include.snapshots.normalised import renormalise_if_stale
+    from include.warehouse import connect
+
+    files_dir = work / f"registry-{n}"
+    marker = files_dir / "counts.json"
+    if not marker.exists():
+        files = write_snapshot(files_dir, n, seed=1)
+        marker.write_text(json.dumps(files.counts))
+    t0 = time.monotonic()
+    wh = connect({"conn_type": "duckdb", "host": str(warehouse)})
+    try:
+        wh.migrate()
+        loaded = 0
+        for path in sorted(files_dir.glob("*.csv")):
+            loaded += load_snapshot(wh, path).entities
+        renormalise_if_stale(wh)
+    finally:
+        wh.close()
+    return f"registry snapshot: {n:,} entities ({loaded:,} loaded) in {time.monotonic() - t0:.0f}s"
+
+
+def run_once(n: int, work: Path, registry: int) -> dict[str, object]:
     from include.sandbox.generator import generate
     from include.sandbox.server import Sandbox
     from include.sandbox.world import World
 
     world = work / f"world-{n}"
-    generate(42, world, n_candidates=n, report_day="2026-11-21")
+    if not (world / "world.json").exists():
+        t0 = time.monotonic()
+        generate(42, world, n_candidates=n, report_day=DAY)
+        print(f"  (world of {n:,} candidates generated in {time.monotonic() - t0:.0f}s)", flush=True)
+    warehouse = work / f"wh-{n}.duckdb"
+    for stale in (warehouse, Path(f"{warehouse}.wal")):
+        stale.unlink(missing_ok=True)
+    if registry:
+        print(f"  ({load_registry(registry, work, warehouse)})", flush=True)
     config = work / f"c-{n}.yaml"
     config.write_text((ROOT / "include/sandbox/crosscheck.yaml").read_text() + f"\ndata_dir: {work / f'data-{n}'}\n")
     with Sandbox(World.load(world)) as sb:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW_CONN_", "AIRFLOW__"))}
         env.update({f"AIRFLOW_CONN_{k.upper()}": json.dumps(v) for k, v in sb.connections().items()})
-        env.update({"AIRFLOW_CONN_CROSSCHECK_WAREHOUSE": json.dumps({"conn_type": "duckdb",
-                                                                      "host": str(work / f"wh-{n}.duckdb")}),
+        env.update({"AIRFLOW_CONN_CROSSCHECK_WAREHOUSE": json.dumps({"conn_type": "duckdb", "host": str(warehouse)}),
                     "AIRFLOW_HOME": str(work / f"af-{n}"), "CROSSCHECK_CONFIG": str(config),
                     "PYTHONPATH": str(ROOT)})
+        out = work / f"run-{n}.out"
         t0 = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "include.cli", "run", "--date", "2026-11-21"], env=env,
-                              capture_output=True, text=True, check=False)
+        with out.open("w", encoding="utf-8") as fh:
+            proc = subprocess.Popen([sys.executable, "-m", "include.cli", "run", "--date", DAY], env=env,
+                                    stdout=fh, stderr=subprocess.STDOUT, text=True)
+            with PeakRss(proc.pid) as peak:
+                code = proc.wait()
         seconds = time.monotonic() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    (work / f"run-{n}.out").write_text(proc.stdout + proc.stderr, encoding="utf-8")
-    dags = {m[1]: float(m[3]) for m in DAG_TIME.finditer(proc.stdout + proc.stderr)}
-    return seconds, peak, "ok" if proc.returncode == 0 else f"exit {proc.returncode}", dags
+    text = out.read_text(encoding="utf-8")
+    return {"n": n, "seconds": seconds, "result": "ok" if code == 0 else f"exit {code}",
+            "dags": {m[1]: float(m[3]) for m in DAG_TIME.finditer(text)},
+            "single_mib": peak.single / 2**20, "tree_mib": peak.tree / 2**20, "findings": findings(warehouse)}
+
+
+def findings(warehouse: Path) -> int:
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return -1
+    try:
+        row = con.execute("SELECT COUNT(*) FROM discrepancies").fetchone()
+        return int(row[0]) if row else 0
+    finally:
+        con.close()
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="100,1000")
+    ap.add_argument("--sizes", default="1000,10000", help="candidates (= applications) per run, comma-separated")
+    ap.add_argument("--registry", type=int, default=0, help="entities in a bulk registry snapshot loaded first")
     ap.add_argument("--work", help="keep worlds, warehouses and logs in this directory (default: a temporary one)")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"cores: {os.cpu_count()}")
-    print(f"{'candidates':>10} {'seconds':>8} {'s per 1k':>9} {'vs previous':>11} {'ingest':>7} {'check':>6} "
-          f"{'report':>6} {'peak MiB':>9}  result")
+    print(f"cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}; "
+          f"registry snapshot: {args.registry:,} entities" if args.registry else
+          f"cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}; registries through their APIs only",
+          flush=True)
+    head = (f"{'apps':>7} {'seconds':>8} {'s/1k':>6} {'vs previous':>14} {'ingest':>7} {'check':>6} {'report':>6} "
+            f"{'peak MiB':>8} {'tree MiB':>8} {'findings':>8}  result")
+    rows: list[str] = []
     prev = None
     with contextlib.ExitStack() as stack:
         if args.work:
@@ -73,11 +169,16 @@ def main() -> int:
         else:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cc-e2e-bench-")))
         for n in sizes:
-            seconds, peak, result, dags = run_once(n, work)
-            ratio = f"{seconds / prev[1]:.1f}x for {n / prev[0]:.0f}x" if prev else "-"
-            times = " ".join(f"{dags.get(d, float('nan')):{w}.0f}" for d, w in (("ingest", 7), ("check", 6), ("report", 6)))
-            print(f"{n:>10} {seconds:8.1f} {seconds / n * 1000:9.1f} {ratio:>11} {times} {peak:9.0f}  {result}", flush=True)
-            prev = (n, seconds)
+            r = run_once(n, work, args.registry)
+            s = float(r["seconds"])  # type: ignore[arg-type]
+            ratio = f"{s / prev[1]:.1f}x for {n / prev[0]:.0f}x" if prev else "-"
+            dags: dict[str, float] = r["dags"]  # type: ignore[assignment]
+            times = " ".join(f"{dags.get(d, float('nan')):{w}.0f}" for d, w in (("ingest", 7), ("check", 6),
+                                                                                   ("report", 6)))
+            rows.append(f"{n:>7} {s:8.1f} {s / n * 1000:6.1f} {ratio:>14} {times} {r['single_mib']:8.0f} "
+                        f"{r['tree_mib']:8.0f} {r['findings']:>8}  {r['result']}")
+            print(head, *rows, sep="\n", flush=True) if len(rows) == 1 else print(rows[-1], flush=True)
+            prev = (n, s)
     return 0
 
 

@@ -70,6 +70,16 @@ def read_parts(config: Config, run: RunInfo) -> dict[str, Any]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}
 
 
-def chunks(items: list[Any], size: int) -> list[list[Any]]:
-    """Fan-out units for dynamic task mapping: a handful of chunks, never one task per candidate."""
+MAX_CHUNKS = 128  # mapped task instances per step; Airflow refuses more than [core] max_map_length (1024)
+
+
+def chunks(items: list[Any], size: int, max_chunks: int = MAX_CHUNKS) -> list[list[Any]]:
+    """Fan-out units for dynamic task mapping: chunks of ``size`` items, never one task per candidate.
+
+    Big runs get bigger chunks instead of more of them: at most ``max_chunks`` (as evenly filled as
+    ``size`` allows), so 100k candidates map to 128 task instances, not 3,125, and the per-task
+    start-up cost stays a fixed share of the run.
+    """
+    if len(items) > size * max_chunks:
+        size = -(-len(items) // max_chunks)
     return [items[i : i + size] for i in range(0, len(items), size)]
