@@ -7,6 +7,7 @@ engine loads all known entities once per run (``load_registry_entities``).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +31,15 @@ def _normalised(name: str) -> str:
 
 
 class WarehouseRegistryCache:
-    """``clock`` decides expiry (tests move it); ``run_id`` marks the run that stored an entity."""
+    """``clock`` decides expiry (tests move it); ``run_id`` marks the run that stored an entity.
+
+    Entities read or written through this object are remembered (up to ``MEMO`` of them, least recently
+    used first out): one task looks the same registry entity up for many employer names, and each
+    warehouse round trip costs more than the look-up itself. One object serves one task; entities
+    change only through ``put_entity``, which forgets the old copy.
+    """
+
+    MEMO = 4096
 
     def __init__(
         self, wh: Any, clock: Callable[[], datetime] = lambda: datetime.now(UTC), run_id: str | None = None
@@ -38,6 +47,13 @@ class WarehouseRegistryCache:
         self.wh = wh
         self.clock = clock
         self.run_id = run_id
+        self._memo: OrderedDict[str, RegistryEntity | None] = OrderedDict()
+
+    def _remember(self, entity_id: str, entity: RegistryEntity | None) -> None:
+        self._memo[entity_id] = entity
+        self._memo.move_to_end(entity_id)
+        while len(self._memo) > self.MEMO:
+            self._memo.popitem(last=False)
 
     def get_query(self, registry: str, query_key: str) -> list[str] | None:
         rows = self.wh.query(
@@ -66,8 +82,13 @@ class WarehouseRegistryCache:
         )
 
     def get_entity(self, entity_id: str) -> RegistryEntity | None:
+        if entity_id in self._memo:
+            self._memo.move_to_end(entity_id)
+            return self._memo[entity_id]
         found = _load(self.wh, "WHERE entity_id = ?", [entity_id])
-        return found[0] if found else None
+        entity = found[0] if found else None
+        self._remember(entity_id, entity)
+        return entity
 
     def put_entity(self, entity: RegistryEntity) -> None:
         row = {
@@ -102,6 +123,7 @@ class WarehouseRegistryCache:
             self.wh.upsert("registry_entities", [row], ["entity_id"])
             self.wh.execute("DELETE FROM registry_names WHERE entity_id = ?", [entity.entity_id])
             self.wh.upsert("registry_names", list(names.values()), ["entity_id", "name", "kind"])
+        self._memo.pop(entity.entity_id, None)  # read back as stored next time
 
 
 def _load(wh: Any, where: str, params: list[Any]) -> list[RegistryEntity]:

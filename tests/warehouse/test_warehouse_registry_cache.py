@@ -54,3 +54,32 @@ def test_entities_round_trip_with_names_in_order(warehouse):
     renamed = child.model_copy(update={"names": [RegistryName(name="Huawei Tech", kind="legal")]})
     cache.put_entity(renamed)
     assert cache.get_entity("gleif:C").names == renamed.names
+
+
+def test_entities_read_again_come_from_memory_until_written(warehouse):
+    cache = WarehouseRegistryCache(warehouse, run_id="r1")
+    cache.put_entity(_entity("gleif:M"))
+    statements = []
+    real_query = warehouse.query
+
+    def counting(sql, params=None):
+        statements.append(sql)
+        return real_query(sql, params)
+
+    warehouse.query = counting
+    try:
+        first = cache.get_entity("gleif:M")
+        n = len(statements)
+        assert n >= 1 and cache.get_entity("gleif:M") == first and len(statements) == n
+        assert cache.get_entity("gleif:none") is None and cache.get_entity("gleif:none") is None
+        assert len(statements) == n + 1  # a known miss is remembered too
+        renamed = first.model_copy(update={"names": [RegistryName(name="Memo Renamed", kind="legal")]})
+        cache.put_entity(renamed)
+        assert cache.get_entity("gleif:M").names == renamed.names  # the write is seen at once
+        # bounded: the oldest entry goes first
+        cache.MEMO = 2
+        for eid in ("gleif:a", "gleif:b", "gleif:c"):
+            cache.get_entity(eid)
+        assert list(cache._memo) == ["gleif:b", "gleif:c"]
+    finally:
+        warehouse.query = real_query
