@@ -59,14 +59,20 @@ _INDEX: dict[str, Any] = {}
 FULL_INDEX_LIMIT = 200_000  # above this (bulk snapshots), index only the entities our names resolve to
 
 
-def registry_index(wh: Any, config: Config) -> Any:
-    """Built once per worker process and run: registry names are normalised once, not per candidate."""
+def registry_index(wh: Any, config: Config, run_id: str = "") -> Any:
+    """Built once per worker process and run: registry names are normalised once, not per candidate.
+
+    Every check batch of a run reads the same register, so the index is kept for the next batch the
+    same process runs (a new warehouse connection each task): it is rebuilt when the warehouse, the run
+    or the register (entity count, newest fetch) differs.
+    """
     from include.engine.resolve import RegistryIndex
 
-    key = str(id(wh))
+    state = wh.query("SELECT COUNT(*) AS n, MAX(fetched_at) AS newest FROM registry_entities", [])[0]
+    n = state["n"]
+    key = f"{wh!r}|{run_id}|{n}|{state['newest']}"
     if key not in _INDEX:
         _INDEX.clear()
-        n = wh.query("SELECT COUNT(*) AS n FROM registry_entities", [])[0]["n"]
         if n <= FULL_INDEX_LIMIT:
             from include.warehouse.registry_cache import load_registry_entities
 
@@ -85,7 +91,7 @@ def registry_index(wh: Any, config: Config) -> Any:
 def check_batch(wh: Any, config: Config, run: RunInfo, ids: list[str], index: int) -> dict[str, Any]:
     from include.engine.run import check_candidate
 
-    reg = registry_index(wh, config)
+    reg = registry_index(wh, config, run.run_id)
     findings: list[Finding] = []
     for bundle in load_bundles(wh, ids):
         findings.extend(check_candidate(bundle, reg, config, run.day))
