@@ -11,6 +11,7 @@ import csv
 import io
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -144,6 +145,11 @@ def _timestamp(locale: str) -> Any:
 
 
 def render_html(data: ReportData, locale: str = "en", interactive: Interactive | None = None) -> str:
+    return "".join(html_chunks(data, locale, interactive))
+
+
+def html_chunks(data: ReportData, locale: str = "en", interactive: Interactive | None = None) -> Iterator[str]:
+    """The report's HTML as Jinja generates it, piece by piece (a big report is never one string)."""
     env = environment(locale)
     kinds = list(i18n.KIND_LABELS)
     kind_rows = sorted(
@@ -153,7 +159,7 @@ def render_html(data: ReportData, locale: str = "en", interactive: Interactive |
             kinds.index(kv[0]) if kv[0] in kinds else len(kinds),
         ),
     )
-    return env.get_template("report.html.j2").render(
+    return env.get_template("report.html.j2").generate(
         data=data,
         locale=locale,
         lang=i18n.html_lang(locale),
@@ -171,11 +177,16 @@ def _cell(value: Any) -> str:
 
 
 def render_csv(data: ReportData, locale: str = "en") -> str:
+    return "".join(csv_chunks(data, locale))
+
+
+def csv_chunks(data: ReportData, locale: str = "en", rows_per_chunk: int = 1000) -> Iterator[str]:
+    """The findings CSV, ``rows_per_chunk`` rows at a time."""
     g = i18n.translations(locale).gettext
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for req, cand, f in data.findings():
+    for n, (req, cand, f) in enumerate(data.findings(), 1):
         evidence = " | ".join(
             f"{g(i18n.SIDE_LABELS.get(e.side, e.side))} ({e.source}): "
             + "; ".join(f"{k}={format_value(k, v, g)}" for k, v in e.values)
@@ -204,14 +215,23 @@ def render_csv(data: ReportData, locale: str = "en") -> str:
             f.cleared_at,
         )
         writer.writerow([_cell(v) for v in row])
-    return buf.getvalue()
+        if n % rows_per_chunk == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
-def _write_atomic(path: Path, text: str, encoding: str) -> None:
+def _write_atomic(path: Path, text: str | Iterable[str], encoding: str) -> None:
     """Readers (the UI plugin, an e-mail task) never see half a report."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-        fh.write(text)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
+            for chunk in [text] if isinstance(text, str) else text:
+                fh.write(chunk)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     os.replace(tmp, path)
 
 
@@ -226,6 +246,6 @@ def build_report(data: ReportData, out_dir: Path, locale: str = "en") -> ReportP
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = report_paths(out_dir, data.report_day, locale)
-    _write_atomic(paths.html, render_html(data, locale), "utf-8")
-    _write_atomic(paths.csv, render_csv(data, locale), "utf-8-sig")  # the BOM makes Excel read UTF-8
+    _write_atomic(paths.html, html_chunks(data, locale), "utf-8")
+    _write_atomic(paths.csv, csv_chunks(data, locale), "utf-8-sig")  # the BOM makes Excel read UTF-8
     return paths

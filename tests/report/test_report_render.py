@@ -216,3 +216,14 @@ def test_po_is_compiled_into_the_cache_when_no_mo(tmp_path, monkeypatch):
 
     with mo.open("rb") as fh:
         assert Translations(fh).gettext("Career gap") == "职业空窗期"
+
+
+def test_files_are_written_in_pieces_with_the_same_content(data, tmp_path):
+    from include.report.render import csv_chunks
+
+    paths = build_report(data, tmp_path, "en")
+    assert paths.html.read_bytes().decode("utf-8") == render_html(data, "en")
+    assert paths.csv.read_bytes().decode("utf-8-sig") == render_csv(data, "en")
+    pieces = list(csv_chunks(data, "en", rows_per_chunk=2))
+    assert len(pieces) >= 2 and "".join(pieces) == render_csv(data, "en")
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
