@@ -70,6 +70,21 @@ def error(status: int, message: str) -> SandboxResponse:
     return json_response({"error": message}, status)
 
 
+class RequestLog(list[tuple[str, str, str]]):
+    """The requests a sandbox answered, oldest first, for tests: a list (sliced, compared, cleared as
+    one), but bounded: past ``2 * keep`` entries the oldest are dropped down to the newest ``keep``,
+    so a 100k-candidate run does not hold millions of tuples (dropping in bulk keeps appends O(1))."""
+
+    def __init__(self, keep: int = 200_000):
+        super().__init__()
+        self.keep = keep
+
+    def append(self, entry: tuple[str, str, str]) -> None:
+        super().append(entry)
+        if len(self) > 2 * self.keep:
+            del self[: len(self) - self.keep]
+
+
 class Sandbox:
     """Holds the world, the fault settings and per-source counters; serves until stopped."""
 
@@ -78,7 +93,7 @@ class Sandbox:
         self.world = world
         self.faults: dict[str, Faults] = faults or {}
         self.counts: dict[str, int] = {s: 0 for s in SOURCES}
-        self.requests_log: list[tuple[str, str, str]] = []  # (source, method, path?query) for tests
+        self.requests_log = RequestLog()  # (source, method, path?query) for tests
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True

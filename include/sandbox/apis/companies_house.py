@@ -12,7 +12,7 @@ import hashlib
 from typing import Any
 
 from include.sandbox import credentials
-from include.sandbox.apis._registry_search import int_arg, page_slice, search
+from include.sandbox.apis._registry_search import SearchIndex, int_arg, page_slice, search
 from include.sandbox.server import SandboxRequest, SandboxResponse, json_response
 
 
@@ -26,7 +26,11 @@ def handle(req: SandboxRequest) -> SandboxResponse:
     if parts == ["search", "companies"]:
         return _search(req, companies)
     if len(parts) in (2, 3) and parts[0] == "company":
-        company = next((c for c in companies if c["company_number"] == parts[1].upper()), None)
+        by_number = req.world.index("companies_house.by_number", companies, lambda: _by_number(companies))
+        if by_number is None:  # a malformed world: look it up the slow way, failing as it fails
+            company = next((c for c in companies if c["company_number"] == parts[1].upper()), None)
+        else:
+            company = by_number.get(parts[1].upper())
         if company is None:
             return json_response({"errors": [{"error": "company-profile-not-found", "type": "ch:service"}]}, 404)
         if len(parts) == 2:
@@ -47,6 +51,13 @@ def _authorised(header: str) -> bool:
     return user == credentials.COMPANIES_HOUSE_API_KEY and password == ""
 
 
+def _by_number(companies: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for c in companies:
+        out.setdefault(c["company_number"], c)  # the first of duplicates, as a scan finds it
+    return out
+
+
 def _names(company: dict[str, Any]) -> list[str]:
     return [company["company_name"], *(p["name"] for p in company.get("previous_company_names") or [])]
 
@@ -57,9 +68,14 @@ def _search(req: SandboxRequest, companies: list[dict[str, Any]]) -> SandboxResp
         return json_response({"errors": [{"error": "q parameter is required", "type": "ch:service"}]}, 400)
     size = int_arg(req.arg("items_per_page"), 20, 1, 100)
     start = int_arg(req.arg("start_index"), 0, 0)
-    hits = search(companies, q, _names)
+    index = req.world.index("companies_house.search", companies, lambda: SearchIndex(companies, _names))
+    if index is not None:
+        total, page = index.search_page(q, start, size)
+    else:  # a malformed world: the plain search fails as it always did
+        hits = search(companies, q, _names)
+        total, page = len(hits), page_slice(hits, start, size)
     items = []
-    for company, matched in page_slice(hits, start, size):
+    for company, matched in page:
         item = _search_item(company)
         if matched != company["company_name"]:
             item["snippet"] = matched
@@ -68,7 +84,7 @@ def _search(req: SandboxRequest, companies: list[dict[str, Any]]) -> SandboxResp
     return json_response({
         "etag": _etag("search", q, str(start), str(size)), "items": items, "items_per_page": size,
         "kind": "search#companies", "page_number": start // size + 1, "start_index": start,
-        "total_results": len(hits),
+        "total_results": total,
     })
 
 

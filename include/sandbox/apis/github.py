@@ -71,6 +71,11 @@ def _user(req: SandboxRequest, u: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _by_lower_login(accounts: dict[str, Any]) -> dict[str, Any]:
+    """Logins are case-insensitive on GitHub; of two spellings of one login the later one wins."""
+    return {k.lower(): v for k, v in accounts.items()}
+
+
 def handle(req: SandboxRequest) -> SandboxResponse:
     mode = _auth_mode(req)
     if mode is None:
@@ -83,7 +88,10 @@ def handle(req: SandboxRequest) -> SandboxResponse:
                               "rate-limits-for-the-rest-api"}, 403, headers)
     parts = req.path.strip("/").split("/")
     if req.method in ("GET", "HEAD") and len(parts) == 2 and parts[0] == "users":
-        users = {k.lower(): v for k, v in (req.world.data.get("github") or {}).items()}
+        accounts = req.world.data.get("github") or {}
+        users = req.world.index("github.by_lower_login", accounts, lambda: _by_lower_login(accounts))
+        if users is None:  # a malformed world: fail as the plain lookup fails
+            users = _by_lower_login(accounts)
         u = users.get(parts[1].lower())
         if u is not None:
             return json_response(_user(req, {"login": parts[1], **u}), 200, headers)

@@ -8,10 +8,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from include.sandbox.apis._registry_search import fuzzy, int_arg, search
+from include.sandbox.apis._registry_search import SearchIndex, fuzzy, int_arg, search
 from include.sandbox.server import SandboxRequest, SandboxResponse
 
 PREFIX = "/api/v1/"
@@ -34,12 +35,12 @@ def handle(req: SandboxRequest) -> SandboxResponse:
     if not req.path.startswith(PREFIX):
         return _not_found()
     records = req.world.data.get("gleif", [])
-    by_lei = {r["lei"]: r for r in records}
+    by_lei = _by_lei(req, records)
     api = req.base_url + PREFIX.rstrip("/")
     parts = [p for p in req.path[len(PREFIX):].split("/") if p]
     meta = {"goldenCopy": {"publishDate": f"{req.world.data.get('generated_for_day', '2026-01-01')}T08:00:00Z"}}
     if parts == ["lei-records"]:
-        return _collection(req, records, api, meta)
+        return _collection(req, records, api, meta, by_lei)
     if parts == ["fuzzycompletions"]:
         return _fuzzy(req, records, api)
     if len(parts) in (2, 3) and parts[0] == "lei-records":
@@ -54,28 +55,50 @@ def handle(req: SandboxRequest) -> SandboxResponse:
     return _not_found()
 
 
+def _by_lei(req: SandboxRequest, records: list[dict[str, Any]]) -> dict[str, Any]:
+    index = req.world.index("gleif.by_lei", records, lambda: {r["lei"]: r for r in records})
+    return index if index is not None else {r["lei"]: r for r in records}
+
+
+def _search(req: SandboxRequest, records: list[dict[str, Any]],
+            names_of: Callable[[dict[str, Any]], list[str]]) -> SearchIndex | None:
+    return req.world.index(f"gleif.search.{names_of.__name__}", records, lambda: SearchIndex(records, names_of))
+
+
+def _legal_name(rec: dict[str, Any]) -> list[str]:
+    return [rec["legal_name"]["name"]]
+
+
 def _all_names(rec: dict[str, Any]) -> list[str]:
     return [rec["legal_name"]["name"], *(n["name"] for n in rec.get("other_names") or []),
             *(n["name"] for n in rec.get("transliterated_other_names") or [])]
 
 
 def _collection(req: SandboxRequest, records: list[dict[str, Any]], api: str,
-                meta: dict[str, Any]) -> SandboxResponse:
-    by_lei = {r["lei"]: r for r in records}
-    if req.arg("filter[fulltext]") is not None:
-        hits = [r for r, _ in search(records, req.arg("filter[fulltext]") or "", _all_names)]
-    elif req.arg("filter[entity.legalName]") is not None:
-        hits = [r for r, _ in search(records, req.arg("filter[entity.legalName]") or "",
-                                     lambda r: [r["legal_name"]["name"]])]
-    elif req.arg("filter[lei]") is not None:
-        hits = [by_lei[x] for x in (req.arg("filter[lei]") or "").upper().split(",") if x in by_lei]
-    else:
-        hits = list(records)
+                meta: dict[str, Any], by_lei: dict[str, Any]) -> SandboxResponse:
     size = int_arg(req.arg("page[size]"), 10, 1, 200)
     number = int_arg(req.arg("page[number]"), 1, 1)
-    last = max(1, math.ceil(len(hits) / size))
     start = (number - 1) * size
-    page = hits[start:start + size]
+    text, names_of = req.arg("filter[fulltext]"), _all_names
+    if text is None:
+        text, names_of = req.arg("filter[entity.legalName]"), _legal_name
+    hits: list[dict[str, Any]]
+    if text is not None:
+        index = _search(req, records, names_of)
+        if index is not None:
+            total, found = index.search_page(text or "", start, size)
+            hits = [r for r, _ in found]
+        else:  # a malformed world: the plain search fails as it always did
+            hits = [r for r, _ in search(records, text or "", names_of)]
+            total, hits = len(hits), hits[start:start + size]
+    else:
+        if req.arg("filter[lei]") is not None:
+            hits = [by_lei[x] for x in (req.arg("filter[lei]") or "").upper().split(",") if x in by_lei]
+        else:
+            hits = records
+        total, hits = len(hits), hits[start:start + size]
+    last = max(1, math.ceil(total / size))
+    page = hits
 
     def link(n: int) -> str:
         params = {k: v[0] for k, v in req.query.items() if not k.startswith("page[")}
@@ -87,7 +110,7 @@ def _collection(req: SandboxRequest, records: list[dict[str, Any]], api: str,
     if number < last:
         links["next"] = link(number + 1)
     pagination = {"currentPage": number, "perPage": size, "from": start + 1 if page else None,
-                  "to": start + len(page) if page else None, "total": len(hits), "lastPage": last}
+                  "to": start + len(page) if page else None, "total": total, "lastPage": last}
     return _json({"meta": {**meta, "pagination": pagination}, "links": links,
                   "data": [render(r, api, by_lei) for r in page]})
 
@@ -96,11 +119,12 @@ def _fuzzy(req: SandboxRequest, records: list[dict[str, Any]], api: str) -> Sand
     field, q = req.arg("field"), (req.arg("q") or "").strip()
     if field not in ("entity.legalName", "fulltext") or not q:
         return _bad_request("field (entity.legalName or fulltext) and q are required")
-    names_of = _all_names if field == "fulltext" else (lambda r: [r["legal_name"]["name"]])
+    names_of = _all_names if field == "fulltext" else _legal_name
+    index = _search(req, records, names_of)
     data = [{"type": "fuzzycompletions", "attributes": {"value": name},
              "relationships": {"lei-records": {"data": {"type": "lei-records", "id": r["lei"]},
                                                "links": {"related": f"{api}/lei-records/{r['lei']}"}}}}
-            for r, name in fuzzy(records, q, names_of)]
+            for r, name in (index.fuzzy(q) if index is not None else fuzzy(records, q, names_of))]
     return _json({"data": data})
 
 

@@ -12,7 +12,10 @@ Consent is the tag ``background-check-consent``; the LinkedIn export is an oppor
 from __future__ import annotations
 
 import base64
+import threading
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -40,11 +43,11 @@ def handle(req: SandboxRequest) -> SandboxResponse:
         return _error(404, "ResourceNotFound", "Resource not found")
     parts = parts[1:]
     if parts == ["opportunities"]:
-        return _paged(req, _opportunities(req))
+        return _opportunities_page(req)
     if parts == ["postings"]:
         return _paged(req, _postings(req))
     if len(parts) >= 2 and parts[0] == "opportunities":
-        cand = next((c for c in _candidates(req) if str(c["application_id"]) == parts[1]), None)
+        cand = _opportunity_by_id(req, parts[1])
         if cand is None:
             return _error(404, "ResourceNotFound", "Opportunity not found")
         if len(parts) == 2:
@@ -61,7 +64,9 @@ def handle(req: SandboxRequest) -> SandboxResponse:
     return _error(404, "ResourceNotFound", "Resource not found")
 
 
-def _paged(req: SandboxRequest, records: list[dict[str, Any]]) -> SandboxResponse:
+def _paged(req: SandboxRequest, records: Sequence[Any],
+           render: Callable[[Any], dict[str, Any]] | None = None) -> SandboxResponse:
+    """One page of ``records``; ``render`` turns the page's items into answers (only theirs)."""
     try:
         limit = int(req.arg("limit") or DEFAULT_LIMIT)
         if not 1 <= limit <= MAX_LIMIT:
@@ -75,7 +80,9 @@ def _paged(req: SandboxRequest, records: list[dict[str, Any]]) -> SandboxRespons
             offset = int(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode().split(".")[0])
         except (ValueError, UnicodeDecodeError):
             return _error(400, "BadRequestError", "Invalid offset token")
-    page = records[offset : offset + limit]
+    page = list(records[offset : offset + limit])
+    if render is not None:
+        page = [render(r) for r in page]
     body: dict[str, Any] = {"data": page, "hasNext": offset + limit < len(records)}
     if body["hasNext"]:
         last = page[-1]["id"] if page else ""
@@ -84,7 +91,75 @@ def _paged(req: SandboxRequest, records: list[dict[str, Any]]) -> SandboxRespons
 
 
 def _candidates(req: SandboxRequest) -> list[dict[str, Any]]:
-    return [c for c in req.world.data.get("candidates", []) if c.get("ats") == "lever"]
+    everyone = req.world.data.get("candidates", [])
+    index = req.world.index("lever.candidates", everyone, lambda: _lever_only(everyone))
+    return index if index is not None else _lever_only(everyone)
+
+
+def _lever_only(everyone: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [c for c in everyone if c.get("ats") == "lever"]
+
+
+def _opportunity_by_id(req: SandboxRequest, opp: str) -> dict[str, Any] | None:
+    everyone = req.world.data.get("candidates", [])
+    index = req.world.index("lever.by_opportunity", everyone, lambda: _by_opportunity(_candidates(req)))
+    if index is None:  # a malformed world: scan, failing where the scan fails
+        return next((c for c in _candidates(req) if str(c["application_id"]) == opp), None)
+    return index.get(opp)
+
+
+def _by_opportunity(candidates: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for c in candidates:
+        out.setdefault(str(c["application_id"]), c)  # the first of duplicates, as a scan finds it
+    return out
+
+
+class _Opportunities:
+    """Lever candidates in the order ``/opportunities`` lists them, with their ``updatedAt``; built
+    once per world, after checking that every one of them renders (else the plain path answers)."""
+
+    def __init__(self, req: SandboxRequest, candidates: list[dict[str, Any]]):
+        self.ordered = sorted(candidates, key=lambda c: (_ms(c.get("created_at")) or 0, str(c["application_id"])))
+        self.updated = [_ms(c.get("updated_at")) or 0 for c in self.ordered]
+        for c in self.ordered:
+            _opportunity(req, c, set())
+        self._filtered: OrderedDict[tuple[str | None, str | None], list[dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def between(self, start: str | None, end: str | None) -> list[dict[str, Any]]:
+        """The candidates ``_opportunities`` keeps for these bounds (kept for the next pages)."""
+        with self._lock:
+            hit = self._filtered.get((start, end))
+            if hit is not None:
+                self._filtered.move_to_end((start, end))
+                return hit
+        out = []
+        for c, updated in zip(self.ordered, self.updated, strict=True):
+            if start and start.isdigit() and updated < int(start):
+                continue
+            if end and end.isdigit() and updated >= int(end):
+                continue
+            out.append(c)
+        with self._lock:
+            self._filtered[(start, end)] = out
+            while len(self._filtered) > 32:
+                self._filtered.popitem(last=False)
+        return out
+
+
+def _opportunities_page(req: SandboxRequest) -> SandboxResponse:
+    everyone = req.world.data.get("candidates", [])
+    index = req.world.index("lever.opportunities", everyone, lambda: _Opportunities(req, _candidates(req)))
+    if index is not None:
+        try:
+            kept = index.between(req.arg("updated_at_start"), req.arg("updated_at_end"))
+        except Exception:  # noqa: BLE001 - odd bounds: the plain path answers (or fails) as it always did
+            kept = None
+        if kept is not None:
+            expand = set(req.query.get("expand", []))
+            return _paged(req, kept, lambda c: _opportunity(req, c, expand))
+    return _paged(req, _opportunities(req))
 
 
 def _ms(value: str | None) -> int | None:

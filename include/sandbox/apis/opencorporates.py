@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from include.sandbox import credentials
-from include.sandbox.apis._registry_search import int_arg, search
+from include.sandbox.apis._registry_search import SearchIndex, int_arg, search
 from include.sandbox.server import SandboxRequest, SandboxResponse, json_response
 
 PREFIX = "/v0.4/"
@@ -34,13 +34,24 @@ def handle(req: SandboxRequest) -> SandboxResponse:
         return _search(req, companies, fetched)
     if len(parts) == 3 and parts[0] == "companies":
         jurisdiction, number = parts[1].lower(), parts[2]
-        company = next((c for c in companies if c["jurisdiction_code"] == jurisdiction
-                        and c["company_number"].upper() == number.upper()), None)
+        by_key = req.world.index("opencorporates.by_key", companies, lambda: _by_key(companies))
+        if by_key is None:  # a malformed world: look it up the slow way, failing as it fails
+            company = next((c for c in companies if c["jurisdiction_code"] == jurisdiction
+                            and c["company_number"].upper() == number.upper()), None)
+        else:
+            company = by_key.get((jurisdiction, number.upper()))
         if company is None:
             return _error(404, "Not found")
         body = {**render(company, fetched), "identifiers": [], "officers": [], "filings": []}
         return json_response({"api_version": "0.4", "results": {"company": body}})
     return _error(404, "Not found")
+
+
+def _by_key(companies: list[dict[str, Any]]) -> dict[tuple[Any, str], dict[str, Any]]:
+    out: dict[tuple[Any, str], dict[str, Any]] = {}
+    for c in companies:
+        out.setdefault((c["jurisdiction_code"], c["company_number"].upper()), c)  # the first, as a scan finds it
+    return out
 
 
 def _names(c: dict[str, Any]) -> list[str]:
@@ -51,11 +62,18 @@ def _search(req: SandboxRequest, companies: list[dict[str, Any]], fetched: str) 
     q = (req.arg("q") or "").strip()
     per_page = int_arg(req.arg("per_page"), 30, 1, 100)
     page = int_arg(req.arg("page"), 1, 1)
-    hits = [c for c, _ in search(companies, q, _names)] if q else []
-    chunk = hits[(page - 1) * per_page: page * per_page]
+    total, chunk = 0, []
+    if q:
+        index = req.world.index("opencorporates.search", companies, lambda: SearchIndex(companies, _names))
+        if index is not None:
+            total, found = index.search_page(q, (page - 1) * per_page, per_page)
+        else:  # a malformed world: the plain search fails as it always did
+            hits = search(companies, q, _names)
+            total, found = len(hits), hits[(page - 1) * per_page: page * per_page]
+        chunk = [c for c, _ in found]
     return json_response({"api_version": "0.4", "results": {
         "companies": [{"company": render(c, fetched)} for c in chunk], "page": page, "per_page": per_page,
-        "total_pages": max(1, math.ceil(len(hits) / per_page)), "total_count": len(hits)}})
+        "total_pages": max(1, math.ceil(total / per_page)), "total_count": total}})
 
 
 def render(c: dict[str, Any], fetched: str) -> dict[str, Any]:

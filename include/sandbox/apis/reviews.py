@@ -28,6 +28,27 @@ def _matches(wanted: str, wanted_norm: str, employer: Any) -> bool:
     return bool(wanted_norm) and normalise_company(employer) == wanted_norm
 
 
+class _ByEmployer:
+    """The reviews grouped by the two keys ``_matches`` compares, so a request reads only its employer's."""
+
+    def __init__(self, reviews: list[Any]):
+        self.reviews = reviews
+        self.by_folded: dict[str, list[int]] = {}
+        self.by_normalised: dict[str, list[int]] = {}
+        for i, r in enumerate(reviews):
+            employer = r.get("employer") if isinstance(r, dict) else None
+            if isinstance(employer, str):
+                self.by_folded.setdefault(employer.strip().casefold(), []).append(i)
+                self.by_normalised.setdefault(normalise_company(employer), []).append(i)
+
+    def candidates(self, wanted: str, wanted_norm: str) -> list[Any]:
+        """The reviews that may match, in the feed's order (``_matches`` still decides)."""
+        found = set(self.by_folded.get(wanted.strip().casefold(), ()))
+        if wanted_norm:
+            found.update(self.by_normalised.get(wanted_norm, ()))
+        return [self.reviews[i] for i in sorted(found)]
+
+
 def _on_or_after(review: dict[str, Any], since: str | None) -> bool:
     d = review.get("date")
     if since is None or not isinstance(d, str) or not _DAY.match(d):
@@ -50,7 +71,10 @@ def handle(req: SandboxRequest) -> SandboxResponse:
         return error(400, "page must be a positive integer")
     page = int(page_arg or "1")
     wanted_norm = normalise_company(employer)
-    found = [r for r in req.world.data.get("reviews") or []
+    reviews = req.world.data.get("reviews") or []
+    index = req.world.index("reviews.by_employer", reviews, lambda: _ByEmployer(reviews))
+    candidates = index.candidates(employer, wanted_norm) if index is not None else reviews
+    found = [r for r in candidates
              if isinstance(r, dict) and _matches(employer, wanted_norm, r.get("employer")) and _on_or_after(r, since)]
     found.sort(key=lambda r: (str(r.get("date") or ""), str(r.get("review_id") or "")), reverse=True)
     chunk = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
