@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 TODAY  ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: install system-deps demo test lint evaluate bench clean
+.PHONY: install system-deps demo test lint evaluate bench bench-e2e clean
 
 install: $(STAMP)
 
@@ -41,6 +41,12 @@ evaluate: install
 bench: install
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+# The whole daily pipeline through Airflow on generated worlds (1k and 10k applications by default,
+# with a 100k-entity registry snapshot): `make bench-e2e E2E_ARGS="--sizes 1000,10000,100000"`.
+E2E_ARGS ?= --sizes 1000,10000 --registry 100000
+bench-e2e: install
+	$(BIN)/python bench/pipeline_e2e_bench.py $(E2E_ARGS)
 
 clean:
 	rm -rf .var artifacts
