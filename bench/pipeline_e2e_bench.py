@@ -5,15 +5,19 @@ on generated worlds of growing size, each in a fresh DuckDB warehouse (a benchma
 
 Per size it generates a sandbox world of that many candidates (one application each, both ATSs), serves
 it, and runs the whole daily pipeline once (`crosscheck run --date 2026-11-21`: ingest -> check -> report,
-every task through Airflow's `dag.test`). With ``--registry N`` the warehouse first gets a generated
-registry snapshot of N entities (Companies House free company data CSV + GLEIF golden copy CSV, loaded
-by the same code as the monthly snapshot DAG; timed on its own line, not counted in the run), so that
-the run resolves employers against a bulk register of that size first and calls the APIs for misses.
+every task through Airflow's `dag.test`). With ``--registry N`` the warehouse first gets a register of N
+entities as bulk snapshot files (Companies House free company data CSV + GLEIF golden copy CSV): the
+world's live Companies House companies and its LEI records, padded with generated entities
+(``include.sandbox.snapshots``), loaded by the same code as the monthly snapshot DAG (timed on its own
+line, not counted in the run); the run then resolves employers locally first and calls the registry
+APIs only for misses (dissolved companies, OpenCorporates-only ones, fabricated employers).
 
 Prints, per size: wall time of `crosscheck run`, seconds per 1k applications, the ratio to the
 previous size (the cost target: 10x the applications <= 12x the time), each DAG's own time, the peak
 RSS of the largest single process of the run and of the run's whole process tree (sampled every 0.2 s;
-the sandbox serves from this process and is not counted), and the findings written. The machine's core
+the sandbox serves from this process and is not counted), the (candidate, kind) pairs flagged with the
+lowest precision and recall of any kind against the world's labels, and how many employer names
+resolved locally out of all. The machine's core
 count and load come first. With --work, worlds, warehouses and Airflow logs are kept there.
 """
 
@@ -71,29 +75,29 @@ class PeakRss:
         self._thread.join()
 
 
-def load_registry(n: int, work: Path, warehouse: Path) -> str:
-    """A generated snapshot of ``n`` entities, written once per size and loaded into a fresh warehouse."""
-    from include.snapshots.generate import write_snapshot
+def load_registry(n: int, world: Path, warehouse: Path) -> str:
+    """The world's live Companies House companies and GLEIF records, padded with generated entities to
+    ``n``, written as snapshot files and loaded into a fresh warehouse as the monthly snapshot DAG does."""
+    from include.sandbox.snapshots import export_snapshots
     from include.snapshots.load import load_snapshot
     from include.snapshots.normalised import renormalise_if_stale
     from include.warehouse import connect
 
-    files_dir = work / f"registry-{n}"
-    marker = files_dir / "counts.json"
-    if not marker.exists():
-        files = write_snapshot(files_dir, n, seed=1)
-        marker.write_text(json.dumps(files.counts))
+    files_dir = world / f"registry-{n}"
+    data = json.loads((world / "world.json").read_text(encoding="utf-8"))
+    files = export_snapshots(data, files_dir, pad_to=n)
+    del data
     t0 = time.monotonic()
     wh = connect({"conn_type": "duckdb", "host": str(warehouse)})
     try:
         wh.migrate()
-        loaded = 0
-        for path in sorted(files_dir.glob("*.csv")):
-            loaded += load_snapshot(wh, path).entities
+        loaded = sum(load_snapshot(wh, path).entities for path in (files.companies_house, files.gleif))
         renormalise_if_stale(wh)
     finally:
         wh.close()
-    return f"registry snapshot: {n:,} entities ({loaded:,} loaded) in {time.monotonic() - t0:.0f}s"
+    c = files.counts
+    return (f"registry snapshot: {loaded:,} entities ({c['companies_house']:,} Companies House and {c['gleif']:,} "
+            f"GLEIF of the world, {c['generated']:,} generated) loaded in {time.monotonic() - t0:.0f}s")
 
 
 def run_once(n: int, work: Path, registry: int) -> dict[str, object]:
@@ -110,7 +114,7 @@ def run_once(n: int, work: Path, registry: int) -> dict[str, object]:
     for stale in (warehouse, Path(f"{warehouse}.wal")):
         stale.unlink(missing_ok=True)
     if registry:
-        print(f"  ({load_registry(registry, work, warehouse)})", flush=True)
+        print(f"  ({load_registry(registry, world, warehouse)})", flush=True)
     config = work / f"c-{n}.yaml"
     config.write_text((ROOT / "include/sandbox/crosscheck.yaml").read_text() + f"\ndata_dir: {work / f'data-{n}'}\n")
     with Sandbox(World.load(world)) as sb:
@@ -130,21 +134,35 @@ def run_once(n: int, work: Path, registry: int) -> dict[str, object]:
     text = out.read_text(encoding="utf-8")
     return {"n": n, "seconds": seconds, "result": "ok" if code == 0 else f"exit {code}",
             "dags": {m[1]: float(m[3]) for m in DAG_TIME.finditer(text)},
-            "single_mib": peak.single / 2**20, "tree_mib": peak.tree / 2**20, "findings": findings(warehouse)}
+            "single_mib": peak.single / 2**20, "tree_mib": peak.tree / 2**20, **accuracy(warehouse, world),
+            "plan": registry_plan(work / f"data-{n}")}
 
 
-def findings(warehouse: Path) -> int:
-    import duckdb
+def accuracy(warehouse: Path, world: Path) -> dict[str, object]:
+    """Findings written, and the lowest precision and recall of any kind against the world's labels."""
+    from include.evaluation import labelled_pairs, predicted_pairs, score
+    from include.warehouse import connect
 
     try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error:
-        return -1
+        wh = connect({"conn_type": "duckdb", "host": str(warehouse)})
+    except Exception as exc:  # noqa: BLE001 - a failed run may leave no warehouse; the row says so
+        return {"findings": -1, "min_p": float("nan"), "min_r": float("nan"), "error": str(exc)}
     try:
-        row = con.execute("SELECT COUNT(*) FROM discrepancies").fetchone()
-        return int(row[0]) if row else 0
+        predicted = predicted_pairs(wh)
     finally:
-        con.close()
+        wh.close()
+    scores = score(predicted, labelled_pairs(world))
+    return {"findings": len(predicted), "min_p": min(s["precision"] for s in scores.values()),
+            "min_r": min(s["recall"] for s in scores.values())}
+
+
+def registry_plan(data_dir: Path) -> str:
+    """How many employer names the run resolved locally and how many it sent to the registry APIs."""
+    parts = sorted(data_dir.glob("runs/*/manifest/registry-plan.json"))
+    if not parts:
+        return "?"
+    plan = json.loads(parts[-1].read_text(encoding="utf-8"))
+    return f"{plan['resolved_locally']}/{plan['names']}"
 
 
 def main() -> int:
@@ -159,7 +177,7 @@ def main() -> int:
           f"cores: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}; registries through their APIs only",
           flush=True)
     head = (f"{'apps':>7} {'seconds':>8} {'s/1k':>6} {'vs previous':>14} {'ingest':>7} {'check':>6} {'report':>6} "
-            f"{'peak MiB':>8} {'tree MiB':>8} {'findings':>8}  result")
+            f"{'peak MiB':>8} {'tree MiB':>8} {'flagged':>8} {'min P':>5} {'min R':>5} {'local':>11}  result")
     rows: list[str] = []
     prev = None
     with contextlib.ExitStack() as stack:
@@ -176,7 +194,7 @@ def main() -> int:
             times = " ".join(f"{dags.get(d, float('nan')):{w}.0f}" for d, w in (("ingest", 7), ("check", 6),
                                                                                    ("report", 6)))
             rows.append(f"{n:>7} {s:8.1f} {s / n * 1000:6.1f} {ratio:>14} {times} {r['single_mib']:8.0f} "
-                        f"{r['tree_mib']:8.0f} {r['findings']:>8}  {r['result']}")
+                        f"{r['tree_mib']:8.0f} {r['findings']:>8} {r['min_p']:5.3f} {r['min_r']:5.3f} {r['plan']:>11}  {r['result']}")
             print(head, *rows, sep="\n", flush=True) if len(rows) == 1 else print(rows[-1], flush=True)
             prev = (n, s)
     return 0
