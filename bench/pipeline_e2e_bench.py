@@ -7,7 +7,8 @@ Per size it generates a sandbox world of that many candidates (one application e
 it, and runs the whole daily pipeline once (`crosscheck run --date 2026-11-21`: ingest -> check -> report,
 every task through Airflow's `dag.test`). With ``--registry N`` the warehouse first gets a register of N
 entities as bulk snapshot files (Companies House free company data CSV + GLEIF golden copy CSV): the
-world's live Companies House companies and its LEI records, padded with generated entities
+world's live Companies House companies, its LEI records and their parents (the Level 2 relationship
+file), padded with generated entities
 (``include.sandbox.snapshots``), loaded by the same code as the monthly snapshot DAG (timed on its own
 line, not counted in the run); the run then resolves employers locally first and calls the registry
 APIs only for misses (dissolved companies, OpenCorporates-only ones, fabricated employers).
@@ -92,12 +93,14 @@ def load_registry(n: int, world: Path, warehouse: Path) -> str:
     try:
         wh.migrate()
         loaded = sum(load_snapshot(wh, path).entities for path in (files.companies_house, files.gleif))
+        links = load_snapshot(wh, files.relationships).relationships
         renormalise_if_stale(wh)
     finally:
         wh.close()
     c = files.counts
     return (f"registry snapshot: {loaded:,} entities ({c['companies_house']:,} Companies House and {c['gleif']:,} "
-            f"GLEIF of the world, {c['generated']:,} generated) loaded in {time.monotonic() - t0:.0f}s")
+            f"GLEIF of the world, {c['generated']:,} generated) and {links:,} parent links loaded in "
+            f"{time.monotonic() - t0:.0f}s")
 
 
 def run_once(n: int, work: Path, registry: int) -> dict[str, object]:

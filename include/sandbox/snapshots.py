@@ -6,8 +6,8 @@ can pad both with generated entities up to a register of a given size. Like the 
 
 - the Companies House file lists live companies only (dissolved ones are not in it), so a dissolved
   employer is still looked up through the API;
-- the golden copy's level-1 file has no parents (those are in the separate relationship file, which
-  Crosscheck does not load yet), so corporate families still come from the API for names it misses;
+- the golden copy's parents are in its separate Level 2 relationship file (``IS_DIRECTLY_CONSOLIDATED_BY``,
+  ``IS_ULTIMATELY_CONSOLIDATED_BY``), written from the world's ``direct_parent`` / ``ultimate_parent``;
 - OpenCorporates has no bulk product here: its companies are found through its API.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from include.snapshots import companies_house as ch
-from include.snapshots import gleif
+from include.snapshots import gleif, gleif_rr
 
 DATE_TAG = "2026-11-01"
 
@@ -29,6 +29,7 @@ DATE_TAG = "2026-11-01"
 class WorldSnapshot:
     companies_house: Path
     gleif: Path
+    relationships: Path
     counts: dict[str, int]
 
 
@@ -82,6 +83,19 @@ def gleif_row(record: Mapping[str, Any]) -> dict[str, str]:
     return row
 
 
+def rr_rows(record: Mapping[str, Any]) -> Iterator[dict[str, str]]:
+    """A sandbox GLEIF record's parents as golden-copy Level 2 relationship rows."""
+    for field, rel_type in (("direct_parent", "IS_DIRECTLY_CONSOLIDATED_BY"),
+                            ("ultimate_parent", "IS_ULTIMATELY_CONSOLIDATED_BY")):
+        if record.get(field):
+            yield {gleif_rr.START: str(record["lei"]), "Relationship.StartNode.NodeIDType": "LEI",
+                   gleif_rr.END: str(record[field]), "Relationship.EndNode.NodeIDType": "LEI",
+                   gleif_rr.TYPE: rel_type, gleif_rr.STATUS: "ACTIVE",
+                   "Relationship.Period.1.periodType": "RELATIONSHIP_PERIOD",
+                   "Registration.RegistrationStatus": "PUBLISHED",
+                   "Registration.LastUpdateDate": str(record.get("last_update") or "")}
+
+
 def _world_rows(world: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, str]]]:
     for company in world.get("companies_house") or []:
         if str(company.get("company_status") or "").casefold() != "dissolved":
@@ -98,7 +112,8 @@ def export_snapshots(world: Mapping[str, Any], out_dir: str | Path, pad_to: int 
     out.mkdir(parents=True, exist_ok=True)
     ch_path = out / f"BasicCompanyDataAsOneFile-{DATE_TAG}.csv"
     lei_path = out / f"{DATE_TAG.replace('-', '')}-0800-gleif-goldencopy-lei2-golden-copy.csv"
-    counts = {"companies_house": 0, "gleif": 0, "generated": 0}
+    rr_path = out / f"{DATE_TAG.replace('-', '')}-0800-gleif-goldencopy-rr-golden-copy.csv"
+    counts = {"companies_house": 0, "gleif": 0, "generated": 0, "relationships": 0}
     with ch_path.open("w", encoding="utf-8", newline="") as fch, lei_path.open("w", encoding="utf-8", newline="") as fl:
         writers = {"companies_house": ch.row_writer(fch), "gleif": gleif.row_writer(fl)}
         for registry, row in _world_rows(world):
@@ -107,4 +122,10 @@ def export_snapshots(world: Mapping[str, Any], out_dir: str | Path, pad_to: int 
         for entity in entity_stream(max(0, pad_to - counts["companies_house"] - counts["gleif"]), seed):
             writers[entity.registry](entity.row)
             counts["generated"] += 1
-    return WorldSnapshot(ch_path, lei_path, counts)
+    with rr_path.open("w", encoding="utf-8", newline="") as frr:
+        write = gleif_rr.row_writer(frr)
+        for record in world.get("gleif") or []:
+            for row in rr_rows(record):
+                write(row)
+                counts["relationships"] += 1
+    return WorldSnapshot(ch_path, lei_path, rr_path, counts)

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from include.engine.names import normalise_company
 from include.models import RegistryEntity
-from include.snapshots import companies_house, gleif
+from include.snapshots import companies_house, gleif, gleif_rr
 from include.snapshots.bulk import drop_temp_table, fill_temp_table, json_type
 from include.snapshots.companies_house import MalformedRow
 
@@ -73,6 +73,8 @@ class LoadReport:
     rows_read: int = 0
     entities: int = 0
     names: int = 0
+    relationships: int = 0  # parent links kept (the GLEIF Level 2 file)
+    parents_applied: int = 0  # entities whose parent_ids were set from the relationships
     duplicates: int = 0  # a later row for the same entity in the same file (the later one wins)
     malformed: int = 0
     reasons: dict[str, int] = field(default_factory=dict)
@@ -110,10 +112,82 @@ def snapshot_date(path: str | Path) -> str:
 
 
 def detect_registry(header: list[str]) -> str:
+    if gleif_rr.is_header(header):
+        return RELATIONSHIPS
     for registry, fmt in FORMATS.items():
         if fmt.is_header(header):
             return registry
     raise ValueError("not a Companies House basic company data file nor a GLEIF golden copy (unknown header)")
+
+
+RELATIONSHIPS = "gleif_rr"
+RR_COLUMNS = (("child_id", "TEXT"), ("kind", "TEXT"), ("parent_id", "TEXT"), ("snapshot_date", "TEXT"))
+
+
+def load_relationships(wh: Any, reader: Any, index: dict[str, int], report: LoadReport, p: Path,
+                       batch_size: int, quarantined: list[dict[str, Any]], reasons: Counter[str]) -> None:
+    """The golden copy's Level 2 file replaces ``registry_relationships`` (it is a full file), then parents
+    are applied to the entities. Rows stating no parent we use (inactive, branches) are counted, not kept."""
+    day = report.snapshot_date
+    run_id = f"snapshot:{RELATIONSHIPS}:{day}"
+    at = f"{day}T00:00:00+00:00"
+    with wh.transaction():
+        wh.execute("DELETE FROM registry_relationships")
+        batch: dict[tuple[str, str], tuple] = {}
+        for values in reader:
+            if not values:
+                continue
+            report.rows_read += 1
+            try:
+                rel = gleif_rr.parse_row(values, index)
+            except MalformedRow as exc:
+                reasons[str(exc)] += 1
+                if len(quarantined) < MAX_QUARANTINED:
+                    quarantined.append(_quarantine_row(RELATIONSHIPS, p, reader.line_num, str(exc), values, at, run_id))
+                continue
+            if rel is None:
+                continue
+            if (rel.child_id, rel.kind) in batch:
+                report.duplicates += 1
+            batch[(rel.child_id, rel.kind)] = (rel.child_id, rel.kind, rel.parent_id, day)
+            if len(batch) >= batch_size:
+                report.relationships += _write_relationships(wh, list(batch.values()))
+                batch = {}
+        report.relationships += _write_relationships(wh, list(batch.values()))
+    report.parents_applied = apply_relationships(wh)
+
+
+def _write_relationships(wh: Any, rows: list[tuple]) -> int:
+    if not rows:
+        return 0
+    fill_temp_table(wh, "cc_snap_rr", RR_COLUMNS, rows)
+    wh.execute("INSERT INTO registry_relationships (child_id, kind, parent_id, snapshot_date) "
+               "SELECT child_id, kind, parent_id, snapshot_date FROM cc_snap_rr ON CONFLICT (child_id, kind) "
+               "DO UPDATE SET parent_id = excluded.parent_id, snapshot_date = excluded.snapshot_date")
+    drop_temp_table(wh, "cc_snap_rr")
+    return len(rows)
+
+
+def apply_relationships(wh: Any, batch_size: int = 50_000) -> int:
+    """Set ``parent_ids`` (direct parent, then ultimate) of every entity a relationship names as child;
+    returns how many entities were given parents. Entities not (yet) in the register are left for later."""
+    rows = wh.query("SELECT r.child_id, r.kind, r.parent_id FROM registry_relationships r "
+                    "JOIN registry_entities e ON e.entity_id = r.child_id ORDER BY r.child_id, r.kind", [])
+    parents: dict[str, list[str]] = {}
+    for r in rows:
+        mine = parents.setdefault(r["child_id"], [])
+        if r["parent_id"] not in mine:
+            mine.append(r["parent_id"])
+    items = [(child, json.dumps(ids)) for child, ids in parents.items()]
+    jt = json_type(wh)
+    for i in range(0, len(items), batch_size):
+        with wh.transaction():
+            fill_temp_table(wh, "cc_snap_parents", (("entity_id", "TEXT"), ("parent_ids", "TEXT")),
+                            items[i:i + batch_size])
+            wh.execute(f"UPDATE registry_entities SET parent_ids = CAST(cc_snap_parents.parent_ids AS {jt}) "
+                       "FROM cc_snap_parents WHERE registry_entities.entity_id = cc_snap_parents.entity_id")
+            drop_temp_table(wh, "cc_snap_parents")
+    return len(items)
 
 
 def _entity_row(e: RegistryEntity, fetched_at: str, run_id: str) -> tuple:
@@ -194,6 +268,11 @@ def load_snapshot(
         if header is None:
             raise ValueError(f"{p.name}: empty file")
         registry = registry or detect_registry(header)
+        if registry == RELATIONSHIPS:
+            report = LoadReport(path=str(p), registry=registry, snapshot_date=day)
+            load_relationships(wh, reader, gleif_rr.column_index(header), report, p, batch_size, quarantined,
+                               reasons)
+            return _finish(wh, report, p, quarantined, reasons, started)
         fmt = FORMATS[registry]
         index = fmt.column_index(header)
         report = LoadReport(path=str(p), registry=registry, snapshot_date=day)
@@ -239,6 +318,13 @@ def load_snapshot(
         if batch:
             report.names += write_batch(wh, list(batch.values()), fetched_at, run_id)
             report.entities += len(batch)
+    if registry == "gleif":  # entities new to the register get the parents their relationships name
+        report.parents_applied = apply_relationships(wh)
+    return _finish(wh, report, p, quarantined, reasons, started)
+
+
+def _finish(wh: Any, report: LoadReport, p: Path, quarantined: list[dict[str, Any]], reasons: Counter[str],
+            started: float) -> LoadReport:
     if quarantined:
         wh.upsert("quarantine", quarantined, ["quarantine_id"])
     report.reasons = dict(reasons.most_common())
@@ -247,8 +333,8 @@ def load_snapshot(
     log.info(
         "snapshot %s (%s, %s): %d rows, %d entities, %d names, %d malformed",
         p.name,
-        registry,
-        day,
+        report.registry,
+        report.snapshot_date,
         report.rows_read,
         report.entities,
         report.names,
@@ -299,9 +385,10 @@ def plan_files(conf: dict[str, Any] | None = None, root: Path = SNAPSHOT_DIR) ->
     for item in items:
         p = Path(str(item["path"]))
         item["path"] = str(p if p.is_absolute() else PROJECT_ROOT / p)
-        if item["registry"] not in (None, *FORMATS):
+        if item["registry"] not in (None, RELATIONSHIPS, *FORMATS):
             raise ValueError(
-                f"unknown registry {item['registry']!r} for {p.name}: use one of {sorted(FORMATS)}"
+                f"unknown registry {item['registry']!r} for {p.name}: use one of "
+                f"{sorted([*FORMATS, RELATIONSHIPS])}"
             )
     return sorted(
         items,

@@ -19,7 +19,8 @@ def loaded(tmp_path_factory):
     files = export_snapshots(data, out, pad_to=600)
     wh = connect({"conn_type": "duckdb", "host": str(out / "wh.duckdb")})
     wh.migrate()
-    reports = [load_snapshot(wh, p) for p in (files.companies_house, files.gleif)]
+    # the relationship file first: parents wait in registry_relationships until their entities arrive
+    reports = [load_snapshot(wh, p) for p in (files.relationships, files.companies_house, files.gleif)]
     renormalise_if_stale(wh)
     yield data, files, reports, wh
     wh.close()
@@ -36,7 +37,10 @@ def _entities(wh):
 def test_files_load_without_a_malformed_row_and_fill_the_register(loaded):
     data, files, reports, _wh = loaded
     assert all(r.malformed == 0 for r in reports)
-    assert sum(r.entities for r in reports) == 600 == sum(files.counts.values())
+    assert reports[0].registry == "gleif_rr" and reports[0].relationships == files.counts["relationships"] > 0
+    assert reports[0].parents_applied == 0 and reports[2].parents_applied > 0
+    reports = reports[1:]
+    assert sum(r.entities for r in reports) == 600 == sum(v for k, v in files.counts.items() if k != "relationships")
     live = [c for c in data["companies_house"] if c["company_status"] != "dissolved"]
     assert files.counts["companies_house"] == len(live) > 0 and files.counts["gleif"] == len(data["gleif"]) > 0
 
@@ -69,3 +73,19 @@ def test_the_worlds_registered_names_resolve_locally(loaded):
     missing = set(names_needing_lookup(wh, live + lei + dissolved))
     assert not missing & set(live + lei)
     assert set(dissolved) - set(live + lei) <= missing  # not in the files: still asked of the API
+
+
+def test_corporate_families_come_from_the_relationship_file_as_from_the_api(loaded):
+    data, files, _reports, wh = loaded
+    rows, _names = _entities(wh)
+    with_parents = 0
+    for g in data["gleif"]:
+        want = list(dict.fromkeys(f"gleif:{p}" for p in (g.get("direct_parent"), g.get("ultimate_parent"))
+                                  if p and p != g["lei"]))
+        assert rows[f"gleif:{g['lei']}"]["parent_ids"] == want
+        with_parents += bool(want)
+    assert with_parents > 0
+    # a later Level 1 load keeps them (a snapshot never clears parents), a second Level 2 load is idempotent
+    again = [load_snapshot(wh, files.gleif), load_snapshot(wh, files.relationships)]
+    assert again[1].relationships == files.counts["relationships"]
+    assert _entities(wh)[0] == rows

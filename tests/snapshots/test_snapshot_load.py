@@ -152,3 +152,39 @@ def test_plan_files_from_conf_and_default_folder(tmp_path):
         {"path": "/data/x.csv", "registry": "gleif"}
     ]
     assert plan_files({}, root=tmp_path / "missing") == []
+
+
+def test_gleif_relationship_file_gives_parents_in_either_load_order(wh, tmp_path, truth):
+    from include.snapshots import gleif_rr
+
+    leis = [e for e in truth if e.registry == "gleif"][:4]
+    child, parent, top, other = (e.row["LEI"] for e in leis)
+    rr = tmp_path / "20260201-0800-gleif-goldencopy-rr-golden-copy.csv"
+
+    def rel(start, end, kind, status="ACTIVE"):
+        return {gleif_rr.START: start, gleif_rr.END: end, gleif_rr.TYPE: kind, gleif_rr.STATUS: status,
+                "Relationship.StartNode.NodeIDType": "LEI", "Relationship.EndNode.NodeIDType": "LEI"}
+
+    with rr.open("w", encoding="utf-8", newline="") as fh:
+        write = gleif_rr.row_writer(fh)
+        write(rel(child, top, "IS_ULTIMATELY_CONSOLIDATED_BY"))
+        write(rel(child, parent, "IS_DIRECTLY_CONSOLIDATED_BY"))
+        write(rel(parent, top, "IS_DIRECTLY_CONSOLIDATED_BY"))
+        write(rel(other, top, "IS_DIRECTLY_CONSOLIDATED_BY", status="INACTIVE"))  # ended: no parent
+        write(rel(other, parent, "IS_INTERNATIONAL_BRANCH_OF"))  # a branch is not a subsidiary
+        write(rel("NOT-AN-LEI", top, "IS_DIRECTLY_CONSOLIDATED_BY"))
+    first = load_snapshot(wh, rr)  # before any Level 1 row: kept until the entities arrive
+    assert (first.registry, first.rows_read, first.relationships, first.malformed) == ("gleif_rr", 6, 3, 1)
+    assert first.parents_applied == 0 and first.reasons == {"a node is not an LEI": 1}
+    level1 = tmp_path / "20260201-0800-gleif-goldencopy-lei2-golden-copy.csv"
+    with level1.open("w", encoding="utf-8", newline="") as fh:
+        write = gleif.row_writer(fh)
+        for e in leis:
+            write(e.row)
+    assert load_snapshot(wh, level1).parents_applied == 2
+    parents = {r["entity_id"]: r["parent_ids"] for r in wh.query("SELECT entity_id, parent_ids FROM registry_entities")}
+    assert parents == {f"gleif:{child}": [f"gleif:{parent}", f"gleif:{top}"], f"gleif:{parent}": [f"gleif:{top}"],
+                       f"gleif:{top}": [], f"gleif:{other}": []}
+    assert load_snapshot(wh, rr).parents_applied == 2  # loaded again (after Level 1): same state
+    assert {r["entity_id"]: r["parent_ids"] for r in wh.query("SELECT entity_id, parent_ids FROM registry_entities")} \
+        == parents
