@@ -43,9 +43,11 @@ def iter_greenhouse(client: Any, *, since: str | None, until: str, consent_field
                     chunk_size: int = CHUNK_CANDIDATES) -> Iterator[AtsBatch]:
     """Everything updated in [since, until]; resume data and attachments for consenting candidates only.
 
-    Yields the jobs and applications first, then one batch per ``chunk_size`` candidates with their
-    employments, educations and LinkedIn exports (requested for that chunk's consenting candidates
-    only). Every batch carries the new watermark; store it only after the last one is stored.
+    Yields the jobs first (with any application whose candidate was not updated in the window), then one
+    batch per ``chunk_size`` candidates with their applications, employments, educations and LinkedIn
+    exports (requested for that chunk's consenting candidates only), so a reader never sees a candidate
+    of this read without their applications, nor the reverse. Every batch carries the new watermark;
+    store it only after the last one is stored.
     """
     head = AtsBatch(SOURCE)
     read_at = read_at or now_iso()
@@ -62,18 +64,23 @@ def iter_greenhouse(client: Any, *, since: str | None, until: str, consent_field
                            partial(_candidate, raw, consent_key, consent_field, read_at))
         if cand is not None:
             candidates[cand.source_id] = cand
+    applications: dict[str, list[Application]] = {}  # by candidate: stored with that candidate's chunk
     for raw in client.applications(updated_after=since, updated_before=until):
         head.read("applications")
         if (app := head.mapped("applications", _key(raw), raw, partial(_application, raw))) is not None:
-            head.applications.append(app)
-    head.new_watermark = watermark
-    yield head
+            applications.setdefault(app.candidate_id, []).append(app)
     everyone = list(candidates.values())
     del candidates
+    in_window = {c.candidate_id for c in everyone}
+    # an application whose candidate was not updated in the window goes first, with the jobs
+    head.applications = [a for cid, apps in applications.items() if cid not in in_window for a in apps]
+    head.new_watermark = watermark
+    yield head
     options: dict[str, str] = {}  # education custom field options, read once across chunks
     for i in range(0, len(everyone), chunk_size):
         batch = AtsBatch(SOURCE, new_watermark=watermark)
         part = {c.source_id: c for c in everyone[i:i + chunk_size]}
+        batch.applications = [a for c in part.values() for a in applications.pop(c.candidate_id, [])]
         consenting = {sid for sid, c in part.items() if c.consent.given}
         if consenting:
             _employments(client, batch, consenting)

@@ -46,9 +46,10 @@ def iter_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag:
                chunk_size: int = CHUNK_CANDIDATES) -> Iterator[AtsBatch]:
     """Opportunities updated in [since_ms, until_ms); resumes and files for consenting contacts only.
 
-    Yields the postings and applications first, then one batch per ``chunk_size`` contacts with
-    their resumes and LinkedIn exports (requested per consenting opportunity). Every batch carries the
-    new watermark; store it only after the last one is stored.
+    Yields the postings first, then one batch per ``chunk_size`` contacts with their applications,
+    resumes and LinkedIn exports (requested per consenting opportunity), so a reader never sees a contact
+    of this read without their applications, nor the reverse. Every batch carries the new watermark;
+    store it only after the last one is stored.
     """
     head = AtsBatch(SOURCE)
     read_at = read_at or now_iso()
@@ -58,25 +59,27 @@ def iter_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag:
         if (job := head.mapped("postings", _key(raw), raw, partial(_job, raw))) is not None:
             head.jobs.append(job)
     latest: dict[str, tuple[Candidate, str]] = {}
+    applications: dict[str, list[Application]] = {}  # by candidate: stored with that candidate's chunk
     for raw in client.opportunities(updated_since_ms=since_ms, updated_until_ms=until_ms):
         head.read("opportunities")
         cand = head.mapped("candidates", _key(raw), raw, partial(_candidate, raw, consent_tag, read_at))
         if (app := head.mapped("applications", _key(raw), raw, partial(_application, raw))) is not None:
-            head.applications.append(app)
+            applications.setdefault(app.candidate_id, []).append(app)
         if cand is not None:
             prev = latest.get(cand.source_id)
             if prev is None or cand.updated_at >= prev[0].updated_at:
                 latest[cand.source_id] = (cand, str(raw["id"]))
+    in_window = {c.candidate_id for c, _ in latest.values()}
+    # an application whose contact could not be read goes first, with the postings
+    head.applications = [a for cid, apps in applications.items() if cid not in in_window for a in apps]
     head.new_watermark = watermark
+    yield head
     contacts = sorted(latest)
-    # the applications go with the first candidates (a warehouse reader never sees an application whose
-    # candidate is missing for longer than one chunk)
-    batch = head
     for i in range(0, len(contacts), chunk_size):
-        if i:
-            batch = AtsBatch(SOURCE, new_watermark=watermark)
+        batch = AtsBatch(SOURCE, new_watermark=watermark)
         for contact in contacts[i:i + chunk_size]:
             cand, opportunity = latest.pop(contact)
+            batch.applications.extend(applications.pop(cand.candidate_id, []))
             if cand.consent.given:
                 _resume(client, batch, cand.candidate_id, opportunity)
                 url = _linkedin_export(client, batch, cand.candidate_id, opportunity)
@@ -84,8 +87,6 @@ def iter_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag:
                     cand = cand.model_copy(update={"linkedin_export_url": url})
             batch.candidates.append(cand)
         yield batch
-    if not contacts:
-        yield head
 
 
 def _str_list(value: Any, name: str) -> list[str]:

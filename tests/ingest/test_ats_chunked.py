@@ -55,8 +55,10 @@ def test_greenhouse_chunks_are_bounded_and_add_up_to_one_read(sandbox):
     asked = [parse_qs(urlsplit(path).query)["candidate_ids"][0].split(",")
              for src, _m, path in sandbox.requests_log if src == "greenhouse" and "/candidate_employments" in path]
     assert len(asked) > 1 and all(len(ids) <= 3 for ids in asked[: len(asked) // 2])
-    for b in chunks[1:]:  # every chunk's resume jobs belong to that chunk's candidates
+    for b in chunks[1:]:  # every chunk's resume jobs and applications belong to that chunk's candidates
         assert {j.candidate_id for j in b.resume_jobs} <= {c.candidate_id for c in b.candidates if c.consent.given}
+        assert {a.candidate_id for a in b.applications} == {c.candidate_id for c in b.candidates}
+    assert not chunks[0].applications  # every application's candidate was read in this window
 
 
 def test_lever_chunks_are_bounded_and_add_up_to_one_read(sandbox):
@@ -65,8 +67,10 @@ def test_lever_chunks_are_bounded_and_add_up_to_one_read(sandbox):
     assert len(chunks) >= 20 // 4 and all(len(b.candidates) <= 4 for b in chunks)
     whole = fetch_lever(lever_client(sandbox), since_ms=None, until_ms=UNTIL_MS, read_at="2026-11-21T06:00:00Z", **LV)
     assert _ids(ats_common.merged(chunks, "lever")) == _ids(whole)
-    for b in chunks:
+    assert not chunks[0].candidates and not chunks[0].applications and chunks[0].jobs
+    for b in chunks[1:]:
         assert {j.candidate_id for j in b.resume_jobs} <= {c.candidate_id for c in b.candidates if c.consent.given}
+        assert {a.candidate_id for a in b.applications} == {c.candidate_id for c in b.candidates}
 
 
 def _tables(wh) -> dict[str, set[tuple]]:
