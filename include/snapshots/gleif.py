@@ -215,12 +215,13 @@ def parse_row(values: Sequence[str], index: Mapping[str, int]) -> RegistryEntity
     )
 
 
-def row_writer(fh: IO[str]) -> Callable[[Mapping[str, str]], None]:
-    """Write the quoted header, then return a function writing one record (column -> text)."""
+def row_writer(fh: IO[str], header: Sequence[str] = HEADER) -> Callable[[Mapping[str, str]], None]:
+    """Write the quoted header, then return a function writing one record (column -> text).
+    Every golden copy file is written this way (the Level 2 file passes its own ``header``)."""
     out = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    out.writerow(HEADER)
+    out.writerow(header)
 
     def write(row: Mapping[str, str]) -> None:
-        out.writerow([row.get(c, "") for c in HEADER])
+        out.writerow([row.get(c, "") for c in header])
 
     return write

@@ -10,12 +10,12 @@ Only active consolidation relationships between two LEIs become parents.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO
 
+from include.snapshots import gleif
 from include.snapshots.companies_house import MalformedRow
 
 START, END = "Relationship.StartNode.NodeID", "Relationship.EndNode.NodeID"
@@ -78,10 +78,4 @@ def parse_row(values: Sequence[str], index: Mapping[str, int]) -> Relationship |
 
 def row_writer(fh: IO[str]) -> Callable[[Mapping[str, str]], None]:
     """Write the quoted header, then return a function writing one relationship (column -> text)."""
-    out = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    out.writerow(HEADER)
-
-    def write(row: Mapping[str, str]) -> None:
-        out.writerow([row.get(c, "") for c in HEADER])
-
-    return write
+    return gleif.row_writer(fh, HEADER)
