@@ -105,6 +105,7 @@ class RegistryIndex:
         self.entities: dict[str, RegistryEntity] = {}
         self._exact: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # norm -> (entity, raw, kind)
         self._names: list[tuple[str, str, str, tuple[str, ...]]] = []  # (norm, entity, raw, tokens)
+        self._names_of: dict[str, list[int]] = defaultdict(list)  # entity -> its rows in _names
         self._block: dict[str, list[int]] = defaultdict(list)
         self._acronyms: dict[str, set[str]] = defaultdict(set)
         self._df: dict[str, int] = defaultdict(int)
@@ -127,6 +128,7 @@ class RegistryIndex:
                 toks = tuple(dict.fromkeys(name_tokens(norm)))
                 idx = len(self._names)
                 self._names.append((norm, ent.entity_id, rn.name, toks))
+                self._names_of[ent.entity_id].append(idx)
                 for t in toks:
                     self._df[t] += 1
                     for key in _block_keys(t):
@@ -148,6 +150,14 @@ class RegistryIndex:
     def family(self, entity_id: str) -> frozenset[str]:
         """The entity, its parents, their other subsidiaries, and the same company in other registries."""
         return self._family.get(entity_id, frozenset({entity_id}))
+
+    def matches_a_name_of(self, norm: str, entity_id: str) -> float:
+        """The best token match of ``norm`` against any registered name of the entity (0.0 if none)."""
+        toks = list(dict.fromkeys(name_tokens(norm)))
+        best = 0.0
+        for idx in self._names_of.get(entity_id, ()):
+            best = max(best, token_match(toks, list(self._names[idx][3]), self.weight))
+        return best
 
     def equivalents(self, entity_id: str) -> list[RegistryEntity]:
         """The same company as recorded by each registry (entities sharing a normalised name)."""
@@ -331,6 +341,14 @@ def _same_employer(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float,
             return True, min(ra.confidence, rb.confidence), "same registry entity"
         if ra.family & rb.family:
             return True, min(ra.confidence, rb.confidence) * 0.95, "same corporate family"
+    # One side resolved, the other did not or resolved elsewhere (a bare word that many registered
+    # names share: "haichuan"): the other may still be one of this entity's own names (transliterated,
+    # previous, trading), which says more than whichever namesake the register ranked first.
+    for name, res in ((na, rb), (nb, ra)):
+        if res.entity_id is not None and res.method != "fuzzy":
+            score = index.matches_a_name_of(name, res.entity_id)
+            if score >= HIT_THRESHOLD:
+                return True, round(min(score, res.confidence), 4), "a registered name of the same entity"
     score = token_match(name_tokens(na), name_tokens(nb), index.weight)
     if score >= HIT_THRESHOLD:
         return True, round(score, 4), "similar name"

@@ -60,3 +60,26 @@ def test_same_employer(a: str, b: str) -> None:
 ])
 def test_different_employers(a: str, b: str) -> None:
     assert not same_employer(a, b, INDEX)[0]
+
+
+def test_a_bare_word_many_companies_share_still_names_the_resumes_entity() -> None:
+    """A GitHub company field "haichuan" and a resume's 杭州海川信息技术有限公司: with namesakes in the
+    register, the word's best fuzzy hit is another Haichuan; it is still one of the resume entity's own
+    (transliterated) names."""
+    from include.engine.resolve import RegistryIndex
+    from include.models import RegistryEntity, RegistryName
+
+    def ent(eid: str, *names: tuple[str, str]) -> RegistryEntity:
+        return RegistryEntity(entity_id=eid, registry="gleif", names=[RegistryName(name=n, kind=k) for n, k in names],
+                              record_url=f"https://registry.test/{eid}")
+
+    hangzhou = ent("gleif:HZ", ("杭州海川信息技术有限公司", "legal"),
+                   ("Hangzhou Haichuan Information Technology Co., Ltd.", "other"),
+                   ("HANGZHOU HAICHUAN XINXI JISHU YOUXIAN GONGSI", "transliterated"))
+    namesakes = [ent("gleif:SH", ("上海海川科技有限公司", "legal"), ("Shanghai Haichuan Technology Co., Ltd.", "other")),
+                 ent("gleif:SZ", ("深圳市海川物流有限公司", "legal"), ("Shenzhen Haichuan Logistics Co., Ltd.", "other"))]
+    index = RegistryIndex([*namesakes, hangzhou])
+    assert index.resolve("haichuan").entity_id != "gleif:HZ"  # the register alone points elsewhere
+    same, _score, why = same_employer("haichuan", "杭州海川信息技术有限公司", index)
+    assert same and why == "a registered name of the same entity"
+    assert not same_employer("haichuan", "Bluewater Analytics", INDEX)[0]
