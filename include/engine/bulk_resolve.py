@@ -50,7 +50,11 @@ def unresolved_names(resolutions: Mapping[str, Resolution]) -> list[str]:
 
 
 def names_needing_lookup(wh: Any, names: Iterable[str]) -> list[str]:
-    return unresolved_names(resolve_names(wh, names))
+    """Names the APIs must still be asked about: those nothing local matched, and those matched only
+    fuzzily. A fuzzy local match is a guess the check step's index may not make (at 100k entities a
+    typo-tolerant match to a namesake kept a dissolved company, absent from the snapshot, from ever
+    being looked up, and the check then found no registry entry); only exact matches skip the APIs."""
+    return [name for name, res in resolve_names(wh, names).items() if not res.hit or res.method == "fuzzy"]
 
 
 def resolve_names(

@@ -153,3 +153,14 @@ def test_stale_normalised_names_are_recomputed(loaded, truth):
     assert stored_fingerprint(loaded) == normaliser_fingerprint()
     assert renormalise_if_stale(loaded) is None
     assert resolve_names(loaded, [ent.names[0][0]])[ent.names[0][0]].method == "exact"
+
+
+def test_a_fuzzy_local_match_still_goes_to_the_apis(loaded, truth):
+    """Only exact local matches skip the registry APIs: a typo's fuzzy match is a guess."""
+    long_word = _pick(truth, "companies_house", lambda e: len(max(e.names[0][0].split(), key=len)) >= 9)
+    word = max(long_word.names[0][0].split(), key=len)
+    typo = long_word.names[0][0].replace(word, _typo(word)).title()
+    res = resolve_names(loaded, [long_word.names[0][0], typo])
+    assert res[long_word.names[0][0]].method == "exact" and res[typo].method == "fuzzy"
+    assert names_needing_lookup(loaded, [long_word.names[0][0], typo]) == [typo]
+    assert unresolved_names(res) == []  # it is a local hit, only not one trusted enough to skip the APIs
