@@ -17,9 +17,9 @@ def test_chunks_cover_every_item_once_in_order_and_stay_under_the_cap(n):
     assert all(parts) and all(len(p) >= 32 for p in parts[:-1])
     if n <= 32 * MAX_CHUNKS:  # small runs keep the configured size
         assert all(len(p) == 32 for p in parts[:-1])
-    else:  # big ones fill the cap evenly (the last chunk is at most one item per chunk short)
-        assert len(parts) == MAX_CHUNKS or len(parts) == -(-n // -(-n // MAX_CHUNKS))
-        assert max(map(len, parts)) - min(map(len, parts)) <= MAX_CHUNKS
+    else:  # big ones get chunks of ceil(n / MAX_CHUNKS), only the last one shorter
+        size = -(-n // MAX_CHUNKS)
+        assert all(len(p) == size for p in parts[:-1]) and 0 < len(parts[-1]) <= size
 
 
 def test_cap_is_below_airflows_max_map_length():
