@@ -15,9 +15,10 @@ APIs only for misses (dissolved companies, OpenCorporates-only ones, fabricated 
 
 Prints, per size: wall time of `crosscheck run`, seconds per 1k applications, the ratio to the
 previous size (the cost target: 10x the applications <= 12x the time), each DAG's own time, the peak
-RSS of the largest single process of the run and of the run's whole process tree (sampled every 0.2 s;
-the sandbox serves from this process and is not counted), the (candidate, kind) pairs flagged with the
-lowest precision and recall of any kind against the world's labels, and how many employer names
+RSS of the largest single process of the run (and the DAG running when it peaked) and of the run's
+whole process tree (sampled every 0.2 s; the sandbox serves from this process and is not counted), the
+(candidate, kind) pairs flagged with the lowest precision and recall of any kind against the world's
+labels (and, below the row, each kind that scored under 1.000), and how many employer names
 resolved locally out of all. The machine's core
 count and load come first. With --work, worlds, warehouses and Airflow logs are kept there.
 """
@@ -52,6 +53,7 @@ class PeakRss:
         self.root = psutil.Process(pid)
         self.every = every
         self.single = self.tree = 0
+        self.single_at = 0.0  # time.monotonic() of the largest single-process sample
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -64,7 +66,9 @@ class PeakRss:
                     with contextlib.suppress(psutil.Error):
                         rss.append(p.memory_info().rss)
                 if rss:
-                    self.single, self.tree = max(self.single, max(rss)), max(self.tree, sum(rss))
+                    if max(rss) > self.single:
+                        self.single, self.single_at = max(rss), time.monotonic()
+                    self.tree = max(self.tree, sum(rss))
             self._stop.wait(self.every)
 
     def __enter__(self) -> PeakRss:  # noqa: PYI034
@@ -128,15 +132,22 @@ def run_once(n: int, work: Path, registry: int) -> dict[str, object]:
                     "PYTHONPATH": str(ROOT)})
         out = work / f"run-{n}.out"
         t0 = time.monotonic()
+        ended: list[tuple[float, str]] = []  # (time.monotonic(), dag) as each DAG's line is printed
         with out.open("w", encoding="utf-8") as fh:
             proc = subprocess.Popen([sys.executable, "-m", "include.cli", "run", "--date", DAY], env=env,
-                                    stdout=fh, stderr=subprocess.STDOUT, text=True)
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             with PeakRss(proc.pid) as peak:
+                assert proc.stdout is not None
+                for line in proc.stdout:
+                    fh.write(line)
+                    if m := DAG_TIME.search(line):
+                        ended.append((time.monotonic(), m[1]))
                 code = proc.wait()
         seconds = time.monotonic() - t0
     text = out.read_text(encoding="utf-8")
+    peak_in = next((dag for at, dag in ended if at >= peak.single_at), "after")
     return {"n": n, "seconds": seconds, "result": "ok" if code == 0 else f"exit {code}",
-            "dags": {m[1]: float(m[3]) for m in DAG_TIME.finditer(text)},
+            "dags": {m[1]: float(m[3]) for m in DAG_TIME.finditer(text)}, "peak_in": peak_in,
             "single_mib": peak.single / 2**20, "tree_mib": peak.tree / 2**20, **accuracy(warehouse, world),
             "plan": registry_plan(work / f"data-{n}")}
 
@@ -155,8 +166,10 @@ def accuracy(warehouse: Path, world: Path) -> dict[str, object]:
     finally:
         wh.close()
     scores = score(predicted, labelled_pairs(world))
+    below = {k: s for k, s in scores.items() if s["precision"] < 1 or s["recall"] < 1}
     return {"findings": len(predicted), "min_p": min(s["precision"] for s in scores.values()),
-            "min_r": min(s["recall"] for s in scores.values())}
+            "min_r": min(s["recall"] for s in scores.values()),
+            "below": "; ".join(f"{k} P {s['precision']:.3f} R {s['recall']:.3f}" for k, s in sorted(below.items()))}
 
 
 def registry_plan(data_dir: Path) -> str:
@@ -187,7 +200,7 @@ def main() -> int:
           flush=True)
     print(f"sandbox GitHub quota: {args.github_quota:,} requests an hour per token (GitHub's: 5,000)", flush=True)
     head = (f"{'apps':>7} {'seconds':>8} {'s/1k':>6} {'vs previous':>14} {'ingest':>7} {'check':>6} {'report':>6} "
-            f"{'peak MiB':>8} {'tree MiB':>8} {'flagged':>8} {'min P':>5} {'min R':>5} {'local':>11}  result")
+            f"{'peak MiB':>8} {'in':>7} {'tree MiB':>8} {'flagged':>8} {'min P':>5} {'min R':>5} {'local':>11}  result")
     rows: list[str] = []
     prev = None
     with contextlib.ExitStack() as stack:
@@ -203,9 +216,11 @@ def main() -> int:
             dags: dict[str, float] = r["dags"]  # type: ignore[assignment]
             times = " ".join(f"{dags.get(d, float('nan')):{w}.0f}" for d, w in (("ingest", 7), ("check", 6),
                                                                                    ("report", 6)))
-            rows.append(f"{n:>7} {s:8.1f} {s / n * 1000:6.1f} {ratio:>14} {times} {r['single_mib']:8.0f} "
+            rows.append(f"{n:>7} {s:8.1f} {s / n * 1000:6.1f} {ratio:>14} {times} {r['single_mib']:8.0f} {r['peak_in']:>7} "
                         f"{r['tree_mib']:8.0f} {r['findings']:>8} {r['min_p']:5.3f} {r['min_r']:5.3f} {r['plan']:>11}  {r['result']}")
             print(head, *rows, sep="\n", flush=True) if len(rows) == 1 else print(rows[-1], flush=True)
+            if r.get("below"):
+                print(f"        kinds below 1.000 at {n:,}: {r['below']}", flush=True)
             prev = (n, s)
     return 0
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -80,6 +81,15 @@ def _rows_by_id(
     return out
 
 
+@dataclass
+class FindingsWritten:
+    """What writing one run's findings did: the counts, the run's findings digest, findings per kind."""
+
+    counts: dict[str, int]
+    digest: str
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
 def upsert_findings(
     wh: Any, findings: Sequence[Finding], run_id: str, candidate_ids_checked: set[str]
 ) -> dict[str, int]:
@@ -88,82 +98,30 @@ def upsert_findings(
     ``candidate_ids_checked`` are the candidates this run checked: their findings that the run no
     longer produces are ``resolved`` (kept, with their last ``last_seen_run``).
     """
+    return write_run_findings(wh, [findings], run_id, candidate_ids_checked).counts
+
+
+def write_run_findings(
+    wh: Any, batches: Iterable[Sequence[Finding]], run_id: str, candidate_ids_checked: set[str]
+) -> FindingsWritten:
+    """``upsert_findings`` over batches read one at a time, in one transaction: only one batch's findings
+    are in memory at once (plus each finding's id and row digest, for the run's digest).
+
+    A finding id met again in a later batch overwrites the earlier one (the last wins, as within a
+    batch) and is counted once.
+    """
     if not run_id:
         raise ValueError("run_id is required")
-    current = _dedupe(findings)
-    ids = [f.finding_id for f in current]
     now = now_iso()
-    counts = {
-        "new": 0,
-        "updated": 0,
-        "unchanged": 0,
-        "reopened": 0,
-        "cleared": 0,
-        "resolved": 0,
-        "total": len(current),
-    }
+    counts = dict.fromkeys(("new", "updated", "unchanged", "reopened", "cleared", "resolved", "total"), 0)
+    written: dict[str, str] = {}  # finding_id -> row digest, for findings_digest
+    kinds: dict[str, str] = {}
     with wh.transaction():
-        existing = {r["finding_id"]: r for r in _rows_by_id(wh, "discrepancies", "finding_id", ids)}
-        active = _active_clearances(wh, ids)
-        earlier = _earlier_digests(wh, ids, run_id)
-        rows, reopen = [], []
-        for f in current:
-            data = f.model_dump(mode="json")
-            old = existing.get(f.finding_id)
-            row = {
-                **{k: data[k] for k in DIGEST_FIELDS},
-                "status": "open",
-                "last_seen_run": run_id,
-                "first_seen_run": old["first_seen_run"] if old and old.get("first_seen_run") else run_id,
-                "cleared_reason": None,
-                "cleared_by": None,
-                "cleared_at": None,
-            }
-            if old and old.get("status") == "cleared":
-                cleared_for = (active.get(f.finding_id) or {}).get("evidence_digest") or old.get(
-                    "evidence_digest"
-                )
-                if cleared_for == f.evidence_digest:
-                    row.update(
-                        status="cleared",
-                        cleared_reason=old.get("cleared_reason"),
-                        cleared_by=old.get("cleared_by"),
-                        cleared_at=old.get("cleared_at"),
-                    )
-                else:
-                    reopen.append(f)
-            rows.append(row)
-            if row["first_seen_run"] == run_id:
-                counts["new"] += 1
-            elif earlier.get(f.finding_id) not in (None, row_digest(f)):
-                counts["updated"] += 1
-            else:
-                counts["unchanged"] += 1
-            counts["cleared"] += row["status"] == "cleared"
-        _forget_stale(wh, run_id, set(ids))
-        wh.upsert("discrepancies", rows, ["finding_id"])
-        for f in reopen:
-            wh.execute(
-                "UPDATE finding_clearances SET reopened_run = ?, reopened_at = ?, "
-                "reopened_evidence_digest = ? "
-                "WHERE finding_id = ? AND reopened_run IS NULL",
-                [run_id, now, f.evidence_digest, f.finding_id],
-            )
         wh.execute("DELETE FROM run_findings WHERE run_id = ?", [run_id])
-        wh.upsert(
-            "run_findings",
-            [
-                {
-                    "run_id": run_id,
-                    "finding_id": f.finding_id,
-                    "evidence_digest": f.evidence_digest,
-                    "row_digest": row_digest(f),
-                    "written_at": now,
-                }
-                for f in current
-            ],
-            ["run_id", "finding_id"],
-        )
+        for batch in batches:
+            _write_batch(wh, _dedupe(batch), run_id, now, counts, written, kinds)
+        _forget_stale(wh, run_id, set(written))
+        counts["total"] = len(written)
         counts["reopened"] = _count(
             wh,
             "SELECT COUNT(DISTINCT finding_id) AS n FROM finding_clearances WHERE reopened_run = ?",
@@ -177,7 +135,87 @@ def upsert_findings(
                 f"({_in(len(part))}) AND last_seen_run <> ?",
                 [*part, run_id],
             )
-    return counts
+    by_kind: dict[str, int] = {}
+    for kind in kinds.values():
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+    return FindingsWritten(counts, digest_of_rows(written.items()), by_kind)
+
+
+def _write_batch(
+    wh: Any,
+    current: list[Finding],
+    run_id: str,
+    now: str,
+    counts: dict[str, int],
+    written: dict[str, str],
+    kinds: dict[str, str],
+) -> None:
+    if not current:
+        return
+    ids = [f.finding_id for f in current]
+    existing = {r["finding_id"]: r for r in _rows_by_id(wh, "discrepancies", "finding_id", ids)}
+    active = _active_clearances(wh, ids)
+    earlier = _earlier_digests(wh, ids, run_id)
+    rows, reopen, digests = [], [], {}
+    for f in current:
+        data = f.model_dump(mode="json")
+        digests[f.finding_id] = digest = row_digest(data)
+        old = existing.get(f.finding_id)
+        row = {
+            **{k: data[k] for k in DIGEST_FIELDS},
+            "status": "open",
+            "last_seen_run": run_id,
+            "first_seen_run": old["first_seen_run"] if old and old.get("first_seen_run") else run_id,
+            "cleared_reason": None,
+            "cleared_by": None,
+            "cleared_at": None,
+        }
+        if old and old.get("status") == "cleared":
+            cleared_for = (active.get(f.finding_id) or {}).get("evidence_digest") or old.get(
+                "evidence_digest"
+            )
+            if cleared_for == f.evidence_digest:
+                row.update(
+                    status="cleared",
+                    cleared_reason=old.get("cleared_reason"),
+                    cleared_by=old.get("cleared_by"),
+                    cleared_at=old.get("cleared_at"),
+                )
+            else:
+                reopen.append(f)
+        rows.append(row)
+        if f.finding_id not in written:  # a repeat from an earlier batch is counted once
+            if row["first_seen_run"] == run_id:
+                counts["new"] += 1
+            elif earlier.get(f.finding_id) not in (None, digest):
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+            counts["cleared"] += row["status"] == "cleared"
+        written[f.finding_id] = digest
+        kinds[f.finding_id] = f.kind
+    wh.upsert("discrepancies", rows, ["finding_id"])
+    for f in reopen:
+        wh.execute(
+            "UPDATE finding_clearances SET reopened_run = ?, reopened_at = ?, "
+            "reopened_evidence_digest = ? "
+            "WHERE finding_id = ? AND reopened_run IS NULL",
+            [run_id, now, f.evidence_digest, f.finding_id],
+        )
+    wh.upsert(
+        "run_findings",
+        [
+            {
+                "run_id": run_id,
+                "finding_id": f.finding_id,
+                "evidence_digest": f.evidence_digest,
+                "row_digest": digests[f.finding_id],
+                "written_at": now,
+            }
+            for f in current
+        ],
+        ["run_id", "finding_id"],
+    )
 
 
 def _count(wh: Any, sql: str, params: Sequence[Any]) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -101,20 +101,27 @@ def check_batch(wh: Any, config: Config, run: RunInfo, ids: list[str], index: in
     return {"path": str(path), "findings": len(findings), "candidates": ids}
 
 
-def write_findings(wh: Any, config: Config, run: RunInfo, batches: list[dict[str, Any]]) -> dict[str, Any]:
-    from include.engine.run import RULE_VERSIONS
-    from include.findings import findings_digest, upsert_findings
+def release_registry_index() -> None:
+    """Drop the cached registry index: the steps after the checks do not need it (with ``dag.test`` or a
+    worker that runs them next, it would otherwise stay in memory beside them)."""
+    _INDEX.clear()
 
-    findings: list[Finding] = []
+
+def _batch_findings(batches: list[dict[str, Any]]) -> Iterator[list[Finding]]:
+    for b in batches:
+        with Path(b["path"]).open(encoding="utf-8") as fh:
+            yield [Finding.model_validate_json(line) for line in fh if line.strip()]
+
+
+def write_findings(wh: Any, config: Config, run: RunInfo, batches: list[dict[str, Any]]) -> dict[str, Any]:
+    """All batches' findings into the warehouse in one transaction, read one batch file at a time."""
+    from include.engine.run import RULE_VERSIONS
+    from include.findings import write_run_findings
+
+    release_registry_index()
     checked: set[str] = set()
     for b in batches:
         checked.update(b["candidates"])
-        for line in Path(b["path"]).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                findings.append(Finding.model_validate(json.loads(line)))
-    counts = upsert_findings(wh, findings, run.run_id, checked)
-    by_kind: dict[str, int] = {}
-    for f in findings:
-        by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
-    return {"candidates_checked": len(checked), "findings": len(findings), "by_kind": by_kind,
-            "upsert": counts, "findings_digest": findings_digest(findings), "rule_versions": RULE_VERSIONS}
+    out = write_run_findings(wh, _batch_findings(batches), run.run_id, checked)
+    return {"candidates_checked": len(checked), "findings": out.counts["total"], "by_kind": out.by_kind,
+            "upsert": out.counts, "findings_digest": out.digest, "rule_versions": RULE_VERSIONS}

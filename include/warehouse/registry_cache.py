@@ -7,6 +7,7 @@ engine loads all known entities once per run (``load_registry_entities``).
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -130,36 +131,69 @@ def _load(wh: Any, where: str, params: list[Any]) -> list[RegistryEntity]:
     entities = wh.query(f"SELECT * FROM registry_entities {where} ORDER BY entity_id", params)
     if not entities:
         return []
-    if params:
-        name_rows = wh.query(
-            f"SELECT * FROM registry_names {where} ORDER BY entity_id, position, name", params
-        )
-    else:
-        name_rows = wh.query("SELECT * FROM registry_names ORDER BY entity_id, position, name")
+    name_rows = wh.query(f"SELECT * FROM registry_names {where} ORDER BY entity_id, position, name", params)
+    return _entities(entities, name_rows)
+
+
+def _entities(entity_rows: list[dict[str, Any]], name_rows: list[dict[str, Any]]) -> list[RegistryEntity]:
     names: dict[str, list[RegistryName]] = {}
     for n in name_rows:
         names.setdefault(n["entity_id"], []).append(
-            RegistryName(name=n["name"], kind=n["kind"], language=n["language"])
+            _lean(RegistryName(name=n["name"], kind=n["kind"], language=_intern(n["language"])))
         )
-    return [entity_from_row(e, names.get(e["entity_id"], [])) for e in entities]
+    return [entity_from_row(e, names.get(e["entity_id"], [])) for e in entity_rows]
+
+
+# Every field of these models is given when they are built from warehouse rows, so each instance's
+# "fields set" is the same: one shared set instead of a new set per instance (a register of 100k entities
+# is ~400k model instances; their sets were about a third of its memory). The models are frozen, so
+# pydantic never adds to it; ``model_copy`` copies it first.
+_ALL_FIELDS = {cls: set(cls.model_fields) for cls in (RegistryEntity, RegistryName, IndustryCode)}
+
+
+def _lean(model: Any) -> Any:
+    object.__setattr__(model, "__pydantic_fields_set__", _ALL_FIELDS[type(model)])
+    return model
+
+
+def _intern(value: str | None) -> str | None:
+    """Short values that repeat across a register (status, jurisdiction, code schemes) kept once."""
+    return sys.intern(value) if value is not None and len(value) <= 40 else value
 
 
 def entity_from_row(row: dict[str, Any], names: list[RegistryName]) -> RegistryEntity:
     """A ``registry_entities`` row and its names as the model the engine indexes."""
-    return RegistryEntity(
+    return _lean(RegistryEntity(
         entity_id=row["entity_id"],
         registry=row["registry"],
         names=names,
-        status=row["status"],
-        created=row["created"],
-        dissolved=row["dissolved"],
-        jurisdiction=row["jurisdiction"],
-        industry_codes=[IndustryCode(**c) for c in (row["industry_codes"] or [])],
+        status=_intern(row["status"]),
+        created=_intern(row["created"]),
+        dissolved=_intern(row["dissolved"]),
+        jurisdiction=_intern(row["jurisdiction"]),
+        industry_codes=[_lean(IndustryCode(scheme=_intern(c["scheme"]), code=_intern(c["code"])))
+                        for c in (row["industry_codes"] or [])],
         parent_ids=list(row["parent_ids"] or []),
         record_url=row["record_url"] or "",
-    )
+    ))
 
 
-def load_registry_entities(wh: Any) -> list[RegistryEntity]:
-    """Every registry entity known to the warehouse, names in the registry's order (legal name first)."""
-    return _load(wh, "", [])
+LOAD_PAGE = 20_000  # entities read per statement: the rows of a whole register are never held at once
+
+
+def load_registry_entities(wh: Any, page: int = LOAD_PAGE) -> list[RegistryEntity]:
+    """Every registry entity known to the warehouse, names in the registry's order (legal name first).
+
+    Read a page of entities (by ``entity_id``) at a time: only the models are kept, not the rows."""
+    out: list[RegistryEntity] = []
+    after = ""
+    while True:
+        rows = wh.query("SELECT * FROM registry_entities WHERE entity_id > ? ORDER BY entity_id LIMIT ?",
+                        [after, page])
+        if not rows:
+            return out
+        last = rows[-1]["entity_id"]
+        names = wh.query("SELECT * FROM registry_names WHERE entity_id > ? AND entity_id <= ? "
+                         "ORDER BY entity_id, position, name", [after, last])
+        out.extend(_entities(rows, names))
+        after = last

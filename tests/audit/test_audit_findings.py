@@ -89,3 +89,59 @@ def test_findings_digest_is_order_free_and_content_sensitive():
     assert findings_digest([f1, f2]) == findings_digest([f2, f1])
     assert findings_digest([f1, f2]) != findings_digest([f1, finding(ANA, 2, summary="Reworded.")])
     assert findings_digest([]) != findings_digest([f1])
+
+
+def _state(wh):
+    return (
+        wh.query("SELECT finding_id, status, first_seen_run, last_seen_run, evidence_digest, cleared_by "
+                 "FROM discrepancies ORDER BY finding_id"),
+        wh.query("SELECT run_id, finding_id, row_digest FROM run_findings ORDER BY run_id, finding_id"),
+        wh.query("SELECT finding_id, reopened_run, reopened_evidence_digest FROM finding_clearances "
+                 "ORDER BY finding_id"),
+    )
+
+
+def test_written_in_batches_equals_written_whole(warehouse, tmp_path):
+    """The pipeline writes findings one batch file at a time: same rows, counts and sealed digest as
+    writing the run's whole list at once, including reopened clearances, retries and a repeated id."""
+    from include.findings import write_run_findings
+    from include.warehouse import connect
+
+    ref = connect({"conn_type": "duckdb", "host": str(tmp_path / "reference.duckdb")})
+    ref.migrate()
+    a1, a2, b1, b2 = finding(ANA, 1), finding(ANA, 2), finding(BOB, 1), finding(BOB, 2)
+    a1_changed = finding(ANA, 1, employer="Halcyon Software Group")
+    runs = [
+        ("run-1", [[a1], [a2, b1]]),
+        ("run-2", [[a1_changed], [b1, b2]]),  # a1 reopens after its clearance, a2 resolved, b2 new
+        ("run-2", [[b2], [a1_changed, b2], [b1]]),  # a retried run, b2 met in two batches
+    ]
+    for i, (run_id, batches) in enumerate(runs):
+        whole = [f for b in batches for f in b]
+        want = upsert_findings(ref, whole, run_id, {ANA, BOB})
+        got = write_run_findings(warehouse, iter(batches), run_id, {ANA, BOB})
+        assert got.counts == want, f"run {i}"
+        assert got.digest == findings_digest(whole)
+        assert got.by_kind == {"employer_not_on_profile": len({f.finding_id for f in whole})}
+        assert _state(warehouse) == _state(ref), f"run {i}"
+        if i == 0:
+            for wh in (warehouse, ref):
+                clear_finding(wh, a1.finding_id, "Explained: agency contract", "hr.lead")
+    assert want["reopened"] == 1 and want["resolved"] == 1 and want["total"] == 3
+    ref.close()
+
+
+def test_batches_are_written_as_they_are_read(warehouse):
+    """Only one batch is held: each is in the warehouse (same transaction) before the next is read."""
+    from include.findings import write_run_findings
+
+    batches = [[finding(ANA, 1), finding(ANA, 2)], [finding(BOB, 1)], [finding(BOB, 2)]]
+    seen = []
+
+    def read():
+        for b in batches:
+            seen.append(warehouse.query("SELECT COUNT(*) AS n FROM run_findings WHERE run_id = 'run-1'")[0]["n"])
+            yield b
+
+    out = write_run_findings(warehouse, read(), "run-1", {ANA, BOB})
+    assert seen == [0, 2, 3] and out.counts["total"] == 4

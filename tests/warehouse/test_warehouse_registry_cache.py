@@ -83,3 +83,23 @@ def test_entities_read_again_come_from_memory_until_written(warehouse):
         assert list(cache._memo) == ["gleif:b", "gleif:c"]
     finally:
         warehouse.query = real_query
+
+
+def test_the_whole_register_is_read_in_pages_and_equals_what_was_stored(warehouse):
+    """``load_registry_entities`` reads a page of entities at a time (a big register's rows are never all
+    held): any page size gives the stored models, names in order, in entity id order."""
+    cache = WarehouseRegistryCache(warehouse)
+    stored = [_entity(f"gleif:E{i:02d}", parents=[f"gleif:E{i + 1:02d}"] if i % 3 == 0 else None)
+              for i in range(10)]
+    for e in reversed(stored):
+        cache.put_entity(e)
+    for page in (1, 3, 4, 10, 1000):
+        loaded = load_registry_entities(warehouse, page=page)
+        assert loaded == stored, page
+        assert [n.name for n in loaded[0].names] == [n.name for n in stored[0].names]
+    # the shared "fields set" of loaded models behaves as a model built field by field
+    one = load_registry_entities(warehouse)[0]
+    assert one.model_fields_set == set(RegistryEntity.model_fields)
+    copy = one.model_copy(update={"status": "INACTIVE"})
+    assert copy.status == "INACTIVE" and load_registry_entities(warehouse)[0].status == one.status
+    assert one.model_fields_set == set(RegistryEntity.model_fields)
