@@ -11,7 +11,7 @@ import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from include.models import IndustryCode, RegistryEntity, RegistryName
 from include.warehouse.base import now_iso
@@ -156,6 +156,10 @@ def _lean(model: Any) -> Any:
     return model
 
 
+@overload
+def _intern(value: str) -> str: ...
+@overload
+def _intern(value: None) -> None: ...
 def _intern(value: str | None) -> str | None:
     """Short values that repeat across a register (status, jurisdiction, code schemes) kept once."""
     return sys.intern(value) if value is not None and len(value) <= 40 else value
