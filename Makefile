@@ -40,6 +40,7 @@ evaluate: install
 # Benchmarks (not tests): registries of 10k and 100k entities; `make bench BENCH_ARGS=--full` adds 1M.
 bench: install
 	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/register_memory_bench.py
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 # The whole daily pipeline through Airflow on generated worlds (1k and 10k applications by default,

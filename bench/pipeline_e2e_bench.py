@@ -19,7 +19,8 @@ RSS of the largest single process of the run (and the DAG running when it peaked
 whole process tree (sampled every 0.2 s; the sandbox serves from this process and is not counted), the
 (candidate, kind) pairs flagged with the lowest precision and recall of any kind against the world's
 labels (and, below the row, each kind that scored under 1.000), and how many employer names
-resolved locally out of all. The machine's core
+resolved locally out of all; below each row, the eight costliest tasks (seconds summed over mapped
+runs, from the Airflow log's ``dag.test`` start and end lines). The machine's core
 count and load come first. With --work, worlds, warehouses and Airflow logs are kept there.
 """
 
@@ -44,6 +45,27 @@ sys.path.insert(0, str(ROOT))
 
 DAY = "2026-11-21"
 DAG_TIME = re.compile(r"crosscheck: crosscheck_(\w+): (\w+) in ([0-9.]+)s")
+AIRFLOW_LOG = re.compile(r"Airflow's log: (\S+)")
+TASK_EDGE = re.compile(r"^(\S+?)Z? .*\[DAG TEST\] (starting|end task) task_id=(\w+) map_index=(-?\d+)")
+
+
+def task_times(log: Path) -> dict[str, tuple[float, int]]:
+    """Seconds and runs per task id (mapped indexes summed), from ``dag.test``'s start and end lines."""
+    from datetime import datetime
+
+    started: dict[tuple[str, str], datetime] = {}
+    out: dict[str, tuple[float, int]] = {}
+    with log.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if not (m := TASK_EDGE.match(line)):
+                continue
+            at, key = datetime.fromisoformat(m[1]), (m[3], m[4])
+            if m[2] == "starting":
+                started[key] = at
+            elif key in started:
+                seconds, runs = out.get(m[3], (0.0, 0))
+                out[m[3]] = (seconds + (at - started.pop(key)).total_seconds(), runs + 1)
+    return out
 
 
 class PeakRss:
@@ -132,7 +154,9 @@ def run_once(n: int, work: Path, registry: int) -> dict[str, object]:
                     "PYTHONPATH": str(ROOT)})
         out = work / f"run-{n}.out"
         t0 = time.monotonic()
+        log_path: Path | None = None
         ended: list[tuple[float, str]] = []  # (time.monotonic(), dag) as each DAG's line is printed
+        dags: dict[str, float] = {}
         with out.open("w", encoding="utf-8") as fh:
             proc = subprocess.Popen([sys.executable, "-m", "include.cli", "run", "--date", DAY], env=env,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -142,12 +166,14 @@ def run_once(n: int, work: Path, registry: int) -> dict[str, object]:
                     fh.write(line)
                     if m := DAG_TIME.search(line):
                         ended.append((time.monotonic(), m[1]))
+                        dags[m[1]] = float(m[3])
+                    elif m := AIRFLOW_LOG.search(line):
+                        log_path = Path(m[1])
                 code = proc.wait()
         seconds = time.monotonic() - t0
-    text = out.read_text(encoding="utf-8")
     peak_in = next((dag for at, dag in ended if at >= peak.single_at), "after")
     return {"n": n, "seconds": seconds, "result": "ok" if code == 0 else f"exit {code}",
-            "dags": {m[1]: float(m[3]) for m in DAG_TIME.finditer(text)}, "peak_in": peak_in,
+            "dags": dags, "peak_in": peak_in, "tasks": task_times(log_path) if log_path else {},
             "single_mib": peak.single / 2**20, "tree_mib": peak.tree / 2**20, **accuracy(warehouse, world),
             "plan": registry_plan(work / f"data-{n}")}
 
@@ -219,6 +245,10 @@ def main() -> int:
             rows.append(f"{n:>7} {s:8.1f} {s / n * 1000:6.1f} {ratio:>14} {times} {r['single_mib']:8.0f} {r['peak_in']:>7} "
                         f"{r['tree_mib']:8.0f} {r['findings']:>8} {r['min_p']:5.3f} {r['min_r']:5.3f} {r['plan']:>11}  {r['result']}")
             print(head, *rows, sep="\n", flush=True) if len(rows) == 1 else print(rows[-1], flush=True)
+            tasks: dict[str, tuple[float, int]] = r["tasks"]  # type: ignore[assignment]
+            top = sorted(tasks.items(), key=lambda kv: -kv[1][0])[:8]
+            print(f"        task seconds at {n:,}: " + ", ".join(f"{t} {sec:.0f}" + (f" (x{k})" if k > 1 else "")
+                                                          for t, (sec, k) in top), flush=True)
             if r.get("below"):
                 print(f"        kinds below 1.000 at {n:,}: {r['below']}", flush=True)
             prev = (n, s)

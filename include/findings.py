@@ -18,8 +18,9 @@ Decisions (documented in docs/WAREHOUSE.md terms):
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -87,7 +88,7 @@ class FindingsWritten:
 
     counts: dict[str, int]
     digest: str
-    by_kind: dict[str, int] = field(default_factory=dict)
+    by_kind: dict[str, int]
 
 
 def upsert_findings(
@@ -135,10 +136,7 @@ def write_run_findings(
                 f"({_in(len(part))}) AND last_seen_run <> ?",
                 [*part, run_id],
             )
-    by_kind: dict[str, int] = {}
-    for kind in kinds.values():
-        by_kind[kind] = by_kind.get(kind, 0) + 1
-    return FindingsWritten(counts, digest_of_rows(written.items()), by_kind)
+    return FindingsWritten(counts, digest_of_rows(written.items()), dict(Counter(kinds.values())))
 
 
 def _write_batch(

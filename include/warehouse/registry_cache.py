@@ -11,7 +11,7 @@ import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from include.models import IndustryCode, RegistryEntity, RegistryName
 from include.warehouse.base import now_iso
@@ -146,12 +146,13 @@ def _entities(entity_rows: list[dict[str, Any]], name_rows: list[dict[str, Any]]
 
 # Every field of these models is given when they are built from warehouse rows, so each instance's
 # "fields set" is the same: one shared set instead of a new set per instance (a register of 100k entities
-# is ~400k model instances; their sets were about a third of its memory). The models are frozen, so
-# pydantic never adds to it; ``model_copy`` copies it first.
-_ALL_FIELDS = {cls: set(cls.model_fields) for cls in (RegistryEntity, RegistryName, IndustryCode)}
+# is ~400k model instances; bench/register_memory_bench.py measures the saving). The models are frozen,
+# so pydantic never adds to it; ``model_copy`` copies it first.
+M = TypeVar("M", RegistryEntity, RegistryName, IndustryCode)
+_ALL_FIELDS: dict[type, set[str]] = {cls: set(cls.model_fields) for cls in (RegistryEntity, RegistryName, IndustryCode)}
 
 
-def _lean(model: Any) -> Any:
+def _lean(model: M) -> M:
     object.__setattr__(model, "__pydantic_fields_set__", _ALL_FIELDS[type(model)])
     return model
 
