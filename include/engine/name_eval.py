@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz, utils
 
 from include.engine.name_eval_data import Company, load_sources
@@ -90,7 +93,7 @@ def wratio(pair: Pair) -> float:
 def best_threshold(pairs: Sequence[Pair], scores: Sequence[float]) -> tuple[float, Counts]:
     """The WRatio cut-off with the best F1 on these very pairs (an upper bound, tuned on the test)."""
     best: tuple[float, Counts] = (100.0, Counts())
-    for t in range(0, 101):
+    for t in range(101):
         counts = tally(pairs, (s >= t for s in scores))
         if (counts.f1 or 0.0) > (best[1].f1 or 0.0):
             best = (float(t), counts)
@@ -101,7 +104,7 @@ def alias_table_names() -> tuple[str, frozenset[str]] | None:
     """Normalised names in the engine's alias table, if ``include.engine.aliases`` exists.
 
     The evaluation does not know the table's shape: it reads every string the module's loader (or,
-    failing one, its module-level collections) holds.
+    failing one, its module-level collections, or else its JSON/YAML data files) holds.
     """
     try:
         module = importlib.import_module("include.engine.aliases")
@@ -122,9 +125,24 @@ def alias_table_names() -> tuple[str, frozenset[str]] | None:
             for k, v in vars(module).items()
             if not k.startswith("_") and isinstance(v, dict | list | tuple | set | frozenset)
         ]
+    where = module.__name__
     found = {normalise_company(s) for s in _strings(data)}
+    if not found - {""}:
+        files = sorted(
+            f
+            for d in getattr(module, "__path__", [])
+            for f in Path(d).iterdir()
+            if f.suffix in (".json", ".yaml", ".yml")
+        )
+        for f in files:
+            text = f.read_text(encoding="utf-8")
+            found |= {
+                normalise_company(s)
+                for s in _strings(json.loads(text) if f.suffix == ".json" else yaml.safe_load(text))
+            }
+        where += f" (data files: {', '.join(f.name for f in files)})"
     found.discard("")
-    return module.__name__, frozenset(found)
+    return (where, frozenset(found)) if found else None
 
 
 def _strings(obj: object, depth: int = 0) -> Iterable[str]:
