@@ -142,7 +142,13 @@ def derive_pairs(companies: list[Company], chinese: list[Company], seed: int = S
             if other is not None and squash(by_rule[rule][other]) not in own:
                 pairs.append(Pair(kind, rule, by_rule[rule][other], c.name, False, c.key, other))
     pairs += _name_negatives(companies, neighbours, rng)
-    return pairs
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for p in pairs:  # one company's two suffix variants may draw the same negative
+        if (squash(p.variant), p.company_key) not in seen:
+            seen.add((squash(p.variant), p.company_key))
+            unique.append(p)
+    return unique
 
 
 def _confusable(
