@@ -133,12 +133,13 @@ def derive_pairs(companies: list[Company], chinese: list[Company], seed: int = S
         for _, rule, v in vs:
             by_rule[rule].setdefault(key, v)
     neighbours = _distinctive_neighbours(companies)
+    names = {c.key: c.name for c in all_companies}
     pairs: list[Pair] = []
     for c in all_companies:
         own = {squash(v) for _, _, v in var[c.key]} | {squash(n) for n in (c.name, *c.other_names)}
         for kind, rule, v in var[c.key]:
             pairs.append(Pair(kind, rule, v, c.name, True, c.key, c.key))
-            other = _confusable(c, rule, by_rule[rule], neighbours.get(c.key, []), rng)
+            other = _confusable(c, rule, by_rule[rule], neighbours.get(c.key, []), names, rng)
             if other is not None and squash(by_rule[rule][other]) not in own:
                 pairs.append(Pair(kind, rule, by_rule[rule][other], c.name, False, c.key, other))
     pairs += _name_negatives(companies, neighbours, rng)
@@ -152,16 +153,43 @@ def derive_pairs(companies: list[Company], chinese: list[Company], seed: int = S
 
 
 def _confusable(
-    c: Company, rule: str, having: dict[str, str], neighbours: list[str], rng: random.Random
+    c: Company,
+    rule: str,
+    having: dict[str, str],
+    neighbours: list[str],
+    names: dict[str, str],
+    rng: random.Random,
 ) -> str | None:
-    """Another company with a variant of this rule, as confusable with ``c`` as the data allows."""
+    """Another company with a variant of this rule, as confusable with ``c`` as the data allows.
+
+    Tickers: one starting with the name's first letter ("MSI" for Microsoft). Chinese: any other.
+    Domains: one starting with the name's first three, else two letters. Otherwise a company
+    sharing a distinctive word, else one whose name starts with the same four, then two letters
+    ("Danaher" / "Dana"), never one whose words contain the other's.
+    """
     if rule in ("bare ticker", "exchange: ticker"):
         first = squash(c.name)[:1].upper()
         pool = [k for k, v in having.items() if k != c.key and v.rsplit(" ", 1)[-1][:1] == first]
     elif rule == "tickerdata Chinese name":
         pool = [k for k in having if k != c.key]
     else:
+        mine, my_words = squash(c.name), identity_words(c.name)
         pool = [k for k in neighbours if k in having]
+        if rule.startswith("domain"):  # a domain that starts like this name ("merckgroup" / "Merck & Co.")
+            for n in (3, 2):
+                pool = [k for k in having if k != c.key and squash(having[k])[:n] == mine[:n]]
+                if pool:
+                    break
+        for n in (4, 2):
+            if pool:
+                break
+            pool = [
+                k
+                for k in having
+                if k != c.key
+                and squash(names[k])[:n] == mine[:n]
+                and not (identity_words(names[k]) <= my_words or my_words <= identity_words(names[k]))
+            ]
     if not pool:
         pool = [k for k in having if k != c.key]
     return rng.choice(sorted(pool)) if pool else None
