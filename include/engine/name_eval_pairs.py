@@ -65,7 +65,8 @@ def variants(c: Company, shared_words: frozenset[str] = frozenset()) -> list[tup
         if len(t) >= 2 and re.search(r"[A-Z]", t):  # nobody writes "F" for Ford
             add("ticker", "bare ticker", t, own)
     for listed in c.listed_as[:1]:
-        add("ticker", "exchange: ticker", listed, own)
+        numeric = listed.rsplit(" ", 1)[-1].isdigit()
+        add("ticker", "exchange: code (TYO: 6701)" if numeric else "exchange: ticker", listed, own)
     if c.wiki_title:
         same_words = identity_words(c.wiki_title) == identity_words(c.name)
         add(
@@ -167,7 +168,7 @@ def _confusable(
     sharing a distinctive word, else one whose name starts with the same four, then two letters
     ("Danaher" / "Dana"), never one whose words contain the other's.
     """
-    if rule in ("bare ticker", "exchange: ticker"):
+    if rule.startswith(("bare ticker", "exchange:")):
         first = squash(c.name)[:1].upper()
         pool = [k for k, v in having.items() if k != c.key and v.rsplit(" ", 1)[-1][:1] == first]
     elif rule == "tickerdata Chinese name":

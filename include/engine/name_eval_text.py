@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Legal forms as they end company names: the words the legal-suffix class varies.
 LEGAL_WORDS = frozenset(
@@ -107,11 +108,13 @@ def clean_name(name: str) -> str:
     return " ".join(_PARENS.sub("", name).split()).strip(" ,")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case without accents: "Société" -> "societe"."""
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     """Letters and digits only: "T. Rowe Price" -> "troweprice" (how a domain spells a name)."""
     return re.sub(r"[^0-9a-z\u3400-\u9fff]", "", fold(text))
@@ -121,6 +124,7 @@ def words(text: str) -> list[str]:
     return re.findall(r"[0-9a-z]+", fold(text).replace("&", " and "))
 
 
+@lru_cache(maxsize=1 << 16)
 def identity_words(text: str) -> frozenset[str]:
     """The words of a name that are not a legal form ("Blackstone Inc." -> {"blackstone"})."""
     return frozenset(w for w in words(text) if w not in LEGAL_WORDS)

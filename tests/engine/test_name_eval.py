@@ -142,3 +142,15 @@ def test_report_prints_both_scorers_and_gates_on_thresholds() -> None:
     assert any(line.startswith("overall") for line in lines)
     assert "BELOW THRESHOLD: overall recall" in text
     assert sum(line.startswith(("  missed", "  false match")) for line in lines) == 5
+
+
+def test_without_tickerdata_there_is_no_chinese_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    from include.engine import name_eval_data
+
+    def missing(package: str) -> object:
+        raise ModuleNotFoundError(package)
+
+    monkeypatch.setattr(name_eval_data.resources, "files", missing)
+    got = load_sources()
+    assert got.chinese == [] and "tickerdata: not installed" in got.description[-1]
+    assert len(got.companies) > 1500
