@@ -1,4 +1,5 @@
-"""The YAML configuration (``CROSSCHECK_CONFIG``): unknown keys and wrong types fail at start, naming the key."""
+"""The YAML configuration (``CROSSCHECK_CONFIG``, required): unknown keys, wrong types and broken YAML
+fail at start, naming the file and the key or line."""
 
 from __future__ import annotations
 
@@ -67,16 +68,40 @@ class Config(Strict):
         return p if p.is_absolute() else PROJECT_ROOT / p
 
 
+CONFIG_ENV = "CROSSCHECK_CONFIG"
+DEMO_HINT = f"export {CONFIG_ENV}=include/sandbox/crosscheck.yaml for the demo"
+
+
 class ConfigError(ValueError):
-    pass
+    """One line naming the file and the problem (the key, or the YAML line), never a traceback."""
+
+
+def config_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The configuration file: ``path``, else ``CROSSCHECK_CONFIG``. There is no silent default: a run
+    against the demo's hiring company and thresholds by mistake would look like a real run."""
+    chosen = str(path) if path else os.environ.get(CONFIG_ENV, "").strip()
+    if not chosen:
+        raise ConfigError(f"{CONFIG_ENV} is not set: point it at your configuration file ({DEMO_HINT})")
+    return Path(chosen).expanduser()
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    path = Path(path or os.environ.get("CROSSCHECK_CONFIG") or DEMO_CONFIG)
+    path = config_path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"configuration file not found: {path}") from None
+        raise ConfigError(f"config {path}: no such file ({CONFIG_ENV} names it)") from None
+    except OSError as exc:
+        raise ConfigError(f"config {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config {path}: not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config {path}: {_yaml_problem(exc)}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"config {path}: the top level must be a mapping of keys (key: value), "
+                          f"not a {type(raw).__name__}")
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:
@@ -84,4 +109,14 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             f"{'.'.join(str(p) for p in e['loc'])}: {'unknown key' if e['type'] == 'extra_forbidden' else e['msg']}"
             for e in exc.errors()
         )
-        raise ConfigError(f"{path}: {problems}") from None
+        raise ConfigError(f"config {path}: {problems}") from None
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """``line L, column C: problem`` (1-based, as editors count), on one line."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    what = f"{problem} ({context})" if context else problem
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return f"not valid YAML: {where}{what}"

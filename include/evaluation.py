@@ -1,8 +1,14 @@
-"""Precision and recall per finding kind: the warehouse's findings against the sandbox's planted labels."""
+"""Precision and recall per finding kind: the warehouse's findings against the sandbox's planted labels.
+
+A score is only worth printing for a successful run over the world the labels describe: a failed run's
+findings are partial, and another world's candidates make every number meaningless. ``NotComparable``
+says which.
+"""
 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +20,51 @@ def labelled_pairs(world_dir: Path) -> set[tuple[str, str]]:
         return {(r["candidate_id"], r["kind"]) for r in csv.DictReader(fh)}
 
 
-def predicted_pairs(wh: Any) -> set[tuple[str, str]]:
-    """Findings of the latest sealed run (or all, before any run was sealed)."""
-    last = wh.query("SELECT run_id FROM pipeline_runs ORDER BY seq DESC LIMIT 1", [])
-    if last:
-        rows = wh.query("SELECT DISTINCT candidate_id, kind FROM discrepancies WHERE last_seen_run = ?",
-                        [last[0]["run_id"]])
-    else:
-        rows = wh.query("SELECT DISTINCT candidate_id, kind FROM discrepancies", [])
+class NotComparable(RuntimeError):
+    """The warehouse's latest run cannot be scored against this world; the message says why."""
+
+
+def world_candidates(world_dir: Path) -> set[str]:
+    data = json.loads((world_dir / "world.json").read_text(encoding="utf-8"))
+    return {f"{c['ats']}:{c['id']}" for c in data.get("candidates") or []}
+
+
+def comparable_run(wh: Any, world_dir: Path) -> str:
+    """The latest sealed run's id, if it succeeded and the warehouse holds exactly the world's candidates
+    (those erased since excepted)."""
+    from include.audit.chain import erasure_salt, salted_hash
+
+    last = wh.query("SELECT run_id, report_day, state FROM pipeline_runs ORDER BY seq DESC LIMIT 1", [])
+    if not last:
+        raise NotComparable("the warehouse has no runs: `crosscheck run` first")
+    run = last[0]
+    if run["state"] != "success":
+        raise NotComparable(f"the latest run {run['run_id']} (report day {run['report_day']}) {run['state']}: "
+                            "its findings are partial; evaluate after a successful run")
+    world = world_candidates(world_dir)
+    held = {r["candidate_id"] for r in wh.query("SELECT candidate_id FROM candidates", [])}
+    missing = world - held
+    salt = erasure_salt(wh) if missing else None  # erased since (on request or by retention): not missing
+    if salt:
+        erased = {r["candidate_hash"] for r in wh.query("SELECT candidate_hash FROM erasures", [])}
+        missing = {c for c in missing if salted_hash(salt, c) not in erased}
+    foreign = held - world
+    if foreign or missing or not world:
+        raise NotComparable(
+            f"the world in {world_dir} does not match the warehouse: {len(foreign)} of the warehouse's "
+            f"{len(held)} candidates are not in it and {len(missing)} of its {len(world)} are not in the "
+            "warehouse; evaluate against the world the warehouse was built from (or a fresh warehouse)")
+    return str(run["run_id"])
+
+
+def predicted_pairs(wh: Any, run_id: str | None = None) -> set[tuple[str, str]]:
+    """Findings (candidate, kind) of a run: the latest sealed one by default."""
+    if run_id is None:
+        last = wh.query("SELECT run_id FROM pipeline_runs ORDER BY seq DESC LIMIT 1", [])
+        if not last:
+            return set()
+        run_id = last[0]["run_id"]
+    rows = wh.query("SELECT DISTINCT candidate_id, kind FROM discrepancies WHERE last_seen_run = ?", [run_id])
     return {(r["candidate_id"], r["kind"]) for r in rows}
 
 
@@ -43,6 +86,8 @@ def print_table(scores: dict[str, dict[str, float]]) -> None:
 
 
 def evaluate_warehouse(wh: Any, world_dir: Path, min_score: float = 0.0) -> bool:
-    scores = score(predicted_pairs(wh), labelled_pairs(world_dir))
+    """Print the table; True when every kind scores at least ``min_score``. Raises ``NotComparable``."""
+    run_id = comparable_run(wh, world_dir)
+    scores = score(predicted_pairs(wh, run_id), labelled_pairs(world_dir))
     print_table(scores)
     return all(s["precision"] >= min_score and s["recall"] >= min_score for s in scores.values())

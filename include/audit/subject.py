@@ -13,6 +13,7 @@ file hashes: they record what was read then, and ``audit.chain.verify`` still pa
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -234,6 +235,8 @@ def erase_candidate(
                 if (rw := outside.prepare_findings_rewrite(p, candidate_id)) is not None:
                     rewrites.append(rw)
             reports = outside.reports_showing(data_root, who)
+        for rw in rewrites:  # the rewritten files still hold other candidates' data: owner-only
+            os.chmod(rw.tmp, 0o600)
     except BaseException:
         for rw in rewrites:
             rw.discard()

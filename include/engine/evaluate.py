@@ -8,12 +8,13 @@ candidate with at least one finding of a kind counts once, as the labels do.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from include.config import Config, load_config
+from include.config import CONFIG_ENV, DEMO_CONFIG, Config, load_config
 from include.models import KINDS, Finding
 
 Score = tuple[float, float, int, int, int]
@@ -71,7 +72,7 @@ def evaluate_world(world_dir: str | Path, config_path: str | None = None,
 
 
 def _world_config(world: dict[str, object]) -> Config:
-    base = load_config()
+    base = load_config(os.environ.get(CONFIG_ENV) or DEMO_CONFIG)  # documented default: the demo's
     return Config.model_validate({**base.model_dump(), "hiring_company": world.get("hiring_company")
                                   or base.hiring_company.model_dump()})
 

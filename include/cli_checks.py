@@ -1,0 +1,219 @@
+"""What ``crosscheck`` checks before it starts work: the report day, the configuration, the connections in
+the environment and the warehouse. A bad input must fail in a fraction of a second with one line naming
+it, not after a minute of failed Airflow tasks: so nothing here imports Airflow, pandas or GX, and every
+check raises ``UsageError`` (exit status 2) with the variable, file, key or option in the message.
+
+Connection values are never echoed: they hold API keys and passwords.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from include.config import CONFIG_ENV, PROJECT_ROOT, Config, ConfigError, load_config
+
+DEFAULT_WAREHOUSE = PROJECT_ROOT / ".var" / "warehouse" / "crosscheck.duckdb"
+WAREHOUSE_ENV = "AIRFLOW_CONN_CROSSCHECK_WAREHOUSE"
+CONN_PREFIX = "AIRFLOW_CONN_"
+CONN_FIELDS = ("conn_type", "host", "login", "password", "schema", "port", "extra", "description")
+TEXT_FIELDS = ("conn_type", "host", "login", "password", "schema", "description")
+# the fields each source's hook cannot do without (README, "Connection fields")
+REQUIRED = {
+    "greenhouse_default": {"login": "the OAuth client id", "password": "the OAuth client secret"},
+    "lever_default": {"password": "the Lever API key"},
+    "companies_house_default": {"password": "the Companies House API key"},
+    "opencorporates_default": {"password": "the OpenCorporates API token"},
+    "reviews_default": {"host": "the review feed's base URL", "password": "the review feed's API key"},
+}
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class UsageError(Exception):
+    """Bad input: the command cannot start. ``main`` prints the one-line message and exits 2."""
+
+
+def today_utc() -> date:
+    return datetime.now(UTC).date()
+
+
+def parse_day(text: str, option: str = "--date") -> date:
+    """A calendar day written YYYY-MM-DD (nothing else: ``tomorrow`` and ``20261121`` are refused)."""
+    value = text.strip()
+    if not ISO_DAY.fullmatch(value):
+        raise UsageError(f"{option} {text!r} is not a date: write it YYYY-MM-DD, e.g. {today_utc().isoformat()}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UsageError(f"{option} {value} is not a date: {exc}") from None
+
+
+def report_day(text: str) -> date:
+    """The day a run reports on: a real day, and not after today (UTC). The sources are read up to the
+    end of the report day; a day to come would be sealed as a run that read a future it cannot have."""
+    day = parse_day(text)
+    today = today_utc()
+    if day > today:
+        raise UsageError(f"--date {day.isoformat()} is after today ({today.isoformat()}, UTC): "
+                         "a report covers a day that has begun")
+    return day
+
+
+def checked_config() -> Config:
+    """The configuration, validated now; ``CROSSCHECK_CONFIG`` made absolute for the tasks and workers."""
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    os.environ[CONFIG_ENV] = str(Path(os.environ[CONFIG_ENV]).expanduser().resolve())
+    return config
+
+
+def check_connections(environ: Mapping[str, str] | None = None) -> None:
+    """Every ``AIRFLOW_CONN_*`` in JSON form (value starting with ``{``) parses, has a ``conn_type``, only
+    Airflow's connection fields of the right types, and the fields its source requires. URI-form values
+    are Airflow's to parse. The warehouse connection is checked in either form."""
+    env = os.environ if environ is None else environ
+    for name in sorted(env):
+        if name.startswith(CONN_PREFIX) and env[name].lstrip().startswith("{"):
+            check_json_connection(name, env[name])
+    warehouse_conn(env)
+
+
+def check_json_connection(name: str, value: str) -> dict[str, Any]:
+    try:
+        conn = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+                         'expected e.g. {"conn_type": "http", "host": "...", "password": "..."}') from None
+    if not isinstance(conn, dict):
+        raise UsageError(f"{name}: a JSON connection is an object ({{...}}), not a {type(conn).__name__}")
+    unknown = sorted(set(conn) - set(CONN_FIELDS))
+    if unknown:
+        raise UsageError(f"{name}: unknown field {unknown[0]!r} (a connection has {', '.join(CONN_FIELDS)})")
+    for field in TEXT_FIELDS:
+        if conn.get(field) is not None and not isinstance(conn[field], str):
+            raise UsageError(f"{name}: {field} must be text, not {type(conn[field]).__name__}")
+    if not (conn.get("conn_type") or "").strip():
+        raise UsageError(f'{name}: conn_type is required (e.g. "http"; "duckdb" or "postgres" for the warehouse)')
+    port = conn.get("port")
+    if port not in (None, "") and not (isinstance(port, int) and not isinstance(port, bool)
+                                       or isinstance(port, str) and port.strip().isdigit()):
+        raise UsageError(f"{name}: port must be a whole number")
+    extra = conn.get("extra")
+    if isinstance(extra, str) and extra.strip():
+        try:
+            extra = json.loads(extra)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{name}: extra is not valid JSON (column {exc.colno}: {exc.msg})") from None
+    if extra not in (None, "") and not isinstance(extra, dict):
+        raise UsageError(f"{name}: extra must be a JSON object, not a {type(extra).__name__}")
+    conn_id = name.removeprefix(CONN_PREFIX).lower()
+    for field, what in REQUIRED.get(conn_id, {}).items():
+        if not str(conn.get(field) or "").strip():
+            raise UsageError(f"{name}: {field} ({what}) is required for {conn_id}")
+    return conn
+
+
+def warehouse_conn(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The warehouse connection as a dict; the project's DuckDB file when the variable is not set."""
+    from include.warehouse.spec import parse_spec
+
+    env = os.environ if environ is None else environ
+    raw = (env.get(WAREHOUSE_ENV) or "").strip()
+    if not raw:
+        return {"conn_type": "duckdb", "host": str(DEFAULT_WAREHOUSE), "extra": {}}
+    if raw.startswith("{"):
+        check_json_connection(WAREHOUSE_ENV, raw)
+    try:
+        conn = parse_spec(raw)
+    except Exception as exc:  # noqa: BLE001 - WarehouseError or a JSON error: say which variable
+        raise UsageError(f"{WAREHOUSE_ENV}: {str(exc).splitlines()[0]}") from None
+    kind = str(conn.get("conn_type") or "").lower()
+    if kind not in ("duckdb", "postgres", "postgresql"):
+        raise UsageError(f"{WAREHOUSE_ENV}: conn_type {kind!r} is not a warehouse: use duckdb or postgres")
+    if kind == "duckdb" and not (conn.get("host") or conn.get("schema")):
+        raise UsageError(f"{WAREHOUSE_ENV}: a duckdb warehouse needs host: the path to the .duckdb file")
+    return conn
+
+
+def where(conn: dict[str, Any]) -> str:
+    """The warehouse as a user names it (never with its password)."""
+    if str(conn.get("conn_type")).lower() == "duckdb":
+        return str(conn.get("host") or conn.get("schema"))
+    search = (conn.get("extra") or {}).get("search_path")
+    return (f"postgres {conn.get('host') or 'localhost'}:{conn.get('port') or 5432}/{conn.get('schema') or 'postgres'}"
+            + (f" (search_path {search})" if search else ""))
+
+
+def open_warehouse(create: bool = False, migrate: bool = True) -> Any:
+    """The warehouse, opened. ``create=False`` (every command but ``run``): a missing warehouse is an
+    error, not a new empty one. ``migrate=False`` (the read-only commands: ``audit verify``, ``candidate
+    export``, ``evaluate``): nothing is written; a warehouse that needs migrating is an error too."""
+    from include.warehouse import connect
+    from include.warehouse.base import migration_plan
+
+    conn = warehouse_conn()
+    is_duckdb = str(conn["conn_type"]).lower() == "duckdb"
+    path = Path(str(conn.get("host") or conn.get("schema")))
+    if is_duckdb and str(path) != ":memory:":
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.is_file():
+            raise UsageError(f"no warehouse at {path}: `crosscheck run` creates it"
+                             + ("" if os.environ.get(WAREHOUSE_ENV) else f" ({WAREHOUSE_ENV} is not set)"))
+    try:
+        wh = connect(conn)
+    except Exception as exc:  # noqa: BLE001 - one line naming the warehouse, whatever the driver raised
+        raise UsageError(f"cannot open the warehouse at {where(conn)}: {str(exc).splitlines()[0][:300]}") from None
+    try:
+        if not create and "schema_migrations" not in wh.tables():
+            raise UsageError(f"no warehouse at {where(conn)}: it holds no Crosscheck tables")
+        if migrate:
+            wh.migrate()
+        else:
+            done = {r["version"] for r in wh.query("SELECT version FROM schema_migrations")}
+            pending = [v for v, _, _ in migration_plan(wh.dialect) if v not in done]
+            if pending:
+                raise UsageError(f"the warehouse at {where(conn)} is older than this code ({len(pending)} "
+                                 "migrations pending): `crosscheck run` brings it up to date")
+    except BaseException:
+        wh.close()
+        raise
+    return wh
+
+
+def latest_run(wh: Any) -> dict[str, Any] | None:
+    rows = wh.query("SELECT run_id, report_day, state FROM pipeline_runs ORDER BY seq DESC LIMIT 1")
+    return rows[0] if rows else None
+
+
+def check_world(world: str) -> Path:
+    """A sandbox world folder: ``world.json`` (the candidates) and ``labels.csv`` (what was planted)."""
+    folder = Path(world)
+    for name in ("world.json", "labels.csv"):
+        if not (folder / name).is_file():
+            raise UsageError(f"--world {world}: no {name} there (a world is written by `crosscheck sandbox generate`)")
+    return folder
+
+
+def write_private(path: str | Path, text: str) -> Path:
+    """Write a file only its owner can read (mode 600, also when it existed): exports and connection files
+    hold personal data or credentials."""
+    p = Path(path)
+    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        if p.is_file():
+            os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fd = -1
+            fh.write(text)
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return p
