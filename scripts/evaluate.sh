@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m include.engine.name_eval
 echo
 DAY="${DAY:-2026-11-21}"
+export CROSSCHECK_CONFIG="${CROSSCHECK_CONFIG:-include/sandbox/crosscheck.yaml}"  # required by crosscheck run
 for SEED in 42 7; do
   WORLD=".var/worlds/seed-$SEED-$DAY"
   [ -s "$WORLD/world.json" ] || .venv/bin/crosscheck sandbox generate --seed "$SEED" --report-day "$DAY" --out "$WORLD"
