@@ -143,8 +143,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
-class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
-    """Defaults shown after each option; descriptions keep their line breaks."""
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions keep their line breaks; an option's default, when it has one, follows its help."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.option_strings and action.default not in (None, False, argparse.SUPPRESS):
+            text += " (default: %(default)s)"
+        return text
 
 
 def _sub(sub: Any, name: str, summary: str, description: str) -> argparse.ArgumentParser:
@@ -152,7 +158,8 @@ def _sub(sub: Any, name: str, summary: str, description: str) -> argparse.Argume
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="crosscheck", description=__doc__, formatter_class=HelpFormatter)
+    p = argparse.ArgumentParser(prog="crosscheck", description=(__doc__ or "").replace("``", ""),
+                                formatter_class=HelpFormatter)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     r = _sub(sub, "run", "run the daily pipeline once for a report day, through Airflow",
              "Every DAG of the daily pipeline (ingest, check, report) once for report day D, in order, "

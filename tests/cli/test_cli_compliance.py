@@ -1,0 +1,206 @@
+"""The compliance commands say OK only when it is: ``audit verify``, ``candidate export|erase`` and
+``evaluate`` against real DuckDB warehouses in ``tmp_path``, through the installed executable."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+import subprocess
+import time
+
+import pytest
+
+from include.sandbox.generator import generate
+from tests.cli.cli_helpers import (
+    CROSSCHECK,
+    add_candidates,
+    assert_refused,
+    cli_env,
+    crosscheck,
+    new_warehouse,
+    seal,
+)
+
+ANA = "greenhouse:4829103"
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def env(tmp_path):
+    return cli_env(tmp_path)
+
+
+def test_verify_on_a_missing_warehouse_fails_and_creates_nothing(tmp_path, env):
+    res = crosscheck("audit", "verify", env=env, cwd=tmp_path)
+    assert_refused(res, f"no warehouse at {tmp_path / 'warehouse.duckdb'}")
+    assert not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_verify_on_a_file_that_is_no_warehouse(tmp_path, env):
+    (tmp_path / "warehouse.duckdb").write_bytes(b"")
+    assert_refused(crosscheck("audit", "verify", env=env, cwd=tmp_path), "cannot open the warehouse")
+
+
+def test_verify_does_not_migrate_a_foreign_duckdb_file(tmp_path, env):
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    con.execute("CREATE TABLE t (x INTEGER)")
+    con.close()
+    assert_refused(crosscheck("audit", "verify", env=env, cwd=tmp_path), "holds no Crosscheck tables")
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    assert [r[0] for r in con.execute("SHOW TABLES").fetchall()] == ["t"]
+    con.close()
+
+
+def test_verify_on_a_warehouse_with_no_runs_is_not_ok(tmp_path, env):
+    new_warehouse(tmp_path / "warehouse.duckdb").close()
+    res = crosscheck("audit", "verify", env=env, cwd=tmp_path)
+    assert_refused(res, "has no runs", "nothing verified", rc=1)
+    assert "OK" not in res.out
+
+
+def test_verify_ok_then_broken(tmp_path, env):
+    wh = new_warehouse(tmp_path / "warehouse.duckdb")
+    run_id = seal(wh, tmp_path / "crosscheck.yaml")
+    wh.close()
+    res = crosscheck("audit", "verify", env=env, cwd=tmp_path)
+    assert res.rc == 0 and "audit chain OK: 1 runs verified" in res.out, res.err
+    wh = new_warehouse(tmp_path / "warehouse.duckdb")
+    wh.execute("UPDATE pipeline_runs SET state = 'success ' WHERE run_id = ?", [run_id])
+    wh.close()
+    res = crosscheck("audit", "verify", env=env, cwd=tmp_path)
+    assert res.rc == 1 and f"BROKEN at run {run_id}" in res.err
+
+
+def test_erase_requires_by(tmp_path, env):
+    res = crosscheck("candidate", "erase", ANA, env=env, cwd=tmp_path)
+    assert res.rc == 2 and "the following arguments are required: --by" in res.err
+    assert_refused(crosscheck("candidate", "erase", ANA, "--by", " ", env=env, cwd=tmp_path), "--by")
+
+
+def _warehouse_with_ana(tmp_path):
+    from connectors.http import Payload
+    from include.landing import Lander
+
+    wh = new_warehouse(tmp_path / "warehouse.duckdb")
+    add_candidates(wh, [ANA, "greenhouse:4829555"])
+    lander = Lander(tmp_path / "data" / "landing", "greenhouse", "2026-11-21", "cc-test")
+    body = [{"id": 4829103, "first_name": "Ana", "last_name": "Silva0", "email_addresses": [{"value": "ana.silva0@example.net"}]},
+            {"id": 4829555, "first_name": "Bob", "last_name": "Jones", "email_addresses": [{"value": "bob@example.org"}]}]
+    lander(Payload(source="greenhouse", url="https://harvest.greenhouse.io/v3/candidates", status=200,
+                   body=json.dumps(body).encode(), fetched_at=1700000000.0))
+    files = lander.close()
+    seal(wh, tmp_path / "crosscheck.yaml")
+    wh.close()
+    return files
+
+
+def test_export_is_written_mode_600_even_over_a_readable_file(tmp_path, env):
+    _warehouse_with_ana(tmp_path)
+    out = tmp_path / "export.json"
+    out.write_text("old")
+    out.chmod(0o644)
+    res = crosscheck("candidate", "export", ANA, "--out", str(out), env=env, cwd=tmp_path)
+    assert res.rc == 0, res.err
+    assert _mode(out) == 0o600
+    data = json.loads(out.read_text())
+    assert data["candidate"]["candidate_id"] == ANA and data["landing_files"]
+
+
+def test_export_of_an_unknown_candidate_and_of_a_missing_warehouse(tmp_path, env):
+    assert_refused(crosscheck("candidate", "export", ANA, env=env, cwd=tmp_path), "no warehouse at")
+    _warehouse_with_ana(tmp_path)
+    res = crosscheck("candidate", "export", "greenhouse:1", env=env, cwd=tmp_path)
+    assert res.rc == 1 and "no data held for candidate 'greenhouse:1'" in res.err
+
+
+def test_erase_leaves_the_rewritten_files_owner_only(tmp_path, env):
+    files = _warehouse_with_ana(tmp_path)
+    landed = [p for p in (tmp_path / "data" / "landing").rglob("*.jsonl.gz")]
+    assert landed and files
+    res = crosscheck("candidate", "erase", ANA, "--by", "dpo@example.test", env=env, cwd=tmp_path)
+    assert res.rc == 0, res.err
+    report = json.loads(res.out)
+    assert report["files"] and report["tables"]["candidates"] == 1
+    assert all(_mode(p) == 0o600 for p in landed)
+    wh = new_warehouse(tmp_path / "warehouse.duckdb")
+    assert wh.query("SELECT erased_by FROM erasures")[0]["erased_by"] == "dpo@example.test"
+    wh.close()
+
+
+@pytest.fixture(scope="module")
+def small_world(tmp_path_factory):
+    out = tmp_path_factory.mktemp("world")
+    generate(42, out, n_candidates=12, report_day="2026-11-21")
+    return out
+
+
+def _world_ids(world):
+    return [f"{c['ats']}:{c['id']}" for c in json.loads((world / "world.json").read_text())["candidates"]]
+
+
+def test_evaluate_refuses_when_the_latest_run_failed(tmp_path, env, small_world):
+    wh = new_warehouse(tmp_path / "warehouse.duckdb")
+    add_candidates(wh, _world_ids(small_world))
+    seal(wh, tmp_path / "crosscheck.yaml")
+    failed = seal(wh, tmp_path / "crosscheck.yaml", state="failed")
+    wh.close()
+    res = crosscheck("evaluate", "--world", str(small_world), env=env, cwd=tmp_path)
+    assert res.rc == 1
+    assert f"the latest run {failed} (report day 2026-11-21) failed" in res.err
+    assert "precision" not in res.out
+
+
+def test_evaluate_refuses_another_worlds_warehouse(tmp_path, env, small_world):
+    wh = new_warehouse(tmp_path / "warehouse.duckdb")
+    ids = _world_ids(small_world)
+    add_candidates(wh, ids[:-2] + ["lever:not-in-this-world"])
+    seal(wh, tmp_path / "crosscheck.yaml")
+    wh.close()
+    res = crosscheck("evaluate", "--world", str(small_world), env=env, cwd=tmp_path)
+    assert res.rc == 1
+    assert "does not match the warehouse: 1 of the warehouse's 11 candidates are not in it and 2 of its 12" in res.err
+
+
+def test_evaluate_scores_the_matching_world_and_honours_min(tmp_path, env, small_world):
+    wh = new_warehouse(tmp_path / "warehouse.duckdb")
+    add_candidates(wh, _world_ids(small_world))
+    seal(wh, tmp_path / "crosscheck.yaml")
+    wh.close()
+    res = crosscheck("evaluate", "--world", str(small_world), env=env, cwd=tmp_path)
+    assert res.rc == 0, res.err
+    assert res.out.splitlines()[0].split() == ["kind", "precision", "recall", "tp", "fp", "fn"]
+    # no findings at all: recall is 0 for every planted kind, so a minimum of 0.5 fails
+    assert crosscheck("evaluate", "--world", str(small_world), "--min", "0.5", env=env, cwd=tmp_path).rc == 1
+
+
+def test_evaluate_without_labels_or_runs(tmp_path, env, small_world):
+    world = tmp_path / "world"
+    shutil.copytree(small_world, world)
+    (world / "labels.csv").unlink()
+    new_warehouse(tmp_path / "warehouse.duckdb").close()
+    assert_refused(crosscheck("evaluate", "--world", str(world), env=env, cwd=tmp_path), "no labels.csv")
+    res = crosscheck("evaluate", "--world", str(small_world), env=env, cwd=tmp_path)
+    assert res.rc == 1 and "the warehouse has no runs" in res.err
+
+
+def test_sandbox_env_file_is_owner_only(tmp_path, env, small_world):
+    env_file = tmp_path / "sandbox.env"
+    proc = subprocess.Popen([str(CROSSCHECK), "sandbox", "serve", "--world", str(small_world), "--port", "0",
+                             "--env-file", str(env_file)], env=env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not (env_file.exists() and env_file.stat().st_size) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert env_file.exists(), proc.stderr.read().decode() if proc.poll() is not None else "no env file"
+        assert _mode(env_file) == 0o600
+        assert "AIRFLOW_CONN_LEVER_DEFAULT" in env_file.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
