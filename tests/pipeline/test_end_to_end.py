@@ -52,6 +52,15 @@ def test_findings_match_the_planted_labels(first_run, world_dir):
     assert not weak, json.dumps(weak, indent=1)
 
 
+def test_evaluate_scores_this_world_and_refuses_another(first_run, world_dir):
+    env, _ = first_run
+    proc = env.crosscheck("evaluate", "--world", str(world_dir), "--min", "0.95")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[:3] == ["kind", "precision", "recall"]
+    other = env.crosscheck("evaluate", "--world", str(WORLD))  # the shipped 400-candidate world
+    assert other.returncode == 1 and "does not match the warehouse" in other.stderr
+
+
 def test_no_finding_and_no_profile_for_candidates_without_consent(first_run, world):
     env, _ = first_run
     without = {f"{c['ats']}:{c['id']}" for c in world.data["candidates"] if not c["consent"]}
