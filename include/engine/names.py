@@ -155,3 +155,116 @@ def normalise_company(name: str) -> str:
 def acronym(normalised: str) -> str:
     """Initials of a normalised Latin name ("international business machines" -> "ibm")."""
     return "".join(t[0] for t in normalised.split() if t != "and" and not has_cjk(t))
+
+
+# ---- Chinese names in Latin letters -----------------------------------------------------------
+# A Chinese name and its pinyin or English form are one employer (百度 = Baidu, 华为技术 = Huawei
+# Technologies). The comparison key below is *added* beside ``normalise_company`` (whose output is a
+# stored key and must not change): city and province prefixes become their pinyin as a word, industry
+# words become the English word ``normalise_company`` leaves for the same word in a Latin name, and
+# the rest (the brand) becomes toneless pinyin syllables joined into one word.
+_CITY_PREFIXES = tuple(sorted((
+    "北京市", "北京", "上海市", "上海", "深圳市", "深圳", "广州市", "广州", "杭州市", "杭州", "苏州市", "苏州",
+    "成都市", "成都", "南京市", "南京", "武汉市", "武汉", "天津市", "天津", "重庆市", "重庆", "西安市", "西安",
+    "青岛市", "青岛", "厦门市", "厦门", "大连市", "大连", "宁波市", "宁波", "无锡市", "无锡", "合肥市", "合肥",
+    "长沙市", "长沙", "郑州市", "郑州", "济南市", "济南", "沈阳市", "沈阳", "东莞市", "东莞", "佛山市", "佛山",
+    "珠海市", "珠海", "香港", "台湾", "台北", "中国", "浙江省", "浙江", "广东省", "广东", "江苏省", "江苏",
+    "山东省", "山东", "福建省", "福建", "四川省", "四川", "湖北省", "湖北", "贵州省", "贵州", "内蒙古",
+), key=len, reverse=True))
+_CITY_LATIN = {"中国": "china", "香港": "hong kong", "台湾": "taiwan", "内蒙古": "inner mongolia"}
+_INDUSTRY_WORDS = {
+    "信息技术": "information tech", "网络科技": "network tech", "科技": "tech", "技术": "tech", "信息": "information",
+    "软件": "software", "网络": "network", "电子": "electronics", "通信": "communications", "通讯": "communications",
+    "集团": "group", "控股": "holding", "国际": "intl", "数据": "data", "系统": "sys", "服务": "svcs", "智能": "smart",
+    "设备": "devices", "银行": "bank", "保险": "insurance", "证券": "securities", "汽车": "motor", "电器": "appliances",
+    "电气": "electric", "能源": "energy", "新能源": "new energy", "医药": "pharmaceutical", "制药": "pharmaceutical",
+    "医疗": "medical", "物流": "logistics", "投资": "investment", "贸易": "trading", "实业": "industrial",
+    "工业": "industry", "发展": "development", "咨询": "consulting", "管理": "mgmt", "电力": "power", "化工": "chemical",
+    "航空": "airlines", "精密": "precision", "机械": "machinery", "半导体": "semiconductor", "生物": "bio",
+    "传媒": "media", "文化": "culture", "娱乐": "entertainment", "计算机": "computer", "数字": "digital",
+    "创新": "innovation", "股份": "", "企业": "enterprise", "工程": "eng", "建设": "construction",
+    "研究院": "research", "研究所": "research",
+}
+_INDUSTRY_SUFFIXES = tuple(sorted(_INDUSTRY_WORDS, key=len, reverse=True))
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+
+
+@lru_cache(maxsize=1)
+def _pinyin() -> object:
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin
+
+
+def split_cjk_name(token: str) -> tuple[list[str], str, list[str]]:
+    """(city / province prefixes, the brand in the middle, industry suffixes) of a run of Chinese."""
+    prefixes: list[str] = []
+    suffixes: list[str] = []
+    changed = True
+    while changed:
+        changed = False
+        for city in _CITY_PREFIXES:
+            if token.startswith(city) and len(token) > len(city):
+                prefixes.append(city)
+                token = token[len(city):]
+                changed = True
+                break
+    changed = True
+    while changed:
+        changed = False
+        for word in _INDUSTRY_SUFFIXES:
+            if token.endswith(word) and len(token) > len(word):
+                suffixes.insert(0, word)
+                token = token[: -len(word)]
+                changed = True
+                break
+        for city in _CITY_PREFIXES:  # "腾讯科技深圳": a city after the name, from "(深圳)"
+            if token.endswith(city) and len(token) > len(city):
+                token = token[: -len(city)]
+                changed = True
+                break
+    return prefixes, token, suffixes
+
+
+@lru_cache(maxsize=1 << 16)
+def cjk_latin_key(norm: str) -> str:
+    """The Latin-letter comparison key of a normalised name with Chinese characters ("" when it has
+    none, or has Japanese kana / Korean hangul, whose romanisation pinyin does not give).
+
+    "华为技术" -> "huawei tech", "北京百度网讯科技" -> "beijing baiduwangxun tech", "百度" -> "baidu".
+    """
+    if not has_cjk(norm) or _KANA_HANGUL.search(norm):
+        return ""
+    lazy_pinyin = _pinyin()
+    out: list[str] = []
+    for token in norm.split():
+        for run in _HAN_RUN.findall(token):
+            if not has_cjk(run):
+                out.append(run)
+                continue
+            if out and run in _INDUSTRY_WORDS:  # "TCL科技": an industry word after a Latin brand
+                out.append(_INDUSTRY_WORDS[run])
+                continue
+            prefixes, brand, suffixes = split_cjk_name(run)
+            out.extend(_CITY_LATIN.get(c.removesuffix("市").removesuffix("省"),
+                                       "".join(lazy_pinyin(c.removesuffix("市").removesuffix("省"))))  # type: ignore[operator]
+                       for c in prefixes)
+            out.append("".join(lazy_pinyin(brand)))  # type: ignore[operator]
+            out.extend(w for s in suffixes if (w := _INDUSTRY_WORDS[s]))
+    return " ".join(w for t in out for w in t.split())
+
+
+def looks_like_abbreviation(name: str) -> bool:
+    """An employer written as a short capitalised form ("MSFT", "XYZ Ltd", "I.B.M."): a ticker or an
+    initialism that says which company only to someone who already knows it."""
+    norm = normalise_company(name)
+    toks = norm.split()
+    if not toks or has_cjk(norm) or len(toks) > 2:
+        return False
+    core = toks[-1]
+    if not (2 <= len(core) <= 5 and core.isalnum()):
+        return False
+    raw_words = [w for w in re.split(r"[\s:,()]+", unicodedata.normalize("NFKC", name)) if w]
+    letters = [w for w in raw_words if _DROP.sub("", w).casefold() in toks]
+    return bool(letters) and all(w.isupper() for w in letters)

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from include.engine.names import acronym, has_cjk, normalise_company
+from include.engine import aliases
+from include.engine.names import acronym, cjk_latin_key, has_cjk, normalise_company
 from include.models import RegistryEntity
 
 # Words that say what a company does or where, not which company it is. Industry and place words
@@ -56,12 +57,19 @@ class Resolution:
     entity_id: str | None
     confidence: float
     matched_name: str | None
-    method: str  # "exact", "fuzzy", "acronym" or "none"
+    method: str  # "exact", "alias", "pinyin", "acronym", "fuzzy" or "none"
     family: frozenset[str] = field(default_factory=frozenset)
+    alias: str | None = None  # the alias table's legal name for it, when the table knows the name
+    why: str = ""  # how it was found, in words (shown by ``crosscheck resolve`` and in evidence)
 
     @property
     def hit(self) -> bool:
         return self.entity_id is not None
+
+    @property
+    def known(self) -> bool:
+        """A registered entity, or a company the alias table knows though no consulted register has it."""
+        return self.entity_id is not None or self.alias is not None
 
 
 NO_MATCH = Resolution(None, 0.0, None, "none", frozenset())
@@ -108,6 +116,7 @@ class RegistryIndex:
         self._names_of: dict[str, list[int]] = defaultdict(list)  # entity -> its rows in _names
         self._block: dict[str, list[int]] = defaultdict(list)
         self._acronyms: dict[str, set[str]] = defaultdict(set)
+        self._pinyin: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # pinyin key of a CJK name
         self._df: dict[str, int] = defaultdict(int)
         self._cache: dict[str, Resolution] = {}
         self._weights: dict[str, float] = {}
@@ -133,6 +142,8 @@ class RegistryIndex:
                     self._df[t] += 1
                     for key in _block_keys(t):
                         self._block[key].append(idx)
+                if has_cjk(norm) and (latin := cjk_latin_key(norm)) and latin != norm:
+                    self._pinyin[latin].append((ent.entity_id, rn.name, rn.kind))
                 acr = acronym(norm)
                 if len(acr) >= 3 and len(norm.split()) >= 3:
                     self._acronyms[acr].add(ent.entity_id)
@@ -196,18 +207,56 @@ class RegistryIndex:
             return NO_MATCH
         hits = self._exact.get(norm)
         if hits:
+            eid, raw, kind = min(hits, key=lambda h: (_KIND_RANK.get(h[2], 9), h[0]))
+            hit = aliases.lookup(norm)
+            return Resolution(eid, 1.0, raw, "exact", self._family_of([h[0] for h in hits]),
+                              hit.legal if hit else None, f"registered {kind} name {raw!r} matched exactly")
+        alias = aliases.lookup(norm)
+        if alias is not None:
+            return self._resolve_alias(norm, alias)
+        if has_cjk(norm):
+            latin = cjk_latin_key(norm)
+            if latin and (hits := self._exact.get(latin)):
+                eid, raw, _ = min(hits, key=lambda h: (_KIND_RANK.get(h[2], 9), h[0]))
+                return Resolution(eid, 0.95, raw, "pinyin", self._family_of([h[0] for h in hits]), None,
+                                  f"pinyin {latin!r} of the Chinese name matched registered name {raw!r}")
+        elif hits := self._pinyin.get(norm):
             eid, raw, _ = min(hits, key=lambda h: (_KIND_RANK.get(h[2], 9), h[0]))
-            return Resolution(eid, 1.0, raw, "exact", self._family_of([h[0] for h in hits]))
+            return Resolution(eid, 0.95, raw, "pinyin", self._family_of([h[0] for h in hits]), None,
+                              f"matched the pinyin of registered Chinese name {raw!r}")
         compact = norm.replace(" ", "")
         if len(compact) >= 3 and compact in self._acronyms and len(self._acronyms[compact]) == 1:
             (eid,) = self._acronyms[compact]
-            return Resolution(eid, 0.9, self.entities[eid].names[0].name, "acronym", self.family(eid))
+            raw = self.entities[eid].names[0].name
+            return Resolution(eid, 0.9, raw, "acronym", self.family(eid), None, f"initials of registered name {raw!r}")
         best = self._fuzzy(norm)
         if best is None:
             return NO_MATCH
         score, idx = best
-        _, eid, raw, _ = self._names[idx]
-        return Resolution(eid, round(score, 4), raw, "fuzzy", self.family(eid))
+        mnorm, eid, raw, _ = self._names[idx]
+        if aliases.lookup(mnorm) is not None and not _close_spelling(norm, mnorm):
+            return NO_MATCH  # a famous name matches only in the alias table's forms, not "Apple Leisure Group"
+        return Resolution(eid, round(score, 4), raw, "fuzzy", self.family(eid), None,
+                          f"distinctive words match registered name {raw!r} (score {score:.2f})")
+
+    def _resolve_alias(self, norm: str, alias: aliases.AliasHit) -> Resolution:
+        """The alias table's company found in the register under one of its own names, else under a
+        name of its corporate family (AWS -> Amazon.com, Inc. when only the parent is registered)."""
+        for cand, own in aliases.register_norms(alias):
+            hits = self._exact.get(cand)
+            if hits:
+                eid, raw, _ = min(hits, key=lambda h: (_KIND_RANK.get(h[2], 9), h[0]))
+                how = "registered as" if own else "registered under its corporate family as"
+                return Resolution(eid, 0.97 if own else 0.93, raw, "alias", self._family_of([h[0] for h in hits]),
+                                  alias.legal, f"{alias.why}; {how} {raw!r}")
+        best = self._fuzzy(norm)
+        if best is not None and _close_spelling(norm, self._names[best[1]][0]):
+            _, eid, raw, _ = self._names[best[1]]
+            return Resolution(eid, round(best[0], 4), raw, "fuzzy", self.family(eid), alias.legal,
+                              f"{alias.why}; registered name {raw!r} spelt alike")
+        registers = ", ".join(self.registries) or "none loaded"
+        return Resolution(None, 0.0, None, "alias", frozenset(), alias.legal,
+                          f"{alias.why}; not in the consulted registers ({registers})")
 
     def _family_of(self, eids: list[str]) -> frozenset[str]:
         out: set[str] = set()
@@ -254,6 +303,12 @@ def _groups(uf: _UnionFind) -> dict[str, frozenset[str]]:
 
 
 _KIND_RANK = {"legal": 0, "other": 1, "transliterated": 2, "trading": 3, "previous": 4}
+
+
+def _close_spelling(a: str, b: str) -> bool:
+    """A misspelling of the same name ("Microsft"), not another name sharing a word with it."""
+    ca, cb = a.replace(" ", ""), b.replace(" ", "")
+    return ca == cb or (min(len(ca), len(cb)) >= 5 and fuzz.ratio(ca, cb) >= 90)
 
 
 @lru_cache(maxsize=1 << 17)
@@ -332,6 +387,9 @@ def _same_employer(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float,
     ca, cb = na.replace(" ", ""), nb.replace(" ", "")
     if ca == cb:
         return True, 0.98, "same name without spaces"
+    ea, eb = aliases.lookup(na), aliases.lookup(nb)
+    if ea is not None or eb is not None:
+        return _same_by_alias(na, nb, ea, eb, index)
     for short, long_ in ((ca, nb), (cb, na)):
         if len(short) >= 2 and len(long_.split()) >= 2 and short == acronym(long_):
             return True, 0.9, "abbreviation"
@@ -349,7 +407,50 @@ def _same_employer(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float,
             score = index.matches_a_name_of(name, res.entity_id)
             if score >= HIT_THRESHOLD:
                 return True, round(min(score, res.confidence), 4), "a registered name of the same entity"
+    if has_cjk(na) != has_cjk(nb):
+        same = _same_by_pinyin(na, nb)
+        if same is not None:
+            return same
     score = token_match(name_tokens(na), name_tokens(nb), index.weight)
     if score >= HIT_THRESHOLD:
         return True, round(score, 4), "similar name"
     return False, round(score, 4), "different employers"
+
+
+def _same_by_alias(na: str, nb: str, ea: aliases.AliasHit | None, eb: aliases.AliasHit | None,
+                   index: RegistryIndex) -> tuple[bool, float, str]:
+    """At least one name is in the alias table. Both: the table decides (one family or not). One:
+    the other is that company only if the register puts both in one family or it is a misspelling
+    of one of the company's names; sharing a famous word ("Apple Leisure Group") is not enough."""
+    if ea is not None and eb is not None:
+        if ea.family == eb.family:
+            if ea.company == eb.company:
+                return True, 0.97, f"same company: {ea.why}; {eb.why}"
+            return True, 0.93, f"same corporate family: {ea.why}; {eb.why}"
+        return False, 0.0, f"different companies: {ea.why}; {eb.why}"
+    known, known_norm, other = (ea, na, nb) if ea is not None else (eb, nb, na)
+    assert known is not None
+    rk, ro = index.resolve_normalised(known_norm), index.resolve_normalised(other)
+    if rk.hit and ro.hit and rk.family & ro.family:
+        how = "same registry entity" if rk.entity_id == ro.entity_id else "same corporate family"
+        return True, round(min(rk.confidence, ro.confidence) * 0.95, 4), f"{how}: {known.why}; {ro.why}"
+    for cand, _ in aliases.register_norms(known):
+        if _close_spelling(other, cand):
+            return True, 0.9, f"{known.why}; {other!r} is a close spelling of {cand!r}"
+    return False, 0.0, f"{known.why}; {other!r} is not one of its names"
+
+
+def _same_by_pinyin(na: str, nb: str) -> tuple[bool, float, str] | None:
+    """A Chinese name against a Latin one: its pinyin key, the one name the other plus filler words
+    at most ("Shenzhen Huaxin Technology" = 华信科技), never two different brand words."""
+    cjk, latin = (na, nb) if has_cjk(na) else (nb, na)
+    key = cjk_latin_key(cjk)
+    if not key:
+        return None
+    if key.replace(" ", "") == latin.replace(" ", ""):
+        return True, 0.95, f"pinyin {key!r} of {cjk!r} is the other name"
+    a, b = set(key.split()), set(latin.split())
+    distinct_a, distinct_b = a - GENERIC, b - GENERIC
+    if distinct_a and distinct_a == distinct_b and (a <= b or b <= a):
+        return True, 0.9, f"pinyin {key!r} of {cjk!r} has the same distinctive words as {latin!r}"
+    return None

@@ -73,7 +73,7 @@ class CompetitorCheck:
         family_of: str | None = None
         for name in self.hiring.competitors:
             same, _, how = same_employer(employer, name, self.index)
-            if same and how != "same corporate family":
+            if same and not how.startswith("same corporate family"):
                 return "named competitor", name
             if same and family_of is None:
                 family_of = name

@@ -1,0 +1,148 @@
+"""The alias table: tickers, brands, subsidiaries and Chinese / Japanese / Korean names of well-known
+employers, mapped to one company (and its corporate family).
+
+Registers know legal names; resumes say "AWS", "MSFT", "百度". The table (generated from the
+hand-written ``source.yaml`` by ``generate.py``, loaded lazily once) says which company such a
+name means, so the resolver can find that company's legal name in the register, and
+``same_employer`` can tell "AWS" and "Amazon.com, Inc." are one family while "Apple Leisure Group"
+is not Apple. A look-up is by exact key, never fuzzy: a famous name is matched only in the forms
+the table lists, with location or group words around it ("Google UK", "Microsoft Ireland
+Operations"), so that a namesake sharing one famous word does not become that company.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from include.engine.names import cjk_latin_key, has_cjk, split_cjk_name
+
+TABLE = Path(__file__).resolve().parent / "table.json"
+
+# Words that say where, or which part of a group, not which company: "Google UK Limited" is Google.
+_QUALIFIER_WORDS = """
+    uk gb usa us america americas emea apac asia europe eu european intl global worldwide china prc japan korea
+    india ireland germany deutschland france canada australia singapore hong kong hk taiwan netherlands
+    switzerland italy italia spain espana brasil brazil mexico israel poland sweden nordic nordics middle east
+    africa latin north south west central pacific beijing shanghai shenzhen hangzhou guangzhou london dublin
+    tokyo seoul bangalore bengaluru hyderabad paris munich berlin amsterdam new york seattle
+    group holding co corp inc ltd llc plc ag sa nv bv gmbh limited company operations svcs branch office division
+"""
+QUALIFIERS = frozenset(_QUALIFIER_WORDS.split())
+_CJK_QUALIFIERS = ("中国", "香港", "集团", "控股", "分公司", "总部")
+KIND_LABELS = {"legal": "legal name", "name": "name", "cjk": "CJK name", "pinyin": "pinyin of", "abbreviation":
+               "abbreviation", "ticker": "ticker"}
+
+
+@dataclass(frozen=True)
+class AliasHit:
+    company: str  # the table's company id, e.g. "aws"
+    legal: str  # its legal name, e.g. "Amazon Web Services, Inc."
+    family: str  # the id at the top of its parent chain, e.g. "amazon"
+    kind: str  # legal, name, cjk, pinyin, abbreviation, ticker
+    form: str  # the written form that matched, e.g. "NASDAQ: MSFT"
+    ignored: tuple[str, ...] = ()  # qualifier words set aside to find it
+
+    @property
+    def why(self) -> str:
+        extra = f" (ignoring {' '.join(self.ignored)!r})" if self.ignored else ""
+        return f"alias table v{version()}: {KIND_LABELS.get(self.kind, self.kind)} {self.form} → {self.legal}{extra}"
+
+
+@lru_cache(maxsize=1)
+def table() -> dict[str, Any]:
+    with TABLE.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+def version() -> int:
+    return int(table()["version"])
+
+
+def company(cid: str) -> dict[str, Any]:
+    return dict(table()["companies"][cid])
+
+
+def family_members(family: str) -> list[str]:
+    """Company ids of one family, the top of the family first."""
+    return _members().get(family, [family])
+
+
+@lru_cache(maxsize=1)
+def _members() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for cid, c in sorted(table()["companies"].items()):
+        out.setdefault(c["family"], []).append(cid)
+    for fam, ids in out.items():
+        ids.sort(key=lambda i: (i != fam, i))
+    return out
+
+
+def _hit(key: str, ignored: tuple[str, ...] = (), no_short_forms: bool = False) -> AliasHit | None:
+    entry = table()["keys"].get(key)
+    if entry is None:
+        return None
+    cid, kind, form = entry
+    if no_short_forms and kind in ("ticker", "abbreviation"):
+        return None
+    c = table()["companies"][cid]
+    return AliasHit(cid, c["legal"], c["family"], kind, form, ignored)
+
+
+@lru_cache(maxsize=1 << 16)
+def lookup(norm: str) -> AliasHit | None:
+    """The company a normalised name (``normalise_company``) means per the table, or None."""
+    if not norm:
+        return None
+    hit = _hit(norm.replace(" ", ""))
+    if hit is not None:
+        return hit
+    if has_cjk(norm):
+        return _lookup_cjk(norm)
+    toks = norm.split()
+    kept = [t for t in toks if t not in QUALIFIERS]
+    if kept and len(kept) < len(toks):
+        dropped = tuple(t for t in toks if t in QUALIFIERS)
+        return _hit("".join(kept), dropped, no_short_forms=True)
+    return None
+
+
+def _lookup_cjk(norm: str) -> AliasHit | None:
+    """A Chinese name the table lists without its city, industry or group words, or its pinyin."""
+    compact = norm.replace(" ", "")
+    prefixes, brand, suffixes = split_cjk_name(compact)
+    core = brand
+    for q in _CJK_QUALIFIERS:
+        core = core.replace(q, "") or core
+    for cand in dict.fromkeys((brand, core)):
+        if cand != compact and len(cand) >= 2:
+            hit = _hit(cand, tuple(prefixes + suffixes), no_short_forms=True)
+            if hit is not None:
+                return hit
+    latin = cjk_latin_key(norm)
+    if latin:
+        hit = _hit(latin.replace(" ", ""), no_short_forms=True)
+        if hit is not None and hit.kind != "cjk":
+            return hit
+    return None
+
+
+def register_norms(hit: AliasHit) -> list[tuple[str, bool]]:
+    """Normalised names to look for in a register, the company's own first (True), then its family's."""
+    own = [(n, True) for n in table()["companies"][hit.company]["norms"]]
+    others = [(n, False) for cid in family_members(hit.family) if cid != hit.company
+              for n in table()["companies"][cid]["norms"]]
+    return own + others
+
+
+def legal_names_for_lookup(hit: AliasHit) -> list[str]:
+    """Legal names to ask a registry API for: the company's own, then its family's top company."""
+    names = [hit.legal]
+    top = table()["companies"][hit.family]["legal"]
+    if top not in names:
+        names.append(top)
+    return names
