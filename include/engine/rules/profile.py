@@ -23,7 +23,7 @@ def employer_not_on_profile(ctx: Context) -> list[Finding]:
     for r in ctx.resume_jobs:
         if not r.employer.strip() or any(ctx.same(r.employer, p.employer) for p in profile_employers):
             continue
-        in_registry = ctx.resolve(r.employer).hit
+        in_registry = ctx.resolve(r.employer).known
         shown = sorted({p.source for p in profile_employers})
         out.append(make_finding(
             ctx, "employer_not_on_profile", EMPLOYER_NOT_ON_PROFILE,

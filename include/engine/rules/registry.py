@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from include.engine.dates import PartialDate, parse_partial_date
-from include.engine.names import normalise_company
+from include.engine.names import looks_like_abbreviation, normalise_company
 from include.engine.rules.common import Context, computed, entity_evidence, job_evidence, make_finding, when
 from include.models import Employment, Finding, RegistryEntity
 
@@ -15,21 +15,28 @@ def employer_not_in_registry(ctx: Context) -> list[Finding]:
     groups: dict[str, list[Employment]] = {}
     for r in ctx.resume_jobs:
         norm = normalise_company(r.employer)
-        if norm and not ctx.resolve(r.employer).hit:
+        # A company the alias table knows (a ticker, brand or CJK name of a real company) is no
+        # fabrication, though no consulted register lists it: no finding.
+        if norm and not ctx.resolve(r.employer).known:
             groups.setdefault(norm, []).append(r)
     out = []
     for jobs in groups.values():
         r = jobs[0]
         registries = ctx.index.registries
+        # A ticker or initialism nobody could resolve ("XYZQ") is a question, not an accusation:
+        # registers list full legal names, so it is yellow and the question asks for that name.
+        short = looks_like_abbreviation(r.employer)
+        facts: dict[str, object] = {"registries_searched": registries, "normalised_name": normalise_company(r.employer)}
+        if short:
+            facts["looks_like_abbreviation"] = True
         out.append(make_finding(
-            ctx, "employer_not_in_registry", EMPLOYER_NOT_IN_REGISTRY, "red",
+            ctx, "employer_not_in_registry", EMPLOYER_NOT_IN_REGISTRY, "yellow" if short else "red",
             f"No company registry consulted ({', '.join(registries) or 'none'}) knows {r.employer}, "
             f"listed on the resume for {when(r)}.",
             f"We could not find {r.employer} in company registries; what was its full legal name and "
             "where was it registered?",
             [*(job_evidence(j) for j in jobs),
-             computed({"registries_searched": registries, "normalised_name": normalise_company(r.employer)},
-                      r.employment_id)],
+             computed(facts, r.employment_id)],
             [j.employment_id for j in jobs],
         ))
     return out
