@@ -49,6 +49,13 @@ ABBREV = {
     "qa": "quality assurance", "hr": "human resources", "ml": "machine learning", "asst": "assistant",
     "assoc": "associate", "dir": "director", "mktg": "marketing", "ops": "operations", "admin": "administrator",
     "ux": "design", "ui": "design", "sw": "software", "hw": "hardware", "devops": "devops", "sre": "devops",
+    # written abbreviations of title words ("Proj. Mgr" is "Project Manager"); the dot is gone by now
+    "proj": "project", "mngr": "manager", "mgmt": "management", "engg": "engineer", "exec": "executive",
+    "coord": "coordinator", "co-ord": "coordinator", "acct": "account", "accts": "accounts", "rep": "representative",
+    "reps": "representative", "tech": "technical", "spec": "specialist", "sys": "systems", "svc": "service",
+    "svcs": "services", "prod": "product", "progr": "programmer", "prog": "programmer", "dept": "department",
+    "adm": "administrator", "mkt": "marketing", "comms": "communications",
+    "intl": "international", "gm": "general manager",
 }
 # Words that are the same function under another name.
 SYNONYMS = {
@@ -60,6 +67,10 @@ SYNONYMS = {
     "member": "", "of": "", "the": "", "and": "", "team": "", "department": "", "deputy": "",
     "officer": "", "executive": "", "professional": "", "expert": "", "i": "", "ii": "", "iii": "",
     "iv": "", "1": "", "2": "", "3": "", "4": "", "full": "", "stack": "fullstack", "fullstack": "fullstack",
+    # one word, singular or plural ("Systems Engineer" = "System Engineer")
+    "systems": "system", "services": "service", "accounts": "account", "products": "product",
+    "projects": "project", "programs": "program", "programme": "program", "programmes": "program",
+    "operation": "operations", "solutions": "solution", "networks": "network", "communication": "communications",
 }
 _LEVEL_WORDS = {
     "intern": "intern", "internship": "intern", "trainee": "intern", "apprentice": "intern",
