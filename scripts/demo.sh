@@ -8,6 +8,18 @@ if [ ! -s "$WORLD/world.json" ]; then
   .venv/bin/crosscheck sandbox generate --seed 42 --report-day "$TODAY" --out "$WORLD"
 fi
 export CROSSCHECK_CONFIG="${CROSSCHECK_CONFIG:-include/sandbox/crosscheck.yaml}"
+# The default warehouse holds one demo world: a demo on another day has another world (its candidates
+# differ), so the previous day's warehouse is set aside rather than mixed in (evaluate would refuse it).
+if [ -z "${AIRFLOW_CONN_CROSSCHECK_WAREHOUSE:-}" ]; then
+  WH=".var/warehouse/crosscheck.duckdb"
+  if [ -f "$WH" ] && [ "$(cat "$WH.world" 2>/dev/null || true)" != "$WORLD" ]; then
+    OLD="$WH.$(basename "$(cat "$WH.world" 2>/dev/null || echo unknown-world)")"
+    mv "$WH" "$OLD"
+    echo "crosscheck demo: the warehouse held another day's demo world; moved it to $OLD"
+  fi
+  mkdir -p "$(dirname "$WH")"
+  echo "$WORLD" > "$WH.world"
+fi
 bash scripts/with_sandbox.sh "$WORLD" .venv/bin/crosscheck run --date "$TODAY"
 .venv/bin/crosscheck audit verify
 echo
