@@ -29,10 +29,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy connectors include
 
+# Two pytest workers (this machine kind has 2 cores); each test file runs whole on one worker.
+TEST_WORKERS ?= 2
 test: install system-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy connectors include
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 evaluate: install
 	bash scripts/evaluate.sh
