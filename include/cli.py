@@ -225,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
              "kind scores below --min. Reads only.")
     e.add_argument("--world", default=DEMO_WORLD, metavar="DIR", help="the world the warehouse was built from")
     e.add_argument("--min", type=float, default=0.0, help="exit 1 if any kind's precision or recall is below this")
+    from include.engine.explain import add_parser as add_resolve
+
+    add_resolve(sub, HelpFormatter)
     return p
 
 

@@ -26,8 +26,17 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from include.engine import aliases
 from include.engine.names import CANONICAL_WORDS, has_cjk, normalise_company
-from include.engine.resolve import GENERIC, GENERIC_WEIGHT, HIT_THRESHOLD, NO_MATCH, Resolution, token_match
+from include.engine.resolve import (
+    GENERIC,
+    GENERIC_WEIGHT,
+    HIT_THRESHOLD,
+    NO_MATCH,
+    Resolution,
+    close_spelling,
+    token_match,
+)
 from include.models import RegistryEntity, RegistryName
 from include.snapshots.bulk import drop_temp_table, fill_temp_table, session
 
@@ -53,8 +62,17 @@ def names_needing_lookup(wh: Any, names: Iterable[str]) -> list[str]:
     """Names the APIs must still be asked about: those nothing local matched, and those matched only
     fuzzily. A fuzzy local match is a guess the check step's index may not make (at 100k entities a
     typo-tolerant match to a namesake kept a dissolved company, absent from the snapshot, from ever
-    being looked up, and the check then found no registry entry); only exact matches skip the APIs."""
-    return [name for name, res in resolve_names(wh, names).items() if not res.hit or res.method == "fuzzy"]
+    being looked up, and the check then found no registry entry); only exact matches skip the APIs.
+
+    A name the alias table knows is asked about by its legal names instead ("AWS" -> "Amazon Web
+    Services, Inc." and "Amazon.com, Inc."): registers search legal names, and no register knows "AWS"."""
+    out: list[str] = []
+    for name, res in resolve_names(wh, names).items():
+        if res.hit and res.method != "fuzzy":
+            continue
+        hit = aliases.lookup(normalise_company(name or ""))
+        out.extend(aliases.legal_names_for_lookup(hit) if hit is not None else [name])
+    return list(dict.fromkeys(out))
 
 
 def resolve_names(
@@ -70,8 +88,10 @@ def resolve_names(
     info: dict[str, Any] = {}
     with session(wh):  # the temp tables below belong to this call until it returns
         exact = _exact(wh, norms)
+        exact.update(_by_alias(wh, [n for n in norms if n not in exact]))
         t2 = time.perf_counter()
-        misses = [n for n in norms if n not in exact]
+        # a famous name is matched in the alias table's forms only, never fuzzily
+        misses = [n for n in norms if n not in exact and aliases.lookup(n) is None]
         fuzzy = _fuzzy(wh, misses, info) if misses else {}
         t3 = time.perf_counter()
         found = {**exact, **fuzzy}
@@ -83,7 +103,8 @@ def resolve_names(
             fam = set(res.family)
             for eid in res.family:
                 fam.update(families.get(eid, ()))
-            res = Resolution(res.entity_id, res.confidence, res.matched_name, res.method, frozenset(fam))
+            res = Resolution(res.entity_id, res.confidence, res.matched_name, res.method, frozenset(fam),
+                             res.alias, res.why)
         for original in originals:
             out[original] = res
     if stats is not None:
@@ -118,6 +139,28 @@ def _exact(wh: Any, norms: list[str]) -> dict[str, Resolution]:
     for norm, hs in hits.items():
         eid, raw, _ = min(hs, key=lambda h: (KIND_RANK.get(h[2], 9), h[0]))
         out[norm] = Resolution(eid, 1.0, raw, "exact", frozenset(h[0] for h in hs))
+    return out
+
+
+def _by_alias(wh: Any, norms: list[str]) -> dict[str, Resolution]:
+    """Names the alias table knows, found in the register under the company's (or its family's)
+    names; a known name the register lacks resolves to no entity but keeps the table's answer."""
+    hits = {n: h for n in norms if (h := aliases.lookup(n)) is not None}
+    if not hits:
+        return {}
+    wanted = sorted({cand for h in hits.values() for cand, _ in aliases.register_norms(h)})
+    found = _exact(wh, wanted)
+    out: dict[str, Resolution] = {}
+    for norm, hit in hits.items():
+        res = Resolution(None, 0.0, None, "alias", frozenset(), hit.legal, f"{hit.why}; not in the register")
+        for cand, own in aliases.register_norms(hit):
+            reg = found.get(cand)
+            if reg is not None and reg.entity_id is not None:
+                how = "registered as" if own else "registered under its corporate family as"
+                res = Resolution(reg.entity_id, 0.97 if own else 0.93, reg.matched_name, "alias", reg.family,
+                                 hit.legal, f"{hit.why}; {how} {reg.matched_name!r}")
+                break
+        out[norm] = res
     return out
 
 
@@ -216,6 +259,8 @@ def _fuzzy(wh: Any, misses: list[str], info: dict[str, Any]) -> dict[str, Resolu
     return {
         misses[qid]: Resolution(eid, conf, raw.get((eid, norm)), "fuzzy", frozenset({eid}))
         for qid, (eid, norm, conf) in winners.items()
+        # a famous registered name ("Apple Inc.") is not matched by a longer namesake ("Apple Leisure Group")
+        if aliases.lookup(norm) is None or close_spelling(misses[qid], norm)
     }
 
 
@@ -372,6 +417,9 @@ def entities_for_names(wh: Any, names: Iterable[str]) -> list[RegistryEntity]:
     from include.ingest.registries import normalise_name
 
     names = list(dict.fromkeys(n for n in names if n))
+    # a name the alias table knows was looked up by its legal names (``names_needing_lookup``)
+    known = [h for n in names if (h := aliases.lookup(normalise_company(n))) is not None]
+    names = list(dict.fromkeys([*names, *(legal for h in known for legal in aliases.legal_names_for_lookup(h))]))
     ids = {r.entity_id for r in resolve_names(wh, names).values() if r.entity_id}
     keys = sorted({f"name:{k}" for n in names if (k := normalise_name(n))})
     if keys:
