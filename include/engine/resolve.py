@@ -234,7 +234,7 @@ class RegistryIndex:
             return NO_MATCH
         score, idx = best
         mnorm, eid, raw, _ = self._names[idx]
-        if aliases.lookup(mnorm) is not None and not _close_spelling(norm, mnorm):
+        if aliases.lookup(mnorm) is not None and not close_spelling(norm, mnorm):
             return NO_MATCH  # a famous name matches only in the alias table's forms, not "Apple Leisure Group"
         return Resolution(eid, round(score, 4), raw, "fuzzy", self.family(eid), None,
                           f"distinctive words match registered name {raw!r} (score {score:.2f})")
@@ -250,7 +250,7 @@ class RegistryIndex:
                 return Resolution(eid, 0.97 if own else 0.93, raw, "alias", self._family_of([h[0] for h in hits]),
                                   alias.legal, f"{alias.why}; {how} {raw!r}")
         best = self._fuzzy(norm)
-        if best is not None and _close_spelling(norm, self._names[best[1]][0]):
+        if best is not None and close_spelling(norm, self._names[best[1]][0]):
             _, eid, raw, _ = self._names[best[1]]
             return Resolution(eid, round(best[0], 4), raw, "fuzzy", self.family(eid), alias.legal,
                               f"{alias.why}; registered name {raw!r} spelt alike")
@@ -305,7 +305,7 @@ def _groups(uf: _UnionFind) -> dict[str, frozenset[str]]:
 _KIND_RANK = {"legal": 0, "other": 1, "transliterated": 2, "trading": 3, "previous": 4}
 
 
-def _close_spelling(a: str, b: str) -> bool:
+def close_spelling(a: str, b: str) -> bool:
     """A misspelling of the same name ("Microsft"), not another name sharing a word with it."""
     ca, cb = a.replace(" ", ""), b.replace(" ", "")
     return ca == cb or (min(len(ca), len(cb)) >= 5 and fuzz.ratio(ca, cb) >= 90)
@@ -435,7 +435,7 @@ def _same_by_alias(na: str, nb: str, ea: aliases.AliasHit | None, eb: aliases.Al
         how = "same registry entity" if rk.entity_id == ro.entity_id else "same corporate family"
         return True, round(min(rk.confidence, ro.confidence) * 0.95, 4), f"{how}: {known.why}; {ro.why}"
     for cand, _ in aliases.register_norms(known):
-        if _close_spelling(other, cand):
+        if close_spelling(other, cand):
             return True, 0.9, f"{known.why}; {other!r} is a close spelling of {cand!r}"
     return False, 0.0, f"{known.why}; {other!r} is not one of its names"
 
