@@ -55,17 +55,27 @@ def cmd_audit_verify(_: argparse.Namespace) -> int:
 
 
 def cmd_findings_clear(args: argparse.Namespace) -> int:
-    from include.findings import clear_finding
+    """The HR page's action from the command line, through the same ``clear_and_rerender``."""
+    from include.findings import FindingNotOpen, clear_and_rerender
 
+    if not args.reason.strip() or not args.by.strip():
+        raise UsageError("--reason and --by must not be empty: say why the finding is explained and who clears it")
+    config = checks.checked_config()
     wh = open_warehouse()
     try:
-        clear_finding(wh, args.finding_id, args.reason, args.by)
-    except (KeyError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        done = clear_and_rerender(wh, args.finding_id, args.reason, args.by, config)
+    except (KeyError, FindingNotOpen) as exc:
+        print(f"crosscheck: findings clear: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 1
     finally:
         wh.close()
-    print(f"finding {args.finding_id} cleared by {args.by}")
+    print(f"finding {args.finding_id} cleared by {args.by.strip()}")
+    if done.render_error:
+        print(f"crosscheck: findings clear: the clearance is saved, but the report files were not re-rendered "
+              f"({done.render_error}); the next `crosscheck run` writes them", file=sys.stderr)
+        return 1
+    if done.reports:
+        print(f"report re-rendered: {', '.join(p for p in done.reports if p.endswith('.html'))}")
     return 0
 
 
@@ -181,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     fv = f.add_subparsers(dest="action", required=True, metavar="ACTION")
     fc = _sub(fv, "clear", "clear an explained finding",
               "Mark a finding cleared, with the reason and who cleared it; it stays cleared unless its "
-              "evidence changes.")
+              "evidence changes.\nThe latest report's files are rendered again. Exit status 1 for an unknown "
+              "or already cleared finding.")
     fc.add_argument("finding_id", help="the finding's id, as in the report and its CSV")
     fc.add_argument("--reason", required=True, help="why it is cleared (kept in the audit trail)")
     fc.add_argument("--by", required=True, help="who clears it (name or e-mail)")

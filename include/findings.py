@@ -270,10 +270,15 @@ def _forget_stale(wh: Any, run_id: str, keep: set[str]) -> None:
             )
 
 
+class FindingNotOpen(ValueError):
+    """The finding is already cleared: clearing it again would overwrite who cleared it and why."""
+
+
 def clear_finding(wh: Any, finding_id: str, reason: str, by: str) -> None:
     """HR clears an explained finding; it stays cleared in later runs unless its evidence changes.
 
-    Raises ``KeyError`` for an unknown finding id and ``ValueError`` for an empty reason or name.
+    Raises ``KeyError`` for an unknown finding id, ``ValueError`` for an empty reason or name and
+    ``FindingNotOpen`` (a ``ValueError``) for a finding that is already cleared.
     """
     if not reason or not reason.strip():
         raise ValueError("a reason is required to clear a finding")
@@ -281,11 +286,18 @@ def clear_finding(wh: Any, finding_id: str, reason: str, by: str) -> None:
         raise ValueError("the name of who clears the finding is required")
     with wh.transaction():
         rows = wh.query(
-            "SELECT finding_id, candidate_id, evidence_digest FROM discrepancies WHERE finding_id = ?",
+            "SELECT finding_id, candidate_id, evidence_digest, status, cleared_at FROM discrepancies "
+            "WHERE finding_id = ?",
             [finding_id],
         )
         if not rows:
             raise KeyError(f"no finding with id {finding_id!r}")
+        if rows[0]["status"] != "open":
+            when = str(rows[0].get("cleared_at") or "")[:10]
+            raise FindingNotOpen(
+                f"finding {finding_id} is already cleared" + (f" (on {when})" if when else "")
+                + "; it reopens by itself when its evidence changes"
+            )
         at = datetime.now(UTC).isoformat()  # microseconds: the latest clearance is the one that applies
         clearance_id = hashlib.sha256(f"{finding_id}|{at}|{by}|{reason}".encode()).hexdigest()[:32]
         wh.upsert(
@@ -311,6 +323,46 @@ def clear_finding(wh: Any, finding_id: str, reason: str, by: str) -> None:
             "WHERE finding_id = ?",
             [reason.strip(), by.strip(), at, finding_id],
         )
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """What ``clear_and_rerender`` did: the report files it rewrote, or why it could not (the clearance
+    is saved either way; the HR page reads the warehouse live)."""
+
+    finding_id: str
+    reports: tuple[str, ...]
+    render_error: str | None = None
+
+
+def clear_and_rerender(wh: Any, finding_id: str, reason: str, by: str, config: Any) -> Clearance:
+    """Clearing as HR does it, from the HR page or ``crosscheck findings clear``: the finding is cleared
+    (refused when unknown, already cleared, or without a reason and a name: see ``clear_finding``),
+    then the latest run's report files are rendered again, so the file HR opens shows the clearance."""
+    clear_finding(wh, finding_id, reason, by)
+    try:
+        return Clearance(finding_id, tuple(rerender_latest_report(wh, config)))
+    except OSError as exc:
+        return Clearance(finding_id, (), f"{type(exc).__name__}: {exc.strerror or exc}")
+
+
+def rerender_latest_report(wh: Any, config: Any) -> list[str]:
+    """Write the latest sealed run's report (HTML and CSV, every locale) again from the warehouse."""
+    from include.report.data import latest_run, load_report_data
+    from include.report.i18n import LOCALES
+    from include.report.render import build_report
+
+    latest = latest_run(wh)
+    if latest is None:
+        return []
+    run_id, day = latest
+    data = load_report_data(wh, day, run_id, config)
+    out_dir = config.data_path() / "reports"
+    written: list[str] = []
+    for locale in dict.fromkeys([config.report.locale, *LOCALES]):
+        paths = build_report(data, out_dir, locale)
+        written += [str(paths.html), str(paths.csv)]
+    return written
 
 
 def clearance_history(wh: Any, finding_id: str) -> list[dict[str, Any]]:

@@ -8,6 +8,13 @@ The credential is the Airflow JWT, from an ``Authorization: Bearer`` header or t
 the Airflow UI sets. POSTs also need a same-origin request and a CSRF token derived from that JWT, so
 another site cannot make a logged-in browser clear findings.
 
+Reading the page needs the auth manager's access to this custom view. Clearing a finding needs more:
+edit access to the ``crosscheck_report`` DAG, the DAG that writes the report (``is_authorized_dag`` with
+``PUT``). Under SimpleAuthManager that is the ``user``, ``op`` and ``admin`` roles, not ``viewer``
+(whose ``is_authorized_custom_view`` ignores the method, so it cannot be the test); under FAB, the
+``can_edit`` permission on that DAG. A viewer sees the report without the forms; a POST from a viewer,
+or any error while asking the auth manager, is 403 and changes nothing.
+
 The menu entry is an external link rather than an iframe: Airflow sandboxes plugin iframes into an
 opaque origin, where the ``SameSite=Lax`` session cookie is not sent with a form POST.
 """
@@ -18,6 +25,7 @@ import hashlib
 import hmac
 import inspect
 import logging
+import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,8 +44,17 @@ log = logging.getLogger("crosscheck.ui")
 
 URL_PREFIX = "/crosscheck"
 RESOURCE_NAME = "Crosscheck Report"  # the custom view name the auth manager is asked about
+REPORT_DAG = "crosscheck_report"  # who may edit this DAG may clear the findings of its report
 TOKEN_COOKIE = "_token"  # airflow.api_fastapi.auth.managers.base_auth_manager.COOKIE_NAME_JWT_TOKEN
 MAX_REASON, MAX_NAME = 1000, 200
+# the template's clearing form; removed for a reader who may not clear (its user text is HTML-escaped,
+# so no "</form>" of a finding's content can end the match early)
+CLEAR_FORM = re.compile(r'\s*<form class="clear" method="post".*?</form>', re.DOTALL)
+READ_ONLY = {
+    "en": "Read only: your Airflow role may read this report but not clear findings "
+    f"(that needs edit access to the {REPORT_DAG} DAG).",
+    "zh_CN": f"只读：您的 Airflow 角色可以查看此报告，但不能清除发现项（需要对 {REPORT_DAG} DAG 的编辑权限）。",
+}
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -49,11 +66,13 @@ SECURITY_HEADERS = {
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking, as the auth manager says; ``token`` is kept only to derive the CSRF token."""
+    """Who is asking, as the auth manager says; ``token`` is kept only to derive the CSRF token.
+    ``can_clear`` is False unless the auth manager said yes (fails closed)."""
 
     user_id: str
     name: str
     token: str = ""
+    can_clear: bool = False
 
 
 # (token, HTTP method) -> Principal, or None when the token is not valid. Raise PermissionError for
@@ -76,7 +95,20 @@ async def airflow_verify_token(token: str, method: str) -> Principal | None:
     allowed = manager.is_authorized_custom_view(method=verb, resource_name=RESOURCE_NAME, user=user)
     if not allowed:
         raise PermissionError("not allowed on the Crosscheck report")
-    return Principal(user_id=str(user.get_id()), name=str(user.get_name()), token=token)
+    return Principal(
+        user_id=str(user.get_id()), name=str(user.get_name()), token=token, can_clear=may_clear(manager, user)
+    )
+
+
+def may_clear(manager: Any, user: Any) -> bool:
+    """Edit access to the report's DAG, as the auth manager says; no on any error."""
+    try:
+        from airflow.api_fastapi.auth.managers.models.resource_details import DagDetails
+
+        return manager.is_authorized_dag(method="PUT", details=DagDetails(id=REPORT_DAG), user=user) is True
+    except Exception as exc:  # noqa: BLE001 - an auth manager that cannot answer does not grant
+        log.warning("edit permission check failed: %s", type(exc).__name__)
+        return False
 
 
 def credential(request: Request) -> str | None:
@@ -134,7 +166,7 @@ async def authenticate(request: Request) -> Principal:
             status.HTTP_401_UNAUTHORIZED, "Invalid or expired token", headers={"WWW-Authenticate": "Bearer"}
         )
     if not principal.token:
-        principal = Principal(principal.user_id, principal.name, token)
+        principal = Principal(principal.user_id, principal.name, token, principal.can_clear is True)
     return principal
 
 
@@ -175,6 +207,9 @@ def create_app(
         # only a finding that really is cleared is announced, so a crafted link cannot show a false message
         shown = {f.finding_id for _, _, f in data.findings() if f.status == "cleared"}
         message = g(i18n.UI_MESSAGES["cleared"]) % {"id": cleared} if cleared in shown else None
+        if not principal.can_clear:  # the same page without the forms, and why
+            interactive = Interactive(csrf_token="", action="", message=READ_ONLY[locale])
+            return _html(CLEAR_FORM.sub("", render_html(data, locale, interactive)))
         interactive = Interactive(
             csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message, error=problem
         )
@@ -208,6 +243,14 @@ def create_app(
         csrf: Annotated[str, Form(alias="csrf_token")] = "",
         lang: str | None = None,
     ) -> Response:
+        if not principal.can_clear:
+            log.info("clearance refused: Airflow user %s may not edit %s", principal.user_id, REPORT_DAG)
+            return PlainTextResponse(
+                f"Forbidden: clearing a finding needs edit access to the {REPORT_DAG} DAG "
+                "(SimpleAuthManager: role user, op or admin; a viewer reads only).",
+                status_code=status.HTTP_403_FORBIDDEN,
+                headers=SECURITY_HEADERS,
+            )
         if not same_origin(request) or not hmac.compare_digest(csrf.encode(), csrf_token(principal).encode()):
             return PlainTextResponse(
                 "Forbidden: cross-site request or expired form; reload the page.",
@@ -221,18 +264,16 @@ def create_app(
             return _back(locale, error="missing")
         if by != principal.name:
             by = f"{by} (Airflow user {principal.user_id})"  # the clearance names who was logged in
-        with _warehouse(settings) as wh:
-            rows = wh.query("SELECT status FROM discrepancies WHERE finding_id = ?", [finding_id])
-            if not rows or rows[0]["status"] != "open":
-                return _back(locale, error="not_open")
-            from include.findings import clear_finding
+        from include.findings import clear_and_rerender
 
-            clear_finding(wh, finding_id, reason, by)
-            log.info("finding %s cleared through the UI by Airflow user %s", finding_id, principal.user_id)
+        with _warehouse(settings) as wh:
             try:
-                _rerender(wh, settings)
-            except OSError as exc:  # the clearance is saved and this page is live; only the files lag
-                log.warning("report files not re-rendered after a clearance: %s", type(exc).__name__)
+                done = clear_and_rerender(wh, finding_id, reason, by, _config(settings))
+            except (KeyError, ValueError):  # unknown or already cleared (reason and name are checked above)
+                return _back(locale, error="not_open")
+        log.info("finding %s cleared through the UI by Airflow user %s", finding_id, principal.user_id)
+        if done.render_error:  # the clearance is saved and this page is live; only the files lag
+            log.warning("report files not re-rendered after a clearance: %s", done.render_error.split(":")[0])
         return _back(locale, cleared=finding_id)
 
     return app
@@ -287,19 +328,6 @@ def _latest_data(wh: Any, settings: Settings) -> Any:
         return None
     run_id, day = latest
     return load_report_data(wh, day, run_id, _config(settings))
-
-
-def _rerender(wh: Any, settings: Settings) -> None:
-    """Rewrite the latest run's report files, so the file HR opens shows the clearance too."""
-    from include.report.i18n import LOCALES
-    from include.report.render import build_report
-
-    data = _latest_data(wh, settings)
-    if data is None:
-        return
-    out_dir = _config(settings).data_path() / "reports"
-    for locale in LOCALES:
-        build_report(data, out_dir, locale)
 
 
 app = create_app()

@@ -204,3 +204,79 @@ def test_sandbox_env_file_is_owner_only(tmp_path, env, small_world):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# --- findings clear: the HR page's action, through the same include.findings.clear_and_rerender ---------
+
+
+@pytest.fixture
+def report_warehouse(tmp_path):
+    """The report tests' day (open and cleared findings, a sealed run) in a DuckDB file, as ``env`` names it."""
+    from tests.report.report_seed import seed, warehouse
+
+    wh = warehouse(str(tmp_path / "warehouse.duckdb"))
+    seed(wh)
+    wh.close()
+    return tmp_path / "warehouse.duckdb"
+
+
+def _finding_row(path, finding_id):
+    wh = new_warehouse(path)
+    try:
+        row = wh.query("SELECT status, cleared_reason, cleared_by FROM discrepancies WHERE finding_id = ?",
+                       [finding_id])[0]
+        n = wh.query("SELECT COUNT(*) AS n FROM finding_clearances WHERE finding_id = ?", [finding_id])[0]["n"]
+    finally:
+        wh.close()
+    return row, n
+
+
+def test_findings_clear_rerenders_the_report_then_refuses_clearing_again(tmp_path, env, report_warehouse):
+    reports = tmp_path / "data" / "reports"
+    assert not reports.exists()
+    res = crosscheck("findings", "clear", "f-ana-reg", "--reason", "Registered under its former name",
+                     "--by", "Hana Reviewer", env=env, cwd=tmp_path)
+    assert res.rc == 0, res.err
+    assert "finding f-ana-reg cleared by Hana Reviewer" in res.out
+    assert str(reports / "report-2026-11-21-en.html") in res.out
+    assert _finding_row(report_warehouse, "f-ana-reg") == (
+        {"status": "cleared", "cleared_reason": "Registered under its former name", "cleared_by": "Hana Reviewer"}, 1)
+    html = (reports / "report-2026-11-21-en.html").read_text(encoding="utf-8")
+    assert "Cleared by Hana Reviewer" in html and "Registered under its former name" in html
+    zh = (reports / "report-2026-11-21-zh_CN.html").read_text(encoding="utf-8")
+    assert "Registered under its former name" in zh
+    csv_row = (reports / "report-2026-11-21-en.csv").read_text(encoding="utf-8-sig").split(",f-ana-reg,")[1]
+    assert "cleared" in csv_row.splitlines()[0]
+
+    before = html
+    again = crosscheck("findings", "clear", "f-ana-reg", "--reason", "something else", "--by", "Mallory",
+                       env=env, cwd=tmp_path)
+    line = assert_refused(again, "f-ana-reg is already cleared", rc=1)
+    assert line.startswith("crosscheck: findings clear:")
+    assert _finding_row(report_warehouse, "f-ana-reg") == (
+        {"status": "cleared", "cleared_reason": "Registered under its former name", "cleared_by": "Hana Reviewer"}, 1)
+    assert (reports / "report-2026-11-21-en.html").read_text(encoding="utf-8") == before
+
+
+def test_findings_clear_refuses_a_finding_cleared_in_the_seeded_run(tmp_path, env, report_warehouse):
+    row_before = _finding_row(report_warehouse, "f-wang-nc")
+    assert row_before[0]["status"] == "cleared"
+    res = crosscheck("findings", "clear", "f-wang-nc", "--reason", "again", "--by", "Hana", env=env, cwd=tmp_path)
+    assert_refused(res, "f-wang-nc is already cleared", rc=1)
+    assert _finding_row(report_warehouse, "f-wang-nc") == row_before
+    assert not (tmp_path / "data" / "reports").exists()
+
+
+def test_findings_clear_of_an_unknown_finding_and_with_an_empty_reason(tmp_path, env, report_warehouse):
+    assert_refused(crosscheck("findings", "clear", "no-such", "--reason", "r", "--by", "Hana", env=env, cwd=tmp_path),
+                   "no finding with id 'no-such'", rc=1)
+    assert_refused(crosscheck("findings", "clear", "f-ana-reg", "--reason", "  ", "--by", "Hana", env=env, cwd=tmp_path),
+                   "--reason and --by must not be empty")
+    assert _finding_row(report_warehouse, "f-ana-reg") == (
+        {"status": "open", "cleared_reason": None, "cleared_by": None}, 0)
+
+
+def test_findings_clear_needs_a_warehouse_and_creates_none(tmp_path, env):
+    res = crosscheck("findings", "clear", "f-ana-reg", "--reason", "r", "--by", "Hana", env=env, cwd=tmp_path)
+    assert_refused(res, f"no warehouse at {tmp_path / 'warehouse.duckdb'}")
+    assert not (tmp_path / "warehouse.duckdb").exists()

@@ -1,5 +1,6 @@
-"""The Airflow UI plugin: it fails closed without a valid Airflow JWT, refuses cross-site POSTs, and a
-finding cleared on the page is cleared in the warehouse and in the next rendered report."""
+"""The Airflow UI plugin: it fails closed without a valid Airflow JWT, refuses cross-site POSTs and
+clearances from users without edit access (a viewer), and a finding cleared on the page is cleared in the
+warehouse and in the next rendered report."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from plugins.crosscheck_ui import CrosscheckUIPlugin, Principal, create_app, csr
 from tests.report.report_seed import config, seed, warehouse
 
 GOOD = "good-token"
+VIEWER = "viewer-token"
 
 
 def fake_verify(token: str, method: str) -> Principal | None:
@@ -23,7 +25,9 @@ def fake_verify(token: str, method: str) -> Principal | None:
         raise PermissionError
     if token == "explodes":
         raise RuntimeError("auth backend down")
-    return Principal("hr1", "Hana Reviewer") if token == GOOD else None
+    if token == VIEWER:
+        return Principal("vic", "Vic Viewer")  # can_clear is False unless said otherwise
+    return Principal("hr1", "Hana Reviewer", can_clear=True) if token == GOOD else None
 
 
 @pytest.fixture
@@ -207,6 +211,35 @@ def test_invalid_clear_requests_change_nothing(client, wh, form, error):
     assert 'class="flash err"' in client.get(r.headers["location"].lstrip("."), headers=auth()).text
 
 
+def _status(wh: Any, finding_id: str) -> str:
+    return wh.query("SELECT status FROM discrepancies WHERE finding_id = ?", [finding_id])[0]["status"]
+
+
+def _post_clear(client: TestClient, token: str, csrf: str, finding_id: str = "f-ana-reg") -> Any:
+    return client.post(
+        "/clear?lang=en",
+        data={"finding_id": finding_id, "reason": "Explained on the phone", "by": "Vic", "csrf_token": csrf},
+        headers={**auth(token), "Origin": "http://airflow.test", "Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+    )
+
+
+def test_a_reader_who_may_not_clear_sees_no_forms_and_is_refused(client, wh, cfg):
+    page = client.get("/", headers=auth(VIEWER))
+    assert page.status_code == 200 and "Senior Robotics Engineer" in page.text
+    assert "<form" not in page.text and 'name="csrf_token"' not in page.text
+    assert "Read only: your Airflow role may read this report but not clear findings" in page.text
+    assert "只读" in client.get("/?lang=zh_CN", headers=auth(VIEWER)).text
+    # a viewer holding a valid CSRF token of its own session is still refused, and nothing changes
+    own_csrf = csrf_token(Principal("vic", "Vic Viewer", token=VIEWER))
+    before = wh.query("SELECT finding_id, status, cleared_by FROM discrepancies ORDER BY finding_id")
+    r = _post_clear(client, VIEWER, own_csrf)
+    assert r.status_code == 403 and "edit access to the crosscheck_report DAG" in r.text
+    assert wh.query("SELECT finding_id, status, cleared_by FROM discrepancies ORDER BY finding_id") == before
+    assert wh.query("SELECT COUNT(*) AS n FROM finding_clearances WHERE finding_id = 'f-ana-reg'")[0]["n"] == 0
+    assert not (cfg.data_path() / "reports").exists()  # no re-render either
+
+
 def test_no_run_yet(cfg):
     empty = warehouse()
     client = TestClient(create_app(warehouse_factory=lambda: empty, verify_token=fake_verify, config=cfg))
@@ -275,6 +308,43 @@ def test_real_airflow_jwt(airflow_auth, wh, cfg):
     assert client.get("/", headers=auth(token)).status_code == 401
 
 
+@pytest.mark.parametrize("role,may_clear", [("viewer", False), ("user", True), ("op", True), ("admin", True)])
+def test_clearing_needs_edit_access_under_simple_auth_manager(airflow_auth, wh, cfg, role, may_clear):
+    """Airflow's own SimpleAuthManager decides: a viewer reads the page but is refused the clearance
+    (403, the finding stays open); user, op and admin may edit the report DAG, so they clear it."""
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    client = TestClient(create_app(warehouse_factory=lambda: wh, config=cfg), base_url="http://airflow.test")
+    token = airflow_auth.generate_jwt(SimpleAuthManagerUser(username="hana", role=role))
+    page = client.get("/", headers=auth(token))
+    assert page.status_code == 200 and page.text.count("<form") == (5 if may_clear else 0)
+    csrf = csrf_token(Principal("hana", "hana", token=token))
+    r = _post_clear(client, token, csrf)
+    if may_clear:
+        assert r.status_code == 303 and r.headers["location"] == "./?lang=en&cleared=f-ana-reg"
+        assert _status(wh, "f-ana-reg") == "cleared"
+        assert "Explained on the phone" in (cfg.data_path() / "reports" / "report-2026-11-21-en.html").read_text(
+            encoding="utf-8"
+        )
+    else:
+        assert r.status_code == 403 and _status(wh, "f-ana-reg") == "open"
+
+
+def test_the_edit_check_fails_closed(airflow_auth, wh, cfg, monkeypatch):
+    """An auth manager that errors while asked about the edit permission does not grant it."""
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    def broken(**_: Any) -> bool:
+        raise RuntimeError("policy store down")
+
+    monkeypatch.setattr(airflow_auth, "is_authorized_dag", broken)
+    client = TestClient(create_app(warehouse_factory=lambda: wh, config=cfg), base_url="http://airflow.test")
+    token = airflow_auth.generate_jwt(SimpleAuthManagerUser(username="root", role="admin"))
+    assert "<form" not in client.get("/", headers=auth(token)).text
+    r = _post_clear(client, token, csrf_token(Principal("root", "root", token=token)))
+    assert r.status_code == 403 and _status(wh, "f-ana-reg") == "open"
+
+
 async def _is_revoked(manager: Any, token: str) -> bool:
     from jwt import InvalidTokenError
 
@@ -311,7 +381,9 @@ def test_mounted_in_airflows_own_api_server(airflow_auth, tmp_path, monkeypatch)
     client = TestClient(api)
     assert client.get("/crosscheck/").status_code == 401
     manager = api.state.auth_manager
-    token = manager.generate_jwt(SimpleAuthManagerUser(username="hana", role="viewer"))
-    client.cookies.set("_token", token)
+    client.cookies.set("_token", manager.generate_jwt(SimpleAuthManagerUser(username="vic", role="viewer")))
     r = client.get("/crosscheck/")
-    assert r.status_code == 200 and "Senior Robotics Engineer" in r.text and r.text.count("<form") == 5
+    assert r.status_code == 200 and "Senior Robotics Engineer" in r.text and r.text.count("<form") == 0
+    client.cookies.set("_token", manager.generate_jwt(SimpleAuthManagerUser(username="hana", role="user")))
+    r = client.get("/crosscheck/")
+    assert r.status_code == 200 and r.text.count("<form") == 5
