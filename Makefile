@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 TODAY  ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: install system-deps demo test lint evaluate bench bench-e2e clean
+.PHONY: install system-deps demo ui test lint evaluate bench bench-e2e clean
 
 install: $(STAMP)
 
@@ -24,6 +24,12 @@ system-deps:
 
 demo: install
 	TODAY=$(TODAY) bash scripts/demo.sh
+
+# The HR page: Airflow's api-server with the Crosscheck plugin on 127.0.0.1:$(PORT), on the demo's warehouse
+# (run `make demo` first); prints the URL and the SimpleAuthManager users (hr clears, viewer reads only).
+PORT ?= 8080
+ui: install
+	PORT=$(PORT) bash scripts/ui.sh
 
 lint: install
 	$(BIN)/ruff check .
