@@ -107,7 +107,7 @@ def ui(tmp_path):
                 continue
         text = "".join(out)
         base = re.search(r"Crosscheck HR page: (http://127\.0\.0\.1:\d+)/crosscheck/", text).group(1)
-        passwords = dict(re.findall(r"^  (\w+)\s+password (\S+)", text, re.M))
+        passwords = dict(re.findall(r"^  (\w+)\s+password (\S+)", text, re.MULTILINE))
         yield base, passwords, db, text
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
