@@ -32,6 +32,8 @@ REQUIRED = {
     "reviews_default": {"host": "the review feed's base URL", "password": "the review feed's API key"},
 }
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ATS_CONNECTIONS = ("greenhouse_default", "lever_default")
+AIRFLOW_HOME_DEFAULT = PROJECT_ROOT / ".var" / "airflow"  # what ``crosscheck run`` uses when it is unset
 
 
 class UsageError(Exception):
@@ -77,12 +79,76 @@ def checked_config() -> Config:
 def check_connections(environ: Mapping[str, str] | None = None) -> None:
     """Every ``AIRFLOW_CONN_*`` in JSON form (value starting with ``{``) parses, has a ``conn_type``, only
     Airflow's connection fields of the right types, and the fields its source requires. URI-form values
-    are Airflow's to parse. The warehouse connection is checked in either form."""
+    are Airflow's to parse. The warehouse connection is checked in either form; then that an ATS is
+    defined (``check_an_ats``)."""
     env = os.environ if environ is None else environ
     for name in sorted(env):
         if name.startswith(CONN_PREFIX) and env[name].lstrip().startswith("{"):
             check_json_connection(name, env[name])
     warehouse_conn(env)
+    check_an_ats(env)
+
+
+def check_an_ats(environ: Mapping[str, str] | None = None) -> None:
+    """SPEC: at least one applicant-tracking system, or a run has nothing to check (the pipeline's first
+    task refuses it too). Decided here only when it can be without Airflow: an ``AIRFLOW_CONN_*`` of an
+    ATS, or Airflow's default SQLite metadata database holding one. A secrets backend or another
+    metadata database may hold one this cannot see: then Airflow's own look-up decides."""
+    env = os.environ if environ is None else environ
+    if any((env.get(CONN_PREFIX + c.upper()) or "").strip() for c in ATS_CONNECTIONS):
+        return
+    home = Path(env.get("AIRFLOW_HOME") or AIRFLOW_HOME_DEFAULT).expanduser()
+    cfg = _airflow_cfg(Path(env.get("AIRFLOW_CONFIG") or home / "airflow.cfg").expanduser(), home)
+    if (env.get("AIRFLOW__SECRETS__BACKEND") or cfg.get(("secrets", "backend")) or "").strip():
+        return
+    if any(env.get(f"AIRFLOW__DATABASE__SQL_ALCHEMY_CONN{s}") for s in ("_CMD", "_SECRET")):
+        return
+    url = (env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN") or cfg.get(("database", "sql_alchemy_conn")) or "").strip()
+    if url and not url.startswith("sqlite:///"):
+        return
+    db = Path(url.removeprefix("sqlite:///").split("?")[0] if url else home / "airflow.db")
+    if db.is_file() and _sqlite_has_connection(db, ATS_CONNECTIONS):
+        return
+    names = " or ".join(CONN_PREFIX + c.upper() for c in ATS_CONNECTIONS)
+    raise UsageError(f"no applicant-tracking system is configured: define {names} "
+                     "(see README, 'Connections'); at least one ATS is required")
+
+
+def _airflow_cfg(path: Path, home: Path) -> dict[tuple[str, str], str]:
+    """The two options of an airflow.cfg that say where connections live (no interpolation but
+    Airflow's ``{AIRFLOW_HOME}``)."""
+    import configparser
+
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (OSError, configparser.Error):
+        return {}
+    out = {}
+    for key in (("secrets", "backend"), ("database", "sql_alchemy_conn")):
+        if parser.has_option(*key):
+            out[key] = parser.get(*key).replace("{AIRFLOW_HOME}", str(home))
+    return out
+
+
+def _sqlite_has_connection(db: Path, conn_ids: tuple[str, ...]) -> bool:
+    """Read only (the file is never created or changed); a database it cannot read counts as holding one,
+    so that Airflow, not this check, says what is wrong with it."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+    except sqlite3.Error:
+        return True
+    try:
+        marks = ", ".join("?" for _ in conn_ids)
+        return con.execute(f"SELECT 1 FROM connection WHERE conn_id IN ({marks}) LIMIT 1", conn_ids).fetchone() is not None
+    except sqlite3.OperationalError as exc:
+        return "no such table" not in str(exc)  # a database Airflow has not set up holds no connection
+    except sqlite3.Error:
+        return True
+    finally:
+        con.close()
 
 
 def check_json_connection(name: str, value: str) -> dict[str, Any]:

@@ -117,3 +117,53 @@ def test_the_checks_import_neither_airflow_nor_pandas_nor_gx(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True,
                          timeout=60, check=True).stdout
     assert out.strip() == "2 []"
+
+
+def test_no_ats_connection_is_refused_before_airflow(tmp_path):
+    """SPEC: at least one ATS. Without one, the run stops here, not in its first Airflow task."""
+    env = cli_env(tmp_path, AIRFLOW_CONN_ORCID_DEFAULT='{"conn_type": "http"}')  # a source, but no ATS
+    _refused_before_airflow(tmp_path, "run", "--date", DAY, env=env,
+                            needles=("no applicant-tracking system is configured",
+                                     "AIRFLOW_CONN_GREENHOUSE_DEFAULT or AIRFLOW_CONN_LEVER_DEFAULT"))
+
+
+def _metadata_db(path, conn_ids):
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE connection (id INTEGER PRIMARY KEY, conn_id VARCHAR(250) UNIQUE)")
+    con.executemany("INSERT INTO connection (conn_id) VALUES (?)", [(c,) for c in conn_ids])
+    con.commit()
+    con.close()
+
+
+def test_where_an_ats_connection_may_be_defined(tmp_path):
+    """An ATS in the environment (JSON or URI form), in the default SQLite metadata database, or where this
+    check cannot look without Airflow (a secrets backend, another metadata database): not refused."""
+    from include.cli_checks import UsageError, check_an_ats
+
+    home = tmp_path / "home"
+    base = {"AIRFLOW_HOME": str(home)}
+    with pytest.raises(UsageError, match="AIRFLOW_CONN_GREENHOUSE_DEFAULT or AIRFLOW_CONN_LEVER_DEFAULT"):
+        check_an_ats(base)
+    assert not home.exists()
+    check_an_ats({**base, "AIRFLOW_CONN_LEVER_DEFAULT": "http://:key@api.lever.co"})
+    check_an_ats({**base, "AIRFLOW_CONN_GREENHOUSE_DEFAULT": '{"conn_type": "http"}'})
+    with pytest.raises(UsageError):
+        check_an_ats({**base, "AIRFLOW_CONN_LEVER_DEFAULT": "  "})
+    check_an_ats({**base, "AIRFLOW__SECRETS__BACKEND": "airflow.secrets.local_filesystem.LocalFilesystemBackend"})
+    check_an_ats({**base, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": "postgresql+psycopg2://u@127.0.0.1/airflow"})
+
+    home.mkdir()
+    _metadata_db(home / "airflow.db", ["orcid_default"])
+    before = (home / "airflow.db").read_bytes()
+    with pytest.raises(UsageError):
+        check_an_ats(base)  # a metadata database without an ATS connection
+    assert (home / "airflow.db").read_bytes() == before  # read only
+    other = tmp_path / "other.db"
+    _metadata_db(other, ["lever_default"])
+    check_an_ats({**base, "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{other}"})
+    (home / "airflow.cfg").write_text(f"[database]\nsql_alchemy_conn = sqlite:///{other}\n")
+    check_an_ats(base)
+    (home / "airflow.cfg").write_text("[secrets]\nbackend = my.vault.Backend\n")
+    check_an_ats(base)
