@@ -11,8 +11,8 @@ another site cannot make a logged-in browser clear findings.
 Reading the page needs the auth manager's access to this custom view. Clearing a finding needs more:
 edit access to the ``crosscheck_report`` DAG, the DAG that writes the report (``is_authorized_dag`` with
 ``PUT``). Under SimpleAuthManager that is the ``user``, ``op`` and ``admin`` roles, not ``viewer``
-(whose ``is_authorized_custom_view`` ignores the method, so it cannot be the test); under FAB, the
-``can_edit`` permission on that DAG. A viewer sees the report without the forms; a POST from a viewer,
+(whose ``is_authorized_custom_view`` ignores the method, so it cannot be the test); under another auth
+manager, its DAG edit permission. A viewer sees the report without the forms; a POST from a viewer,
 or any error while asking the auth manager, is 403 and changes nothing.
 
 The menu entry is an external link rather than an iframe: Airflow sandboxes plugin iframes into an
