@@ -293,12 +293,17 @@ def clear_finding(wh: Any, finding_id: str, reason: str, by: str) -> None:
         if not rows:
             raise KeyError(f"no finding with id {finding_id!r}")
         if rows[0]["status"] != "open":
-            when = str(rows[0].get("cleared_at") or "")[:10]
-            raise FindingNotOpen(
-                f"finding {finding_id} is already cleared" + (f" (on {when})" if when else "")
-                + "; it reopens by itself when its evidence changes"
-            )
+            raise _not_open(finding_id, rows[0].get("cleared_at"))
         at = datetime.now(UTC).isoformat()  # microseconds: the latest clearance is the one that applies
+        # only an open row changes: of two clearances at once, the second waits for the first's row lock
+        # (PostgreSQL) or conflicts (DuckDB), then changes nothing and is refused
+        changed = wh.execute(
+            "UPDATE discrepancies SET status = 'cleared', cleared_reason = ?, cleared_by = ?, cleared_at = ? "
+            "WHERE finding_id = ? AND status = 'open'",
+            [reason.strip(), by.strip(), at, finding_id],
+        )
+        if changed == 0:
+            raise _not_open(finding_id, None)
         clearance_id = hashlib.sha256(f"{finding_id}|{at}|{by}|{reason}".encode()).hexdigest()[:32]
         wh.upsert(
             "finding_clearances",
@@ -318,11 +323,14 @@ def clear_finding(wh: Any, finding_id: str, reason: str, by: str) -> None:
             ],
             ["clearance_id"],
         )
-        wh.execute(
-            "UPDATE discrepancies SET status = 'cleared', cleared_reason = ?, cleared_by = ?, cleared_at = ? "
-            "WHERE finding_id = ?",
-            [reason.strip(), by.strip(), at, finding_id],
-        )
+
+
+def _not_open(finding_id: str, cleared_at: Any) -> FindingNotOpen:
+    when = str(cleared_at or "")[:10]
+    return FindingNotOpen(
+        f"finding {finding_id} is already cleared" + (f" (on {when})" if when else "")
+        + "; it reopens by itself when its evidence changes"
+    )
 
 
 @dataclass(frozen=True)
