@@ -13,7 +13,6 @@ import pytest
 from include.findings import FindingNotOpen, clear_finding
 from include.warehouse import connect
 from tests.report.report_seed import seed
-from tests.warehouse.wh_fixtures import pg_session, warehouse_spec  # noqa: F401
 
 
 @pytest.mark.parametrize("warehouse_spec", ["postgres"], indirect=True)
