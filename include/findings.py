@@ -161,6 +161,7 @@ def _write_batch(
         old = existing.get(f.finding_id)
         row = {
             **{k: data[k] for k in DIGEST_FIELDS},
+            "message": data.get("message"),  # not audited: the report checks it against summary/question
             "status": "open",
             "last_seen_run": run_id,
             "first_seen_run": old["first_seen_run"] if old and old.get("first_seen_run") else run_id,

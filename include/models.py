@@ -6,7 +6,7 @@ Dates stay as the candidate or source wrote them (``*_raw``); the engine parses 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -168,3 +168,6 @@ class Finding(Record):
     evidence: list[EvidenceItem]
     rule_version: str
     evidence_digest: str  # sha256 of the evidence; a cleared finding reopens when this changes
+    # summary and question as message ids with parameters, rendered in the report's locale
+    # (include/engine/messages.py); outside the evidence digest, so wording never reopens a finding
+    message: dict[str, Any] | None = None

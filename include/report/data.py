@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from include.engine import messages
 from include.models import KINDS
 from include.report import reviews as brand
 from include.report.models import (
@@ -102,6 +103,7 @@ def _finding(row: dict[str, Any], run_id: str) -> FindingView:
         severity=row["severity"],
         summary=row["summary"] or "",
         question=row["question"] or "",
+        message=checked_message(row),
         status=row.get("status") or "open",
         is_new=row.get("first_seen_run") == run_id,
         rule_version=row.get("rule_version") or "",
@@ -110,6 +112,24 @@ def _finding(row: dict[str, Any], run_id: str) -> FindingView:
         cleared_by=row.get("cleared_by"),
         cleared_at=_text(row.get("cleared_at")),
     )
+
+
+def checked_message(row: dict[str, Any]) -> dict[str, Any] | None:
+    """The finding's message when its English rendering is the stored summary and question, else None.
+
+    ``message`` is not covered by the audit chain; ``summary`` and ``question`` are. A message that does
+    not say what they say (edited, or from another engine version) is ignored, and the stored English
+    sentences are shown instead, as for findings written before messages were stored.
+    """
+    message = _json(row.get("message"))
+    if not isinstance(message, dict):
+        return None
+    try:
+        same = (messages.render(message.get("summary")) == (row.get("summary") or "")
+                and messages.render(message.get("question")) == (row.get("question") or ""))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return message if same else None
 
 
 def _text(value: Any) -> str | None:
@@ -254,7 +274,7 @@ def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> Rep
     """Everything the report of ``run_id`` (report day ``report_day``) shows."""
     rows = wh.query(
         "SELECT finding_id, candidate_id, application_id, kind, severity, summary, question, evidence, "
-        "rule_version, status, first_seen_run, last_seen_run, cleared_reason, cleared_by, cleared_at "
+        "message, rule_version, status, first_seen_run, last_seen_run, cleared_reason, cleared_by, cleared_at "
         "FROM discrepancies WHERE last_seen_run = ? ORDER BY candidate_id, finding_id",
         [run_id],
     )

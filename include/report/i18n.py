@@ -18,6 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from include.engine.messages import REASONS
+
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LOCALES: tuple[str, ...] = ("en", "zh_CN")
 DOMAIN = "messages"
@@ -104,7 +106,66 @@ VALUE_LABELS: dict[str, str] = {
     "threshold_months": N_("Threshold (months)"),
     "uncovered_months": N_("Uncovered (months)"),
     "window_months": N_("Window (months)"),
+    "looks_like_abbreviation": N_("Looks like an abbreviation"),
+    "resume_current": N_("Current job on the resume"),
+    "profile_current": N_("Current job on the profile"),
+    "matched": N_("Matched"),
+    "hiring_company": N_("Hiring company"),
+    "current": N_("Still employed there"),
+    "senior": N_("Senior role"),
 }
+# Enumerated evidence values, per key (matched case-insensitively); other values are literals (names,
+# dates, titles) and are shown as written.
+MATCH_METHODS: dict[str, str] = {
+    "exact": N_("exact name"),
+    "alias": N_("known alias"),
+    "pinyin": N_("pinyin spelling"),
+    "acronym": N_("initials"),
+    "fuzzy": N_("similar name"),
+    "none": N_("no match"),
+}
+EMPLOYMENT_TYPES: dict[str, str] = {
+    "full_time": N_("full time"),
+    "part_time": N_("part time"),
+    "contract": N_("contract"),
+    "internship": N_("internship"),
+    "unknown": N_("unknown"),
+}
+ENTITY_STATUSES: dict[str, str] = {
+    "active": N_("active"),
+    "inactive": N_("inactive"),
+    "dissolved": N_("dissolved"),
+    "in liquidation": N_("in liquidation"),
+    "liquidation": N_("in liquidation"),
+    "closed": N_("closed"),
+    "lapsed": N_("lapsed"),
+    "issued": N_("issued"),
+    "unknown": N_("unknown"),
+}
+SENIORITY_LEVELS: dict[str, str] = {
+    "intern": N_("intern"),
+    "junior": N_("junior"),
+    "mid": N_("mid-level"),
+    "senior": N_("senior"),
+    "lead": N_("lead"),
+    "manager": N_("manager"),
+    "director": N_("director"),
+    "vp": N_("vice president"),
+    "chief": N_("chief officer"),
+}
+UNKNOWN = N_("unknown")
+EVIDENCE_VALUES: dict[str, dict[str, str]] = {
+    "match": MATCH_METHODS,
+    "employment_type": EMPLOYMENT_TYPES,
+    "status": ENTITY_STATUSES,
+    "reason": REASONS,
+    "resume_level": SENIORITY_LEVELS,
+    "profile_level": SENIORITY_LEVELS,
+}
+# Evidence values that list sources by key ("companies_house", "linkedin").
+SOURCE_LIST_VALUES = ("registries_searched", "profiles_checked")
+# record_ref values that name a configuration section rather than a record.
+RECORD_REFS: dict[str, str] = {"hiring_company": N_("hiring company (configuration)")}
 EMPLOYMENT_STATUS_LABELS: dict[str, str] = {
     "current": N_("current employee"),
     "former": N_("former employee"),

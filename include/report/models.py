@@ -5,6 +5,7 @@ Airflow UI plugin render the same data with its clearing forms."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,8 +31,11 @@ class FindingView(View):
     finding_id: str
     kind: str
     severity: str
-    summary: str
+    summary: str  # the English sentence as stored (and audited)
     question: str
+    # summary and question as message ids with parameters (include/engine/messages.py), rendered in the
+    # report's locale; None for findings written before messages were stored, which show the sentences
+    message: dict[str, Any] | None = None
     status: str = "open"  # "open" | "cleared"
     is_new: bool = False  # first seen in this run
     rule_version: str = ""

@@ -23,8 +23,9 @@ from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from include.engine import messages
 from include.report import i18n
-from include.report.models import SEVERITIES, ReportData
+from include.report.models import SEVERITIES, FindingView, ReportData
 from include.report.reviews import TOPICS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -93,7 +94,7 @@ def environment(locale: str) -> Environment:
         side_label=label(i18n.SIDE_LABELS),
         topic_label=label(i18n.TOPIC_LABELS),
         source_label=label(i18n.SOURCE_LABELS),
-        value_label=lambda k: g(i18n.VALUE_LABELS[k]) if k in i18n.VALUE_LABELS else k.replace("_", " "),
+        value_label=lambda k: value_label(k, g),
         fmt_date=lambda d: format_date(
             d if isinstance(d, date) else date.fromisoformat(str(d)[:10]), format="long", locale=locale
         ),
@@ -109,6 +110,8 @@ def environment(locale: str) -> Environment:
             )
         ),
         fmt_value=lambda k, v: format_value(k, v, g),
+        finding_text=lambda f, part: finding_text(f, part, g),
+        record_ref=lambda ref: g(i18n.RECORD_REFS[ref]) if ref in i18n.RECORD_REFS else ref,
         skip_reason=label(i18n.SKIP_REASONS),
         status_label=label(i18n.EMPLOYMENT_STATUS_LABELS),
         SEVERITIES=SEVERITIES,
@@ -117,8 +120,25 @@ def environment(locale: str) -> Environment:
     return env
 
 
+def finding_text(f: FindingView, part: str, gettext: Any) -> str:
+    """A finding's summary or question in the locale of ``gettext``: its message when it has one (see
+    ``include.report.data.checked_message``), else the English sentence as stored."""
+    if f.message and part in f.message:
+        try:
+            return messages.render(f.message[part], gettext)
+        except (KeyError, TypeError, ValueError):  # a translation that does not fit its message
+            pass
+    return str(getattr(f, part))
+
+
+def value_label(key: str, gettext: Any) -> str:
+    """An evidence key as HR reads it; a key without a label is shown as words, never as ``snake_case``."""
+    return gettext(i18n.VALUE_LABELS[key]) if key in i18n.VALUE_LABELS else key.replace("_", " ")
+
+
 def format_value(key: str, value: Any, gettext: Any) -> str:
-    """An evidence value as HR reads it: an empty end date means the job is current."""
+    """An evidence value as HR reads it: an empty end date means the job is current; enumerated values
+    (match methods, statuses, seniority levels, source keys) are translated, literals shown as written."""
     if value is None or value == "":
         return gettext(i18n.CURRENT) if key in ("end", "end_raw") else "–"
     if isinstance(value, bool):
@@ -126,8 +146,23 @@ def format_value(key: str, value: Any, gettext: Any) -> str:
     if isinstance(value, float):
         return f"{value:.2f}".rstrip("0").rstrip(".")
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "–"
+        if key in i18n.SOURCE_LIST_VALUES:
+            return gettext(messages.COMMA).join(_source(str(v), gettext) for v in value) or "–"
+        return gettext(messages.COMMA).join(format_value(key, v, gettext) for v in value) or "–"
+    if isinstance(value, str):
+        table = i18n.EVIDENCE_VALUES.get(key)
+        folded = value.strip().casefold()
+        if table is not None and folded in table:
+            return gettext(table[folded])
+        if folded == "unknown":
+            return gettext(i18n.UNKNOWN)
+        if key == "matched":  # a competitor's name, or the industry code both companies share
+            return messages.industry_code(value)
     return str(value)
+
+
+def _source(key: str, gettext: Any) -> str:
+    return gettext(i18n.SOURCE_LABELS[key]) if key in i18n.SOURCE_LABELS else key
 
 
 def _timestamp(locale: str) -> Any:
@@ -166,7 +201,8 @@ def html_chunks(data: ReportData, locale: str = "en", interactive: Interactive |
         interactive=interactive,
         kind_rows=kind_rows,
         trend_max=5,
-        engine_language_note=locale != "en",
+        # only findings stored before messages were are still in English
+        engine_language_note=locale != "en" and any(f.message is None for _, _, f in data.findings()),
     )
 
 
@@ -188,8 +224,8 @@ def csv_chunks(data: ReportData, locale: str = "en", rows_per_chunk: int = 1000)
     writer.writerow(CSV_COLUMNS)
     for n, (req, cand, f) in enumerate(data.findings(), 1):
         evidence = " | ".join(
-            f"{g(i18n.SIDE_LABELS.get(e.side, e.side))} ({e.source}): "
-            + "; ".join(f"{k}={format_value(k, v, g)}" for k, v in e.values)
+            f"{g(i18n.SIDE_LABELS.get(e.side, e.side))} ({_source(e.source, g)}): "
+            + "; ".join(f"{value_label(k, g)}={format_value(k, v, g)}" for k, v in e.values)
             for e in f.evidence
         )
         links = " ".join(e.link for e in f.evidence if e.link)
@@ -205,8 +241,8 @@ def csv_chunks(data: ReportData, locale: str = "en", rows_per_chunk: int = 1000)
             g(i18n.KIND_LABELS.get(f.kind, f.kind)),
             f.status,
             "yes" if f.is_new else "no",
-            f.summary,
-            f.question,
+            finding_text(f, "summary", g),
+            finding_text(f, "question", g),
             evidence,
             links,
             f.rule_version,

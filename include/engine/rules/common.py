@@ -15,8 +15,10 @@ from datetime import date
 from typing import Any
 
 from include.config import Config
+from include.engine import messages
 from include.engine.align import Pair, align, safe_span
 from include.engine.dates import Span
+from include.engine.messages import Message, finding_message, render
 from include.engine.resolve import RegistryIndex, Resolution, same_employer
 from include.models import Education, Employment, EvidenceItem, Finding, Kind, RegistryEntity, Severity
 
@@ -111,27 +113,31 @@ def make_finding(
     kind: Kind,
     rule_version: str,
     severity: Severity,
-    summary: str,
-    question: str,
+    summary: str | Message,
+    question: str | Message,
     evidence: list[EvidenceItem],
     identity: Iterable[str],
 ) -> Finding:
+    """``summary`` and ``question`` are messages (``include.engine.messages.msg``): the finding keeps them to
+    be rendered in the report's locale, and their English rendering as the warehouse's plain sentences."""
+    message = None
+    if isinstance(summary, dict) and isinstance(question, dict):
+        message = finding_message(summary, question)
     return Finding(
         finding_id=finding_id(kind, ctx.candidate_id, identity),
         candidate_id=ctx.candidate_id,
         application_id=ctx.application_id,
         kind=kind,
         severity=severity,
-        summary=summary,
-        question=question,
+        summary=render(summary),
+        question=render(question),
         evidence=evidence,
         rule_version=rule_version,
-        evidence_digest=evidence_digest(evidence),
+        evidence_digest=evidence_digest(evidence),  # the message is not part of it
+        message=message,
     )
 
 
-def when(job: Employment) -> str:
-    """"2019-03 to present" as the record wrote it, for summaries."""
-    start = job.start_raw or "?"
-    end = job.end_raw if job.end_raw and job.end_raw.strip() else "present"
-    return f"{start} to {end}"
+def when(job: Employment) -> Message:
+    """"2019-03 to present" as the record wrote it, for summaries ("present" is translated)."""
+    return messages.when(job.start_raw, job.end_raw)

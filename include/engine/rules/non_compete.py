@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from include.config import HiringCompany
 from include.engine.dates import month_index
+from include.engine.messages import AN_EMPLOYEE, N_, industry_code, msg, reason, term
 from include.engine.resolve import RegistryIndex, same_employer
 from include.engine.rules.common import Context, computed, entity_evidence, job_evidence, make_finding
 from include.engine.titles import is_senior
@@ -122,7 +123,7 @@ def non_compete_risk(ctx: Context) -> list[Finding]:
         why = check.why_competitor(r.employer)
         if why is None:
             continue
-        reason, detail = why
+        why_text, detail = why
         senior = is_senior(r.title)
         recent = current or since < RECENT_MONTHS
         evidence: list[EvidenceItem] = [job_evidence(r)]
@@ -130,16 +131,23 @@ def non_compete_risk(ctx: Context) -> list[Finding]:
         if res.hit and res.entity_id in ctx.index.entities:
             evidence.append(entity_evidence(ctx.index.entities[res.entity_id], res))
         evidence.append(EvidenceItem(side="config", source="config", record_ref="hiring_company",
-                                     values={"reason": reason, "matched": detail,
+                                     values={"reason": why_text, "matched": detail,
                                              "hiring_company": ctx.config.hiring_company.name}))
         evidence.append(computed({"current": current, "senior": senior, "window_months": window},
                                  r.employment_id))
-        left = "is still at" if current else f"left {r.end_raw}"
+        shown = industry_code(detail) if why_text == "shares an industry code" else detail
+        details = {"employer": r.employer, "reason": reason(why_text), "detail": shown,
+                   "title": r.title or term(AN_EMPLOYEE)}
+        summary = (
+            msg(N_("The candidate is still at %(employer)s, a competitor (%(reason)s: %(detail)s), as %(title)s."),
+                **details) if current else
+            msg(N_("The candidate left %(employer)s in %(end)s (%(months)s months ago), a competitor "
+                   "(%(reason)s: %(detail)s), as %(title)s."), end=r.end_raw, months=since, **details))
         out.append(make_finding(
             ctx, "non_compete_risk", NON_COMPETE_RISK, "red" if (recent and senior) else "yellow",
-            f"The candidate {left} {r.employer}" + ("" if current else f" ({since} months ago)") +
-            f", a competitor ({reason}: {detail}), as {r.title or 'an employee'}.",
-            f"Are you bound by a non-compete or non-solicitation agreement with {r.employer}, and until when?",
+            summary,
+            msg(N_("Are you bound by a non-compete or non-solicitation agreement with %(employer)s, and until "
+                   "when?"), employer=r.employer),
             evidence,
             [r.employment_id],
         ))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from include.engine.dates import range_distance
+from include.engine.messages import AND, N_, joined, msg, reason, source
 from include.engine.names import normalise_company
 from include.engine.rules.common import PROFILE_WITH_JOBS, Context, computed, job_evidence, make_finding, when
 from include.engine.titles import compare_titles, title_meaning
@@ -28,10 +29,13 @@ def employer_not_on_profile(ctx: Context) -> list[Finding]:
         out.append(make_finding(
             ctx, "employer_not_on_profile", EMPLOYER_NOT_ON_PROFILE,
             "yellow" if in_registry else "red",
-            f"The resume lists {r.employer} ({when(r)}), which none of the candidate's public profiles "
-            f"({', '.join(shown)}) shows" + ("." if in_registry else ", and no company registry knows it."),
-            f"Your public profiles do not mention {r.employer}; can you tell us about this role and how we "
-            "could confirm it?",
+            msg(N_("The resume lists %(employer)s (%(when)s), which none of the candidate's public profiles "
+                   "(%(profiles)s) shows.") if in_registry else
+                N_("The resume lists %(employer)s (%(when)s), which none of the candidate's public profiles "
+                   "(%(profiles)s) shows, and no company registry knows it."),
+                employer=r.employer, when=when(r), profiles=joined(source(x) for x in shown)),
+            msg(N_("Your public profiles do not mention %(employer)s; can you tell us about this role and how "
+                   "we could confirm it?"), employer=r.employer),
             [job_evidence(r), computed({"profiles_checked": shown, "employer_in_registry": in_registry},
                                        r.employment_id)],
             [r.employment_id],
@@ -53,9 +57,10 @@ def profile_employer_not_on_resume(ctx: Context) -> list[Finding]:
         sources = sorted({j.source for j in jobs})
         out.append(make_finding(
             ctx, "profile_employer_not_on_resume", PROFILE_EMPLOYER_NOT_ON_RESUME, "yellow",
-            f"The candidate's {', '.join(sources)} profile shows {first.employer}, which the resume does not list.",
-            f"Your {sources[0]} profile mentions {first.employer}; could you tell us about your time there and "
-            "why it is not on your resume?",
+            msg(N_("The candidate's %(profiles)s profile shows %(employer)s, which the resume does not list."),
+                profiles=joined(source(x) for x in sources), employer=first.employer),
+            msg(N_("Your %(profile)s profile mentions %(employer)s; could you tell us about your time there and "
+                   "why it is not on your resume?"), profile=source(sources[0]), employer=first.employer),
             [job_evidence(j) for j in jobs] + [computed({"resume_employers": [r.employer for r in ctx.resume_jobs]},
                                                         first.employment_id)],
             [j.employment_id for j in jobs],
@@ -73,9 +78,14 @@ def title_mismatch(ctx: Context) -> list[Finding]:
         a, b = title_meaning(r.title or ""), title_meaning(p.title or "")
         out.append(make_finding(
             ctx, "title_mismatch", TITLE_MISMATCH, "red" if jump > 0 else "yellow",
-            f"At {r.employer} the resume says \"{r.title}\" but the {p.source} profile says \"{p.title}\" "
-            f"({why}{', the resume claiming the more senior role' if jump > 0 else ''}).",
-            f"What was your role at {r.employer}: \"{r.title}\" or \"{p.title}\"?",
+            msg(N_("At %(employer)s the resume says \"%(resume_title)s\" but the %(profile)s profile says "
+                   "\"%(profile_title)s\" (%(reason)s, the resume claiming the more senior role).") if jump > 0 else
+                N_("At %(employer)s the resume says \"%(resume_title)s\" but the %(profile)s profile says "
+                   "\"%(profile_title)s\" (%(reason)s)."),
+                employer=r.employer, resume_title=r.title, profile=source(p.source), profile_title=p.title,
+                reason=reason(why)),
+            msg(N_("What was your role at %(employer)s: \"%(resume_title)s\" or \"%(profile_title)s\"?"),
+                employer=r.employer, resume_title=r.title, profile_title=p.title),
             [job_evidence(r), job_evidence(p),
              computed({"reason": why, "resume_level": a.level, "profile_level": b.level,
                        "resume_function": sorted(a.function), "profile_function": sorted(b.function)},
@@ -102,14 +112,16 @@ def date_mismatch(ctx: Context) -> list[Finding]:
             continue
         parts = []
         if start_diff > tol:
-            parts.append(f"start differs by {start_diff} months")
+            parts.append(msg(N_("start differs by %(months)s months"), months=start_diff))
         if end_diff > tol:
-            parts.append(f"end differs by {end_diff} months")
+            parts.append(msg(N_("end differs by %(months)s months"), months=end_diff))
         out.append(make_finding(
             ctx, "date_mismatch", DATE_MISMATCH, "yellow",
-            f"At {r.employer} the resume says {when(r)} but the {p.source} profile says {when(p)} "
-            f"({' and '.join(parts)}; tolerance {tol}).",
-            f"Could you confirm when you started and left {r.employer}?",
+            msg(N_("At %(employer)s the resume says %(resume_when)s but the %(profile)s profile says "
+                   "%(profile_when)s (%(differences)s; tolerance %(tolerance)s)."),
+                employer=r.employer, resume_when=when(r), profile=source(p.source), profile_when=when(p),
+                differences=joined(parts, AND), tolerance=tol),
+            msg(N_("Could you confirm when you started and left %(employer)s?"), employer=r.employer),
             [job_evidence(r), job_evidence(p),
              computed({"start_difference_months": start_diff,
                        # a current job's end moves with the report day: kept out of the digest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from include.engine.dates import PartialDate, parse_partial_date
+from include.engine.messages import AND, N_, NONE, joined, msg, source, term
 from include.engine.names import looks_like_abbreviation, normalise_company
 from include.engine.rules.common import Context, computed, entity_evidence, job_evidence, make_finding, when
 from include.models import Employment, Finding, RegistryEntity
@@ -31,10 +32,12 @@ def employer_not_in_registry(ctx: Context) -> list[Finding]:
             facts["looks_like_abbreviation"] = True
         out.append(make_finding(
             ctx, "employer_not_in_registry", EMPLOYER_NOT_IN_REGISTRY, "yellow" if short else "red",
-            f"No company registry consulted ({', '.join(registries) or 'none'}) knows {r.employer}, "
-            f"listed on the resume for {when(r)}.",
-            f"We could not find {r.employer} in company registries; what was its full legal name and "
-            "where was it registered?",
+            msg(N_("No company registry consulted (%(registries)s) knows %(employer)s, listed on the resume "
+                   "for %(when)s."),
+                registries=joined(source(x) for x in registries) if registries else term(NONE),
+                employer=r.employer, when=when(r)),
+            msg(N_("We could not find %(employer)s in company registries; what was its full legal name and "
+                   "where was it registered?"), employer=r.employer),
             [*(job_evidence(j) for j in jobs),
              computed(facts, r.employment_id)],
             [j.employment_id for j in jobs],
@@ -81,12 +84,16 @@ def employer_inactive_during_tenure(ctx: Context) -> list[Finding]:
         if created is not None and span.start_hi is not None:
             early = created.first_month_index() - span.start_hi
             if early > tol:
-                problems.append(f"the company was created {created} ({early} months after the claimed start)")
+                problems.append(msg(N_("the company was created %(created)s (%(months)s months after the "
+                                       "claimed start)"), created=str(created), months=early))
         if dissolved is not None:
             late = span.end_lo - dissolved.last_month_index()
             if late > tol:
-                problems.append(f"it was dissolved {dissolved} ({'' if span.current else f'{late} months '}"
-                                f"before the claimed {'current job' if span.current else 'end'})")
+                problems.append(
+                    msg(N_("it was dissolved %(dissolved)s (before the claimed current job)"),
+                        dissolved=str(dissolved)) if span.current else
+                    msg(N_("it was dissolved %(dissolved)s (%(months)s months before the claimed end)"),
+                        dissolved=str(dissolved), months=late))
         if not problems:
             continue
         shown = {e.entity_id: e for e in (c_ent, d_ent) if e is not None}
@@ -96,9 +103,10 @@ def employer_inactive_during_tenure(ctx: Context) -> list[Finding]:
                                   "tolerance_months": tol}, r.employment_id))
         out.append(make_finding(
             ctx, "employer_inactive_during_tenure", EMPLOYER_INACTIVE_DURING_TENURE, "red",
-            f"The resume claims {r.employer} for {when(r)}, but {' and '.join(problems)}.",
-            f"Registry records show {r.employer} did not exist for part of the time you list; which company "
-            "did you actually work for, and when?",
+            msg(N_("The resume claims %(employer)s for %(when)s, but %(problems)s."), employer=r.employer,
+                when=when(r), problems=joined(problems, AND)),
+            msg(N_("Registry records show %(employer)s did not exist for part of the time you list; which "
+                   "company did you actually work for, and when?"), employer=r.employer),
             evidence,
             [r.employment_id, res.entity_id],
         ))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from include.engine.messages import N_, msg
 from include.engine.rules.common import (
     Context,
     computed,
@@ -57,9 +58,11 @@ def overlapping_employment(ctx: Context) -> list[Finding]:
             first, second = sorted((a, b), key=lambda j: j.employment_id)
             out.append(make_finding(
                 ctx, "overlapping_employment", OVERLAPPING_EMPLOYMENT, "yellow",
-                f"Two full-time jobs on the resume overlap by {overlap} months: {a.employer} ({when(a)}) and "
-                f"{b.employer} ({when(b)}).",
-                f"Were you working full time at both {a.employer} and {b.employer} at the same time?",
+                msg(N_("Two full-time jobs on the resume overlap by %(months)s months: %(first)s (%(first_when)s) "
+                       "and %(second)s (%(second_when)s)."),
+                    months=overlap, first=a.employer, first_when=when(a), second=b.employer, second_when=when(b)),
+                msg(N_("Were you working full time at both %(first)s and %(second)s at the same time?"),
+                    first=a.employer, second=b.employer),
                 [job_evidence(first), job_evidence(second),
                  computed({"overlap_months": None if sa.current and sb.current else overlap,
                            "tolerance_months": tol}, f"{first.employment_id}|{second.employment_id}")],
@@ -111,9 +114,12 @@ def _gap_finding(ctx: Context, before: Employment, after: Employment, gap: int, 
     edus = [education_evidence(e) for e in ctx.educations]
     return make_finding(
         ctx, "career_gap", CAREER_GAP, "yellow" if gap > 12 else "blue",
-        f"The resume shows a gap of {gap} months between {before.employer} (ended {before.end_raw}) and "
-        f"{after.employer} (started {after.start_raw}), not covered by education.",
-        f"What were you doing between leaving {before.employer} and joining {after.employer}?",
+        msg(N_("The resume shows a gap of %(months)s months between %(before)s (ended %(ended)s) and %(after)s "
+               "(started %(started)s), not covered by education."),
+            months=gap, before=before.employer, ended=before.end_raw or "?", after=after.employer,
+            started=after.start_raw or "?"),
+        msg(N_("What were you doing between leaving %(before)s and joining %(after)s?"),
+            before=before.employer, after=after.employer),
         [job_evidence(before), job_evidence(after), *edus,
          computed({"gap_months": gap, "uncovered_months": uncovered, "threshold_months": threshold},
                   f"{before.employment_id}|{after.employment_id}")],
