@@ -4,8 +4,23 @@ from __future__ import annotations
 
 import pytest
 
+from include.engine.messages import render
 from include.engine.resolve import RegistryIndex
-from tests.engine.engine_factories import REGISTRY, config, edu, entity, job, of_kind, profile, run
+from include.engine.rules.common import Context, evidence_digest, make_finding
+from include.models import Finding
+from tests.engine.engine_factories import (
+    CID,
+    DAY,
+    INDEX,
+    REGISTRY,
+    config,
+    edu,
+    entity,
+    job,
+    of_kind,
+    profile,
+    run,
+)
 
 HALCYON = "Halcyon Software Ltd"
 
@@ -166,3 +181,75 @@ def test_competitor_by_industry_code_and_family() -> None:
                             ("Cobalt Sensors", True), ("Bluewater Analytics", False), ("Example Robotics", False)]:
         found = run([job("a", employer, "2020-01", None)], index=index)
         assert bool(of_kind(found, "non_compete_risk")) is fires, employer
+
+
+# --- the messages behind the sentences ---------------------------------------------------------------------
+# Evidence digests of this scenario as the rules computed them when summaries were plain f-strings
+# (commit 21eed7d): turning sentences into messages must not change them, or cleared findings would reopen.
+STRING_VERSION_DIGESTS = [
+    ("employer_not_on_profile", "d44c3e3eb5f6ab9b0790b5b832e1c20ea35ab57e3a5a79aa82563ff6f3bd2616"),
+    ("employer_not_on_profile", "20a436996b6e07dd95cd85a8f5b9f60d7692ed5d58cd26ab0dee679371888e7a"),
+    ("employer_not_on_profile", "41fa9c2e34e3c955edc5590e89db9d708825373d37eac155543ce1b6e1b0eb66"),
+    ("employer_not_on_profile", "74d420b34d57b28d699f3a0917cb8c3b192622d5d9106de271c53640187bef31"),
+    ("profile_employer_not_on_resume", "28b19b7264375a6d976372ff4be122ebbae474af395d59b6ce22573e4a7b835a"),
+    ("title_mismatch", "99cab9b1729a7d7889d865d72b57130d1d68a5b6303abdee2ac09169e81e82b3"),
+    ("date_mismatch", "b809ec9d2a3164352d4a86da0c019daee698dab485d2e362b44c717c156347e9"),
+    ("overlapping_employment", "4198a599e34f6f01acb34a0872bf40205319b0f47e6411920960eb1d5e32217d"),
+    ("overlapping_employment", "d82516bcd5b473d3d6663b544331e5f93c5eb36255f4f27b819eeb3afe4c7738"),
+    ("employer_not_in_registry", "1880bc5e2a2be6c098d25730968de989bf50aad9a0d5840693bfc29df8659158"),
+    ("employer_inactive_during_tenure", "da516bee26867d457e09595a1ddb8176de68e07ce531a430c5b6a43eb5f2d443"),
+    ("non_compete_risk", "0a9e37471b188ba4c2ba0bf07e7ce91f20822cf26d0b6e2d215adc78de52cfa5"),
+    ("career_gap", "3d70210aef7f970317f87a8568352a33f2bca13a0b8a557d307b349327002450"),
+]
+
+
+def every_kind() -> list[Finding]:
+    resume = [job("a", HALCYON, "2017-01", "2019-03", title="Senior Software Engineer"),
+              job("b", "Bluewater Analytics", "2019-08", "2021-06"),
+              job("c", "Old Timber Trading Ltd", "2016-01", "2021-01"),
+              job("d", "Zorblax Fabricated Holdings", "2021-07", "2022-01"),
+              job("e", "Rival Dynamics", "2022-02", None, title="Lead Engineer")]
+    profiles = [profile("p1", "Halcyon Software", "2018-01", "2019-03", title="Junior Software Engineer"),
+                profile("p2", "Mystery Profile Co", "2014-01", "2015-01")]
+    gap = [job("x", HALCYON, "2015-01", "2016-08"), job("y", "Bluewater Analytics", "2018-10")]
+    return run(resume, profiles) + run(gap)
+
+
+def test_evidence_digests_are_those_of_the_string_version() -> None:
+    found = every_kind()
+    assert [(f.kind, f.evidence_digest) for f in found] == STRING_VERSION_DIGESTS
+    assert all(f.evidence_digest == evidence_digest(f.evidence) for f in found)
+
+
+def test_english_rendering_of_each_message_is_the_stored_sentence() -> None:
+    for f in every_kind():
+        assert f.message is not None, f.kind
+        assert render(f.message["summary"]) == f.summary
+        assert render(f.message["question"]) == f.question
+        # sources by name ("LinkedIn", "Companies House"), never by key
+        for key in ("linkedin", "companies_house", "gleif", "orcid"):
+            assert key not in f.summary and key not in f.question, f.summary
+
+
+def test_a_sentence_given_as_a_plain_string_makes_the_same_finding() -> None:
+    """``make_finding`` still takes plain strings (no message then): id and digest do not depend on it."""
+    f = of_kind(every_kind(), "career_gap")[0]
+    ctx = Context(CID, "greenhouse:app1", [], [], [], INDEX, config(), DAY)
+    plain = make_finding(ctx, "career_gap", f.rule_version, f.severity, f.summary, f.question, f.evidence,
+                         [e.record_ref for e in f.evidence if e.side == "resume"])
+    assert plain.message is None
+    assert (plain.finding_id, plain.evidence_digest, plain.summary) == (f.finding_id, f.evidence_digest, f.summary)
+
+
+def test_sentences_in_chinese() -> None:
+    from include.report.i18n import translations
+
+    zh = translations("zh_CN").gettext
+    by_kind = {f.kind: f for f in every_kind()}
+    assert render(by_kind["career_gap"].message["summary"], zh) == (
+        "简历显示，在 Halcyon Software Ltd（2016-08 离职）与 Bluewater Analytics（2018-10 入职）之间有 25 个月的"
+        "空窗期，且不在教育经历期间。")
+    assert render(by_kind["employer_not_in_registry"].message["summary"], zh).startswith(
+        "所查询的公司登记机构（英国公司注册处、GLEIF）均无 Zorblax Fabricated Holdings 的记录")
+    assert "领英" in render(by_kind["title_mismatch"].message["summary"], zh)
+    assert "指定的竞争对手：Rival Dynamics" in render(by_kind["non_compete_risk"].message["summary"], zh)
