@@ -27,7 +27,9 @@ from include.report import i18n
 from include.report.data import load_report_data
 from include.report.models import EvidenceView, FindingView
 from include.report.render import format_value, render_csv, render_html, value_label
+from include.warehouse import connect
 from tests.report.report_seed import config, warehouse
+from tests.warehouse.wh_fixtures import pg_session, warehouse_spec  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 WORLD = ROOT / "include" / "sandbox" / "data" / "seed-42"
@@ -248,3 +250,28 @@ def test_the_message_changes_no_digest() -> None:
         assert row_digest(plain) == row_digest(f)
         other = f.model_copy(update={"message": {"summary": "x", "question": "y"}})
         assert row_digest(other) == row_digest(f)
+
+
+def test_message_column_on_both_engines_and_after_an_upgrade(warehouse_spec: Any) -> None:  # noqa: F811
+    """Migration 007 adds ``message`` to a warehouse that has findings already (they keep NULL); the world's
+    findings are then written and read back with their messages on DuckDB and PostgreSQL alike."""
+    findings = [f for f in world_findings() if f.kind in ("non_compete_risk", "title_mismatch")]
+    wh = connect(warehouse_spec)
+    try:
+        wh.migrate()
+        # the warehouse as it was before 007, holding a finding written then
+        wh.execute("ALTER TABLE discrepancies DROP COLUMN message")
+        wh.execute("DELETE FROM schema_migrations WHERE version = '007'")
+        old = findings[0]
+        wh.execute("INSERT INTO discrepancies (finding_id, candidate_id, kind, severity, summary, question, "
+                   "last_seen_run) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   ["historic", old.candidate_id, old.kind, old.severity, old.summary, old.question, "cc-old"])
+        assert wh.migrate() == ["007"]
+        assert wh.query("SELECT message FROM discrepancies WHERE finding_id = 'historic'") == [{"message": None}]
+        write_run_findings(wh, [findings], RUN, {f.candidate_id for f in findings})
+        rows = {r["finding_id"]: r["message"] for r in wh.query("SELECT finding_id, message FROM discrepancies")}
+        assert all(rows[f.finding_id] == f.message for f in findings)
+        digests = {r["finding_id"]: r["row_digest"] for r in wh.query("SELECT finding_id, row_digest FROM run_findings")}
+        assert all(digests[f.finding_id] == row_digest(f) for f in findings)
+    finally:
+        wh.close()
