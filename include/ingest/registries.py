@@ -155,7 +155,10 @@ def opencorporates_entity(company: Mapping[str, Any], api_base: str | None = Non
     """A company object (search result or ``GET /companies/{jurisdiction}/{number}``)."""
     jurisdiction, number = str(company["jurisdiction_code"]), str(company["company_number"])
     names = _names([(company.get("name"), "legal", None),
-                    *((p.get("company_name"), "previous", None) for p in company.get("previous_names") or [])])
+                    *((p.get("company_name"), "previous", None) for p in company.get("previous_names") or []),
+                    # OpenCorporates "alternative_names": trading names and other names the company uses
+                    *((a.get("company_name"), "trading" if a.get("type") == "trading" else "other", a.get("language"))
+                      for a in company.get("alternative_names") or [] if isinstance(a, dict))])
     codes = [_oc_code(c.get("industry_code") or {}) for c in company.get("industry_codes") or []]
     if _public(api_base, OC_API):
         url = company.get("opencorporates_url") or OC_PAGE.format(jurisdiction=jurisdiction, number=number)

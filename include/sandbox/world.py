@@ -19,6 +19,8 @@ _BUILD_LOCK = threading.RLock()  # re-entrant: one index may be built from anoth
 class World:
     data: dict[str, Any]
     labels: list[dict[str, str]] = field(default_factory=list)
+    # names.csv: employer names written in a real-world class (ticker, brand, script ...), see generator
+    names: list[dict[str, str]] = field(default_factory=list, compare=False)
     # name -> (source object, its length when built, index or None when building it raised)
     _indexes: dict[str, tuple[Any, int, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -28,7 +30,9 @@ class World:
         data = json.loads((directory / "world.json").read_text(encoding="utf-8"))
         labels_path = directory / "labels.csv"
         labels = list(csv.DictReader(labels_path.open(encoding="utf-8"))) if labels_path.exists() else []
-        return cls(data, labels)
+        names_path = directory / "names.csv"
+        names = list(csv.DictReader(names_path.open(encoding="utf-8"))) if names_path.exists() else []
+        return cls(data, labels, names)
 
     @cached_property
     def candidates_by_ats(self) -> dict[str, list[dict[str, Any]]]:

@@ -15,6 +15,7 @@ import itertools
 import pytest
 
 from include.sandbox.gen import titles as TT
+from include.sandbox.gen import vocab as V
 from include.sandbox.generator import generate
 from include.sandbox.world import World
 
@@ -37,13 +38,17 @@ def norm(name: str) -> str:
 class Resolver:
     """Registry names -> corporate family (CH, OpenCorporates and GLEIF records joined by name and LEI)."""
 
-    def __init__(self, data: dict):
+    def __init__(self, data: dict, declared: list[dict[str, str]] | None = None):
         self.parent: dict[str, str] = {}
         self.names: dict[str, set[str]] = {}
+        # names the generator declares in a real-world class (names.csv): tickers, variant spellings,
+        # the other Chinese script, pinyin; each stands for the name registries list
+        self.declared = {row["name"]: row["registered_as"] for row in declared or []}
         for c in data["companies_house"]:
             self._add("gb:" + c["company_number"], [c["company_name"]] + [p["name"] for p in c["previous_company_names"]])
         for o in data["opencorporates"]:
-            self._add(f"{o['jurisdiction_code']}:{o['company_number']}", [o["name"]] + [p["company_name"] for p in o["previous_names"]])
+            self._add(f"{o['jurisdiction_code']}:{o['company_number']}", [o["name"]] + [p["company_name"] for p in o["previous_names"]]
+                      + [a["company_name"] for a in o.get("alternative_names") or []])
         for g in data["gleif"]:
             names = [g["legal_name"]["name"]] + [o["name"] for o in g["other_names"]]
             self._add("lei:" + g["lei"], names + [o["name"] for o in g["transliterated_other_names"]])
@@ -68,6 +73,7 @@ class Resolver:
 
     def families(self, name: str) -> set[str]:
         name = html.unescape(name)
+        name = self.declared.get(name, self.declared.get(name.lstrip("@"), name))
         keys = [name.lower()]
         keys += [" ".join(ws) for ws in itertools.product(*([w, *_EXPAND.get(w, [])] for w in norm(name).split()))]
         for key in keys:
@@ -93,8 +99,9 @@ def _title_keys() -> dict[str, tuple[str, str]]:
     for track, ladder in TT.TRACKS.items():
         for level, text in ladder.items():
             for numeral in (False, True):
-                for w in TT.wordings(TT.Title(track, level, text, numeral), chinese_ok=True):
-                    keys[w] = (track, level)
+                for chinese in (True, "trad"):
+                    for w in TT.wordings(TT.Title(track, level, text, numeral), chinese, V.get("default")):
+                        keys[w] = (track, level)
     return keys
 
 
@@ -115,7 +122,7 @@ def _dist(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def test_profile_labels_follow_from_the_published_data(world: World) -> None:
-    data, resolver, titles = world.data, Resolver(world.data), _title_keys()
+    data, resolver, titles = world.data, Resolver(world.data, world.names), _title_keys()
     today = int(DAY[:4]) * 12 + int(DAY[5:7]) - 1
     labels: dict[str, set[str]] = {}
     for row in world.labels:

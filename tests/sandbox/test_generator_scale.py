@@ -7,6 +7,7 @@ paths existed such a world never finished generating.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import Counter
 from datetime import date
@@ -17,6 +18,7 @@ import pytest
 from include.models import KINDS
 from include.sandbox.gen import companies as C
 from include.sandbox.gen import people as P
+from include.sandbox.gen import vocab as V
 from include.sandbox.gen import words as W
 from include.sandbox.generator import build_world
 
@@ -69,12 +71,12 @@ def test_sampled_employers_fit_the_tenure_and_follow_the_scans_distribution() ->
 
 
 def test_running_out_of_company_words_is_an_error_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(W, "REAL_WORDS", W.REAL_WORDS[:3])
     monkeypatch.setattr(C, "_TIER1_SIZE", 0)
     monkeypatch.setattr(W, "OVERFLOW_HEADS2", ["Ash", "Bel"])
     monkeypatch.setattr(W, "OVERFLOW_MIDDLES", ["en"])
     monkeypatch.setattr(W, "OVERFLOW_TAILS2", ["bury"])
-    reg = C.Registry(random.Random(1), date.fromisoformat(DAY))
+    vocab = dataclasses.replace(V.get("default"), real_words=tuple(W.REAL_WORDS[:3]))
+    reg = C.Registry(random.Random(1), date.fromisoformat(DAY), vocab)
     words = [reg._word() for _ in range(5)]
     assert len(set(words)) == 5
     with pytest.raises(RuntimeError, match="ran out of company words"):

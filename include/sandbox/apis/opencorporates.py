@@ -55,7 +55,8 @@ def _by_key(companies: list[dict[str, Any]]) -> dict[tuple[Any, str], dict[str, 
 
 
 def _names(c: dict[str, Any]) -> list[str]:
-    return [c["name"], *(p["company_name"] for p in c.get("previous_names") or [])]
+    return [c["name"], *(p["company_name"] for p in c.get("previous_names") or []),
+            *(a["company_name"] for a in c.get("alternative_names") or [])]
 
 
 def _search(req: SandboxRequest, companies: list[dict[str, Any]], fetched: str) -> SandboxResponse:
@@ -90,6 +91,8 @@ def render(c: dict[str, Any], fetched: str) -> dict[str, Any]:
         "previous_names": [{"company_name": p["company_name"], "start_date": p.get("start_date"),
                             "end_date": p.get("end_date"), "con_date": p.get("end_date")}
                            for p in c.get("previous_names") or []],
+        "alternative_names": [{"company_name": a["company_name"], "type": a.get("type"), "language": a.get("language"),
+                               "start_date": None, "end_date": None} for a in c.get("alternative_names") or []],
         "source": {"publisher": "Companies House" if j == "gb" else "Sandbox registry", "url": registry,
                    "retrieved_at": fetched},
         "registered_address": None, "registered_address_in_full": None,

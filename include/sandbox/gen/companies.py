@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from include.sandbox.gen import words as W
 from include.sandbox.gen.ids import month_of
+from include.sandbox.gen.vocab import Vocabulary, get
 
 _ABBREV = {"Technologies": "Tech", "Technology": "Tech", "International": "Intl", "Laboratories": "Labs",
            "Manufacturing": "Mfg"}
@@ -49,6 +50,10 @@ class Company:
     family: str = ""  # key of the ultimate parent (itself when it has none)
     hiring: bool = False
     bare_ok: bool = True  # False when another company has the same core ("Acme Automation" Inc. / GmbH)
+    legal: str | None = None  # the exact legal name registries carry, when not derived from core/display
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (name, class) registries carry as alias
+    forms: list[tuple[str, str]] = field(default_factory=list)  # (name, class) people write beyond the legal name
+    real: bool = False  # a real, well-known company (written only in variant spellings)
 
     @property
     def created_m(self) -> int:
@@ -79,6 +84,8 @@ def _suffix_forms(c: Company) -> list[str]:
 
 def resume_names(c: Company, start_m: int) -> list[str]:
     """Names a candidate writes on a resume, all of which a registry knows (suffix variants aside)."""
+    if c.forms:
+        return [name for name, _ in c.forms]
     if c.native:
         return [c.native, c.display]
     forms = _suffix_forms(c) + ([c.core] if c.bare_ok else [])
@@ -98,34 +105,41 @@ def abbreviated(core: str) -> str | None:
     return None
 
 
-def _far_from_fake(word: str) -> bool:
-    return all(fuzz.ratio(word.lower(), f.lower()) < 65 for f in W.FAKE_WORDS)
+def _far_from_fake(word: str, fake: tuple[str, ...] | list[str] = tuple(W.FAKE_WORDS)) -> bool:
+    return all(fuzz.ratio(word.lower(), f.lower()) < 65 for f in fake)
+
+
+def _tier1_size(v: Vocabulary) -> int:
+    return sum(_far_from_fake(h + t, v.fake_words) and h + t not in v.real_words
+               for h in v.overflow_heads for t in v.overflow_tails)
 
 
 # How many two-part words the first overflow tier can coin; once all are taken, the second tier starts.
 # (every real word is taken by then, so a coined word that is also a real word does not count).
-_TIER1_SIZE = sum(_far_from_fake(h + t) and h + t not in W.REAL_WORDS for h in W.OVERFLOW_HEADS for t in W.OVERFLOW_TAILS)
+_TIER1_SIZE = _tier1_size(get("default"))
 
 
 class Registry:
     """The companies of one world, with the pools the candidate builder draws employers from."""
 
-    def __init__(self, rng: random.Random, day: date):
+    def __init__(self, rng: random.Random, day: date, vocab: Vocabulary | None = None):
         self.rng = rng
         self.day = day
+        self.vocab = vocab or get("default")
         self.companies: list[Company] = []
         self.by_key: dict[str, Company] = {}
-        self._words = list(W.REAL_WORDS)
+        self._words = [w for w in self.vocab.real_words if _far_from_fake(w, self.vocab.fake_words)]
         rng.shuffle(self._words)
         self._used_numbers: set[str] = set()
         self._taken: set[str] = set()
         self._cores: list[str] = []
-        self._tier1_left = _TIER1_SIZE
+        self._tier1_left = _TIER1_SIZE if self.vocab.name == "default" else _tier1_size(self.vocab)
         self._tier2: list[str] | None = None
         self._buckets: dict[tuple[str, str], list[Company]] = {}
         self._competitors: list[Company] = []
         self._families: dict[str, list[Company]] = {}
         self._indexed = 0
+        self.namesakes: dict[str, list[str]] = {}  # company key -> keys of different companies with a shared name word
 
     def _fresh(self, make: Callable[[], str]) -> str:
         """A new name core not confusable with any existing one (token-sort similarity below 85)."""
@@ -140,14 +154,14 @@ class Registry:
             word = self._words.pop()
         elif self._tier1_left:  # a big world: coin place-like words, kept unique and far from the fabricated ones
             while True:
-                word = self.rng.choice(W.OVERFLOW_HEADS) + self.rng.choice(W.OVERFLOW_TAILS)
-                if word not in self._taken and _far_from_fake(word):
+                word = self.rng.choice(self.vocab.overflow_heads) + self.rng.choice(self.vocab.overflow_tails)
+                if word not in self._taken and _far_from_fake(word, self.vocab.fake_words):
                     break
             self._tier1_left -= 1
         else:  # a very big world (benchmarks): three-part words, drawn without replacement
             if self._tier2 is None:
                 coined = [h + m + t for h in W.OVERFLOW_HEADS2 for m in W.OVERFLOW_MIDDLES for t in W.OVERFLOW_TAILS2]
-                self._tier2 = [w for w in coined if _far_from_fake(w)]
+                self._tier2 = [w for w in coined if _far_from_fake(w, self.vocab.fake_words)]
                 self.rng.shuffle(self._tier2)
             if not self._tier2:
                 raise RuntimeError(f"the sandbox ran out of company words after {len(self._taken)}: "
@@ -235,7 +249,8 @@ class Registry:
 
     def chinese(self, sector: str = "hardware") -> Company:
         r = self.rng
-        zh, py = W.ZH_WORDS[len([c for c in self.companies if c.country == "CN"]) % len(W.ZH_WORDS)]
+        words = self.vocab.zh_words
+        zh, py = words[len([c for c in self.companies if c.country == "CN" and not c.forms]) % len(words)]
         fzh, fpy, fen = r.choice(W.ZH_FIELDS)
         czh, cpy, cen = r.choice(W.ZH_CITIES)
         native = f"{czh}{zh}{fzh}有限公司"
@@ -246,7 +261,7 @@ class Registry:
         return self.add(c)
 
     def japanese(self, i: int) -> Company:
-        native, en, translit, city = W.JP_COMPANIES[i]
+        native, en, translit, city = self.vocab.jp_companies[i]
         core = en.replace(" Co., Ltd.", "")
         return self.add(Company(key=f"jp-{i}", country="JP", sector="hardware", city=city, core=core, display=en,
                                 created=self._created(1950, 2005), kind="foreign", native=native, translit=translit))
@@ -303,14 +318,16 @@ class Registry:
         return [o for o in self._families.get(c.family, ()) if o.key != c.key]
 
 
-def build_registry(rng: random.Random, day: date, n_uk: int = 120) -> Registry:
+def build_registry(rng: random.Random, day: date, n_uk: int = 120, vocab: Vocabulary | None = None) -> Registry:
     """The hiring company, its competitors, corporate families and a pool of ordinary employers."""
-    reg = Registry(rng, day)
+    from include.sandbox.gen import brands, families
+
+    reg = Registry(rng, day, vocab)
     r = rng
     hq = reg.uk("hardware", core="Example Robotics", created=date(2001, 5, 1), key="example-robotics",
                 sic=["26110", "28990"])
     hq.hiring, hq.ch_number, hq.oc, hq.city = True, "01234567", ("gb", "01234567"), "Cambridge"
-    _competitors(reg)
+    families.competitors(reg)
     for sector, weight in (("software", 30), ("hardware", 14), ("machinery", 14), ("consulting", 10),
                            ("research", 8), ("finance", 7), ("medical", 5), ("energy", 4), ("logistics", 3),
                            ("retail", 3), ("telecom", 5), ("automotive", 5), ("media", 3)):
@@ -340,62 +357,8 @@ def build_registry(rng: random.Random, day: date, n_uk: int = 120) -> Registry:
                     c.trading = short
     for _ in range(14):
         reg.chinese(r.choice(["hardware", "software", "machinery"]))
-    for i in range(len(W.JP_COMPANIES)):
+    for i in range(len(reg.vocab.jp_companies)):
         reg.japanese(i)
-    _families(reg)
+    families.families(reg)
+    brands.add_all(reg)
     return reg
-
-
-def _competitors(reg: Registry) -> None:
-    named = "named competitor"
-    rival = reg.uk("machinery", core="Rival Dynamics", created=date(1998, 6, 2), key="rival-dynamics",
-                   sic=["28410", "71121"])
-    rival.competitor = named
-    acme = reg.foreign("US", "machinery", core="Acme Automation", key="acme-inc", created=date(1987, 2, 9))
-    acme.display, acme.competitor, acme.oc = "Acme Automation Inc.", named, ("us_de", "2184377")
-    acme_de = reg.foreign("DE", "machinery", core="Acme Automation", key="acme-gmbh", created=date(2004, 9, 1))
-    acme_de.competitor, acme_de.parent, acme_de.family = named + " (and in its family)", acme.key, acme.key
-    acme.bare_ok = acme_de.bare_ok = False
-    bright = reg.uk("software", core="Brightwell Motion Systems", created=date(2006, 4, 12), key="brightwell",
-                    sic=["33200"])
-    bright.competitor, bright.parent, bright.family = "in a competitor's corporate family", acme_de.key, acme.key
-    for key, core, sic, created in (("corvane", "Corvane Robotics", ["26110"], date(1994, 1, 20)),
-                                    ("teslin", "Teslin Motion", ["28990", "62012"], date(2003, 8, 5)),
-                                    ("kestrel", "Kestrel Sensing", ["26511", "26110"], date(1999, 10, 30))):
-        c = reg.uk("hardware", core=core, created=created, key=key, sic=sic)
-        c.competitor = f"shares SIC {min(set(sic) & {'26110', '28990'})} with the hiring company"
-    bally = reg.foreign("IE", "machinery", core="Ballyford Automation", key="ballyford", created=date(2001, 2, 14))
-    bally.oc, bally.competitor, bally.sic = ("ie", "338104"), "shares NACE 28.99 (OpenCorporates)", ["28990"]
-
-
-def _families(reg: Registry) -> None:
-    """Parents and subsidiaries with different names, as GLEIF links them (none is a competitor)."""
-    r = reg.rng
-    # A brand subsidiary keeps the old brand while the parent renamed itself.
-    parent = reg.foreign("US", "software", key="tessellate", core="Kitewing", created=date(2004, 2, 4))
-    parent.display = "Kitewing, Inc."
-    reg.rename(parent, "Tessellate Platforms")
-    parent.previous[-1] = ("Kitewing, Inc.", parent.created, date(2021, 10, 28))
-    sub = reg.uk("software", core="Kitewing UK", created=date(2004, 5, 3), key="kitewing-uk")
-    sub.parent = sub.family = parent.key
-    # Other families: a foreign or UK parent with one to three differently named subsidiaries.
-    parents = [c for c in reg.companies if c.country in ("US", "DE", "NL", "JP", "CN") and not c.competitor
-               and c.key != parent.key and not c.previous]
-    r.shuffle(parents)
-    for p in parents[:8]:
-        p.oc = p.oc if p.country != "CN" else None
-        for _ in range(r.randint(1, 3)):
-            s = reg.uk(r.choice(["software", "hardware", "consulting", "research"]),
-                       created=date(r.randint(max(p.created.year + 1, 1990), max(p.created.year + 1, 2014)),
-                                    r.randint(1, 12), r.randint(1, 28)))
-            s.parent, s.family = p.key, p.key
-        if p.country == "CN" and r.random() < 0.7:
-            s = reg.uk("hardware", core=f"{p.core} (UK)", created=date(r.randint(2010, 2016), 3, 1))
-            s.parent, s.family = p.key, p.key
-    # An intermediate holding: the UK subsidiary's direct parent is a Dutch B.V. of a US group.
-    top = next(c for c in reg.companies if c.country == "US" and c.family == c.key and not c.competitor
-               and c.key != parent.key)
-    mid = reg.foreign("NL", "consulting", core=f"{top.core.split()[0]} Europe", created=date(2008, 5, 5))
-    mid.parent = mid.family = top.key
-    s = reg.uk("software", created=date(2011, 9, 9))
-    s.parent, s.family = mid.key, top.key

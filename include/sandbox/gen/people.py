@@ -44,6 +44,13 @@ class Ctx:
         return month_of(self.day)
 
 
+def zh_titles(c: Company | None) -> bool | str:
+    """Whether titles at ``c`` may be written in Chinese: "trad" (traditional) in Hong Kong and Taiwan."""
+    if c is None or c.country not in ("CN", "HK", "TW"):
+        return False
+    return "trad" if c.country in ("HK", "TW") else True
+
+
 def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
     return rng.choices([p for p, _ in pairs], weights=[w for _, w in pairs])[0]
 
@@ -245,8 +252,9 @@ def assign_employers(ctx: Ctx, p: Person, dates: list[tuple[int, int | None, str
             if chosen.get("employer_not_on_profile") == i:
                 role = "employer_not_on_profile"
         name = fabricated(ctx) if company is None else r.choice(resume_names(company, start))
-        chinese = bool(company and company.country == "CN" and p.region == "CN" and r.random() < 0.3)
-        job = ResumeJob(company, name, t, TT.render(t, r, 0.12, chinese), start, end, "full_time", role)
+        chinese = zh_titles(company) if p.region == "CN" and r.random() < 0.3 else False
+        job = ResumeJob(company, name, t, TT.render(t, r, 0.12, chinese, vocab=ctx.reg.vocab), start, end,
+                        "full_time", role)
         if company:
             used.add(company.family)
         p.jobs.append(job)

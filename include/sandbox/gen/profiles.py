@@ -12,7 +12,7 @@ import random
 from include.sandbox.gen import titles as TT
 from include.sandbox.gen.companies import Company, _suffix_forms, abbreviated
 from include.sandbox.gen.model import Interval, Person, ProfileJob, ResumeJob
-from include.sandbox.gen.people import Ctx, pick_company
+from include.sandbox.gen.people import Ctx, pick_company, zh_titles
 
 RESEARCHY = {"research", "data", "hw"}
 
@@ -27,6 +27,8 @@ def strip_suffix(name: str) -> str:
 def profile_name(ctx: Ctx, c: Company) -> str:
     """A benign variant of the company's name, as a profile would show it."""
     r = ctx.rng
+    if c.forms and (c.real or r.random() < 0.75):  # a brand, ticker, other script, pinyin or variant spelling
+        return r.choice(c.forms)[0]
     if c.native and r.random() < 0.6:
         bare = c.native.replace("有限公司", "").replace("株式会社", "")  # the legal form dropped
         return r.choice([c.native, c.display, c.core, bare])
@@ -34,6 +36,8 @@ def profile_name(ctx: Ctx, c: Company) -> str:
     roll = r.random()
     if roll < 0.14 and relatives:
         o = r.choice(relatives)
+        if o.forms:  # the parent's or subsidiary's brand
+            return r.choice([f for f, cls in o.forms if cls != "legal"] or [o.core])
         return r.choice([o.native, o.core]) if o.native else o.core
     short = None if c.native else abbreviated(c.core)
     if roll < 0.24 and short:
@@ -50,7 +54,8 @@ def profile_name(ctx: Ctx, c: Company) -> str:
 def github_company(ctx: Ctx, c: Company) -> str:
     r = ctx.rng
     roll = r.random()
-    if roll < 0.5:
+    # a namesake's handle would be the word it shares with another company: "@ambersley" names neither
+    if roll < 0.5 and not (c.key in ctx.reg.namesakes and not c.forms):
         return "@" + c.handle
     return c.core if roll < 0.85 else c.display
 
@@ -81,9 +86,8 @@ def _row(ctx: Ctx, source: str, j: ResumeJob, allow_year: bool) -> ProfileJob:
     r = ctx.rng
     c = j.company
     name = profile_name(ctx, c) if c else (j.name if r.random() < 0.5 else strip_suffix(j.name))
-    chinese = bool(c and c.country == "CN")
     s, e = _benign_dates(r, j, ctx.today, allow_year)
-    text = j.title_text if j.etype != "full_time" else TT.render(j.title, r, 0.5, chinese)
+    text = j.title_text if j.etype != "full_time" else TT.render(j.title, r, 0.5, zh_titles(c), vocab=ctx.reg.vocab)
     return ProfileJob(source, j.ident, name, j.title, text, s, e, c)
 
 
@@ -171,12 +175,12 @@ def plant_title(ctx: Ctx, p: Person, avoid: ResumeJob | None) -> ResumeJob:
     pairs = [(j, pj) for j, pj in aligned(p, avoid) if j.title.track in TT.TRACKS]
     j, target = r.choice(pairs)
     resume_t, profile_t, _why = TT.mismatch(j.title, r)
-    j.title, j.title_text = resume_t, TT.render(resume_t, r, 0.1)
-    chinese = bool(j.company and j.company.country == "CN")
+    j.title, j.title_text = resume_t, TT.render(resume_t, r, 0.1, vocab=ctx.reg.vocab)
+    chinese = zh_titles(j.company)
     for pj in p.profile_jobs():
         if pj.ident == j.ident:
             t = profile_t if pj is target else resume_t
-            pj.title, pj.title_text = t, TT.render(t, r, 0.3, chinese)
+            pj.title, pj.title_text = t, TT.render(t, r, 0.3, chinese, vocab=ctx.reg.vocab)
     return j
 
 
@@ -186,15 +190,28 @@ def plant_extra_employer(ctx: Ctx, p: Person) -> None:
     used = {j.ident for j in p.jobs}
     lists = [x for x in (p.linkedin, p.orcid if p.orcid else None) if x is not None]
     if p.github_login and (not lists or r.random() < 0.3):
-        c = pick_company(ctx, p, today - 24, None, used)
+        c = _namesake(ctx, p, today - 24, None, used) or pick_company(ctx, p, today - 24, None, used)
         p.github = ProfileJob("github", c.family, github_company(ctx, c), company=c)
         return
     first = min(j.start for j in p.jobs)
     end = first - r.randint(1, 3)
     start = end - r.randint(4, 24) + 1
-    c = pick_company(ctx, p, start, end, used)
+    c = _namesake(ctx, p, start, end, used) or pick_company(ctx, p, start, end, used)
     level = "junior" if "junior" in TT.TRACKS[p.track] else "mid"
     t = TT.title(p.track, level)
     target = lists[0]
     target.append(ProfileJob(target[0].source if target else "linkedin", c.family, profile_name(ctx, c), t,
-                             TT.render(t, r, 0.3), (start, start), (end, end), c))
+                             TT.render(t, r, 0.3, vocab=ctx.reg.vocab), (start, start), (end, end), c))
+
+
+def _namesake(ctx: Ctx, p: Person, start: int, end: int | None, used: set[str]) -> Company | None:
+    """A hard negative, when one fits: a *different* company sharing a distinctive word with a resume
+    employer ("Harrowgate Dental Supplies" beside "Harrowgate Digital Holdings", 上海星河物流 beside 星河未来)."""
+    keys = [k for j in p.jobs if j.company for k in ctx.reg.namesakes.get(j.company.key, ())]
+    pool = [ctx.reg.by_key[k] for k in dict.fromkeys(keys)]
+    if not pool or ctx.rng.random() >= 0.7:
+        return None
+    try:
+        return pick_company(ctx, p, start, end, used, pool)
+    except LookupError:
+        return None

@@ -42,8 +42,9 @@ NAICS = {"software": ("541511", "Custom Computer Programming Services"),
          "consulting": ("541330", "Engineering Services"),
          "research": ("541715", "Research and Development in the Physical, Engineering, and Life Sciences")}
 _LEGAL_FORM = {"GB": "PRIVATE LIMITED COMPANY", "DE": "GMBH", "FR": "SA", "US": "INC", "NL": "BV", "IE": "LTD",
-               "IN": "PRIVATE LIMITED", "CN": "YOUXIAN GONGSI", "JP": "KABUSHIKI KAISHA"}
-_LANG = {"GB": "en", "DE": "de", "FR": "fr", "US": "en", "NL": "nl", "IE": "en", "IN": "en", "CN": "zh", "JP": "ja"}
+               "IN": "PRIVATE LIMITED", "CN": "YOUXIAN GONGSI", "JP": "KABUSHIKI KAISHA", "HK": "LIMITED",
+               "TW": "GUFEN YOUXIAN GONGSI"}
+_LANG = {"GB": "en", "DE": "de", "FR": "fr", "US": "en", "NL": "nl", "IE": "en", "IN": "en", "CN": "zh", "JP": "ja", "HK": "zh", "TW": "zh"}
 _LOU = ["5493", "2138", "9845", "3912", "8945", "3003"]
 
 
@@ -67,7 +68,7 @@ def assign_leis(reg: Registry) -> None:
     for c in reg.companies:
         if c.key == "ballyford" or c.hiring or c.status == "dissolved":
             continue
-        in_gleif = (c.country != "GB" or c.parent or c.key in parents or c.kind == "plc"
+        in_gleif = (c.country != "GB" or c.parent or c.key in parents or c.kind == "plc" or c.forms
                     or (not c.competitor and r.random() < 0.08))
         if in_gleif:
             c.lei = new_lei(r, r.choice(_LOU))
@@ -135,7 +136,7 @@ def _gleif(c: Company, reg: Registry, r: random.Random, day: date) -> dict[str, 
         kind = "AUTO_ASCII_TRANSLITERATED_LEGAL_NAME" if r.random() < 0.6 else "PREFERRED_ASCII_TRANSLITERATED_LEGAL_NAME"
         translit.append({"name": c.translit or "", "language": "en", "type": kind})
     else:
-        name = f"{c.core} {'PLC' if c.kind == 'plc' else 'Limited'}" if c.country == "GB" else c.display
+        name = c.legal or (f"{c.core} {'PLC' if c.kind == 'plc' else 'Limited'}" if c.country == "GB" else c.display)
         legal = {"name": name, "language": lang}
         if ascii_fold(name) != name:
             translit.append({"name": ascii_fold(name).upper(), "language": lang,
@@ -144,6 +145,8 @@ def _gleif(c: Company, reg: Registry, r: random.Random, day: date) -> dict[str, 
         other.append({"name": old, "language": lang if not c.native else "en", "type": "PREVIOUS_LEGAL_NAME"})
     if c.trading:
         other.append({"name": c.trading, "language": "en", "type": "TRADING_OR_OPERATING_NAME"})
+    for alias, cls in c.aliases:  # brands, tickers and Chinese short names, as GLEIF lists trading names
+        other.append({"name": alias, "language": "zh" if cls == "zh_brand" else "en", "type": "TRADING_OR_OPERATING_NAME"})
     parent = reg.by_key.get(c.parent or "")
     top = reg.by_key.get(c.family) if c.family != c.key else None
     jurisdiction = "US-DE" if c.country == "US" else c.country
@@ -182,4 +185,6 @@ def _oc(c: Company, long_form: bool) -> dict[str, Any]:
     return {"jurisdiction_code": jur, "company_number": number, "name": name,
             "incorporation_date": c.created.isoformat(),
             "dissolution_date": c.dissolved.isoformat() if c.dissolved else None, "current_status": status,
-            "company_type": ctype, "previous_names": previous, "industry_codes": codes}
+            "company_type": ctype, "previous_names": previous, "industry_codes": codes,
+            "alternative_names": [{"company_name": a, "type": "trading", "language": "zh" if cls == "zh_brand" else "en"}
+                                  for a, cls in c.aliases]}

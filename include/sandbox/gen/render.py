@@ -16,7 +16,8 @@ from include.sandbox.gen.model import Interval, Person, ProfileJob
 
 POSITIONS_HEADER = ["Company Name", "Title", "Description", "Location", "Started On", "Finished On"]
 COUNTRY_NAMES = {"GB": "United Kingdom", "CN": "China", "JP": "Japan", "DE": "Germany", "FR": "France",
-                 "US": "United States", "NL": "Netherlands", "IE": "Ireland", "IN": "India"}
+                 "US": "United States", "NL": "Netherlands", "IE": "Ireland", "IN": "India",
+                 "HK": "Hong Kong", "TW": "Taiwan"}
 _LINES = {
     "sw": ["Built and ran backend services in Python & Go.", "Moved CI/CD to containers & cut build times by 40%.",
            "Led the migration of the fleet-management API to event sourcing.", "Mentored two junior engineers.",

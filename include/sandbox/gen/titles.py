@@ -11,6 +11,10 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from include.sandbox.gen.vocab import Vocabulary
 
 LEVELS = ("intern", "junior", "mid", "senior", "lead", "manager", "director", "vp")
 RANK = {lv: i for i, lv in enumerate(LEVELS)}
@@ -102,7 +106,32 @@ def special(text: str, track: str, level: str) -> Title:
     return Title(track, level, text)
 
 
-def wordings(t: Title, chinese_ok: bool = False) -> list[str]:
+def abbreviations(base: str, words: dict[str, list[str]]) -> list[str]:
+    """``base`` with each abbreviable word shortened, one at a time and all at once ("Sr. Proj. Mgr")."""
+    toks = base.split()
+    spots = [i for i, w in enumerate(toks) if w in words]
+    out = []
+    for i in spots:
+        for a in words[toks[i]]:
+            out.append(" ".join(toks[:i] + [a] + toks[i + 1:]))
+    if len(spots) > 1:
+        out.append(" ".join(words[w][0] if w in words else w for w in toks))
+    return list(dict.fromkeys(out))
+
+
+def chinese(t: Title, chinese_ok: bool | str, vocab: Vocabulary | None) -> str | None:
+    """The Chinese wording (traditional when ``chinese_ok == "trad"``: Hong Kong and Taiwan employers)."""
+    if not chinese_ok or t.numeral:
+        return None
+    zh = (vocab.zh_titles if vocab else ZH_TITLES).get(t.text)
+    if zh and chinese_ok == "trad":
+        from include.sandbox.gen.vocab import convert
+
+        zh = convert(zh, vocab.zh_title_script if vocab else "s2t")
+    return zh
+
+
+def wordings(t: Title, chinese_ok: bool | str = False, vocab: Vocabulary | None = None) -> list[str]:
     """Every wording of the same claim (the first is the canonical one)."""
     base = t.text
     out = [base]
@@ -118,21 +147,26 @@ def wordings(t: Title, chinese_ok: bool = False) -> list[str]:
         if base.startswith(head):
             rest = base[len(head):]
             out.append(f"{rest} Director" if head.startswith("Director") else f"Vice President of {rest}")
+    if vocab is not None:
+        out += [w for w in abbreviations(base, vocab.title_words) if w not in out]
     if t.numeral:
         out = [w + suffix for w in out for suffix in (" II", " 2")]
-    if chinese_ok and base in ZH_TITLES and not t.numeral:
-        out.append(ZH_TITLES[base])
+    zh = chinese(t, chinese_ok, vocab)
+    if zh:
+        out.append(zh)
     return out
 
 
-def render(t: Title, rng: random.Random, vary: float, chinese_ok: bool = False, zh: float = 0.4) -> str:
+def render(t: Title, rng: random.Random, vary: float, chinese_ok: bool | str = False, zh: float = 0.4,
+           vocab: Vocabulary | None = None) -> str:
     """The canonical wording, or with probability ``vary`` a random benign variant.
 
     With ``chinese_ok`` (a job at a Chinese employer) the Chinese title comes with probability ``zh``.
     """
-    if chinese_ok and t.text in ZH_TITLES and not t.numeral and rng.random() < zh:
-        return ZH_TITLES[t.text]
-    options = wordings(t, chinese_ok)
+    zh_text = chinese(t, chinese_ok, vocab)
+    if zh_text and rng.random() < zh:
+        return zh_text
+    options = wordings(t, chinese_ok, vocab)
     if t.numeral:
         return rng.choice(options[:2]) if rng.random() >= vary else rng.choice(options)
     return options[0] if rng.random() >= vary or len(options) == 1 else rng.choice(options[1:])
