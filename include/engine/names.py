@@ -18,6 +18,9 @@ from cleanco.termdata import terms_by_country, terms_by_type
 _NOT_LEGAL = frozenset({"uk", "eu", "private", "ent", "se", "et", "ok", "eg", "ca", "ec", "at"})
 _EXTRA_TERMS = ("private limited", "pvt ltd", "pvt", "co ltd", "co limited", "corp ltd", "inc ltd", "sarl",
                 "holding ag", "incorporated", "l l c",
+                # legal forms spelt out, as some registers and people write them
+                "aktiengesellschaft", "gesellschaft mit beschrankter haftung", "societe anonyme",
+                "besloten vennootschap", "naamloze vennootschap", "public limited company",
                 # romanised CJK legal forms, as transliterated registry names spell them
                 "kabushiki kaisha", "kabushiki gaisha", "godo kaisha", "yugen kaisha", "youxian gongsi",
                 "youxian zeren gongsi", "gufen youxian gongsi", "jituan youxian gongsi", "jusik hoesa")
@@ -37,6 +40,8 @@ CANONICAL_WORDS = {
     "corporation": "corp", "services": "svcs", "service": "svcs", "management": "mgmt", "systems": "sys",
     "system": "sys", "engineering": "eng", "associates": "assoc", "brothers": "bros", "centre": "center",
     "company": "co", "holdings": "holding", "solution": "solutions",
+    # written abbreviations of the same words ("Lenovo Grp Ltd", "Tencent Hldgs")
+    "grp": "group", "hldgs": "holding", "hldg": "holding", "hlds": "holding",
 }
 
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -44,6 +49,11 @@ _SPACE_AROUND_CJK = re.compile(
     r"(?<=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])\s+|\s+(?=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af])"
 )
 _DROP = re.compile(r"[.'’`´]")
+_DOT_COM = re.compile(r"\s+dot\s+(com|net|org|io)\b", re.IGNORECASE)  # "amazon dot com" = "amazon.com"
+# A parenthesised tail: a country or jurisdiction code ("Siemens AG (DE)", "IBM Corp. (UK)") says
+# where, not who; an initialism with its expansion ("AWS (Amazon Web Services)") is the expansion.
+_PAREN = re.compile(r"^(?P<out>[^()]*?)\s*\((?P<in>[^()]*)\)\s*(?P<rest>[^()]*)$")
+_COUNTRY_CODE = re.compile(r"^(?:[A-Z]{2}|USA|UAE|PRC|EU)$")
 _PUNCT = re.compile(r"[^\w&\s]|_")
 
 
@@ -133,7 +143,7 @@ def _strip_cjk(token: str) -> str:
 @lru_cache(maxsize=1 << 18)
 def normalise_company(name: str) -> str:
     """The identity-bearing part of a company name, lower case, single-spaced."""
-    text = unicodedata.normalize("NFKC", name or "")
+    text = _DOT_COM.sub(r".\1", _unparenthesise(unicodedata.normalize("NFKC", name or "")))
     text = to_simplified(text).casefold()
     text = _strip_latin_accents(text)
     for cjk in ("(주)",):
@@ -150,6 +160,21 @@ def normalise_company(name: str) -> str:
     stripped = [_strip_cjk(t) if has_cjk(t) else CANONICAL_WORDS.get(t, t) for t in tokens]
     tokens = [t for t in stripped if t] or tokens
     return " ".join(tokens)
+
+
+def _unparenthesise(text: str) -> str:
+    """Drop a parenthesised country code; "ABC (Alpha Beta Corp)" becomes its expansion."""
+    m = _PAREN.match(text)
+    if not m or has_cjk(text):
+        return text
+    out, inner, rest = m["out"].strip(), m["in"].strip(), m["rest"].strip()
+    if _COUNTRY_CODE.match(inner) and re.search(r"[^\W\d_]{2}", out):  # not "0700 (HK)": a ticker
+        return f"{out} {rest}".strip()
+    if not rest and out and inner:
+        letters = _DROP.sub("", out).replace(" ", "")
+        if letters.isupper() and 2 <= len(letters) <= 6 and letters.casefold() == acronym(normalise_company(inner)):
+            return inner
+    return text
 
 
 def acronym(normalised: str) -> str:
@@ -183,7 +208,7 @@ _INDUSTRY_WORDS = {
     "航空": "airlines", "精密": "precision", "机械": "machinery", "半导体": "semiconductor", "生物": "bio",
     "传媒": "media", "文化": "culture", "娱乐": "entertainment", "计算机": "computer", "数字": "digital",
     "创新": "innovation", "股份": "", "企业": "enterprise", "工程": "eng", "建设": "construction",
-    "研究院": "research", "研究所": "research",
+    "研究院": "research", "研究所": "research", "在线": "online", "数码": "digital", "测控": "instruments",
 }
 _INDUSTRY_SUFFIXES = tuple(sorted(_INDUSTRY_WORDS, key=len, reverse=True))
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -33,7 +33,7 @@ _GENERIC_WORDS = """
     healthcare health finance financial bank advisory cloud ai it info information
     electronics electronic instruments devices precision controls control mfg tools tool machine machines
     machinery automation robotics payments insurance institute medical diagnostics energy power renewables
-    logistics freight distribution retail home stores telecom communications automotive mobility vehicle
+    logistics freight distribution retail home stores telecom communications automotive mobility vehicle online
     vehicles marketing photonics semiconductors semiconductor sensors sensing motion platforms platform
     instruments equipment materials components infrastructure security consulting care foods
     uk usa us eu europe european america americas asia pacific china north south east west
@@ -117,6 +117,7 @@ class RegistryIndex:
         self._block: dict[str, list[int]] = defaultdict(list)
         self._acronyms: dict[str, set[str]] = defaultdict(set)
         self._pinyin: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # pinyin key of a CJK name
+        self._compact: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # norm without spaces
         self._df: dict[str, int] = defaultdict(int)
         self._cache: dict[str, Resolution] = {}
         self._weights: dict[str, float] = {}
@@ -134,6 +135,8 @@ class RegistryIndex:
                     continue
                 seen_norms.add((norm, ent.entity_id))
                 self._exact[norm].append((ent.entity_id, rn.name, rn.kind))
+                if " " in norm:
+                    self._compact[norm.replace(" ", "")].append((ent.entity_id, rn.name, rn.kind))
                 toks = tuple(dict.fromkeys(name_tokens(norm)))
                 idx = len(self._names)
                 self._names.append((norm, ent.entity_id, rn.name, toks))
@@ -225,6 +228,10 @@ class RegistryIndex:
             return Resolution(eid, 0.95, raw, "pinyin", self._family_of([h[0] for h in hits]), None,
                               f"matched the pinyin of registered Chinese name {raw!r}")
         compact = norm.replace(" ", "")
+        if len(compact) >= 6 and (hits := self._compact.get(compact)):  # "@ambrahealth", "Brightlane Labs" run together
+            eid, raw, _ = min(hits, key=lambda h: (_KIND_RANK.get(h[2], 9), h[0]))
+            return Resolution(eid, 0.95, raw, "exact", self._family_of([h[0] for h in hits]), None,
+                              f"registered name {raw!r} matched with its spaces removed")
         if len(compact) >= 3 and compact in self._acronyms and len(self._acronyms[compact]) == 1:
             (eid,) = self._acronyms[compact]
             raw = self.entities[eid].names[0].name

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from include.engine.names import has_cjk, to_simplified
+from include.engine.names import has_cjk
 
 LEVELS = ("intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "chief")
 LEVEL_RANK = {name: i for i, name in enumerate(LEVELS)}
@@ -37,6 +37,7 @@ ZH = {
     "质量": "quality", "工程": "engineering", "总裁": "president", "董事": "director", "副": "deputy",
     "总": "head", "专员": "specialist", "员": "", "师": "", "的": "", "和": "and", "与": "and",
     "人工智能": "ai", "机器学习": "machine learning", "云": "cloud", "平台": "platform",
+    "分析": "analysis", "科学": "science", "营运": "operations", "行销": "marketing", "业务": "business",
 }
 _ZH_KEYS = sorted(ZH, key=len, reverse=True)
 
@@ -86,6 +87,59 @@ _FUNCTION_MANAGERS = {"product", "project", "program", "programme", "account", "
 _NUMERAL_LEVEL = {"i": "mid", "1": "mid", "ii": "mid", "2": "mid", "iii": "senior", "3": "senior",
                   "iv": "lead", "4": "lead"}
 _SPLIT = re.compile(r"[^\w&]+")
+# Title words a written abbreviation may stand for ("Sci." for Scientist, "Prj" for Project): any
+# word the tables above know, plus common title words they do not list.
+_COMMON_WORDS = ["scientist", "science", "analyst", "engineer", "developer", "manager", "director", "project", "product", "program", "research", "software", "hardware", "mechanical", "electrical", "electronics", "embedded", "robotics", "operations", "marketing", "sales", "finance", "accountant", "designer", "design", "consultant", "coordinator", "administrator", "architect", "assistant", "associate", "specialist", "technician", "supervisor", "representative", "executive", "officer", "president", "principal", "senior", "junior", "quality", "test", "testing", "security", "network", "systems", "infrastructure", "platform", "support", "customer", "business", "account", "communications", "department", "development", "technical", "data", "machine", "learning", "delivery", "lead", "head"]
+_VOWELS = set("aeiou")
+
+
+def _title_vocabulary() -> frozenset[str]:
+    words = set(_COMMON_WORDS) | set(SYNONYMS) | set(_LEVEL_WORDS) | _FUNCTION_MANAGERS
+    for phrase in (*ZH.values(), *ABBREV.values()):
+        words.update(phrase.split())
+    return frozenset(w for w in words if w.isalpha() and len(w) >= 4)
+
+
+_TITLE_VOCABULARY = _title_vocabulary()
+
+
+def _subsequence(short: str, long_: str) -> bool:
+    it = iter(long_)
+    return all(ch in it for ch in short)
+
+
+@lru_cache(maxsize=4096)
+def expand_abbreviation(token: str, dotted: bool) -> str | None:
+    """The title word a written abbreviation stands for, when exactly one function fits.
+
+    Only a token the vocabulary does not know, of three or more letters, written with a dot
+    ("Sci.") or with no vowel after its first letter ("Prj", "Mngr"): a prefix of the word, else
+    its letters in order, starting with the same letter. "Sci." is Scientist or Science, one
+    function; a token two different functions fit stays as written.
+    """
+    if len(token) < 3 or not token.isalpha() or token in _TITLE_VOCABULARY:
+        return None
+    if not dotted and _VOWELS & set(token[1:]):
+        return None
+    longer = [w for w in _TITLE_VOCABULARY if w[0] == token[0] and len(w) > len(token)]
+    fits = {w for w in longer if w.startswith(token)} or {w for w in longer if _subsequence(token, w)}
+    meanings = {SYNONYMS.get(w, w) for w in fits}
+    meanings = {_LEVEL_WORDS.get(m, m) for m in meanings}
+    if len(meanings) != 1:
+        return None
+    return min(fits, key=lambda w: (len(w), w))
+
+
+@lru_cache(maxsize=1)
+def _tw2sp() -> object:
+    from opencc import OpenCC
+
+    return OpenCC("tw2sp")
+
+
+def _simplified(text: str) -> str:
+    """Traditional to simplified Chinese with Taiwan phrasing mapped too (軟體 -> 软件, 專案 -> 项目)."""
+    return str(_tw2sp().convert(text)) if has_cjk(text) else text  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -124,12 +178,14 @@ def _translate_zh(text: str) -> str:
 def title_words(title: str) -> list[str]:
     """English words of a title, abbreviations expanded, Chinese translated."""
     text = unicodedata.normalize("NFKC", title).casefold()
-    text = _translate_zh(to_simplified(text))
+    text = _translate_zh(_simplified(text))
+    dotted = set(re.findall(r"(\w+)\.", text))
     text = text.replace(".", " ").replace("-", " ")
     words: list[str] = []
     for w in _SPLIT.split(text):
         if w:
-            words.extend(ABBREV.get(w, w).split())
+            known = ABBREV.get(w)
+            words.extend((known or expand_abbreviation(w, w in dotted) or w).split())
     return words
 
 

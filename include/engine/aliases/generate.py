@@ -42,7 +42,7 @@ EXCHANGES: dict[str, tuple[tuple[str, ...], str | None]] = {
     "NASDAQ": (("NASDAQ", "Nasdaq GS", "NasdaqGS"), None),
     "NYSE": (("NYSE",), None),
     "LSE": (("LSE", "LON"), "L"),
-    "HKEX": (("HKEX", "SEHK", "HK"), "HK"),
+    "HKEX": (("HKEX", "SEHK", "HK", "HKG"), "HK"),
     "SSE": (("SSE", "SH"), "SS"),
     "SZSE": (("SZSE", "SZ"), "SZ"),
     "TSE": (("TSE", "TYO"), "T"),
