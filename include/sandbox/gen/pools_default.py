@@ -55,7 +55,7 @@ REAL = [
     ("Huawei Technologies Co., Ltd.", "CN", "telecom", 1987, "华为技术有限公司", None,
      ["華為技術有限公司", "華為技術", "Huawei Tech. Co Ltd", "HUAWEI TECHNOLOGIES CO LTD"]),
     ("Baidu, Inc.", "CN", "software", 2000, "百度股份有限公司", None,
-     ["百度在线", "NASDAQ: BIDU", "Baidu Inc.", "百度公司"]),
+     ["百度在线", "NASDAQ: BIDU", "Baidu Inc.", "百度集团"]),
 ]
 
 # Title abbreviations (word -> written forms) and Chinese wordings (English canonical -> Chinese);
