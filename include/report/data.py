@@ -250,15 +250,43 @@ def skipped_sources(parts: dict[str, dict[str, Any]]) -> list[SkippedSource]:
     return [SkippedSource(source=s, reason=r) for s, r in sorted(found.items())]
 
 
-def previous_report_day(wh: Any, report_day: date) -> date:
+def previous_report_day(wh: Any, report_day: date) -> date | None:
+    """The latest report day before ``report_day`` with a run, or None on a first report."""
     rows = wh.query(
         "SELECT MAX(report_day) AS prev_day FROM pipeline_runs WHERE report_day < ?", [report_day.isoformat()]
     )
     value = rows[0]["prev_day"] if rows else None
     try:
-        return date.fromisoformat(str(value)[:10]) if value else report_day - timedelta(days=1)
+        return date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:
-        return report_day - timedelta(days=1)
+        return None
+
+
+def need_action(requisitions: list[RequisitionView]) -> int:
+    """Candidates with at least one open red finding (a candidate under two requisitions counts once)."""
+    return len(
+        {
+            c.candidate_id
+            for r in requisitions
+            for c in r.candidates
+            if any(f.severity == "red" for f in c.open_findings)
+        }
+    )
+
+
+def is_loopback_link(url: str | None) -> bool:
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def _loopback_links(requisitions: list[RequisitionView]) -> bool:
+    return any(
+        is_loopback_link(e.link) or is_loopback_link(c.record_url)
+        for r in requisitions
+        for c in r.candidates
+        for f in c.findings
+        for e in f.evidence
+    )
 
 
 def _reviews(wh: Any, report_day: date) -> list[dict[str, Any]]:
@@ -310,10 +338,11 @@ def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> Rep
     company = config.hiring_company.name
     employer_brand = None
     if review_rows:  # no reviews at all: the source was skipped or has nothing; say so rather than show zeros
-        employer_brand = brand.employer_brand(
-            review_rows, company, report_day, previous_report_day(wh, report_day)
-        )
+        since, window = brand.brand_window(report_day, previous_report_day(wh, report_day))
+        employer_brand = brand.employer_brand(review_rows, company, report_day, since, window)
 
+    counts = _counts([v for _, v in shown], checked, awaiting, len(shown_ids))
+    counts.need_action = need_action(requisitions)
     run_dir = None
     if hasattr(config, "data_path"):
         run_dir = config.data_path() / "runs" / run_id
@@ -322,10 +351,11 @@ def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> Rep
         run_id=run_id,
         hiring_company=company,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        counts=_counts([v for _, v in shown], checked, awaiting, len(shown_ids)),
+        counts=counts,
         requisitions=requisitions,
         skipped_sources=skipped_sources(_manifest_sources(wh, run_id, run_dir)),
         brand=employer_brand,
+        loopback_links=_loopback_links(requisitions),
     )
 
 

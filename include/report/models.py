@@ -89,6 +89,8 @@ class Counts(View):
     new_since_yesterday: int = 0
     cleared: int = 0
     candidates_with_findings: int = 0
+    # candidates with at least one open red finding: each needs an answer (or a clearance) before an offer
+    need_action: int = 0
 
 
 class SkippedSource(View):
@@ -117,8 +119,12 @@ class EmployerBrand(View):
     """The hiring company's reputation on review sites: a trend and what is new and negative."""
 
     employer: str
-    since: date  # new reviews are dated after this day ...
-    until: date  # ... and up to this one (the report day)
+    since: date  # new reviews are dated on or after this day ...
+    until: date  # ... and on or before this one (the report day)
+    window: str = "since_last_report"  # "since_last_report" | "first_report" (the last 30 days)
+    window_reviews: int = 0  # every rating of the hiring company in the window, not only negative ones
+    window_average: float | None = None
+    window_lowest: int | None = None
     trend: list[MonthRating] = Field(default_factory=list)  # oldest first, 12 months
     new_negative: list[ReviewView] = Field(default_factory=list)
     topic_counts: dict[str, int] = Field(default_factory=dict)
@@ -134,6 +140,8 @@ class ReportData(View):
     requisitions: list[RequisitionView] = Field(default_factory=list)
     skipped_sources: list[SkippedSource] = Field(default_factory=list)
     brand: EmployerBrand | None = None
+    # some evidence links point at a loopback host (the sandbox of `make demo`), which is gone after the demo
+    loopback_links: bool = False
 
     def findings(self) -> list[tuple[RequisitionView, CandidateView, FindingView]]:
         """Every finding in report order: what the CSV writes, one row each."""

@@ -18,6 +18,7 @@ from include.report.models import EmployerBrand, EmployerContext, MonthRating, R
 NEGATIVE_MAX_RATING = 2
 TREND_MONTHS = 12
 LAYOFF_WINDOW_DAYS = 90
+FIRST_REPORT_WINDOW_DAYS = 30  # a first report (no earlier run) shows the reviews of the last 30 days
 
 # Latin keywords match at the start of a word ("layoff" matches "layoffs"); CJK ones anywhere.
 TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -155,17 +156,37 @@ def rating_trend(
     ]
 
 
+def brand_window(report_day: date, previous_report_day: date | None) -> tuple[date, str]:
+    """(first day, kind) of the reviews a report calls new; both ends are inclusive.
+
+    After an earlier report, the day after that report's day (its own window ended on its report day, so
+    no review is shown twice and none is skipped): kind ``since_last_report``. On a first report, the last
+    ``FIRST_REPORT_WINDOW_DAYS`` days up to and including the report day: kind ``first_report``.
+    """
+    if previous_report_day is not None and previous_report_day < report_day:
+        return previous_report_day + timedelta(days=1), "since_last_report"
+    return report_day - timedelta(days=FIRST_REPORT_WINDOW_DAYS - 1), "first_report"
+
+
 def employer_brand(
-    reviews: list[dict[str, Any]], employer: str, report_day: date, since: date
+    reviews: list[dict[str, Any]], employer: str, report_day: date, since: date, window: str = "since_last_report"
 ) -> EmployerBrand:
-    """The hiring company's section: ``reviews`` may hold any employer's; only the hiring company's count."""
+    """The hiring company's section: ``reviews`` may hold any employer's; only the hiring company's count.
+
+    The window runs from ``since`` to ``report_day``, both inclusive: a review dated on the report day is in.
+    """
     key = company_key()
     target = key(employer)
     mine = [r for r in reviews if key(str(r.get("employer") or "")) == target]
     negative = []
+    window_ratings: list[int] = []
     for r in mine:
         d = _day(r.get("date"))
-        if d is None or not (since < d <= report_day) or int(r.get("rating") or 0) > NEGATIVE_MAX_RATING:
+        if d is None or not (since <= d <= report_day):
+            continue
+        if r.get("rating") is not None:
+            window_ratings.append(int(r["rating"]))
+        if int(r.get("rating") or 0) > NEGATIVE_MAX_RATING:
             continue
         negative.append(
             ReviewView(
@@ -185,6 +206,10 @@ def employer_brand(
         employer=employer,
         since=since,
         until=report_day,
+        window=window,
+        window_reviews=len(window_ratings),
+        window_average=round(sum(window_ratings) / len(window_ratings), 2) if window_ratings else None,
+        window_lowest=min(window_ratings) if window_ratings else None,
         trend=rating_trend(mine, report_day),
         new_negative=negative,
         topic_counts=counts,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -129,7 +129,9 @@ def test_employer_context_for_latest_resume_employer(data):
 
 def test_brand_since_previous_report_day(data):
     brand = data.brand
-    assert brand is not None and brand.since == PREV_DAY and brand.until == DAY
+    # inclusive window: the day after the previous report day up to and including the report day
+    assert brand is not None and brand.since == PREV_DAY + timedelta(days=1) and brand.until == DAY
+    assert brand.window == "since_last_report"
     assert {r.review_id for r in brand.new_negative} == {"er-new-1", "er-new-2"}
     assert brand.topic_counts["layoffs"] == 1 and brand.topic_counts["overtime"] == 2
     assert len(brand.trend) == 12 and brand.trend[-1].month == "2026-11"

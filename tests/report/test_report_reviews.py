@@ -7,6 +7,8 @@ from datetime import date
 import pytest
 
 from include.report.reviews import (
+    FIRST_REPORT_WINDOW_DAYS,
+    brand_window,
     classify_topics,
     employer_brand,
     employer_contexts,
@@ -132,3 +134,53 @@ def test_employer_context_counts_layoffs_in_the_last_90_days():
     ctx = employer_contexts(reviews, {"c1": "Halcyon Software Ltd", "c2": "Nobody Ltd"}, DAY)
     assert (ctx["c1"].review_count, ctx["c1"].average_rating, ctx["c1"].layoff_mentions_90d) == (2, 3.0, 1)
     assert ctx["c2"].review_count == 0 and ctx["c2"].average_rating is None
+
+
+def test_brand_window_is_inclusive_at_both_ends():
+    """A 1-star review dated on the report day, and one on the window's first day, are both new."""
+    reviews = [
+        {"review_id": "first-day", "employer": "Example Robotics Ltd", "date": "2026-11-20", "rating": 1},
+        {"review_id": "report-day", "employer": "Example Robotics Ltd", "date": "2026-11-21", "rating": 1},
+        {"review_id": "before", "employer": "Example Robotics Ltd", "date": "2026-11-19", "rating": 1},
+        {"review_id": "good", "employer": "Example Robotics Ltd", "date": "2026-11-21", "rating": 5},
+    ]
+    brand = employer_brand(reviews, "Example Robotics Ltd", DAY, since=date(2026, 11, 20))
+    assert [r.review_id for r in brand.new_negative] == ["report-day", "first-day"]
+    # the summary counts every review in the window, not only the negative ones
+    assert (brand.window_reviews, brand.window_average, brand.window_lowest) == (3, 2.33, 1)
+
+
+def test_brand_window_after_an_earlier_report_and_on_a_first_report():
+    assert brand_window(DAY, date(2026, 11, 20)) == (DAY, "since_last_report")
+    assert brand_window(DAY, date(2026, 11, 14)) == (date(2026, 11, 15), "since_last_report")
+    since, kind = brand_window(DAY, None)
+    assert kind == "first_report" and (DAY - since).days + 1 == FIRST_REPORT_WINDOW_DAYS == 30
+
+
+def test_first_report_shows_the_last_30_days_and_need_action(tmp_path):
+    """A warehouse with only the report day's run: the brand window is the last 30 days (not one day and
+    not empty), and the report says so at the top in both locales."""
+    from include.report.data import load_report_data
+    from include.report.render import render_html
+    from tests.report.report_seed import PREV_RUN, RUN, config, seed, warehouse
+
+    wh = warehouse()
+    seed(wh)
+    wh.execute("DELETE FROM pipeline_runs WHERE run_id = ?", [PREV_RUN])
+    data = load_report_data(wh, DAY, RUN, config(tmp_path))
+    wh.close()
+    b = data.brand
+    assert b is not None and b.window == "first_report" and b.since == date(2026, 10, 23)
+    # er-old-neg (the day before) is in on a first report; er-new-3 (5 stars) counts in the summary only
+    assert {r.review_id for r in b.new_negative} == {"er-new-1", "er-new-2", "er-old-neg"}
+    assert (b.window_reviews, b.window_lowest) == (4, 1) and b.window_average == 2.25
+    red = {c.candidate_id for r in data.requisitions for c in r.candidates
+           if any(f.severity == "red" and f.status == "open" for f in c.findings)}
+    assert data.counts.need_action == len(red) > 0
+    en = render_html(data, "en")
+    assert 'id="at-a-glance"' in en and en.index('id="at-a-glance"') < en.index('id="summary"')
+    assert "First report: reviews of the last 30 days" in en
+    assert f'data-glance="need_action"><span class="num">{len(red)}</span>' in en
+    assert "at least one red finding about them is open" in en
+    zh = render_html(data, "zh_CN")
+    assert "首份报告：最近 30 天的评价" in zh and "录用前需处理" in zh
