@@ -99,3 +99,40 @@ def test_a_namesake_on_a_profile_is_labelled_and_a_script_difference_is_not(hold
             elif n["class"] != "namesake" and n["company"] in resume:
                 same_company_rows += 1
     assert namesake_extra >= 1 and same_company_rows >= 5
+
+
+def test_red_findings_from_a_same_company_name_are_counted(tmp_path: Path) -> None:
+    """``crosscheck evaluate``'s check, on a real DuckDB warehouse: an unlabelled red finding whose
+    evidence names a ticker is counted; a labelled one, a yellow one and a namesake's are not."""
+    import json
+
+    from include.evaluation import red_from_name_classes
+    from include.warehouse import connect
+
+    world = tmp_path / "world"
+    world.mkdir()
+    (world / "labels.csv").write_text("candidate_id,kind,note\nlever:2,employer_not_in_registry,planted\n",
+                                      encoding="utf-8")
+    (world / "names.csv").write_text("name,class,company,registered_as\nHRGD,ticker,x,X Inc.\n"
+                                     "Harrowgate Dental Supplies,namesake,y,Harrowgate Dental Supplies Ltd\n",
+                                     encoding="utf-8")
+    wh = connect({"conn_type": "duckdb", "host": str(tmp_path / "w.duckdb")})
+    wh.migrate()
+
+    def row(fid: str, cid: str, kind: str, severity: str, employer: str) -> dict[str, object]:
+        evidence = [{"side": "resume", "source": "lever", "record_ref": "r", "values": {"employer": employer}}]
+        return {"finding_id": fid, "candidate_id": cid, "application_id": None, "kind": kind, "severity": severity,
+                "summary": "s", "question": "q", "evidence": json.dumps(evidence), "rule_version": "v",
+                "status": "open", "first_seen_run": "run1", "last_seen_run": "run1", "evidence_digest": "d"}
+
+    wh.upsert("discrepancies", [
+        row("f1", "lever:1", "employer_not_in_registry", "red", "HRGD"),  # counted
+        row("f2", "lever:2", "employer_not_in_registry", "red", "HRGD"),  # labelled: right for another reason
+        row("f3", "lever:3", "employer_not_in_registry", "yellow", "HRGD"),  # yellow: a question, not a claim
+        row("f4", "lever:4", "employer_not_on_profile", "red", "Harrowgate Dental Supplies"),  # a namesake
+    ], ["finding_id"])
+    try:
+        assert red_from_name_classes(wh, "run1", world) == [("lever:1", "employer_not_in_registry", "HRGD", "ticker")]
+        assert red_from_name_classes(wh, "run2", world) == []
+    finally:
+        wh.close()
