@@ -197,7 +197,7 @@ def test_plugin_page_clears_a_finding(browser, tmp_path):
     app = create_app(
         warehouse_factory=lambda: wh,
         config=cfg,
-        verify_token=lambda t, m: Principal("hana", "Hana Reviewer") if t == "browser-jwt" else None,
+        verify_token=lambda t, m: Principal("hana", "Hana Reviewer", can_clear=True) if t == "browser-jwt" else None,
     )
     with Server(app) as server:
         base = f"http://127.0.0.1:{server.port}/crosscheck/"
