@@ -111,7 +111,7 @@ def alias_table_names() -> tuple[str, frozenset[str]] | None:
     except ImportError:
         return None
     data: object = None
-    for name in ("load_aliases", "load_alias_table", "alias_table", "load"):
+    for name in ("table", "load_aliases", "load_alias_table", "alias_table", "load"):
         fn = getattr(module, name, None)
         if callable(fn):
             try:
