@@ -113,8 +113,9 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         from include.sandbox.generator import generate
 
         day = checks.parse_day(args.report_day, "--report-day")
-        generate(args.seed, Path(args.out), n_candidates=args.candidates, report_day=day.isoformat())
-        print(f"world written to {args.out}")
+        generate(args.seed, Path(args.out), n_candidates=args.candidates, report_day=day.isoformat(),
+                 vocabulary=args.vocabulary)
+        print(f"world written to {args.out} ({args.vocabulary} vocabulary)")
         return 0
     from include.sandbox.server import Faults, serve
 
@@ -222,6 +223,8 @@ def build_parser() -> argparse.ArgumentParser:
     sg.add_argument("--out", default=str(VAR / "world"), metavar="DIR", help="folder to write world.json and labels.csv to")
     sg.add_argument("--candidates", type=int, default=400, help="number of candidates")
     sg.add_argument("--report-day", default="2026-11-21", metavar="YYYY-MM-DD", help="the day the world is made for")
+    sg.add_argument("--vocabulary", choices=("default", "holdout"), default="default",
+                    help="name pools: default (the demo worlds) or holdout (pools the engine was never tuned on)")
     ss = _sub(sv, "serve", "serve a world as every source's API",
               "Serve a world as every source's API until interrupted.")
     ss.add_argument("--world", default=DEMO_WORLD, metavar="DIR", help="a folder written by `sandbox generate`")
