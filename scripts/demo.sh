@@ -15,6 +15,7 @@ if [ -z "${AIRFLOW_CONN_CROSSCHECK_WAREHOUSE:-}" ]; then
   if [ -f "$WH" ] && [ "$(cat "$WH.world" 2>/dev/null || true)" != "$WORLD" ]; then
     OLD="$WH.$(basename "$(cat "$WH.world" 2>/dev/null || echo unknown-world)")"
     mv "$WH" "$OLD"
+    if [ -f "$WH.wal" ]; then mv "$WH.wal" "$OLD.wal"; fi  # DuckDB's write-ahead log belongs to that file
     echo "crosscheck demo: the warehouse held another day's demo world; moved it to $OLD"
   fi
   mkdir -p "$(dirname "$WH")"
