@@ -79,7 +79,8 @@ def test_report_on_a_laptop_screen(browser, report_files):
     browser.resize(*LAPTOP)
     browser.open(report_files["en"].as_uri())
     assert browser.eval("document.querySelector('h1').textContent") == "Pre-hire verification report"
-    assert visible(browser, ".tile") == 5
+    # "At a glance" (need action, reviews, average, lowest in the window) above the five run counts
+    assert visible(browser, "[data-glance]") == 4 and visible(browser, "[data-count]") == 5
     assert (
         visible(browser, "h1") == 1
         and browser.eval("document.querySelector('.tiles').getBoundingClientRect().bottom") < 900
