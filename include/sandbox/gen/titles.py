@@ -67,18 +67,6 @@ TRACK_WEIGHTS = [("software", 22), ("robotics", 9), ("hardware", 7), ("mechanica
                  ("operations", 3), ("ux", 3)]
 TECH_TRACKS = {t for t, g in GROUPS.items() if g in ("sw", "hw", "data", "research")}
 
-ZH_TITLES = {
-    "Software Engineer": "软件工程师", "Senior Software Engineer": "高级软件工程师",
-    "Junior Software Engineer": "初级软件工程师", "Hardware Engineer": "硬件工程师",
-    "Senior Hardware Engineer": "高级硬件工程师", "Mechanical Engineer": "机械工程师",
-    "Senior Mechanical Engineer": "高级机械工程师", "Embedded Software Engineer": "嵌入式软件工程师",
-    "Senior Embedded Software Engineer": "高级嵌入式软件工程师", "Data Scientist": "数据科学家",
-    "Senior Data Scientist": "高级数据科学家", "Data Analyst": "数据分析师", "Product Manager": "产品经理",
-    "Senior Product Manager": "高级产品经理", "Project Manager": "项目经理", "Sales Manager": "销售经理",
-    "Test Engineer": "测试工程师", "Senior Test Engineer": "高级测试工程师", "Robotics Engineer": "机器人工程师",
-    "Senior Robotics Engineer": "高级机器人工程师", "DevOps Engineer": "运维工程师",
-    "Director of Engineering": "工程总监",
-}
 
 SIDE_TITLES = [("Technical Advisor", "part_time"), ("Freelance Software Consultant", "contract"),
                ("Contract Firmware Consultant", "contract"), ("Part-time Mentor", "part_time")]
@@ -123,11 +111,12 @@ def chinese(t: Title, chinese_ok: bool | str, vocab: Vocabulary | None) -> str |
     """The Chinese wording (traditional when ``chinese_ok == "trad"``: Hong Kong and Taiwan employers)."""
     if not chinese_ok or t.numeral:
         return None
-    zh = (vocab.zh_titles if vocab else ZH_TITLES).get(t.text)
-    if zh and chinese_ok == "trad":
-        from include.sandbox.gen.vocab import convert
+    from include.sandbox.gen.vocab import convert, get
 
-        zh = convert(zh, vocab.zh_title_script if vocab else "s2t")
+    vocab = vocab or get("default")
+    zh = vocab.zh_titles.get(t.text)
+    if zh and chinese_ok == "trad":
+        zh = convert(zh, vocab.zh_title_script)
     return zh
 
 
