@@ -1,0 +1,96 @@
+"""The report printed by Debian's headless Chromium: each requisition starts a page, every page of the
+findings begins with a requisition or a candidate header (the header repeats on a candidate's continuation
+pages), and at A4 width no element reaches past the right margin."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from include.report.data import load_report_data
+from include.report.render import build_report
+from tests.report import chromium_cdp
+from tests.report.report_seed import DAY, RUN, config, seed, warehouse
+
+A4_CSS_WIDTH = 718  # 210 mm at 96 dpi less Chromium's default print margins, in CSS pixels
+
+
+def _norm(text: str) -> str:
+    """PDF text extraction gives compatibility forms (⼩ for 小, ﬁ for fi) and doubled spaces: compare
+    NFKC forms with single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", htmllib.unescape(text)).split())
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    if shutil.which("chromium") is None:
+        pytest.fail("needs Debian's chromium: run `make system-deps` (make test does)")
+    tmp = tmp_path_factory.mktemp("print")
+    wh = warehouse()
+    seed(wh)
+    data = load_report_data(wh, DAY, RUN, config(tmp))
+    wh.close()
+    return Path(build_report(data, tmp / "reports", "en").html)
+
+
+@pytest.fixture(scope="module")
+def pages(report, tmp_path_factory) -> list[str]:
+    """The first line of each printed page."""
+    pdf = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    subprocess.run([shutil.which("chromium") or "chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", report.as_uri()],
+                   check=True, capture_output=True, timeout=60)
+    firsts = []
+    for page in pypdf.PdfReader(pdf).pages:
+        lines = [ln for ln in (page.extract_text() or "").splitlines() if ln.strip()]
+        firsts.append(_norm(lines[0]) if lines else "")
+    return firsts
+
+
+def _titles(report: Path) -> list[str]:
+    return [_norm(re.sub(r"<span.*", "", t)) for t in re.findall(r'<h3 class="req-title">(.*?)</h3>',
+                                                                report.read_text(encoding="utf-8"))]
+
+
+def _names(report: Path) -> list[str]:
+    return [_norm(n) for n in re.findall(r'<h4 class="cand-name">([^<]+)</h4>', report.read_text(encoding="utf-8"))]
+
+
+def test_each_requisition_starts_a_page(report, pages):
+    titles = _titles(report)
+    assert len(titles) >= 2, titles  # the seed has several requisitions, else this shows nothing
+    heading = pages.index("Findings by requisition and candidate")  # the section starts a page
+    assert pages[heading + 1:].count("") == 0
+    starts = [p for p in pages if any(p.startswith(t) for t in titles)]
+    # the first requisition follows the section's heading on its page; every other one starts a page
+    assert len(starts) == len(titles) - 1, (titles, pages)
+
+
+def test_every_findings_page_begins_with_a_requisition_or_a_candidate_header(report, pages):
+    titles, names = _titles(report), _names(report)
+    start = pages.index("Findings by requisition and candidate")
+    end = next(i for i, p in enumerate(pages) if p.startswith("Employer brand"))
+    findings_pages = pages[start + 1:end]
+    assert len(findings_pages) > len(titles)  # some candidate continues on a page of its own
+    for first in findings_pages:
+        assert any(first.startswith(x) for x in titles + names), (first, findings_pages)
+
+
+def test_nothing_reaches_past_the_right_margin_at_a4_width(report):
+    with chromium_cdp.Browser(A4_CSS_WIDTH, 1000) as b:
+        b.call("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
+        b.open(report.as_uri())
+        over = b.eval(
+            "(() => { const w = document.documentElement.clientWidth;"
+            " return [...document.querySelectorAll('body *')]"
+            ".filter(e => e.getClientRects().length && e.getBoundingClientRect().right > w + 1)"
+            ".map(e => e.tagName + '.' + e.className).slice(0, 10); })()")
+        assert over == []
+        assert b.eval("getComputedStyle(document.querySelector('.cand-top')).display") == "table-header-group"
