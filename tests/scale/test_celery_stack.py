@@ -87,7 +87,10 @@ def test_mapped_batches_are_split_across_both_workers(celery_run):
             by_task.setdefault(ti["task_id"], set()).add(ti["hostname"])
     assert set(by_task) == set(MAPPED_TASKS), by_task
     assert by_task["ingest_profiles"] == {"worker-1", "worker-2"}, by_task
-    assert by_task["check_batch"] == {"worker-1", "worker-2"}, by_task
+    # Three check batches on two workers of concurrency 2: which worker takes them is Celery's choice, and
+    # one worker took all three in a CI run (its slots freed first), so only the step as a whole is split.
+    assert set().union(*by_task.values()) == {"worker-1", "worker-2"}, by_task
+    assert by_task["check_batch"] <= {"worker-1", "worker-2"}, by_task
     assert sum(1 for ti in celery_run["tis"] if ti["task_id"] == "check_batch") > 2
 
 
