@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 TODAY  ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: install system-deps demo ui test lint evaluate bench bench-e2e clean
+.PHONY: install system-deps demo ui screenshots test lint evaluate bench bench-e2e clean
 
 install: $(STAMP)
 
@@ -30,6 +30,11 @@ demo: install
 PORT ?= 8080
 ui: install
 	PORT=$(PORT) bash scripts/ui.sh
+
+# The README's report pictures (docs/screenshots/report-demo-{en,zh}.png) from the last demo's reports,
+# in headless Chromium; run `make demo` first. `make screenshots SHOT_ARGS="--height 1400"`.
+screenshots: install system-deps
+	$(BIN)/python scripts/screenshots.py $(SHOT_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

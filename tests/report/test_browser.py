@@ -5,9 +5,7 @@ and a finding is cleared through the page's own form. Screenshots go to artifact
 from __future__ import annotations
 
 import base64
-import os
 import re
-import shutil
 import socket
 import threading
 import time
@@ -30,7 +28,6 @@ def _chromium_installed():
         pytest.fail("needs Debian's chromium and fonts-noto-cjk: run `make system-deps` (make test does)")
 
 SHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
-DOCS_SHOT = PROJECT_ROOT / "docs" / "screenshots" / "report-en.png"
 LAPTOP = (1366, 900)
 
 # Evaluated in the browser by the test (the report itself has no JavaScript).
@@ -113,9 +110,6 @@ def test_report_on_a_laptop_screen(browser, report_files):
         SHOTS / "report-en-top.png", clip={"x": 0, "y": 0, "width": LAPTOP[0], "height": 1500}
     )
     assert full.stat().st_size > 50_000 and top.stat().st_size > 20_000
-    if not DOCS_SHOT.exists() or os.environ.get("CROSSCHECK_UPDATE_SCREENSHOTS"):
-        DOCS_SHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(top, DOCS_SHOT)
 
 
 def test_report_narrow_window_still_does_not_overflow(browser, report_files):

@@ -1,0 +1,141 @@
+"""`make screenshots`: the README's pictures of the HR report, both locales, regenerated from the
+reports the last `make demo` wrote (``<data_dir>/reports/report-<day>-<locale>.html``), with Debian's
+headless Chromium at a laptop's width. Only a local file is opened; nothing goes to the network.
+
+    .venv/bin/python scripts/screenshots.py [--reports DIR] [--day YYYY-MM-DD] [--out DIR]
+                                            [--width 1366] [--height 2000]
+
+Writes ``report-demo-en.png`` and ``report-demo-zh.png`` into ``docs/screenshots/`` (the top of each
+report: the counts, "At a glance", the first findings). Exits 2 with one line when there is no demo
+report for both locales or no Chromium, 1 when Chromium does not produce a picture of the asked size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# locale in the report's file name -> the picture's name in docs/screenshots (README links these)
+LOCALES = {"en": "report-demo-en.png", "zh_CN": "report-demo-zh.png"}
+DEMO_CONFIG = "include/sandbox/crosscheck.yaml"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+REPORT_NAME = re.compile(r"report-(\d{4}-\d{2}-\d{2})-(en|zh_CN)\.html$")
+
+
+class Failure(Exception):
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def default_reports_dir() -> Path:
+    """The demo's report folder: ``data_dir`` of ``CROSSCHECK_CONFIG`` (the demo's config if unset)."""
+    from include.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(os.environ.get("CROSSCHECK_CONFIG") or ROOT / DEMO_CONFIG)
+    except ConfigError as exc:
+        raise Failure(str(exc), 2) from None
+    return cfg.data_path() / "reports"
+
+
+def pick_reports(reports: Path, day: str | None) -> tuple[str, dict[str, Path]]:
+    """The report files of ``day``, else of the latest day that has both locales."""
+    by_day: dict[str, dict[str, Path]] = {}
+    for path in reports.glob("report-*.html") if reports.is_dir() else []:
+        m = REPORT_NAME.search(path.name)
+        if m:
+            by_day.setdefault(m.group(1), {})[m.group(2)] = path
+    complete = sorted(d for d, files in by_day.items() if set(LOCALES) <= set(files))
+    if day is not None:
+        if day not in complete:
+            raise Failure(f"no report of {day} in both locales under {reports} (run `make demo`)", 2)
+        return day, by_day[day]
+    if not complete:
+        raise Failure(f"no report in both locales under {reports}: run `make demo` first", 2)
+    return complete[-1], by_day[complete[-1]]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24] if path.exists() else b""
+    if len(head) < 24 or not head.startswith(PNG_SIGNATURE) or head[12:16] != b"IHDR":
+        raise Failure(f"{path}: Chromium wrote no PNG", 1)
+    width, height = struct.unpack(">II", head[16:24])
+    return width, height
+
+
+def shoot(chromium: str, html: Path, out: Path, width: int, height: int) -> None:
+    """Chromium's own ``--screenshot``: the window's size is the picture's size."""
+    profile = tempfile.mkdtemp(prefix="crosscheck-shot-")
+    tmp = out.with_name(out.name + ".tmp.png")
+    tmp.unlink(missing_ok=True)
+    try:
+        proc = subprocess.run(
+            [
+                chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-extensions", "--mute-audio", "--force-device-scale-factor=1",
+                f"--user-data-dir={profile}", f"--window-size={width},{height}",
+                f"--screenshot={tmp}", html.resolve().as_uri(),
+            ],
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise Failure(f"chromium took over 120 s on {html.name}", 1) from None
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    if proc.returncode != 0 or not tmp.exists():
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        tmp.unlink(missing_ok=True)
+        raise Failure(f"chromium failed on {html.name} (exit {proc.returncode}): {last}", 1)
+    got = png_size(tmp)
+    if got != (width, height):
+        tmp.unlink(missing_ok=True)
+        raise Failure(f"{html.name}: picture is {got[0]}x{got[1]}, asked for {width}x{height}", 1)
+    tmp.replace(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="make screenshots",
+        description="Regenerate docs/screenshots/report-demo-{en,zh}.png from the demo's reports.",
+    )
+    ap.add_argument("--reports", type=Path, help="folder of report-<day>-<locale>.html "
+                    "(default: <data_dir>/reports of CROSSCHECK_CONFIG, the demo's config if unset)")
+    ap.add_argument("--day", help="the report day, YYYY-MM-DD (default: the latest with both locales)")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots",
+                    help="where the PNGs go (default: docs/screenshots)")
+    ap.add_argument("--width", type=int, default=1366, help="window width in CSS px (default 1366)")
+    ap.add_argument("--height", type=int, default=2000, help="picture height in px (default 2000)")
+    args = ap.parse_args(argv)
+    try:
+        if args.width < 320 or args.height < 200:
+            raise Failure("--width must be at least 320 and --height at least 200", 2)
+        chromium = os.environ.get("CROSSCHECK_CHROMIUM") or shutil.which("chromium")
+        if not chromium or not Path(chromium).exists():
+            raise Failure("no chromium on PATH: `make system-deps` installs Debian's", 2)
+        _day, files = pick_reports(args.reports or default_reports_dir(), args.day)
+        args.out.mkdir(parents=True, exist_ok=True)
+        for locale, name in LOCALES.items():
+            out = args.out / name
+            shoot(chromium, files[locale], out, args.width, args.height)
+            print(f"screenshots: {out} ({args.width}x{args.height}, {out.stat().st_size // 1024} KiB) "
+                  f"from {files[locale].name}")
+    except Failure as exc:
+        print(f"screenshots: error: {exc}", file=sys.stderr)
+        return exc.code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

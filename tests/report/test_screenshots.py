@@ -1,0 +1,105 @@
+"""`make screenshots` (scripts/screenshots.py): both locales' pictures from a folder of reports, with
+Debian's headless Chromium, of the asked size and not blank; a clear one-line error without reports."""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from include.config import PROJECT_ROOT
+from include.report.data import load_report_data
+from include.report.render import build_report
+from tests.report import chromium_cdp
+from tests.report.report_seed import DAY, RUN, config, seed, warehouse
+
+SCRIPT = PROJECT_ROOT / "scripts" / "screenshots.py"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _chromium_installed():
+    if not chromium_cdp.available():
+        pytest.fail("needs Debian's chromium and fonts-noto-cjk: run `make system-deps` (make test does)")
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("shots")
+    wh = warehouse()
+    seed(wh)
+    data = load_report_data(wh, DAY, RUN, config(tmp))
+    wh.close()
+    for loc in ("en", "zh_CN"):
+        build_report(data, tmp / "reports", loc)
+    return tmp / "reports"
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def scanlines(path: Path) -> tuple[int, int, set[bytes]]:
+    """Width, height and the distinct raw scanlines of an 8-bit RGB(A) PNG (no Pillow needed)."""
+    blob = path.read_bytes()
+    assert blob.startswith(b"\x89PNG\r\n\x1a\n")
+    pos, idat, header = 8, b"", b""
+    while pos < len(blob):
+        (length,) = struct.unpack(">I", blob[pos : pos + 4])
+        kind, body = blob[pos + 4 : pos + 8], blob[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    width, height, depth, colour = struct.unpack(">IIBB", header[:10])
+    assert depth == 8 and colour in (2, 6)
+    stride = 1 + width * (3 if colour == 2 else 4)
+    raw = zlib.decompress(idat)
+    assert len(raw) == stride * height
+    return width, height, {raw[i * stride + 1 : (i + 1) * stride] for i in range(height)}
+
+
+def test_both_locales_are_pictured_at_the_asked_size(reports, tmp_path):
+    out = tmp_path / "docs"
+    proc = run("--reports", reports, "--out", out, "--width", 1000, "--height", 1400)
+    assert proc.returncode == 0, proc.stderr
+    shots = {p.name: p for p in out.glob("*.png")}
+    assert set(shots) == {"report-demo-en.png", "report-demo-zh.png"}
+    seen = {}
+    for name, path in shots.items():
+        width, height, rows = scanlines(path)
+        assert (width, height) == (1000, 1400)
+        # a report, not a blank page: text and tiles make hundreds of different rows of pixels
+        assert len(rows) > 300, f"{name}: only {len(rows)} distinct rows"
+        seen[name] = rows
+        assert f"{path}" in proc.stdout
+    assert seen["report-demo-en.png"] != seen["report-demo-zh.png"]
+    assert not list(out.glob("*.tmp.png"))
+
+
+def test_the_latest_day_with_both_locales_is_taken(reports, tmp_path):
+    folder = tmp_path / "reports"
+    shutil.copytree(reports, folder)
+    day = DAY.isoformat()
+    # a later day with only the English report is not complete: the script keeps to DAY
+    shutil.copyfile(folder / f"report-{day}-en.html", folder / "report-2099-01-01-en.html")
+    proc = run("--reports", folder, "--out", tmp_path / "out", "--height", 600)
+    assert proc.returncode == 0, proc.stderr
+    assert f"report-{day}-en.html" in proc.stdout and f"report-{day}-zh_CN.html" in proc.stdout
+    proc = run("--reports", folder, "--out", tmp_path / "out", "--day", "2099-01-01")
+    assert proc.returncode == 2 and "no report of 2099-01-01 in both locales" in proc.stderr
+
+
+def test_without_demo_reports_it_says_run_make_demo(tmp_path):
+    proc = run("--reports", tmp_path / "nothing", "--out", tmp_path / "out")
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "make demo" in lines[0] and "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
