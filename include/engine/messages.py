@@ -20,6 +20,7 @@ rendering equals the audited ``summary`` and ``question`` columns (see ``include
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -115,12 +116,32 @@ def finding_message(summary: Message, question: Message) -> Message:
     return {"summary": summary, "question": question}
 
 
+# Han, CJK punctuation and full-width forms: no space is written between two of these.
+_CJK = "\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
+_IS_CJK = re.compile(f"[{_CJK}]")
+
+
+def _fit_spaces(template: str, params: dict[str, str]) -> str:
+    """A translated template puts spaces around its placeholders for Latin names ("而 %(profile)s 资料");
+    where the value itself is Chinese ("领英"), the space between two Chinese characters goes. Only the
+    template's spaces change, never a value; English templates have no CJK, so nothing changes there."""
+    for key, value in params.items():
+        if not value:
+            continue
+        slot = re.escape(f"%({key})s")
+        if _IS_CJK.match(value[0]):
+            template = re.sub(f"(?<=[{_CJK}]) ({slot})", r"\1", template)
+        if _IS_CJK.match(value[-1]):
+            template = re.sub(f"({slot}) (?=[{_CJK}])", r"\1", template)
+    return template
+
+
 def render(message: Any, gettext: Gettext = _identity) -> str:
     """The sentence in the language of ``gettext`` (English with the default)."""
     if isinstance(message, dict):
         if "m" in message:
             params = {k: render(v, gettext) for k, v in (message.get("p") or {}).items()}
-            return gettext(str(message["m"])) % params
+            return _fit_spaces(gettext(str(message["m"])), params) % params
         if "t" in message:
             return gettext(str(message["t"]))
         if "join" in message:

@@ -174,6 +174,22 @@ def test_zh_cn_findings_section_is_chinese(world_report: Any) -> None:
     assert stray == []
     for word in ("所查询的公司登记机构", "建议询问的问题", "匹配方式", "名称完全一致", "存续", "简历", "领英"):
         assert word in text, word
+    # no space between two Chinese characters where a Chinese source name fills a slot ("领英 资料")
+    sentences = [messages.render(f.message["summary"], i18n.translations("zh_CN").gettext) for f in findings]
+    assert not [t for t in sentences if re.search("[\u4e00-\u9fff] [\u4e00-\u9fff]", t)]
+    assert any("领英资料" in t for t in sentences)
+
+
+def test_spaces_around_a_slot_go_only_between_chinese_characters() -> None:
+    zh = {"而 %(profile)s 资料写的是“%(title)s”": "而 %(profile)s 资料写的是“%(title)s”"}.get
+    def gettext(m: str) -> str:
+        return zh(m) or m
+    message = messages.msg("而 %(profile)s 资料写的是“%(title)s”", profile="领英", title="Senior Engineer")
+    assert messages.render(message, gettext) == "而领英资料写的是“Senior Engineer”"
+    latin = messages.msg("而 %(profile)s 资料写的是“%(title)s”", profile="GitHub", title="高级 工程师")
+    assert messages.render(latin, gettext) == "而 GitHub 资料写的是“高级 工程师”"  # a value is never changed
+    english = messages.msg("the %(profile)s profile says %(title)s", profile="领英", title="x")
+    assert messages.render(english) == "the 领英 profile says x"  # Latin neighbours keep their spaces
 
 
 def test_zh_cn_csv_has_the_chinese_sentences(world_report: Any) -> None:
