@@ -178,6 +178,10 @@ def test_zh_cn_findings_section_is_chinese(world_report: Any) -> None:
     sentences = [messages.render(f.message["summary"], i18n.translations("zh_CN").gettext) for f in findings]
     assert not [t for t in sentences if re.search("[\u4e00-\u9fff] [\u4e00-\u9fff]", t)]
     assert any("领英资料" in t for t in sentences)
+    # every function word of the world's title findings is in the table, so shown in Chinese
+    words = {w for f in findings if f.kind == "title_mismatch" for e in f.evidence
+             for k in ("resume_function", "profile_function") for w in e.values.get(k, [])}
+    assert words and sorted(words - set(i18n.TITLE_FUNCTION_WORDS)) == []
 
 
 def test_spaces_around_a_slot_go_only_between_chinese_characters() -> None:
@@ -241,6 +245,10 @@ def test_evidence_values_are_translated_and_literals_kept() -> None:
     assert format_value("senior", True, g) == "是"
     assert format_value("end", None, g) == "至今"
     assert format_value("matched", "uk_sic_2007 26110", g) == "UK SIC 2007 26110"
+    # a title's function words (the engine's normalised English words); one not in the table as written
+    assert format_value("resume_function", ["engineer", "test"], g) == "工程师、测试"
+    assert format_value("profile_function", ["firmware", "zymurgy"], g) == "固件、zymurgy"
+    assert format_value("resume_function", ["engineer", "test"], i18n.translations("en").gettext) == "engineer, test"
     # literals stay as written, even a title that is a vocabulary word
     assert format_value("title", "senior", g) == "senior"
     assert format_value("employer", "Active Robotics Ltd", g) == "Active Robotics Ltd"

@@ -206,6 +206,29 @@ def test_every_message_has_a_chinese_translation():
     assert missing == []
 
 
+def test_the_documented_extraction_gives_exactly_the_catalogues_messages(tmp_path):
+    """The .po header's command (include/report/babel.cfg) extracts what the catalogue holds: nothing
+    missing, nothing stale."""
+    import subprocess
+    import sys
+
+    root = REPORT_DIR.parent.parent
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [str(Path(sys.executable).with_name("pybabel")), "extract", "-F", "include/report/babel.cfg",
+         "-k", "N_", "-k", "_", "-o", str(pot), "include/report", "include/engine"],
+        cwd=root, check=True, capture_output=True, timeout=120,
+    )
+    with pot.open("rb") as fh:
+        extracted = {m.id for m in read_po(fh) if m.id}
+    with (REPORT_DIR / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        translated = {m.id for m in read_po(fh, locale="zh_CN") if m.id and m.string}
+    assert len(extracted) > 250
+    assert sorted(map(str, extracted - translated)) == [] and sorted(map(str, translated - extracted)) == []
+    header = (REPORT_DIR / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    assert "-F include/report/babel.cfg" in header
+
+
 def test_po_is_compiled_into_the_cache_when_no_mo(tmp_path, monkeypatch):
     monkeypatch.setenv("CROSSCHECK_LOCALE_CACHE", str(tmp_path))
     po = REPORT_DIR / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po"
