@@ -88,7 +88,8 @@ def build_world_and_names(seed: int, n_candidates: int = 400, report_day: str = 
     usage = Counter(j.company.key for p in people for j in p.jobs if j.company)
     employers = [reg.by_key[k] for k, _ in sorted(usage.items(), key=lambda kv: (-kv[1], kv[0]))]
     registries = render(reg, day)
-    world = {"seed": seed, "generated_for_day": report_day, "hiring_company": HIRING, "jobs": jobs,
+    world = {"seed": seed, "generated_for_day": report_day, "vocabulary": vocabulary,
+             "hiring_company": HIRING, "jobs": jobs,
              "candidates": candidates, "orcid": orcid, "github": github, **registries,
              "reviews": reviews(rng, reg, employers, day)}
     labels = [{"candidate_id": p.candidate_id, "kind": kind,

@@ -103,7 +103,7 @@ def test_determinism_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
 def test_counts_ids_and_contacts(worlds: dict[int, World], seed: int) -> None:
     data = worlds[seed].data
     cands = data["candidates"]
-    assert len(cands) == 400 and data["seed"] == seed and data["generated_for_day"] == DAY
+    assert len(cands) == 400 and data["seed"] == seed and data["generated_for_day"] == DAY and data["vocabulary"] == "default"
     by_ats = Counter(c["ats"] for c in cands)
     assert by_ats["greenhouse"] == by_ats["lever"] == 200
     assert 0.07 <= sum(not c["consent"] for c in cands) / len(cands) <= 0.13

@@ -72,6 +72,9 @@ def test_the_held_out_world_plants_every_class(holdout: Path) -> None:
     default = _strings(pools_default)
     written = {r["name"] for r in rows}
     assert written & held and not written & default
+    # the world says which pools it was drawn from
+    import json
+    assert json.loads((holdout / "world.json").read_text(encoding="utf-8"))["vocabulary"] == "holdout"
 
 
 def test_a_namesake_on_a_profile_is_labelled_and_a_script_difference_is_not(holdout: Path) -> None:
