@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 TODAY  ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: install system-deps demo ui screenshots test lint evaluate bench bench-e2e clean
+.PHONY: install bytecode system-deps demo ui screenshots test lint evaluate bench bench-e2e clean
 
 install: $(STAMP)
 
@@ -13,22 +13,28 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || { $(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null; \
 	  $(BIN)/python -m pip install -q uv==0.13.8; }
-	$(BIN)/uv pip install --python $(BIN)/python -q -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -r requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
 	@rm -f $(VENV)/.installed-* && touch $@
+
+# Bytecode of the project's own modules, written ahead: with PYTHONDONTWRITEBYTECODE set (as on this
+# machine kind) every process, each Airflow task and each CLI call, would compile them from source again.
+# Site-packages are compiled by `uv pip install --compile-bytecode` above. A stale .pyc is never used.
+bytecode:
+	@$(BIN)/python -m compileall -q -j 0 connectors include plugins dags >/dev/null
 
 # Debian packages for the browser test (headless Chromium and a CJK font); installed once.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk" || \
 	  { (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-demo: install
+demo: install bytecode
 	TODAY=$(TODAY) bash scripts/demo.sh
 
 # The HR page: Airflow's api-server with the Crosscheck plugin on 127.0.0.1:$(PORT), on the demo's warehouse
 # (run `make demo` first); prints the URL and the SimpleAuthManager users (hr clears, viewer reads only).
 PORT ?= 8080
-ui: install
+ui: install bytecode
 	PORT=$(PORT) bash scripts/ui.sh
 
 # The README's report pictures (docs/screenshots/report-demo-{en,zh}.png) from the last demo's reports,
@@ -42,16 +48,16 @@ lint: install
 
 # Two pytest workers (this machine kind has 2 cores); each test file runs whole on one worker.
 TEST_WORKERS ?= 2
-test: install system-deps
+test: install bytecode system-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy connectors include
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
-evaluate: install
+evaluate: install bytecode
 	bash scripts/evaluate.sh
 
 # Benchmarks (not tests): registries of 10k and 100k entities; `make bench BENCH_ARGS=--full` adds 1M.
-bench: install
+bench: install bytecode
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/register_memory_bench.py
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
@@ -59,7 +65,7 @@ bench: install
 # The whole daily pipeline through Airflow on generated worlds (1k and 10k applications by default,
 # with a 100k-entity registry snapshot): `make bench-e2e E2E_ARGS="--sizes 1000,10000,100000"`.
 E2E_ARGS ?= --sizes 1000,10000 --registry 100000
-bench-e2e: install
+bench-e2e: install bytecode
 	$(BIN)/python bench/pipeline_e2e_bench.py $(E2E_ARGS)
 
 clean:
