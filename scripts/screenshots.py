@@ -27,7 +27,6 @@ sys.path.insert(0, str(ROOT))
 
 # locale in the report's file name -> the picture's name in docs/screenshots (README links these)
 LOCALES = {"en": "report-demo-en.png", "zh_CN": "report-demo-zh.png"}
-DEMO_CONFIG = "include/sandbox/crosscheck.yaml"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 REPORT_NAME = re.compile(r"report-(\d{4}-\d{2}-\d{2})-(en|zh_CN)\.html$")
 
@@ -40,16 +39,16 @@ class Failure(Exception):
 
 def default_reports_dir() -> Path:
     """The demo's report folder: ``data_dir`` of ``CROSSCHECK_CONFIG`` (the demo's config if unset)."""
-    from include.config import ConfigError, load_config
+    from include.config import CONFIG_ENV, DEMO_CONFIG, ConfigError, load_config
 
     try:
-        cfg = load_config(os.environ.get("CROSSCHECK_CONFIG") or ROOT / DEMO_CONFIG)
+        cfg = load_config(os.environ.get(CONFIG_ENV) or DEMO_CONFIG)
     except ConfigError as exc:
         raise Failure(str(exc), 2) from None
     return cfg.data_path() / "reports"
 
 
-def pick_reports(reports: Path, day: str | None) -> tuple[str, dict[str, Path]]:
+def pick_reports(reports: Path, day: str | None) -> dict[str, Path]:
     """The report files of ``day``, else of the latest day that has both locales."""
     by_day: dict[str, dict[str, Path]] = {}
     for path in reports.glob("report-*.html") if reports.is_dir() else []:
@@ -60,10 +59,10 @@ def pick_reports(reports: Path, day: str | None) -> tuple[str, dict[str, Path]]:
     if day is not None:
         if day not in complete:
             raise Failure(f"no report of {day} in both locales under {reports} (run `make demo`)", 2)
-        return day, by_day[day]
+        return by_day[day]
     if not complete:
         raise Failure(f"no report in both locales under {reports}: run `make demo` first", 2)
-    return complete[-1], by_day[complete[-1]]
+    return by_day[complete[-1]]
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -124,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         chromium = os.environ.get("CROSSCHECK_CHROMIUM") or shutil.which("chromium")
         if not chromium or not Path(chromium).exists():
             raise Failure("no chromium on PATH: `make system-deps` installs Debian's", 2)
-        _day, files = pick_reports(args.reports or default_reports_dir(), args.day)
+        files = pick_reports(args.reports or default_reports_dir(), args.day)
         args.out.mkdir(parents=True, exist_ok=True)
         for locale, name in LOCALES.items():
             out = args.out / name

@@ -30,6 +30,18 @@ def warehouse(path: str = ":memory:") -> Any:
     return wh
 
 
+def report_data(tmp: Path) -> Any:
+    """The seeded report day's ``ReportData`` (warehouse in memory, data_dir under ``tmp``)."""
+    from include.report.data import load_report_data
+
+    wh = warehouse()
+    try:
+        seed(wh)
+        return load_report_data(wh, DAY, RUN, config(tmp))
+    finally:
+        wh.close()
+
+
 def _finding(
     fid: str,
     cid: str,

@@ -15,10 +15,9 @@ from typing import Any, Self
 import pytest
 
 from include.config import PROJECT_ROOT
-from include.report.data import load_report_data
 from include.report.render import build_report
 from tests.report import chromium_cdp
-from tests.report.report_seed import DAY, LONG_LAST, RUN, config, seed, warehouse
+from tests.report.report_seed import LONG_LAST, config, report_data, seed, warehouse
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -63,12 +62,7 @@ def browser() -> Any:
 @pytest.fixture(scope="module")
 def report_files(tmp_path_factory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("browser-report")
-    wh = warehouse()
-    seed(wh)
-    data = load_report_data(wh, DAY, RUN, config(tmp)).model_copy(
-        update={"generated_at": "2026-11-21T06:00:00+00:00"}
-    )
-    wh.close()
+    data = report_data(tmp).model_copy(update={"generated_at": "2026-11-21T06:00:00+00:00"})
     return {loc: build_report(data, tmp / "reports", loc).html for loc in ("en", "zh_CN")}
 
 

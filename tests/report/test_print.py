@@ -14,10 +14,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from include.report.data import load_report_data
 from include.report.render import build_report
 from tests.report import chromium_cdp
-from tests.report.report_seed import DAY, RUN, config, seed, warehouse
+from tests.report.report_seed import report_data
 
 A4_CSS_WIDTH = 718  # 210 mm at 96 dpi less Chromium's default print margins, in CSS pixels
 
@@ -28,15 +27,16 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", htmllib.unescape(text)).split())
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
+@pytest.fixture(autouse=True, scope="module")
+def _chromium_installed():
     if shutil.which("chromium") is None:
         pytest.fail("needs Debian's chromium: run `make system-deps` (make test does)")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("print")
-    wh = warehouse()
-    seed(wh)
-    data = load_report_data(wh, DAY, RUN, config(tmp))
-    wh.close()
+    data = report_data(tmp)
     # one candidate with many findings (the seed's first candidate's, eight times), so that a candidate
     # continues over pages whatever the print density
     req = data.requisitions[0]
@@ -51,10 +51,7 @@ def report(tmp_path_factory) -> Path:
 def dense_report(tmp_path_factory) -> Path:
     """One requisition of 12 candidates with one finding each (a finding that has evidence on three sides)."""
     tmp = tmp_path_factory.mktemp("dense")
-    wh = warehouse()
-    seed(wh)
-    data = load_report_data(wh, DAY, RUN, config(tmp))
-    wh.close()
+    data = report_data(tmp)
     cands = [c for r in data.requisitions for c in r.candidates if c.findings]
     cand, finding = max(((c, f) for c in cands for f in c.findings), key=lambda cf: len(cf[1].evidence))
     assert len(finding.evidence) >= 2

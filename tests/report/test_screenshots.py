@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 from include.config import PROJECT_ROOT
-from include.report.data import load_report_data
 from include.report.render import build_report
 from tests.report import chromium_cdp
-from tests.report.report_seed import DAY, RUN, config, seed, warehouse
+from tests.report.report_seed import DAY, report_data
 
 SCRIPT = PROJECT_ROOT / "scripts" / "screenshots.py"
 
@@ -30,10 +29,7 @@ def _chromium_installed():
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("shots")
-    wh = warehouse()
-    seed(wh)
-    data = load_report_data(wh, DAY, RUN, config(tmp))
-    wh.close()
+    data = report_data(tmp)
     for loc in ("en", "zh_CN"):
         build_report(data, tmp / "reports", loc)
     return tmp / "reports"
