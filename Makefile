@@ -2,26 +2,28 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml Makefile | sha256sum | cut -c1-12)
 TODAY  ?= $(shell date -u +%Y-%m-%d)
 
 .PHONY: install bytecode system-deps demo ui screenshots test lint evaluate bench bench-e2e clean
 
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@test -x $(BIN)/uv || { $(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null; \
 	  $(BIN)/python -m pip install -q uv==0.13.8; }
 	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -r requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
+	@# the workshop (sandbox, evaluation, stack, bench) is never packaged: the dev venv finds it in the checkout
+	@echo "$(CURDIR)" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/crosscheck_workshop.pth"
 	@rm -f $(VENV)/.installed-* && touch $@
 
 # Bytecode of the project's own modules, written ahead: with PYTHONDONTWRITEBYTECODE set (as on this
 # machine kind) every process, each Airflow task and each CLI call, would compile them from source again.
 # Site-packages are compiled by `uv pip install --compile-bytecode` above. A stale .pyc is never used.
 bytecode:
-	@$(BIN)/python -m compileall -q -j 0 connectors include plugins dags >/dev/null
+	@$(BIN)/python -m compileall -q -j 0 connectors include plugins dags sandbox evaluation stack >/dev/null
 
 # Debian packages for the browser test (headless Chromium and a CJK font); installed once.
 system-deps:

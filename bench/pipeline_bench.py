@@ -45,7 +45,7 @@ TITLES = [
 
 def registry(n: int, seed: int) -> list[Any]:
     from include.snapshots import companies_house, gleif
-    from include.snapshots.generate import entity_stream
+    from sandbox.registry_files.generate import entity_stream
 
     fmt = {"companies_house": (companies_house, companies_house.COLUMNS), "gleif": (gleif, gleif.HEADER)}
     index = {k: m.column_index(cols) for k, (m, cols) in fmt.items()}
@@ -127,7 +127,7 @@ def run_size(size: int, entities: int, seed: int, chunk: int = 2000) -> dict[str
     from include.config import Config
     from include.engine.resolve import RegistryIndex
     from include.engine.run import check_candidate
-    from include.snapshots.sample import employer_sample
+    from sandbox.registry_files.sample import employer_sample
 
     config = Config.model_validate(
         {

@@ -9,7 +9,7 @@ every task through Airflow's `dag.test`). With ``--registry N`` the warehouse fi
 entities as bulk snapshot files (Companies House free company data CSV + GLEIF golden copy CSV): the
 world's live Companies House companies, its LEI records and their parents (the Level 2 relationship
 file), padded with generated entities
-(``include.sandbox.snapshots``), loaded by the same code as the monthly snapshot DAG (timed on its own
+(``sandbox.snapshots``), loaded by the same code as the monthly snapshot DAG (timed on its own
 line, not counted in the run); the run then resolves employers locally first and calls the registry
 APIs only for misses (dissolved companies, OpenCorporates-only ones, fabricated employers).
 
@@ -105,10 +105,10 @@ class PeakRss:
 def load_registry(n: int, world: Path, warehouse: Path) -> str:
     """The world's live Companies House companies and GLEIF records, padded with generated entities to
     ``n``, written as snapshot files and loaded into a fresh warehouse as the monthly snapshot DAG does."""
-    from include.sandbox.snapshots import export_snapshots
     from include.snapshots.load import load_snapshot
     from include.snapshots.normalised import renormalise_if_stale
     from include.warehouse import connect
+    from sandbox.snapshots import export_snapshots
 
     files_dir = world / f"registry-{n}"
     data = json.loads((world / "world.json").read_text(encoding="utf-8"))
@@ -130,9 +130,9 @@ def load_registry(n: int, world: Path, warehouse: Path) -> str:
 
 
 def run_once(n: int, work: Path, registry: int) -> dict[str, object]:
-    from include.sandbox.generator import generate
-    from include.sandbox.server import Sandbox
-    from include.sandbox.world import World
+    from sandbox.generator import generate
+    from sandbox.server import Sandbox
+    from sandbox.world import World
 
     world = work / f"world-{n}"
     if not (world / "world.json").exists():
@@ -145,7 +145,7 @@ def run_once(n: int, work: Path, registry: int) -> dict[str, object]:
     if registry:
         print(f"  ({load_registry(registry, world, warehouse)})", flush=True)
     config = work / f"c-{n}.yaml"
-    config.write_text((ROOT / "include/sandbox/crosscheck.yaml").read_text() + f"\ndata_dir: {work / f'data-{n}'}\n")
+    config.write_text((ROOT / "sandbox/crosscheck.yaml").read_text() + f"\ndata_dir: {work / f'data-{n}'}\n")
     with Sandbox(World.load(world)) as sb:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW_CONN_", "AIRFLOW__"))}
         env.update({f"AIRFLOW_CONN_{k.upper()}": json.dumps(v) for k, v in sb.connections().items()})
@@ -180,7 +180,7 @@ def run_once(n: int, work: Path, registry: int) -> dict[str, object]:
 
 def accuracy(warehouse: Path, world: Path) -> dict[str, object]:
     """Findings written, and the lowest precision and recall of any kind against the world's labels."""
-    from include.evaluation import labelled_pairs, predicted_pairs, score
+    from evaluation.warehouse import labelled_pairs, predicted_pairs, score
     from include.warehouse import connect
 
     try:
@@ -216,7 +216,7 @@ def main() -> int:
                     help="the sandbox's hourly GitHub quota per token (GitHub's own is 5,000: a world of more "
                          "than ~12k candidates would wait for its reset, which measures the quota, not Crosscheck)")
     args = ap.parse_args()
-    from include.sandbox.apis import github
+    from sandbox.apis import github
 
     github.LIMITS["token"] = args.github_quota
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -63,9 +63,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--entities", type=int, default=100_000)
     args = ap.parse_args()
-    from include.sandbox.snapshots import export_snapshots
     from include.snapshots.load import load_snapshot
     from include.warehouse import connect
+    from sandbox.snapshots import export_snapshots
 
     print(f"cores: {os.cpu_count()}; register: {args.entities:,} generated entities", flush=True)
     with tempfile.TemporaryDirectory(prefix="cc-register-mem-") as tmp:

@@ -56,7 +56,7 @@ def spec(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def step_prepare(args: argparse.Namespace) -> dict[str, Any]:
-    from include.snapshots.generate import write_snapshot
+    from sandbox.registry_files.generate import write_snapshot
 
     d = folder(args)
     marker = d / "prepared.json"
@@ -110,7 +110,7 @@ def step_load(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def step_sample(args: argparse.Namespace) -> dict[str, Any]:
-    from include.snapshots.sample import employer_sample
+    from sandbox.registry_files.sample import employer_sample
 
     path = folder(args) / f"sample-{args.names}.jsonl"
     if path.exists():

@@ -1,9 +1,9 @@
 """``crosscheck``: run the daily pipeline through Airflow, verify the audit chain, clear findings,
-answer a candidate's access and erasure requests, and drive the sandbox.
+answer a candidate's access and erasure requests, and explain an employer name's resolution.
 
 Exit status: 0 done; 1 the command ran and the answer is no (audit chain broken or nothing to verify,
-evaluation refused or below --min, no data held for a candidate, a task failed); 2 the command could
-not start (a bad option, date, configuration, connection or world; no warehouse).
+no data held for a candidate, a task failed); 2 the command could
+not start (a bad option, date, configuration, connection; no warehouse).
 """
 
 from __future__ import annotations
@@ -13,16 +13,12 @@ import json
 import logging
 import os
 import sys
-import time
-from pathlib import Path
 from typing import Any
 
 from include import cli_checks as checks
 from include.cli_checks import UsageError, open_warehouse
-from include.config import PROJECT_ROOT, ConfigError
+from include.config import ConfigError
 
-VAR = PROJECT_ROOT / ".var"
-DEMO_WORLD = str(PROJECT_ROOT / "include" / "sandbox" / "data" / "seed-42")
 PRIVATE = 0o077  # files written while handling personal data: readable by their owner only
 
 
@@ -108,52 +104,6 @@ def cmd_candidate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sandbox(args: argparse.Namespace) -> int:
-    if args.action == "generate":
-        from include.sandbox.generator import generate
-
-        day = checks.parse_day(args.report_day, "--report-day")
-        generate(args.seed, Path(args.out), n_candidates=args.candidates, report_day=day.isoformat(),
-                 vocabulary=args.vocabulary)
-        print(f"world written to {args.out} ({args.vocabulary} vocabulary)")
-        return 0
-    from include.sandbox.server import Faults, serve
-
-    if not (Path(args.world) / "world.json").is_file():
-        raise UsageError(f"--world {args.world}: no world.json there (`crosscheck sandbox generate` writes one)")
-    try:
-        faults = {k: Faults(**v) for k, v in json.loads(args.faults).items()} if args.faults else None
-    except (ValueError, TypeError, AttributeError) as exc:
-        raise UsageError(f"--faults: {str(exc).splitlines()[0]} (e.g. {{\"*\": {{\"rate_limit_every\": 5}}}})") from None
-    sb = serve(Path(args.world), args.host, args.port, faults)
-    env = {f"AIRFLOW_CONN_{k.upper()}": json.dumps(v) for k, v in sb.connections().items()}
-    if args.env_file:
-        checks.write_private(args.env_file, "".join(f"export {k}='{v}'\n" for k, v in env.items()))
-    print(f"sandbox serving {args.world} at {sb.url}" + (f"; connections in {args.env_file}" if args.env_file else ""),
-          flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        sb.stop()
-    return 0
-
-
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    from include.evaluation import NotComparable, evaluate_warehouse
-
-    world = checks.check_world(args.world)
-    wh = open_warehouse(migrate=False)
-    try:
-        ok = evaluate_warehouse(wh, world, min_score=args.min)
-    except NotComparable as exc:
-        print(f"crosscheck: evaluate: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        wh.close()
-    return 0 if ok else 1
-
-
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Descriptions keep their line breaks; an option's default, when it has one, follows its help."""
 
@@ -213,32 +163,6 @@ def build_parser() -> argparse.ArgumentParser:
     cx.add_argument("candidate_id", help="source:id, e.g. greenhouse:4829103")
     cx.add_argument("--by", required=True, help="who asked for the erasure (kept in the tombstone)")
 
-    s = _sub(sub, "sandbox", "the local stand-in for every source",
-             "The sandbox: a generated world served as every source's API on 127.0.0.1.")
-    sv = s.add_subparsers(dest="action", required=True, metavar="ACTION")
-    sg = _sub(sv, "generate", "write a world (candidates, registries, labels)",
-              "Generate a world: candidates with planted discrepancies, registries, profiles, reviews, "
-              "and labels.csv.")
-    sg.add_argument("--seed", type=int, default=42, help="random seed: the same seed and day give the same world")
-    sg.add_argument("--out", default=str(VAR / "world"), metavar="DIR", help="folder to write world.json and labels.csv to")
-    sg.add_argument("--candidates", type=int, default=400, help="number of candidates")
-    sg.add_argument("--report-day", default="2026-11-21", metavar="YYYY-MM-DD", help="the day the world is made for")
-    sg.add_argument("--vocabulary", choices=("default", "holdout"), default="default",
-                    help="name pools: default (the demo worlds) or holdout (pools the engine was never tuned on)")
-    ss = _sub(sv, "serve", "serve a world as every source's API",
-              "Serve a world as every source's API until interrupted.")
-    ss.add_argument("--world", default=DEMO_WORLD, metavar="DIR", help="a folder written by `sandbox generate`")
-    ss.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    ss.add_argument("--port", type=int, default=8765, help="port to listen on (0: any free port)")
-    ss.add_argument("--faults", metavar="JSON", help='faults per source, e.g. {"*": {"rate_limit_every": 5}}')
-    ss.add_argument("--env-file", metavar="FILE", help="write the AIRFLOW_CONN_* exports for the sandbox here (mode 600)")
-
-    e = _sub(sub, "evaluate", "precision and recall per kind against the sandbox labels",
-             "Precision and recall per finding kind of the latest run against a world's labels. Exit "
-             "status 1 if the\nlatest run failed, the world's candidates are not the warehouse's, or a "
-             "kind scores below --min. Reads only.")
-    e.add_argument("--world", default=DEMO_WORLD, metavar="DIR", help="the world the warehouse was built from")
-    e.add_argument("--min", type=float, default=0.0, help="exit 1 if any kind's precision or recall is below this")
     from include.engine.explain import add_parser as add_resolve
 
     add_resolve(sub, HelpFormatter)
@@ -249,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     handlers = {"run": cmd_run, "audit": cmd_audit_verify, "findings": cmd_findings_clear,
-                "candidate": cmd_candidate, "sandbox": cmd_sandbox, "evaluate": cmd_evaluate}
+                "candidate": cmd_candidate}
     if args.command in ("run", "findings", "candidate"):
         os.umask(PRIVATE)
     try:

@@ -259,15 +259,6 @@ def latest_run(wh: Any) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def check_world(world: str) -> Path:
-    """A sandbox world folder: ``world.json`` (the candidates) and ``labels.csv`` (what was planted)."""
-    folder = Path(world)
-    for name in ("world.json", "labels.csv"):
-        if not (folder / name).is_file():
-            raise UsageError(f"--world {world}: no {name} there (a world is written by `crosscheck sandbox generate`)")
-    return folder
-
-
 def write_private(path: str | Path, text: str) -> Path:
     """Write a file only its owner can read (mode 600, also when it existed): exports and connection files
     hold personal data or credentials."""

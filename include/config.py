@@ -13,7 +13,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEMO_CONFIG = PROJECT_ROOT / "include" / "sandbox" / "crosscheck.yaml"
 
 
 class Strict(BaseModel):
@@ -69,7 +68,7 @@ class Config(Strict):
 
 
 CONFIG_ENV = "CROSSCHECK_CONFIG"
-DEMO_HINT = f"export {CONFIG_ENV}=include/sandbox/crosscheck.yaml for the demo"
+DEMO_HINT = f"export {CONFIG_ENV}=sandbox/crosscheck.yaml in a checkout, for the demo"
 
 
 class ConfigError(ValueError):

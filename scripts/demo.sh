@@ -5,9 +5,9 @@ cd "$(dirname "$0")/.."
 TODAY="${TODAY:-$(date -u +%Y-%m-%d)}"
 WORLD=".var/worlds/seed-42-$TODAY"
 if [ ! -s "$WORLD/world.json" ]; then
-  .venv/bin/crosscheck sandbox generate --seed 42 --report-day "$TODAY" --out "$WORLD"
+  .venv/bin/python -m sandbox generate --seed 42 --report-day "$TODAY" --out "$WORLD"
 fi
-export CROSSCHECK_CONFIG="${CROSSCHECK_CONFIG:-include/sandbox/crosscheck.yaml}"
+export CROSSCHECK_CONFIG="${CROSSCHECK_CONFIG:-sandbox/crosscheck.yaml}"
 # The default warehouse holds one demo world: a demo on another day has another world (its candidates
 # differ), so the previous day's warehouse is set aside rather than mixed in (evaluate would refuse it).
 if [ -z "${AIRFLOW_CONN_CROSSCHECK_WAREHOUSE:-}" ]; then
@@ -25,4 +25,4 @@ bash scripts/with_sandbox.sh "$WORLD" .venv/bin/crosscheck run --date "$TODAY"
 .venv/bin/crosscheck audit verify
 echo
 echo "Precision and recall against the planted labels:"
-.venv/bin/crosscheck evaluate --world "$WORLD"
+.venv/bin/python -m evaluation --world "$WORLD"

@@ -6,22 +6,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Employer-name matching on real listed-company names (no pipeline, ~3 s): engine vs WRatio per class.
-.venv/bin/python -m include.engine.name_eval
+.venv/bin/python -m evaluation.names
 echo
 DAY="${DAY:-2026-11-21}"
 HOLDOUT_SEED="${HOLDOUT_SEED:-2027}"
-export CROSSCHECK_CONFIG="${CROSSCHECK_CONFIG:-include/sandbox/crosscheck.yaml}"  # required by crosscheck run
+export CROSSCHECK_CONFIG="${CROSSCHECK_CONFIG:-sandbox/crosscheck.yaml}"  # required by crosscheck run
 mkdir -p .var/eval
 status=0
 for SPEC in "seed-42:42:default" "seed-7:7:default" "holdout-$HOLDOUT_SEED:$HOLDOUT_SEED:holdout"; do
   IFS=: read -r NAME SEED VOCAB <<<"$SPEC"
   WORLD=".var/worlds/$NAME-$DAY"
-  [ -s "$WORLD/names.csv" ] || .venv/bin/python -m include.sandbox.generator --seed "$SEED" --vocabulary "$VOCAB" \
+  [ -s "$WORLD/names.csv" ] || .venv/bin/python -m sandbox.generator --seed "$SEED" --vocabulary "$VOCAB" \
     --report-day "$DAY" --out "$WORLD" >/dev/null
   export AIRFLOW_CONN_CROSSCHECK_WAREHOUSE="{\"conn_type\": \"duckdb\", \"host\": \"$PWD/.var/eval/$NAME.duckdb\"}"
   rm -f ".var/eval/$NAME.duckdb"
   bash scripts/with_sandbox.sh "$WORLD" .venv/bin/crosscheck run --date "$DAY" >/dev/null
   echo "== $NAME ($VOCAB vocabulary, report day $DAY)"
-  .venv/bin/crosscheck evaluate --world "$WORLD" --min 0.95 || status=1
+  .venv/bin/python -m evaluation --world "$WORLD" --min 0.95 || status=1
 done
 exit $status

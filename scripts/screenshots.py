@@ -39,7 +39,8 @@ class Failure(Exception):
 
 def default_reports_dir() -> Path:
     """The demo's report folder: ``data_dir`` of ``CROSSCHECK_CONFIG`` (the demo's config if unset)."""
-    from include.config import CONFIG_ENV, DEMO_CONFIG, ConfigError, load_config
+    from include.config import CONFIG_ENV, ConfigError, load_config
+    from sandbox import DEMO_CONFIG
 
     try:
         cfg = load_config(os.environ.get(CONFIG_ENV) or DEMO_CONFIG)

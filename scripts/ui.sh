@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ROOT="$PWD"
 PY="$ROOT/.venv/bin/python"
 
-export CROSSCHECK_CONFIG="${CROSSCHECK_CONFIG:-include/sandbox/crosscheck.yaml}"
+export CROSSCHECK_CONFIG="${CROSSCHECK_CONFIG:-sandbox/crosscheck.yaml}"
 CROSSCHECK_CONFIG="$(realpath -m "$CROSSCHECK_CONFIG")"
 export AIRFLOW_HOME="${AIRFLOW_HOME:-$ROOT/.var/airflow}"  # the one `make demo` used
 if [ -z "${AIRFLOW_CONN_CROSSCHECK_WAREHOUSE:-}" ]; then

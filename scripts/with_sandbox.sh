@@ -3,7 +3,7 @@
 set -euo pipefail
 WORLD="$1"; shift
 ENV_FILE="$(mktemp)"; rm -f "$ENV_FILE"
-.venv/bin/crosscheck sandbox serve --world "$WORLD" --port 0 --env-file "$ENV_FILE" >/dev/null &
+.venv/bin/python -m sandbox serve --world "$WORLD" --port 0 --env-file "$ENV_FILE" >/dev/null &
 SB=$!
 trap 'kill $SB 2>/dev/null || true; rm -f "$ENV_FILE"' EXIT
 for _ in $(seq 1 100); do [ -s "$ENV_FILE" ] && break; sleep 0.1; done

@@ -17,4 +17,4 @@ os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(ROOT / "plugins")
 # CROSSCHECK_CONFIG is required (no silent default); library tests run on the demo configuration
-os.environ.setdefault("CROSSCHECK_CONFIG", str(ROOT / "include" / "sandbox" / "crosscheck.yaml"))
+os.environ.setdefault("CROSSCHECK_CONFIG", str(ROOT / "sandbox" / "crosscheck.yaml"))

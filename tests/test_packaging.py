@@ -19,7 +19,7 @@ def test_config_rejects_unknown_keys_and_wrong_types(tmp_path):
 
     from include.config import ConfigError, load_config
 
-    good = load_config(ROOT / "include" / "sandbox" / "crosscheck.yaml")
+    good = load_config(ROOT / "sandbox" / "crosscheck.yaml")
     assert good.thresholds.career_gap_months == 3
     bad = tmp_path / "c.yaml"
     bad.write_text("hiring_company: {name: X}\nthresholds: {career_gap_monthz: 3}\n")

@@ -38,7 +38,7 @@ from include.engine.resolve import (
     token_match,
 )
 from include.models import RegistryEntity, RegistryName
-from include.snapshots.bulk import drop_temp_table, fill_temp_table, session
+from include.warehouse.bulk import drop_temp_table, fill_temp_table, session
 
 BLOCK_CAP = 1000  # a word shared by more names than this does not block alone
 PREFIX_CAP = 300  # nor a four-letter prefix (for misspellings) shared by more than this

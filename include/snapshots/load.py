@@ -31,8 +31,8 @@ from pydantic import ValidationError
 from include.engine.names import normalise_company
 from include.models import RegistryEntity
 from include.snapshots import companies_house, gleif, gleif_rr
-from include.snapshots.bulk import drop_temp_table, fill_temp_table, json_type
 from include.snapshots.companies_house import MalformedRow
+from include.warehouse.bulk import drop_temp_table, fill_temp_table, json_type
 
 log = logging.getLogger("crosscheck.snapshots")
 

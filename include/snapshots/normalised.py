@@ -12,7 +12,7 @@ import hashlib
 from typing import Any
 
 from include.engine.names import normalise_company
-from include.snapshots.bulk import drop_temp_table, fill_temp_table
+from include.warehouse.bulk import drop_temp_table, fill_temp_table
 
 META_KEY = "registry_names.normaliser"
 PAGE = 50_000

@@ -15,7 +15,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 CROSSCHECK = Path(sys.executable).with_name("crosscheck")  # .venv/bin/crosscheck, the entry point
-DEMO_CONFIG = ROOT / "include" / "sandbox" / "crosscheck.yaml"
+DEMO_CONFIG = ROOT / "sandbox" / "crosscheck.yaml"
 DAGS = ["crosscheck_ingest", "crosscheck_check", "crosscheck_report"]
 
 
@@ -31,6 +31,16 @@ class Result:
 def crosscheck(*args: str, env: dict[str, str], cwd: Path, timeout: float = 120) -> Result:
     t0, r0 = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run([str(CROSSCHECK), *args], env=env, cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return Result(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - t0, cpu)
+
+
+def workshop(module: str, *args: str, env: dict[str, str], cwd: Path, timeout: float = 120) -> Result:
+    """A workshop command (``python -m sandbox``, ``python -m evaluation``) as the demo runs it."""
+    t0, r0 = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run([sys.executable, "-m", module, *args], env=env, cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, check=False)
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)

@@ -7,19 +7,20 @@ import json
 import shutil
 import stat
 import subprocess
+import sys
 import time
 
 import pytest
 
-from include.sandbox.generator import generate
+from sandbox.generator import generate
 from tests.cli.cli_helpers import (
-    CROSSCHECK,
     add_candidates,
     assert_refused,
     cli_env,
     crosscheck,
     new_warehouse,
     seal,
+    workshop,
 )
 
 ANA = "greenhouse:4829103"
@@ -150,7 +151,7 @@ def test_evaluate_refuses_when_the_latest_run_failed(tmp_path, env, small_world)
     seal(wh, tmp_path / "crosscheck.yaml")
     failed = seal(wh, tmp_path / "crosscheck.yaml", state="failed")
     wh.close()
-    res = crosscheck("evaluate", "--world", str(small_world), env=env, cwd=tmp_path)
+    res = workshop("evaluation", "--world", str(small_world), env=env, cwd=tmp_path)
     assert res.rc == 1
     assert f"the latest run {failed} (report day 2026-11-21) failed" in res.err
     assert "precision" not in res.out
@@ -162,7 +163,7 @@ def test_evaluate_refuses_another_worlds_warehouse(tmp_path, env, small_world):
     add_candidates(wh, ids[:-2] + ["lever:not-in-this-world"])
     seal(wh, tmp_path / "crosscheck.yaml")
     wh.close()
-    res = crosscheck("evaluate", "--world", str(small_world), env=env, cwd=tmp_path)
+    res = workshop("evaluation", "--world", str(small_world), env=env, cwd=tmp_path)
     assert res.rc == 1
     assert "does not match the warehouse: 1 of the warehouse's 11 candidates are not in it and 2 of its 12" in res.err
 
@@ -172,11 +173,11 @@ def test_evaluate_scores_the_matching_world_and_honours_min(tmp_path, env, small
     add_candidates(wh, _world_ids(small_world))
     seal(wh, tmp_path / "crosscheck.yaml")
     wh.close()
-    res = crosscheck("evaluate", "--world", str(small_world), env=env, cwd=tmp_path)
+    res = workshop("evaluation", "--world", str(small_world), env=env, cwd=tmp_path)
     assert res.rc == 0, res.err
     assert res.out.splitlines()[0].split() == ["kind", "precision", "recall", "tp", "fp", "fn"]
     # no findings at all: recall is 0 for every planted kind, so a minimum of 0.5 fails
-    assert crosscheck("evaluate", "--world", str(small_world), "--min", "0.5", env=env, cwd=tmp_path).rc == 1
+    assert workshop("evaluation", "--world", str(small_world), "--min", "0.5", env=env, cwd=tmp_path).rc == 1
 
 
 def test_evaluate_without_labels_or_runs(tmp_path, env, small_world):
@@ -184,14 +185,14 @@ def test_evaluate_without_labels_or_runs(tmp_path, env, small_world):
     shutil.copytree(small_world, world)
     (world / "labels.csv").unlink()
     new_warehouse(tmp_path / "warehouse.duckdb").close()
-    assert_refused(crosscheck("evaluate", "--world", str(world), env=env, cwd=tmp_path), "no labels.csv")
-    res = crosscheck("evaluate", "--world", str(small_world), env=env, cwd=tmp_path)
+    assert_refused(workshop("evaluation", "--world", str(world), env=env, cwd=tmp_path), "no labels.csv")
+    res = workshop("evaluation", "--world", str(small_world), env=env, cwd=tmp_path)
     assert res.rc == 1 and "the warehouse has no runs" in res.err
 
 
 def test_sandbox_env_file_is_owner_only(tmp_path, env, small_world):
     env_file = tmp_path / "sandbox.env"
-    proc = subprocess.Popen([str(CROSSCHECK), "sandbox", "serve", "--world", str(small_world), "--port", "0",
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", "--world", str(small_world), "--port", "0",
                              "--env-file", str(env_file)], env=env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

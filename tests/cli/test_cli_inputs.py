@@ -77,7 +77,7 @@ def test_crosscheck_config_unset(tmp_path):
     env = cli_env(tmp_path, CROSSCHECK_CONFIG=None)
     _refused_before_airflow(tmp_path, "run", "--date", DAY, env=env,
                             needles=("CROSSCHECK_CONFIG is not set",
-                                     "export CROSSCHECK_CONFIG=include/sandbox/crosscheck.yaml"))
+                                     "export CROSSCHECK_CONFIG=sandbox/crosscheck.yaml"))
 
 
 def test_malformed_connection_json_names_the_variable_not_the_secret(tmp_path):

@@ -9,7 +9,7 @@ from typing import Any
 
 from connectors.greenhouse import GreenhouseClient
 from connectors.lever import LeverClient
-from include.sandbox import credentials
+from sandbox import credentials
 
 POSITIONS_CSV = ("Company Name,Title,Description,Location,Started On,Finished On\n"
                  "Halcyon Software,Senior Software Engineer,\"Platform team\nR&amp;D tooling\",Leeds,Mar 2019,\n"

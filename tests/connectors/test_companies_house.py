@@ -9,9 +9,9 @@ import pytest
 
 from connectors.companies_house import CompaniesHouseClient
 from connectors.http import AuthError, MalformedResponse, NotFound, RetryPolicy, SourceError
-from include.sandbox import credentials
-from include.sandbox.server import Faults, Sandbox
-from include.sandbox.world import World
+from sandbox import credentials
+from sandbox.server import Faults, Sandbox
+from sandbox.world import World
 from tests.connectors.registry_replay import Replay, Reply, recorded
 
 KEY = credentials.COMPANIES_HOUSE_API_KEY

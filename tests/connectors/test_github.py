@@ -9,10 +9,10 @@ import pytest
 
 from connectors.github import GithubClient, InvalidLogin, normalise_login
 from connectors.http import AuthError, MalformedResponse, SourceError
-from include.sandbox import credentials
-from include.sandbox.apis import github as github_api
-from include.sandbox.server import Faults, Sandbox
-from include.sandbox.world import World
+from sandbox import credentials
+from sandbox.apis import github as github_api
+from sandbox.server import Faults, Sandbox
+from sandbox.world import World
 from tests.connectors.recorded.replay import Answer, recorded, session_with
 
 NOW = 1_760_000_000.0

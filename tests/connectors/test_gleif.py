@@ -8,8 +8,8 @@ import pytest
 
 from connectors.gleif import GleifClient, parent_reported
 from connectors.http import MalformedResponse, NotFound, RetryPolicy, SourceError
-from include.sandbox.server import Faults, Sandbox
-from include.sandbox.world import World
+from sandbox.server import Faults, Sandbox
+from sandbox.world import World
 from tests.connectors.registry_replay import Replay, Reply, recorded
 
 API = "/api/v1"

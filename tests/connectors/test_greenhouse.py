@@ -9,10 +9,10 @@ import pytest
 
 from connectors.greenhouse import RATE_LIMIT, TOKEN_URL, GreenhouseClient, updated_range
 from connectors.http import AuthError, MalformedResponse, SourceError
-from include.sandbox import credentials
-from include.sandbox.apis import greenhouse as gh_api
-from include.sandbox.server import Faults, Sandbox
-from include.sandbox.world import World
+from sandbox import credentials
+from sandbox.apis import greenhouse as gh_api
+from sandbox.server import Faults, Sandbox
+from sandbox.world import World
 from tests.connectors.ats_world import candidate, greenhouse_client, log_of, world
 from tests.connectors.recorded.replay import Answer, recorded, session_with
 

@@ -9,9 +9,9 @@ import pytest
 
 from connectors.http import AuthError, MalformedResponse, NotFound
 from connectors.lever import LEVER_HOST, RATE_LIMIT, LeverClient
-from include.sandbox import credentials
-from include.sandbox.server import Faults, Sandbox
-from include.sandbox.world import World
+from sandbox import credentials
+from sandbox.server import Faults, Sandbox
+from sandbox.world import World
 from tests.connectors.ats_world import candidate, lever_client, log_of, world
 from tests.connectors.recorded.replay import Answer, recorded, session_with
 

@@ -9,9 +9,9 @@ import pytest
 
 from connectors.http import AuthError, MalformedResponse, NotFound, Payload, RetryPolicy, SourceError
 from connectors.opencorporates import OpenCorporatesClient
-from include.sandbox import credentials
-from include.sandbox.server import Faults, Sandbox
-from include.sandbox.world import World
+from sandbox import credentials
+from sandbox.server import Faults, Sandbox
+from sandbox.world import World
 from tests.connectors.registry_replay import Replay, Reply, recorded
 
 TOKEN = credentials.OPENCORPORATES_API_TOKEN

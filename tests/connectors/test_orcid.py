@@ -18,8 +18,8 @@ from connectors.orcid import (
     normalise_orcid,
     orcid_check_character,
 )
-from include.sandbox.server import Faults, Sandbox
-from include.sandbox.world import World
+from sandbox.server import Faults, Sandbox
+from sandbox.world import World
 from tests.connectors.recorded.replay import Answer, recorded, session_with
 
 ANA = "0000-0002-1825-0097"

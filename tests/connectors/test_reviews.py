@@ -10,10 +10,10 @@ import pytest
 
 from connectors.http import AuthError, MalformedResponse, SourceError
 from connectors.reviews import ReviewsClient
-from include.sandbox import credentials
-from include.sandbox.apis import reviews as reviews_api
-from include.sandbox.server import Faults, Sandbox
-from include.sandbox.world import World
+from sandbox import credentials
+from sandbox.apis import reviews as reviews_api
+from sandbox.server import Faults, Sandbox
+from sandbox.world import World
 from tests.connectors.recorded.replay import Answer, recorded, session_with
 
 KEY = credentials.REVIEWS_API_KEY

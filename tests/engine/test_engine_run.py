@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from include.engine.evaluate import format_table, score
+from evaluation.engine import format_table, score
 from include.engine.run import RULE_VERSIONS
 from include.models import KINDS
 from tests.engine.engine_factories import job, of_kind, profile, run

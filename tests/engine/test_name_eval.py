@@ -8,11 +8,11 @@ import types
 import pytest
 from pytickersymbols import PyTickerSymbols
 
-from include.engine import name_eval
-from include.engine.name_eval import Counts, alias_table_names, best_threshold, tally
-from include.engine.name_eval_data import chinese_names, load_sources, merge_rows
-from include.engine.name_eval_pairs import KINDS, Pair, derive_pairs, variants
-from include.engine.name_eval_text import domain_stem, legal_suffixes, squash, without_legal_form
+from evaluation import names as name_eval
+from evaluation.names import Counts, alias_table_names, best_threshold, tally
+from evaluation.names_data import chinese_names, load_sources, merge_rows
+from evaluation.names_pairs import KINDS, Pair, derive_pairs, variants
+from evaluation.names_text import domain_stem, legal_suffixes, squash, without_legal_form
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,7 @@ def test_report_prints_both_scorers_and_gates_on_thresholds() -> None:
 
 
 def test_without_tickerdata_there_is_no_chinese_class(monkeypatch: pytest.MonkeyPatch) -> None:
-    from include.engine import name_eval_data
+    from evaluation import names_data as name_eval_data
 
     def missing(package: str) -> object:
         raise ModuleNotFoundError(package)

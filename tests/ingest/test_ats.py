@@ -12,8 +12,8 @@ from connectors.greenhouse import GreenhouseClient
 from connectors.lever import LeverClient
 from include.ingest.ats import fetch_greenhouse, fetch_lever
 from include.ingest.ats_common import advance
-from include.sandbox.server import Sandbox
-from include.sandbox.world import World
+from sandbox.server import Sandbox
+from sandbox.world import World
 from tests.connectors.ats_world import candidate, greenhouse_client, lever_client, log_of, world
 from tests.connectors.recorded.replay import Answer, recorded, session_with
 

@@ -11,10 +11,10 @@ from include.ingest import ats_common
 from include.ingest.ats import fetch_greenhouse, fetch_lever, iter_greenhouse, iter_lever
 from include.pipeline import ingest
 from include.pipeline.runs import RunInfo
-from include.sandbox.generator import build_world
-from include.sandbox.server import Sandbox
-from include.sandbox.world import World
 from include.warehouse import connect
+from sandbox.generator import build_world
+from sandbox.server import Sandbox
+from sandbox.world import World
 from tests.connectors.ats_world import greenhouse_client, lever_client
 
 UNTIL = "2026-11-22T00:00:00Z"

@@ -19,9 +19,9 @@ from include.ingest.profiles import (
     orcid_partial_date,
 )
 from include.models import Candidate, Consent
-from include.sandbox import credentials
-from include.sandbox.server import Sandbox
-from include.sandbox.world import World
+from sandbox import credentials
+from sandbox.server import Sandbox
+from sandbox.world import World
 
 ANA, BAD_RECORDS = "0000-0002-1825-0097", "0000-0001-5109-3700"
 WORLD = {

@@ -20,9 +20,9 @@ from include.ingest.registries import (
     normalise_name,
     opencorporates_entity,
 )
-from include.sandbox import credentials
-from include.sandbox.server import Sandbox
-from include.sandbox.world import World
+from sandbox import credentials
+from sandbox.server import Sandbox
+from sandbox.world import World
 
 RECORDED = Path(__file__).resolve().parents[1] / "connectors" / "recorded"
 NOW = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)

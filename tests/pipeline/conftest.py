@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-WORLD = ROOT / "include" / "sandbox" / "data" / "seed-42"
+WORLD = ROOT / "sandbox" / "data" / "seed-42"
 REPORT_DAY = "2026-11-21"
 CLI = [sys.executable, "-m", "include.cli"]
 
@@ -34,6 +34,10 @@ class PipelineEnv:
             raise AssertionError(f"crosscheck {' '.join(args)} failed ({proc.returncode}):\n"
                                  f"{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}")
         return proc
+
+    def workshop(self, module: str, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", module, *args], env=self.env, cwd=self.tmp,
+                              capture_output=True, text=True, timeout=timeout, check=False)
 
     def warehouse(self):
         from include.warehouse import connect
@@ -69,7 +73,7 @@ def drop_schema(schema: str) -> None:
 
 
 def make_env(tmp: Path, warehouse_spec: dict, sandbox) -> PipelineEnv:
-    config = (ROOT / "include" / "sandbox" / "crosscheck.yaml").read_text(encoding="utf-8")
+    config = (ROOT / "sandbox" / "crosscheck.yaml").read_text(encoding="utf-8")
     config_path = tmp / "crosscheck.yaml"
     config_path.write_text(config + f"\ndata_dir: {tmp / 'data'}\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW_CONN_", "AIRFLOW__"))}
@@ -87,7 +91,7 @@ TEST_CANDIDATES = 80  # every kind is planted at this size; the demo and `make e
 @pytest.fixture(scope="session")
 def world_dir(tmp_path_factory) -> Path:
     """A smaller world from the same generator (seed 42) keeps each pipeline run in the suite short."""
-    from include.sandbox.generator import generate
+    from sandbox.generator import generate
 
     out = tmp_path_factory.mktemp("world-seed-42")
     generate(42, out, n_candidates=TEST_CANDIDATES, report_day=REPORT_DAY)
@@ -96,14 +100,14 @@ def world_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def world(world_dir):
-    from include.sandbox.world import World
+    from sandbox.world import World
 
     return World.load(world_dir)
 
 
 @pytest.fixture(scope="session")
 def sandbox(world):
-    from include.sandbox.server import Sandbox
+    from sandbox.server import Sandbox
 
     with Sandbox(world) as sb:
         yield sb

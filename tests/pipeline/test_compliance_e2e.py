@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from include.sandbox.credentials import GREENHOUSE_CLIENT_ID, GREENHOUSE_CLIENT_SECRET, SECRETS
+from sandbox.credentials import GREENHOUSE_CLIENT_ID, GREENHOUSE_CLIENT_SECRET, SECRETS
 from tests.pipeline.conftest import REPORT_DAY, PipelineEnv, make_env
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")

@@ -53,7 +53,7 @@ def smtp_server():
 
 
 def _config(tmp_path: Path, email_to: str) -> Path:
-    base = (Path(__file__).resolve().parents[2] / "include" / "sandbox" / "crosscheck.yaml").read_text()
+    base = (Path(__file__).resolve().parents[2] / "sandbox" / "crosscheck.yaml").read_text()
     path = tmp_path / "c.yaml"
     path.write_text(base + f"\ndata_dir: {tmp_path / 'data'}\nreport: {{locale: en, email_to: {email_to}}}\n")
     return path

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from include.evaluation import labelled_pairs, score
+from evaluation.warehouse import labelled_pairs, score
 from include.models import KINDS
 
 REPORT_DAY = "2026-11-21"
-WORLD = Path(__file__).resolve().parents[2] / "include" / "sandbox" / "data" / "seed-42"
+WORLD = Path(__file__).resolve().parents[2] / "sandbox" / "data" / "seed-42"
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +54,10 @@ def test_findings_match_the_planted_labels(first_run, world_dir):
 
 def test_evaluate_scores_this_world_and_refuses_another(first_run, world_dir):
     env, _ = first_run
-    proc = env.crosscheck("evaluate", "--world", str(world_dir), "--min", "0.95")
+    proc = env.workshop("evaluation", "--world", str(world_dir), "--min", "0.95")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split()[:3] == ["kind", "precision", "recall"]
-    other = env.crosscheck("evaluate", "--world", str(WORLD))  # the shipped 400-candidate world
+    other = env.workshop("evaluation", "--world", str(WORLD))  # the shipped 400-candidate world
     assert other.returncode == 1 and "does not match the warehouse" in other.stderr
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from include.evaluation import labelled_pairs, score
+from evaluation.warehouse import labelled_pairs, score
 from include.models import KINDS
 from include.warehouse.base import MIGRATIONS_DIR, migration_plan, sha256_text
 
 REPORT_DAY = "2026-11-21"
-WORLD = Path(__file__).resolve().parents[2] / "include" / "sandbox" / "data" / "seed-42"
+WORLD = Path(__file__).resolve().parents[2] / "sandbox" / "data" / "seed-42"
 # the warehouse's state (per-run records such as landed_payloads and run_findings grow by design)
 STATE = (
     "candidates",

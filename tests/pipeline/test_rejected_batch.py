@@ -7,11 +7,12 @@ from datetime import date
 
 import pytest
 
-from include.config import DEMO_CONFIG, load_config
+from include.config import load_config
 from include.pipeline import store
 from include.pipeline.ingest import _atomic
 from include.pipeline.runs import RunInfo
 from include.quality.validate import BatchRejected
+from sandbox import DEMO_CONFIG
 
 
 def test_rejected_batch_keeps_its_quarantine(tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ import re
 
 import pytest
 
-from include.sandbox import credentials
+from sandbox import credentials
 from tests.pipeline.conftest import REPORT_DAY
 from tests.pipeline.pipeline_state import (
     airflow_log,

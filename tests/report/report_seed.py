@@ -9,8 +9,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from include.config import DEMO_CONFIG, Config, load_config
+from include.config import Config, load_config
 from include.warehouse import connect
+from sandbox import DEMO_CONFIG
 
 DAY = date(2026, 11, 21)
 PREV_DAY = date(2026, 11, 20)

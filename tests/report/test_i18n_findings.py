@@ -17,10 +17,10 @@ import pytest
 from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
+from evaluation.engine import evaluate_world
+from evaluation.world_adapter import bundles_from_world
 from include.engine import messages
-from include.engine.evaluate import evaluate_world
 from include.engine.rules.common import evidence_digest
-from include.engine.world_adapter import bundles_from_world
 from include.findings import row_digest, write_run_findings
 from include.models import Finding
 from include.report import i18n
@@ -32,7 +32,7 @@ from tests.report.report_seed import config, warehouse
 from tests.warehouse.wh_fixtures import pg_session, warehouse_spec  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
-WORLD = ROOT / "include" / "sandbox" / "data" / "seed-42"
+WORLD = ROOT / "sandbox" / "data" / "seed-42"
 PO = ROOT / "include" / "report" / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po"
 RUN = "cc-test-i18n-T1"
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")

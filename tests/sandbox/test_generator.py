@@ -23,14 +23,14 @@ import pytest
 from rapidfuzz import fuzz
 
 from include.models import KINDS
-from include.sandbox.gen import words as W
-from include.sandbox.gen.ids import lei_is_valid, orcid_check_digit, orcid_is_valid
-from include.sandbox.generator import generate, main
-from include.sandbox.world import World
+from sandbox.gen import words as W
+from sandbox.gen.ids import lei_is_valid, orcid_check_digit, orcid_is_valid
+from sandbox.generator import generate, main
+from sandbox.world import World
 
 ROOT = Path(__file__).resolve().parents[2]
 DAY = "2026-11-21"
-SHIPPED = ROOT / "include" / "sandbox" / "data" / "seed-42"
+SHIPPED = ROOT / "sandbox" / "data" / "seed-42"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -93,7 +93,7 @@ def test_determinism_does_not_depend_on_the_hash_seed(tmp_path: Path) -> None:
     for hash_seed in ("1", "2"):
         out = tmp_path / hash_seed
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        subprocess.run([sys.executable, "-m", "include.sandbox.generator", "--seed", "3", "--out", str(out),
+        subprocess.run([sys.executable, "-m", "sandbox.generator", "--seed", "3", "--out", str(out),
                         "--candidates", "80"], cwd=ROOT, env=env, check=True, capture_output=True)
         outs.append((out / "world.json").read_bytes() + (out / "labels.csv").read_bytes())
     assert outs[0] == outs[1]

@@ -9,9 +9,9 @@ import pytest
 
 from include.engine import aliases
 from include.engine.names import normalise_company
-from include.sandbox.gen import pools_default, pools_holdout
-from include.sandbox.gen import vocab as V
-from include.sandbox.generator import generate
+from sandbox.gen import pools_default, pools_holdout
+from sandbox.gen import vocab as V
+from sandbox.generator import generate
 
 DAY = "2026-11-21"
 
@@ -109,7 +109,7 @@ def test_red_findings_from_a_same_company_name_are_counted(tmp_path: Path) -> No
     evidence names a ticker is counted; a labelled one, a yellow one and a namesake's are not."""
     import json
 
-    from include.evaluation import red_from_name_classes
+    from evaluation.warehouse import red_from_name_classes
     from include.warehouse import connect
 
     world = tmp_path / "world"

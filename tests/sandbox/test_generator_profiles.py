@@ -14,10 +14,10 @@ import itertools
 
 import pytest
 
-from include.sandbox.gen import titles as TT
-from include.sandbox.gen import vocab as V
-from include.sandbox.generator import generate
-from include.sandbox.world import World
+from sandbox.gen import titles as TT
+from sandbox.gen import vocab as V
+from sandbox.generator import generate
+from sandbox.world import World
 
 DAY = "2026-11-21"
 _SUFFIXES = (" private limited", " pvt ltd", " co., ltd.", ", inc.", " inc.", " inc", " ltd.", " ltd", " limited",

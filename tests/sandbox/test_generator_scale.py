@@ -16,11 +16,11 @@ from types import SimpleNamespace
 import pytest
 
 from include.models import KINDS
-from include.sandbox.gen import companies as C
-from include.sandbox.gen import people as P
-from include.sandbox.gen import vocab as V
-from include.sandbox.gen import words as W
-from include.sandbox.generator import build_world
+from sandbox.gen import companies as C
+from sandbox.gen import people as P
+from sandbox.gen import vocab as V
+from sandbox.gen import words as W
+from sandbox.generator import build_world
 
 DAY = "2026-11-21"
 

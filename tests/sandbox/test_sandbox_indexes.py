@@ -16,8 +16,8 @@ from urllib.parse import quote
 
 import pytest
 
-from include.sandbox import credentials
-from include.sandbox.apis import (
+from sandbox import credentials
+from sandbox.apis import (
     _registry_search,
     companies_house,
     github,
@@ -27,9 +27,9 @@ from include.sandbox.apis import (
     opencorporates,
     reviews,
 )
-from include.sandbox.generator import build_world
-from include.sandbox.server import RequestLog, SandboxRequest, SandboxResponse
-from include.sandbox.world import World
+from sandbox.generator import build_world
+from sandbox.server import RequestLog, SandboxRequest, SandboxResponse
+from sandbox.world import World
 from tests.connectors.ats_world import candidate, world
 
 DAY = "2026-11-21"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from include.engine.bulk_resolve import names_needing_lookup
-from include.sandbox.generator import build_world
-from include.sandbox.snapshots import export_snapshots
 from include.snapshots.load import load_snapshot
 from include.snapshots.normalised import renormalise_if_stale
 from include.warehouse import connect
+from sandbox.generator import build_world
+from sandbox.snapshots import export_snapshots
 
 
 @pytest.fixture(scope="module")

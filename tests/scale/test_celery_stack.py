@@ -11,11 +11,11 @@ import json
 
 import pytest
 
-from include.evaluation import labelled_pairs, predicted_pairs, score
+from evaluation.warehouse import labelled_pairs, predicted_pairs, score
 from include.models import KINDS
-from include.sandbox.generator import generate
-from include.scale.celery_stack import MAPPED_TASKS, celery_pipeline
-from include.scale.services import StackUnavailable, pg_connect, require_services
+from sandbox.generator import generate
+from stack.celery_stack import MAPPED_TASKS, celery_pipeline
+from stack.services import StackUnavailable, pg_connect, require_services
 
 REPORT_DAY = "2026-11-21"
 

@@ -1,5 +1,5 @@
 """docker-compose.yml cannot run here (no Docker daemon): these checks keep it consistent with the local
-Celery stack that does run (include/scale/stack.py), so that what the stack test proves holds for it."""
+Celery stack that does run (stack/processes.py), so that what the stack test proves holds for it."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from include.scale.celery_compat import EXECUTOR
-from include.scale.hostname import HOSTNAME_CALLABLE, WORKER_NAME_ENV
-from include.scale.stack import CeleryStack
+from include.executor.celery_compat import EXECUTOR
+from include.executor.hostname import HOSTNAME_CALLABLE, WORKER_NAME_ENV
 from include.warehouse.spec import parse_spec
+from stack.processes import CeleryStack
 
 ROOT = Path(__file__).resolve().parents[2]
 # machine-local tuning of the test stack, not part of the deployment's contract
@@ -66,7 +66,7 @@ def test_workers_and_api_server_share_the_secret_and_the_execution_api(compose, 
         assert env[WORKER_NAME_ENV] == f"worker-{i}"
         assert env["AIRFLOW__API_AUTH__JWT_SECRET"] == airflow_env["AIRFLOW__API_AUTH__JWT_SECRET"]
         assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == url
-        assert svc["command"][:3] == ["python", "-m", "include.scale.worker"]
+        assert svc["command"][:3] == ["python", "-m", "include.executor.worker"]
         assert svc["command"][3:] == ["celery", "worker"]
     for name in ("airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "postgres", "redis"):
         assert name in services

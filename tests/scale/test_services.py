@@ -7,8 +7,8 @@ import socket
 
 import pytest
 
-from include.scale import celery_compat, hostname
-from include.scale.services import PG, REDIS_URL, StackUnavailable, require_services
+from include.executor import celery_compat, hostname
+from stack.services import PG, REDIS_URL, StackUnavailable, require_services
 
 
 def _closed_port() -> int:

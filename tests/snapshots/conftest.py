@@ -23,7 +23,7 @@ _counter = itertools.count(1)
 
 @pytest.fixture(scope="session")
 def snapshot_files(tmp_path_factory) -> Any:
-    from include.snapshots.generate import write_snapshot
+    from sandbox.registry_files.generate import write_snapshot
 
     return write_snapshot(tmp_path_factory.mktemp("snapshots"), N_ENTITIES, seed=SEED, gleif_share=0.3)
 
@@ -31,7 +31,7 @@ def snapshot_files(tmp_path_factory) -> Any:
 @pytest.fixture(scope="session")
 def truth() -> list[Any]:
     """The entities the files were written from, in file order."""
-    from include.snapshots.generate import entity_stream
+    from sandbox.registry_files.generate import entity_stream
 
     return list(entity_stream(N_ENTITIES, SEED, gleif_share=0.3))
 

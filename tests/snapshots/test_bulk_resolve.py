@@ -67,7 +67,7 @@ def test_generic_words_alone_never_match(loaded, truth):
 def test_agrees_with_the_in_memory_index(loaded):
     """The SQL path decides as RegistryIndex over the same entities does (the engine's semantics)."""
     from include.engine.resolve import RegistryIndex
-    from include.snapshots.sample import employer_sample
+    from sandbox.registry_files.sample import employer_sample
 
     sample = employer_sample(160, N_ENTITIES, SEED, gleif_share=0.3)
     ids = [r["entity_id"] for r in loaded.query("SELECT entity_id FROM registry_entities")]

@@ -1,1 +1,0 @@
-"""Pieces of the sandbox world generator (``include.sandbox.generator`` is the entry point)."""

@@ -1,0 +1,1 @@
+"""Pieces of the sandbox world generator (``sandbox.generator`` is the entry point)."""
