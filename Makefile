@@ -44,15 +44,15 @@ ui: install bytecode
 screenshots: install system-deps
 	$(BIN)/python scripts/screenshots.py $(SHOT_ARGS)
 
+# ruff, mypy, and the import contracts of pyproject.toml (layers one way, no cycles, the workshop never imported by the product)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy connectors include
+	$(BIN)/lint-imports --no-cache
 
 # Two pytest workers (this machine kind has 2 cores); each test file runs whole on one worker.
 TEST_WORKERS ?= 2
-test: install bytecode system-deps
-	$(BIN)/ruff check .
-	$(BIN)/mypy connectors include
+test: install bytecode system-deps lint
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 evaluate: install bytecode

@@ -31,6 +31,7 @@ from include.models import (
     RegistryEntity,
     RegistryName,
 )
+from include.run_context import RunContext
 
 SYLLABLES = [
     "hal",
@@ -219,7 +220,7 @@ def main() -> int:
         bundles = [make_bundle(checked + k, names, rng) for k in range(n)]
         start = time.perf_counter()
         for b in bundles:
-            findings += len(check_candidate(b, index, config, DAY))
+            findings += len(check_candidate(b, index, config, RunContext("bench", DAY)))
         check_time += time.perf_counter() - start
         checked += n
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -127,6 +127,7 @@ def run_size(size: int, entities: int, seed: int, chunk: int = 2000) -> dict[str
     from include.config import Config
     from include.engine.resolve import RegistryIndex
     from include.engine.run import check_candidate
+    from include.run_context import RunContext
     from sandbox.registry_files.sample import employer_sample
 
     config = Config.model_validate(
@@ -152,7 +153,7 @@ def run_size(size: int, entities: int, seed: int, chunk: int = 2000) -> dict[str
         bundles = [bundle(checked + k, employers, rng) for k in range(min(chunk, size - checked))]
         start = time.perf_counter()
         for b in bundles:
-            findings += len(check_candidate(b, index, config, DAY))
+            findings += len(check_candidate(b, index, config, RunContext("bench", DAY)))
         check_s += time.perf_counter() - start
         checked += len(bundles)
     return {

@@ -6,6 +6,9 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, get_current_context, task
 
+from include.run_context import RunContext
+from plugins.hooks.sources import AirflowSources
+
 INGESTED = Asset("crosscheck://warehouse/ingested")
 DISCREPANCIES = Asset("crosscheck://warehouse/discrepancies")
 DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(seconds=20)}
@@ -16,23 +19,23 @@ DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(se
 def crosscheck_check():
     @task
     def plan() -> list[int]:
-        from include.pipeline.tasks import plan_check_task, run_of
+        from include.pipeline.tasks import plan_check_task
 
-        return plan_check_task(run_of(get_current_context()))
+        return plan_check_task(RunContext.from_airflow(get_current_context()), AirflowSources())
 
     @task
     def check_batch(batch: int) -> dict:
-        from include.pipeline.tasks import check_batch_task, run_of
+        from include.pipeline.tasks import check_batch_task
 
-        return check_batch_task(run_of(get_current_context()), batch)
+        return check_batch_task(RunContext.from_airflow(get_current_context()), batch, AirflowSources())
 
     @task(outlets=[DISCREPANCIES])
     def write_findings() -> dict:
-        from include.pipeline.tasks import finish_dag, run_of, write_findings_task
+        from include.pipeline.tasks import finish_dag, write_findings_task
 
         ctx = get_current_context()
-        run = run_of(ctx)
-        out = write_findings_task(run)
+        run = RunContext.from_airflow(ctx)
+        out = write_findings_task(run, AirflowSources())
         ctx["outlet_events"][DISCREPANCIES].extra = run.to_dict()
         finish_dag(run, ctx)
         return out

@@ -1,6 +1,7 @@
 """Daily ingestion: ATSs -> consenting candidates' profiles -> registries -> reviews.
 
-Table of contents only: each task calls one function of ``include.pipeline``.
+Table of contents only: each task calls one function of ``include.pipeline.tasks``, handing it the
+run context and the Airflow connections (``AirflowSources``).
 """
 
 from __future__ import annotations
@@ -8,6 +9,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, get_current_context, task
+
+from include.run_context import RunContext
+from plugins.hooks.sources import AirflowSources
 
 INGESTED = Asset("crosscheck://warehouse/ingested")
 DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(seconds=20)}
@@ -20,43 +24,43 @@ def crosscheck_ingest():
     def start() -> dict:
         from include.pipeline.tasks import start_run
 
-        return start_run(get_current_context())
+        return start_run(get_current_context(), AirflowSources())
 
     @task
     def ingest_ats(run: dict, source: str) -> dict:
         from include.pipeline.tasks import ingest_ats_task
 
-        return ingest_ats_task(run, source)
+        return ingest_ats_task(RunContext.from_dict(run), source, AirflowSources())
 
     @task
     def plan_profiles(run: dict) -> list[int]:
         from include.pipeline.tasks import plan_profiles_task
 
-        return plan_profiles_task(run)
+        return plan_profiles_task(RunContext.from_dict(run), AirflowSources())
 
     @task(max_active_tis_per_dagrun=4)
     def ingest_profiles(chunk: int, run: dict) -> dict:
         from include.pipeline.tasks import ingest_profiles_task
 
-        return ingest_profiles_task(run, chunk)
+        return ingest_profiles_task(RunContext.from_dict(run), chunk, AirflowSources())
 
     @task
     def plan_registries(run: dict) -> list[int]:
         from include.pipeline.tasks import plan_registries_task
 
-        return plan_registries_task(run)
+        return plan_registries_task(RunContext.from_dict(run), AirflowSources())
 
     @task(max_active_tis_per_dagrun=2)
     def ingest_registries(chunk: int, run: dict) -> dict:
         from include.pipeline.tasks import ingest_registries_task
 
-        return ingest_registries_task(run, chunk)
+        return ingest_registries_task(RunContext.from_dict(run), chunk, AirflowSources())
 
     @task
     def ingest_reviews(run: dict) -> dict:
         from include.pipeline.tasks import ingest_reviews_task
 
-        return ingest_reviews_task(run)
+        return ingest_reviews_task(RunContext.from_dict(run), AirflowSources())
 
     @task(outlets=[INGESTED])
     def finish(run: dict) -> dict:
@@ -64,7 +68,7 @@ def crosscheck_ingest():
 
         ctx = get_current_context()
         ctx["outlet_events"][INGESTED].extra = dict(run)
-        return finish_dag(run, ctx)
+        return finish_dag(RunContext.from_dict(run), ctx)
 
     run = start()
     ats = [ingest_ats.override(task_id=f"ingest_{s}")(run, s) for s in ("greenhouse", "lever")]

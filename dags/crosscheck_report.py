@@ -6,6 +6,9 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, get_current_context, task
 
+from include.run_context import RunContext
+from plugins.hooks.sources import AirflowSources
+
 DISCREPANCIES = Asset("crosscheck://warehouse/discrepancies")
 DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(seconds=20)}
 
@@ -15,24 +18,24 @@ DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(se
 def crosscheck_report():
     @task
     def build_report() -> dict:
-        from include.pipeline.tasks import build_report_task, run_of
+        from include.pipeline.tasks import build_report_task
 
-        return build_report_task(run_of(get_current_context()))
+        return build_report_task(RunContext.from_airflow(get_current_context()), AirflowSources())
 
     @task
     def email_report(report: dict) -> dict:
-        from include.pipeline.tasks import email_report_task, run_of
+        from include.pipeline.tasks import email_report_task
 
-        return email_report_task(run_of(get_current_context()), report)
+        return email_report_task(RunContext.from_airflow(get_current_context()), report)
 
     @task
     def seal(report: dict) -> dict:
-        from include.pipeline.tasks import finish_dag, run_of, seal_task
+        from include.pipeline.tasks import finish_dag, seal_task
 
         ctx = get_current_context()
-        run = run_of(ctx)
+        run = RunContext.from_airflow(ctx)
         finish_dag(run, ctx)
-        return seal_task(run)
+        return seal_task(run, AirflowSources())
 
     report = build_report()
     email_report(report) >> seal(report)

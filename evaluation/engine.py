@@ -16,6 +16,7 @@ from pathlib import Path
 
 from include.config import CONFIG_ENV, Config, load_config
 from include.models import KINDS, Finding
+from include.run_context import RunContext
 from sandbox import DEMO_CONFIG
 
 Score = tuple[float, float, int, int, int]
@@ -67,7 +68,7 @@ def evaluate_world(world_dir: str | Path, config_path: str | None = None,
     index = RegistryIndex(entities)
     findings: list[Finding] = []
     for b in bundles:
-        findings.extend(check_candidate(b, index, config, day))
+        findings.extend(check_candidate(b, index, config, RunContext("evaluation", day)))
     consenting = {b.candidate.candidate_id for b in bundles if b.candidate.consent.given}
     return score(pairs(findings), labels, consenting), findings
 

@@ -28,7 +28,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     checks.check_connections()
     from include.cli_run import run_pipeline
 
-    return run_pipeline(day.isoformat(), args.use_executor, args.verbose)
+    return run_pipeline(day, args.use_executor, args.verbose)
 
 
 def cmd_audit_verify(_: argparse.Namespace) -> int:
@@ -77,13 +77,12 @@ def cmd_findings_clear(args: argparse.Namespace) -> int:
 
 def cmd_candidate(args: argparse.Namespace) -> int:
     from include.audit.subject import erase_candidate, export_candidate
-    from include.pipeline.runs import landing_root
 
     config = checks.checked_config()
     if args.action == "erase" and not args.by.strip():
         raise UsageError("--by: name who asked for the erasure (e.g. the DPO's e-mail)")
     wh = open_warehouse(migrate=args.action == "erase")
-    root = landing_root(config)
+    root = config.landing_path()
     try:
         if args.action == "export":
             data = export_candidate(wh, args.candidate_id, root)
@@ -163,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     cx.add_argument("candidate_id", help="source:id, e.g. greenhouse:4829103")
     cx.add_argument("--by", required=True, help="who asked for the erasure (kept in the tombstone)")
 
-    from include.engine.explain import add_parser as add_resolve
+    from include.cli_resolve import add_parser as add_resolve
 
     add_resolve(sub, HelpFormatter)
     return p

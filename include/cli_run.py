@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,12 +76,12 @@ def airflow_output_to(log_path: Path | None):
             console.close()
 
 
-def run_pipeline(report_day: str, use_executor: bool = False, verbose: bool = False) -> int:
+def run_pipeline(report_day: date, use_executor: bool = False, verbose: bool = False) -> int:
     """Every DAG of the daily pipeline once, in dependency order, through Airflow."""
     prepare_airflow_env()
-    from include.pipeline.runs import RunInfo
+    from include.run_context import RunContext
 
-    run = RunInfo.new(report_day)
+    run = RunContext.new(report_day)
     log_path = None if verbose else Path(os.environ["AIRFLOW_HOME"]) / "logs" / f"crosscheck-{run.run_id}.log"
     if log_path:
         print(f"crosscheck: run {run.run_id} for report day {report_day}; Airflow's log: {log_path}", flush=True)

@@ -66,6 +66,10 @@ class Config(Strict):
         p = Path(self.data_dir)
         return p if p.is_absolute() else PROJECT_ROOT / p
 
+    def landing_path(self) -> Path:
+        """The landing zone: every source's raw answers, as read (``<source>/<day>/<run>/<part>.jsonl.gz``)."""
+        return self.data_path() / "landing"
+
 
 CONFIG_ENV = "CROSSCHECK_CONFIG"
 DEMO_HINT = f"export {CONFIG_ENV}=sandbox/crosscheck.yaml in a checkout, for the demo"

@@ -29,8 +29,8 @@ from typing import Any
 from include.models import KINDS
 from sandbox.gen import vocab as V
 from sandbox.gen.brands import form_class
+from sandbox.gen.build_registry import build_registry
 from sandbox.gen.candidates import build, new_person, plans
-from sandbox.gen.companies import build_registry
 from sandbox.gen.people import Ctx
 from sandbox.gen.registry import assign_leis, render
 from sandbox.gen.render import Ids, assign_profile_ids, candidate_record, github_record, orcid_record

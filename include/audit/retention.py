@@ -80,7 +80,6 @@ def purge_expired(wh: Any, config: Any, now: datetime) -> dict[str, Any]:
     Running it again at the same ``now`` erases nothing more.
     """
     from include.audit.files import rerender_latest_report
-    from include.pipeline.runs import landing_root
 
     days = config.retention.candidate_days
     now = now if now.tzinfo else now.replace(tzinfo=UTC)
@@ -105,7 +104,7 @@ def purge_expired(wh: Any, config: Any, now: datetime) -> dict[str, Any]:
     deleted_reports: list[Path] = []
     for cid in expired:
         try:
-            report = erase_candidate(wh, cid, landing_root(config), RETENTION, data_root=config.data_path())
+            report = erase_candidate(wh, cid, config.landing_path(), RETENTION, data_root=config.data_path())
         except KeyError:  # gone since the list was made (erased on request meanwhile)
             continue
         except Exception as exc:  # noqa: BLE001 - try the others; the task fails at the end

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from include.engine import aliases
-from include.engine.names import CANONICAL_WORDS, has_cjk, normalise_company
+from include.engine.names import CANONICAL_WORDS, has_cjk, normalise_company, normalise_name
 from include.engine.resolve import (
     GENERIC,
     GENERIC_WEIGHT,
@@ -414,8 +414,6 @@ def entities_for_names(wh: Any, names: Iterable[str]) -> list[RegistryEntity]:
     """Every entity an employer name resolves to locally or was found for by an API look-up
     (``registry_lookups``), with parents: a ``RegistryIndex`` over these decides as one over the
     whole register would, without loading millions of entities."""
-    from include.ingest.registries import normalise_name
-
     names = list(dict.fromkeys(n for n in names if n))
     # a name the alias table knows was looked up by its legal names (``names_needing_lookup``)
     known = [h for n in names if (h := aliases.lookup(normalise_company(n))) is not None]

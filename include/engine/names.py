@@ -293,3 +293,8 @@ def looks_like_abbreviation(name: str) -> bool:
     raw_words = [w for w in re.split(r"[\s:,()]+", unicodedata.normalize("NFKC", name)) if w]
     letters = [w for w in raw_words if _DROP.sub("", w).casefold() in toks]
     return bool(letters) and all(w.isupper() for w in letters)
+
+
+def normalise_name(name: str) -> str:
+    """The look-up key of an employer name: its company normalisation, else its folded words."""
+    return normalise_company(name) or " ".join((name or "").casefold().split())

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from include.config import Config
 from include.engine.resolve import RegistryIndex
 from include.engine.rules import non_compete, profile, registry, timeline
 from include.engine.rules.common import Context
 from include.models import Candidate, Education, Employment, Finding
+from include.run_context import RunContext
 
 Rule = Callable[[Context], list[Finding]]
 
@@ -43,7 +43,7 @@ class CandidateBundle:
     profile_jobs: list[Employment]
 
 
-def check_candidate(bundle: CandidateBundle, index: RegistryIndex, config: Config, report_day: date) -> list[Finding]:
+def check_candidate(bundle: CandidateBundle, index: RegistryIndex, config: Config, run: RunContext) -> list[Finding]:
     """All findings for one candidate, in a stable order; nothing at all without consent."""
     if not bundle.candidate.consent.given:
         return []
@@ -56,7 +56,7 @@ def check_candidate(bundle: CandidateBundle, index: RegistryIndex, config: Confi
         profile_jobs=sorted(bundle.profile_jobs, key=lambda j: j.employment_id),
         index=index,
         config=config,
-        day=report_day,
+        run=run,
     )
     findings: list[Finding] = []
     for _, rule in RULES.values():

@@ -36,7 +36,7 @@ def preload() -> list[str]:
         except Exception as exc:  # noqa: BLE001 - an optional speed-up must never stop the worker
             log.warning("could not preload %s: %s", name, exc)
     try:
-        from include.quality.validate import gx_module
+        from include.quality.gx import gx_module
 
         gx_module()
         loaded.append("great_expectations")

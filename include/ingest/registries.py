@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from connectors.gleif import parent_reported
 from connectors.http import NotFound
+from include.engine.names import normalise_name
 from include.models import IndustryCode, Registry, RegistryEntity, RegistryName
 
 log = logging.getLogger("crosscheck.registries")
@@ -70,17 +71,6 @@ class InMemoryRegistryCache:
 
     def put_entity(self, entity: RegistryEntity) -> None:
         self.entities[entity.entity_id] = entity
-
-
-def normalise_name(name: str) -> str:
-    """The cache key of an employer name: the engine's company normalisation when available."""
-    try:
-        from include.engine.names import normalise_company
-    except ImportError:
-        key = ""
-    else:
-        key = normalise_company(name)
-    return key or " ".join((name or "").casefold().split())
 
 
 # ---- raw -> RegistryEntity -------------------------------------------------------------------

@@ -9,7 +9,8 @@ from typing import Any
 from include.config import Config
 from include.models import Education, Employment, Finding
 from include.pipeline.ingest import load_candidates
-from include.pipeline.runs import RunInfo, chunks, run_dir
+from include.pipeline.runs import chunks, run_dir
+from include.run_context import RunContext
 
 RESUME_SOURCES = ("greenhouse", "lever")
 
@@ -88,13 +89,13 @@ def registry_index(wh: Any, config: Config, run_id: str = "") -> Any:
     return _INDEX[key]
 
 
-def check_batch(wh: Any, config: Config, run: RunInfo, ids: list[str], index: int) -> dict[str, Any]:
+def check_batch(wh: Any, config: Config, run: RunContext, ids: list[str], index: int) -> dict[str, Any]:
     from include.engine.run import check_candidate
 
     reg = registry_index(wh, config, run.run_id)
     findings: list[Finding] = []
     for bundle in load_bundles(wh, ids):
-        findings.extend(check_candidate(bundle, reg, config, run.day))
+        findings.extend(check_candidate(bundle, reg, config, run))
     path = run_dir(config, run) / "findings" / f"batch-{index:04d}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(f.model_dump_json() + "\n" for f in findings), encoding="utf-8")
@@ -113,7 +114,7 @@ def _batch_findings(batches: list[dict[str, Any]]) -> Iterator[list[Finding]]:
             yield [Finding.model_validate_json(line) for line in fh if line.strip()]
 
 
-def write_findings(wh: Any, config: Config, run: RunInfo, batches: list[dict[str, Any]]) -> dict[str, Any]:
+def write_findings(wh: Any, config: Config, run: RunContext, batches: list[dict[str, Any]]) -> dict[str, Any]:
     """All batches' findings into the warehouse in one transaction, read one batch file at a time."""
     from include.engine.run import RULE_VERSIONS
     from include.findings import write_run_findings

@@ -14,7 +14,7 @@ from include.config import Config
 from include.landing import Lander
 from include.models import Candidate
 from include.pipeline import store
-from include.pipeline.runs import RunInfo, landing_root
+from include.run_context import RunContext
 
 log = logging.getLogger("crosscheck.pipeline")
 
@@ -52,8 +52,8 @@ def skipped_sources(sources: tuple[str, ...], is_defined: Callable[[str], bool])
     return {s: skipped(s) for s in sources if not is_defined(s)}
 
 
-def _lander(config: Config, run: RunInfo, source: str, task: str = "main") -> Lander:
-    return Lander(landing_root(config), source, run.report_day, run.run_id, task)
+def _lander(config: Config, run: RunContext, source: str, task: str = "main") -> Lander:
+    return Lander(config.landing_path(), source, run.report_day.isoformat(), run.run_id, task)
 
 
 ATS_DATASETS = (("jobs", "jobs", None), ("candidates", "candidates", None), ("applications", "applications", None),
@@ -61,7 +61,7 @@ ATS_DATASETS = (("jobs", "jobs", None), ("candidates", "candidates", None), ("ap
                 ("educations", "educations", None))
 
 
-def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, run: RunInfo) -> dict[str, Any]:
+def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, run: RunContext) -> dict[str, Any]:
     """Candidates, applications, jobs, resume jobs, educations and LinkedIn exports of one ATS.
 
     The source is read and stored a chunk of candidates at a time (``include.ingest.ats``), each chunk
@@ -196,7 +196,7 @@ def consenting_candidate_ids(wh: Any) -> list[str]:
 
 
 def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: Any, config: Config,
-                    run: RunInfo) -> dict[str, Any]:
+                    run: RunContext) -> dict[str, Any]:
     """ORCID and GitHub profiles of a chunk of consenting candidates."""
     from include.ingest.profiles import fetch_profile_jobs
 
@@ -248,15 +248,16 @@ def names_needing_lookup(wh: Any, names: list[str]) -> list[str]:
 
 
 def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh: Any, config: Config,
-                      run: RunInfo) -> dict[str, Any]:
+                      run: RunContext) -> dict[str, Any]:
     """Look up a chunk of employer names in every defined registry (cached in the warehouse)."""
+    from include.engine.names import normalise_name
     from include.ingest.registries import lookup_employer
     from include.warehouse.registry_cache import WarehouseRegistryCache
 
     sources = REGISTRY_SOURCES
     landers = {s: _lander(config, run, s, f"chunk{index:03d}") for s in sources}
     clients = {s: c for s in sources if (c := make_client(s, landers[s])) is not None}
-    cache = WarehouseRegistryCache(wh)
+    cache = WarehouseRegistryCache(wh, normalise_name)
     found = 0
     now = datetime.now(UTC)
     for name in names:
@@ -266,7 +267,7 @@ def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh:
             "skipped": [s for s in sources if s not in clients], "payloads": payloads}
 
 
-def ingest_reviews(make_client: MakeClient, wh: Any, config: Config, run: RunInfo) -> dict[str, Any]:
+def ingest_reviews(make_client: MakeClient, wh: Any, config: Config, run: RunContext) -> dict[str, Any]:
     """Reviews of the hiring company and of candidates' employers, since the last watermark."""
     from include.ingest.profiles import fetch_reviews
 
@@ -274,15 +275,15 @@ def ingest_reviews(make_client: MakeClient, wh: Any, config: Config, run: RunInf
     client = make_client("reviews", lander)
     if client is None:
         return skipped("reviews")
-    since = store.get_watermark(wh, "reviews", "reviews") or (run.day - timedelta(days=730)).isoformat()
+    since = store.get_watermark(wh, "reviews", "reviews") or (run.report_day - timedelta(days=730)).isoformat()
     employers = list(dict.fromkeys([config.hiring_company.name, *latest_employers(wh)]))
     fetched, bad = fetch_reviews(client, employers, since)
-    reviews: list[Any] = [r for r in fetched if r.date <= run.report_day]
+    reviews: list[Any] = [r for r in fetched if r.date <= run.report_day.isoformat()]
     files = lander.close()
     payloads = store.record_payloads(wh, run, "reviews", files)
     with _atomic(wh):
         dq = store.validate_and_store(wh, config, run, "reviews", "reviews", reviews, files[0].path if files else "")
         store.store_quarantine(wh, store.quarantine_rows(run, "reviews", bad))
-    store.set_watermark(wh, run, "reviews", "reviews", run.report_day)
+    store.set_watermark(wh, run, "reviews", "reviews", run.report_day.isoformat())
     return {"source": "reviews", "skipped": False, "employers": len(employers), "reviews": len(reviews),
-            "watermark": {"before": since, "after": run.report_day}, "payloads": payloads, "data_quality": dq}
+            "watermark": {"before": since, "after": run.report_day.isoformat()}, "payloads": payloads, "data_quality": dq}

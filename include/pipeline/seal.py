@@ -8,8 +8,9 @@ import subprocess
 from typing import Any
 
 from include.config import PROJECT_ROOT, Config
-from include.pipeline.runs import RunInfo, read_parts, run_dir, write_part
+from include.pipeline.runs import read_parts, run_dir, write_part
 from include.pipeline.store import now_iso
+from include.run_context import RunContext
 
 CODE_DIRS = ("connectors", "include", "dags", "plugins")
 
@@ -29,12 +30,12 @@ def code_version() -> dict[str, str]:
     return {"git_commit": commit or "unknown", "tree_sha256": digest.hexdigest()}
 
 
-def build_report(wh: Any, config: Config, run: RunInfo) -> dict[str, Any]:
+def build_report(wh: Any, config: Config, run: RunContext) -> dict[str, Any]:
     from include.report.data import load_report_data
     from include.report.render import build_report as render
 
     out_dir = config.data_path() / "reports"
-    data = load_report_data(wh, run.day, run.run_id, config)
+    data = load_report_data(wh, run.report_day, run.run_id, config)
     paths = {}
     for locale in dict.fromkeys([config.report.locale, "en", "zh_CN"]):
         p = render(data, out_dir, locale)
@@ -44,7 +45,7 @@ def build_report(wh: Any, config: Config, run: RunInfo) -> dict[str, Any]:
     return part
 
 
-def seal_run(wh: Any, config: Config, run: RunInfo, dag_runs: list[dict[str, Any]],
+def seal_run(wh: Any, config: Config, run: RunContext, dag_runs: list[dict[str, Any]],
              started_at: str | None = None) -> dict[str, Any]:
     from include.audit.chain import append_run
 
@@ -60,7 +61,7 @@ def seal_run(wh: Any, config: Config, run: RunInfo, dag_runs: list[dict[str, Any
     check = parts.get("crosscheck", {})
     manifest = {
         "run_id": run.run_id,
-        "report_day": run.report_day,
+        "report_day": run.report_day.isoformat(),
         "dag_runs": dag_runs,
         "sources": sources,
         "sources_skipped": sorted(s for s, p in sources.items() if p.get("skipped")),
@@ -76,7 +77,7 @@ def seal_run(wh: Any, config: Config, run: RunInfo, dag_runs: list[dict[str, Any
         "candidates_checked": check.get("candidates_checked", 0),
     }
     state = "success" if all(d.get("state") == "success" for d in dag_runs) else "failed"
-    run_hash = append_run(wh, run.run_id, run.report_day, [d["dag_id"] for d in dag_runs],
+    run_hash = append_run(wh, run.run_id, run.report_day.isoformat(), [d["dag_id"] for d in dag_runs],
                           started_at or parts.get("start", {}).get("started_at") or now_iso(), now_iso(), state,
                           manifest, check.get("findings_digest", ""))
     (run_dir(config, run) / "manifest.sealed").write_text(run_hash, encoding="utf-8")
@@ -86,7 +87,7 @@ def seal_run(wh: Any, config: Config, run: RunInfo, dag_runs: list[dict[str, Any
 CONSENT_KEYS = ("candidate_id", "given", "source_field", "value", "read_at")
 
 
-def consent_record(wh: Any, config: Config, run: RunInfo, parts: dict[str, Any]) -> dict[str, Any]:
+def consent_record(wh: Any, config: Config, run: RunContext, parts: dict[str, Any]) -> dict[str, Any]:
     """Under which consent this run processed whom: every candidate it read from an ATS, looked up in
     profiles or checked, with the consent evidence as read (pseudonymous ids only, never names)."""
     read: dict[str, dict[str, Any]] = {}
@@ -166,7 +167,7 @@ def dq_summary(dq: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return dict(sorted(out.items()))
 
 
-def data_docs_index(config: Config, run: RunInfo) -> str | None:
+def data_docs_index(config: Config, run: RunContext) -> str | None:
     """Build the run's Data Docs site from its saved (value-free) results, once; the index's path."""
     from include.pipeline.store import data_docs_dir
     from include.quality.datadocs import build_data_docs, saved_results

@@ -17,7 +17,8 @@ from pydantic import BaseModel
 
 from include.config import Config
 from include.landing import LandedFile
-from include.pipeline.runs import RunInfo, run_dir, write_part
+from include.pipeline.runs import run_dir, write_part
+from include.run_context import RunContext
 
 log = logging.getLogger("crosscheck.pipeline")
 
@@ -49,13 +50,13 @@ def as_dicts(records: list[BaseModel] | list[dict[str, Any]]) -> list[dict[str, 
     return [r.model_dump() if isinstance(r, BaseModel) else dict(r) for r in records]
 
 
-def data_docs_dir(config: Config, run: RunInfo) -> Path:
+def data_docs_dir(config: Config, run: RunContext) -> Path:
     """Each run's Data Docs: ``results/`` (one value-free JSON per validated batch) and ``site/index.html``."""
     return run_dir(config, run) / "data_docs"
 
 
 def save_validation(
-    config: Config, run: RunInfo, dataset: str, source: str, result: Any, rows: list[dict[str, Any]]
+    config: Config, run: RunContext, dataset: str, source: str, result: Any, rows: list[dict[str, Any]]
 ) -> Path:
     """Keep one batch's validation result, stripped of values, for the run's Data Docs.
 
@@ -91,7 +92,7 @@ def save_validation(
     return path
 
 
-def validate_and_store(wh: Any, config: Config, run: RunInfo, dataset: str, source: str,
+def validate_and_store(wh: Any, config: Config, run: RunContext, dataset: str, source: str,
                        records: list[BaseModel] | list[dict[str, Any]], raw_pointer: str = "") -> dict[str, Any]:
     """Validate with Great Expectations, store the good records, quarantine the rest; return the stats.
 
@@ -108,7 +109,7 @@ def validate_and_store(wh: Any, config: Config, run: RunInfo, dataset: str, sour
             outcome = validate_batch(
                 dataset,
                 rows,
-                report_day=run.day,
+                report_day=run.report_day,
                 source=source,
                 run_id=run.run_id,
                 max_failure_rate=config.quality.max_failure_rate,
@@ -153,7 +154,7 @@ def store_quarantine(wh: Any, rows: list[dict[str, Any]]) -> int:
     return len(clean)
 
 
-def quarantine_rows(run: RunInfo, source: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def quarantine_rows(run: RunContext, source: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows from a connector's own quarantine (records too broken to become models)."""
     import hashlib
 
@@ -168,7 +169,7 @@ def quarantine_rows(run: RunInfo, source: str, items: list[dict[str, Any]]) -> l
     return out
 
 
-def record_payloads(wh: Any, run: RunInfo, source: str, files: list[LandedFile]) -> list[dict[str, Any]]:
+def record_payloads(wh: Any, run: RunContext, source: str, files: list[LandedFile]) -> list[dict[str, Any]]:
     rows = [{"run_id": run.run_id, "source": source, "path": f.path, "sha256": f.sha256,
              "records": f.records, "bytes": f.bytes} for f in files]
     wh.upsert("landed_payloads", rows, ["run_id", "path"])
@@ -180,7 +181,7 @@ def get_watermark(wh: Any, source: str, stream: str) -> str | None:
     return rows[0]["value"] if rows else None
 
 
-def set_watermark(wh: Any, run: RunInfo, source: str, stream: str, value: str | None) -> None:
+def set_watermark(wh: Any, run: RunContext, source: str, stream: str, value: str | None) -> None:
     if value is None:
         return
     wh.upsert("watermarks", [{"source": source, "stream": stream, "value": value, "run_id": run.run_id,

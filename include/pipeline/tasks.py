@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from include.config import load_config
 from include.pipeline import check, ingest, seal
-from include.pipeline.runs import RunInfo, chunks, run_dir, write_part
+from include.pipeline.runs import chunks, run_dir, write_part
 from include.pipeline.store import now_iso
+from include.run_context import RunContext
 
 log = logging.getLogger("crosscheck.pipeline")
 
@@ -20,55 +21,39 @@ REGISTRY_CHUNK = 48
 CHECK_CHUNK = 32
 
 
-def _wh() -> Any:
-    from plugins.hooks.warehouse import WarehouseHook
+class Sources(Protocol):
+    """What a task needs from the deployment, handed in by the DAG layer (``plugins.hooks.sources.AirflowSources``
+    reads Airflow connections): this package never imports the hooks."""
 
-    return WarehouseHook().get_warehouse()
+    def warehouse(self) -> Any: ...
 
+    def client(self, source: str, on_payload: Any) -> Any: ...
 
-def _make_client(source: str, on_payload: Any) -> Any:
-    from plugins.hooks.sources import make_client
-
-    return make_client(source, on_payload)
-
-
-def _defined(source: str) -> bool:
-    from plugins.hooks.sources import conn_id_of, connection_defined
-
-    return connection_defined(conn_id_of(source))
+    def defined(self, source: str) -> bool: ...
 
 
-def _write_skipped(cfg: Any, info: RunInfo, sources: tuple[str, ...]) -> None:
-    for source, part in ingest.skipped_sources(sources, _defined).items():
-        write_part(cfg, info, f"source-{source}", part)
+def _write_skipped(cfg: Any, run: RunContext, sources: tuple[str, ...], src: Sources) -> None:
+    for source, part in ingest.skipped_sources(sources, src.defined).items():
+        write_part(cfg, run, f"source-{source}", part)
 
 
-def run_of(context: dict[str, Any]) -> RunInfo:
-    from plugins.hooks.runctx import current_run
-
-    return current_run(context)
-
-
-def require_an_ats() -> None:
-    """SPEC: at least one applicant-tracking system must be defined, or there is nothing to check."""
-    from plugins.hooks.base import connection_defined
-
-    if not any(connection_defined(c) for c in ("greenhouse_default", "lever_default")):
+def require_an_ats(src: Sources) -> None:
+    """At least one applicant-tracking system must be defined, or there is nothing to check."""
+    if not any(src.defined(s) for s in ("greenhouse", "lever")):
         raise RuntimeError("no applicant-tracking system is configured: define the Airflow connection "
-                           "greenhouse_default or lever_default (see README, 'Connections')")
+                           "greenhouse_default or lever_default (see docs/CONTRACT.md, 'Connections')")
 
 
-def start_run(context: dict[str, Any]) -> dict[str, str]:
-    require_an_ats()
+def start_run(context: dict[str, Any], src: Sources) -> dict[str, str]:
+    require_an_ats(src)
     cfg = load_config()
-    run = run_of(context)
+    run = RunContext.from_airflow(context)
     write_part(cfg, run, "start", {"started_at": now_iso(), "config_sha256": cfg.digest()})
     log.info("pipeline run %s for report day %s", run.run_id, run.report_day)
     return run.to_dict()
 
 
-def finish_dag(run: dict[str, Any] | RunInfo, context: dict[str, Any]) -> dict[str, Any]:
-    run = run if isinstance(run, RunInfo) else RunInfo.from_dict(run)
+def finish_dag(run: RunContext, context: dict[str, Any]) -> dict[str, Any]:
     dr = context.get("dag_run")
     part = {"dag_id": dr.dag_id if dr else "?", "airflow_run_id": dr.run_id if dr else "?", "state": "success",
             "ended_at": now_iso()}
@@ -76,22 +61,22 @@ def finish_dag(run: dict[str, Any] | RunInfo, context: dict[str, Any]) -> dict[s
     return part
 
 
-def _with_wh(fn: Any) -> Any:
-    wh = _wh()
+def _with_wh(src: Sources, fn: Any) -> Any:
+    wh = src.warehouse()
     try:
         return fn(wh)
     finally:
         wh.close()
 
 
-def ingest_ats_task(run: dict[str, Any], source: str) -> dict[str, Any]:
-    cfg, info = load_config(), RunInfo.from_dict(run)
-    part = _with_wh(lambda wh: ingest.ingest_ats(source, _make_client, wh, cfg, info))
+def ingest_ats_task(run: RunContext, source: str, src: Sources) -> dict[str, Any]:
+    cfg, info = load_config(), run
+    part = _with_wh(src, lambda wh: ingest.ingest_ats(source, src.client, wh, cfg, info))
     write_part(cfg, info, f"source-{source}", part)
     return {"source": source, "skipped": part.get("skipped", False), "records": part.get("records_read", {})}
 
 
-def _plan(cfg: Any, info: RunInfo, name: str, items: list[Any], size: int) -> list[int]:
+def _plan(cfg: Any, info: RunContext, name: str, items: list[Any], size: int) -> list[int]:
     parts = chunks(items, size)
     path = run_dir(cfg, info) / "plan" / f"{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,68 +84,68 @@ def _plan(cfg: Any, info: RunInfo, name: str, items: list[Any], size: int) -> li
     return list(range(len(parts)))
 
 
-def _chunk(cfg: Any, info: RunInfo, name: str, index: int) -> list[Any]:
+def _chunk(cfg: Any, info: RunContext, name: str, index: int) -> list[Any]:
     return json.loads((run_dir(cfg, info) / "plan" / f"{name}.json").read_text(encoding="utf-8"))[index]
 
 
-def plan_profiles_task(run: dict[str, Any]) -> list[int]:
-    cfg, info = load_config(), RunInfo.from_dict(run)
-    ids = _with_wh(ingest.consenting_candidate_ids)
-    _write_skipped(cfg, info, ingest.PROFILE_SOURCES)
+def plan_profiles_task(run: RunContext, src: Sources) -> list[int]:
+    cfg, info = load_config(), run
+    ids = _with_wh(src, ingest.consenting_candidate_ids)
+    _write_skipped(cfg, info, ingest.PROFILE_SOURCES, src)
     return _plan(cfg, info, "profiles", ids, PROFILE_CHUNK)
 
 
-def ingest_profiles_task(run: dict[str, Any], index: int) -> dict[str, Any]:
-    cfg, info = load_config(), RunInfo.from_dict(run)
+def ingest_profiles_task(run: RunContext, index: int, src: Sources) -> dict[str, Any]:
+    cfg, info = load_config(), run
     ids = _chunk(cfg, info, "profiles", index)
-    part = _with_wh(lambda wh: ingest.ingest_profiles(ids, index, _make_client, wh, cfg, info))
+    part = _with_wh(src, lambda wh: ingest.ingest_profiles(ids, index, src.client, wh, cfg, info))
     write_part(cfg, info, f"profiles-{index:04d}", part)
     return {"chunk": index, "profile_jobs": part["profile_jobs"]}
 
 
-def plan_registries_task(run: dict[str, Any]) -> list[int]:
-    cfg, info = load_config(), RunInfo.from_dict(run)
-    names = _with_wh(ingest.employer_names)
+def plan_registries_task(run: RunContext, src: Sources) -> list[int]:
+    cfg, info = load_config(), run
+    names = _with_wh(src, ingest.employer_names)
     names = list(dict.fromkeys([cfg.hiring_company.name, *cfg.hiring_company.competitors, *names]))
-    _write_skipped(cfg, info, ingest.REGISTRY_SOURCES)
-    misses = _with_wh(lambda wh: ingest.names_needing_lookup(wh, names))
+    _write_skipped(cfg, info, ingest.REGISTRY_SOURCES, src)
+    misses = _with_wh(src, lambda wh: ingest.names_needing_lookup(wh, names))
     write_part(cfg, info, "registry-plan", {"names": len(names), "resolved_locally": len(names) - len(misses),
                                               "api_lookups": len(misses)})
     return _plan(cfg, info, "registries", misses, REGISTRY_CHUNK)
 
 
-def ingest_registries_task(run: dict[str, Any], index: int) -> dict[str, Any]:
-    cfg, info = load_config(), RunInfo.from_dict(run)
+def ingest_registries_task(run: RunContext, index: int, src: Sources) -> dict[str, Any]:
+    cfg, info = load_config(), run
     names = _chunk(cfg, info, "registries", index)
-    part = _with_wh(lambda wh: ingest.ingest_registries(names, index, _make_client, wh, cfg, info))
+    part = _with_wh(src, lambda wh: ingest.ingest_registries(names, index, src.client, wh, cfg, info))
     write_part(cfg, info, f"registries-{index:04d}", part)
     return {"chunk": index, "entities": part["entities"]}
 
 
-def ingest_reviews_task(run: dict[str, Any]) -> dict[str, Any]:
-    cfg, info = load_config(), RunInfo.from_dict(run)
-    part = _with_wh(lambda wh: ingest.ingest_reviews(_make_client, wh, cfg, info))
+def ingest_reviews_task(run: RunContext, src: Sources) -> dict[str, Any]:
+    cfg, info = load_config(), run
+    part = _with_wh(src, lambda wh: ingest.ingest_reviews(src.client, wh, cfg, info))
     write_part(cfg, info, "source-reviews", part)
     return {"reviews": part.get("reviews", 0), "skipped": part.get("skipped", False)}
 
 
-def plan_check_task(info: RunInfo) -> list[int]:
+def plan_check_task(info: RunContext, src: Sources) -> list[int]:
     cfg = load_config()
-    batches = _with_wh(lambda wh: check.candidate_batches(wh, CHECK_CHUNK))
+    batches = _with_wh(src, lambda wh: check.candidate_batches(wh, CHECK_CHUNK))
     path = run_dir(cfg, info) / "plan" / "check.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(batches), encoding="utf-8")
     return list(range(len(batches)))
 
 
-def check_batch_task(info: RunInfo, index: int) -> dict[str, Any]:
+def check_batch_task(info: RunContext, index: int, src: Sources) -> dict[str, Any]:
     cfg = load_config()
     ids = _chunk(cfg, info, "check", index)
-    out = _with_wh(lambda wh: check.check_batch(wh, cfg, info, ids, index))
+    out = _with_wh(src, lambda wh: check.check_batch(wh, cfg, info, ids, index))
     return {"path": out["path"], "findings": out["findings"], "batch": index}
 
 
-def write_findings_task(info: RunInfo) -> dict[str, Any]:
+def write_findings_task(info: RunContext, src: Sources) -> dict[str, Any]:
     """Collects every batch's findings file named by the plan; a missing one fails the task."""
     cfg = load_config()
     plan = json.loads((run_dir(cfg, info) / "plan" / "check.json").read_text(encoding="utf-8"))
@@ -170,17 +155,17 @@ def write_findings_task(info: RunInfo) -> dict[str, Any]:
         if not path.exists():
             raise RuntimeError(f"findings of batch {index} are missing: {path}")
         batches.append({"path": str(path), "candidates": ids})
-    part = _with_wh(lambda wh: check.write_findings(wh, cfg, info, batches))
+    part = _with_wh(src, lambda wh: check.write_findings(wh, cfg, info, batches))
     write_part(cfg, info, "crosscheck", part)
     return {"findings": part["findings"], "candidates_checked": part["candidates_checked"]}
 
 
-def build_report_task(info: RunInfo) -> dict[str, Any]:
+def build_report_task(info: RunContext, src: Sources) -> dict[str, Any]:
     cfg = load_config()
-    return _with_wh(lambda wh: seal.build_report(wh, cfg, info))
+    return _with_wh(src, lambda wh: seal.build_report(wh, cfg, info))
 
 
-def email_report_task(info: RunInfo, report: dict[str, Any]) -> dict[str, Any]:
+def email_report_task(info: RunContext, report: dict[str, Any]) -> dict[str, Any]:
     """Off by default: sends only when ``report.email_to`` is configured, through Airflow's SMTP provider."""
     cfg = load_config()
     if not cfg.report.email_to:
@@ -194,9 +179,9 @@ def email_report_task(info: RunInfo, report: dict[str, Any]) -> dict[str, Any]:
     return {"sent": True, "recipients": len(cfg.report.email_to)}
 
 
-def seal_task(info: RunInfo) -> dict[str, Any]:
+def seal_task(info: RunContext, src: Sources) -> dict[str, Any]:
     cfg = load_config()
     from include.pipeline.runs import read_parts
 
     dag_runs = [p for k, p in read_parts(cfg, info).items() if k.startswith("dag-")]
-    return _with_wh(lambda wh: seal.seal_run(wh, cfg, info, dag_runs))
+    return _with_wh(src, lambda wh: seal.seal_run(wh, cfg, info, dag_runs))

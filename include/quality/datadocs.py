@@ -42,7 +42,7 @@ def sanitize(result: Any) -> dict[str, Any]:
 def build_data_docs(results: Iterable[Any], out_dir: Path) -> Path:
     """Render ``results`` (GX results or sanitized dicts, with ``meta.crosscheck`` naming run/source) as a
     GX Data Docs site in ``out_dir``; return the path of its ``index.html``."""
-    from include.quality.validate import gx_module
+    from include.quality.gx import gx_module
 
     gx = gx_module()
     from great_expectations.core.expectation_validation_result import expectationSuiteValidationResultSchema

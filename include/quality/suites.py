@@ -204,7 +204,7 @@ def day_start(d: date) -> datetime:
 
 def build_suite(spec: DatasetSpec, report_day: date) -> ExpectationSuite:
     """The suite for ``spec``; "the future" is anything after ``report_day`` (the run's "today")."""
-    from include.quality.validate import gx_module
+    from include.quality.gx import gx_module
 
     gx = gx_module()
     x = gx.expectations

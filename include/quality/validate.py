@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-import warnings
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from include.quality.gx import gx_module
 from include.quality.suites import SPECS, suite_for
 
 log = logging.getLogger("crosscheck.quality")
@@ -54,28 +54,6 @@ class BatchRejected(Exception):
 
 class QualityCheckError(RuntimeError):
     """An expectation could not be evaluated at all: a bug in the suite or frame, not bad data."""
-
-
-def quiet_gx() -> None:
-    """GX logs at INFO (some of its modules force that level) and warns about choices we made on purpose."""
-    for name, logger in list(logging.root.manager.loggerDict.items()):
-        if name.startswith("great_expectations") and isinstance(logger, logging.Logger):
-            logger.setLevel(logging.ERROR)
-    logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    if not _STATE.get("warnings_filtered"):
-        warnings.filterwarnings("ignore", module=r"great_expectations(\..*)?")
-        _STATE["warnings_filtered"] = True
-
-
-def gx_module() -> Any:
-    """``great_expectations``, imported on first use (it takes seconds), with its logging turned down."""
-    if "gx" not in _STATE:
-        quiet_gx()
-        import great_expectations
-
-        quiet_gx()  # again: some GX modules set their own logger level when imported
-        _STATE["gx"] = great_expectations
-    return _STATE["gx"]
 
 
 def gx_context() -> Any:

@@ -25,12 +25,6 @@ def _iso(value: datetime | str) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _normalised(name: str) -> str:
-    from include.ingest.registries import normalise_name
-
-    return normalise_name(name)
-
-
 class WarehouseRegistryCache:
     """``clock`` decides expiry (tests move it); ``run_id`` marks the run that stored an entity.
 
@@ -43,9 +37,11 @@ class WarehouseRegistryCache:
     MEMO = 4096
 
     def __init__(
-        self, wh: Any, clock: Callable[[], datetime] = lambda: datetime.now(UTC), run_id: str | None = None
+        self, wh: Any, normalise: Callable[[str], str], clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        run_id: str | None = None,
     ) -> None:
         self.wh = wh
+        self.normalise = normalise  # the engine's name key (stored in registry_names.normalized)
         self.clock = clock
         self.run_id = run_id
         self._memo: OrderedDict[str, RegistryEntity | None] = OrderedDict()
@@ -116,7 +112,7 @@ class WarehouseRegistryCache:
                     "name": n.name,
                     "kind": n.kind,
                     "language": n.language,
-                    "normalized": _normalised(n.name),
+                    "normalized": self.normalise(n.name),
                     "position": i,
                 },
             )

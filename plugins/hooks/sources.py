@@ -30,3 +30,19 @@ def make_client(source: str, on_payload: Callable[..., None] | None = None) -> A
     module, name = HOOKS[source]
     hook = getattr(importlib.import_module(module), name)(conn_id_of(source))
     return hook.get_client(on_payload=on_payload)
+
+
+class AirflowSources:
+    """The deployment's side of ``include.pipeline.tasks.Sources``: the warehouse and each source's client,
+    through Airflow connections. The DAG files hand one to every task body."""
+
+    def warehouse(self) -> Any:
+        from plugins.hooks.warehouse import WarehouseHook
+
+        return WarehouseHook().get_warehouse()
+
+    def client(self, source: str, on_payload: Callable[..., None] | None = None) -> Any:
+        return make_client(source, on_payload)
+
+    def defined(self, source: str) -> bool:
+        return connection_defined(conn_id_of(source))

@@ -1,6 +1,6 @@
 """The hiring company's competitors and the corporate families (parents, subsidiaries, holdings).
 
-Split from ``companies`` to keep modules short; ``companies.build_registry`` calls both.
+Split from ``companies`` to keep modules short; ``build_registry.build_registry`` calls both.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,13 @@ import pytest
 from include.audit.chain import verify
 from include.config import Config
 from include.pipeline import store
-from include.pipeline.runs import RunInfo, run_dir, write_part
+from include.pipeline.runs import run_dir, write_part
 from include.pipeline.seal import CONSENT_KEYS, seal_run
 from include.quality.validate import BatchRejected
+from include.run_context import RunContext
 from tests.quality.conftest import VALID
 
-RUN = RunInfo("cc-2026-11-21-20261121T060000-test", "2026-11-21")
+RUN = RunContext("cc-2026-11-21-20261121T060000-test", date(2026, 11, 21))
 EARLIER = "lever:77aa-earlier"  # consent read by an earlier run, checked again by this one
 EMAIL, PHONE = "ana.silva@example.net", "+44 7700 900123"
 
@@ -35,7 +37,7 @@ def sealed(warehouse, tmp_path) -> tuple[dict, Config]:
     ana, bob = _candidate("greenhouse:4829103", True, EMAIL), _candidate("greenhouse:4829555", False, "b@example.org")
     earlier = _candidate(EARLIER, True, "earlier@example.com")
     earlier["consent"].update(source_field="tag:background-check-consent", read_at="2026-11-01T06:00:00Z")
-    store.validate_and_store(warehouse, cfg, RunInfo("cc-earlier", "2026-11-01"), "candidates", "lever", [earlier])
+    store.validate_and_store(warehouse, cfg, RunContext("cc-earlier", date(2026, 11, 1)), "candidates", "lever", [earlier])
     ats = [store.validate_and_store(warehouse, cfg, RUN, "candidates", "greenhouse", [ana, bob], "landing/p1"),
            store.validate_and_store(warehouse, cfg, RUN, "applications", "greenhouse", [VALID["applications"]])]
     write_part(cfg, RUN, "source-greenhouse", {

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -103,10 +104,10 @@ def add_candidates(wh: Any, ids: list[str], run_id: str = "cc-test") -> None:
 def seal(wh: Any, config_path: Path, state: str = "success", day: str = "2026-11-21") -> str:
     """A run sealed in the audit chain by the pipeline's own ``seal_run`` (failed: its last DAG failed)."""
     from include.config import load_config
-    from include.pipeline.runs import RunInfo
     from include.pipeline.seal import seal_run
+    from include.run_context import RunContext
 
-    run = RunInfo.new(day)
+    run = RunContext.new(date.fromisoformat(day))
     states = [{"dag_id": d, "state": "success", "seconds": 1.0} for d in DAGS]
     if state != "success":
         states[-1]["state"] = state

@@ -18,6 +18,7 @@ from include.models import (
     RegistryEntity,
     RegistryName,
 )
+from include.run_context import RunContext
 
 DAY = date(2026, 11, 21)
 CID = "greenhouse:1"
@@ -90,7 +91,7 @@ def run(resume: list[Employment], profiles: Iterable[Employment] = (), education
         *, cfg: Config | None = None, consent: bool = True, index: RegistryIndex | None = None,
         day: date = DAY) -> list[Finding]:
     bundle = CandidateBundle(candidate(consent), "greenhouse:app1", resume, list(educations), list(profiles))
-    return check_candidate(bundle, index or INDEX, cfg or config(), day)
+    return check_candidate(bundle, index or INDEX, cfg or config(), RunContext("test", day))
 
 
 def of_kind(findings: list[Finding], kind: str) -> list[Finding]:

@@ -117,6 +117,7 @@ def test_opencorporates_alternative_names_are_registered_names():
 
 def test_resolve_command_against_a_duckdb_warehouse(tmp_path, monkeypatch, capsys):
     from include.cli import main
+    from include.engine.names import normalise_name
     from include.warehouse import connect
     from include.warehouse.registry_cache import WarehouseRegistryCache
 
@@ -124,7 +125,7 @@ def test_resolve_command_against_a_duckdb_warehouse(tmp_path, monkeypatch, capsy
     spec = {"conn_type": "duckdb", "host": str(db)}
     wh = connect(spec)
     wh.migrate()
-    WarehouseRegistryCache(wh).put_entity(ent("gleif:AMZN", "Amazon.com, Inc."))
+    WarehouseRegistryCache(wh, normalise_name).put_entity(ent("gleif:AMZN", "Amazon.com, Inc."))
     wh.close()
     monkeypatch.setenv("AIRFLOW_CONN_CROSSCHECK_WAREHOUSE", json.dumps(spec))
     assert main(["resolve", "AWS", "Amazon.com Inc"]) == 0

@@ -8,6 +8,7 @@ from include.engine.messages import render
 from include.engine.resolve import RegistryIndex
 from include.engine.rules.common import Context, evidence_digest, make_finding
 from include.models import Finding
+from include.run_context import RunContext
 from tests.engine.engine_factories import (
     CID,
     DAY,
@@ -234,7 +235,7 @@ def test_english_rendering_of_each_message_is_the_stored_sentence() -> None:
 def test_a_sentence_given_as_a_plain_string_makes_the_same_finding() -> None:
     """``make_finding`` still takes plain strings (no message then): id and digest do not depend on it."""
     f = of_kind(every_kind(), "career_gap")[0]
-    ctx = Context(CID, "greenhouse:app1", [], [], [], INDEX, config(), DAY)
+    ctx = Context(CID, "greenhouse:app1", [], [], [], INDEX, config(), RunContext("test", DAY))
     plain = make_finding(ctx, "career_gap", f.rule_version, f.severity, f.summary, f.question, f.evidence,
                          [e.record_ref for e in f.evidence if e.side == "resume"])
     assert plain.message is None

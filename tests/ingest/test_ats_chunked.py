@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -10,7 +11,7 @@ from include.config import Config
 from include.ingest import ats_common
 from include.ingest.ats import fetch_greenhouse, fetch_lever, iter_greenhouse, iter_lever
 from include.pipeline import ingest
-from include.pipeline.runs import RunInfo
+from include.run_context import RunContext
 from include.warehouse import connect
 from sandbox.generator import build_world
 from sandbox.server import Sandbox
@@ -95,7 +96,7 @@ def test_ingest_stores_chunk_by_chunk_what_one_read_stores(sandbox, tmp_path, mo
         wh.migrate()
         try:
             parts[size] = ingest.ingest_ats(source, lambda _s, lander: make(lander), wh, cfg,
-                                            RunInfo(f"cc-test-{size}", "2026-11-21"))
+                                            RunContext(f"cc-test-{size}", date(2026, 11, 21)))
             stored[size] = _tables(wh)
             watermark = wh.query("SELECT value FROM watermarks WHERE source = ?", [source])
         finally:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import socketserver
 import threading
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from include.pipeline.runs import RunInfo
+from include.run_context import RunContext
 
 
 class SmtpSink(socketserver.StreamRequestHandler):
@@ -63,7 +64,7 @@ def test_email_is_off_by_default(tmp_path, monkeypatch):
     from include.pipeline.tasks import email_report_task
 
     monkeypatch.setenv("CROSSCHECK_CONFIG", str(_config(tmp_path, "[]")))
-    out = email_report_task(RunInfo.new("2026-11-21"), {"paths": {}})
+    out = email_report_task(RunContext.new(date(2026, 11, 21)), {"paths": {}})
     assert out == {"sent": False, "reason": "report.email_to is empty"}
 
 
@@ -77,7 +78,7 @@ def test_email_goes_through_the_smtp_provider(tmp_path, monkeypatch, smtp_server
                   "retry_limit": 1}}))
     html = tmp_path / "report-2026-11-21-en.html"
     html.write_text("<html><body>Pre-hire verification report</body></html>", encoding="utf-8")
-    out = email_report_task(RunInfo.new("2026-11-21"), {"paths": {"en": {"html": str(html), "csv": ""}}})
+    out = email_report_task(RunContext.new(date(2026, 11, 21)), {"paths": {"en": {"html": str(html), "csv": ""}}})
     assert out == {"sent": True, "recipients": 1}
     assert len(SmtpSink.received) == 1
     message = SmtpSink.received[0].decode(errors="replace")

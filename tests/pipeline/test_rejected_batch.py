@@ -10,8 +10,8 @@ import pytest
 from include.config import load_config
 from include.pipeline import store
 from include.pipeline.ingest import _atomic
-from include.pipeline.runs import RunInfo
 from include.quality.validate import BatchRejected
+from include.run_context import RunContext
 from sandbox import DEMO_CONFIG
 
 
@@ -24,7 +24,7 @@ def test_rejected_batch_keeps_its_quarantine(tmp_path, monkeypatch):
     cfg = load_config()
     wh = connect({"conn_type": "duckdb", "host": str(tmp_path / "wh.duckdb")})
     wh.migrate()
-    run = RunInfo.new("2026-11-21")
+    run = RunContext.new(date(2026, 11, 21))
     good = {"review_id": "r1", "employer": "Example Robotics Ltd", "date": "2026-11-01", "rating": 4}
     bad = [{"review_id": f"b{i}", "employer": "Example Robotics Ltd", "date": "not a date", "rating": 9}
            for i in range(3)]

@@ -20,6 +20,7 @@ from sandbox.gen import companies as C
 from sandbox.gen import people as P
 from sandbox.gen import vocab as V
 from sandbox.gen import words as W
+from sandbox.gen.build_registry import build_registry
 from sandbox.generator import build_world
 
 DAY = "2026-11-21"
@@ -53,7 +54,7 @@ def test_sampled_employers_fit_the_tenure_and_follow_the_scans_distribution() ->
     """``_pick_sampled`` draws what the exact scan would: a fitting company, uniformly from the preferred group."""
     day = date.fromisoformat(DAY)
     rng = random.Random(3)
-    reg = C.build_registry(rng, day, n_uk=700)
+    reg = build_registry(rng, day, n_uk=700)
     ctx = P.Ctx(rng, reg, day)
     assert reg.n_companies() > P.SAMPLE_ABOVE
     person = SimpleNamespace(region="GB", track="software")  # a UK software engineer: GB, tech sectors, 85 %

@@ -97,6 +97,7 @@ def test_entities_for_brings_names_and_parents(loaded, truth):
 
 
 def test_names_loaded_by_the_api_path_resolve_too(wh, snapshot_files):
+    from include.engine.names import normalise_name
     from include.models import RegistryEntity, RegistryName
     from include.warehouse.registry_cache import WarehouseRegistryCache
 
@@ -107,7 +108,7 @@ def test_names_loaded_by_the_api_path_resolve_too(wh, snapshot_files):
         names=[RegistryName(name="Brightwhistle Instruments Ltd", kind="legal")],
         record_url="https://opencorporates.com/companies/gb/07777777",
     )
-    WarehouseRegistryCache(wh).put_entity(ent)
+    WarehouseRegistryCache(wh, normalise_name).put_entity(ent)
     res = resolve_names(wh, ["BRIGHTWHISTLE INSTRUMENTS LIMITED", "Brightwhistl Instruments"])
     assert {r.entity_id for r in res.values()} == {"opencorporates:gb/07777777"}
     assert (

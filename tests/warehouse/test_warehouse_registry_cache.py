@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from include.engine.names import normalise_name
 from include.models import IndustryCode, RegistryEntity, RegistryName
 from include.warehouse.registry_cache import WarehouseRegistryCache, load_registry_entities
 
@@ -30,7 +31,7 @@ def _entity(entity_id: str, parents: list[str] | None = None) -> RegistryEntity:
 
 def test_query_answers_expire(warehouse):
     now = [T0]
-    cache = WarehouseRegistryCache(warehouse, clock=lambda: now[0])
+    cache = WarehouseRegistryCache(warehouse, normalise_name, clock=lambda: now[0])
     assert cache.get_query("gleif", "name:huawei") is None
     cache.put_query("gleif", "name:huawei", ["gleif:A", "gleif:B"], T0 + timedelta(days=30))
     cache.put_query("gleif", "name:nobody", [], T0 + timedelta(days=30))
@@ -42,7 +43,7 @@ def test_query_answers_expire(warehouse):
 
 
 def test_entities_round_trip_with_names_in_order(warehouse):
-    cache = WarehouseRegistryCache(warehouse, run_id="r1")
+    cache = WarehouseRegistryCache(warehouse, normalise_name, run_id="r1")
     parent, child = _entity("gleif:P"), _entity("gleif:C", ["gleif:P"])
     cache.put_entity(parent)
     cache.put_entity(child)
@@ -57,7 +58,7 @@ def test_entities_round_trip_with_names_in_order(warehouse):
 
 
 def test_entities_read_again_come_from_memory_until_written(warehouse):
-    cache = WarehouseRegistryCache(warehouse, run_id="r1")
+    cache = WarehouseRegistryCache(warehouse, normalise_name, run_id="r1")
     cache.put_entity(_entity("gleif:M"))
     statements = []
     real_query = warehouse.query
@@ -88,7 +89,7 @@ def test_entities_read_again_come_from_memory_until_written(warehouse):
 def test_the_whole_register_is_read_in_pages_and_equals_what_was_stored(warehouse):
     """``load_registry_entities`` reads a page of entities at a time (a big register's rows are never all
     held): any page size gives the stored models, names in order, in entity id order."""
-    cache = WarehouseRegistryCache(warehouse)
+    cache = WarehouseRegistryCache(warehouse, normalise_name)
     stored = [_entity(f"gleif:E{i:02d}", parents=[f"gleif:E{i + 1:02d}"] if i % 3 == 0 else None)
               for i in range(10)]
     for e in reversed(stored):

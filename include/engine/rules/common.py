@@ -11,7 +11,6 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from include.config import Config
@@ -21,6 +20,7 @@ from include.engine.dates import Span
 from include.engine.messages import Message, finding_message, render
 from include.engine.resolve import RegistryIndex, Resolution, same_employer
 from include.models import Education, Employment, EvidenceItem, Finding, Kind, RegistryEntity, Severity
+from include.run_context import RunContext
 
 PROFILE_WITH_JOBS = ("orcid", "linkedin")
 
@@ -36,7 +36,7 @@ class Context:
     profile_jobs: list[Employment]
     index: RegistryIndex
     config: Config
-    day: date
+    run: RunContext  # the run being checked: its report day is 'today' for every rule
     _spans: dict[str, Span | None] = field(default_factory=dict)
     _pairs: list[Pair] | None = None
     _same: dict[tuple[str, str], bool] = field(default_factory=dict)
@@ -44,7 +44,7 @@ class Context:
     def span(self, job: Employment | Education) -> Span | None:
         key = job.employment_id if isinstance(job, Employment) else "edu:" + job.education_id
         if key not in self._spans:
-            self._spans[key] = safe_span(job, self.day)
+            self._spans[key] = safe_span(job, self.run.report_day)
         return self._spans[key]
 
     @property
@@ -55,7 +55,7 @@ class Context:
             self._pairs = []
             for source in sorted({p.source for p in self.profile_jobs}):
                 mine = [p for p in self.profile_jobs if p.source == source]
-                self._pairs.extend(align(self.resume_jobs, mine, self.index, self.day))
+                self._pairs.extend(align(self.resume_jobs, mine, self.index, self.run.report_day))
         return self._pairs
 
     def same(self, a: str, b: str) -> bool:

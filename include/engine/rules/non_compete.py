@@ -110,7 +110,7 @@ def competitor_check(index: RegistryIndex, hiring: HiringCompany) -> CompetitorC
 def non_compete_risk(ctx: Context) -> list[Finding]:
     window = ctx.config.thresholds.non_compete_window_months
     check = competitor_check(ctx.index, ctx.config.hiring_company)
-    today = month_index(ctx.day)
+    today = month_index(ctx.run.report_day)
     out = []
     for r in ctx.resume_jobs:
         span = ctx.span(r)
