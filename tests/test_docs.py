@@ -24,13 +24,13 @@ INLINE_CODE = re.compile(r"(`+)(.+?)\1")
 # [text](target "title") and ![alt](target); the text may hold one level of brackets (e.g. [`x[0]`](y))
 INLINE_LINK = re.compile(r"!?\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+\".*\")?\s*$")
-HTML_ATTR = re.compile(r"<(?:a|img)\b[^>]*?\b(?:href|src)=\"([^\"]+)\"", re.I)
+HTML_ATTR = re.compile(r"<(?:a|img)\b[^>]*?\b(?:href|src)=\"([^\"]+)\"", re.IGNORECASE)
 HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 # Paths of a particular machine, and the specification that lives outside the repository.
 OUTSIDE = re.compile(r"(?<![\w.])(?:/work/|/home/|/Users/|/root/|/tmp/|/mnt/|~/|[A-Z]:\\)|\bSPEC\.md\b")
 MAKE_TARGET = re.compile(r"(?<![\w-])make\s+([a-z][\w-]*)")
-MAKEFILE_RULE = re.compile(r"^([A-Za-z0-9_.-]+(?:\s+[A-Za-z0-9_.-]+)*)\s*:(?![=:])", re.M)
+MAKEFILE_RULE = re.compile(r"^([A-Za-z0-9_.-]+(?:\s+[A-Za-z0-9_.-]+)*)\s*:(?![=:])", re.MULTILINE)
 
 
 def doc_files(root: Path) -> list[Path]:
