@@ -131,6 +131,9 @@ class Review(Record):
     employment_status: Literal["current", "former"] | None = None
 
 
+# The kinds are declared in their rule modules and collected by include.engine.kinds, which the
+# product reads. A Literal cannot be derived for the type checker, so it is spelled out here, in
+# report order; tests/engine/test_kinds.py fails when it disagrees with the registry.
 Kind = Literal[
     "employer_not_on_profile",
     "profile_employer_not_on_resume",

@@ -19,7 +19,6 @@ from include.engine.titles import compare_titles, title_meaning
 from include.models import Employment, Finding
 
 
-
 def employer_not_on_profile(ctx: Context) -> list[Finding]:
     """Only meaningful when a profile lists jobs: a bare GitHub account says nothing about a career."""
     if not any(p.source in PROFILE_WITH_JOBS for p in ctx.profile_jobs):

@@ -18,7 +18,6 @@ from include.engine.rules.spec import KindSpec
 from include.models import Employment, Finding, RegistryEntity
 
 
-
 def employer_not_in_registry(ctx: Context) -> list[Finding]:
     groups: dict[str, list[Employment]] = {}
     for r in ctx.resume_jobs:
