@@ -54,8 +54,8 @@ def test_the_sandbox_plants_no_kind_the_registry_does_not_know() -> None:
             planted.setdefault(name, f"{path.relative_to(ROOT)}:{line}")
     unknown = {name: where for name, where in planted.items() if name not in KINDS}
     assert not unknown, f"planted or labelled but declared by no rule module: {unknown}"
-    # the scan sees what it is meant to see: every kind the sandbox plants today
-    assert set(planted) == set(candidates.KIND_SHARE) == set(KINDS)
+    # the scan sees what it is meant to see: every kind the sandbox plans (a new kind may be unplanted yet)
+    assert set(planted) == set(candidates.KIND_SHARE)
 
 
 def test_the_truth_uses_the_demo_thresholds() -> None:
