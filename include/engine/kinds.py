@@ -160,7 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     text = markdown()
     if args.write:
-        Path(args.write).write_text(text, encoding="utf-8")
+        try:
+            Path(args.write).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"{args.write}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         print(f"wrote {args.write}: {len(SPECS)} kinds")
         return 0
     if args.check:

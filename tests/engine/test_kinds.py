@@ -60,6 +60,10 @@ def test_docs_kinds_md_is_what_the_registry_generates(tmp_path: Path, capsys: py
     assert "is stale: run python -m include.engine.kinds --write" in capsys.readouterr().err
     assert kinds.main(["--write", str(stale)]) == 0
     assert stale.read_text(encoding="utf-8") == markdown()
+    capsys.readouterr()
+    assert kinds.main(["--write", str(tmp_path / "no" / "KINDS.md")]) == 1  # one line, no traceback
+    assert kinds.main(["--check", str(tmp_path / "absent.md")]) == 1
+    assert capsys.readouterr().err.count("No such file or directory") == 2
 
 
 def test_the_document_says_what_each_declaration_says() -> None:
