@@ -15,7 +15,8 @@ from datetime import date
 from pathlib import Path
 
 from include.config import CONFIG_ENV, Config, load_config
-from include.models import KINDS, Finding
+from include.engine.kinds import KINDS
+from include.models import Finding
 from include.run_context import RunContext
 from sandbox import DEMO_CONFIG
 

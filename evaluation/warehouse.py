@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from include.models import KINDS
+from include.engine.kinds import KINDS
 
 
 def labelled_pairs(world_dir: Path) -> set[tuple[str, str]]:

@@ -27,6 +27,10 @@ class HiringCompany(Strict):
 
 
 class Thresholds(Strict):
+    """The numbers the rules read. Each is declared (default, bounds, meaning) by the kinds that read it
+    (include/engine/rules/*); the configuration sits below the engine and cannot import it, so the fields
+    are spelled out here and tests/engine/test_kinds.py fails when they disagree with the declarations."""
+
     career_gap_months: int = Field(default=3, ge=0)
     date_tolerance_months: int = Field(default=2, ge=0)
     non_compete_window_months: int = Field(default=24, ge=0)

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from include.models import KINDS
+from include.engine.kinds import KINDS
 from sandbox.gen import vocab as V
 from sandbox.gen.brands import form_class
 from sandbox.gen.build_registry import build_registry
@@ -92,6 +92,9 @@ def build_world_and_names(seed: int, n_candidates: int = 400, report_day: str = 
              "hiring_company": HIRING, "jobs": jobs,
              "candidates": candidates, "orcid": orcid, "github": github, **registries,
              "reviews": reviews(rng, reg, employers, day)}
+    unknown = sorted({kind for f in found for kind in f} - set(KINDS))
+    if unknown:  # a kind the truth labels but no rule module declares: the world would lie about the engine
+        raise ValueError(f"the generator labels kinds that no rule declares: {', '.join(unknown)}")
     labels = [{"candidate_id": p.candidate_id, "kind": kind,
                "note": ("planted: " if kind in p.plan else "follows from the plants: ") + f[kind]}
               for p, f in zip(people, found) if p.consent for kind in KINDS if kind in f]

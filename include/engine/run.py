@@ -6,32 +6,18 @@ ingest); one bad record never hides the other findings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from include.config import Config
+from include.engine import kinds
 from include.engine.resolve import RegistryIndex
-from include.engine.rules import non_compete, profile, registry, timeline
 from include.engine.rules.common import Context
 from include.models import Candidate, Education, Employment, Finding
 from include.run_context import RunContext
 
-Rule = Callable[[Context], list[Finding]]
-
-RULES: dict[str, tuple[str, Rule]] = {
-    "employer_not_on_profile": (profile.EMPLOYER_NOT_ON_PROFILE, profile.employer_not_on_profile),
-    "profile_employer_not_on_resume": (profile.PROFILE_EMPLOYER_NOT_ON_RESUME,
-                                       profile.profile_employer_not_on_resume),
-    "title_mismatch": (profile.TITLE_MISMATCH, profile.title_mismatch),
-    "date_mismatch": (profile.DATE_MISMATCH, profile.date_mismatch),
-    "overlapping_employment": (timeline.OVERLAPPING_EMPLOYMENT, timeline.overlapping_employment),
-    "career_gap": (timeline.CAREER_GAP, timeline.career_gap),
-    "employer_not_in_registry": (registry.EMPLOYER_NOT_IN_REGISTRY, registry.employer_not_in_registry),
-    "employer_inactive_during_tenure": (registry.EMPLOYER_INACTIVE_DURING_TENURE,
-                                        registry.employer_inactive_during_tenure),
-    "non_compete_risk": (non_compete.NON_COMPETE_RISK, non_compete.non_compete_risk),
-}
-RULE_VERSIONS: dict[str, str] = {kind: version for kind, (version, _) in RULES.items()}
+# Derived from the kinds' declarations (include/engine/rules/*): name -> rule, in report order.
+RULES = {spec.name: spec.rule for spec in kinds.SPECS}
+RULE_VERSIONS: dict[str, str] = dict(kinds.RULE_VERSIONS)
 
 
 @dataclass
@@ -59,7 +45,7 @@ def check_candidate(bundle: CandidateBundle, index: RegistryIndex, config: Confi
         run=run,
     )
     findings: list[Finding] = []
-    for _, rule in RULES.values():
+    for rule in RULES.values():
         findings.extend(rule(ctx))
     seen: set[str] = set()
     unique = []

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from include.engine import messages
-from include.models import KINDS
+from include.engine.kinds import KINDS
 from include.report import reviews as brand
 from include.report.models import (
     SEVERITIES,

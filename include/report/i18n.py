@@ -18,6 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from include.engine import kinds
 from include.engine.messages import REASONS
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -30,17 +31,8 @@ def N_(message: str) -> str:
     return message
 
 
-KIND_LABELS: dict[str, str] = {
-    "employer_not_on_profile": N_("Employer not on public profile"),
-    "profile_employer_not_on_resume": N_("Profile employer missing from resume"),
-    "title_mismatch": N_("Job title mismatch"),
-    "date_mismatch": N_("Employment dates mismatch"),
-    "overlapping_employment": N_("Overlapping full-time jobs"),
-    "career_gap": N_("Career gap"),
-    "employer_not_in_registry": N_("Employer not found in any company registry"),
-    "employer_inactive_during_tenure": N_("Employer not active during the claimed tenure"),
-    "non_compete_risk": N_("Possible non-compete risk"),
-}
+# From the kinds' declarations (include/engine/rules/*), in report order; msgids in the .po catalogue.
+KIND_LABELS: dict[str, str] = dict(kinds.LABELS)
 SEVERITY_LABELS: dict[str, str] = {
     "red": N_("Red: act before an offer"),
     "yellow": N_("Yellow: ask in interview"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from include.models import KINDS
+from include.engine.kinds import KINDS
 from sandbox.gen import profiles, truth
 from sandbox.gen import titles as TT
 from sandbox.gen import words as W
@@ -13,7 +13,8 @@ from sandbox.gen.model import Person
 from sandbox.gen.people import Ctx, assign_employers, educations, timeline
 from sandbox.gen.render import Ids
 
-# Share of consenting candidates that get each kind as their first plant (common kinds more often).
+# Share of consenting candidates that get each kind as their first plant (common kinds more often); the
+# kinds the sandbox can plant, each declared by a rule module (include.engine.kinds; a test checks it).
 KIND_SHARE = {
     "career_gap": 0.075, "date_mismatch": 0.075, "title_mismatch": 0.07, "overlapping_employment": 0.055,
     "employer_not_in_registry": 0.055, "employer_not_on_profile": 0.035, "profile_employer_not_on_resume": 0.055,
@@ -39,7 +40,7 @@ def plans(rng: random.Random, n: int) -> list[set[str]]:
             i += 1
     planted = order[: min(i, n)]
     for idx in rng.sample(planted, k=min(len(planted), round(DOUBLE_SHARE * n))):
-        out[idx].add(rng.choice([k for k in KINDS if k not in out[idx]]))
+        out[idx].add(rng.choice([k for k in KINDS if k in KIND_SHARE and k not in out[idx]]))
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from include.engine.kinds import BY_NAME
 from include.engine.messages import render
 from include.engine.resolve import RegistryIndex
 from include.engine.rules.common import Context, evidence_digest, make_finding
@@ -236,7 +237,7 @@ def test_a_sentence_given_as_a_plain_string_makes_the_same_finding() -> None:
     """``make_finding`` still takes plain strings (no message then): id and digest do not depend on it."""
     f = of_kind(every_kind(), "career_gap")[0]
     ctx = Context(CID, "greenhouse:app1", [], [], [], INDEX, config(), RunContext("test", DAY))
-    plain = make_finding(ctx, "career_gap", f.rule_version, f.severity, f.summary, f.question, f.evidence,
+    plain = make_finding(ctx, BY_NAME["career_gap"], f.severity, f.summary, f.question, f.evidence,
                          [e.record_ref for e in f.evidence if e.side == "resume"])
     assert plain.message is None
     assert (plain.finding_id, plain.evidence_digest, plain.summary) == (f.finding_id, f.evidence_digest, f.summary)

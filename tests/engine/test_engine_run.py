@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from evaluation.engine import format_table, score
+from include.engine.kinds import KINDS
 from include.engine.run import RULE_VERSIONS
-from include.models import KINDS
 from tests.engine.engine_factories import job, of_kind, profile, run
 
 RESUME = [job("a", "Quantix Solutions Global", "2019-03", None, title="Senior Engineer"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from evaluation.warehouse import labelled_pairs, score
-from include.models import KINDS
+from sandbox.gen.candidates import KIND_SHARE
 
 REPORT_DAY = "2026-11-21"
 WORLD = Path(__file__).resolve().parents[2] / "sandbox" / "data" / "seed-42"
@@ -47,7 +47,7 @@ def test_findings_match_the_planted_labels(first_run, world_dir):
         wh.close()
     scores = score(predicted, labelled_pairs(world_dir))
     kinds_found = {k for _, k in predicted}
-    assert kinds_found == set(KINDS), f"kinds missing: {set(KINDS) - kinds_found}"
+    assert kinds_found == set(KIND_SHARE), f"kinds missing: {set(KIND_SHARE) - kinds_found}"
     weak = {k: s for k, s in scores.items() if s["precision"] < 0.95 or s["recall"] < 0.95}
     assert not weak, json.dumps(weak, indent=1)
 
@@ -132,5 +132,5 @@ def test_rerun_is_idempotent(first_run):
     assert after == before  # same ids, first seen in the first run
     assert counts_after == counts_before  # no duplicate rows
     assert runs == 2
-    assert {k for _, k in latest} == set(KINDS)
+    assert {k for _, k in latest} == set(KIND_SHARE)
     assert env.crosscheck("audit", "verify").returncode == 0

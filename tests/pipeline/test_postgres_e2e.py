@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from evaluation.warehouse import labelled_pairs, score
-from include.models import KINDS
 from include.warehouse.base import MIGRATIONS_DIR, migration_plan, sha256_text
+from sandbox.gen.candidates import KIND_SHARE
 
 REPORT_DAY = "2026-11-21"
 WORLD = Path(__file__).resolve().parents[2] / "sandbox" / "data" / "seed-42"
@@ -124,7 +124,7 @@ def test_findings_of_every_kind_match_the_planted_labels(first_run, world_dir):
         evidence = wh.query("SELECT evidence FROM discrepancies LIMIT 5", [])
     finally:
         wh.close()
-    assert {k for _, k in predicted} == set(KINDS), f"kinds missing: {set(KINDS) - {k for _, k in predicted}}"
+    assert {k for _, k in predicted} == set(KIND_SHARE), f"kinds missing: {set(KIND_SHARE) - {k for _, k in predicted}}"
     scores = score(predicted, labelled_pairs(world_dir))
     weak = {k: s for k, s in scores.items() if s["precision"] < 0.95 or s["recall"] < 0.95}
     assert not weak, json.dumps(weak, indent=1)
@@ -153,6 +153,6 @@ def test_rerun_is_idempotent(first_run):
         latest = _pairs(wh)
     finally:
         wh.close()
-    assert {k for _, k in latest} == set(KINDS)
+    assert {k for _, k in latest} == set(KIND_SHARE)
     proc = env.crosscheck("audit", "verify")
     assert proc.returncode == 0 and "2 runs verified" in proc.stdout, proc.stderr

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from include.models import KINDS
 from sandbox.gen import words as W
+from sandbox.gen.candidates import KIND_SHARE
 from sandbox.gen.ids import lei_is_valid, orcid_check_digit, orcid_is_valid
 from sandbox.generator import generate, main
 from sandbox.world import World
@@ -125,7 +125,7 @@ def test_counts_ids_and_contacts(worlds: dict[int, World], seed: int) -> None:
 def test_every_kind_is_labelled_often_and_only_for_consenting_candidates(worlds: dict[int, World], seed: int) -> None:
     world = worlds[seed]
     counts = Counter(row["kind"] for row in world.labels)
-    assert set(counts) == set(KINDS)
+    assert set(counts) == set(KIND_SHARE)
     assert min(counts.values()) >= 10, counts
     consenting = {f"{c['ats']}:{c['id']}" for c in world.data["candidates"] if c["consent"]}
     assert {row["candidate_id"] for row in world.labels} <= consenting

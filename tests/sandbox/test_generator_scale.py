@@ -15,12 +15,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from include.models import KINDS
 from sandbox.gen import companies as C
 from sandbox.gen import people as P
 from sandbox.gen import vocab as V
 from sandbox.gen import words as W
 from sandbox.gen.build_registry import build_registry
+from sandbox.gen.candidates import KIND_SHARE
 from sandbox.generator import build_world
 
 DAY = "2026-11-21"
@@ -44,7 +44,7 @@ def test_a_big_world_is_labelled_with_every_kind(big) -> None:
     world, labels = big
     assert len(world["candidates"]) == 3000
     counts = Counter(row["kind"] for row in labels)
-    assert set(counts) == set(KINDS)
+    assert set(counts) == set(KIND_SHARE)
     # labels are only for consenting candidates, and each one names a real candidate
     consenting = {f"{c['ats']}:{c['id']}" for c in world["candidates"] if c["consent"]}
     assert {row["candidate_id"] for row in labels} <= consenting

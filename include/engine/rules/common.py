@@ -19,10 +19,16 @@ from include.engine.align import Pair, align, safe_span
 from include.engine.dates import Span
 from include.engine.messages import Message, finding_message, render
 from include.engine.resolve import RegistryIndex, Resolution, same_employer
-from include.models import Education, Employment, EvidenceItem, Finding, Kind, RegistryEntity, Severity
+from include.engine.rules.spec import KindSpec, Threshold
+from include.models import Education, Employment, EvidenceItem, Finding, RegistryEntity, Severity
 from include.run_context import RunContext
 
 PROFILE_WITH_JOBS = ("orcid", "linkedin")
+
+# Read by several kinds, so declared here once; a kind lists it in its ``thresholds``.
+DATE_TOLERANCE = Threshold(
+    "date_tolerance_months", "T", 2,
+    "How far two dates may differ before they disagree: a difference of at most this many months is noise.")
 
 
 @dataclass
@@ -67,6 +73,11 @@ class Context:
     def resolve(self, name: str) -> Resolution:
         return self.index.resolve(name)
 
+    def threshold(self, threshold: Threshold) -> int:
+        """The configured value of a threshold the rule declares (the configuration holds its default)."""
+        value: int = getattr(self.config.thresholds, threshold.key)
+        return value
+
 
 def job_evidence(job: Employment, side: str | None = None) -> EvidenceItem:
     return EvidenceItem(
@@ -110,8 +121,7 @@ def evidence_digest(evidence: list[EvidenceItem]) -> str:
 
 def make_finding(
     ctx: Context,
-    kind: Kind,
-    rule_version: str,
+    kind: KindSpec,
     severity: Severity,
     summary: str | Message,
     question: str | Message,
@@ -119,20 +129,23 @@ def make_finding(
     identity: Iterable[str],
 ) -> Finding:
     """``summary`` and ``question`` are messages (``include.engine.messages.msg``): the finding keeps them to
-    be rendered in the report's locale, and their English rendering as the warehouse's plain sentences."""
+    be rendered in the report's locale, and their English rendering as the warehouse's plain sentences.
+    ``kind`` is the declaration of the finding's kind: its name and rule version come from there."""
+    if severity not in kind.severities:
+        raise ValueError(f"kind {kind.name} declares severities {kind.severities}, not {severity!r}")
     message = None
     if isinstance(summary, dict) and isinstance(question, dict):
         message = finding_message(summary, question)
     return Finding(
-        finding_id=finding_id(kind, ctx.candidate_id, identity),
+        finding_id=finding_id(kind.name, ctx.candidate_id, identity),
         candidate_id=ctx.candidate_id,
         application_id=ctx.application_id,
-        kind=kind,
+        kind=kind.name,
         severity=severity,
         summary=render(summary),
         question=render(question),
         evidence=evidence,
-        rule_version=rule_version,
+        rule_version=kind.rule_version,
         evidence_digest=evidence_digest(evidence),  # the message is not part of it
         message=message,
     )

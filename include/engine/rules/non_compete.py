@@ -16,10 +16,14 @@ from include.engine.dates import month_index
 from include.engine.messages import AN_EMPLOYEE, N_, industry_code, msg, reason, term
 from include.engine.resolve import RegistryIndex, same_employer
 from include.engine.rules.common import Context, computed, entity_evidence, job_evidence, make_finding
+from include.engine.rules.spec import KindSpec, Threshold
 from include.engine.titles import is_senior
 from include.models import EvidenceItem, Finding
 
-NON_COMPETE_RISK = "non_compete_risk@1.0.0"
+WINDOW_MONTHS = Threshold(
+    "non_compete_window_months", "W", 24,
+    "A job at a competitor counts when the candidate left it at most this many months before the report day.")
+
 RECENT_MONTHS = 12
 
 
@@ -108,7 +112,7 @@ def competitor_check(index: RegistryIndex, hiring: HiringCompany) -> CompetitorC
 
 
 def non_compete_risk(ctx: Context) -> list[Finding]:
-    window = ctx.config.thresholds.non_compete_window_months
+    window = ctx.threshold(WINDOW_MONTHS)
     check = competitor_check(ctx.index, ctx.config.hiring_company)
     today = month_index(ctx.run.report_day)
     out = []
@@ -144,7 +148,7 @@ def non_compete_risk(ctx: Context) -> list[Finding]:
             msg(N_("The candidate left %(employer)s in %(end)s (%(months)s months ago), a competitor "
                    "(%(reason)s: %(detail)s), as %(title)s."), end=r.end_raw, months=since, **details))
         out.append(make_finding(
-            ctx, "non_compete_risk", NON_COMPETE_RISK, "red" if (recent and senior) else "yellow",
+            ctx, NON_COMPETE_RISK, "red" if (recent and senior) else "yellow",
             summary,
             msg(N_("Are you bound by a non-compete or non-solicitation agreement with %(employer)s, and until "
                    "when?"), employer=r.employer),
@@ -152,3 +156,26 @@ def non_compete_risk(ctx: Context) -> list[Finding]:
             [r.employment_id],
         ))
     return out
+
+
+# The kind this module declares (include.engine.kinds collects it).
+
+NON_COMPETE_RISK = KindSpec(
+    name="non_compete_risk", version="1.0.0", position=90, rule=non_compete_risk,
+    label=N_("Possible non-compete risk"),
+    severities=("red", "yellow"),
+    severity_policy=f"yellow; red when the candidate is still there or left less than {RECENT_MONTHS} months "
+                    "ago, in a senior role (Senior, Lead, Head, Director, VP, Principal, Chief, Manager)",
+    fires_when="a resume employer competes with the hiring company (a named competitor; in a competitor's "
+               "corporate family through GLEIF parents; or sharing an industry code with it: Companies "
+               "House 5-digit SIC, OpenCorporates' dotted 26.11 = 26110, NACE) and the candidate left it "
+               "at most W months before the report day, or is still there",
+    benign="left more than W months ago; an unrelated industry; a move inside the hiring company's own "
+           "corporate family",
+    evidence="the resume job, the registry entry, why the employer counts as a competitor (from the hiring "
+             "company's configuration) and whether the job is current and senior",
+    question="whether a non-compete or non-solicitation agreement binds the candidate, and until when",
+    why_question="most employment contracts carry no enforceable non-compete; only the candidate's contract "
+                 "says, and legal advice decides",
+    thresholds=(WINDOW_MONTHS,),
+)

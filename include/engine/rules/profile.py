@@ -5,14 +5,18 @@ from __future__ import annotations
 from include.engine.dates import range_distance
 from include.engine.messages import AND, N_, joined, msg, reason, source
 from include.engine.names import normalise_company
-from include.engine.rules.common import PROFILE_WITH_JOBS, Context, computed, job_evidence, make_finding, when
+from include.engine.rules.common import (
+    DATE_TOLERANCE,
+    PROFILE_WITH_JOBS,
+    Context,
+    computed,
+    job_evidence,
+    make_finding,
+    when,
+)
+from include.engine.rules.spec import KindSpec
 from include.engine.titles import compare_titles, title_meaning
 from include.models import Employment, Finding
-
-EMPLOYER_NOT_ON_PROFILE = "employer_not_on_profile@1.0.0"
-PROFILE_EMPLOYER_NOT_ON_RESUME = "profile_employer_not_on_resume@1.0.0"
-TITLE_MISMATCH = "title_mismatch@1.0.0"
-DATE_MISMATCH = "date_mismatch@1.0.0"
 
 
 def employer_not_on_profile(ctx: Context) -> list[Finding]:
@@ -27,7 +31,7 @@ def employer_not_on_profile(ctx: Context) -> list[Finding]:
         in_registry = ctx.resolve(r.employer).known
         shown = sorted({p.source for p in profile_employers})
         out.append(make_finding(
-            ctx, "employer_not_on_profile", EMPLOYER_NOT_ON_PROFILE,
+            ctx, EMPLOYER_NOT_ON_PROFILE,
             "yellow" if in_registry else "red",
             msg(N_("The resume lists %(employer)s (%(when)s), which none of the candidate's public profiles "
                    "(%(profiles)s) shows.") if in_registry else
@@ -56,7 +60,7 @@ def profile_employer_not_on_resume(ctx: Context) -> list[Finding]:
         first = jobs[0]
         sources = sorted({j.source for j in jobs})
         out.append(make_finding(
-            ctx, "profile_employer_not_on_resume", PROFILE_EMPLOYER_NOT_ON_RESUME, "yellow",
+            ctx, PROFILE_EMPLOYER_NOT_ON_RESUME, "yellow",
             msg(N_("The candidate's %(profiles)s profile shows %(employer)s, which the resume does not list."),
                 profiles=joined(source(x) for x in sources), employer=first.employer),
             msg(N_("Your %(profile)s profile mentions %(employer)s; could you tell us about your time there and "
@@ -77,7 +81,7 @@ def title_mismatch(ctx: Context) -> list[Finding]:
             continue
         a, b = title_meaning(r.title or ""), title_meaning(p.title or "")
         out.append(make_finding(
-            ctx, "title_mismatch", TITLE_MISMATCH, "red" if jump > 0 else "yellow",
+            ctx, TITLE_MISMATCH, "red" if jump > 0 else "yellow",
             msg(N_("At %(employer)s the resume says \"%(resume_title)s\" but the %(profile)s profile says "
                    "\"%(profile_title)s\" (%(reason)s, the resume claiming the more senior role).") if jump > 0 else
                 N_("At %(employer)s the resume says \"%(resume_title)s\" but the %(profile)s profile says "
@@ -97,7 +101,7 @@ def title_mismatch(ctx: Context) -> list[Finding]:
 
 def date_mismatch(ctx: Context) -> list[Finding]:
     """Ranges, not points: a year-only date can mean any month of that year."""
-    tol = ctx.config.thresholds.date_tolerance_months
+    tol = ctx.threshold(DATE_TOLERANCE)
     out = []
     for pair in ctx.pairs:
         r, p = pair.resume, pair.profile
@@ -116,7 +120,7 @@ def date_mismatch(ctx: Context) -> list[Finding]:
         if end_diff > tol:
             parts.append(msg(N_("end differs by %(months)s months"), months=end_diff))
         out.append(make_finding(
-            ctx, "date_mismatch", DATE_MISMATCH, "yellow",
+            ctx, DATE_MISMATCH, "yellow",
             msg(N_("At %(employer)s the resume says %(resume_when)s but the %(profile)s profile says "
                    "%(profile_when)s (%(differences)s; tolerance %(tolerance)s)."),
                 employer=r.employer, resume_when=when(r), profile=source(p.source), profile_when=when(p),
@@ -131,3 +135,65 @@ def date_mismatch(ctx: Context) -> list[Finding]:
             [r.employment_id, p.employment_id],
         ))
     return out
+
+
+# The kinds this module declares (include.engine.kinds collects them).
+
+EMPLOYER_NOT_ON_PROFILE = KindSpec(
+    name="employer_not_on_profile", version="1.0.0", position=10, rule=employer_not_on_profile,
+    label=N_("Employer not on public profile"),
+    severities=("red", "yellow"),
+    severity_policy="yellow; red when no company registry knows the employer either",
+    fires_when="the candidate has at least one profile that lists jobs (ORCID employments or a LinkedIn "
+               "export) and a resume job's employer matches no employer on those profiles",
+    benign="legal suffixes, abbreviations, former names, the Chinese and English names of one company, "
+           "parent and subsidiary of one corporate family; a candidate with no profile jobs at all (a bare "
+           "GitHub account says nothing about a career)",
+    evidence="the resume job (employer, title, dates) and which profiles were checked",
+    question="how we could confirm the role, since the public profiles do not mention it",
+    why_question="profiles are often incomplete or out of date; a missing entry is a gap in the record, "
+                 "not proof the job did not happen",
+)
+
+PROFILE_EMPLOYER_NOT_ON_RESUME = KindSpec(
+    name="profile_employer_not_on_resume", version="1.0.0", position=20, rule=profile_employer_not_on_resume,
+    label=N_("Profile employer missing from resume"),
+    severities=("yellow",),
+    severity_policy="always yellow",
+    fires_when="an employer on a profile (ORCID, LinkedIn, the GitHub company) matches no resume employer",
+    benign="the same name variants as above; a blank GitHub company, or one that matches a resume employer",
+    evidence="the profile jobs at that employer and the resume's employers",
+    question="about the time at that employer and why the resume leaves it out",
+    why_question="people shorten resumes on purpose (short stints, side roles, old jobs); leaving a job out "
+                 "is not a false claim",
+)
+
+TITLE_MISMATCH = KindSpec(
+    name="title_mismatch", version="1.0.0", position=30, rule=title_mismatch,
+    label=N_("Job title mismatch"),
+    severities=("red", "yellow"),
+    severity_policy="yellow; red when the resume claims the more senior role",
+    fires_when="a resume job and its aligned profile job have titles that differ in substance (function or "
+               "seniority level)",
+    benign="Sr./Senior, Jr./Junior, II/2, Developer/Engineer, Mgr/Manager, word order, a title in Chinese "
+           "against the same title in English (高级软件工程师 = Senior Software Engineer)",
+    evidence="both jobs side by side, with the level and function read from each title",
+    question="which of the two titles was the role",
+    why_question="titles differ between employers' HR systems, promotions land mid-tenure and profiles lag; "
+                 "only the candidate can say which title the job carried",
+)
+
+DATE_MISMATCH = KindSpec(
+    name="date_mismatch", version="1.0.0", position=40, rule=date_mismatch,
+    label=N_("Employment dates mismatch"),
+    severities=("yellow",),
+    severity_policy="always yellow",
+    fires_when="an aligned resume and profile job differ by more than T months at the start or at the end "
+               "(a current job against an ended one counts from the report day)",
+    benign="differences of at most T months; a year-only date against a month inside that year",
+    evidence="both jobs side by side and the difference in months at each end",
+    question="when the candidate started and left",
+    why_question="people misremember months and profiles are edited years later; a few months' "
+                 "disagreement is a recollection to confirm",
+    thresholds=(DATE_TOLERANCE,),
+)

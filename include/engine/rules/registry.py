@@ -5,11 +5,17 @@ from __future__ import annotations
 from include.engine.dates import PartialDate, parse_partial_date
 from include.engine.messages import AND, N_, NONE, joined, msg, source, term
 from include.engine.names import looks_like_abbreviation, normalise_company
-from include.engine.rules.common import Context, computed, entity_evidence, job_evidence, make_finding, when
+from include.engine.rules.common import (
+    DATE_TOLERANCE,
+    Context,
+    computed,
+    entity_evidence,
+    job_evidence,
+    make_finding,
+    when,
+)
+from include.engine.rules.spec import KindSpec
 from include.models import Employment, Finding, RegistryEntity
-
-EMPLOYER_NOT_IN_REGISTRY = "employer_not_in_registry@1.0.0"
-EMPLOYER_INACTIVE_DURING_TENURE = "employer_inactive_during_tenure@1.0.0"
 
 
 def employer_not_in_registry(ctx: Context) -> list[Finding]:
@@ -31,7 +37,7 @@ def employer_not_in_registry(ctx: Context) -> list[Finding]:
         if short:
             facts["looks_like_abbreviation"] = True
         out.append(make_finding(
-            ctx, "employer_not_in_registry", EMPLOYER_NOT_IN_REGISTRY, "yellow" if short else "red",
+            ctx, EMPLOYER_NOT_IN_REGISTRY, "yellow" if short else "red",
             msg(N_("No company registry consulted (%(registries)s) knows %(employer)s, listed on the resume "
                    "for %(when)s."),
                 registries=joined(source(x) for x in registries) if registries else term(NONE),
@@ -71,7 +77,7 @@ def _life(entities: list[RegistryEntity]) -> tuple[PartialDate | None, PartialDa
 
 
 def employer_inactive_during_tenure(ctx: Context) -> list[Finding]:
-    tol = ctx.config.thresholds.date_tolerance_months
+    tol = ctx.threshold(DATE_TOLERANCE)
     out = []
     for r in ctx.resume_jobs:
         res = ctx.resolve(r.employer)
@@ -102,7 +108,7 @@ def employer_inactive_during_tenure(ctx: Context) -> list[Finding]:
                                   "dissolved": str(dissolved) if dissolved else None,
                                   "tolerance_months": tol}, r.employment_id))
         out.append(make_finding(
-            ctx, "employer_inactive_during_tenure", EMPLOYER_INACTIVE_DURING_TENURE, "red",
+            ctx, EMPLOYER_INACTIVE_DURING_TENURE, "red",
             msg(N_("The resume claims %(employer)s for %(when)s, but %(problems)s."), employer=r.employer,
                 when=when(r), problems=joined(problems, AND)),
             msg(N_("Registry records show %(employer)s did not exist for part of the time you list; which "
@@ -111,3 +117,38 @@ def employer_inactive_during_tenure(ctx: Context) -> list[Finding]:
             [r.employment_id, res.entity_id],
         ))
     return out
+
+
+# The kinds this module declares (include.engine.kinds collects them).
+
+EMPLOYER_NOT_IN_REGISTRY = KindSpec(
+    name="employer_not_in_registry", version="1.0.0", position=70, rule=employer_not_in_registry,
+    label=N_("Employer not found in any company registry"),
+    severities=("red", "yellow"),
+    severity_policy="red; yellow when the name looks like an abbreviation or ticker nobody could resolve",
+    fires_when="a resume employer resolves to no entity in any registry consulted (legal, previous, other "
+               "and transliterated names, the alias table, fuzzy matching with a strong score)",
+    benign="suffix, case and punctuation variants, former names and Chinese names of a registered company "
+           "resolve; a name that shares only generic words with a real company is no hit",
+    evidence="the resume jobs naming that employer, the registries searched and the normalised name",
+    question="the employer's full legal name and where it was registered",
+    why_question="registries cover some countries only, and people write trading names, brands or "
+                 "initials; an unknown name is something to look up, not a fabrication",
+)
+
+EMPLOYER_INACTIVE_DURING_TENURE = KindSpec(
+    name="employer_inactive_during_tenure", version="1.0.0", position=80, rule=employer_inactive_during_tenure,
+    label=N_("Employer not active during the claimed tenure"),
+    severities=("red",),
+    severity_policy="always red",
+    fires_when="the resolved company was created more than T months after the claimed start, or dissolved "
+               "more than T months before the claimed end (a current job ends on the report day)",
+    benign="a tenure inside the company's life; differences of at most T months; dates read in the "
+           "candidate's favour across every registry entry of the company",
+    evidence="the resume job, the registry entries that date the company's creation and dissolution, and "
+             "the dates compared",
+    question="which company the candidate actually worked for, and when",
+    why_question="a predecessor company, a renamed or merged entity or a wrong match can explain the "
+                 "dates; the registry record is shown so HR can check it with the candidate",
+    thresholds=(DATE_TOLERANCE,),
+)

@@ -12,6 +12,7 @@ import re
 
 from include.engine.messages import N_, msg
 from include.engine.rules.common import (
+    DATE_TOLERANCE,
     Context,
     computed,
     education_evidence,
@@ -19,10 +20,13 @@ from include.engine.rules.common import (
     make_finding,
     when,
 )
+from include.engine.rules.spec import KindSpec, Threshold
 from include.models import Employment, Finding
 
-OVERLAPPING_EMPLOYMENT = "overlapping_employment@1.0.0"
-CAREER_GAP = "career_gap@1.0.0"
+GAP_MONTHS = Threshold(
+    "career_gap_months", "G", 3,
+    "A gap between two resume jobs, not covered by education, is reported when it is longer than this.")
+
 
 # Titles of roles people commonly hold beside a full-time job (advisory, mentoring, board seats).
 _NOT_FULL_TIME = re.compile(
@@ -45,7 +49,7 @@ def is_full_time(job: Employment) -> bool:
 
 
 def overlapping_employment(ctx: Context) -> list[Finding]:
-    tol = ctx.config.thresholds.date_tolerance_months
+    tol = ctx.threshold(DATE_TOLERANCE)
     jobs = [(j, s, s.start_hi) for j in ctx.resume_jobs
             if is_full_time(j) and (s := ctx.span(j)) and s.start_hi is not None]
     out = []
@@ -57,7 +61,7 @@ def overlapping_employment(ctx: Context) -> list[Finding]:
                 continue
             first, second = sorted((a, b), key=lambda j: j.employment_id)
             out.append(make_finding(
-                ctx, "overlapping_employment", OVERLAPPING_EMPLOYMENT, "yellow",
+                ctx, OVERLAPPING_EMPLOYMENT, "yellow",
                 msg(N_("Two full-time jobs on the resume overlap by %(months)s months: %(first)s (%(first_when)s) "
                        "and %(second)s (%(second_when)s)."),
                     months=overlap, first=a.employer, first_when=when(a), second=b.employer, second_when=when(b)),
@@ -73,7 +77,7 @@ def overlapping_employment(ctx: Context) -> list[Finding]:
 
 def career_gap(ctx: Context) -> list[Finding]:
     """Gaps between consecutive jobs; months spent in education are not a gap."""
-    threshold = ctx.config.thresholds.career_gap_months
+    threshold = ctx.threshold(GAP_MONTHS)
     jobs = sorted(
         ((j, s) for j in ctx.resume_jobs if (s := ctx.span(j)) and s.start_lo is not None),
         key=lambda js: (js[1].start_lo, js[1].end_hi, js[0].employment_id),
@@ -113,7 +117,7 @@ def _gap_finding(ctx: Context, before: Employment, after: Employment, gap: int, 
                  uncovered: int) -> Finding:
     edus = [education_evidence(e) for e in ctx.educations]
     return make_finding(
-        ctx, "career_gap", CAREER_GAP, "yellow" if gap > 12 else "blue",
+        ctx, CAREER_GAP, "yellow" if gap > 12 else "blue",
         msg(N_("The resume shows a gap of %(months)s months between %(before)s (ended %(ended)s) and %(after)s "
                "(started %(started)s), not covered by education."),
             months=gap, before=before.employer, ended=before.end_raw or "?", after=after.employer,
@@ -125,3 +129,37 @@ def _gap_finding(ctx: Context, before: Employment, after: Employment, gap: int, 
                   f"{before.employment_id}|{after.employment_id}")],
         [before.employment_id, after.employment_id],
     )
+
+
+# The kinds this module declares (include.engine.kinds collects them).
+
+OVERLAPPING_EMPLOYMENT = KindSpec(
+    name="overlapping_employment", version="1.0.0", position=50, rule=overlapping_employment,
+    label=N_("Overlapping full-time jobs"),
+    severities=("yellow",),
+    severity_policy="always yellow",
+    fires_when="two resume jobs, both full time, overlap by more than T months",
+    benign="overlaps of at most T months; a part-time, contract, internship or advisory role beside a "
+           "full-time job",
+    evidence="both jobs and the overlap in months that their dates guarantee",
+    question="whether the candidate worked full time at both at once",
+    why_question="notice periods, garden leave and a job's type missing from the resume all produce "
+                 "overlaps with nothing wrong behind them",
+    thresholds=(DATE_TOLERANCE,),
+)
+
+CAREER_GAP = KindSpec(
+    name="career_gap", version="1.0.0", position=60, rule=career_gap,
+    label=N_("Career gap"),
+    severities=("yellow", "blue"),
+    severity_policy="blue; yellow when the gap is longer than 12 months",
+    fires_when="between consecutive resume jobs (by start) there is a gap longer than G months that no "
+               "education period covers",
+    benign="gaps of at most G months; a degree between two jobs that covers the gap; the time before the "
+           "first job or after the last",
+    evidence="the jobs before and after the gap, the educations, the gap and the uncovered months",
+    question="what the candidate did between the two jobs",
+    why_question="caring, illness, study, travel and job searches are ordinary reasons for a gap; it is "
+                 "context for the interview, never a reason to reject",
+    thresholds=(GAP_MONTHS,),
+)
