@@ -23,7 +23,7 @@ WAREHOUSE_ENV = "AIRFLOW_CONN_CROSSCHECK_WAREHOUSE"
 CONN_PREFIX = "AIRFLOW_CONN_"
 CONN_FIELDS = ("conn_type", "host", "login", "password", "schema", "port", "extra", "description")
 TEXT_FIELDS = ("conn_type", "host", "login", "password", "schema", "description")
-# the fields each source's hook cannot do without (README, "Connection fields")
+# the fields each source's hook cannot do without (docs/CONTRACT.md, "Connections")
 REQUIRED = {
     "greenhouse_default": {"login": "the OAuth client id", "password": "the OAuth client secret"},
     "lever_default": {"password": "the Lever API key"},
@@ -90,7 +90,7 @@ def check_connections(environ: Mapping[str, str] | None = None) -> None:
 
 
 def check_an_ats(environ: Mapping[str, str] | None = None) -> None:
-    """SPEC: at least one applicant-tracking system, or a run has nothing to check (the pipeline's first
+    """At least one applicant-tracking system, or a run has nothing to check (the pipeline's first
     task refuses it too). Decided here only when it can be without Airflow: an ``AIRFLOW_CONN_*`` of an
     ATS, or Airflow's default SQLite metadata database holding one. A secrets backend or another
     metadata database may hold one this cannot see: then Airflow's own look-up decides."""

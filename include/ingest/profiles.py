@@ -1,7 +1,7 @@
 """Public profiles and reviews become canonical records here, once, at the ingest boundary.
 
 Profile jobs: ORCID employments (dates kept as the ISO partials the person entered, "2019-03") and
-the GitHub ``company`` (a current job with no dates). Reviews: the SPEC feed's fields, checked.
+the GitHub ``company`` (a current job with no dates). Reviews: the review feed's fields (docs/CONTRACT.md), checked.
 A record that cannot become a model goes to quarantine with its reason; a source that fails
 (auth, 5xx after retries, a non-JSON answer) raises, so that its task fails visibly instead of
 reporting a candidate with "no profile jobs". Only consenting candidates are ever looked up.
@@ -189,7 +189,7 @@ def fetch_profile_jobs(candidate: Candidate, orcid: OrcidClient | None,
 # --- reviews ------------------------------------------------------------------------------------
 
 class RawReview(_Loose):
-    """The SPEC feed's review, strictly: a rating of "4.5" or True is a bad record, not a 4 or a 1."""
+    """The review feed's review, strictly: a rating of "4.5" or True is a bad record, not a 4 or a 1."""
 
     review_id: str = Field(min_length=1)
     employer: str = Field(min_length=1)

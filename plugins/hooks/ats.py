@@ -1,6 +1,6 @@
 """Airflow hooks for the applicant-tracking systems: a Connection in, a connector client out.
 
-Connection conventions (SPEC.md): ``host`` = the API base URL (default: the public one),
+Connection conventions (docs/CONTRACT.md): ``host`` = the API base URL (default: the public one),
 ``login`` = OAuth client id (Greenhouse), ``password`` = client secret / API key,
 ``extra.token_url`` = Greenhouse's token endpoint. Optional extras for both:
 ``rate_limit`` (``{"calls": 50, "period": 10}``, or ``null`` to switch the client-side limiter

@@ -1,4 +1,4 @@
-"""Airflow connections -> ORCID, GitHub and review-feed clients, by the SPEC's conventions.
+"""Airflow connections -> ORCID, GitHub and review-feed clients, by the conventions of docs/CONTRACT.md.
 
 ``host`` is the API's base URL with scheme and version path (the documented public default when
 absent: ``https://pub.orcid.org/v3.0``, ``https://api.github.com``; the review feed has none),

@@ -1,4 +1,4 @@
-"""The review feed of SPEC.md in the sandbox: ``GET /reviews?employer=<name>&since=<YYYY-MM-DD>``.
+"""The review feed (docs/CONTRACT.md) in the sandbox: ``GET /reviews?employer=<name>&since=<YYYY-MM-DD>``.
 
 Answers ``{"reviews": [...], "next": <absolute url or null>}``, newest first, ``PAGE_SIZE`` a page.
 The employer matches case-insensitively or by its normalised name ("Example Robotics" finds

@@ -1,4 +1,4 @@
-"""Employee reviews (the review feed of SPEC.md) and the hiring company's open requisitions."""
+"""Employee reviews (the review feed of docs/CONTRACT.md) and the hiring company's open requisitions."""
 
 from __future__ import annotations
 

@@ -120,7 +120,7 @@ def test_the_checks_import_neither_airflow_nor_pandas_nor_gx(tmp_path):
 
 
 def test_no_ats_connection_is_refused_before_airflow(tmp_path):
-    """SPEC: at least one ATS. Without one, the run stops here, not in its first Airflow task."""
+    """At least one ATS. Without one, the run stops here, not in its first Airflow task."""
     env = cli_env(tmp_path, AIRFLOW_CONN_ORCID_DEFAULT='{"conn_type": "http"}')  # a source, but no ATS
     _refused_before_airflow(tmp_path, "run", "--date", DAY, env=env,
                             needles=("no applicant-tracking system is configured",

@@ -207,7 +207,7 @@ def test_reviews_deduplicated_across_employer_names(sandbox):
     assert [r.review_id for r in reviews] == ["ok1"]
 
 
-# --- hooks: the SPEC's connection conventions ----------------------------------------------------
+# --- hooks: the connection conventions (docs/CONTRACT.md) ----------------------------------------------------
 
 def test_base_url_conventions():
     from plugins.hooks.profiles import base_url
