@@ -180,7 +180,7 @@ def test_recorded_401():
 @pytest.mark.parametrize("answer, match", [
     (Answer(200, b'{"reviews": [{"review_id": "r1", "rating": 4'), "not valid JSON"),
     (Answer(200, b"<html>Bad gateway</html>", content_type="text/html"), "expected JSON"),
-    (Answer(200, {"items": []}), "no 'reviews' list"),
+    (Answer(200, {"items": []}), "expected a list at reviews"),
     (Answer(200, {"reviews": [], "next": 42}), "neither a URL nor null"),
 ])
 def test_malformed_pages(answer, match):
