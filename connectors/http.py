@@ -22,6 +22,7 @@ never a response body or a secret: bodies can hold personal data.
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import logging
 import random
@@ -300,6 +301,8 @@ class RestClient:
                 reason = f"HTTP {status}"
                 delay = retry_after_seconds(resp.headers.get("Retry-After"))
                 if delay is not None and (delay > policy.cap or used + delay > policy.max_total):
+                    log.warning("%s %s: %s asking to wait %.0fs, beyond the retry budget; giving up",
+                                self.source, endpoint, reason, delay)
                     raise SourceError(self.source, endpoint, f"{reason} asking to wait {delay:.0f}s, more than "
                                       "the retry budget allows; giving up", status)
             if delay is None:
@@ -353,16 +356,26 @@ class RestClient:
 
     def paginate(self, paginator: Paginator, path_or_url: str, params: dict[str, Any] | None = None,
                  headers: dict[str, str] | None = None) -> Iterator[Any]:
-        """Yield parsed pages, following ``paginator`` until it says stop; a page asked twice is a loop."""
-        seen: set[str] = set()
+        """Yield parsed pages, following ``paginator`` until it says stop.
+
+        A loop is refused: a next request that was already made (the source repeated a cursor, token,
+        page number or URL), or a page whose body repeats an earlier page byte for byte (the source
+        ignored the page parameter)."""
+        asked: set[str] = set()
+        bodies: set[bytes] = set()
         url: str | None = self.url(path_or_url)
         while url is not None:
             key = redact(url) + "?" + json.dumps(params, sort_keys=True, default=str)
-            if key in seen:
+            if key in asked:
                 raise PaginationLoop(self.source, endpoint_of(url),
                                      "pagination loop: the source sent a next page that was already read")
-            seen.add(key)
+            asked.add(key)
             resp = self.request("GET", url, params=params, headers={"Accept": "application/json", **(headers or {})})
+            digest = hashlib.sha256(resp.content).digest()
+            if digest in bodies:
+                raise PaginationLoop(self.source, endpoint_of(url),
+                                     "pagination loop: the source answered a next page with a page already read")
+            bodies.add(digest)
             page = parse_json(resp, self.source)
             yield page
             nxt = paginator.next(resp, page, params)
