@@ -178,9 +178,11 @@ class RetryPolicy:
     """The budget of one request, all attempts together.
 
     ``max_total`` counts seconds on the wire (every attempt, timeouts included) plus backoff sleeps;
-    a request that would go past it gives up. ``attempt_deadline`` bounds one attempt from sending
-    to the last body byte. The longest one request can take is therefore about
-    ``max_total + attempt_deadline`` (the last attempt may start just inside the budget)."""
+    a request that would go past it gives up, and each attempt gets at most what is left of it.
+    ``attempt_deadline`` bounds one attempt from sending to the last body byte. The body is read as
+    it arrives and the deadline is checked between reads, so one read can overrun it by at most the
+    client's read timeout: one request holds a task for at most about ``max_total`` plus one read
+    timeout (waits of the client-side rate limiter aside, which are not failures)."""
 
     base: float = 0.5
     cap: float = 30.0  # longest single backoff, and longest Retry-After honoured
