@@ -308,3 +308,22 @@ def test_pagination_that_ends_is_followed_to_the_end(server):
     c = client(url, [])
     assert list(c.records(NextToken("offset"), "p", {"limit": 2}, items=("data",))) == [1, 2, 3, 4]
     assert [q for _, _, q, _ in script.seen] == ["limit=2", "limit=2&offset=a", "limit=2&offset=b"]
+
+
+# --- the house rule: connectors declare, the core runs ----------------------------------------------
+
+CONNECTORS = ("companies_house", "github", "gleif", "greenhouse", "lever", "opencorporates", "orcid", "reviews")
+
+
+@pytest.mark.parametrize("name", CONNECTORS)
+def test_connectors_bring_no_request_loop_auth_or_paginator_of_their_own(name):
+    import importlib
+    import inspect
+
+    module = importlib.import_module(f"connectors.{name}")
+    own = [c for _, c in inspect.getmembers(module, inspect.isclass) if c.__module__ == module.__name__]
+    clients = [c for c in own if issubclass(c, RestClient)]
+    assert len(clients) == 1, "one client per source"
+    assert "request" not in vars(clients[0]) and "paginate" not in vars(clients[0])
+    for cls in own:
+        assert not {"apply", "refresh", "next"} & set(vars(cls)), f"{cls.__name__}: use connectors.auth / paging"
