@@ -8,46 +8,19 @@ alone cannot prevent every 429). Lists page with ``items_per_page`` / ``start_in
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 from urllib.parse import quote
 
-import requests
-
-from connectors.http import MalformedResponse, RestClient, RetryPolicy, endpoint_of
+from connectors.auth import BasicAuth
+from connectors.http import MalformedResponse, RestClient, RetryPolicy
+from connectors.paging import Offset
 
 PUBLIC_URL = "https://api.company-information.service.gov.uk"
 RATE_LIMIT = (600, 300.0)
+# a 429 usually has no Retry-After: the budget outlasts one 5-minute window
 RETRY = RetryPolicy(base=1.0, cap=60.0, max_total=330.0, max_attempts=10)
 MAX_PAGE = 100  # the API's largest items_per_page
-
-
-class BasicKeyAuth:
-    """Companies House Basic auth: ``<key>:`` (empty password). A 401 is final: no refresh exists."""
-
-    def __init__(self, api_key: str):
-        token = base64.b64encode(f"{api_key}:".encode()).decode()
-        self._header = f"Basic {token}"
-
-    def apply(self, headers: dict[str, str]) -> None:
-        headers["Authorization"] = self._header
-
-    def refresh(self) -> bool:
-        return False
-
-
-class StartIndexPaginator:
-    """Next page while ``start_index + len(items) < total_results`` and the page was not empty."""
-
-    def next(self, resp: requests.Response, page: Any,
-             params: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None] | None:
-        items = _items(page, endpoint_of(resp.url or ""))
-        start = int((params or {}).get("start_index", 0))
-        total = page.get("total_results")
-        nxt = start + len(items)
-        if not items or (isinstance(total, int) and nxt >= total):
-            return None
-        return resp.url.split("?", 1)[0], {**(params or {}), "start_index": nxt}
+PAGES = Offset("start_index", items=("items",), total=("total_results",))
 
 
 class CompaniesHouseClient(RestClient):
@@ -58,7 +31,7 @@ class CompaniesHouseClient(RestClient):
             raise ValueError("companies_house: an API key is required (connection password)")
         rest_kwargs.setdefault("rate_limit", RATE_LIMIT)
         rest_kwargs.setdefault("retry", RETRY)
-        super().__init__(host or PUBLIC_URL, auth=BasicKeyAuth(api_key), **rest_kwargs)
+        super().__init__(host or PUBLIC_URL, auth=BasicAuth(api_key), **rest_kwargs)
 
     def search(self, q: str, limit: int = 20, *, page_size: int | None = None) -> list[dict[str, Any]]:
         """Search results (``items``) best first, at most ``limit`` of them."""
@@ -78,17 +51,8 @@ class CompaniesHouseClient(RestClient):
 
     def _collect(self, path: str, params: dict[str, Any], limit: int) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        for page in self.paginate(StartIndexPaginator(), path, params):
-            out.extend(_items(page, "/" + path))
+        for item in self.records(PAGES, path, params, items=("items",), missing_is_empty=True):
+            out.append(item)
             if len(out) >= limit:
                 break
-        return out[:limit]
-
-
-def _items(page: Any, endpoint: str) -> list[dict[str, Any]]:
-    if not isinstance(page, dict):
-        raise MalformedResponse("companies_house", endpoint, "expected a JSON object")
-    items = page.get("items", [])
-    if not isinstance(items, list):
-        raise MalformedResponse("companies_house", endpoint, "items is not a list")
-    return items
+        return out

@@ -3,9 +3,9 @@
 GitHub's primary rate limit is per hour (60 unauthenticated, 5000 with a token), and when it is
 spent GitHub answers 403 or 429 with ``x-ratelimit-remaining: 0``: the documented behaviour is to
 wait until ``x-ratelimit-reset`` (epoch seconds), not to back off for a few seconds and give up.
-A response hook watches those headers on every answer, and the limiter waits for the reset before
-the next request; a 403 that is a rate limit is retried after the wait, any other 403 stays an
-``AuthError``.
+The client's limiter (``GithubRateLimit``) reads those headers on every answer the core hands it and
+waits for the reset before the next request; a 403 that is a rate limit is asked again after the
+wait, any other 403 stays an ``AuthError``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ from urllib.parse import quote
 
 import requests
 
+from connectors.auth import BearerToken
 from connectors.http import (
-    AuthError,
     MalformedResponse,
     NotFound,
     RateLimiter,
     RestClient,
+    RetryPolicy,
     SourceError,
     endpoint_of,
 )
@@ -54,22 +55,6 @@ def normalise_login(value: str) -> str:
     return text
 
 
-class BearerToken:
-    """``Authorization: Bearer <token>``; the token never appears in repr or URLs."""
-
-    def __init__(self, token: str):
-        self._token = token
-
-    def apply(self, headers: dict[str, str]) -> None:
-        headers["Authorization"] = f"Bearer {self._token}"
-
-    def refresh(self) -> bool:
-        return False
-
-    def __repr__(self) -> str:
-        return "BearerToken(***)"
-
-
 class GithubRateLimit:
     """The client-side window plus GitHub's own word: wait for the reset once it says the quota is spent."""
 
@@ -80,8 +65,9 @@ class GithubRateLimit:
         self.blocked_until: float | None = None  # epoch seconds
         self.last_limited = False  # the last answer was a rate-limit refusal
 
-    def observe(self, resp: requests.Response, *args: Any, **kwargs: Any) -> None:
-        """requests response hook: read the rate-limit headers of every answer."""
+    def observe(self, resp: requests.Response) -> bool:
+        """Read the rate-limit headers of every answer; True when it is a quota refusal (the next
+        ``acquire`` waits for the reset, and the core asks again)."""
         h = resp.headers
         remaining, reset = h.get("x-ratelimit-remaining"), h.get("x-ratelimit-reset")
         retry_after = h.get("retry-after")
@@ -96,6 +82,7 @@ class GithubRateLimit:
             self.blocked_until = self.clock() + SECONDARY_LIMIT_WAIT
         elif remaining is not None and remaining != "0":
             self.blocked_until = None
+        return limited
 
     def acquire(self) -> None:
         until = self.blocked_until
@@ -120,23 +107,12 @@ class GithubClient(RestClient):
                  clock: Callable[[], float] = time.time, max_reset_wait: float = 3600.0, **kw: Any):
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION,
                    **kw.pop("headers", {})}
-        kw.pop("rate_limit", None)  # the limit follows the auth mode, see below
-        super().__init__(host or GITHUB_API, auth=BearerToken(token) if token else None, headers=headers, **kw)
+        kw.pop("rate_limit", None)  # the limit follows the auth mode
         calls, period = TOKEN_LIMIT if token else UNAUTHENTICATED_LIMIT
-        self.rate = GithubRateLimit(calls, period, self.sleep, clock, max_reset_wait)
-        self.limiter = self.rate  # type: ignore[assignment]  # same acquire() protocol as RateLimiter
-        self.session.hooks["response"].append(self.rate.observe)
-
-    def request(self, method: str, path_or_url: str, **kw: Any) -> requests.Response:
-        for _ in range(MAX_RATE_LIMIT_RETRIES):
-            try:
-                return super().request(method, path_or_url, **kw)
-            except AuthError as exc:
-                if exc.status != 403 or not self.rate.last_limited:
-                    raise
-                # a rate-limit 403: the next acquire() waits for the reset, then we ask again
-        raise SourceError(self.source, endpoint_of(self.url(path_or_url)),
-                          f"still rate limited after {MAX_RATE_LIMIT_RETRIES} waits for the reset", 403)
+        self.rate = GithubRateLimit(calls, period, kw.get("sleep", time.sleep), clock, max_reset_wait)
+        kw.setdefault("retry", RetryPolicy(max_quota_waits=MAX_RATE_LIMIT_RETRIES))
+        super().__init__(host or GITHUB_API, auth=BearerToken(token) if token else None, headers=headers,
+                         limiter=self.rate, **kw)
 
     def user(self, login: str) -> dict[str, Any] | None:
         """The public profile, or None when GitHub knows no such user (404)."""

@@ -10,26 +10,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-import requests
-
 from connectors.http import MalformedResponse, NotFound, RestClient
+from connectors.paging import PageNumber
 
 PUBLIC_URL = "https://api.gleif.org/api/v1"
 RATE_LIMIT = (60, 60.0)
 MAX_PAGE = 200
 JSONAPI = {"Accept": "application/vnd.api+json"}
-
-
-class PageNumberPaginator:
-    """JSON:API ``page[number]``: the next page while ``currentPage < lastPage``."""
-
-    def next(self, resp: requests.Response, page: Any,
-             params: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None] | None:
-        pagination = (page.get("meta") or {}).get("pagination") or {}
-        current, last = pagination.get("currentPage"), pagination.get("lastPage")
-        if not page.get("data") or not isinstance(current, int) or not isinstance(last, int) or current >= last:
-            return None
-        return resp.url.split("?", 1)[0], {**(params or {}), "page[number]": current + 1}
+PAGES = PageNumber("page[number]", items=("data",), current=("meta", "pagination", "currentPage"),
+                   last=("meta", "pagination", "lastPage"))
 
 
 class GleifClient(RestClient):
@@ -82,11 +71,11 @@ class GleifClient(RestClient):
         size = max(1, min(page_size or limit, MAX_PAGE))
         params = {**filters, "page[number]": 1, "page[size]": size}
         out: list[dict[str, Any]] = []
-        for page in self.paginate(PageNumberPaginator(), "lei-records", params, headers=JSONAPI):
-            out.extend(_data_list(page, "/lei-records"))
+        for record in self.records(PAGES, "lei-records", params, items=("data",), headers=JSONAPI):
+            out.append(record)
             if len(out) >= limit:
                 break
-        return out[:limit]
+        return out
 
 
 def _data_list(page: Any, endpoint: str) -> list[dict[str, Any]]:

@@ -1,14 +1,28 @@
 """The one HTTP core every connector stands on.
 
-Retries (429, 5xx, connection errors, timeouts) with exponential backoff and full jitter,
-``Retry-After`` honoured when present, a client-side rate limiter at the documented limit, a
-bounded total retry time, raw-payload hand-off for landing, and URL redaction before anything is
-logged. Errors name the source and endpoint, never a response body: bodies can hold personal data.
+A connector declares its API (base URL, an auth strategy from ``connectors.auth``, a paginator from
+``connectors.paging``, a rate limit and its endpoints); this module runs every request the same way:
+
+- one retry budget per request (``RetryPolicy``): attempts *and* seconds, where the seconds count
+  the time spent on the wire (connect and read timeouts included) as well as the backoff sleeps;
+- a deadline per attempt: the body is read in pieces and the attempt is abandoned once it has taken
+  longer than ``RetryPolicy.attempt_deadline``, so a source that drips one byte every few seconds
+  cannot hold a request without limit;
+- 429 and 5xx are retried with exponential backoff and full jitter; ``Retry-After`` is honoured
+  when the wait fits the budget and the cap, and the request gives up at once when it does not;
+- 401 makes the auth strategy refresh its credentials exactly once, then the request is retried;
+  a second 401 (or any 403) is an ``AuthError``; 404 is ``NotFound``; every other 4xx is fatal at
+  once, with no retry;
+- pagination follows a paginator and refuses to ask for the same page twice (a loop).
+
+Errors and log lines name the source, the endpoint (record identifiers masked) and the status,
+never a response body or a secret: bodies can hold personal data.
 """
 
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import logging
 import random
@@ -16,17 +30,20 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
+import urllib3
+from urllib3.exceptions import ProtocolError, ReadTimeoutError
 
 log = logging.getLogger("crosscheck.http")
 
 SECRET_PARAMS = {"api_token", "api_key", "key", "token", "access_token", "client_secret", "password"}
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+READ_CHUNK = 64 * 1024
 
 
 class SourceError(RuntimeError):
@@ -47,6 +64,10 @@ class NotFound(SourceError):
 
 class MalformedResponse(SourceError):
     """The body did not parse as the format the API documents (truncated, HTML error page, ...)."""
+
+
+class PaginationLoop(SourceError):
+    """The source sent a next page (cursor, token, page number or URL) that was already read."""
 
 
 def redact(url: str) -> str:
@@ -84,11 +105,33 @@ class Payload:
     fetched_at: float
 
 
-class Authenticator(Protocol):
-    def apply(self, headers: dict[str, str]) -> None: ...
+class Auth(Protocol):
+    """An auth strategy (see ``connectors.auth``): sets headers or query parameters on each attempt."""
+
+    def apply(self, headers: dict[str, str], params: dict[str, Any]) -> None: ...
 
     def refresh(self) -> bool:
         """Called after a 401; return True when new credentials are worth one more try."""
+        ...
+
+
+class Paginator(Protocol):
+    """A pagination strategy (see ``connectors.paging``)."""
+
+    def next(self, resp: requests.Response, page: Any,
+             params: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None] | None:
+        """The next request as (url, params), or None when done."""
+        ...
+
+
+class Limiter(Protocol):
+    def acquire(self) -> None:
+        """Block until one more request may go out."""
+        ...
+
+    def observe(self, resp: requests.Response) -> bool:
+        """Read an answer's rate-limit headers. True: the answer is a quota refusal and ``acquire``
+        will wait for the quota to come back, so the core asks again without a backoff of its own."""
         ...
 
 
@@ -112,6 +155,9 @@ class RateLimiter:
                     return
                 self.sleep(self.period - (now - self._stamps[0]))
 
+    def observe(self, resp: requests.Response) -> bool:
+        return False
+
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Parse ``Retry-After``: delta-seconds or an HTTP date."""
@@ -129,17 +175,32 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 @dataclass
 class RetryPolicy:
+    """The budget of one request, all attempts together.
+
+    ``max_total`` counts seconds on the wire (every attempt, timeouts included) plus backoff sleeps;
+    a request that would go past it gives up, and each attempt gets at most what is left of it.
+    ``attempt_deadline`` bounds one attempt from sending to the last body byte. The body is read as
+    it arrives and the deadline is checked between reads, so one read can overrun it by at most the
+    client's read timeout: one request holds a task for at most about ``max_total`` plus one read
+    timeout (waits of the client-side rate limiter aside, which are not failures)."""
+
     base: float = 0.5
-    cap: float = 30.0
-    max_total: float = 120.0  # seconds of waiting, all retries together
+    cap: float = 30.0  # longest single backoff, and longest Retry-After honoured
+    max_total: float = 120.0
     max_attempts: int = 8
+    attempt_deadline: float = 60.0
+    max_quota_waits: int = 3  # answers a Limiter called quota refusals (it waited for the reset)
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         return rng.uniform(0, min(self.cap, self.base * 2**attempt))
 
 
+class _Overdue(Exception):
+    """An attempt went past its deadline while reading the body."""
+
+
 class RestClient:
-    """A session bound to one source. Connectors describe their API on top of it."""
+    """A session bound to one source. Connectors declare their API on top of it."""
 
     source = "http"
 
@@ -147,13 +208,15 @@ class RestClient:
         self,
         base_url: str,
         *,
-        auth: Authenticator | None = None,
+        auth: Auth | None = None,
         rate_limit: tuple[int, float] | None = None,
+        limiter: Limiter | None = None,
         retry: RetryPolicy | None = None,
         timeout: float = 30.0,
         on_payload: Callable[[Payload], None] | None = None,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        timer: Callable[[], float] = time.monotonic,
         headers: dict[str, str] | None = None,
         seed: int | None = None,
     ):
@@ -165,9 +228,13 @@ class RestClient:
         self.session = session or requests.Session()
         self.session.headers.update({"User-Agent": "crosscheck/0.1", **(headers or {})})
         self.sleep = sleep
-        self.limiter = RateLimiter(*rate_limit, sleep=sleep) if rate_limit else None
+        self.timer = timer  # measures the budget; tests pass a fake one with a fake sleep
+        self.limiter: Limiter | None = limiter or (RateLimiter(*rate_limit, sleep=sleep) if rate_limit else None)
         self._rng = random.Random(seed)
         self.requests_made = 0
+        bind = getattr(auth, "bind", None)
+        if callable(bind):
+            bind(self)  # e.g. OAuth2: the token request goes through this client, with its retries
 
     def url(self, path_or_url: str) -> str:
         if path_or_url.startswith(("http://", "https://")):
@@ -176,50 +243,112 @@ class RestClient:
 
     def request(self, method: str, path_or_url: str, *, params: dict[str, Any] | None = None,
                 headers: dict[str, str] | None = None, data: Any = None, land: bool = True,
-                authenticate: bool = True) -> requests.Response:
+                authenticate: bool = True, rate_limited: bool = True) -> requests.Response:
+        """One request under the retry budget; the response's body is already read.
+
+        ``authenticate=False`` sends no credentials (e.g. pre-signed file links, the token request
+        itself); ``rate_limited=False`` skips the client-side limiter (hosts outside the API)."""
         url = self.url(path_or_url)
         endpoint = endpoint_of(url)
-        waited, attempt, refreshed = 0.0, 0, False
+        policy = self.retry
+        used, attempt, refreshed, quota_waits = 0.0, 0, False, 0
         while True:
-            hdrs = dict(headers or {})
+            hdrs, prm = dict(headers or {}), dict(params or {})
             if self.auth and authenticate:
-                self.auth.apply(hdrs)
-            if self.limiter:
+                self.auth.apply(hdrs, prm)
+            if self.limiter and rate_limited:
                 self.limiter.acquire()
             self.requests_made += 1
+            remaining = policy.max_total - used
+            window = max(0.001, min(policy.attempt_deadline, remaining))
+            started = self.timer()
             try:
-                resp = self.session.request(method, url, params=params, headers=hdrs, data=data,
-                                            timeout=self.timeout)
+                resp = self._attempt(method, url, prm or None, hdrs, data, min(self.timeout, window),
+                                     started + window)
             except (requests.ConnectionError, requests.Timeout) as exc:
-                reason, delay = type(exc).__name__, None
+                used += self.timer() - started
+                reason, delay = _failure_name(exc), None
+            except _Overdue:
+                used += self.timer() - started
+                log.warning("%s %s: no complete answer within %.0fs, abandoning the attempt",
+                            self.source, endpoint, window)
+                reason, delay = f"no complete answer within {window:.0f}s", None
             else:
-                if resp.status_code == 401 and self.auth and authenticate and not refreshed:
+                used += self.timer() - started
+                status = resp.status_code
+                if self.limiter and rate_limited and self.limiter.observe(resp):
+                    quota_waits += 1
+                    if quota_waits > policy.max_quota_waits:
+                        raise SourceError(self.source, endpoint, f"still rate limited after {policy.max_quota_waits} "
+                                          "waits for the quota to come back", status)
+                    continue
+                if status == 401 and self.auth and authenticate and not refreshed:
                     refreshed = True
                     if self.auth.refresh():
+                        log.info("%s %s: HTTP 401, credentials refreshed, asking once more", self.source, endpoint)
                         continue
-                if resp.status_code in (401, 403):
-                    raise AuthError(self.source, endpoint, f"HTTP {resp.status_code}: check the connection's "
-                                    "credentials and their scopes", resp.status_code)
-                if resp.status_code == 404:
+                if status in (401, 403):
+                    raise AuthError(self.source, endpoint, f"HTTP {status}: check the connection's "
+                                    "credentials and their scopes", status)
+                if status == 404:
                     raise NotFound(self.source, endpoint, "HTTP 404: not found", 404)
-                if resp.status_code not in RETRY_STATUSES:
-                    if resp.status_code >= 400:
-                        raise SourceError(self.source, endpoint, f"HTTP {resp.status_code}", resp.status_code)
+                if status not in RETRY_STATUSES:
+                    if status >= 400:
+                        raise SourceError(self.source, endpoint, f"HTTP {status} {resp.reason or ''}".rstrip()
+                                          + ": refused, not retried", status)
                     if land and self.on_payload:
-                        self.on_payload(Payload(self.source, redact(resp.url or url), resp.status_code,
-                                                resp.content, time.time()))
+                        self.on_payload(Payload(self.source, redact(resp.url or url), status, resp.content,
+                                                time.time()))
                     return resp
-                reason = f"HTTP {resp.status_code}"
+                reason = f"HTTP {status}"
                 delay = retry_after_seconds(resp.headers.get("Retry-After"))
+                if delay is not None and (delay > policy.cap or used + delay > policy.max_total):
+                    log.warning("%s %s: %s asking to wait %.0fs, beyond the retry budget; giving up",
+                                self.source, endpoint, reason, delay)
+                    raise SourceError(self.source, endpoint, f"{reason} asking to wait {delay:.0f}s, more than "
+                                      "the retry budget allows; giving up", status)
             if delay is None:
-                delay = self.retry.backoff(attempt, self._rng)
+                delay = policy.backoff(attempt, self._rng)
             attempt += 1
-            if attempt >= self.retry.max_attempts or waited + delay > self.retry.max_total:
+            if attempt >= policy.max_attempts or used + delay > policy.max_total:
+                log.warning("%s %s: giving up after %d attempts and %.0fs; last: %s",
+                            self.source, endpoint, attempt, used, reason)
                 raise SourceError(self.source, endpoint,
-                                  f"gave up after {attempt} attempts and {waited:.0f}s of backoff; last: {reason}")
+                                  f"gave up after {attempt} attempts and {used:.0f}s; last: {reason}")
             log.warning("%s %s: %s, retrying in %.1fs (attempt %d)", self.source, endpoint, reason, delay, attempt)
             self.sleep(delay)
-            waited += delay
+            used += delay
+
+    def _attempt(self, method: str, url: str, params: dict[str, Any] | None, headers: dict[str, str],
+                 data: Any, timeout: float, deadline: float) -> requests.Response:
+        """Send once and read the body in pieces, abandoning the attempt past ``deadline``."""
+        resp = self.session.request(method, url, params=params, headers=headers, data=data, timeout=timeout,
+                                    stream=True)
+        raw = resp.raw
+        if raw is None or not hasattr(raw, "read1"):  # a transport that already holds the body
+            return resp
+        chunks: list[bytes] = []
+        try:
+            while True:
+                if self.timer() > deadline:
+                    raise _Overdue
+                chunk = raw.read1(READ_CHUNK, decode_content=True)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        except (ReadTimeoutError, TimeoutError) as exc:
+            resp.close()
+            raise requests.ReadTimeout(str(exc)) from None
+        except (ProtocolError, OSError, urllib3.exceptions.HTTPError) as exc:
+            resp.close()
+            raise requests.ConnectionError(str(exc)) from None
+        except BaseException:
+            resp.close()
+            raise
+        resp._content = b"".join(chunks)  # what requests' own .content would have read, now bounded
+        resp._content_consumed = True  # type: ignore[attr-defined]  # set in Response.__init__, untyped
+        raw.release_conn()  # the body is complete: the connection goes back to the pool
+        return resp
 
     def get_json(self, path_or_url: str, *, params: dict[str, Any] | None = None,
                  headers: dict[str, str] | None = None) -> Any:
@@ -229,21 +358,63 @@ class RestClient:
 
     def paginate(self, paginator: Paginator, path_or_url: str, params: dict[str, Any] | None = None,
                  headers: dict[str, str] | None = None) -> Iterator[Any]:
-        """Yield parsed pages, following ``paginator`` until it says stop; refuse to loop."""
-        seen: set[str] = set()
+        """Yield parsed pages, following ``paginator`` until it says stop.
+
+        A loop is refused: a next request that was already made (the source repeated a cursor, token,
+        page number or URL), or a page whose body repeats an earlier page byte for byte (the source
+        ignored the page parameter)."""
+        asked: set[str] = set()
+        bodies: set[bytes] = set()
         url: str | None = self.url(path_or_url)
         while url is not None:
             key = redact(url) + "?" + json.dumps(params, sort_keys=True, default=str)
-            if key in seen:
-                raise SourceError(self.source, endpoint_of(url), "pagination loop: the same page was asked twice")
-            seen.add(key)
+            if key in asked:
+                raise PaginationLoop(self.source, endpoint_of(url),
+                                     "pagination loop: the source sent a next page that was already read")
+            asked.add(key)
             resp = self.request("GET", url, params=params, headers={"Accept": "application/json", **(headers or {})})
+            digest = hashlib.sha256(resp.content).digest()
+            if digest in bodies:
+                raise PaginationLoop(self.source, endpoint_of(url),
+                                     "pagination loop: the source answered a next page with a page already read")
+            bodies.add(digest)
             page = parse_json(resp, self.source)
             yield page
             nxt = paginator.next(resp, page, params)
             if nxt is None:
                 return
             url, params = nxt
+
+    def records(self, paginator: Paginator, path: str, params: dict[str, Any] | None = None, *,
+                items: Sequence[str] = (), headers: dict[str, str] | None = None,
+                missing_is_empty: bool = False) -> Iterator[Any]:
+        """The records of every page: the list at ``items`` (keys into the page; empty: the page itself).
+        ``missing_is_empty``: an object page without the key counts as no records (APIs that omit it)."""
+        for page in self.paginate(paginator, path, params, headers=headers):
+            found = dig(page, items)
+            if found is None and missing_is_empty and isinstance(page, dict):
+                found = []
+            if not isinstance(found, list):
+                where = ".".join(items) or "the page"
+                raise MalformedResponse(self.source, endpoint_of(self.url(path)), f"expected a list at {where}")
+            yield from found
+
+
+def dig(page: Any, keys: Sequence[str]) -> Any:
+    """``page[k1][k2]...``, or None when a level is missing or not an object."""
+    for key in keys:
+        if not isinstance(page, dict):
+            return None
+        page = page.get(key)
+    return page
+
+
+def _failure_name(exc: Exception) -> str:
+    if isinstance(exc, requests.ConnectTimeout):
+        return "connect timeout"
+    if isinstance(exc, requests.Timeout):
+        return "read timeout"
+    return "connection failed"
 
 
 def parse_json(resp: requests.Response, source: str) -> Any:
@@ -256,18 +427,3 @@ def parse_json(resp: requests.Response, source: str) -> Any:
     except ValueError:
         raise MalformedResponse(source, endpoint, f"body is not valid JSON ({len(resp.content)} bytes, "
                                 "truncated or corrupt)") from None
-
-
-class Paginator(Protocol):
-    def next(self, resp: requests.Response, page: Any,
-             params: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None] | None:
-        """The next request as (url, params), or None when done."""
-        ...
-
-
-class LinkHeaderPaginator:
-    """RFC 8288 ``Link: <...>; rel="next"``; the next URL replaces the whole request (Greenhouse v3)."""
-
-    def next(self, resp, page, params):
-        nxt = resp.links.get("next", {}).get("url")
-        return (nxt, None) if nxt else None

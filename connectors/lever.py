@@ -9,60 +9,34 @@ with ``offset=<token>``. ``updated_at_start`` / ``updated_at_end`` filter opport
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterable, Iterator
 from typing import Any
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote
 
-import requests
-
-from connectors.http import MalformedResponse, RestClient
+from connectors.auth import BasicAuth
+from connectors.http import RestClient
+from connectors.paging import NextToken
 
 LEVER_HOST = "https://api.lever.co/v1"
 RATE_LIMIT = (10, 1.0)
 PAGE_SIZE = 100  # Lever accepts limit 1-100
 
 
-class ApiKeyBasicAuth:
-    """Basic auth, key as username. A 401 means a wrong or revoked key: nothing to refresh."""
-
-    def __init__(self, api_key: str):
-        self._header = "Basic " + base64.b64encode(f"{api_key}:".encode()).decode()
-
-    def apply(self, headers: dict[str, str]) -> None:
-        headers["Authorization"] = self._header
-
-    def refresh(self) -> bool:
-        return False
-
-
-class OffsetTokenPaginator:
-    """``hasNext`` / ``next``: the same request again with ``offset`` set to the opaque token."""
-
-    def next(self, resp: requests.Response, page: Any,
-             params: dict[str, Any] | None) -> tuple[str, dict[str, Any] | None] | None:
-        if not isinstance(page, dict) or not page.get("hasNext") or not page.get("next"):
-            return None
-        parts = urlsplit(resp.url)
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), {**(params or {}), "offset": page["next"]}
-
-
 class LeverClient(RestClient):
+    """Each list endpoint is one method over ``list(path, **params)``; see docs/guide/adding-a-source.md."""
+
     source = "lever"
 
     def __init__(self, host: str | None, api_key: str, *, page_size: int = PAGE_SIZE, **rest_kwargs: Any):
         rest_kwargs.setdefault("rate_limit", RATE_LIMIT)
-        super().__init__(host or LEVER_HOST, auth=ApiKeyBasicAuth(api_key), **rest_kwargs)
+        super().__init__(host or LEVER_HOST, auth=BasicAuth(api_key), **rest_kwargs)
         self.page_size = page_size
 
     def list(self, path: str, **params: Any) -> Iterator[dict[str, Any]]:
+        """Every record of a list endpoint (``{"data": [...]}`` per page), page after page."""
         query = {k: v for k, v in params.items() if v not in (None, "", [], ())}
         query.setdefault("limit", self.page_size)
-        for page in self.paginate(OffsetTokenPaginator(), path, query):
-            if not isinstance(page, dict) or not isinstance(page.get("data"), list):
-                raise MalformedResponse(self.source, "/" + path.lstrip("/"), "expected an object with a data list")
-            yield from page["data"]
-
+        return self.records(NextToken("offset"), path, query, items=("data",))
     def opportunities(self, updated_since_ms: int | None = None, updated_until_ms: int | None = None,
                       expand: Iterable[str] = ("applications",)) -> Iterator[dict[str, Any]]:
         return self.list("opportunities", updated_at_start=updated_since_ms, updated_at_end=updated_until_ms,

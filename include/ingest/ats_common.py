@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 
-from connectors.linkedin import parse_positions_csv
+from include.ingest.linkedin_export import parse_positions_csv
 from include.models import Application, Candidate, Consent, Education, Employment, Job
 
 T = TypeVar("T")

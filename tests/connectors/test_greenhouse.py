@@ -48,7 +48,7 @@ def test_pages_follow_the_link_header_with_the_cursor_as_the_only_parameter(sand
 def test_sandbox_refuses_a_cursor_mixed_with_other_parameters(sandbox):
     client = greenhouse_client(sandbox)
     headers: dict[str, str] = {}
-    client.oauth.apply(headers)
+    client.oauth.apply(headers, {})
     resp = client.session.get(f"{sandbox.url}/greenhouse/v3/candidates", params={"cursor": "abc", "per_page": 2},
                               headers=headers)
     assert resp.status_code == 422

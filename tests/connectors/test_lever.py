@@ -79,7 +79,7 @@ def test_basic_auth_sends_the_key_as_username(sandbox):
     client = lever_client(sandbox)
     headers: dict[str, str] = {}
     assert client.auth is not None
-    client.auth.apply(headers)
+    client.auth.apply(headers, {})
     assert base64.b64decode(headers["Authorization"].split()[1]) == f"{credentials.LEVER_API_KEY}:".encode()
 
 

@@ -1,4 +1,4 @@
-"""Review feed connector: SPEC request shape, ``next`` paging with loop and origin checks, the key only
+"""Review feed connector: the request shape of docs/CONTRACT.md, ``next`` paging with loop and origin checks, the key only
 ever in a header, and the HTTP core's behaviour on 401, 429, 5xx, malformed and truncated bodies."""
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def test_recorded_401():
 @pytest.mark.parametrize("answer, match", [
     (Answer(200, b'{"reviews": [{"review_id": "r1", "rating": 4'), "not valid JSON"),
     (Answer(200, b"<html>Bad gateway</html>", content_type="text/html"), "expected JSON"),
-    (Answer(200, {"items": []}), "no 'reviews' list"),
+    (Answer(200, {"items": []}), "expected a list at reviews"),
     (Answer(200, {"reviews": [], "next": 42}), "neither a URL nor null"),
 ])
 def test_malformed_pages(answer, match):

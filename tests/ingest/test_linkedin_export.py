@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from connectors.linkedin import HEADER, DateError, parse_linkedin_date, parse_positions_csv
-from tests.connectors.recorded.replay import recorded
+from include.ingest.linkedin_export import HEADER, DateError, parse_linkedin_date, parse_positions_csv
+
+EXPORTS = Path(__file__).resolve().parent / "recorded" / "linkedin"
+
+
+def export(name: str) -> bytes:
+    return (EXPORTS / name).read_bytes()
+
 
 HEAD = ",".join(HEADER)
 
 
 def test_recorded_export_with_bom_crlf_multiline_entities_and_chinese():
-    rows, errors = parse_positions_csv(recorded("linkedin", "Positions.csv"))
+    rows, errors = parse_positions_csv(export("Positions.csv"))
     assert errors == []
     assert [r["company_name"] for r in rows] == ["Halcyon Software", "Acme Automation, Inc.", "华为技术有限公司"]
     first, second, third = rows
@@ -24,13 +32,13 @@ def test_recorded_export_with_bom_crlf_multiline_entities_and_chinese():
 
 
 def test_cp1252_export_falls_back_and_keeps_accents():
-    rows, errors = parse_positions_csv(recorded("linkedin", "Positions_cp1252.csv"))
+    rows, errors = parse_positions_csv(export("Positions_cp1252.csv"))
     assert errors == [] and rows[0]["company_name"] == "Société Générale"
     assert rows[0]["description"] == "\u201cgreat\u201d team"
 
 
 def test_another_export_file_is_refused_with_a_clear_error_and_no_content():
-    rows, errors = parse_positions_csv(recorded("linkedin", "Connections.csv"))
+    rows, errors = parse_positions_csv(export("Connections.csv"))
     assert rows == [] and len(errors) == 1
     assert "not a LinkedIn Positions.csv" in errors[0] and HEAD in errors[0]
     assert "Jane" not in errors[0] and "janedoe" not in errors[0]
