@@ -20,6 +20,7 @@ from typing import Any
 from include.engine import aliases
 from include.engine.names import cjk_latin_key, looks_like_abbreviation, normalise_company
 from include.engine.resolve import RegistryIndex, Resolution
+from include.warehouse import Warehouse
 
 COLUMNS = ("name", "normalised", "entity_id", "registry", "legal_name", "matched_name", "score", "method",
            "alias_company", "why")
@@ -61,7 +62,7 @@ def read_names(path: Path, column: str | None) -> list[str]:
         return [row[column].strip() for row in reader if (row.get(column) or "").strip()]
 
 
-def register_index(wh: Any, names: list[str]) -> RegistryIndex:
+def register_index(wh: Warehouse, names: list[str]) -> RegistryIndex:
     """The index the check step would build: the whole register when small, else the entities these
     names resolve to (bulk resolution plus earlier API look-ups)."""
     n = int(wh.query("SELECT COUNT(*) AS n FROM registry_entities", [])[0]["n"])
@@ -126,7 +127,7 @@ def format_text(rows: list[dict[str, Any]], index: RegistryIndex, where: str) ->
     return "\n".join(lines) + "\n"
 
 
-def _open(where_out: list[str]) -> Any:
+def _open(where_out: list[str]) -> Warehouse | None:
     from include.cli_checks import UsageError, open_warehouse, warehouse_conn, where
 
     try:

@@ -10,11 +10,12 @@ from include.config import Config
 from include.models import Education, Employment, Finding
 from include.pipeline.ingest import load_candidates
 from include.pipeline.runs import RunInfo, chunks, run_dir
+from include.warehouse import Warehouse
 
 RESUME_SOURCES = ("greenhouse", "lever")
 
 
-def candidate_batches(wh: Any, size: int = 32) -> list[list[str]]:
+def candidate_batches(wh: Warehouse, size: int = 32) -> list[list[str]]:
     rows = wh.query(
         "SELECT DISTINCT c.candidate_id FROM candidates c JOIN applications a ON a.candidate_id = c.candidate_id "
         "WHERE c.consent_given ORDER BY c.candidate_id", [])
@@ -25,7 +26,7 @@ def _in(ids: list[str]) -> str:
     return ",".join("?" for _ in ids)
 
 
-def load_bundles(wh: Any, ids: list[str]) -> list[Any]:
+def load_bundles(wh: Warehouse, ids: list[str]) -> list[Any]:
     from include.engine.run import CandidateBundle
 
     if not ids:
@@ -59,7 +60,7 @@ _INDEX: dict[str, Any] = {}
 FULL_INDEX_LIMIT = 200_000  # above this (bulk snapshots), index only the entities our names resolve to
 
 
-def registry_index(wh: Any, config: Config, run_id: str = "") -> Any:
+def registry_index(wh: Warehouse, config: Config, run_id: str = "") -> Any:
     """Built once per worker process and run: registry names are normalised once, not per candidate.
 
     Every check batch of a run reads the same register, so the index is kept for the next batch the
@@ -88,7 +89,7 @@ def registry_index(wh: Any, config: Config, run_id: str = "") -> Any:
     return _INDEX[key]
 
 
-def check_batch(wh: Any, config: Config, run: RunInfo, ids: list[str], index: int) -> dict[str, Any]:
+def check_batch(wh: Warehouse, config: Config, run: RunInfo, ids: list[str], index: int) -> dict[str, Any]:
     from include.engine.run import check_candidate
 
     reg = registry_index(wh, config, run.run_id)
@@ -113,7 +114,7 @@ def _batch_findings(batches: list[dict[str, Any]]) -> Iterator[list[Finding]]:
             yield [Finding.model_validate_json(line) for line in fh if line.strip()]
 
 
-def write_findings(wh: Any, config: Config, run: RunInfo, batches: list[dict[str, Any]]) -> dict[str, Any]:
+def write_findings(wh: Warehouse, config: Config, run: RunInfo, batches: list[dict[str, Any]]) -> dict[str, Any]:
     """All batches' findings into the warehouse in one transaction, read one batch file at a time."""
     from include.engine.run import RULE_VERSIONS
     from include.findings import write_run_findings

@@ -10,6 +10,7 @@ from typing import Any
 from include.config import PROJECT_ROOT, Config
 from include.pipeline.runs import RunInfo, read_parts, run_dir, write_part
 from include.pipeline.store import now_iso
+from include.warehouse import Warehouse
 
 CODE_DIRS = ("connectors", "include", "dags", "plugins")
 
@@ -29,7 +30,7 @@ def code_version() -> dict[str, str]:
     return {"git_commit": commit or "unknown", "tree_sha256": digest.hexdigest()}
 
 
-def build_report(wh: Any, config: Config, run: RunInfo) -> dict[str, Any]:
+def build_report(wh: Warehouse, config: Config, run: RunInfo) -> dict[str, Any]:
     from include.report.data import load_report_data
     from include.report.render import build_report as render
 
@@ -44,7 +45,7 @@ def build_report(wh: Any, config: Config, run: RunInfo) -> dict[str, Any]:
     return part
 
 
-def seal_run(wh: Any, config: Config, run: RunInfo, dag_runs: list[dict[str, Any]],
+def seal_run(wh: Warehouse, config: Config, run: RunInfo, dag_runs: list[dict[str, Any]],
              started_at: str | None = None) -> dict[str, Any]:
     from include.audit.chain import append_run
 
@@ -86,7 +87,7 @@ def seal_run(wh: Any, config: Config, run: RunInfo, dag_runs: list[dict[str, Any
 CONSENT_KEYS = ("candidate_id", "given", "source_field", "value", "read_at")
 
 
-def consent_record(wh: Any, config: Config, run: RunInfo, parts: dict[str, Any]) -> dict[str, Any]:
+def consent_record(wh: Warehouse, config: Config, run: RunInfo, parts: dict[str, Any]) -> dict[str, Any]:
     """Under which consent this run processed whom: every candidate it read from an ATS, looked up in
     profiles or checked, with the consent evidence as read (pseudonymous ids only, never names)."""
     read: dict[str, dict[str, Any]] = {}

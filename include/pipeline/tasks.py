@@ -12,6 +12,7 @@ from include.config import load_config
 from include.pipeline import check, ingest, seal
 from include.pipeline.runs import RunInfo, chunks, run_dir, write_part
 from include.pipeline.store import now_iso
+from include.warehouse import Warehouse
 
 log = logging.getLogger("crosscheck.pipeline")
 
@@ -20,10 +21,11 @@ REGISTRY_CHUNK = 48
 CHECK_CHUNK = 32
 
 
-def _wh() -> Any:
+def _wh(migrate: bool = False) -> Warehouse:
+    """The warehouse at the current migration; only the run's first task (``start_run``) migrates it."""
     from plugins.hooks.warehouse import WarehouseHook
 
-    return WarehouseHook().get_warehouse()
+    return WarehouseHook().get_warehouse(migrate=migrate)
 
 
 def _make_client(source: str, on_payload: Any) -> Any:
@@ -62,6 +64,7 @@ def start_run(context: dict[str, Any]) -> dict[str, str]:
     require_an_ats()
     cfg = load_config()
     run = run_of(context)
+    _wh(migrate=True).close()  # migrations run once per run, here; every later task only checks the schema
     write_part(cfg, run, "start", {"started_at": now_iso(), "config_sha256": cfg.digest()})
     log.info("pipeline run %s for report day %s", run.run_id, run.report_day)
     return run.to_dict()

@@ -26,6 +26,7 @@ from include.report.models import (
     RequisitionView,
     SkippedSource,
 )
+from include.warehouse import Warehouse
 
 RESUME_SOURCES = ("greenhouse", "lever")
 REVIEW_LOOKBACK_DAYS = 400  # 12 months of trend, plus slack for month boundaries
@@ -48,7 +49,7 @@ def _in(values: list[str]) -> str:
 
 
 def query_in(
-    wh: Any, sql: str, ids: list[str], extra: list[Any] | None = None, chunk: int = 500
+    wh: Warehouse, sql: str, ids: list[str], extra: list[Any] | None = None, chunk: int = 500
 ) -> list[dict[str, Any]]:
     """``sql`` with ``{ids}`` standing for an IN list, run in chunks so that no statement carries thousands of
     parameters; ``extra`` parameters follow the ids. Rows come back chunk by chunk (callers order them)."""
@@ -147,7 +148,7 @@ def _sort_findings(findings: list[FindingView]) -> list[FindingView]:
     return sorted(findings, key=key)
 
 
-def count_candidates(wh: Any) -> tuple[int, int]:
+def count_candidates(wh: Warehouse) -> tuple[int, int]:
     """(checked, awaiting consent): candidates with an application, by consent."""
     rows = wh.query(
         "SELECT c.consent_given AS consent, COUNT(DISTINCT c.candidate_id) AS n FROM candidates c "
@@ -174,7 +175,7 @@ def _counts(findings: list[FindingView], checked: int, awaiting: int, candidates
     return counts
 
 
-def _applications(wh: Any, ids: list[str]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+def _applications(wh: Warehouse, ids: list[str]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """(by application id, latest by candidate id), each row with the job's name."""
     if not ids:
         return {}, {}
@@ -220,7 +221,7 @@ def _group(
     return sorted(reqs.values(), key=lambda r: (r.name is None, (r.name or "").casefold(), r.job_id or ""))
 
 
-def _manifest_sources(wh: Any, run_id: str, run_dir: Path | None) -> dict[str, dict[str, Any]]:
+def _manifest_sources(wh: Warehouse, run_id: str, run_dir: Path | None) -> dict[str, dict[str, Any]]:
     """Per-source manifest parts: the sealed ``pipeline_runs.manifest`` when the run is sealed, else the
     parts the run's tasks wrote (the report is built before the run is sealed)."""
     parts: dict[str, Any] = {}
@@ -250,7 +251,7 @@ def skipped_sources(parts: dict[str, dict[str, Any]]) -> list[SkippedSource]:
     return [SkippedSource(source=s, reason=r) for s, r in sorted(found.items())]
 
 
-def previous_report_day(wh: Any, report_day: date) -> date | None:
+def previous_report_day(wh: Warehouse, report_day: date) -> date | None:
     """The latest report day before ``report_day`` with a run, or None on a first report."""
     rows = wh.query(
         "SELECT MAX(report_day) AS prev_day FROM pipeline_runs WHERE report_day < ?", [report_day.isoformat()]
@@ -289,7 +290,7 @@ def _loopback_links(requisitions: list[RequisitionView]) -> bool:
     )
 
 
-def _reviews(wh: Any, report_day: date) -> list[dict[str, Any]]:
+def _reviews(wh: Warehouse, report_day: date) -> list[dict[str, Any]]:
     since = (report_day - timedelta(days=REVIEW_LOOKBACK_DAYS)).isoformat()
     return wh.query(
         'SELECT review_id, employer, "date", rating, title, pros, cons, advice_to_management, job_title, '
@@ -298,7 +299,7 @@ def _reviews(wh: Any, report_day: date) -> list[dict[str, Any]]:
     )
 
 
-def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> ReportData:
+def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) -> ReportData:
     """Everything the report of ``run_id`` (report day ``report_day``) shows."""
     rows = wh.query(
         "SELECT finding_id, candidate_id, application_id, kind, severity, summary, question, evidence, "
@@ -359,7 +360,7 @@ def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> Rep
     )
 
 
-def latest_run(wh: Any) -> tuple[str, date] | None:
+def latest_run(wh: Warehouse) -> tuple[str, date] | None:
     """(run_id, report_day) of the latest sealed run, for the UI plugin."""
     rows = wh.query("SELECT run_id, report_day FROM pipeline_runs ORDER BY seq DESC LIMIT 1", [])
     if not rows:

@@ -281,6 +281,42 @@ class Warehouse(ABC):
             self._run(sql, params)
         return len(rows)
 
+    # -- bulk loading -----------------------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[Self]:
+        """Hold this warehouse across several statements that share session temp tables (other threads
+        using the same object wait)."""
+        with self._lock:
+            yield self
+
+    @property
+    def json_type(self) -> str:
+        """The SQL type of a JSON column on this engine (for temp tables)."""
+        return "JSONB" if self.dialect == "postgres" else "JSON"
+
+    def bulk_insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+        """Append many rows (tuples in ``columns`` order) to ``table`` at once, on the engine's fast path
+        (DuckDB scans a DataFrame, PostgreSQL takes COPY). Meant for session temp tables that set-based
+        SQL then moves on; JSON values go in as JSON text. Returns the number of rows."""
+        if not rows:
+            return 0
+        names = [quote_ident(c) for c in columns]
+        quote_ident(table)
+        with self._lock:
+            self._bulk_insert(table, names, rows)
+        return len(rows)
+
+    def _bulk_insert(self, table: str, names: list[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Multi-row INSERTs: the portable path, which engines replace with a faster one."""
+        one = "(" + ", ".join("?" for _ in names) + ")"
+        per = max(1, MAX_PARAMS_PER_STATEMENT // len(names))
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            self._run(
+                f"INSERT INTO {quote_ident(table)} ({', '.join(names)}) VALUES {', '.join([one] * len(chunk))}",
+                [v for r in chunk for v in r],
+            )
+
     # -- migrations -------------------------------------------------------------------------------
     def migrate(self) -> list[str]:
         """Apply every migration not yet recorded in ``schema_migrations``; return the versions applied.
