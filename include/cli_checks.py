@@ -229,11 +229,6 @@ def open_warehouse(create: bool = False, migrate: bool = True) -> Warehouse:
                                     else "")) from None
 
 
-def latest_run(wh: Warehouse) -> dict[str, Any] | None:
-    rows = wh.query("SELECT run_id, report_day, state FROM pipeline_runs ORDER BY seq DESC LIMIT 1")
-    return rows[0] if rows else None
-
-
 def write_private(path: str | Path, text: str) -> Path:
     """Write a file only its owner can read (mode 600, also when it existed): exports and connection files
     hold personal data or credentials."""

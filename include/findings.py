@@ -64,23 +64,11 @@ def _dedupe(findings: Sequence[Finding]) -> list[Finding]:
     return list({f.finding_id: f for f in findings}.values())
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> list[Sequence[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _in(n: int) -> str:
-    return ", ".join("?" for _ in range(n))
-
-
 def _rows_by_id(
     wh: Warehouse, table: str, column: str, ids: Sequence[str], extra: str = "", params: Sequence[Any] = ()
 ) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for part in _chunks(list(ids)):
-        out.extend(
-            wh.query(f"SELECT * FROM {table} WHERE {column} IN ({_in(len(part))}){extra}", [*part, *params])
-        )
-    return out
+    """Whole rows of ``table`` whose ``column`` is one of ``ids`` (chunked), with ``extra`` conditions."""
+    return wh.query_in(f"SELECT * FROM {table} WHERE {column} IN ({{ids}}){extra}", list(ids), list(params), CHUNK)
 
 
 @dataclass
@@ -129,14 +117,15 @@ def write_run_findings(
             "SELECT COUNT(DISTINCT finding_id) AS n FROM finding_clearances WHERE reopened_run = ?",
             [run_id],
         )
-        checked = sorted(candidate_ids_checked)
-        for part in _chunks(checked):
-            counts["resolved"] += _count(
-                wh,
-                f"SELECT COUNT(*) AS n FROM discrepancies WHERE candidate_id IN "
-                f"({_in(len(part))}) AND last_seen_run <> ?",
-                [*part, run_id],
+        counts["resolved"] += sum(
+            int(r["n"])
+            for r in wh.query_in(
+                "SELECT COUNT(*) AS n FROM discrepancies WHERE candidate_id IN ({ids}) AND last_seen_run <> ?",
+                sorted(candidate_ids_checked),
+                [run_id],
+                CHUNK,
             )
+        )
     return FindingsWritten(counts, digest_of_rows(written.items()), dict(Counter(kinds.values())))
 
 
@@ -358,9 +347,10 @@ def clear_and_rerender(wh: Warehouse, finding_id: str, reason: str, by: str, con
 
 def rerender_latest_report(wh: Warehouse, config: Any) -> list[str]:
     """Write the latest sealed run's report (HTML and CSV, every locale) again from the warehouse."""
-    from include.report.data import latest_run, load_report_data
+    from include.report.data import load_report_data
     from include.report.i18n import LOCALES
     from include.report.render import build_report
+    from include.warehouse.runs import latest_run
 
     latest = latest_run(wh)
     if latest is None:
@@ -373,6 +363,16 @@ def rerender_latest_report(wh: Warehouse, config: Any) -> list[str]:
         paths = build_report(data, out_dir, locale)
         written += [str(paths.html), str(paths.csv)]
     return written
+
+
+def findings_of_run(wh: Warehouse, run_id: str) -> list[dict[str, Any]]:
+    """The findings a run saw (its report's findings), open and cleared, by candidate and finding id."""
+    return wh.query(
+        "SELECT finding_id, candidate_id, application_id, kind, severity, summary, question, evidence, "
+        "message, rule_version, status, first_seen_run, last_seen_run, cleared_reason, cleared_by, cleared_at "
+        "FROM discrepancies WHERE last_seen_run = ? ORDER BY candidate_id, finding_id",
+        [run_id],
+    )
 
 
 def clearance_history(wh: Warehouse, finding_id: str) -> list[dict[str, Any]]:

@@ -327,7 +327,8 @@ def _warehouse(settings: Settings) -> Iterator[Warehouse]:
 
 
 def _latest_data(wh: Warehouse, settings: Settings) -> Any:
-    from include.report.data import latest_run, load_report_data
+    from include.report.data import load_report_data
+    from include.warehouse.runs import latest_run
 
     latest = latest_run(wh)
     if latest is None:

@@ -79,8 +79,9 @@ def rerender_latest_report(wh: Warehouse, config: Any, deleted: list[Path]) -> l
     """Render the latest sealed run's report again (from the warehouse, so without the erased candidate)
     in each locale whose files were deleted; older days' reports stay deleted (their run's findings
     have moved on, a re-render would not be the report HR read)."""
-    from include.report.data import latest_run, load_report_data
+    from include.report.data import load_report_data
     from include.report.render import build_report, report_paths
+    from include.warehouse.runs import latest_run
 
     latest = latest_run(wh)
     if latest is None or not deleted:

@@ -10,20 +10,13 @@ from include.config import Config
 from include.models import Education, Employment, Finding
 from include.pipeline.ingest import load_candidates
 from include.pipeline.runs import RunInfo, chunks, run_dir
-from include.warehouse import Warehouse
+from include.warehouse import Warehouse, candidates
 
 RESUME_SOURCES = ("greenhouse", "lever")
 
 
 def candidate_batches(wh: Warehouse, size: int = 32) -> list[list[str]]:
-    rows = wh.query(
-        "SELECT DISTINCT c.candidate_id FROM candidates c JOIN applications a ON a.candidate_id = c.candidate_id "
-        "WHERE c.consent_given ORDER BY c.candidate_id", [])
-    return chunks([r["candidate_id"] for r in rows], size)
-
-
-def _in(ids: list[str]) -> str:
-    return ",".join("?" for _ in ids)
+    return chunks(candidates.checked_candidate_ids(wh), size)
 
 
 def load_bundles(wh: Warehouse, ids: list[str]) -> list[Any]:
@@ -34,15 +27,12 @@ def load_bundles(wh: Warehouse, ids: list[str]) -> list[Any]:
     emp_fields = set(Employment.model_fields)
     edu_fields = set(Education.model_fields)
     jobs: dict[str, list[Employment]] = {}
-    for r in wh.query(f"SELECT * FROM employments WHERE candidate_id IN ({_in(ids)}) ORDER BY employment_id", ids):
+    for r in candidates.rows_of_candidates(wh, "employments", ids, "employment_id"):
         jobs.setdefault(r["candidate_id"], []).append(Employment(**{k: v for k, v in r.items() if k in emp_fields}))
     edus: dict[str, list[Education]] = {}
-    for r in wh.query(f"SELECT * FROM educations WHERE candidate_id IN ({_in(ids)}) ORDER BY education_id", ids):
+    for r in candidates.rows_of_candidates(wh, "educations", ids, "education_id"):
         edus.setdefault(r["candidate_id"], []).append(Education(**{k: v for k, v in r.items() if k in edu_fields}))
-    apps: dict[str, str] = {}
-    for r in wh.query(f"SELECT candidate_id, application_id FROM applications WHERE candidate_id IN ({_in(ids)}) "
-                      "ORDER BY applied_at DESC, application_id", ids):
-        apps.setdefault(r["candidate_id"], r["application_id"])
+    apps = candidates.latest_application_ids(wh, ids)
     bundles = []
     for cand in load_candidates(wh, ids):
         mine = jobs.get(cand.candidate_id, [])
@@ -80,10 +70,9 @@ def registry_index(wh: Warehouse, config: Config, run_id: str = "") -> Any:
             entities = load_registry_entities(wh)
         else:
             from include.engine.bulk_resolve import entities_for, entities_for_names
-            from include.pipeline.ingest import employer_names
 
             hc = config.hiring_company
-            entities = entities_for_names(wh, [hc.name, *hc.competitors, *employer_names(wh)])
+            entities = entities_for_names(wh, [hc.name, *hc.competitors, *candidates.consenting_employers(wh)])
             entities += entities_for(wh, [f"{reg}:{rid}" for reg, rid in hc.registry_ids.items()])
         _INDEX[key] = RegistryIndex(entities)
     return _INDEX[key]

@@ -11,6 +11,7 @@ from include.config import PROJECT_ROOT, Config
 from include.pipeline.runs import RunInfo, read_parts, run_dir, write_part
 from include.pipeline.store import now_iso
 from include.warehouse import Warehouse
+from include.warehouse.candidates import stored_consents
 
 CODE_DIRS = ("connectors", "include", "dags", "plugins")
 
@@ -102,11 +103,9 @@ def consent_record(wh: Warehouse, config: Config, run: RunInfo, parts: dict[str,
             processed.update(cid for chunk in json.loads(path.read_text(encoding="utf-8")) for cid in chunk)
     stored = {}
     if processed - set(read):
-        for r in wh.query("SELECT candidate_id, consent FROM candidates WHERE consent IS NOT NULL"):
-            if r["candidate_id"] in processed:
-                c = r["consent"]
-                stored[r["candidate_id"]] = {"candidate_id": r["candidate_id"],
-                                             **(json.loads(c) if isinstance(c, str) else c)}
+        for cid, consent in stored_consents(wh).items():
+            if cid in processed:
+                stored[cid] = {"candidate_id": cid, **consent}
     evidence = []
     for cid in sorted(set(read) | processed):
         e = read.get(cid) or stored.get(cid)

@@ -12,7 +12,7 @@ from include.config import load_config
 from include.pipeline import check, ingest, seal
 from include.pipeline.runs import RunInfo, chunks, run_dir, write_part
 from include.pipeline.store import now_iso
-from include.warehouse import Warehouse
+from include.warehouse import Warehouse, candidates
 
 log = logging.getLogger("crosscheck.pipeline")
 
@@ -108,7 +108,7 @@ def _chunk(cfg: Any, info: RunInfo, name: str, index: int) -> list[Any]:
 
 def plan_profiles_task(run: dict[str, Any]) -> list[int]:
     cfg, info = load_config(), RunInfo.from_dict(run)
-    ids = _with_wh(ingest.consenting_candidate_ids)
+    ids = _with_wh(candidates.consenting_candidate_ids)
     _write_skipped(cfg, info, ingest.PROFILE_SOURCES)
     return _plan(cfg, info, "profiles", ids, PROFILE_CHUNK)
 
@@ -123,7 +123,7 @@ def ingest_profiles_task(run: dict[str, Any], index: int) -> dict[str, Any]:
 
 def plan_registries_task(run: dict[str, Any]) -> list[int]:
     cfg, info = load_config(), RunInfo.from_dict(run)
-    names = _with_wh(ingest.employer_names)
+    names = _with_wh(candidates.consenting_employers)
     names = list(dict.fromkeys([cfg.hiring_company.name, *cfg.hiring_company.competitors, *names]))
     _write_skipped(cfg, info, ingest.REGISTRY_SOURCES)
     misses = _with_wh(lambda wh: ingest.names_needing_lookup(wh, names))

@@ -24,6 +24,7 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+?)(?:\.(duckdb|postgres))?\.s
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 JSON_TYPES = {"JSON", "JSONB"}
 MAX_PARAMS_PER_STATEMENT = 4000  # multi-row VALUES batches: fast on DuckDB, well under libpq limits
+IN_CHUNK = 500  # values per IN list in query_in / execute_in
 
 
 class WarehouseError(RuntimeError):
@@ -62,6 +63,11 @@ def redact_engine_message(message: str) -> str:
     message = _DOUBLE_QUOTED.sub(_keep_names, message)
     message = re.sub(r"\)=\((?:[^()]|\([^()]*\))*\)", ")=(<value>)", message)
     return message.strip()
+
+
+def placeholders(n: int) -> str:
+    """``?, ?, ?`` for an IN list of ``n`` values."""
+    return ", ".join("?" for _ in range(n))
 
 
 def quote_ident(name: str) -> str:
@@ -180,6 +186,29 @@ class Warehouse(ABC):
                     d[names[i]] = json.loads(v)
             out.append(d)
         return out
+
+    def query_in(
+        self, sql: str, values: Sequence[Any], extra: Sequence[Any] | None = None, chunk: int = IN_CHUNK
+    ) -> list[dict[str, Any]]:
+        """``sql`` with ``{ids}`` standing for an IN list of ``values``, run ``chunk`` values at a time so
+        that no statement carries thousands of parameters; ``extra`` parameters follow the values. Rows
+        come back chunk by chunk: a caller that needs an order sorts them."""
+        out: list[dict[str, Any]] = []
+        for i in range(0, len(values), chunk):
+            part = list(values[i : i + chunk])
+            out.extend(self.query(sql.format(ids=placeholders(len(part))), [*part, *(extra or [])]))
+        return out
+
+    def execute_in(
+        self, sql: str, values: Sequence[Any], extra: Sequence[Any] | None = None, chunk: int = IN_CHUNK
+    ) -> int:
+        """``execute`` of ``sql`` with ``{ids}`` standing for an IN list, in chunks; the rows changed
+        (-1 when the engine cannot say)."""
+        counts = []
+        for i in range(0, len(values), chunk):
+            part = list(values[i : i + chunk])
+            counts.append(self.execute(sql.format(ids=placeholders(len(part))), [*part, *(extra or [])]))
+        return -1 if -1 in counts else sum(counts)
 
     @contextmanager
     def transaction(self) -> Iterator[Warehouse]:
