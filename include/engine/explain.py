@@ -65,7 +65,9 @@ def read_names(path: Path, column: str | None) -> list[str]:
 def register_index(wh: Warehouse, names: list[str]) -> RegistryIndex:
     """The index the check step would build: the whole register when small, else the entities these
     names resolve to (bulk resolution plus earlier API look-ups)."""
-    n = int(wh.query("SELECT COUNT(*) AS n FROM registry_entities", [])[0]["n"])
+    from include.warehouse.registry_cache import register_state
+
+    n, _ = register_state(wh)
     if n == 0:
         return RegistryIndex([])
     if n <= FULL_INDEX_LIMIT:

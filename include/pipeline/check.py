@@ -58,10 +58,10 @@ def registry_index(wh: Warehouse, config: Config, run_id: str = "") -> Any:
     or the register (entity count, newest fetch) differs.
     """
     from include.engine.resolve import RegistryIndex
+    from include.warehouse.registry_cache import register_state
 
-    state = wh.query("SELECT COUNT(*) AS n, MAX(fetched_at) AS newest FROM registry_entities", [])[0]
-    n = state["n"]
-    key = f"{wh!r}|{run_id}|{n}|{state['newest']}"
+    n, newest = register_state(wh)
+    key = f"{wh!r}|{run_id}|{n}|{newest}"
     if key not in _INDEX:
         _INDEX.clear()
         if n <= FULL_INDEX_LIMIT:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from include.config import load_config
 from include.pipeline import check, ingest, seal
@@ -15,6 +16,7 @@ from include.pipeline.store import now_iso
 from include.warehouse import Warehouse, candidates
 
 log = logging.getLogger("crosscheck.pipeline")
+T = TypeVar("T")
 
 PROFILE_CHUNK = 32
 REGISTRY_CHUNK = 48
@@ -79,7 +81,7 @@ def finish_dag(run: dict[str, Any] | RunInfo, context: dict[str, Any]) -> dict[s
     return part
 
 
-def _with_wh(fn: Any) -> Any:
+def _with_wh(fn: Callable[[Warehouse], T]) -> T:
     wh = _wh()
     try:
         return fn(wh)

@@ -186,6 +186,12 @@ def entity_from_row(row: dict[str, Any], names: list[RegistryName]) -> RegistryE
 LOAD_PAGE = 20_000  # entities read per statement: the rows of a whole register are never held at once
 
 
+def register_state(wh: Warehouse) -> tuple[int, str | None]:
+    """(entities in the local register, the newest ``fetched_at``): its size, and whether it changed."""
+    row = wh.query("SELECT COUNT(*) AS n, MAX(fetched_at) AS newest FROM registry_entities")[0]
+    return int(row["n"]), row["newest"]
+
+
 def load_registry_entities(wh: Warehouse, page: int = LOAD_PAGE) -> list[RegistryEntity]:
     """Every registry entity known to the warehouse, names in the registry's order (legal name first).
 
