@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from include.config import CONFIG_ENV, PROJECT_ROOT, Config, ConfigError, load_config
-from include.warehouse import WAREHOUSE_ENV, Warehouse
+from include.warehouse import (
+    WAREHOUSE_ENV,
+    Warehouse,
+    WarehouseError,
+    warehouse_spec,
+    where,  # noqa: F401 - re-exported: the CLI names the warehouse with it
+)
+from include.warehouse import open_warehouse as open_spec
 
 DEFAULT_WAREHOUSE = PROJECT_ROOT / ".var" / "warehouse" / "crosscheck.duckdb"
 CONN_PREFIX = "AIRFLOW_CONN_"
@@ -188,8 +195,6 @@ def check_json_connection(name: str, value: str) -> dict[str, Any]:
 
 def warehouse_conn(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The warehouse connection as a dict; the project's DuckDB file when the variable is not set."""
-    from include.warehouse import WarehouseError, warehouse_spec
-
     env = os.environ if environ is None else environ
     raw = (env.get(WAREHOUSE_ENV) or "").strip()
     if raw.startswith("{"):
@@ -200,28 +205,13 @@ def warehouse_conn(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         raise UsageError(str(exc)) from None
 
 
-def where(conn: dict[str, Any]) -> str:
-    """The warehouse as a user names it (never with its password)."""
-    from include.warehouse import where as describe
-
-    return describe(conn)
-
-
 def open_warehouse(create: bool = False, migrate: bool = True) -> Warehouse:
     """The warehouse, opened through ``include.warehouse.open_warehouse``. ``create=False`` (every command but
     ``run``): a missing warehouse is an error, not a new empty one. ``migrate=False`` (the read-only commands:
     ``audit verify``, ``candidate export``, ``evaluate``): nothing is written; a warehouse that needs
     migrating is an error too."""
-    from include.warehouse import WarehouseError
-    from include.warehouse import open_warehouse as open_spec
-
-    conn = warehouse_conn()
-    if create and str(conn["conn_type"]).lower() == "duckdb":
-        path = Path(str(conn.get("host") or conn.get("schema")))
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return open_spec(conn, migrate=migrate, create=create)
+        return open_spec(warehouse_conn(), migrate=migrate, create=create)
     except WarehouseError as exc:
         unset = "" if os.environ.get(WAREHOUSE_ENV) else f" ({WAREHOUSE_ENV} is not set)"
         message = str(exc)
