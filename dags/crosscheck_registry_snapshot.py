@@ -34,7 +34,9 @@ def crosscheck_registry_snapshot():
     @task
     def plan() -> list[dict]:
         from include.snapshots.load import plan_files
+        from plugins.hooks.warehouse import WarehouseHook
 
+        WarehouseHook().get_warehouse(migrate=True).close()  # once per run; the mapped loads only check
         dag_run = get_current_context().get("dag_run")
         return plan_files(getattr(dag_run, "conf", None) or {})
 

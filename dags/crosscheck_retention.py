@@ -24,7 +24,7 @@ def crosscheck_retention():
 
         ctx = get_current_context()
         now = ctx.get("data_interval_end") or ctx["dag_run"].run_after
-        wh = WarehouseHook().get_warehouse()
+        wh = WarehouseHook().get_warehouse(migrate=True)  # the run's only task
         try:
             return purge(wh, load_config(), now)
         finally:

@@ -17,9 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from include.config import CONFIG_ENV, PROJECT_ROOT, Config, ConfigError, load_config
+from include.warehouse import (
+    WAREHOUSE_ENV,
+    Warehouse,
+    WarehouseError,
+    warehouse_spec,
+    where,  # noqa: F401 - re-exported: the CLI names the warehouse with it
+)
+from include.warehouse import open_warehouse as open_spec
 
 DEFAULT_WAREHOUSE = PROJECT_ROOT / ".var" / "warehouse" / "crosscheck.duckdb"
-WAREHOUSE_ENV = "AIRFLOW_CONN_CROSSCHECK_WAREHOUSE"
 CONN_PREFIX = "AIRFLOW_CONN_"
 CONN_FIELDS = ("conn_type", "host", "login", "password", "schema", "port", "extra", "description")
 TEXT_FIELDS = ("conn_type", "host", "login", "password", "schema", "description")
@@ -188,75 +195,28 @@ def check_json_connection(name: str, value: str) -> dict[str, Any]:
 
 def warehouse_conn(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The warehouse connection as a dict; the project's DuckDB file when the variable is not set."""
-    from include.warehouse.spec import parse_spec
-
     env = os.environ if environ is None else environ
     raw = (env.get(WAREHOUSE_ENV) or "").strip()
-    if not raw:
-        return {"conn_type": "duckdb", "host": str(DEFAULT_WAREHOUSE), "extra": {}}
     if raw.startswith("{"):
         check_json_connection(WAREHOUSE_ENV, raw)
     try:
-        conn = parse_spec(raw)
-    except Exception as exc:  # noqa: BLE001 - WarehouseError or a JSON error: say which variable
-        raise UsageError(f"{WAREHOUSE_ENV}: {str(exc).splitlines()[0]}") from None
-    kind = str(conn.get("conn_type") or "").lower()
-    if kind not in ("duckdb", "postgres", "postgresql"):
-        raise UsageError(f"{WAREHOUSE_ENV}: conn_type {kind!r} is not a warehouse: use duckdb or postgres")
-    if kind == "duckdb" and not (conn.get("host") or conn.get("schema")):
-        raise UsageError(f"{WAREHOUSE_ENV}: a duckdb warehouse needs host: the path to the .duckdb file")
-    return conn
+        return warehouse_spec(env, default=DEFAULT_WAREHOUSE)
+    except WarehouseError as exc:
+        raise UsageError(str(exc)) from None
 
 
-def where(conn: dict[str, Any]) -> str:
-    """The warehouse as a user names it (never with its password)."""
-    if str(conn.get("conn_type")).lower() == "duckdb":
-        return str(conn.get("host") or conn.get("schema"))
-    search = (conn.get("extra") or {}).get("search_path")
-    return (f"postgres {conn.get('host') or 'localhost'}:{conn.get('port') or 5432}/{conn.get('schema') or 'postgres'}"
-            + (f" (search_path {search})" if search else ""))
-
-
-def open_warehouse(create: bool = False, migrate: bool = True) -> Any:
-    """The warehouse, opened. ``create=False`` (every command but ``run``): a missing warehouse is an
-    error, not a new empty one. ``migrate=False`` (the read-only commands: ``audit verify``, ``candidate
-    export``, ``evaluate``): nothing is written; a warehouse that needs migrating is an error too."""
-    from include.warehouse import connect
-    from include.warehouse.base import migration_plan
-
-    conn = warehouse_conn()
-    is_duckdb = str(conn["conn_type"]).lower() == "duckdb"
-    path = Path(str(conn.get("host") or conn.get("schema")))
-    if is_duckdb and str(path) != ":memory:":
-        if create:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        elif not path.is_file():
-            raise UsageError(f"no warehouse at {path}: `crosscheck run` creates it"
-                             + ("" if os.environ.get(WAREHOUSE_ENV) else f" ({WAREHOUSE_ENV} is not set)"))
+def open_warehouse(create: bool = False, migrate: bool = True) -> Warehouse:
+    """The warehouse, opened through ``include.warehouse.open_warehouse``. ``create=False`` (every command but
+    ``run``): a missing warehouse is an error, not a new empty one. ``migrate=False`` (the read-only commands:
+    ``audit verify``, ``candidate export``, ``evaluate``): nothing is written; a warehouse that needs
+    migrating is an error too."""
     try:
-        wh = connect(conn)
-    except Exception as exc:  # noqa: BLE001 - one line naming the warehouse, whatever the driver raised
-        raise UsageError(f"cannot open the warehouse at {where(conn)}: {str(exc).splitlines()[0][:300]}") from None
-    try:
-        if not create and "schema_migrations" not in wh.tables():
-            raise UsageError(f"no warehouse at {where(conn)}: it holds no Crosscheck tables")
-        if migrate:
-            wh.migrate()
-        else:
-            done = {r["version"] for r in wh.query("SELECT version FROM schema_migrations")}
-            pending = [v for v, _, _ in migration_plan(wh.dialect) if v not in done]
-            if pending:
-                raise UsageError(f"the warehouse at {where(conn)} is older than this code ({len(pending)} "
-                                 "migrations pending): `crosscheck run` brings it up to date")
-    except BaseException:
-        wh.close()
-        raise
-    return wh
-
-
-def latest_run(wh: Any) -> dict[str, Any] | None:
-    rows = wh.query("SELECT run_id, report_day, state FROM pipeline_runs ORDER BY seq DESC LIMIT 1")
-    return rows[0] if rows else None
+        return open_spec(warehouse_conn(), migrate=migrate, create=create)
+    except WarehouseError as exc:
+        unset = "" if os.environ.get(WAREHOUSE_ENV) else f" ({WAREHOUSE_ENV} is not set)"
+        message = str(exc)
+        raise UsageError(message + (unset if message.startswith("no warehouse at") and "creates it" in message
+                                    else "")) from None
 
 
 def write_private(path: str | Path, text: str) -> Path:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from include.models import Finding
+from include.warehouse import Warehouse
 from include.warehouse.base import canonical_json, now_iso, sha256_text
 
 # the columns of a finding row that a run writes and the audit chain covers (status and clearance excluded)
@@ -63,23 +64,11 @@ def _dedupe(findings: Sequence[Finding]) -> list[Finding]:
     return list({f.finding_id: f for f in findings}.values())
 
 
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> list[Sequence[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _in(n: int) -> str:
-    return ", ".join("?" for _ in range(n))
-
-
 def _rows_by_id(
-    wh: Any, table: str, column: str, ids: Sequence[str], extra: str = "", params: Sequence[Any] = ()
+    wh: Warehouse, table: str, column: str, ids: Sequence[str], extra: str = "", params: Sequence[Any] = ()
 ) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for part in _chunks(list(ids)):
-        out.extend(
-            wh.query(f"SELECT * FROM {table} WHERE {column} IN ({_in(len(part))}){extra}", [*part, *params])
-        )
-    return out
+    """Whole rows of ``table`` whose ``column`` is one of ``ids`` (chunked), with ``extra`` conditions."""
+    return wh.query_in(f"SELECT * FROM {table} WHERE {column} IN ({{ids}}){extra}", list(ids), list(params), CHUNK)
 
 
 @dataclass
@@ -92,7 +81,7 @@ class FindingsWritten:
 
 
 def upsert_findings(
-    wh: Any, findings: Sequence[Finding], run_id: str, candidate_ids_checked: set[str]
+    wh: Warehouse, findings: Sequence[Finding], run_id: str, candidate_ids_checked: set[str]
 ) -> dict[str, int]:
     """Write one run's findings; return counts: new, updated, unchanged, reopened, cleared, resolved, total.
 
@@ -103,7 +92,7 @@ def upsert_findings(
 
 
 def write_run_findings(
-    wh: Any, batches: Iterable[Sequence[Finding]], run_id: str, candidate_ids_checked: set[str]
+    wh: Warehouse, batches: Iterable[Sequence[Finding]], run_id: str, candidate_ids_checked: set[str]
 ) -> FindingsWritten:
     """``upsert_findings`` over batches read one at a time, in one transaction: only one batch's findings
     are in memory at once (plus each finding's id and row digest, for the run's digest).
@@ -128,19 +117,20 @@ def write_run_findings(
             "SELECT COUNT(DISTINCT finding_id) AS n FROM finding_clearances WHERE reopened_run = ?",
             [run_id],
         )
-        checked = sorted(candidate_ids_checked)
-        for part in _chunks(checked):
-            counts["resolved"] += _count(
-                wh,
-                f"SELECT COUNT(*) AS n FROM discrepancies WHERE candidate_id IN "
-                f"({_in(len(part))}) AND last_seen_run <> ?",
-                [*part, run_id],
+        counts["resolved"] += sum(
+            int(r["n"])
+            for r in wh.query_in(
+                "SELECT COUNT(*) AS n FROM discrepancies WHERE candidate_id IN ({ids}) AND last_seen_run <> ?",
+                sorted(candidate_ids_checked),
+                [run_id],
+                CHUNK,
             )
+        )
     return FindingsWritten(counts, digest_of_rows(written.items()), dict(Counter(kinds.values())))
 
 
 def _write_batch(
-    wh: Any,
+    wh: Warehouse,
     current: list[Finding],
     run_id: str,
     now: str,
@@ -217,11 +207,11 @@ def _write_batch(
     )
 
 
-def _count(wh: Any, sql: str, params: Sequence[Any]) -> int:
+def _count(wh: Warehouse, sql: str, params: Sequence[Any]) -> int:
     return int(wh.query(sql, params)[0]["n"])
 
 
-def _active_clearances(wh: Any, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+def _active_clearances(wh: Warehouse, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     rows = _rows_by_id(wh, "finding_clearances", "finding_id", ids, " AND reopened_run IS NULL")
     latest: dict[str, dict[str, Any]] = {}
     for r in sorted(rows, key=lambda r: (r["cleared_at"] or "", r["clearance_id"])):
@@ -229,7 +219,7 @@ def _active_clearances(wh: Any, ids: Sequence[str]) -> dict[str, dict[str, Any]]
     return latest
 
 
-def _earlier_digests(wh: Any, ids: Sequence[str], run_id: str) -> dict[str, str]:
+def _earlier_digests(wh: Warehouse, ids: Sequence[str], run_id: str) -> dict[str, str]:
     """Each finding's row digest as last written by another run (so a retried run counts the same)."""
     rows = _rows_by_id(wh, "run_findings", "finding_id", ids, " AND run_id <> ?", [run_id])
     out: dict[str, str] = {}
@@ -238,7 +228,7 @@ def _earlier_digests(wh: Any, ids: Sequence[str], run_id: str) -> dict[str, str]
     return out
 
 
-def _forget_stale(wh: Any, run_id: str, keep: set[str]) -> None:
+def _forget_stale(wh: Warehouse, run_id: str, keep: set[str]) -> None:
     """A retry of ``run_id`` that no longer produces a finding its first attempt wrote: undo that attempt.
 
     A finding first seen in the abandoned attempt is removed; an older one goes back to the run that
@@ -275,7 +265,7 @@ class FindingNotOpen(ValueError):
     """The finding is already cleared: clearing it again would overwrite who cleared it and why."""
 
 
-def clear_finding(wh: Any, finding_id: str, reason: str, by: str) -> None:
+def clear_finding(wh: Warehouse, finding_id: str, reason: str, by: str) -> None:
     """HR clears an explained finding; it stays cleared in later runs unless its evidence changes.
 
     Raises ``KeyError`` for an unknown finding id, ``ValueError`` for an empty reason or name and
@@ -344,7 +334,7 @@ class Clearance:
     render_error: str | None = None
 
 
-def clear_and_rerender(wh: Any, finding_id: str, reason: str, by: str, config: Any) -> Clearance:
+def clear_and_rerender(wh: Warehouse, finding_id: str, reason: str, by: str, config: Any) -> Clearance:
     """Clearing as HR does it, from the HR page or ``crosscheck findings clear``: the finding is cleared
     (refused when unknown, already cleared, or without a reason and a name: see ``clear_finding``),
     then the latest run's report files are rendered again, so the file HR opens shows the clearance."""
@@ -355,11 +345,12 @@ def clear_and_rerender(wh: Any, finding_id: str, reason: str, by: str, config: A
         return Clearance(finding_id, (), f"{type(exc).__name__}: {exc.strerror or exc}")
 
 
-def rerender_latest_report(wh: Any, config: Any) -> list[str]:
+def rerender_latest_report(wh: Warehouse, config: Any) -> list[str]:
     """Write the latest sealed run's report (HTML and CSV, every locale) again from the warehouse."""
-    from include.report.data import latest_run, load_report_data
+    from include.report.data import load_report_data
     from include.report.i18n import LOCALES
     from include.report.render import build_report
+    from include.warehouse.runs import latest_run
 
     latest = latest_run(wh)
     if latest is None:
@@ -374,7 +365,7 @@ def rerender_latest_report(wh: Any, config: Any) -> list[str]:
     return written
 
 
-def clearance_history(wh: Any, finding_id: str) -> list[dict[str, Any]]:
+def clearance_history(wh: Warehouse, finding_id: str) -> list[dict[str, Any]]:
     """Every clearance of a finding, oldest first, including those its evidence later reopened."""
     return wh.query(
         "SELECT * FROM finding_clearances WHERE finding_id = ? ORDER BY cleared_at, clearance_id",

@@ -35,6 +35,8 @@ from urllib.parse import quote, urlsplit
 from fastapi import Depends, FastAPI, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from include.warehouse import Warehouse, WarehouseUnavailable
+
 try:  # the Airflow plugin manager imports this module; tests import create_app without it mattering
     from airflow.plugins_manager import AirflowPlugin
 except ImportError:  # pragma: no cover
@@ -139,7 +141,7 @@ def same_origin(request: Request) -> bool:
 
 @dataclass
 class Settings:
-    warehouse_factory: Callable[[], Any] | None
+    warehouse_factory: Callable[[], Warehouse] | None
     verify_token: VerifyToken
     config: Any = None
 
@@ -174,7 +176,7 @@ User = Annotated[Principal, Depends(authenticate)]
 
 
 def create_app(
-    warehouse_factory: Callable[[], Any] | None = None,
+    warehouse_factory: Callable[[], Warehouse] | None = None,
     verify_token: VerifyToken | None = None,
     config: Any = None,
 ) -> FastAPI:
@@ -307,21 +309,26 @@ def _locale(lang: str | None, settings: Settings) -> str:
 
 
 @contextmanager
-def _warehouse(settings: Settings) -> Iterator[Any]:
+def _warehouse(settings: Settings) -> Iterator[Warehouse]:
     if settings.warehouse_factory is not None:
         yield settings.warehouse_factory()
         return
     from plugins.hooks.warehouse import WarehouseHook
 
-    wh = WarehouseHook().get_warehouse()
+    try:
+        wh = WarehouseHook().get_warehouse()  # never migrates: a run does that
+    except WarehouseUnavailable as exc:  # missing or out of date: one line, not a traceback
+        log.error("crosscheck report page: %s", exc)
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
     try:
         yield wh
     finally:
         wh.close()
 
 
-def _latest_data(wh: Any, settings: Settings) -> Any:
-    from include.report.data import latest_run, load_report_data
+def _latest_data(wh: Warehouse, settings: Settings) -> Any:
+    from include.report.data import load_report_data
+    from include.warehouse.runs import latest_run
 
     latest = latest_run(wh)
     if latest is None:

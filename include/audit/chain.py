@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from include.findings import digest_of_rows, row_digest
+from include.warehouse import Warehouse
 from include.warehouse.base import canonical_json, sha256_text
 
 GENESIS = "0" * 64
@@ -56,7 +57,7 @@ class VerifyResult:
     reason: str
 
 
-def erasure_salt(wh: Any, create: bool = False) -> str | None:
+def erasure_salt(wh: Warehouse, create: bool = False) -> str | None:
     """The warehouse's secret salt for erasure tombstones (made on the first erasure)."""
     rows = wh.query("SELECT value FROM warehouse_meta WHERE key = 'erasure_salt'")
     if rows or not create:
@@ -89,7 +90,7 @@ def plain_json(value: Any) -> Any:
 
 
 def append_run(
-    wh: Any,
+    wh: Warehouse,
     run_id: str,
     report_day: str,
     dag_ids: list[str],
@@ -142,7 +143,7 @@ def append_run(
     return str(row["hash"])
 
 
-def verify(wh: Any) -> VerifyResult:
+def verify(wh: Warehouse) -> VerifyResult:
     """Re-hash every run, check the links, and check each run's findings against what it wrote."""
     runs = wh.query("SELECT * FROM pipeline_runs ORDER BY seq")
     findings = wh.query("SELECT * FROM discrepancies")
@@ -215,7 +216,7 @@ def _check_findings(
     return ""
 
 
-def _active_clearances(wh: Any) -> dict[str, tuple[Any, Any, Any]]:
+def _active_clearances(wh: Warehouse) -> dict[str, tuple[Any, Any, Any]]:
     rows = wh.query(
         "SELECT finding_id, reason, cleared_by, cleared_at, clearance_id FROM finding_clearances "
         "WHERE reopened_run IS NULL ORDER BY cleared_at, clearance_id"

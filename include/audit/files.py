@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from include.audit.redact import Rewrite, Subject
+from include.warehouse import Warehouse
 
 REPORT_GLOBS = ("report-*.html", "report-*.csv")
 
@@ -74,12 +75,13 @@ def deleted_record(path: Path) -> dict[str, Any]:
             "lines": None, "deleted": True}
 
 
-def rerender_latest_report(wh: Any, config: Any, deleted: list[Path]) -> list[str]:
+def rerender_latest_report(wh: Warehouse, config: Any, deleted: list[Path]) -> list[str]:
     """Render the latest sealed run's report again (from the warehouse, so without the erased candidate)
     in each locale whose files were deleted; older days' reports stay deleted (their run's findings
     have moved on, a re-render would not be the report HR read)."""
-    from include.report.data import latest_run, load_report_data
+    from include.report.data import load_report_data
     from include.report.render import build_report, report_paths
+    from include.warehouse.runs import latest_run
 
     latest = latest_run(wh)
     if latest is None or not deleted:

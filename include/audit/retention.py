@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from include.audit.subject import RETENTION, erase_candidate
+from include.warehouse import Warehouse
 
 log = logging.getLogger("crosscheck.retention")
 
@@ -48,7 +49,7 @@ def parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def last_activity(wh: Any) -> dict[str, datetime | None]:
+def last_activity(wh: Warehouse) -> dict[str, datetime | None]:
     """Each stored candidate's latest activity (None when no timestamp of theirs can be read)."""
     out: dict[str, datetime | None] = {}
     for r in wh.query("SELECT candidate_id, updated_at FROM candidates"):
@@ -63,7 +64,7 @@ def last_activity(wh: Any) -> dict[str, datetime | None]:
     return out
 
 
-def expired_candidates(wh: Any, days: int, now: datetime) -> tuple[list[str], list[str]]:
+def expired_candidates(wh: Warehouse, days: int, now: datetime) -> tuple[list[str], list[str]]:
     """(candidates whose latest activity is before ``now - days``, candidates with no readable date)."""
     cutoff = (now if now.tzinfo else now.replace(tzinfo=UTC)) - timedelta(days=days)
     activity = last_activity(wh)
@@ -72,7 +73,7 @@ def expired_candidates(wh: Any, days: int, now: datetime) -> tuple[list[str], li
     return expired, undated
 
 
-def purge_expired(wh: Any, config: Any, now: datetime) -> dict[str, Any]:
+def purge_expired(wh: Warehouse, config: Any, now: datetime) -> dict[str, Any]:
     """Erase every candidate whose data is older than ``config.retention.candidate_days`` at ``now``.
 
     Returns counts (no personal data). Every expired candidate is tried; if any failed, raises

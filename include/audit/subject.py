@@ -19,6 +19,7 @@ from typing import Any
 
 from include.audit.chain import erasure_salt, salted_hash
 from include.audit.redact import Subject, landing_files, prepare_rewrite, scan_file
+from include.warehouse import Warehouse
 from include.warehouse.base import now_iso, quote_ident
 
 CANDIDATE_TABLES = ("applications", "employments", "educations")
@@ -27,12 +28,12 @@ RETENTION = "retention"  # ``erased_by`` of erasures made by the retention polic
 TEXT_TYPES = {"TEXT", "VARCHAR", "JSON", "JSONB", "CHARACTER VARYING"}
 
 
-def candidate_hash(wh: Any, candidate_id: str) -> str:
+def candidate_hash(wh: Warehouse, candidate_id: str) -> str:
     """The tombstone key: salted, so the table alone does not reveal which ids were erased."""
     return salted_hash(erasure_salt(wh, create=True) or "", candidate_id)
 
 
-def is_erased(wh: Any, candidate_id: str, any_reason: bool = False) -> bool:
+def is_erased(wh: Warehouse, candidate_id: str, any_reason: bool = False) -> bool:
     """For ingestion: a candidate erased on request must not be stored again from a later source read.
 
     An erasure by the retention policy (``erased_by = 'retention'``) does not block: a candidate whose
@@ -47,7 +48,7 @@ def is_erased(wh: Any, candidate_id: str, any_reason: bool = False) -> bool:
     return bool(rows) and (any_reason or rows[0]["erased_by"] != RETENTION)
 
 
-def erased_among(wh: Any, candidate_ids: list[str], batch: int = 500) -> set[str]:
+def erased_among(wh: Warehouse, candidate_ids: list[str], batch: int = 500) -> set[str]:
     """``is_erased`` for many ids at once (ingestion reads tens of thousands): one query per ``batch`` ids."""
     if not candidate_ids or not wh.query("SELECT 1 AS x FROM erasures LIMIT 1"):
         return set()
@@ -63,7 +64,7 @@ def erased_among(wh: Any, candidate_ids: list[str], batch: int = 500) -> set[str
     return gone
 
 
-def subject_of(wh: Any, candidate_id: str) -> tuple[Subject, dict[str, Any] | None]:
+def subject_of(wh: Warehouse, candidate_id: str) -> tuple[Subject, dict[str, Any] | None]:
     rows = wh.query("SELECT * FROM candidates WHERE candidate_id = ?", [candidate_id])
     cand = rows[0] if rows else None
     tokens = {candidate_id.split(":", 1)[-1]}
@@ -78,11 +79,11 @@ def subject_of(wh: Any, candidate_id: str) -> tuple[Subject, dict[str, Any] | No
     return Subject(candidate_id, tokens, texts), cand
 
 
-def _rows(wh: Any, table: str, candidate_id: str) -> list[dict[str, Any]]:
+def _rows(wh: Warehouse, table: str, candidate_id: str) -> list[dict[str, Any]]:
     return wh.query(f"SELECT * FROM {quote_ident(table)} WHERE candidate_id = ?", [candidate_id])
 
 
-def _quarantined(wh: Any, who: Subject) -> list[dict[str, Any]]:
+def _quarantined(wh: Warehouse, who: Subject) -> list[dict[str, Any]]:
     return [
         q
         for q in wh.query("SELECT * FROM quarantine ORDER BY quarantine_id")
@@ -90,7 +91,7 @@ def _quarantined(wh: Any, who: Subject) -> list[dict[str, Any]]:
     ]
 
 
-def _manifest_mentions(wh: Any, who: Subject) -> list[dict[str, Any]]:
+def _manifest_mentions(wh: Warehouse, who: Subject) -> list[dict[str, Any]]:
     """Sealed runs whose manifest mentions the candidate: where in it, and their own consent evidence
     (not the whole manifest, which lists every other candidate's pseudonymous id too)."""
     out = []
@@ -123,7 +124,7 @@ def _mentions(value: Any, who: Subject, path: str = "$") -> list[str]:
     return []
 
 
-def export_candidate(wh: Any, candidate_id: str, landing_root: Path) -> dict[str, Any]:
+def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> dict[str, Any]:
     """Everything held about a candidate. Raises ``KeyError`` when nothing at all is held or recorded."""
     who, cand = subject_of(wh, candidate_id)
     findings = _rows(wh, "discrepancies", candidate_id)
@@ -195,7 +196,7 @@ def export_candidate(wh: Any, candidate_id: str, landing_root: Path) -> dict[str
 
 
 def erase_candidate(
-    wh: Any,
+    wh: Warehouse,
     candidate_id: str,
     landing_root: Path,
     by: str,
@@ -306,7 +307,7 @@ def erase_candidate(
     return out
 
 
-def _delete_in(wh: Any, table: str, column: str, values: list[str]) -> int:
+def _delete_in(wh: Warehouse, table: str, column: str, values: list[str]) -> int:
     n = 0
     for i in range(0, len(values), 500):
         part = values[i : i + 500]
@@ -314,7 +315,7 @@ def _delete_in(wh: Any, table: str, column: str, values: list[str]) -> int:
     return n
 
 
-def _repoint_payloads(wh: Any, rewrites: list[Any]) -> int:
+def _repoint_payloads(wh: Warehouse, rewrites: list[Any]) -> int:
     """landed_payloads follows the files (their manifests keep the hashes of what was read)."""
     if not rewrites:
         return 0
@@ -331,7 +332,7 @@ def _repoint_payloads(wh: Any, rewrites: list[Any]) -> int:
 
 
 def _record(
-    wh: Any, key: str, by: str, tables: dict[str, int], files: list[dict[str, Any]], findings: list[str]
+    wh: Warehouse, key: str, by: str, tables: dict[str, int], files: list[dict[str, Any]], findings: list[str]
 ) -> None:
     old = wh.query("SELECT * FROM erasures WHERE candidate_hash = ?", [key])
     if old:  # erased before (e.g. re-ingested since): one tombstone, the history merged
@@ -358,7 +359,7 @@ def _record(
     )
 
 
-def find_mentions(wh: Any, needles: set[str]) -> dict[str, int]:
+def find_mentions(wh: Warehouse, needles: set[str]) -> dict[str, int]:
     """Rows per table whose text or JSON columns contain any needle (case-insensitive); no values returned."""
     needles = {n.lower() for n in needles if n}
     if not needles:

@@ -38,7 +38,8 @@ from include.engine.resolve import (
     token_match,
 )
 from include.models import RegistryEntity, RegistryName
-from include.warehouse.bulk import drop_temp_table, fill_temp_table, session
+from include.warehouse import Warehouse
+from include.warehouse.bulk import drop_temp_table, fill_temp_table
 
 BLOCK_CAP = 1000  # a word shared by more names than this does not block alone
 PREFIX_CAP = 300  # nor a four-letter prefix (for misspellings) shared by more than this
@@ -58,7 +59,7 @@ def unresolved_names(resolutions: Mapping[str, Resolution]) -> list[str]:
     return [name for name, res in resolutions.items() if not res.hit]
 
 
-def names_needing_lookup(wh: Any, names: Iterable[str]) -> list[str]:
+def names_needing_lookup(wh: Warehouse, names: Iterable[str]) -> list[str]:
     """Names the APIs must still be asked about: those nothing local matched, and those matched only
     fuzzily. A fuzzy local match is a guess the check step's index may not make (at 100k entities a
     typo-tolerant match to a namesake kept a dissolved company, absent from the snapshot, from ever
@@ -76,7 +77,7 @@ def names_needing_lookup(wh: Any, names: Iterable[str]) -> list[str]:
 
 
 def resolve_names(
-    wh: Any, names: Iterable[str], stats: dict[str, Any] | None = None
+    wh: Warehouse, names: Iterable[str], stats: dict[str, Any] | None = None
 ) -> dict[str, Resolution]:
     """Every distinct input name -> its ``Resolution`` (``NO_MATCH`` when nothing local matches)."""
     t0 = time.perf_counter()
@@ -86,7 +87,7 @@ def resolve_names(
     norms = [n for n in by_norm if n]
     t1 = time.perf_counter()
     info: dict[str, Any] = {}
-    with session(wh):  # the temp tables below belong to this call until it returns
+    with wh.session():  # the temp tables below belong to this call until it returns
         exact = _exact(wh, norms)
         exact.update(_by_alias(wh, [n for n in norms if n not in exact]))
         t2 = time.perf_counter()
@@ -123,7 +124,7 @@ def resolve_names(
     return out
 
 
-def _exact(wh: Any, norms: list[str]) -> dict[str, Resolution]:
+def _exact(wh: Warehouse, norms: list[str]) -> dict[str, Resolution]:
     if not norms:
         return {}
     fill_temp_table(wh, "cc_bulk_queries", [("norm", "TEXT")], [(n,) for n in norms])
@@ -142,7 +143,7 @@ def _exact(wh: Any, norms: list[str]) -> dict[str, Resolution]:
     return out
 
 
-def _by_alias(wh: Any, norms: list[str]) -> dict[str, Resolution]:
+def _by_alias(wh: Warehouse, norms: list[str]) -> dict[str, Resolution]:
     """Names the alias table knows, found in the register under the company's (or its family's)
     names; a known name the register lacks resolves to no entity but keeps the table's answer."""
     hits = {n: h for n in norms if (h := aliases.lookup(n)) is not None}
@@ -212,14 +213,14 @@ def _blocks(toks: list[str], df: Mapping[str, int], weight: Any) -> list[tuple[s
     return blocks
 
 
-def _counts(wh: Any, table: str, keys: Iterable[str]) -> dict[str, int]:
+def _counts(wh: Warehouse, table: str, keys: Iterable[str]) -> dict[str, int]:
     fill_temp_table(wh, "cc_bulk_want", [("key", "TEXT")], [(k,) for k in sorted(set(keys))])
     rows = wh.query(f"SELECT d.key, d.df FROM {table} d JOIN cc_bulk_want w ON w.key = d.key")
     drop_temp_table(wh, "cc_bulk_want")
     return {r["key"]: int(r["df"]) for r in rows}
 
 
-def _fuzzy(wh: Any, misses: list[str], info: dict[str, Any]) -> dict[str, Resolution]:
+def _fuzzy(wh: Warehouse, misses: list[str], info: dict[str, Any]) -> dict[str, Resolution]:
     """Blocked candidates for the misses, a chunk of names per scan, so memory stays bounded."""
     toks_of = {m: list(dict.fromkeys(m.split())) for m in misses}
     drop_temp_table(wh, "cc_bulk_df")
@@ -264,7 +265,7 @@ def _fuzzy(wh: Any, misses: list[str], info: dict[str, Any]) -> dict[str, Resolu
     }
 
 
-def _candidates(wh: Any, block_rows: list[tuple[int, str, str | None]]) -> dict[int, list[tuple[str, str]]]:
+def _candidates(wh: Warehouse, block_rows: list[tuple[int, str, str | None]]) -> dict[int, list[tuple[str, str]]]:
     """qid -> [(normalised name, entity id)] sharing a block key (and the also-required token)."""
     fill_temp_table(wh, "cc_bulk_blocks", [("qid", "INTEGER"), ("key", "TEXT"), ("also", "TEXT")], block_rows)
     prefixed = any(k.startswith("~") for _, k, _ in block_rows)
@@ -285,7 +286,7 @@ def _candidates(wh: Any, block_rows: list[tuple[int, str, str | None]]) -> dict[
     return out
 
 
-def _raw_names(wh: Any, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+def _raw_names(wh: Warehouse, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """The registry's own spelling of each matched (entity, normalised name), legal name first."""
     if not pairs:
         return {}
@@ -372,7 +373,7 @@ def _distinctive_word_missing(toks: list[str], other: list[str], weight: Any) ->
     return bool(missing and shared) and max(missing) > GENERIC_WEIGHT and max(missing) >= max(shared)
 
 
-def _parents(wh: Any, entity_ids: set[str]) -> dict[str, list[str]]:
+def _parents(wh: Warehouse, entity_ids: set[str]) -> dict[str, list[str]]:
     if not entity_ids:
         return {}
     fill_temp_table(wh, "cc_bulk_ids", [("entity_id", "TEXT")], [(e,) for e in sorted(entity_ids)])
@@ -384,7 +385,7 @@ def _parents(wh: Any, entity_ids: set[str]) -> dict[str, list[str]]:
     return {r["entity_id"]: list(r["parent_ids"] or []) for r in rows if r["parent_ids"]}
 
 
-def entities_for(wh: Any, entity_ids: Iterable[str], with_parents: bool = True) -> list[RegistryEntity]:
+def entities_for(wh: Warehouse, entity_ids: Iterable[str], with_parents: bool = True) -> list[RegistryEntity]:
     """The entities (and their parents), names in the registry's order: what the check step's
     ``RegistryIndex`` needs when the whole register is too big to load."""
     wanted = set(entity_ids)
@@ -410,7 +411,7 @@ def entities_for(wh: Any, entity_ids: Iterable[str], with_parents: bool = True) 
     return [entity_from_row(e, names.get(e["entity_id"], [])) for e in ents]
 
 
-def entities_for_names(wh: Any, names: Iterable[str]) -> list[RegistryEntity]:
+def entities_for_names(wh: Warehouse, names: Iterable[str]) -> list[RegistryEntity]:
     """Every entity an employer name resolves to locally or was found for by an API look-up
     (``registry_lookups``), with parents: a ``RegistryIndex`` over these decides as one over the
     whole register would, without loading millions of entities."""

@@ -15,16 +15,19 @@ from typing import Any
 from include.engine import aliases
 from include.engine.names import cjk_latin_key, looks_like_abbreviation, normalise_company
 from include.engine.resolve import RegistryIndex, Resolution
+from include.warehouse import Warehouse
 
 COLUMNS = ("name", "normalised", "entity_id", "registry", "legal_name", "matched_name", "score", "method",
            "alias_company", "why")
 FULL_INDEX_LIMIT = 200_000  # as the check step: above this, index only the entities the names resolve to
 
 
-def register_index(wh: Any, names: list[str]) -> RegistryIndex:
+def register_index(wh: Warehouse, names: list[str]) -> RegistryIndex:
     """The index the check step would build: the whole register when small, else the entities these
     names resolve to (bulk resolution plus earlier API look-ups)."""
-    n = int(wh.query("SELECT COUNT(*) AS n FROM registry_entities", [])[0]["n"])
+    from include.warehouse.registry_cache import register_state
+
+    n, _ = register_state(wh)
     if n == 0:
         return RegistryIndex([])
     if n <= FULL_INDEX_LIMIT:

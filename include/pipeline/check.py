@@ -11,22 +11,16 @@ from include.models import Education, Employment, Finding
 from include.pipeline.ingest import load_candidates
 from include.pipeline.runs import chunks, run_dir
 from include.run_context import RunContext
+from include.warehouse import Warehouse, candidates
 
 RESUME_SOURCES = ("greenhouse", "lever")
 
 
-def candidate_batches(wh: Any, size: int = 32) -> list[list[str]]:
-    rows = wh.query(
-        "SELECT DISTINCT c.candidate_id FROM candidates c JOIN applications a ON a.candidate_id = c.candidate_id "
-        "WHERE c.consent_given ORDER BY c.candidate_id", [])
-    return chunks([r["candidate_id"] for r in rows], size)
+def candidate_batches(wh: Warehouse, size: int = 32) -> list[list[str]]:
+    return chunks(candidates.checked_candidate_ids(wh), size)
 
 
-def _in(ids: list[str]) -> str:
-    return ",".join("?" for _ in ids)
-
-
-def load_bundles(wh: Any, ids: list[str]) -> list[Any]:
+def load_bundles(wh: Warehouse, ids: list[str]) -> list[Any]:
     from include.engine.run import CandidateBundle
 
     if not ids:
@@ -34,15 +28,12 @@ def load_bundles(wh: Any, ids: list[str]) -> list[Any]:
     emp_fields = set(Employment.model_fields)
     edu_fields = set(Education.model_fields)
     jobs: dict[str, list[Employment]] = {}
-    for r in wh.query(f"SELECT * FROM employments WHERE candidate_id IN ({_in(ids)}) ORDER BY employment_id", ids):
+    for r in candidates.rows_of_candidates(wh, "employments", ids, "employment_id"):
         jobs.setdefault(r["candidate_id"], []).append(Employment(**{k: v for k, v in r.items() if k in emp_fields}))
     edus: dict[str, list[Education]] = {}
-    for r in wh.query(f"SELECT * FROM educations WHERE candidate_id IN ({_in(ids)}) ORDER BY education_id", ids):
+    for r in candidates.rows_of_candidates(wh, "educations", ids, "education_id"):
         edus.setdefault(r["candidate_id"], []).append(Education(**{k: v for k, v in r.items() if k in edu_fields}))
-    apps: dict[str, str] = {}
-    for r in wh.query(f"SELECT candidate_id, application_id FROM applications WHERE candidate_id IN ({_in(ids)}) "
-                      "ORDER BY applied_at DESC, application_id", ids):
-        apps.setdefault(r["candidate_id"], r["application_id"])
+    apps = candidates.latest_application_ids(wh, ids)
     bundles = []
     for cand in load_candidates(wh, ids):
         mine = jobs.get(cand.candidate_id, [])
@@ -60,7 +51,7 @@ _INDEX: dict[str, Any] = {}
 FULL_INDEX_LIMIT = 200_000  # above this (bulk snapshots), index only the entities our names resolve to
 
 
-def registry_index(wh: Any, config: Config, run_id: str = "") -> Any:
+def registry_index(wh: Warehouse, config: Config, run_id: str = "") -> Any:
     """Built once per worker process and run: registry names are normalised once, not per candidate.
 
     Every check batch of a run reads the same register, so the index is kept for the next batch the
@@ -68,10 +59,10 @@ def registry_index(wh: Any, config: Config, run_id: str = "") -> Any:
     or the register (entity count, newest fetch) differs.
     """
     from include.engine.resolve import RegistryIndex
+    from include.warehouse.registry_cache import register_state
 
-    state = wh.query("SELECT COUNT(*) AS n, MAX(fetched_at) AS newest FROM registry_entities", [])[0]
-    n = state["n"]
-    key = f"{wh!r}|{run_id}|{n}|{state['newest']}"
+    n, newest = register_state(wh)
+    key = f"{wh!r}|{run_id}|{n}|{newest}"
     if key not in _INDEX:
         _INDEX.clear()
         if n <= FULL_INDEX_LIMIT:
@@ -80,16 +71,15 @@ def registry_index(wh: Any, config: Config, run_id: str = "") -> Any:
             entities = load_registry_entities(wh)
         else:
             from include.engine.bulk_resolve import entities_for, entities_for_names
-            from include.pipeline.ingest import employer_names
 
             hc = config.hiring_company
-            entities = entities_for_names(wh, [hc.name, *hc.competitors, *employer_names(wh)])
+            entities = entities_for_names(wh, [hc.name, *hc.competitors, *candidates.consenting_employers(wh)])
             entities += entities_for(wh, [f"{reg}:{rid}" for reg, rid in hc.registry_ids.items()])
         _INDEX[key] = RegistryIndex(entities)
     return _INDEX[key]
 
 
-def check_batch(wh: Any, config: Config, run: RunContext, ids: list[str], index: int) -> dict[str, Any]:
+def check_batch(wh: Warehouse, config: Config, run: RunContext, ids: list[str], index: int) -> dict[str, Any]:
     from include.engine.run import check_candidate
 
     reg = registry_index(wh, config, run.run_id)
@@ -114,7 +104,7 @@ def _batch_findings(batches: list[dict[str, Any]]) -> Iterator[list[Finding]]:
             yield [Finding.model_validate_json(line) for line in fh if line.strip()]
 
 
-def write_findings(wh: Any, config: Config, run: RunContext, batches: list[dict[str, Any]]) -> dict[str, Any]:
+def write_findings(wh: Warehouse, config: Config, run: RunContext, batches: list[dict[str, Any]]) -> dict[str, Any]:
     """All batches' findings into the warehouse in one transaction, read one batch file at a time."""
     from include.engine.run import RULE_VERSIONS
     from include.findings import write_run_findings

@@ -15,6 +15,8 @@ from include.landing import Lander
 from include.models import Candidate
 from include.pipeline import store
 from include.run_context import RunContext
+from include.warehouse import Warehouse
+from include.warehouse.candidates import candidate_rows, delete_candidate_rows, resume_employments
 
 log = logging.getLogger("crosscheck.pipeline")
 
@@ -24,7 +26,7 @@ REGISTRY_SOURCES = ("companies_house", "gleif", "opencorporates")
 
 
 @contextlib.contextmanager
-def _atomic(wh: Any) -> Iterator[None]:
+def _atomic(wh: Warehouse) -> Iterator[None]:
     """One transaction per stored batch; when a batch is rejected the rollback must not take its
     quarantine with it, so the quarantined records are stored again, alone, before the task fails."""
     from include.quality.validate import BatchRejected
@@ -61,7 +63,7 @@ ATS_DATASETS = (("jobs", "jobs", None), ("candidates", "candidates", None), ("ap
                 ("educations", "educations", None))
 
 
-def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, run: RunContext) -> dict[str, Any]:
+def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Config, run: RunContext) -> dict[str, Any]:
     """Candidates, applications, jobs, resume jobs, educations and LinkedIn exports of one ATS.
 
     The source is read and stored a chunk of candidates at a time (``include.ingest.ats``), each chunk
@@ -114,7 +116,7 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
             # consent withdrawn: nothing beyond the application may stay
             withdrawn = [c.candidate_id for c in batch.candidates if not c.consent.given]
             _replace_jobs(wh, withdrawn, [source, "linkedin", "orcid", "github"])
-            _delete_for(wh, "educations", withdrawn)
+            delete_candidate_rows(wh, "educations", withdrawn)
         evidence.extend({"candidate_id": c.candidate_id, **c.consent.model_dump()} for c in batch.candidates)
         log.info("%s: chunk %d stored (%d candidates)", source, n_chunks, len(batch.candidates))
     files = lander.close()
@@ -132,7 +134,7 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
             "watermark": {"before": since, "after": new_watermark}, "payloads": payloads, "data_quality": dq}
 
 
-def _drop_erased(wh: Any, batch: Any) -> tuple[Any, int]:
+def _drop_erased(wh: Warehouse, batch: Any) -> tuple[Any, int]:
     """A candidate erased on request is never stored again, whatever a source still sends."""
     from dataclasses import replace
 
@@ -150,31 +152,16 @@ def _drop_erased(wh: Any, batch: Any) -> tuple[Any, int]:
                    linkedin_jobs=keep(batch.linkedin_jobs)), len(gone)
 
 
-def _delete_for(wh: Any, table: str, candidate_ids: list[str], sources: list[str] | None = None,
-                batch: int = 500) -> None:
-    """Delete the candidates' rows (of those sources), ``batch`` candidates per statement."""
-    for i in range(0, len(candidate_ids), batch):
-        part = candidate_ids[i:i + batch]
-        ids = ",".join("?" for _ in part)
-        if sources:
-            marks = ",".join("?" for _ in sources)
-            wh.execute(f"DELETE FROM {table} WHERE candidate_id IN ({ids}) AND source IN ({marks})", [*part, *sources])
-        else:
-            wh.execute(f"DELETE FROM {table} WHERE candidate_id IN ({ids})", part)
-
-
-def _replace_jobs(wh: Any, candidate_ids: list[str], sources: list[str]) -> None:
+def _replace_jobs(wh: Warehouse, candidate_ids: list[str], sources: list[str]) -> None:
     """A re-read candidate's jobs replace the old ones, so removed jobs do not linger."""
-    _delete_for(wh, "employments", candidate_ids, sources)
+    delete_candidate_rows(wh, "employments", candidate_ids, sources)
 
 
-def load_candidates(wh: Any, candidate_ids: list[str]) -> list[Candidate]:
+def load_candidates(wh: Warehouse, candidate_ids: list[str]) -> list[Candidate]:
     if not candidate_ids:
         return []
-    marks = ",".join("?" for _ in candidate_ids)
-    rows = wh.query(f"SELECT * FROM candidates WHERE candidate_id IN ({marks})", candidate_ids)
     out = []
-    for r in rows:
+    for r in candidate_rows(wh, candidate_ids):
         out.append(Candidate(
             candidate_id=r["candidate_id"], source=r["source"], source_id=r["source_id"],
             first_name=r["first_name"], last_name=r["last_name"], emails=_json(r["emails"]) or [],
@@ -190,12 +177,7 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def consenting_candidate_ids(wh: Any) -> list[str]:
-    rows = wh.query("SELECT candidate_id FROM candidates WHERE consent_given ORDER BY candidate_id", [])
-    return [r["candidate_id"] for r in rows]
-
-
-def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: Any, config: Config,
+def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: Warehouse, config: Config,
                     run: RunContext) -> dict[str, Any]:
     """ORCID and GitHub profiles of a chunk of consenting candidates."""
     from include.ingest.profiles import fetch_profile_jobs
@@ -218,18 +200,9 @@ def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: A
             "skipped": [s for s, c in clients.items() if c is None], "payloads": payloads, "data_quality": dq}
 
 
-def employer_names(wh: Any) -> list[str]:
-    rows = wh.query(
-        "SELECT DISTINCT e.employer FROM employments e JOIN candidates c ON c.candidate_id = e.candidate_id "
-        "WHERE c.consent_given AND e.employer IS NOT NULL ORDER BY e.employer", [])
-    return [r["employer"] for r in rows]
-
-
-def latest_employers(wh: Any) -> list[str]:
+def latest_employers(wh: Warehouse) -> list[str]:
     """Each consenting candidate's current or latest resume employer: the report gives them context."""
-    rows = wh.query(
-        "SELECT e.candidate_id, e.employer, e.start_raw, e.end_raw FROM employments e JOIN candidates c "
-        "ON c.candidate_id = e.candidate_id WHERE c.consent_given AND e.source IN ('greenhouse', 'lever')", [])
+    rows = resume_employments(wh, ("greenhouse", "lever"))
     latest: dict[str, tuple[tuple[str, str], str]] = {}
     for r in rows:
         key = (str(r["end_raw"] or "9999"), str(r["start_raw"] or ""))
@@ -238,7 +211,7 @@ def latest_employers(wh: Any) -> list[str]:
     return sorted({employer for _, employer in latest.values()})
 
 
-def names_needing_lookup(wh: Any, names: list[str]) -> list[str]:
+def names_needing_lookup(wh: Warehouse, names: list[str]) -> list[str]:
     """Names the local registry (bulk snapshots and earlier look-ups) cannot resolve: only these go to the APIs."""
     from include.engine.bulk_resolve import names_needing_lookup as misses
     from include.snapshots.normalised import renormalise_if_stale
@@ -247,7 +220,7 @@ def names_needing_lookup(wh: Any, names: list[str]) -> list[str]:
     return misses(wh, names)
 
 
-def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh: Any, config: Config,
+def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh: Warehouse, config: Config,
                       run: RunContext) -> dict[str, Any]:
     """Look up a chunk of employer names in every defined registry (cached in the warehouse)."""
     from include.engine.names import normalise_name
@@ -267,7 +240,7 @@ def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh:
             "skipped": [s for s in sources if s not in clients], "payloads": payloads}
 
 
-def ingest_reviews(make_client: MakeClient, wh: Any, config: Config, run: RunContext) -> dict[str, Any]:
+def ingest_reviews(make_client: MakeClient, wh: Warehouse, config: Config, run: RunContext) -> dict[str, Any]:
     """Reviews of the hiring company and of candidates' employers, since the last watermark."""
     from include.ingest.profiles import fetch_reviews
 

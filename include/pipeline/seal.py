@@ -11,6 +11,8 @@ from include.config import PROJECT_ROOT, Config
 from include.pipeline.runs import read_parts, run_dir, write_part
 from include.pipeline.store import now_iso
 from include.run_context import RunContext
+from include.warehouse import Warehouse
+from include.warehouse.candidates import stored_consents
 
 CODE_DIRS = ("connectors", "include", "dags", "plugins")
 
@@ -30,7 +32,7 @@ def code_version() -> dict[str, str]:
     return {"git_commit": commit or "unknown", "tree_sha256": digest.hexdigest()}
 
 
-def build_report(wh: Any, config: Config, run: RunContext) -> dict[str, Any]:
+def build_report(wh: Warehouse, config: Config, run: RunContext) -> dict[str, Any]:
     from include.report.data import load_report_data
     from include.report.render import build_report as render
 
@@ -45,7 +47,7 @@ def build_report(wh: Any, config: Config, run: RunContext) -> dict[str, Any]:
     return part
 
 
-def seal_run(wh: Any, config: Config, run: RunContext, dag_runs: list[dict[str, Any]],
+def seal_run(wh: Warehouse, config: Config, run: RunContext, dag_runs: list[dict[str, Any]],
              started_at: str | None = None) -> dict[str, Any]:
     from include.audit.chain import append_run
 
@@ -87,7 +89,7 @@ def seal_run(wh: Any, config: Config, run: RunContext, dag_runs: list[dict[str, 
 CONSENT_KEYS = ("candidate_id", "given", "source_field", "value", "read_at")
 
 
-def consent_record(wh: Any, config: Config, run: RunContext, parts: dict[str, Any]) -> dict[str, Any]:
+def consent_record(wh: Warehouse, config: Config, run: RunContext, parts: dict[str, Any]) -> dict[str, Any]:
     """Under which consent this run processed whom: every candidate it read from an ATS, looked up in
     profiles or checked, with the consent evidence as read (pseudonymous ids only, never names)."""
     read: dict[str, dict[str, Any]] = {}
@@ -102,11 +104,9 @@ def consent_record(wh: Any, config: Config, run: RunContext, parts: dict[str, An
             processed.update(cid for chunk in json.loads(path.read_text(encoding="utf-8")) for cid in chunk)
     stored = {}
     if processed - set(read):
-        for r in wh.query("SELECT candidate_id, consent FROM candidates WHERE consent IS NOT NULL"):
-            if r["candidate_id"] in processed:
-                c = r["consent"]
-                stored[r["candidate_id"]] = {"candidate_id": r["candidate_id"],
-                                             **(json.loads(c) if isinstance(c, str) else c)}
+        for cid, consent in stored_consents(wh).items():
+            if cid in processed:
+                stored[cid] = {"candidate_id": cid, **consent}
     evidence = []
     for cid in sorted(set(read) | processed):
         e = read.get(cid) or stored.get(cid)

@@ -19,6 +19,7 @@ from include.config import Config
 from include.landing import LandedFile
 from include.pipeline.runs import run_dir, write_part
 from include.run_context import RunContext
+from include.warehouse import Warehouse
 
 log = logging.getLogger("crosscheck.pipeline")
 
@@ -92,7 +93,7 @@ def save_validation(
     return path
 
 
-def validate_and_store(wh: Any, config: Config, run: RunContext, dataset: str, source: str,
+def validate_and_store(wh: Warehouse, config: Config, run: RunContext, dataset: str, source: str,
                        records: list[BaseModel] | list[dict[str, Any]], raw_pointer: str = "") -> dict[str, Any]:
     """Validate with Great Expectations, store the good records, quarantine the rest; return the stats.
 
@@ -141,7 +142,7 @@ def validate_and_store(wh: Any, config: Config, run: RunContext, dataset: str, s
     return stats
 
 
-def store_quarantine(wh: Any, rows: list[dict[str, Any]]) -> int:
+def store_quarantine(wh: Warehouse, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
     clean = []
@@ -169,19 +170,19 @@ def quarantine_rows(run: RunContext, source: str, items: list[dict[str, Any]]) -
     return out
 
 
-def record_payloads(wh: Any, run: RunContext, source: str, files: list[LandedFile]) -> list[dict[str, Any]]:
+def record_payloads(wh: Warehouse, run: RunContext, source: str, files: list[LandedFile]) -> list[dict[str, Any]]:
     rows = [{"run_id": run.run_id, "source": source, "path": f.path, "sha256": f.sha256,
              "records": f.records, "bytes": f.bytes} for f in files]
     wh.upsert("landed_payloads", rows, ["run_id", "path"])
     return [{"path": r["path"], "sha256": r["sha256"], "responses": r["records"]} for r in rows]
 
 
-def get_watermark(wh: Any, source: str, stream: str) -> str | None:
+def get_watermark(wh: Warehouse, source: str, stream: str) -> str | None:
     rows = wh.query("SELECT value FROM watermarks WHERE source = ? AND stream = ?", [source, stream])
     return rows[0]["value"] if rows else None
 
 
-def set_watermark(wh: Any, run: RunContext, source: str, stream: str, value: str | None) -> None:
+def set_watermark(wh: Warehouse, run: RunContext, source: str, stream: str, value: str | None) -> None:
     if value is None:
         return
     wh.upsert("watermarks", [{"source": source, "stream": stream, "value": value, "run_id": run.run_id,

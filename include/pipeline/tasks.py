@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from include.config import load_config
 from include.pipeline import check, ingest, seal
 from include.pipeline.runs import chunks, run_dir, write_part
 from include.pipeline.store import now_iso
 from include.run_context import RunContext
+from include.warehouse import Warehouse, candidates
 
 log = logging.getLogger("crosscheck.pipeline")
+T = TypeVar("T")
 
 PROFILE_CHUNK = 32
 REGISTRY_CHUNK = 48
@@ -25,7 +28,9 @@ class Sources(Protocol):
     """What a task needs from the deployment, handed in by the DAG layer (``plugins.hooks.sources.AirflowSources``
     reads Airflow connections): this package never imports the hooks."""
 
-    def warehouse(self) -> Any: ...
+    def warehouse(self, migrate: bool = False) -> Warehouse:
+        """The warehouse at the current migration; only a run's first task passes ``migrate=True``."""
+        ...
 
     def client(self, source: str, on_payload: Any) -> Any: ...
 
@@ -48,6 +53,7 @@ def start_run(context: dict[str, Any], src: Sources) -> dict[str, str]:
     require_an_ats(src)
     cfg = load_config()
     run = RunContext.from_airflow(context)
+    src.warehouse(migrate=True).close()  # migrations run once per run, here; every later task only checks the schema
     write_part(cfg, run, "start", {"started_at": now_iso(), "config_sha256": cfg.digest()})
     log.info("pipeline run %s for report day %s", run.run_id, run.report_day)
     return run.to_dict()
@@ -61,7 +67,7 @@ def finish_dag(run: RunContext, context: dict[str, Any]) -> dict[str, Any]:
     return part
 
 
-def _with_wh(src: Sources, fn: Any) -> Any:
+def _with_wh(src: Sources, fn: Callable[[Warehouse], T]) -> T:
     wh = src.warehouse()
     try:
         return fn(wh)
@@ -90,7 +96,7 @@ def _chunk(cfg: Any, info: RunContext, name: str, index: int) -> list[Any]:
 
 def plan_profiles_task(run: RunContext, src: Sources) -> list[int]:
     cfg, info = load_config(), run
-    ids = _with_wh(src, ingest.consenting_candidate_ids)
+    ids = _with_wh(src, candidates.consenting_candidate_ids)
     _write_skipped(cfg, info, ingest.PROFILE_SOURCES, src)
     return _plan(cfg, info, "profiles", ids, PROFILE_CHUNK)
 
@@ -105,7 +111,7 @@ def ingest_profiles_task(run: RunContext, index: int, src: Sources) -> dict[str,
 
 def plan_registries_task(run: RunContext, src: Sources) -> list[int]:
     cfg, info = load_config(), run
-    names = _with_wh(src, ingest.employer_names)
+    names = _with_wh(src, candidates.consenting_employers)
     names = list(dict.fromkeys([cfg.hiring_company.name, *cfg.hiring_company.competitors, *names]))
     _write_skipped(cfg, info, ingest.REGISTRY_SOURCES, src)
     misses = _with_wh(src, lambda wh: ingest.names_needing_lookup(wh, names))

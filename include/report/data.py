@@ -26,6 +26,7 @@ from include.report.models import (
     RequisitionView,
     SkippedSource,
 )
+from include.warehouse import Warehouse, candidates, runs
 
 RESUME_SOURCES = ("greenhouse", "lever")
 REVIEW_LOOKBACK_DAYS = 400  # 12 months of trend, plus slack for month boundaries
@@ -41,22 +42,6 @@ def safe_link(ref: Any) -> str | None:
 
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, (str, bytes)) else value
-
-
-def _in(values: list[str]) -> str:
-    return ",".join("?" for _ in values)
-
-
-def query_in(
-    wh: Any, sql: str, ids: list[str], extra: list[Any] | None = None, chunk: int = 500
-) -> list[dict[str, Any]]:
-    """``sql`` with ``{ids}`` standing for an IN list, run in chunks so that no statement carries thousands of
-    parameters; ``extra`` parameters follow the ids. Rows come back chunk by chunk (callers order them)."""
-    out: list[dict[str, Any]] = []
-    for i in range(0, len(ids), chunk):
-        part = ids[i : i + chunk]
-        out.extend(wh.query(sql.format(ids=_in(part)), [*part, *(extra or [])]))
-    return out
 
 
 def evidence_views(raw: Any) -> list[EvidenceView]:
@@ -147,17 +132,6 @@ def _sort_findings(findings: list[FindingView]) -> list[FindingView]:
     return sorted(findings, key=key)
 
 
-def count_candidates(wh: Any) -> tuple[int, int]:
-    """(checked, awaiting consent): candidates with an application, by consent."""
-    rows = wh.query(
-        "SELECT c.consent_given AS consent, COUNT(DISTINCT c.candidate_id) AS n FROM candidates c "
-        "JOIN applications a ON a.candidate_id = c.candidate_id GROUP BY c.consent_given",
-        [],
-    )
-    checked = sum(int(r["n"]) for r in rows if r["consent"])
-    return checked, sum(int(r["n"]) for r in rows if not r["consent"])
-
-
 def _counts(findings: list[FindingView], checked: int, awaiting: int, candidates: int) -> Counts:
     counts = Counts(
         candidates_checked=checked, awaiting_consent=awaiting, candidates_with_findings=candidates
@@ -174,17 +148,11 @@ def _counts(findings: list[FindingView], checked: int, awaiting: int, candidates
     return counts
 
 
-def _applications(wh: Any, ids: list[str]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+def _applications(wh: Warehouse, ids: list[str]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """(by application id, latest by candidate id), each row with the job's name."""
     if not ids:
         return {}, {}
-    rows = query_in(
-        wh,
-        "SELECT a.application_id, a.candidate_id, a.job_id, a.applied_at, j.name AS job_name "
-        "FROM applications a LEFT JOIN jobs j ON j.job_id = a.job_id WHERE a.candidate_id IN ({ids}) "
-        "ORDER BY a.candidate_id, a.applied_at DESC NULLS LAST, a.application_id",
-        ids,
-    )
+    rows = candidates.applications_with_jobs(wh, ids)
     by_id = {r["application_id"]: r for r in rows}
     latest: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -220,13 +188,12 @@ def _group(
     return sorted(reqs.values(), key=lambda r: (r.name is None, (r.name or "").casefold(), r.job_id or ""))
 
 
-def _manifest_sources(wh: Any, run_id: str, run_dir: Path | None) -> dict[str, dict[str, Any]]:
+def _manifest_sources(wh: Warehouse, run_id: str, run_dir: Path | None) -> dict[str, dict[str, Any]]:
     """Per-source manifest parts: the sealed ``pipeline_runs.manifest`` when the run is sealed, else the
     parts the run's tasks wrote (the report is built before the run is sealed)."""
     parts: dict[str, Any] = {}
-    rows = wh.query("SELECT manifest FROM pipeline_runs WHERE run_id = ?", [run_id])
-    if rows and rows[0].get("manifest"):
-        manifest = _json(rows[0]["manifest"]) or {}
+    manifest = runs.sealed_manifest(wh, run_id)
+    if manifest:
         parts.update({f"source-{k}": v for k, v in (manifest.get("sources") or {}).items()})
     if run_dir is not None and (run_dir / "manifest").is_dir():
         for p in sorted((run_dir / "manifest").glob("*.json")):
@@ -248,18 +215,6 @@ def skipped_sources(parts: dict[str, dict[str, Any]]) -> list[SkippedSource]:
             for src in skipped:
                 found.setdefault(str(src), "connection not defined")
     return [SkippedSource(source=s, reason=r) for s, r in sorted(found.items())]
-
-
-def previous_report_day(wh: Any, report_day: date) -> date | None:
-    """The latest report day before ``report_day`` with a run, or None on a first report."""
-    rows = wh.query(
-        "SELECT MAX(report_day) AS prev_day FROM pipeline_runs WHERE report_day < ?", [report_day.isoformat()]
-    )
-    value = rows[0]["prev_day"] if rows else None
-    try:
-        return date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
 
 
 def need_action(requisitions: list[RequisitionView]) -> int:
@@ -289,7 +244,7 @@ def _loopback_links(requisitions: list[RequisitionView]) -> bool:
     )
 
 
-def _reviews(wh: Any, report_day: date) -> list[dict[str, Any]]:
+def _reviews(wh: Warehouse, report_day: date) -> list[dict[str, Any]]:
     since = (report_day - timedelta(days=REVIEW_LOOKBACK_DAYS)).isoformat()
     return wh.query(
         'SELECT review_id, employer, "date", rating, title, pros, cons, advice_to_management, job_title, '
@@ -298,39 +253,20 @@ def _reviews(wh: Any, report_day: date) -> list[dict[str, Any]]:
     )
 
 
-def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> ReportData:
+def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) -> ReportData:
     """Everything the report of ``run_id`` (report day ``report_day``) shows."""
-    rows = wh.query(
-        "SELECT finding_id, candidate_id, application_id, kind, severity, summary, question, evidence, "
-        "message, rule_version, status, first_seen_run, last_seen_run, cleared_reason, cleared_by, cleared_at "
-        "FROM discrepancies WHERE last_seen_run = ? ORDER BY candidate_id, finding_id",
-        [run_id],
-    )
+    rows = runs.findings_of_run(wh, run_id)
     ids = sorted({r["candidate_id"] for r in rows})
-    people = {
-        p["candidate_id"]: p
-        for p in query_in(
-            wh,
-            "SELECT candidate_id, first_name, last_name, record_url, consent_given FROM candidates "
-            "WHERE candidate_id IN ({ids})",
-            ids,
-        )
-    }
+    people = candidates.report_people(wh, ids)
     shown = [(r, _finding(r, run_id)) for r in rows if people.get(r["candidate_id"], {}).get("consent_given")]
     shown_ids = sorted({r["candidate_id"] for r, _ in shown})
     apps, latest_app = _applications(wh, shown_ids)
     requisitions = _group(shown, people, apps, latest_app)
-    checked, awaiting = count_candidates(wh)
+    checked, awaiting = candidates.consent_counts(wh)
 
     review_rows = _reviews(wh, report_day)
     if shown_ids:
-        jobs = query_in(
-            wh,
-            "SELECT candidate_id, employer, start_raw, end_raw FROM employments "
-            f"WHERE candidate_id IN ({{ids}}) AND source IN ({_in(list(RESUME_SOURCES))})",
-            shown_ids,
-            list(RESUME_SOURCES),
-        )
+        jobs = candidates.resume_employments(wh, RESUME_SOURCES, shown_ids)
         contexts = brand.employer_contexts(review_rows, brand.latest_employers(jobs), report_day)
         for req in requisitions:
             for cand in req.candidates:
@@ -338,7 +274,7 @@ def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> Rep
     company = config.hiring_company.name
     employer_brand = None
     if review_rows:  # no reviews at all: the source was skipped or has nothing; say so rather than show zeros
-        since, window = brand.brand_window(report_day, previous_report_day(wh, report_day))
+        since, window = brand.brand_window(report_day, runs.previous_report_day(wh, report_day))
         employer_brand = brand.employer_brand(review_rows, company, report_day, since, window)
 
     counts = _counts([v for _, v in shown], checked, awaiting, len(shown_ids))
@@ -357,11 +293,3 @@ def load_report_data(wh: Any, report_day: date, run_id: str, config: Any) -> Rep
         brand=employer_brand,
         loopback_links=_loopback_links(requisitions),
     )
-
-
-def latest_run(wh: Any) -> tuple[str, date] | None:
-    """(run_id, report_day) of the latest sealed run, for the UI plugin."""
-    rows = wh.query("SELECT run_id, report_day FROM pipeline_runs ORDER BY seq DESC LIMIT 1", [])
-    if not rows:
-        return None
-    return str(rows[0]["run_id"]), date.fromisoformat(str(rows[0]["report_day"])[:10])

@@ -32,7 +32,8 @@ from include.engine.names import normalise_company
 from include.models import RegistryEntity
 from include.snapshots import companies_house, gleif, gleif_rr
 from include.snapshots.companies_house import MalformedRow
-from include.warehouse.bulk import drop_temp_table, fill_temp_table, json_type
+from include.warehouse import Warehouse
+from include.warehouse.bulk import drop_temp_table, fill_temp_table
 
 log = logging.getLogger("crosscheck.snapshots")
 
@@ -124,7 +125,7 @@ RELATIONSHIPS = "gleif_rr"
 RR_COLUMNS = (("child_id", "TEXT"), ("kind", "TEXT"), ("parent_id", "TEXT"), ("snapshot_date", "TEXT"))
 
 
-def load_relationships(wh: Any, reader: Any, index: dict[str, int], report: LoadReport, p: Path,
+def load_relationships(wh: Warehouse, reader: Any, index: dict[str, int], report: LoadReport, p: Path,
                        batch_size: int, quarantined: list[dict[str, Any]], reasons: Counter[str]) -> None:
     """The golden copy's Level 2 file replaces ``registry_relationships`` (it is a full file), then parents
     are applied to the entities. Rows stating no parent we use (inactive, branches) are counted, not kept."""
@@ -157,7 +158,7 @@ def load_relationships(wh: Any, reader: Any, index: dict[str, int], report: Load
     report.parents_applied = apply_relationships(wh)
 
 
-def _write_relationships(wh: Any, rows: list[tuple]) -> int:
+def _write_relationships(wh: Warehouse, rows: list[tuple]) -> int:
     if not rows:
         return 0
     fill_temp_table(wh, "cc_snap_rr", RR_COLUMNS, rows)
@@ -168,7 +169,7 @@ def _write_relationships(wh: Any, rows: list[tuple]) -> int:
     return len(rows)
 
 
-def apply_relationships(wh: Any, batch_size: int = 50_000) -> int:
+def apply_relationships(wh: Warehouse, batch_size: int = 50_000) -> int:
     """Set ``parent_ids`` (direct parent, then ultimate) of every entity a relationship names as child;
     returns how many entities were given parents. Entities not (yet) in the register are left for later."""
     rows = wh.query("SELECT r.child_id, r.kind, r.parent_id FROM registry_relationships r "
@@ -179,7 +180,7 @@ def apply_relationships(wh: Any, batch_size: int = 50_000) -> int:
         if r["parent_id"] not in mine:
             mine.append(r["parent_id"])
     items = [(child, json.dumps(ids)) for child, ids in parents.items()]
-    jt = json_type(wh)
+    jt = wh.json_type
     for i in range(0, len(items), batch_size):
         with wh.transaction():
             fill_temp_table(wh, "cc_snap_parents", (("entity_id", "TEXT"), ("parent_ids", "TEXT")),
@@ -216,11 +217,11 @@ def _name_rows(e: RegistryEntity) -> list[tuple]:
     return list(out.values())
 
 
-def write_batch(wh: Any, entities: list[RegistryEntity], fetched_at: str, run_id: str) -> int:
+def write_batch(wh: Warehouse, entities: list[RegistryEntity], fetched_at: str, run_id: str) -> int:
     """Upsert one batch of entities and their names (one transaction); returns the names written."""
     ents = [_entity_row(e, fetched_at, run_id) for e in entities]
     names = [row for e in entities for row in _name_rows(e)]
-    jt = json_type(wh)
+    jt = wh.json_type
     updates = ", ".join(f"{c} = excluded.{c}" for c, _ in ENTITY_COLUMNS if c != "entity_id")
     cols = ", ".join(c for c, _ in ENTITY_COLUMNS)
     select = ", ".join(f"CAST({c} AS {jt})" if c == "industry_codes" else c for c, _ in ENTITY_COLUMNS)
@@ -248,7 +249,7 @@ def write_batch(wh: Any, entities: list[RegistryEntity], fetched_at: str, run_id
 
 
 def load_snapshot(
-    wh: Any,
+    wh: Warehouse,
     path: str | Path,
     registry: str | None = None,
     batch_size: int = BATCH_SIZE,
@@ -323,7 +324,7 @@ def load_snapshot(
     return _finish(wh, report, p, quarantined, reasons, started)
 
 
-def _finish(wh: Any, report: LoadReport, p: Path, quarantined: list[dict[str, Any]], reasons: Counter[str],
+def _finish(wh: Warehouse, report: LoadReport, p: Path, quarantined: list[dict[str, Any]], reasons: Counter[str],
             started: float) -> LoadReport:
     if quarantined:
         wh.upsert("quarantine", quarantined, ["quarantine_id"])

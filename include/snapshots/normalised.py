@@ -9,9 +9,9 @@ The normaliser's fingerprint (its output on a fixed set of probe names) is kept 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from include.engine.names import normalise_company
+from include.warehouse import Warehouse
 from include.warehouse.bulk import drop_temp_table, fill_temp_table
 
 META_KEY = "registry_names.normaliser"
@@ -44,16 +44,16 @@ def normaliser_fingerprint() -> str:
     return hashlib.sha256("\n".join(normalise_company(p) for p in _PROBES).encode()).hexdigest()[:16]
 
 
-def stored_fingerprint(wh: Any) -> str | None:
+def stored_fingerprint(wh: Warehouse) -> str | None:
     rows = wh.query("SELECT value FROM warehouse_meta WHERE key = ?", [META_KEY])
     return str(rows[0]["value"]) if rows else None
 
 
-def mark_current(wh: Any) -> None:
+def mark_current(wh: Warehouse) -> None:
     wh.upsert("warehouse_meta", [{"key": META_KEY, "value": normaliser_fingerprint()}], ["key"])
 
 
-def renormalise(wh: Any, page: int = PAGE) -> int:
+def renormalise(wh: Warehouse, page: int = PAGE) -> int:
     """Recompute every stored normalised name, a page at a time; returns how many changed."""
     changed = 0
     after: tuple[str, str, str] | None = None
@@ -92,7 +92,7 @@ def renormalise(wh: Any, page: int = PAGE) -> int:
     return changed
 
 
-def renormalise_if_stale(wh: Any) -> int | None:
+def renormalise_if_stale(wh: Warehouse) -> int | None:
     """Renormalise when the normaliser changed since the last check (None when it had not)."""
     if stored_fingerprint(wh) == normaliser_fingerprint():
         return None

@@ -24,6 +24,7 @@ _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+?)(?:\.(duckdb|postgres))?\.s
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 JSON_TYPES = {"JSON", "JSONB"}
 MAX_PARAMS_PER_STATEMENT = 4000  # multi-row VALUES batches: fast on DuckDB, well under libpq limits
+IN_CHUNK = 500  # values per IN list in query_in / execute_in
 
 
 class WarehouseError(RuntimeError):
@@ -62,6 +63,11 @@ def redact_engine_message(message: str) -> str:
     message = _DOUBLE_QUOTED.sub(_keep_names, message)
     message = re.sub(r"\)=\((?:[^()]|\([^()]*\))*\)", ")=(<value>)", message)
     return message.strip()
+
+
+def placeholders(n: int) -> str:
+    """``?, ?, ?`` for an IN list of ``n`` values."""
+    return ", ".join("?" for _ in range(n))
 
 
 def quote_ident(name: str) -> str:
@@ -181,6 +187,29 @@ class Warehouse(ABC):
             out.append(d)
         return out
 
+    def query_in(
+        self, sql: str, values: Sequence[Any], extra: Sequence[Any] | None = None, chunk: int = IN_CHUNK
+    ) -> list[dict[str, Any]]:
+        """``sql`` with ``{ids}`` standing for an IN list of ``values``, run ``chunk`` values at a time so
+        that no statement carries thousands of parameters; ``extra`` parameters follow the values. Rows
+        come back chunk by chunk: a caller that needs an order sorts them."""
+        out: list[dict[str, Any]] = []
+        for i in range(0, len(values), chunk):
+            part = list(values[i : i + chunk])
+            out.extend(self.query(sql.format(ids=placeholders(len(part))), [*part, *(extra or [])]))
+        return out
+
+    def execute_in(
+        self, sql: str, values: Sequence[Any], extra: Sequence[Any] | None = None, chunk: int = IN_CHUNK
+    ) -> int:
+        """``execute`` of ``sql`` with ``{ids}`` standing for an IN list, in chunks; the rows changed
+        (-1 when the engine cannot say)."""
+        counts = []
+        for i in range(0, len(values), chunk):
+            part = list(values[i : i + chunk])
+            counts.append(self.execute(sql.format(ids=placeholders(len(part))), [*part, *(extra or [])]))
+        return -1 if -1 in counts else sum(counts)
+
     @contextmanager
     def transaction(self) -> Iterator[Warehouse]:
         """All-or-nothing; nested use joins the outer transaction."""
@@ -280,6 +309,42 @@ class Warehouse(ABC):
             )
             self._run(sql, params)
         return len(rows)
+
+    # -- bulk loading -----------------------------------------------------------------------------
+    @contextmanager
+    def session(self) -> Iterator[Self]:
+        """Hold this warehouse across several statements that share session temp tables (other threads
+        using the same object wait)."""
+        with self._lock:
+            yield self
+
+    @property
+    def json_type(self) -> str:
+        """The SQL type of a JSON column on this engine (for temp tables)."""
+        return "JSONB" if self.dialect == "postgres" else "JSON"
+
+    def bulk_insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+        """Append many rows (tuples in ``columns`` order) to ``table`` at once, on the engine's fast path
+        (DuckDB scans a DataFrame, PostgreSQL takes COPY). Meant for session temp tables that set-based
+        SQL then moves on; JSON values go in as JSON text. Returns the number of rows."""
+        if not rows:
+            return 0
+        names = [quote_ident(c) for c in columns]
+        quote_ident(table)
+        with self._lock:
+            self._bulk_insert(table, names, rows)
+        return len(rows)
+
+    def _bulk_insert(self, table: str, names: list[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Multi-row INSERTs: the portable path, which engines replace with a faster one."""
+        one = "(" + ", ".join("?" for _ in names) + ")"
+        per = max(1, MAX_PARAMS_PER_STATEMENT // len(names))
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            self._run(
+                f"INSERT INTO {quote_ident(table)} ({', '.join(names)}) VALUES {', '.join([one] * len(chunk))}",
+                [v for r in chunk for v in r],
+            )
 
     # -- migrations -------------------------------------------------------------------------------
     def migrate(self) -> list[str]:

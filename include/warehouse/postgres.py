@@ -7,6 +7,8 @@ base class), exactly as on DuckDB. A ``search_path`` isolates a deployment, or a
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Sequence
 from functools import partial
@@ -81,6 +83,23 @@ class PostgresWarehouse(Warehouse):
     def _close(self) -> None:
         if not self._con.closed:
             self._con.close()
+
+    def _bulk_insert(self, table: str, names: list[str], rows: Sequence[Sequence[Any]]) -> None:
+        """``COPY ... FROM STDIN`` in CSV, ``\\N`` for NULL."""
+        buf = io.StringIO()
+        out = csv.writer(buf, lineterminator="\n")
+        for r in rows:
+            out.writerow(["\\N" if v is None else v for v in r])
+        buf.seek(0)
+        sql = f"COPY {quote_ident(table)} ({', '.join(names)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        try:
+            with self._con.cursor() as cur:
+                cur.copy_expert(sql, buf)
+        except psycopg2.Error as exc:
+            code = getattr(exc, "pgcode", None) or type(exc).__name__
+            raise WarehouseError(
+                f"bulk load into {table} failed: PostgreSQL error {code}: {redact_engine_message(str(exc))}"
+            ) from None
 
     def lock(self, name: str) -> None:
         self._run("SELECT pg_advisory_xact_lock(hashtext(?))", [name])

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, overload
 
 from include.models import IndustryCode, RegistryEntity, RegistryName
-from include.warehouse.base import now_iso
+from include.warehouse.base import Warehouse, now_iso
 
 
 def _iso(value: datetime | str) -> str:
@@ -37,7 +37,7 @@ class WarehouseRegistryCache:
     MEMO = 4096
 
     def __init__(
-        self, wh: Any, normalise: Callable[[str], str], clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        self, wh: Warehouse, normalise: Callable[[str], str], clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         run_id: str | None = None,
     ) -> None:
         self.wh = wh
@@ -123,7 +123,7 @@ class WarehouseRegistryCache:
         self._memo.pop(entity.entity_id, None)  # read back as stored next time
 
 
-def _load(wh: Any, where: str, params: list[Any]) -> list[RegistryEntity]:
+def _load(wh: Warehouse, where: str, params: list[Any]) -> list[RegistryEntity]:
     entities = wh.query(f"SELECT * FROM registry_entities {where} ORDER BY entity_id", params)
     if not entities:
         return []
@@ -182,7 +182,13 @@ def entity_from_row(row: dict[str, Any], names: list[RegistryName]) -> RegistryE
 LOAD_PAGE = 20_000  # entities read per statement: the rows of a whole register are never held at once
 
 
-def load_registry_entities(wh: Any, page: int = LOAD_PAGE) -> list[RegistryEntity]:
+def register_state(wh: Warehouse) -> tuple[int, str | None]:
+    """(entities in the local register, the newest ``fetched_at``): its size, and whether it changed."""
+    row = wh.query("SELECT COUNT(*) AS n, MAX(fetched_at) AS newest FROM registry_entities")[0]
+    return int(row["n"]), row["newest"]
+
+
+def load_registry_entities(wh: Warehouse, page: int = LOAD_PAGE) -> list[RegistryEntity]:
     """Every registry entity known to the warehouse, names in the registry's order (legal name first).
 
     Read a page of entities (by ``entity_id``) at a time: only the models are kept, not the rows."""

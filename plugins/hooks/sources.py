@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from include.warehouse.base import Warehouse
 from plugins.hooks.base import connection_defined
 
 HOOKS: dict[str, tuple[str, str]] = {
@@ -36,10 +37,10 @@ class AirflowSources:
     """The deployment's side of ``include.pipeline.tasks.Sources``: the warehouse and each source's client,
     through Airflow connections. The DAG files hand one to every task body."""
 
-    def warehouse(self) -> Any:
+    def warehouse(self, migrate: bool = False) -> Warehouse:
         from plugins.hooks.warehouse import WarehouseHook
 
-        return WarehouseHook().get_warehouse()
+        return WarehouseHook().get_warehouse(migrate=migrate)
 
     def client(self, source: str, on_payload: Callable[..., None] | None = None) -> Any:
         return make_client(source, on_payload)

@@ -1,25 +1,22 @@
-"""The ``crosscheck_warehouse`` connection: a DuckDB file by default, PostgreSQL in production."""
+"""The ``crosscheck_warehouse`` connection: a DuckDB file by default, PostgreSQL in production.
+
+The hook resolves the connection through Airflow (environment, secrets backend or metadata database) and
+opens it with ``include.warehouse.open_warehouse``. Only a run's first task asks for ``migrate=True``;
+every other task checks that the schema is current and fails with one line if it is not.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
+from include.warehouse import WAREHOUSE_CONN_ID, Warehouse, open_warehouse, warehouse_spec
 from plugins.hooks.base import get_connection_dict
-
-WAREHOUSE_CONN_ID = "crosscheck_warehouse"
 
 
 class WarehouseHook:
     def __init__(self, conn_id: str = WAREHOUSE_CONN_ID):
         self.conn_id = conn_id
 
-    def get_warehouse(self) -> Any:
-        from include.warehouse import connect
-
-        spec = get_connection_dict(self.conn_id)
-        if spec is None:
-            raise RuntimeError(f"Airflow connection {self.conn_id!r} is not defined: set AIRFLOW_CONN_"
-                               f"{self.conn_id.upper()} (see README, 'Connections')")
-        wh = connect(spec)
-        wh.migrate()
-        return wh
+    def get_warehouse(self, *, migrate: bool = False) -> Warehouse:
+        """The warehouse, at the current migration. ``migrate=True`` (a run's first task) applies pending
+        migrations and creates a missing DuckDB file; otherwise a missing or older warehouse is an error."""
+        spec = warehouse_spec(lookup=get_connection_dict, conn_id=self.conn_id)
+        return open_warehouse(spec, migrate=migrate, create=migrate)

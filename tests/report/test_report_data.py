@@ -9,7 +9,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from include.report.data import evidence_views, latest_run, load_report_data, safe_link, skipped_sources
+from include.report.data import evidence_views, load_report_data, safe_link, skipped_sources
+from include.warehouse.runs import latest_run
 from tests.report.report_seed import DAY, LONG_LAST, PREV_DAY, RUN, XSS_NAME, seed, warehouse
 
 
@@ -168,11 +169,8 @@ def test_latest_run(seeded):
 
 
 def test_query_in_chunks_keep_every_row(seeded):
-    from include.report.data import query_in
-
     ids = ["greenhouse:1001", "greenhouse:1002", "lever:c-3", "greenhouse:1005", "greenhouse:1004", "nobody"]
-    rows = query_in(
-        seeded,
+    rows = seeded.query_in(
         "SELECT candidate_id FROM candidates WHERE candidate_id IN ({ids}) AND source = ?",
         ids,
         ["greenhouse"],

@@ -310,14 +310,14 @@ def test_a_second_process_waits_for_the_duckdb_file(tmp_path):
 
 def test_ingest_deletes_per_candidate_in_batches(warehouse):
     """Re-read candidates' jobs are replaced by batched deletes: every batch boundary, only those sources."""
-    from include.pipeline.ingest import _delete_for
+    from include.warehouse.candidates import delete_candidate_rows
 
     rows = [{"employment_id": f"e{c}{s}", "candidate_id": f"c{c}", "source": s, "employer": "X", "run_id": "r"}
             for c in range(5) for s in ("lever", "linkedin", "orcid")]
     warehouse.upsert("employments", rows, ["employment_id"])
-    _delete_for(warehouse, "employments", ["c0", "c1", "c2"], ["lever", "linkedin"], batch=2)
+    delete_candidate_rows(warehouse, "employments", ["c0", "c1", "c2"], ["lever", "linkedin"], chunk=2)
     left = {(r["candidate_id"], r["source"]) for r in warehouse.query("SELECT candidate_id, source FROM employments")}
     assert left == {(f"c{c}", "orcid") for c in range(3)} | {(f"c{c}", s) for c in (3, 4)
                                                              for s in ("lever", "linkedin", "orcid")}
-    _delete_for(warehouse, "employments", ["c3", "c4", "c0"], batch=1)
+    delete_candidate_rows(warehouse, "employments", ["c3", "c4", "c0"], chunk=1)
     assert {r["candidate_id"] for r in warehouse.query("SELECT candidate_id FROM employments")} == {"c1", "c2"}
