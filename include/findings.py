@@ -275,8 +275,11 @@ class FindingNotOpen(ValueError):
     """The finding is already cleared: clearing it again would overwrite who cleared it and why."""
 
 
-def clear_finding(wh: Any, finding_id: str, reason: str, by: str) -> None:
+def clear_finding(wh: Any, finding_id: str, reason: str, by: str, anchor: Any = None) -> None:
     """HR clears an explained finding; it stays cleared in later runs unless its evidence changes.
+
+    The clearance is sealed in the audit trail (``include.audit.coverage``) in the same transaction;
+    with an ``anchor`` holding a key, the seal's head is signed and logged.
 
     Raises ``KeyError`` for an unknown finding id, ``ValueError`` for an empty reason or name and
     ``FindingNotOpen`` (a ``ValueError``) for a finding that is already cleared.
@@ -324,6 +327,12 @@ def clear_finding(wh: Any, finding_id: str, reason: str, by: str) -> None:
             ],
             ["clearance_id"],
         )
+        from include.audit.coverage import LOCK, seal_locked
+
+        wh.lock(LOCK)
+        sealed = seal_locked(wh, "clearance", clearance_id, by.strip())
+    if anchor is not None:
+        anchor.append(sealed)
 
 
 def _not_open(finding_id: str, cleared_at: Any) -> FindingNotOpen:
@@ -348,7 +357,9 @@ def clear_and_rerender(wh: Any, finding_id: str, reason: str, by: str, config: A
     """Clearing as HR does it, from the HR page or ``crosscheck findings clear``: the finding is cleared
     (refused when unknown, already cleared, or without a reason and a name: see ``clear_finding``),
     then the latest run's report files are rendered again, so the file HR opens shows the clearance."""
-    clear_finding(wh, finding_id, reason, by)
+    from include.audit.anchor import anchor_for
+
+    clear_finding(wh, finding_id, reason, by, anchor_for(config))
     try:
         return Clearance(finding_id, tuple(rerender_latest_report(wh, config)))
     except OSError as exc:
