@@ -17,6 +17,7 @@ head is signed and appended to the anchor log (``include.audit.anchor``) when a 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -96,17 +97,27 @@ def key_text(row: dict[str, Any], key: tuple[str, ...]) -> str:
 
 
 def row_digest(row: dict[str, Any]) -> str:
-    from include.audit.chain import plain_json
+    """sha256 of the row as sorted-key JSON (values the driver gives that JSON lacks, as text)."""
+    text = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    return sha256_text(canonical_json(plain_json(row)))
 
-
-def live(wh: Any, tables: list[Covered]) -> dict[str, dict[str, str]]:
-    """Every covered row's digest, per table, as the warehouse holds it now."""
+def live(wh: Any, tables: list[Covered], run_ids: dict[str, dict[str, str]] | None = None
+         ) -> dict[str, dict[str, str]]:
+    """Every covered row's digest, per table, as the warehouse holds it now; with ``run_ids``, also each
+    row's ``run_id`` (tables that have one), per table and key."""
     out: dict[str, dict[str, str]] = {}
     for c in tables:
-        rows = wh.query(f"SELECT * FROM {quote_ident(c.table)}")
-        out[c.table] = {key_text(r, c.key): row_digest(r) for r in rows}
+        digests: dict[str, str] = {}
+        ids: dict[str, str] = {}
+        for r in wh.query(f"SELECT * FROM {quote_ident(c.table)}"):
+            k = key_text(r, c.key)
+            digests[k] = row_digest(r)
+            if r.get("run_id"):
+                ids[k] = str(r["run_id"])
+        out[c.table] = digests
+        if run_ids is not None:
+            run_ids[c.table] = ids
     return out
 
 
@@ -118,10 +129,10 @@ def recorded(wh: Any) -> dict[str, dict[str, str]]:
 
 
 def root(digests: dict[str, str]) -> str:
+    """sha256 over ``<length of key>:<key><digest>\n`` for each key in sorted order (unambiguous)."""
     h = hashlib.sha256()
     for k in sorted(digests):
-        h.update(canonical_json([k, digests[k]]).encode("utf-8"))
-        h.update(b"\n")
+        h.update(f"{len(k)}:{k}{digests[k]}\n".encode())
     return h.hexdigest()
 
 
@@ -147,7 +158,8 @@ def seal_locked(wh: Any, kind: str, ref: str = "", by: str = "", run_id: str | N
                 run_hash: str | None = None) -> dict[str, Any]:
     """Append a seal of the covered tables as they are now. The caller holds a transaction and ``LOCK``."""
     tables = present(wh)
-    now = live(wh, tables)
+    run_ids: dict[str, dict[str, str]] = {}
+    now = live(wh, tables, run_ids)
     before = recorded(wh)
     changes = diff(before, now)
     counts: dict[str, dict[str, int]] = {}
@@ -156,7 +168,7 @@ def seal_locked(wh: Any, kind: str, ref: str = "", by: str = "", run_id: str | N
         counts[ch.table][ch.what] += 1
     summary: dict[str, Any] = {"rows": counts}
     if kind == "run":
-        summary["unsealed_runs"] = _unsealed_runs(wh, tables, changes, run_id)
+        summary["unsealed_runs"] = _unsealed_runs(wh, changes, run_ids, run_id)
     _store_rows(wh, changes, now)
     last = wh.query("SELECT seq, hash FROM audit_seals ORDER BY seq DESC LIMIT 1")
     row: dict[str, Any] = {
@@ -189,21 +201,15 @@ def seal(wh: Any, kind: str, ref: str = "", by: str = "", anchor: Any = None) ->
     return row
 
 
-def _unsealed_runs(wh: Any, tables: list[Covered], changes: list[Change], run_id: str | None) -> dict[str, int]:
+def _unsealed_runs(wh: Any, changes: list[Change], run_ids: dict[str, dict[str, str]],
+                   run_id: str | None) -> dict[str, int]:
     """Run ids on the rows this run seal takes in that no sealed run has: a killed run's rows, with counts."""
     sealed = {r["run_id"] for r in wh.query("SELECT run_id FROM pipeline_runs")}
-    keyed = {c.table: c for c in tables if "run_id" in wh.columns(c.table)}
-    wanted: dict[str, set[str]] = {}
-    for ch in changes:
-        if ch.what != "deleted" and ch.table in keyed:
-            wanted.setdefault(ch.table, set()).add(ch.key)
     out: dict[str, int] = {}
-    for table, keys in wanted.items():
-        c = keyed[table]
-        for r in wh.query(f"SELECT * FROM {quote_ident(table)}"):
-            rid = r.get("run_id")
-            if rid and rid != run_id and rid not in sealed and key_text(r, c.key) in keys:
-                out[rid] = out.get(rid, 0) + 1
+    for ch in changes:
+        rid = run_ids.get(ch.table, {}).get(ch.key) if ch.what != "deleted" else None
+        if rid and rid != run_id and rid not in sealed:
+            out[rid] = out.get(rid, 0) + 1
     return dict(sorted(out.items()))
 
 
