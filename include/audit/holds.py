@@ -69,10 +69,10 @@ def place_hold(wh: Any, candidate_id: str, reason: str, by: str, anchor: Any = N
             raise HoldError(f"candidate {candidate_id} is already under legal hold since {str(old['held_at'])[:10]} "
                             f"(by {old['held_by']})")
         at = _now()
-        row = {"hold_id": _id(candidate_id, at, by), "candidate_id": candidate_id, "reason": reason.strip(),
-               "held_by": by.strip(), "held_at": at, "released_by": None, "released_at": None}
+        row: dict[str, Any] = {"hold_id": _id(candidate_id, at, by), "candidate_id": candidate_id, "reason": reason.strip(),
+                               "held_by": by.strip(), "held_at": at, "released_by": None, "released_at": None}
         wh.upsert("legal_holds", [row], ["hold_id"])
-        sealed = coverage.seal_locked(wh, "hold", row["hold_id"], by.strip())
+        sealed = coverage.seal_locked(wh, "hold", str(row["hold_id"]), by.strip())
     if anchor is not None:
         anchor.append(sealed)
     return row

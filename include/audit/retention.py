@@ -80,11 +80,10 @@ def purge_expired(wh: Any, config: Any, now: datetime) -> dict[str, Any]:
     ``RetentionError`` (with the counts) after the others were erased, so the task fails visibly.
     Running it again at the same ``now`` erases nothing more.
     """
-    from include.audit.files import rerender_latest_report
-    from include.pipeline.runs import landing_root
-
     from include.audit.anchor import anchor_for
+    from include.audit.files import rerender_latest_report
     from include.audit.holds import held_candidates
+    from include.pipeline.runs import landing_root
 
     days = config.retention.candidate_days
     now = now if now.tzinfo else now.replace(tzinfo=UTC)
