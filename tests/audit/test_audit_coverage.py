@@ -389,3 +389,17 @@ def test_verify_time_per_thousand_candidates(tmp_path, monkeypatch):
     took = time.monotonic() - t0
     assert res.rc == 0, res.err
     assert took < 30, took
+
+
+def test_coverage_on_each_engine(warehouse):
+    """The seal survives each engine's JSON round trip, and an edit is named on PostgreSQL as on DuckDB."""
+    from include.audit.coverage import seal, verify
+    from tests.cli.cli_helpers import add_candidates
+
+    add_candidates(warehouse, [ANA, BOB])
+    seal(warehouse, "hold", "h-1", "legal@x")
+    assert verify(warehouse).problems == []
+    warehouse.execute("UPDATE candidates SET consent_given = false WHERE candidate_id = ?", [BOB])
+    warehouse.execute("DELETE FROM candidates WHERE candidate_id = ?", [ANA])
+    problems = verify(warehouse).problems
+    assert [p.split(" since")[0] for p in problems] == [f"candidates {ANA}: deleted", f"candidates {BOB}: edited"]
