@@ -90,6 +90,9 @@ class World:
             {"employment_id": f"{c}/e1", "candidate_id": c, "source": "greenhouse", "employer": "Halcyon Software Ltd",
              "title": "Engineer", "start_raw": "2019-03", "end_raw": "2021-05", "run_id": run_id} for c in ids],
             ["employment_id"])
+        wh.upsert("educations", [
+            {"education_id": f"{c}/d1", "candidate_id": c, "source": "greenhouse", "school": "Uni", "degree": "BSc",
+             "run_id": run_id} for c in ids], ["education_id"])
         wh.upsert("quarantine", [
             {"quarantine_id": f"q-{run_id}", "run_id": run_id, "source": "greenhouse", "dataset": "candidates",
              "record_key": "greenhouse:999", "reason": "no id", "raw_pointer": "", "raw": {"x": 1},
@@ -152,8 +155,7 @@ EDITS = [
     ("applications", "UPDATE applications SET status = 'rejected' WHERE application_id = ?",
      ["greenhouse:app-4829103"], "greenhouse:app-4829103"),
     ("employments", "UPDATE employments SET employer = 'Other Ltd' WHERE employment_id = ?", [f"{ANA}/e1"], f"{ANA}/e1"),
-    ("educations", "INSERT INTO educations (education_id, candidate_id, school) VALUES ('ed-1', ?, 'MIT')", [ANA],
-     "ed-1"),
+    ("educations", "UPDATE educations SET degree = 'PhD' WHERE education_id = ?", [f"{ANA}/d1"], f"{ANA}/d1"),
     ("quarantine", "UPDATE quarantine SET reason = 'fine' WHERE record_key = 'greenhouse:999'", [], "q-"),
     ("landed_payloads", "UPDATE landed_payloads SET records = 0", [], "run_id="),
 ]
@@ -163,8 +165,7 @@ EDITS = [
 def test_an_edit_names_the_table_and_key(world, table, statement, params, key):
     world.sql(statement, params)
     err = broken(world.verify())
-    what = "inserted" if statement.startswith("INSERT") else "edited"
-    assert f"{table} {key}" in err and what in err
+    assert f"{table} {key}" in err and "edited" in err
 
 
 @pytest.mark.parametrize("table", ["candidates", "applications", "employments", "quarantine", "landed_payloads"])
@@ -403,3 +404,62 @@ def test_coverage_on_each_engine(warehouse):
     warehouse.execute("DELETE FROM candidates WHERE candidate_id = ?", [ANA])
     problems = verify(warehouse).problems
     assert [p.split(" since")[0] for p in problems] == [f"candidates {ANA}: deleted", f"candidates {BOB}: edited"]
+
+
+@pytest.fixture
+def full_world(world):
+    """Every covered table holds a row: a clearance, a hold and an erasure refused during it, all sealed."""
+    from include.audit.anchor import anchor_for
+    from include.audit.holds import OnHold, place_hold
+    from include.audit.subject import erase_candidate
+    from include.findings import clear_finding
+    from include.pipeline.runs import landing_root
+
+    wh = world.open()
+    try:
+        anchor = anchor_for(world.config)
+        clear_finding(wh, world.red.finding_id, "checked the payslip", "hr@x", anchor)
+        place_hold(wh, BOB, "dispute D-17", "legal@x", anchor)
+        with pytest.raises(OnHold):
+            erase_candidate(wh, BOB, landing_root(world.config), "bob@example.org", anchor=anchor)
+    finally:
+        wh.close()
+    assert world.verify("--require-anchor").rc == 0
+    return world
+
+
+def _a_row(wh: Any, table: str) -> dict[str, Any]:
+    return wh.query(f"SELECT * FROM {table} ORDER BY 1 LIMIT 1")[0]
+
+
+@pytest.mark.parametrize("change", ["edited", "inserted", "deleted"])
+def test_every_covered_table_names_each_kind_of_change(full_world, change):
+    """One change of the kind in every covered table at once: each is named, with its key."""
+    from include.audit.coverage import COVERED, key_text
+
+    expected = []
+    wh = full_world.open()
+    try:
+        for covered in COVERED:
+            if covered.optional:
+                continue
+            row = _a_row(wh, covered.table)
+            key = key_text(row, covered.key)
+            text = [c for c, t in wh.columns(covered.table).items()
+                    if t in ("VARCHAR", "TEXT") and c not in covered.key and c != "run_id"]
+            if change == "edited":
+                wh.upsert(covered.table, [{**row, text[0]: f"{row[text[0]] or ''}x"}], list(covered.key))
+            elif change == "inserted":
+                row = {**row, **{k: f"{row[k]}-forged" for k in covered.key}}
+                key = key_text(row, covered.key)
+                wh.upsert(covered.table, [row], list(covered.key))
+            else:
+                where = " AND ".join(f"{k} = ?" for k in covered.key)
+                wh.execute(f"DELETE FROM {covered.table} WHERE {where}", [row[k] for k in covered.key])
+            expected.append(f"audit trail BROKEN: {covered.table} {key}: {change} since audit seal")
+    finally:
+        wh.close()
+    err = broken(full_world.verify())
+    for line in expected:
+        assert line in err, (line, err)
+    assert len(expected) == 9
