@@ -16,6 +16,8 @@ if [ -z "${AIRFLOW_CONN_CROSSCHECK_WAREHOUSE:-}" ]; then
     OLD="$WH.$(basename "$(cat "$WH.world" 2>/dev/null || echo unknown-world)")"
     mv "$WH" "$OLD"
     if [ -f "$WH.wal" ]; then mv "$WH.wal" "$OLD.wal"; fi  # DuckDB's write-ahead log belongs to that file
+    ANCHORS=".var/data/audit/anchors.jsonl"  # the signed heads of that warehouse's chain go with it
+    if [ -f "$ANCHORS" ]; then mv "$ANCHORS" "$OLD.anchors.jsonl"; fi
     echo "crosscheck demo: the warehouse held another day's demo world; moved it to $OLD"
   fi
   mkdir -p "$(dirname "$WH")"
