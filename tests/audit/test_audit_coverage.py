@@ -310,7 +310,8 @@ def test_what_a_killed_run_stored_is_accounted_for_by_the_next_sealed_run(world)
     wh = world.open()
     seal = wh.query("SELECT * FROM audit_seals WHERE run_id = ? ORDER BY seq DESC LIMIT 1", [resumed])[0]
     wh.close()
-    assert seal["changes"]["unsealed_runs"] == {"cc-killed": 4}  # candidate, application, employment, quarantine
+    # its candidate, application, employment, education and quarantined record
+    assert seal["changes"]["unsealed_runs"] == {"cc-killed": 5}
 
 
 # -- erasure, retention and legal hold --------------------------------------------------------------------
