@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from include import cli_checks as checks
+from include.audit.anchor import AnchorError
 from include.cli_checks import UsageError, open_warehouse
 from include.config import ConfigError
 
@@ -31,22 +32,43 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_pipeline(day, args.use_executor, args.verbose)
 
 
-def cmd_audit_verify(_: argparse.Namespace) -> int:
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Every check of the trail; each adds problems (exit 1) or notes. A new check is one more call."""
+    from include.audit.anchor import anchor_for
     from include.audit.chain import verify
+    from include.audit.coverage import CoverageError
+    from include.audit.coverage import verify as verify_coverage
 
+    config = checks.checked_config()
     wh = open_warehouse(migrate=False)
     try:
         res = verify(wh)
+        if res.ok and res.rows == 0:
+            print(f"audit chain: the warehouse at {checks.where(checks.warehouse_conn())} has no runs: "
+                  "nothing verified", file=sys.stderr)
+            return 1
+        try:
+            cov = verify_coverage(wh, anchor_for(config), all_files=args.all)
+        except CoverageError as exc:
+            print(f"audit trail BROKEN: {exc}", file=sys.stderr)
+            return 1
     finally:
         wh.close()
-    if not res.ok:
-        print(f"audit chain BROKEN at run {res.first_bad}: {res.reason}", file=sys.stderr)
-        return 1
-    if res.rows == 0:
-        print(f"audit chain: the warehouse at {checks.where(checks.warehouse_conn())} has no runs: nothing verified",
-              file=sys.stderr)
+    problems = [] if res.ok else [f"audit chain BROKEN at run {res.first_bad}: {res.reason}"]
+    problems += [f"audit trail BROKEN: {p}" for p in cov.problems]
+    if args.require_anchor and not cov.anchored and not cov.problems:
+        problems.append("audit trail BROKEN: --require-anchor: the chain head is not anchored")
+    for line in problems:
+        print(line, file=sys.stderr)
+    for note in cov.notes:
+        print(f"crosscheck: audit verify: {note}", file=sys.stderr)
+    if problems:
         return 1
     print(f"audit chain OK: {res.rows} runs verified")
+    print(f"covered tables OK: {cov.seals} seals verified, the tables match the latest; "
+          f"{cov.files_checked} landed files re-hashed ({'every run' if args.all else 'the latest run'})")
+    if cov.anchored:
+        print("chain head anchored: its signature in the anchor log verifies")
     return 0
 
 
@@ -76,15 +98,29 @@ def cmd_findings_clear(args: argparse.Namespace) -> int:
 
 
 def cmd_candidate(args: argparse.Namespace) -> int:
+    from include.audit.anchor import anchor_for
+    from include.audit.holds import HoldError, OnHold, place_hold, release_hold
     from include.audit.subject import erase_candidate, export_candidate
 
     config = checks.checked_config()
-    if args.action == "erase" and not args.by.strip():
-        raise UsageError("--by: name who asked for the erasure (e.g. the DPO's e-mail)")
-    wh = open_warehouse(migrate=args.action == "erase")
+    if args.action in ("erase", "hold", "release") and not args.by.strip():
+        raise UsageError({"erase": "--by: name who asked for the erasure (e.g. the DPO's e-mail)",
+                          "hold": "--by: name who places the legal hold",
+                          "release": "--by: name who releases the legal hold"}[args.action])
+    if args.action == "hold" and not args.reason.strip():
+        raise UsageError("--reason: say why the candidate's data must be kept (e.g. the dispute's reference)")
+    anchor = anchor_for(config) if args.action != "export" else None
+    wh = open_warehouse(migrate=args.action != "export")
     root = config.landing_path()
     try:
-        if args.action == "export":
+        if args.action == "hold":
+            hold = place_hold(wh, args.candidate_id, args.reason, args.by, anchor)
+            print(f"candidate {args.candidate_id} is under legal hold (hold {hold['hold_id']}): "
+                  "no erasure or retention until it is released")
+        elif args.action == "release":
+            release_hold(wh, args.candidate_id, args.by, anchor)
+            print(f"candidate {args.candidate_id}: legal hold released by {args.by.strip()}")
+        elif args.action == "export":
             data = export_candidate(wh, args.candidate_id, root)
             text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
             if args.out:
@@ -93,10 +129,13 @@ def cmd_candidate(args: argparse.Namespace) -> int:
             else:
                 print(text)
         else:
-            report = erase_candidate(wh, args.candidate_id, root, args.by, config=config)
+            report = erase_candidate(wh, args.candidate_id, root, args.by, config=config, anchor=anchor)
             print(json.dumps(report, indent=2, default=str))
     except KeyError as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 1
+    except (HoldError, OnHold) as exc:
+        print(f"crosscheck: candidate {args.action}: {exc}", file=sys.stderr)
         return 1
     finally:
         wh.close()
@@ -133,9 +172,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = _sub(sub, "audit", "the audit trail", "The tamper-evident audit trail of sealed runs.")
     av = a.add_subparsers(dest="action", required=True, metavar="ACTION")
-    _sub(av, "verify", "re-hash the audit chain",
-         "Re-hash every sealed run and its findings. Exit status 1, naming the first altered run, if "
-         "anything was\naltered, or if the warehouse has no runs; 2 if there is no warehouse. Reads only.")
+    vp = _sub(av, "verify", "re-hash the audit trail",
+              "Re-hash every sealed run and its findings, the seals of the covered tables (clearances, consent,\n"
+              "applications, employments, quarantine, landed payloads, legal holds...) against the tables, the\n"
+              "landed files, and the signed heads of the anchor log (with a public key configured). Exit status 1,\n"
+              "naming each table and key that changed, if anything was altered, or if the warehouse has no runs;\n"
+              "2 if there is no warehouse. Reads only.")
+    vp.add_argument("--all", action="store_true", help="re-hash every run's landed files, not only the latest run's")
+    vp.add_argument("--require-anchor", action="store_true",
+                    help="fail when the chain head is not anchored (no public key configured, or not signed)")
 
     f = _sub(sub, "findings", "HR actions on findings", "HR actions on the report's findings.")
     fv = f.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -147,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--reason", required=True, help="why it is cleared (kept in the audit trail)")
     fc.add_argument("--by", required=True, help="who clears it (name or e-mail)")
 
-    c = _sub(sub, "candidate", "a candidate's access (export) or erasure request",
+    c = _sub(sub, "candidate", "a candidate's access (export) or erasure request, and legal hold",
              "A candidate's data-protection requests.")
     cv = c.add_subparsers(dest="action", required=True, metavar="ACTION")
     ce = _sub(cv, "export", "everything held about a candidate, as JSON",
@@ -161,6 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
               "audit trail. Exit status 1 if nothing is held.")
     cx.add_argument("candidate_id", help="source:id, e.g. greenhouse:4829103")
     cx.add_argument("--by", required=True, help="who asked for the erasure (kept in the tombstone)")
+    ch = _sub(cv, "hold", "put a candidate under legal hold (no erasure, no retention)",
+              "Keep a candidate's data while a dispute is open: retention skips them and an erasure request is\n"
+              "recorded and refused with the hold's reason. Sealed in the audit trail. Exit status 1 if nothing\n"
+              "is held about the candidate or a hold is already in place.")
+    ch.add_argument("candidate_id", help="source:id, e.g. greenhouse:4829103")
+    ch.add_argument("--reason", required=True, help="why the data must be kept (e.g. the dispute's reference)")
+    ch.add_argument("--by", required=True, help="who places the hold (name or e-mail)")
+    cr = _sub(cv, "release", "release a candidate's legal hold",
+              "End a candidate's legal hold: retention and erasure apply again. Sealed in the audit trail.\n"
+              "Exit status 1 if the candidate is not under hold.")
+    cr.add_argument("candidate_id", help="source:id, e.g. greenhouse:4829103")
+    cr.add_argument("--by", required=True, help="who releases the hold (name or e-mail)")
 
     from include.cli_resolve import add_parser as add_resolve
 
@@ -178,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         handler = getattr(args, "func", None) or handlers[args.command]
         return int(handler(args))
-    except (UsageError, ConfigError) as exc:
+    except (UsageError, ConfigError, AnchorError) as exc:
         print(f"crosscheck: error: {exc}", file=sys.stderr)
         return 2
 

@@ -54,6 +54,13 @@ class RetentionConfig(Strict):
     candidate_days: int = Field(default=365, ge=1)
 
 
+class AuditConfig(Strict):
+    # the append-only log of signed chain heads; relative paths are under data_dir
+    anchor_log: str = "audit/anchors.jsonl"
+    # base64 of the raw Ed25519 public key that verifies the heads (never read from the warehouse)
+    public_key: str | None = None
+
+
 class Config(Strict):
     hiring_company: HiringCompany
     thresholds: Thresholds = Field(default_factory=Thresholds)
@@ -61,6 +68,7 @@ class Config(Strict):
     quality: QualityConfig = Field(default_factory=QualityConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
     data_dir: str = ".var/data"  # landing zone, reports, quarantine files; relative to the project root
 
     def digest(self) -> str:

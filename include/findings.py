@@ -24,35 +24,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from include.audit.digests import DIGEST_FIELDS, digest_of_rows, row_digest
 from include.models import Finding
 from include.warehouse import Warehouse
-from include.warehouse.base import canonical_json, now_iso, sha256_text
+from include.warehouse.base import now_iso
 
 # the columns of a finding row that a run writes and the audit chain covers (status and clearance excluded)
-DIGEST_FIELDS = (
-    "finding_id",
-    "candidate_id",
-    "application_id",
-    "kind",
-    "severity",
-    "summary",
-    "question",
-    "evidence",
-    "rule_version",
-    "evidence_digest",
-)
 CHUNK = 500
-
-
-def row_digest(row: dict[str, Any] | Finding) -> str:
-    """sha256 of a finding's content as written: the same from a ``Finding`` and from its warehouse row."""
-    data = row.model_dump(mode="json") if isinstance(row, Finding) else row
-    return sha256_text(canonical_json({k: data.get(k) for k in DIGEST_FIELDS}))
-
-
-def digest_of_rows(pairs: Iterable[tuple[str, str]]) -> str:
-    """The digest of a run's findings from (finding_id, row_digest) pairs, in any order."""
-    return sha256_text(canonical_json(sorted([fid, d] for fid, d in pairs)))
 
 
 def findings_digest(findings: Sequence[Finding]) -> str:
@@ -265,8 +243,11 @@ class FindingNotOpen(ValueError):
     """The finding is already cleared: clearing it again would overwrite who cleared it and why."""
 
 
-def clear_finding(wh: Warehouse, finding_id: str, reason: str, by: str) -> None:
+def clear_finding(wh: Warehouse, finding_id: str, reason: str, by: str, anchor: Any = None) -> None:
     """HR clears an explained finding; it stays cleared in later runs unless its evidence changes.
+
+    The clearance is sealed in the audit trail (``include.audit.coverage``) in the same transaction;
+    with an ``anchor`` holding a key, the seal's head is signed and logged.
 
     Raises ``KeyError`` for an unknown finding id, ``ValueError`` for an empty reason or name and
     ``FindingNotOpen`` (a ``ValueError``) for a finding that is already cleared.
@@ -314,6 +295,12 @@ def clear_finding(wh: Warehouse, finding_id: str, reason: str, by: str) -> None:
             ],
             ["clearance_id"],
         )
+        from include.audit.coverage import LOCK, seal_locked
+
+        wh.lock(LOCK)
+        sealed = seal_locked(wh, "clearance", clearance_id, by.strip())
+    if anchor is not None:
+        anchor.append(sealed)
 
 
 def _not_open(finding_id: str, cleared_at: Any) -> FindingNotOpen:
@@ -338,7 +325,9 @@ def clear_and_rerender(wh: Warehouse, finding_id: str, reason: str, by: str, con
     """Clearing as HR does it, from the HR page or ``crosscheck findings clear``: the finding is cleared
     (refused when unknown, already cleared, or without a reason and a name: see ``clear_finding``),
     then the latest run's report files are rendered again, so the file HR opens shows the clearance."""
-    clear_finding(wh, finding_id, reason, by)
+    from include.audit.anchor import anchor_for
+
+    clear_finding(wh, finding_id, reason, by, anchor_for(config))
     try:
         return Clearance(finding_id, tuple(rerender_latest_report(wh, config)))
     except OSError as exc:

@@ -15,8 +15,21 @@ COMPANIES_HOUSE_API_KEY = "sandbox-ch-key-4e1b9c77"
 OPENCORPORATES_API_TOKEN = "sandbox-oc-token-Hy62Rb"
 GITHUB_TOKEN = "sandbox-gh-pat-u1Vq93"
 REVIEWS_API_KEY = "sandbox-reviews-key-Mm20"
+# The sandbox's Ed25519 key that signs the audit chain's heads (base64 of the raw 32 bytes), and its public
+# half, which verification uses. A test key: a real deployment makes its own (docs/AUDIT-TRAIL.md).
+AUDIT_PRIVATE_KEY = "XTNQLvj4OZWl8NE/cmzG9OBSzesIzWmvNCUyeW7+ZnE="
+AUDIT_PUBLIC_KEY = "tV1mg+4q4285tYyuPdz5msoBdw5i80OFe9lPS9R4dbs="
 SECRETS = (GREENHOUSE_CLIENT_SECRET, LEVER_API_KEY, COMPANIES_HOUSE_API_KEY, OPENCORPORATES_API_TOKEN,
-           GITHUB_TOKEN, REVIEWS_API_KEY)
+           GITHUB_TOKEN, REVIEWS_API_KEY, AUDIT_PRIVATE_KEY)
+
+
+def audit_key_connection(with_private_key: bool = True) -> dict[str, Any]:
+    """``crosscheck_audit_key``: the signing key in the password, its public half in extra (a verifier
+    needs only that: ``with_private_key=False``)."""
+    conn: dict[str, Any] = {"conn_type": "generic", "extra": {"public_key": AUDIT_PUBLIC_KEY}}
+    if with_private_key:
+        conn["password"] = AUDIT_PRIVATE_KEY
+    return conn
 
 
 # The sandbox has no rate limit of its own: lift the clients' documented limits (extra.rate_limit) so
@@ -40,4 +53,5 @@ def connections(base: str) -> dict[str, dict[str, Any]]:
         "github_default": {"conn_type": "http", "host": f"{base}/github", "password": GITHUB_TOKEN, "extra": FAST},
         "reviews_default": {"conn_type": "http", "host": f"{base}/reviews", "password": REVIEWS_API_KEY,
                             "extra": FAST},
+        "crosscheck_audit_key": audit_key_connection(),
     }

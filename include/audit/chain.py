@@ -14,8 +14,9 @@ Decisions:
   it intact. Findings that erasure removed are listed (as salted hashes of their ids) in the
   ``erasures`` tombstone,
   and landing files it rewrote keep their original sha256 in the manifest: a record of what was read.
-* HR's clearances are not in the digests (they are legitimate later edits), but a finding marked
-  ``cleared`` must have its clearance recorded in ``finding_clearances``.
+* HR's clearances are not in the findings digests (they are legitimate later edits), but a finding
+  marked ``cleared`` must have its clearance recorded in ``finding_clearances``, and that table is
+  covered by the seals of ``include.audit.coverage`` (sealed with every run and every clearance).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from include.findings import digest_of_rows, row_digest
+from include.audit.digests import digest_of_rows, row_digest
 from include.warehouse import Warehouse
 from include.warehouse.base import canonical_json, sha256_text
 
@@ -99,8 +100,11 @@ def append_run(
     state: str,
     manifest: dict[str, Any],
     findings_digest: str,
+    anchor: Any = None,
 ) -> str:
-    """Seal a run into the chain; return its hash."""
+    """Seal a run into the chain, with a seal of the covered tables (``include.audit.coverage``) in the
+    same transaction; with an ``anchor`` holding a key, its head is signed and logged. Return its hash."""
+    from include.audit.coverage import seal_locked
     if not run_id:
         raise ValueError("run_id is required")
     row: dict[str, Any] = {
@@ -140,6 +144,9 @@ def append_run(
             raise ChainError(
                 f"run {run_id}: the warehouse changed the row while storing it (JSON round trip); not sealed"
             )
+        sealed = seal_locked(wh, "run", run_id, "pipeline", run_id=run_id, run_hash=str(row["hash"]))
+    if anchor is not None:
+        anchor.append(sealed)
     return str(row["hash"])
 
 

@@ -8,7 +8,8 @@ way and the tombstone says why. Unlike an erasure on request, such a tombstone d
 application of the same person from being ingested (``is_erased``): new activity is new data.
 
 A candidate with no parseable timestamp at all is not erased (its age is unknown); it is counted as
-``undated`` so that the DAG run shows it.
+``undated`` so that the DAG run shows it. A candidate under legal hold (``include.audit.holds``) is not
+erased however old their data is; they are counted as ``held``.
 """
 
 from __future__ import annotations
@@ -80,11 +81,17 @@ def purge_expired(wh: Warehouse, config: Any, now: datetime) -> dict[str, Any]:
     ``RetentionError`` (with the counts) after the others were erased, so the task fails visibly.
     Running it again at the same ``now`` erases nothing more.
     """
+    from include.audit.anchor import anchor_for
     from include.audit.files import rerender_latest_report
+    from include.audit.holds import held_candidates
 
     days = config.retention.candidate_days
     now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    anchor = anchor_for(config)
     expired, undated = expired_candidates(wh, days, now)
+    held = held_candidates(wh)
+    on_hold = [cid for cid in expired if cid in held]
+    expired = [cid for cid in expired if cid not in held]
     counts: dict[str, Any] = {
         "now": now.isoformat(timespec="seconds"),
         "cutoff": (now - timedelta(days=days)).isoformat(timespec="seconds"),
@@ -92,6 +99,7 @@ def purge_expired(wh: Warehouse, config: Any, now: datetime) -> dict[str, Any]:
         "candidates": len(wh.query("SELECT candidate_id FROM candidates")),
         "expired": len(expired),
         "undated": len(undated),
+        "held": len(on_hold),
         "erased": 0,
         "failed": 0,
         "errors": [],
@@ -105,7 +113,8 @@ def purge_expired(wh: Warehouse, config: Any, now: datetime) -> dict[str, Any]:
     deleted_reports: list[Path] = []
     for cid in expired:
         try:
-            report = erase_candidate(wh, cid, config.landing_path(), RETENTION, data_root=config.data_path())
+            report = erase_candidate(wh, cid, config.landing_path(), RETENTION, data_root=config.data_path(),
+                                     anchor=anchor)
         except KeyError:  # gone since the list was made (erased on request meanwhile)
             continue
         except Exception as exc:  # noqa: BLE001 - try the others; the task fails at the end
@@ -126,8 +135,9 @@ def purge_expired(wh: Warehouse, config: Any, now: datetime) -> dict[str, Any]:
         counts["residual"] += bool(report["residual"] or report.get("residual_files"))
     if deleted_reports:
         counts["reports_rerendered"] = rerender_latest_report(wh, config, deleted_reports)
-    log.info("retention: %d of %d candidates expired (cutoff %s), %d erased, %d undated",
-             counts["expired"], counts["candidates"], counts["cutoff"], counts["erased"], counts["undated"])
+    log.info("retention: %d of %d candidates expired (cutoff %s), %d erased, %d undated, %d kept under legal hold",
+             counts["expired"] + counts["held"], counts["candidates"], counts["cutoff"], counts["erased"],
+             counts["undated"], counts["held"])
     if counts["failed"]:
         counts["errors"] = sorted(set(counts["errors"]))
         raise RetentionError(counts)

@@ -17,13 +17,17 @@ import os
 from pathlib import Path
 from typing import Any
 
+from include.audit.anchor import anchor_for
 from include.audit.chain import erasure_salt, salted_hash
+from include.audit.coverage import LOCK, seal_locked
+from include.audit.holds import active_hold, holds_of, refuse_erasure, requests_of
 from include.audit.redact import Subject, landing_files, prepare_rewrite, scan_file
 from include.warehouse import Warehouse
 from include.warehouse.base import now_iso, quote_ident
 
 CANDIDATE_TABLES = ("applications", "employments", "educations")
-AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta"}
+AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta", "audit_seals",
+                "audit_rows"}
 RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy
 TEXT_TYPES = {"TEXT", "VARCHAR", "JSON", "JSONB", "CHARACTER VARYING"}
 
@@ -173,6 +177,8 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         "findings": findings,
         "finding_clearances": clearances,
         "quarantine": _quarantined(wh, who),
+        "legal_holds": holds_of(wh, candidate_id),
+        "erasure_requests": requests_of(wh, candidate_id),
         "audit": {
             "runs_that_wrote_candidate_rows": runs_written,
             "runs_that_wrote_findings": sorted(run_refs),
@@ -188,6 +194,7 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         out["educations"],
         findings,
         out["quarantine"],
+        out["legal_holds"],
         landing,
     ]
     if not any(held) and not erased:
@@ -202,12 +209,18 @@ def erase_candidate(
     by: str,
     data_root: Path | None = None,
     config: Any = None,
+    anchor: Any = None,
 ) -> dict[str, Any]:
     """Remove a candidate's personal data from every table and landing file; keep a tombstone.
 
     With ``data_root`` (``config.data_path()`` when only ``config`` is given) the run folders and HR
     reports under it are cleaned too (``include.audit.files``); with ``config`` the latest report is
     rendered again without the candidate. ``by="retention"`` marks an erasure by the retention policy.
+
+    A candidate under legal hold is not erased: the request is recorded (``erasure_requests``) and
+    ``OnHold`` is raised with the hold's reason. The erasure is sealed (``include.audit.coverage``) in
+    its own transaction, so the covered tables it changed verify afterwards; with an ``anchor`` (from
+    ``config`` when not given) the seal's head is signed and logged.
 
     Returns a report (no personal data): rows deleted per table, files rewritten or deleted, finding
     ids removed, and ``residual``: tables (and, with ``data_root``, ``residual_files``: files) where
@@ -219,6 +232,11 @@ def erase_candidate(
         raise ValueError("the name of who requested the erasure is required")
     if data_root is None and config is not None:
         data_root = Path(config.data_path())
+    if anchor is None and config is not None:
+        anchor = anchor_for(config)
+    hold = active_hold(wh, candidate_id)
+    if hold is not None:
+        raise refuse_erasure(wh, candidate_id, by, hold, anchor)
     who, cand = subject_of(wh, candidate_id)
     finding_ids = [
         r["finding_id"]
@@ -276,6 +294,8 @@ def erase_candidate(
             tables["candidates"] = wh.execute("DELETE FROM candidates WHERE candidate_id = ?", [candidate_id])
             tables["quarantine"] = _delete_in(wh, "quarantine", "quarantine_id", quarantined)
             tables["landed_payloads"] = _repoint_payloads(wh, rewrites)
+            for t in ("legal_holds", "erasure_requests"):  # released holds, refused requests: the dispute is over
+                tables[t] = wh.execute(f"DELETE FROM {t} WHERE candidate_id = ?", [candidate_id])
             salt = erasure_salt(wh, create=True) or ""
             _record(
                 wh,
@@ -285,6 +305,8 @@ def erase_candidate(
                 [*(rw.record() for rw in rewrites), *deleted],
                 [salted_hash(salt, fid) for fid in finding_ids],
             )
+            wh.lock(LOCK)
+            sealed = seal_locked(wh, "erasure", key, by.strip())
     except BaseException:
         for rw in rewrites:
             rw.discard()
@@ -293,6 +315,8 @@ def erase_candidate(
         rw.commit()
     for p in reports:
         p.unlink(missing_ok=True)
+    if anchor is not None:
+        anchor.append(sealed)
     out = {
         "candidate_hash": key,
         "already_erased": before,

@@ -49,8 +49,10 @@ def build_report(wh: Warehouse, config: Config, run: RunContext) -> dict[str, An
 
 def seal_run(wh: Warehouse, config: Config, run: RunContext, dag_runs: list[dict[str, Any]],
              started_at: str | None = None) -> dict[str, Any]:
+    from include.audit.anchor import anchor_for
     from include.audit.chain import append_run
 
+    anchor = anchor_for(config)  # an unusable key fails the seal before anything is written
     parts = read_parts(config, run)
     sources: dict[str, Any] = {}
     dq: list[Any] = []
@@ -81,7 +83,7 @@ def seal_run(wh: Warehouse, config: Config, run: RunContext, dag_runs: list[dict
     state = "success" if all(d.get("state") == "success" for d in dag_runs) else "failed"
     run_hash = append_run(wh, run.run_id, run.report_day.isoformat(), [d["dag_id"] for d in dag_runs],
                           started_at or parts.get("start", {}).get("started_at") or now_iso(), now_iso(), state,
-                          manifest, check.get("findings_digest", ""))
+                          manifest, check.get("findings_digest", ""), anchor=anchor)
     (run_dir(config, run) / "manifest.sealed").write_text(run_hash, encoding="utf-8")
     return {"hash": run_hash, "state": state}
 

@@ -196,3 +196,21 @@ def test_only_the_completed_run_is_sealed_and_the_chain_verifies(resumed, env, k
     assert len(run_ids(env)) == 3  # two killed runs left their folders, unsealed
     verify = env.crosscheck("audit", "verify")
     assert verify.returncode == 0, verify.stderr
+
+
+def test_the_resumed_run_accounts_for_what_the_killed_run_stored(resumed, env, killed_fetching, killed_midway):
+    """The killed run is never sealed; the candidates it stored keep its run id, and the next sealed run's
+    seal of the covered tables names it, with the rows of it that it took in."""
+    _, snap, _ = resumed
+    wh = env.warehouse()
+    try:
+        seal = wh.query("SELECT changes FROM audit_seals WHERE kind = 'run' AND run_id = ? ORDER BY seq DESC "
+                        "LIMIT 1", [snap["runs"][-1]["run_id"]])[0]
+        stored = {r["run_id"] for r in wh.query("SELECT DISTINCT run_id FROM candidates", [])}
+    finally:
+        wh.close()
+    killed = {killed_midway["run_id"], *killed_fetching["runs"]}
+    accounted = seal["changes"]["unsealed_runs"]
+    assert killed_midway["run_id"] in stored
+    assert stored & killed <= set(accounted) and all(n > 0 for n in accounted.values())
+    assert set(accounted) <= killed

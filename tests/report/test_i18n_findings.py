@@ -19,9 +19,10 @@ from babel.messages.pofile import read_po
 
 from evaluation.engine import evaluate_world
 from evaluation.world_adapter import bundles_from_world
+from include.audit.digests import row_digest
 from include.engine import messages
 from include.engine.rules.common import evidence_digest
-from include.findings import row_digest, write_run_findings
+from include.findings import write_run_findings
 from include.models import Finding
 from include.report import i18n
 from include.report.data import load_report_data

@@ -1,0 +1,379 @@
+"""What the audit trail covers beyond the runs and their findings: the tables a decision rests on.
+
+``COVERED`` declares each covered table and its key columns; adding a table is one line. A *seal*
+(``audit_seals``, a hash chain of its own) records, for every covered table, its row count and a
+sha256 root over its sorted ``(key, row digest)`` pairs, where a row digest is the sha256 of the
+canonical JSON of the whole row. ``audit_rows`` keeps the row digests of the latest seal, so that
+``verify`` names the table, the key and the kind of change (edited, inserted, deleted) of anything
+changed since.
+
+Seals are made by every legitimate writer: a pipeline run (``chain.append_run``, in the same
+transaction as the run's row), an erasure (also by retention), a clearance, a legal hold and its
+release. A run seal names the run and its chain hash, and lists the unsealed runs whose rows it took
+in (a run killed mid-ingest: what it stored is accounted for by the next sealed run). Each seal's
+head is signed and appended to the anchor log (``include.audit.anchor``) when a key is configured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from include.warehouse.base import canonical_json, now_iso, quote_ident, sha256_text
+
+GENESIS = "0" * 64
+LOCK = "crosscheck_audit_chain"  # the same lock as the run chain: one writer of either at a time
+MAX_NAMED = 20  # changes named one by one in a verification message; the rest are counted
+
+
+@dataclass(frozen=True)
+class Covered:
+    table: str
+    key: tuple[str, ...]
+    optional: bool = False  # skipped while the table does not exist (added by a later migration)
+
+
+COVERED: tuple[Covered, ...] = (
+    Covered("candidates", ("candidate_id",)),  # consent_given and consent among the columns
+    Covered("applications", ("application_id",)),
+    Covered("employments", ("employment_id",)),
+    Covered("educations", ("education_id",)),
+    Covered("finding_clearances", ("clearance_id",)),
+    Covered("quarantine", ("quarantine_id",)),
+    Covered("landed_payloads", ("run_id", "path")),
+    Covered("legal_holds", ("hold_id",)),
+    Covered("erasure_requests", ("request_id",)),
+    Covered("recruiting_events", ("event_id",), optional=True),
+)
+
+SEAL_FIELDS = ("seq", "kind", "ref", "sealed_at", "sealed_by", "run_id", "run_hash", "coverage", "changes",
+               "prev_hash")
+
+
+class CoverageError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Change:
+    table: str
+    key: str
+    what: str  # edited | inserted | deleted
+
+    def describe(self) -> str:
+        return f"{self.table} {self.key}: {self.what}"
+
+
+def seal_hash(row: dict[str, Any]) -> str:
+    return sha256_text(canonical_json({k: row.get(k) for k in SEAL_FIELDS}))
+
+
+def present(wh: Any) -> list[Covered]:
+    """The covered tables this warehouse has (an optional one may not exist yet)."""
+    have = set(wh.tables())
+    out = []
+    for c in COVERED:
+        if c.table not in have:
+            if c.optional:
+                continue
+            raise CoverageError(f"covered table {c.table} is missing from the warehouse")
+        missing = [k for k in c.key if k not in wh.columns(c.table)]
+        if missing:
+            raise CoverageError(f"covered table {c.table} has no key column {missing[0]}")
+        out.append(c)
+    return out
+
+
+def key_text(row: dict[str, Any], key: tuple[str, ...]) -> str:
+    """How a row is named: its key value, or ``col=value`` pairs for a composite key."""
+    if len(key) == 1:
+        return str(row[key[0]])
+    return ", ".join(f"{k}={row[k]}" for k in key)
+
+
+def row_digest(row: dict[str, Any]) -> str:
+    """sha256 of the row as sorted-key JSON (values the driver gives that JSON lacks, as text)."""
+    text = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def live(wh: Any, tables: list[Covered], run_ids: dict[str, dict[str, str]] | None = None
+         ) -> dict[str, dict[str, str]]:
+    """Every covered row's digest, per table, as the warehouse holds it now; with ``run_ids``, also each
+    row's ``run_id`` (tables that have one), per table and key."""
+    out: dict[str, dict[str, str]] = {}
+    for c in tables:
+        digests: dict[str, str] = {}
+        ids: dict[str, str] = {}
+        for r in wh.query(f"SELECT * FROM {quote_ident(c.table)}"):
+            k = key_text(r, c.key)
+            digests[k] = row_digest(r)
+            if r.get("run_id"):
+                ids[k] = str(r["run_id"])
+        out[c.table] = digests
+        if run_ids is not None:
+            run_ids[c.table] = ids
+    return out
+
+
+def recorded(wh: Any) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for r in wh.query("SELECT tbl, row_key, row_digest FROM audit_rows"):
+        out.setdefault(r["tbl"], {})[r["row_key"]] = r["row_digest"]
+    return out
+
+
+def root(digests: dict[str, str]) -> str:
+    """sha256 over ``<length of key>:<key><digest>\n`` for each key in sorted order (unambiguous)."""
+    h = hashlib.sha256()
+    for k in sorted(digests):
+        h.update(f"{len(k)}:{k}{digests[k]}\n".encode())
+    return h.hexdigest()
+
+
+def roots(state: dict[str, dict[str, str]], tables: Iterable[str]) -> dict[str, dict[str, Any]]:
+    return {t: {"rows": len(state.get(t, {})), "root": root(state.get(t, {}))} for t in tables}
+
+
+def diff(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list[Change]:
+    out = []
+    for t in sorted(set(old) | set(new)):
+        a, b = old.get(t, {}), new.get(t, {})
+        for k in sorted(set(a) | set(b)):
+            if k not in b:
+                out.append(Change(t, k, "deleted"))
+            elif k not in a:
+                out.append(Change(t, k, "inserted"))
+            elif a[k] != b[k]:
+                out.append(Change(t, k, "edited"))
+    return out
+
+
+def seal_locked(wh: Any, kind: str, ref: str = "", by: str = "", run_id: str | None = None,
+                run_hash: str | None = None) -> dict[str, Any]:
+    """Append a seal of the covered tables as they are now. The caller holds a transaction and ``LOCK``."""
+    tables = present(wh)
+    run_ids: dict[str, dict[str, str]] = {}
+    now = live(wh, tables, run_ids)
+    before = recorded(wh)
+    changes = diff(before, now)
+    counts: dict[str, dict[str, int]] = {}
+    for ch in changes:
+        counts.setdefault(ch.table, {}).setdefault(ch.what, 0)
+        counts[ch.table][ch.what] += 1
+    summary: dict[str, Any] = {"rows": counts}
+    if kind == "run":
+        summary["unsealed_runs"] = _unsealed_runs(wh, changes, run_ids, run_id)
+    _store_rows(wh, changes, now)
+    last = wh.query("SELECT seq, hash FROM audit_seals ORDER BY seq DESC LIMIT 1")
+    row: dict[str, Any] = {
+        "seq": (int(last[0]["seq"]) + 1) if last else 1,
+        "kind": kind,
+        "ref": ref,
+        "sealed_at": now_iso(),
+        "sealed_by": by,
+        "run_id": run_id,
+        "run_hash": run_hash,
+        "coverage": roots(now, [c.table for c in tables]),
+        "changes": summary,
+        "prev_hash": last[0]["hash"] if last else GENESIS,
+    }
+    row["hash"] = seal_hash(row)
+    wh.upsert("audit_seals", [row], ["seq"])
+    stored = wh.query("SELECT * FROM audit_seals WHERE seq = ?", [row["seq"]])[0]
+    if seal_hash(stored) != row["hash"]:
+        raise CoverageError("the warehouse changed the seal while storing it (JSON round trip); not sealed")
+    return row
+
+
+def seal(wh: Any, kind: str, ref: str = "", by: str = "", anchor: Any = None) -> dict[str, Any]:
+    """Seal the covered tables (after an erasure, a clearance, a hold...) and anchor the head."""
+    with wh.transaction():
+        wh.lock(LOCK)
+        row = seal_locked(wh, kind, ref, by)
+    if anchor is not None:
+        anchor.append(row)
+    return row
+
+
+def _unsealed_runs(wh: Any, changes: list[Change], run_ids: dict[str, dict[str, str]],
+                   run_id: str | None) -> dict[str, int]:
+    """Run ids on the rows this run seal takes in that no sealed run has: a killed run's rows, with counts."""
+    sealed = {r["run_id"] for r in wh.query("SELECT run_id FROM pipeline_runs")}
+    out: dict[str, int] = {}
+    for ch in changes:
+        rid = run_ids.get(ch.table, {}).get(ch.key) if ch.what != "deleted" else None
+        if rid and rid != run_id and rid not in sealed:
+            out[rid] = out.get(rid, 0) + 1
+    return dict(sorted(out.items()))
+
+
+def _store_rows(wh: Any, changes: list[Change], now: dict[str, dict[str, str]]) -> None:
+    gone: dict[str, list[str]] = {}
+    put = []
+    for ch in changes:
+        if ch.what == "deleted":
+            gone.setdefault(ch.table, []).append(ch.key)
+        else:
+            put.append({"tbl": ch.table, "row_key": ch.key, "row_digest": now[ch.table][ch.key]})
+    for table, keys in gone.items():
+        for i in range(0, len(keys), 500):
+            part = keys[i:i + 500]
+            wh.execute(f"DELETE FROM audit_rows WHERE tbl = ? AND row_key IN ({', '.join('?' for _ in part)})",
+                       [table, *part])
+    for i in range(0, len(put), 2000):
+        wh.upsert("audit_rows", put[i:i + 2000], ["tbl", "row_key"])
+
+
+# -- verification ---------------------------------------------------------------------------------------
+
+@dataclass
+class Report:
+    """What ``verify`` found: ``problems`` (each one line) fail it; ``notes`` do not."""
+
+    problems: list[str]
+    notes: list[str]
+    seals: int = 0
+    files_checked: int = 0
+    anchored: bool = False
+
+
+def verify(wh: Any, anchor: Any = None, all_files: bool = False) -> Report:
+    """Check the seal chain, its runs, the covered tables against the latest seal, the landed files and
+    (with a public key) the anchor log."""
+    rep = Report([], [])
+    seals = wh.query("SELECT * FROM audit_seals ORDER BY seq")
+    rep.seals = len(seals)
+    runs = {r["run_id"]: r for r in wh.query("SELECT run_id, seq, hash FROM pipeline_runs")}
+    prev = GENESIS
+    latest_for_run: dict[str, dict[str, Any]] = {}
+    for i, s in enumerate(seals, start=1):
+        if s["seq"] != i:
+            rep.problems.append(f"audit seal {i} is missing (found seal {s['seq']} in its place): seals were deleted")
+            break
+        if s["prev_hash"] != prev:
+            rep.problems.append(f"audit seal {i} does not link to seal {i - 1}: the seal chain was altered")
+            break
+        if seal_hash(s) != s["hash"]:
+            rep.problems.append(f"audit seal {i} ({s['kind']}) was altered after it was sealed (hash mismatch)")
+            break
+        if s["kind"] == "run" and s["run_id"]:
+            latest_for_run[s["run_id"]] = s
+        prev = s["hash"]
+    for run_id, s in latest_for_run.items():
+        r = runs.get(run_id)
+        if r is None:
+            rep.problems.append(f"pipeline_runs {run_id}: deleted (sealed at audit seal {s['seq']}): "
+                                "the newest runs were removed")
+        elif r["hash"] != s["run_hash"]:
+            rep.problems.append(f"pipeline_runs {run_id}: its hash differs from the one audit seal {s['seq']} recorded")
+    if latest_for_run:
+        first = min(runs[r]["seq"] for r in latest_for_run if r in runs) if any(
+            r in runs for r in latest_for_run) else None
+        for run_id, r in sorted(runs.items(), key=lambda kv: kv[1]["seq"]):
+            if first is not None and r["seq"] > first and run_id not in latest_for_run:
+                rep.problems.append(f"pipeline_runs {run_id}: run {r['seq']} has no audit seal of the tables it wrote")
+    tables = present(wh)
+    now = live(wh, tables)
+    if seals:
+        last = seals[-1]
+        rec = recorded(wh)
+        sealed_cov = last["coverage"] or {}
+        for t, cov in sorted(sealed_cov.items()):
+            if root(rec.get(t, {})) != cov.get("root"):
+                rep.problems.append(f"audit_rows of {t}: do not match the root sealed at audit seal {last['seq']}: "
+                                    "the record of digests was altered")
+        for c in tables:
+            if c.table not in sealed_cov and now.get(c.table):
+                rep.notes.append(f"{c.table}: covered from the next seal on (not in audit seal {last['seq']})")
+                now.pop(c.table)
+        changes = diff({t: d for t, d in rec.items() if t in sealed_cov}, {t: d for t, d in now.items()
+                                                                           if t in sealed_cov})
+        for ch in changes[:MAX_NAMED]:
+            rep.problems.append(f"{ch.describe()} since audit seal {last['seq']} ({last['kind']}"
+                                f"{' ' + last['run_id'] if last.get('run_id') else ''})")
+        if len(changes) > MAX_NAMED:
+            rep.problems.append(f"... and {len(changes) - MAX_NAMED} more changed rows in covered tables")
+    elif any(now.values()) and runs:
+        rep.notes.append("the covered tables are not sealed yet (a warehouse from before coverage): "
+                         "the next run seals them")
+    rep.files_checked = _check_files(wh, seals, all_files, rep)
+    _check_anchor(seals, anchor, rep)
+    return rep
+
+
+def _check_files(wh: Any, seals: list[dict[str, Any]], all_files: bool, rep: Report) -> int:
+    """Re-hash the landed files: every run's with ``all_files``, else the latest sealed run's (with the
+    unsealed runs it accounted for)."""
+    if all_files:
+        rows = wh.query("SELECT run_id, path, sha256 FROM landed_payloads ORDER BY run_id, path")
+    else:
+        run_seals = [s for s in seals if s["kind"] == "run"]
+        if run_seals:
+            last = run_seals[-1]
+            ids = [last["run_id"], *((last.get("changes") or {}).get("unsealed_runs") or {})]
+        else:
+            latest = wh.query("SELECT run_id FROM pipeline_runs ORDER BY seq DESC LIMIT 1")
+            ids = [latest[0]["run_id"]] if latest else []
+        if not ids:
+            return 0
+        marks = ", ".join("?" for _ in ids)
+        rows = wh.query(f"SELECT run_id, path, sha256 FROM landed_payloads WHERE run_id IN ({marks}) "
+                        "ORDER BY run_id, path", ids)
+    bad = 0
+    for r in rows:
+        p = Path(r["path"])
+        what = None
+        if not p.is_file():
+            what = "deleted"
+        elif _file_sha256(p) != r["sha256"]:
+            what = "rewritten"
+        if what:
+            bad += 1
+            if bad <= MAX_NAMED:
+                rep.problems.append(f"landed file {p} (run {r['run_id']}): {what} since it was landed")
+    if bad > MAX_NAMED:
+        rep.problems.append(f"... and {bad - MAX_NAMED} more landed files changed")
+    return len(rows)
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    fd = os.open(path, os.O_RDONLY)
+    with os.fdopen(fd, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _check_anchor(seals: list[dict[str, Any]], anchor: Any, rep: Report) -> None:
+    if anchor is None or anchor.verifier is None:
+        rep.notes.append("the chain head is not anchored: no public key is configured (audit.public_key, or "
+                         "the crosscheck_audit_key connection), so a chain rebuilt by whoever can write the "
+                         "warehouse would verify")
+        return
+    heads, problems = anchor.read()
+    rep.problems.extend(problems)
+    by_seq = {int(s["seq"]): s for s in seals}
+    tip = max(by_seq) if by_seq else 0
+    for seq in sorted(heads):
+        s = by_seq.get(seq)
+        if s is None:
+            if seq > tip:
+                rep.problems.append(f"audit seal {seq}: signed in the anchor log {anchor.log} but missing from the "
+                                    f"warehouse (its chain ends at seal {tip}): the newest entries were deleted")
+                break
+            continue
+        if s["hash"] != heads[seq]:
+            rep.problems.append(f"audit seal {seq}: its hash differs from the head signed in the anchor log: "
+                                "the chain was rebuilt or altered")
+            break
+    if tip and heads.get(tip) != by_seq[tip]["hash"]:
+        rep.problems.append(f"audit seal {tip} (the head): not signed in the anchor log {anchor.log}: sealed "
+                            "without the key, or forged")
+    rep.anchored = not problems and bool(tip) and heads.get(tip) == by_seq[tip]["hash"]
