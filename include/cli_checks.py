@@ -16,9 +16,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from include.config import CONFIG_ENV, PROJECT_ROOT, Config, ConfigError, load_config
+from include.config import IN_CHECKOUT, PROJECT_ROOT, Config, ConfigError, absolute_config_env, load_config
 
-DEFAULT_WAREHOUSE = PROJECT_ROOT / ".var" / "warehouse" / "crosscheck.duckdb"
+# The warehouse when AIRFLOW_CONN_CROSSCHECK_WAREHOUSE is unset: in a checkout only (an installed wheel's
+# project root is site-packages); a deployment names its warehouse (docs/DEPLOY.md)
+DEFAULT_WAREHOUSE = PROJECT_ROOT / ".var" / "warehouse" / "crosscheck.duckdb" if IN_CHECKOUT else None
 WAREHOUSE_ENV = "AIRFLOW_CONN_CROSSCHECK_WAREHOUSE"
 CONN_PREFIX = "AIRFLOW_CONN_"
 CONN_FIELDS = ("conn_type", "host", "login", "password", "schema", "port", "extra", "description")
@@ -33,7 +35,8 @@ REQUIRED = {
 }
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ATS_CONNECTIONS = ("greenhouse_default", "lever_default")
-AIRFLOW_HOME_DEFAULT = PROJECT_ROOT / ".var" / "airflow"  # what ``crosscheck run`` uses when it is unset
+# what ``crosscheck run`` uses when AIRFLOW_HOME is unset: the checkout's own; Airflow's default when installed
+AIRFLOW_HOME_DEFAULT = PROJECT_ROOT / ".var" / "airflow" if IN_CHECKOUT else Path("~/airflow")
 
 
 class UsageError(Exception):
@@ -68,11 +71,12 @@ def report_day(text: str) -> date:
 
 def checked_config() -> Config:
     """The configuration, validated now; ``CROSSCHECK_CONFIG`` made absolute for the tasks and workers."""
+    absolute_config_env()
     try:
         config = load_config()
+        config.data_path()
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    os.environ[CONFIG_ENV] = str(Path(os.environ[CONFIG_ENV]).expanduser().resolve())
     return config
 
 
@@ -193,6 +197,10 @@ def warehouse_conn(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if environ is None else environ
     raw = (env.get(WAREHOUSE_ENV) or "").strip()
     if not raw:
+        if DEFAULT_WAREHOUSE is None:
+            raise UsageError(f"{WAREHOUSE_ENV} is not set: an installed Crosscheck has no default warehouse; set it, "
+                             'e.g. {"conn_type": "duckdb", "host": "/srv/crosscheck/warehouse.duckdb"} '
+                             "(docs/DEPLOY.md, 'Connections')")
         return {"conn_type": "duckdb", "host": str(DEFAULT_WAREHOUSE), "extra": {}}
     if raw.startswith("{"):
         check_json_connection(WAREHOUSE_ENV, raw)
@@ -205,6 +213,10 @@ def warehouse_conn(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         raise UsageError(f"{WAREHOUSE_ENV}: conn_type {kind!r} is not a warehouse: use duckdb or postgres")
     if kind == "duckdb" and not (conn.get("host") or conn.get("schema")):
         raise UsageError(f"{WAREHOUSE_ENV}: a duckdb warehouse needs host: the path to the .duckdb file")
+    duck = str(conn.get("host") or conn.get("schema") or "")
+    if kind == "duckdb" and duck != ":memory:" and not Path(duck).expanduser().is_absolute():
+        raise UsageError(f"{WAREHOUSE_ENV}: host {duck!r} is a relative path: give the .duckdb file's absolute path "
+                         "(Airflow's processes run in other directories)")
     return conn
 
 

@@ -18,8 +18,9 @@ class WarehouseHook:
 
         spec = get_connection_dict(self.conn_id)
         if spec is None:
-            raise RuntimeError(f"Airflow connection {self.conn_id!r} is not defined: set AIRFLOW_CONN_"
-                               f"{self.conn_id.upper()} (see README, 'Connections')")
+            raise RuntimeError(f"Airflow connection {self.conn_id!r} is not defined: the DAGs have no default "
+                               f"warehouse; set AIRFLOW_CONN_{self.conn_id.upper()} to a DuckDB file or PostgreSQL "
+                               "(docs/DEPLOY.md, 'Connections')")
         wh = connect(spec)
         wh.migrate()
         return wh
