@@ -184,10 +184,15 @@ def check_executor() -> Check:
     from airflow.configuration import conf
 
     name = conf.get("core", "executor")
-    try:
+    try:  # the default executor, as [core] executor names it now (Airflow's loader caches what it read first)
+        import importlib
+
         from airflow.executors.executor_loader import ExecutorLoader
 
-        cls = ExecutorLoader.import_default_executor_cls()[0]
+        first = name.split(",")[0].strip()
+        path = first.split(":")[-1].strip()  # an "alias:path" entry
+        module, _, attr = ExecutorLoader.executors.get(path, path).rpartition(".")
+        cls = getattr(importlib.import_module(module), attr)
     except Exception as exc:  # noqa: BLE001 - any import error of the executor class is the finding
         return Check(False, "executor", f"{name} cannot be loaded: {str(exc).splitlines()[0][:200]}")
     if "celery" not in cls.__module__.lower():
@@ -210,12 +215,17 @@ def check_executor() -> Check:
 def check_auth_manager() -> Check:
     """The HR page's plugin is registered, and Airflow's auth manager loads and does not let everyone in:
     the page shows candidates' findings and lets its users clear them."""
-    plugins = [ep for ep in metadata.entry_points(group="airflow.plugins") if ep.name == PLUGIN_ENTRY_POINT]
-    if not plugins:
+    found = plugin_entry_point()
+    if found is None and not IN_CHECKOUT:
         return Check(False, "plugin", f"the airflow.plugins entry point {PLUGIN_ENTRY_POINT!r} is not installed: "
                                       "pip install the crosscheck wheel in this environment")
     try:
-        plugin = plugins[0].load()
+        if found is not None:
+            plugin, how = found.load(), "entry point"
+        else:  # a checkout not installed (editable) since the entry point was added: its plugins folder
+            from plugins.crosscheck_ui import CrosscheckUIPlugin
+
+            plugin, how = CrosscheckUIPlugin, "the checkout's plugins folder"
         from airflow.api_fastapi.app import get_auth_manager_cls
         from airflow.configuration import conf
 
@@ -226,7 +236,13 @@ def check_auth_manager() -> Check:
                                                                    fallback=False):
         return Check(False, "plugin", "[core] simple_auth_manager_all_admins is on: anyone reaching the "
                                       "api-server could read and clear findings; turn it off")
-    return Check(True, "plugin", f"{plugin.name} (entry point), auth manager {manager.__name__}")
+    return Check(True, "plugin", f"{plugin.name} ({how}), auth manager {manager.__name__}")
+
+
+def plugin_entry_point() -> metadata.EntryPoint | None:
+    """The HR page's ``airflow.plugins`` entry point, when the package is installed (also editable)."""
+    found = [ep for ep in metadata.entry_points(group="airflow.plugins") if ep.name == PLUGIN_ENTRY_POINT]
+    return found[0] if found else None
 
 
 def check_dag_files() -> Check:
