@@ -34,9 +34,10 @@ pytestmark = pytest.mark.deploy
 
 
 def deploy_md_steps(text: str) -> list[str]:
-    """The ```bash blocks between DEPLOY.md's deploy-test markers, in order."""
-    section = text.split("<!-- deploy-test:begin -->", 1)[1].split("<!-- deploy-test:end -->", 1)[0]
-    return re.findall(r"^```bash\n(.*?)^```$", section, flags=re.DOTALL | re.MULTILINE)
+    """The ```bash blocks between DEPLOY.md's deploy-test markers (install, then upgrade), in order."""
+    regions = [part.split("<!-- deploy-test:end -->", 1)[0] for part in text.split("<!-- deploy-test:begin -->")[1:]]
+    return [block for region in regions
+            for block in re.findall(r"^```bash\n(.*?)^```$", region, flags=re.DOTALL | re.MULTILINE)]
 
 
 def network_settings() -> dict[str, str]:
@@ -115,7 +116,7 @@ def test_deploy_md_into_a_fresh_airflow(release, tmp_path):
            "AIRFLOW_HOME": str(tmp_path / "airflow"), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
            "CROSSCHECK_HOME": str(home), **network_settings()}
     steps = deploy_md_steps(DEPLOY_MD.read_text(encoding="utf-8"))
-    assert len(steps) >= 4
+    assert len(steps) >= 6
     script = [
         "set -euo pipefail",
         f'pip() {{ "{UV}" pip "$@"; }}  # uv pip: the same arguments as pip, fast from the cache',
@@ -133,8 +134,8 @@ def test_deploy_md_into_a_fresh_airflow(release, tmp_path):
     out = proc.stdout
     assert proc.returncode == 0 and "=== done" in out, f"{out[-4000:]}\n{proc.stderr[-4000:]}"
 
-    doctor = [line for line in out.splitlines() if re.match(r"^(ok|FAIL)  ", line)]
-    assert len(doctor) >= 10 and all(line.startswith("ok") for line in doctor), doctor
+    doctor = [line for line in out.splitlines() if re.match(r"^(ok|FAIL)  ", line)]  # install and upgrade
+    assert len(doctor) >= 20 and all(line.startswith("ok") for line in doctor), doctor
     for name in ("config", "data_dir", "warehouse", "dags", "executor", "plugin"):
         assert any(line.split()[1] == f"{name}:" for line in doctor), name
     (i,) = [i for i, block in enumerate(steps) if "list-import-errors" in block]
@@ -142,6 +143,10 @@ def test_deploy_md_into_a_fresh_airflow(release, tmp_path):
     assert step_out.rstrip().endswith("No data found"), step_out[-2000:]  # list-import-errors: none
     assert "crosscheck_report: success" in out
     assert "audit chain OK: 1 runs verified" in out
+    assert re.search(r"purge_expired.*success|Marking run .*crosscheck_retention.* successful|state=success",
+                     out + proc.stderr), "airflow dags test crosscheck_retention"
+    assert (home / "warehouse" / "crosscheck.duckdb.before-upgrade").is_file()
+    assert out.count("unchanged ") == len(list((ROOT / "dags").glob("*.py")))  # the upgrade's dags install
     assert (home / "data").stat().st_mode & 0o777 == 0o700
     today = datetime.now(UTC).date().isoformat()
     assert (home / "data" / "reports" / f"report-{today}-en.html").is_file()
