@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     handlers = {"run": cmd_run, "audit": cmd_audit_verify, "findings": cmd_findings_clear,
                 "candidate": cmd_candidate, "dags": cmd_dags_install, "migrate": cmd_migrate, "doctor": cmd_doctor}
-    if args.command in ("run", "findings", "candidate"):
+    if args.command in ("run", "findings", "candidate", "migrate"):  # migrate may create the DuckDB file
         os.umask(PRIVATE)
     try:
         handler = getattr(args, "func", None) or handlers[args.command]
