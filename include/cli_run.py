@@ -35,8 +35,9 @@ def prepare_airflow_env() -> None:
     from include.deploy import plugin_entry_point
 
     # the plugin: its entry point once installed (make install); else the folder (both would register it twice)
-    os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(VAR / "no-plugins" if plugin_entry_point() else
-                                                      PROJECT_ROOT / "plugins")
+    folder = VAR / "no-plugins" if plugin_entry_point() else PROJECT_ROOT / "plugins"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(folder)
     os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
     os.environ.setdefault("AIRFLOW__CORE__MAX_MAP_LENGTH", "1024")
     os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")

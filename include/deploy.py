@@ -99,6 +99,8 @@ def check_data_dir() -> Check:
         path = load_config().data_path()
     except ConfigError as exc:
         return Check(False, "data_dir", f"unknown: {exc}")
+    if path.exists() and not path.is_dir():
+        return Check(False, "data_dir", f"{path} is not a folder")
     if not path.is_dir():
         return Check(False, "data_dir", f"{path} does not exist: create it, readable by its owner only, on storage "
                                         f"every worker shares (install -d -m 700 {path})")

@@ -64,7 +64,8 @@ def test_data_dir_missing_open_to_others_or_unwritable_fails(env):
     check = deploy.check_data_dir()
     assert not check.ok and "does not exist" in check.detail and "install -d -m 700" in check.detail
     data.write_text("a file where the folder should be")
-    assert not deploy.check_data_dir().ok
+    check = deploy.check_data_dir()
+    assert not check.ok and "is not a folder" in check.detail
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes to any folder whatever its mode")
