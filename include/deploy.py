@@ -234,6 +234,16 @@ def check_auth_manager() -> Check:
         manager = get_auth_manager_cls()
     except Exception as exc:  # noqa: BLE001 - the plugin or the auth manager cannot be imported
         return Check(False, "plugin", f"cannot be loaded: {str(exc).splitlines()[0][:200]}")
+    from airflow import plugins_manager
+
+    errors = plugins_manager.get_import_errors()  # as the api-server and the scheduler load them
+    if errors:
+        where, what = next(iter(sorted(errors.items())))
+        return Check(False, "plugin", f"Airflow's plugin loader failed on {len(errors)} plugin(s), first {where}: "
+                                      f"{str(what).splitlines()[0][:200]}")
+    if plugin.name not in {p.get("name") for p in plugins_manager.get_plugin_info()}:
+        return Check(False, "plugin", f"Airflow did not load {plugin.name!r} (plugins folder "
+                                      f"{conf.get('core', 'plugins_folder')}, entry points)")
     if manager.__name__ == "SimpleAuthManager" and conf.getboolean("core", "simple_auth_manager_all_admins",
                                                                    fallback=False):
         return Check(False, "plugin", "[core] simple_auth_manager_all_admins is on: anyone reaching the "

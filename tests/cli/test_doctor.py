@@ -177,3 +177,21 @@ def test_the_command_prints_one_line_per_check_and_exits_1_on_a_failure(env, mon
     captured = capsys.readouterr()
     assert any(line.startswith("FAIL  data_dir:") for line in captured.out.splitlines())
     assert "1 check(s) failed" in captured.err and "Traceback" not in captured.err
+
+
+def test_a_plugin_airflow_cannot_load_fails(env, tmp_path):
+    """As the issue saw it: a plugins folder whose files import what is not installed. In a process of its
+    own, since Airflow loads plugins once per process."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "copied_hooks.py").write_text("import no_such_package_crosscheck  # noqa\n")
+    run_env = {**os.environ, "AIRFLOW__CORE__PLUGINS_FOLDER": str(folder), "PYTHONPATH": str(ROOT)}
+    res = subprocess.run([sys.executable, "-m", "include.cli", "doctor"], env=run_env, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert res.returncode == 1, res.stdout + res.stderr
+    (line,) = [x for x in res.stdout.splitlines() if x.startswith("FAIL")]
+    assert line.startswith("FAIL  plugin: Airflow's plugin loader failed on 1 plugin(s)")
+    assert "no_such_package_crosscheck" in line and "Traceback" not in res.stderr
