@@ -3,7 +3,7 @@ running docs/DEPLOY.md's tested commands as written, from a directory outside th
 fresh AIRFLOW_HOME, against a small sandbox world: no DAG import error, ``crosscheck doctor`` passes, and
 one daily run through Airflow succeeds.
 
-Run it alone: ``pytest -m deploy tests/deploy``. It took 5 min 50 s on the shared 2-core machine (the
+Run it alone: ``pytest -m deploy tests/deploy``. It took 4 min 20 s to 5 min 50 s on the shared 2-core machine (the
 wheel build and the install take seconds from uv's cache; Airflow's start-up per command, the daily run
 and the retention DAG take the rest).
 """
