@@ -1,8 +1,8 @@
 """Monthly registry snapshots: Companies House basic company data and the GLEIF golden copy into the warehouse.
 
 Table of contents only: the files come from the run's conf (``{"files": [path | {"path", "registry"}]}``
-or ``{"snapshot_dir": dir}``), else from ``.var/snapshots/``; each file is one mapped task calling
-``include.snapshots.load.load_snapshot``; then every stored name is normalised again if the
+or ``{"snapshot_dir": dir}``), else from ``.var/snapshots/`` (installed: ``<data_dir>/snapshots``); each
+file is one mapped task calling ``include.snapshots.load.load_snapshot``; then every stored name is normalised again if the
 normaliser changed. Loading the same file again leaves the same state.
 """
 

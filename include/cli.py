@@ -1,8 +1,9 @@
 """``crosscheck``: run the daily pipeline through Airflow, verify the audit chain, clear findings,
-answer a candidate's access and erasure requests, and explain an employer name's resolution.
+answer a candidate's access and erasure requests, explain an employer name's resolution, and deploy
+into an existing Airflow (install the DAG files, migrate the warehouse, check the environment).
 
 Exit status: 0 done; 1 the command ran and the answer is no (audit chain broken or nothing to verify,
-no data held for a candidate, a task failed); 2 the command could
+no data held for a candidate, a task failed, a doctor check failed); 2 the command could
 not start (a bad option, date, configuration, connection; no warehouse).
 """
 
@@ -13,6 +14,7 @@ import json
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from include import cli_checks as checks
@@ -142,6 +144,39 @@ def cmd_candidate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dags_install(args: argparse.Namespace) -> int:
+    from include.deploy import install_dags
+
+    target, done = install_dags(Path(args.dags_folder).expanduser().resolve() if args.dags_folder else None)
+    for name, what in done.items():
+        print(f"{what:9} {target / name}")
+    return 0
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    checks.checked_config()
+    wh = open_warehouse(create=True)
+    try:
+        applied = len(wh.query("SELECT version FROM schema_migrations"))
+    finally:
+        wh.close()
+    print(f"warehouse at {checks.where(checks.warehouse_conn())}: up to date ({applied} migrations applied)")
+    return 0
+
+
+def cmd_doctor(_: argparse.Namespace) -> int:
+    from include.deploy import doctor, version
+
+    print(f"crosscheck {version()}", flush=True)
+    failed = 0
+    for check in doctor():
+        print(check.line(), flush=True)
+        failed += not check.ok
+    if failed:
+        print(f"crosscheck: doctor: {failed} check(s) failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Descriptions keep their line breaks; an option's default, when it has one, follows its help."""
 
@@ -219,6 +254,22 @@ def build_parser() -> argparse.ArgumentParser:
     cr.add_argument("candidate_id", help="source:id, e.g. greenhouse:4829103")
     cr.add_argument("--by", required=True, help="who releases the hold (name or e-mail)")
 
+    d = _sub(sub, "dags", "the DAG files in Airflow's DAG folder", "The DAG files this version ships.")
+    dv = d.add_subparsers(dest="action", required=True, metavar="ACTION")
+    di = _sub(dv, "install", "copy the DAG files into Airflow's DAG folder",
+              "Copy this version's DAG files into <dags folder>/crosscheck/ (Airflow's [core] dags_folder unless "
+              "--dags-folder);\nfiles of an older version no longer shipped are removed. Run it again after "
+              "every upgrade.")
+    di.add_argument("--dags-folder", metavar="DIR", help="the DAG folder (default: Airflow's [core] dags_folder)")
+    _sub(sub, "migrate", "create the warehouse, or apply its pending migrations",
+         "Create the warehouse (AIRFLOW_CONN_CROSSCHECK_WAREHOUSE) if it has no Crosscheck tables, or apply the\n"
+         "migrations this version adds. Tasks also migrate on start; run it when upgrading, DAGs paused.")
+    _sub(sub, "doctor", "check this environment before running the pipeline",
+         "Check, one line each, where an Airflow component runs (scheduler, worker, api-server): the "
+         "configuration,\nevery connection's fields, the warehouse (reachable, migrated), data_dir (exists, "
+         "writable, mode 700),\nthe DAG files, the executor and the HR page's plugin with its auth manager. "
+         "Exit status 1 if any check fails.")
+
     from include.cli_resolve import add_parser as add_resolve
 
     add_resolve(sub, HelpFormatter)
@@ -229,8 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     handlers = {"run": cmd_run, "audit": cmd_audit_verify, "findings": cmd_findings_clear,
-                "candidate": cmd_candidate}
-    if args.command in ("run", "findings", "candidate"):
+                "candidate": cmd_candidate, "dags": cmd_dags_install, "migrate": cmd_migrate, "doctor": cmd_doctor}
+    if args.command in ("run", "findings", "candidate", "migrate"):  # migrate may create the DuckDB file
         os.umask(PRIVATE)
     try:
         handler = getattr(args, "func", None) or handlers[args.command]

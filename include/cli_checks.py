@@ -16,7 +16,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from include.config import CONFIG_ENV, PROJECT_ROOT, Config, ConfigError, load_config
+from include.config import (
+    IN_CHECKOUT,
+    PROJECT_ROOT,
+    Config,
+    ConfigError,
+    absolute_config_env,
+    load_config,
+)
 from include.warehouse import (
     WAREHOUSE_ENV,
     Warehouse,
@@ -26,7 +33,9 @@ from include.warehouse import (
 )
 from include.warehouse import open_warehouse as open_spec
 
-DEFAULT_WAREHOUSE = PROJECT_ROOT / ".var" / "warehouse" / "crosscheck.duckdb"
+# The warehouse when AIRFLOW_CONN_CROSSCHECK_WAREHOUSE is unset: in a checkout only (an installed wheel's
+# project root is site-packages); a deployment names its warehouse (docs/DEPLOY.md)
+DEFAULT_WAREHOUSE = PROJECT_ROOT / ".var" / "warehouse" / "crosscheck.duckdb" if IN_CHECKOUT else None
 CONN_PREFIX = "AIRFLOW_CONN_"
 CONN_FIELDS = ("conn_type", "host", "login", "password", "schema", "port", "extra", "description")
 TEXT_FIELDS = ("conn_type", "host", "login", "password", "schema", "description")
@@ -40,7 +49,8 @@ REQUIRED = {
 }
 ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ATS_CONNECTIONS = ("greenhouse_default", "lever_default")
-AIRFLOW_HOME_DEFAULT = PROJECT_ROOT / ".var" / "airflow"  # what ``crosscheck run`` uses when it is unset
+# what ``crosscheck run`` uses when AIRFLOW_HOME is unset: the checkout's own; Airflow's default when installed
+AIRFLOW_HOME_DEFAULT = PROJECT_ROOT / ".var" / "airflow" if IN_CHECKOUT else Path("~/airflow")
 
 
 class UsageError(Exception):
@@ -75,11 +85,12 @@ def report_day(text: str) -> date:
 
 def checked_config() -> Config:
     """The configuration, validated now; ``CROSSCHECK_CONFIG`` made absolute for the tasks and workers."""
+    absolute_config_env()
     try:
         config = load_config()
+        config.data_path()
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    os.environ[CONFIG_ENV] = str(Path(os.environ[CONFIG_ENV]).expanduser().resolve())
     return config
 
 
@@ -197,12 +208,22 @@ def warehouse_conn(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The warehouse connection as a dict; the project's DuckDB file when the variable is not set."""
     env = os.environ if environ is None else environ
     raw = (env.get(WAREHOUSE_ENV) or "").strip()
+    if not raw and DEFAULT_WAREHOUSE is None:
+        raise UsageError(f"{WAREHOUSE_ENV} is not set: an installed Crosscheck has no default warehouse; set it, "
+                         'e.g. {"conn_type": "duckdb", "host": "/srv/crosscheck/warehouse.duckdb"} '
+                         "(docs/DEPLOY.md, 'Connections')")
     if raw.startswith("{"):
         check_json_connection(WAREHOUSE_ENV, raw)
     try:
-        return warehouse_spec(env, default=DEFAULT_WAREHOUSE)
+        conn = warehouse_spec(env, default=DEFAULT_WAREHOUSE)
     except WarehouseError as exc:
         raise UsageError(str(exc)) from None
+    kind = str(conn.get("conn_type") or "").lower()
+    duck = str(conn.get("host") or conn.get("schema") or "")
+    if kind == "duckdb" and duck != ":memory:" and not Path(duck).expanduser().is_absolute():
+        raise UsageError(f"{WAREHOUSE_ENV}: host {duck!r} is a relative path: give the .duckdb file's absolute path "
+                         "(Airflow's processes run in other directories)")
+    return conn
 
 
 def open_warehouse(create: bool = False, migrate: bool = True) -> Warehouse:

@@ -17,25 +17,34 @@ from pathlib import Path
 from typing import Any
 
 from include.cli_checks import DEFAULT_WAREHOUSE, WAREHOUSE_ENV, open_warehouse, warehouse_conn, where
-from include.config import PROJECT_ROOT
+from include.config import IN_CHECKOUT, PROJECT_ROOT
 
 VAR = PROJECT_ROOT / ".var"
 DAG_ORDER = ("crosscheck_ingest", "crosscheck_check", "crosscheck_report")
 
 
 def prepare_airflow_env() -> None:
-    """Point Airflow at this project's dags/ and plugins/, whatever AIRFLOW_HOME says; SQLite by default."""
+    """In a checkout: point Airflow at this project's dags/ and plugins/, whatever AIRFLOW_HOME says; SQLite
+    by default. Installed: Airflow's own configuration, untouched (the DAG folder holds the DAGs that
+    ``crosscheck dags install`` copied; the plugin is an entry point)."""
+    if not IN_CHECKOUT:
+        return
     os.environ.setdefault("AIRFLOW_HOME", str(VAR / "airflow"))
     Path(os.environ["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
     os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(PROJECT_ROOT / "dags")
-    os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(PROJECT_ROOT / "plugins")
+    from include.deploy import plugin_entry_point
+
+    # the plugin: its entry point once installed (make install); else the folder (both would register it twice)
+    folder = VAR / "no-plugins" if plugin_entry_point() else PROJECT_ROOT / "plugins"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(folder)
     os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
     os.environ.setdefault("AIRFLOW__CORE__MAX_MAP_LENGTH", "1024")
     os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "False")
     os.environ.setdefault("AIRFLOW__DAG_PROCESSOR__DAG_BUNDLE_CONFIG_LIST", json.dumps(
         [{"name": "dags-folder", "classpath": "airflow.dag_processing.bundles.local.LocalDagBundle",
           "kwargs": {"path": str(PROJECT_ROOT / "dags")}}]))
-    if WAREHOUSE_ENV not in os.environ:
+    if WAREHOUSE_ENV not in os.environ and DEFAULT_WAREHOUSE is not None:
         DEFAULT_WAREHOUSE.parent.mkdir(parents=True, exist_ok=True)
         os.environ[WAREHOUSE_ENV] = json.dumps({"conn_type": "duckdb", "host": str(DEFAULT_WAREHOUSE)})
     root = str(PROJECT_ROOT)
@@ -107,10 +116,18 @@ def _print_errors(log_path: Path, most: int = 5) -> None:
 
 
 def _run_dags(run: Any, use_executor: bool, console: Any) -> int:
-    init_airflow_db()
+    if IN_CHECKOUT:
+        init_airflow_db()  # the checkout's own SQLite; a deployment's metadata database is `airflow db migrate`'s
+    from airflow.configuration import conf
     from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags"))
+    folder = str(PROJECT_ROOT / "dags") if IN_CHECKOUT else conf.get("core", "dags_folder")
+    bag = DagBag(dag_folder=folder)
+    missing = [d for d in DAG_ORDER if d not in bag.dag_ids]
+    if missing and not bag.import_errors:
+        print(f"crosscheck: the DAG folder {folder} lacks {', '.join(missing)}: "
+              "`crosscheck dags install` copies them there", file=console)
+        return 2
     if bag.import_errors:
         for path, err in bag.import_errors.items():
             print(f"DAG import error in {path}:\n{err}", file=console)

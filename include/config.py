@@ -1,5 +1,11 @@
 """The YAML configuration (``CROSSCHECK_CONFIG``, required): unknown keys, wrong types and broken YAML
-fail at start, naming the file and the key or line."""
+fail at start, naming the file and the key or line.
+
+Paths resolve the same way in every process (scheduler, workers, api-server, the CLI), whatever its
+working directory: ``CROSSCHECK_CONFIG`` must be absolute when Airflow reads it (the ``crosscheck`` CLI
+makes a relative one absolute against the shell's directory before it starts Airflow), and a relative
+``data_dir`` is taken from the configuration file's own folder.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,12 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# A source checkout (the workshop, `make demo`) rather than an installed wheel, where PROJECT_ROOT is
+# site-packages: only a checkout has defaults under PROJECT_ROOT (.var/airflow, .var/warehouse).
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "dags").is_dir()
 
 
 class Strict(BaseModel):
@@ -69,14 +78,22 @@ class Config(Strict):
     report: ReportConfig = Field(default_factory=ReportConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
-    data_dir: str = ".var/data"  # landing zone, reports, quarantine files; relative to the project root
+    # landing zone, run folders, reports, quarantine files; a relative path is taken from the folder of
+    # the configuration file (never from a process's working directory)
+    data_dir: str = ".var/data"
+    _base: Path | None = PrivateAttr(default=None)  # the configuration file's folder, when read from one
 
     def digest(self) -> str:
         return hashlib.sha256(json.dumps(self.model_dump(), sort_keys=True).encode()).hexdigest()
 
     def data_path(self) -> Path:
-        p = Path(self.data_dir)
-        return p if p.is_absolute() else PROJECT_ROOT / p
+        p = Path(self.data_dir).expanduser()
+        if p.is_absolute():
+            return p
+        if self._base is None:
+            raise ConfigError(f"data_dir {self.data_dir!r} is relative and this configuration was not read from a "
+                              "file to resolve it against: give an absolute path")
+        return Path(os.path.normpath(self._base / p))
 
     def landing_path(self) -> Path:
         """The landing zone: every source's raw answers, as read (``<source>/<day>/<run>/<part>.jsonl.gz``)."""
@@ -94,10 +111,24 @@ class ConfigError(ValueError):
 def config_path(path: str | os.PathLike[str] | None = None) -> Path:
     """The configuration file: ``path``, else ``CROSSCHECK_CONFIG``. There is no silent default: a run
     against the demo's hiring company and thresholds by mistake would look like a real run."""
-    chosen = str(path) if path else os.environ.get(CONFIG_ENV, "").strip()
+    if path:
+        return Path(path).expanduser()
+    chosen = os.environ.get(CONFIG_ENV, "").strip()
     if not chosen:
         raise ConfigError(f"{CONFIG_ENV} is not set: point it at your configuration file ({DEMO_HINT})")
-    return Path(chosen).expanduser()
+    found = Path(chosen).expanduser()
+    if not found.is_absolute():
+        raise ConfigError(f"{CONFIG_ENV}={chosen} is a relative path: give an absolute one (Airflow's processes "
+                          "run in other directories)")
+    return found
+
+
+def absolute_config_env() -> None:
+    """What the CLI does before anything reads the configuration: a relative ``CROSSCHECK_CONFIG`` (typed in
+    a shell) is made absolute against the working directory, for this process and every one it starts."""
+    chosen = os.environ.get(CONFIG_ENV, "").strip()
+    if chosen and not Path(chosen).expanduser().is_absolute():
+        os.environ[CONFIG_ENV] = str(Path(chosen).expanduser().resolve())
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
@@ -118,13 +149,15 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError(f"config {path}: the top level must be a mapping of keys (key: value), "
                           f"not a {type(raw).__name__}")
     try:
-        return Config.model_validate(raw)
+        config = Config.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'])}: {'unknown key' if e['type'] == 'extra_forbidden' else e['msg']}"
             for e in exc.errors()
         )
         raise ConfigError(f"config {path}: {problems}") from None
+    config._base = path.resolve().parent
+    return config
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:

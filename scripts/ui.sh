@@ -38,7 +38,8 @@ fi
 mkdir -p "$AIRFLOW_HOME/logs"
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export AIRFLOW__CORE__DAGS_FOLDER="$ROOT/dags"
-export AIRFLOW__CORE__PLUGINS_FOLDER="$ROOT/plugins"
+# the HR page plugin comes from its airflow.plugins entry point (make install); a plugins folder too would load it twice
+export AIRFLOW__CORE__PLUGINS_FOLDER="$AIRFLOW_HOME/no-plugins"; mkdir -p "$AIRFLOW__CORE__PLUGINS_FOLDER"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__AUTH_MANAGER=airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager
 export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="${CROSSCHECK_UI_USERS:-hr:user,viewer:viewer,admin:admin}"

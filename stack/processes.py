@@ -64,10 +64,11 @@ class CeleryStack:
         env.update(
             {
                 "AIRFLOW_HOME": str(self.home / "airflow-home"),
-                "AIRFLOW__CORE__EXECUTOR": CELERY_EXECUTOR,  # the provider's, patched for Celery 5.7
+                "AIRFLOW__CORE__EXECUTOR": CELERY_EXECUTOR,  # the provider's, through include/executor/celery_compat.py
                 "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
                 "AIRFLOW__CORE__DAGS_FOLDER": str(PROJECT_ROOT / "dags"),
-                "AIRFLOW__CORE__PLUGINS_FOLDER": str(PROJECT_ROOT / "plugins"),
+                # the HR page plugin comes from its airflow.plugins entry point (make install): no plugins folder
+                "AIRFLOW__CORE__PLUGINS_FOLDER": str(self.home / "no-plugins"),
                 "AIRFLOW__CORE__MAX_MAP_LENGTH": "1024",
                 "AIRFLOW__CORE__HOSTNAME_CALLABLE": HOSTNAME_CALLABLE,
                 "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{self.api_port}/execution/",

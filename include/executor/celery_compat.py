@@ -1,8 +1,9 @@
-"""Celery 5.7 (pinned in requirements.lock) dropped ``celery.backends.database.retry``, which the Celery
-provider 3.26 still imports at the top of ``celery_executor_utils``: without it neither the CeleryExecutor
-nor ``airflow celery worker`` can even be imported. ``patch_celery()`` puts back a decorator with the old
-meaning (retry a result-backend read up to three times on a database error) when, and only when, it is
-missing, so this module turns into a no-op once the lock holds a Celery that has it.
+"""The Celery provider 3.26 imports ``celery.backends.database.retry`` at the top of
+``celery_executor_utils``: with a Celery that lacks it, neither the CeleryExecutor nor ``airflow celery
+worker`` can even be imported. The pinned Celery (5.6.3 in requirements.lock) has it, so on the pinned
+versions this module does nothing; it keeps a deployment working whose environment holds a Celery
+without it. ``patch_celery()`` puts back a decorator with the old meaning (retry a result-backend read up
+to three times on a database error) when, and only when, it is missing.
 
 Every process that imports the provider needs the patch first:
 - the executor (scheduler loop, ``crosscheck run --use-executor``): ``[core] executor`` names

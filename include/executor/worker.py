@@ -1,5 +1,5 @@
-"""``python -m include.executor.worker celery worker ...``: ``airflow celery worker ...`` with the Celery 5.7
-patch applied (``include.executor.celery_compat``) and the pipeline's heavy modules imported once, before
+"""``python -m include.executor.worker celery worker ...``: ``airflow celery worker ...`` with the Celery
+compatibility patch applied (``include.executor.celery_compat``) and the pipeline's heavy modules imported once, before
 Celery forks its pool. Every task runs in a process forked from a pool process, so a module imported here
 is imported once per worker instead of once per task: Great Expectations alone takes seconds to import,
 and most ingest tasks validate a batch.

@@ -7,7 +7,7 @@ import json
 import subprocess
 from typing import Any
 
-from include.config import PROJECT_ROOT, Config
+from include.config import IN_CHECKOUT, PROJECT_ROOT, Config
 from include.pipeline.runs import read_parts, run_dir, write_part
 from include.pipeline.store import now_iso
 from include.run_context import RunContext
@@ -18,12 +18,15 @@ CODE_DIRS = ("connectors", "include", "dags", "plugins")
 
 
 def code_version() -> dict[str, str]:
-    """The git commit when there is one, and always a digest of the code that ran."""
+    """The git commit in a checkout, and always a digest of the code that ran (installed: the wheel's files,
+    never the commit of whatever repository happens to hold the virtual environment)."""
     digest = hashlib.sha256()
     for d in CODE_DIRS:
         for p in sorted((PROJECT_ROOT / d).rglob("*.py")):
             digest.update(str(p.relative_to(PROJECT_ROOT)).encode())
             digest.update(p.read_bytes())
+    if not IN_CHECKOUT:
+        return {"git_commit": "unknown", "tree_sha256": digest.hexdigest()}
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True,
                                 timeout=5, check=False).stdout.strip()

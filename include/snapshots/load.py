@@ -12,6 +12,7 @@ overwrites ``parent_ids``. A malformed row is counted under its reason, quaranti
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -28,6 +29,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
+from include.config import IN_CHECKOUT, PROJECT_ROOT
 from include.engine.names import normalise_company
 from include.models import RegistryEntity
 from include.snapshots import companies_house, gleif, gleif_rr
@@ -37,8 +39,7 @@ from include.warehouse.bulk import drop_temp_table, fill_temp_table
 
 log = logging.getLogger("crosscheck.snapshots")
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-SNAPSHOT_DIR = PROJECT_ROOT / ".var" / "snapshots"
+SNAPSHOT_DIR = PROJECT_ROOT / ".var" / "snapshots"  # a checkout's; installed: <data_dir>/snapshots
 BATCH_SIZE = 10_000
 MAX_QUARANTINED = 1000
 FORMATS = {"companies_house": companies_house, "gleif": gleif}
@@ -360,11 +361,23 @@ def _quarantine_row(
     }
 
 
-def plan_files(conf: dict[str, Any] | None = None, root: Path = SNAPSHOT_DIR) -> list[dict[str, Any]]:
+def _relative_base() -> Path:
+    """Where relative snapshot paths start: a checkout's root; installed, the configuration's data_dir
+    (never site-packages, never a process's working directory)."""
+    if IN_CHECKOUT:
+        return PROJECT_ROOT
+    from include.config import load_config
+
+    return load_config().data_path()
+
+
+def plan_files(conf: dict[str, Any] | None = None, root: Path | None = None) -> list[dict[str, Any]]:
     """The files a snapshot run loads: ``conf["files"]`` (paths, or ``{"path", "registry"}``), else
-    every ``.csv`` / ``.zip`` in ``conf["snapshot_dir"]`` or ``.var/snapshots/``. Relative paths are
-    taken from the project root. Companies House files first, then GLEIF, each sorted by name."""
+    every ``.csv`` / ``.zip`` in ``conf["snapshot_dir"]`` or ``root`` (``.var/snapshots/`` in a checkout,
+    ``<data_dir>/snapshots`` installed). Relative paths are taken from the checkout's root, or installed
+    from ``data_dir``. Companies House files first, then GLEIF, each sorted by name."""
     conf = conf or {}
+    base = functools.cache(_relative_base)  # read the configuration only if a path needs it
     items: list[dict[str, Any]] = []
     if conf.get("files"):
         for f in conf["files"]:
@@ -375,8 +388,9 @@ def plan_files(conf: dict[str, Any] | None = None, root: Path = SNAPSHOT_DIR) ->
             )
             items.append(item)
     else:
-        folder = Path(conf.get("snapshot_dir") or root)
-        folder = folder if folder.is_absolute() else PROJECT_ROOT / folder
+        chosen = conf.get("snapshot_dir") or root or (SNAPSHOT_DIR if IN_CHECKOUT else base() / "snapshots")
+        folder = Path(chosen).expanduser()
+        folder = folder if folder.is_absolute() else base() / folder
         if folder.is_dir():
             items = [
                 {"path": str(p), "registry": None}
@@ -385,7 +399,7 @@ def plan_files(conf: dict[str, Any] | None = None, root: Path = SNAPSHOT_DIR) ->
             ]
     for item in items:
         p = Path(str(item["path"]))
-        item["path"] = str(p if p.is_absolute() else PROJECT_ROOT / p)
+        item["path"] = str(p if p.is_absolute() else base() / p)
         if item["registry"] not in (None, RELATIONSHIPS, *FORMATS):
             raise ValueError(
                 f"unknown registry {item['registry']!r} for {p.name}: use one of "

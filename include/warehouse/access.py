@@ -61,7 +61,7 @@ def warehouse_spec(
     if default is not None:
         return {"conn_type": "duckdb", "host": str(default), "extra": {}}
     raise WarehouseUnavailable(f"Airflow connection {conn_id!r} is not defined: set {variable} "
-                               "(see README, 'Connections')")
+                               "(the DAGs have no default warehouse: a DuckDB file or PostgreSQL, docs/DEPLOY.md)")
 
 
 def check_spec(conn: dict[str, Any], name: str) -> dict[str, Any]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -371,7 +370,6 @@ def test_mounted_in_airflows_own_api_server(airflow_auth, tmp_path, monkeypatch)
         "AIRFLOW_CONN_CROSSCHECK_WAREHOUSE", json.dumps({"conn_type": "duckdb", "host": str(db)})
     )
     monkeypatch.setenv("CROSSCHECK_CONFIG", str(cfg_file))
-    monkeypatch.setenv("AIRFLOW__CORE__PLUGINS_FOLDER", str(Path(__file__).resolve().parents[2] / "plugins"))
     api = create_api_app()
     mounted = [r for r in api.routes if getattr(r, "path", "") == "/crosscheck"]
     assert len(mounted) == 1
