@@ -218,16 +218,12 @@ def check_auth_manager() -> Check:
     """The HR page's plugin is registered, and Airflow's auth manager loads and does not let everyone in:
     the page shows candidates' findings and lets its users clear them."""
     found = plugin_entry_point()
-    if found is None and not IN_CHECKOUT:
+    if found is None:
         return Check(False, "plugin", f"the airflow.plugins entry point {PLUGIN_ENTRY_POINT!r} is not installed: "
-                                      "pip install the crosscheck wheel in this environment")
+                                      "pip install the crosscheck wheel in this environment (in a checkout: "
+                                      "make install)")
     try:
-        if found is not None:
-            plugin, how = found.load(), "entry point"
-        else:  # a checkout not installed (editable) since the entry point was added: its plugins folder
-            from plugins.crosscheck_ui import CrosscheckUIPlugin
-
-            plugin, how = CrosscheckUIPlugin, "the checkout's plugins folder"
+        plugin, how = found.load(), "entry point"
         from airflow.api_fastapi.app import get_auth_manager_cls
         from airflow.configuration import conf
 
