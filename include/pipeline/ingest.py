@@ -125,11 +125,54 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
             validated.add((dataset, as_source or source))
             dq.append(store.validate_and_store(wh, config, run, dataset, as_source or source, [], pointer))
     store.set_watermark(wh, run, source, stream, new_watermark)
+    timeline = ingest_timeline(source, make_client, wh, config, run)
     given = sum(1 for e in evidence if e["given"])
-    return {"source": source, "skipped": False, "records_read": records_read, "chunks": n_chunks,
+    return {"source": source, "skipped": False, "records_read": records_read, "chunks": n_chunks, "timeline": timeline,
             "consent": {"given": given, "not_given": len(evidence) - given, "evidence": evidence},
             "erased_skipped": erased, "connector_quarantined": quarantined,
             "watermark": {"before": since, "after": new_watermark}, "payloads": payloads, "data_quality": dq}
+
+
+def ingest_timeline(source: str, make_client: MakeClient, wh: Any, config: Config, run: RunInfo) -> dict[str, Any]:
+    """The recruiting events of every application of one ATS (``include.ingest.timeline``), appended to
+    ``recruiting_events``; its own watermark (stream ``timeline``) moves only after they are stored."""
+    from include.audit.subject import erased_among
+    from include.ingest import timeline as read
+    from include.timeline import store_events
+
+    lander = _lander(config, run, source, "timeline")
+    client = make_client(source, lander)
+    if client is None:
+        return skipped(source)
+    since = store.get_watermark(wh, source, "timeline")
+    until = run.end_of_day
+    if source == "greenhouse":
+        after = until.isoformat().replace("+00:00", "Z")
+        batch = read.read_greenhouse(client, since=since, until=after, pointer=lander.current_path)
+        watermark = ats_advance(since, after)
+    else:
+        until_ms = int(until.timestamp() * 1000)
+        batch = read.read_lever(client, since_ms=int(since) if since else None, until_ms=until_ms,
+                                pointer=lander.current_path)
+        watermark = str(max(int(since or 0), until_ms))
+    files = lander.close()
+    payloads = store.record_payloads(wh, run, source, files)
+    gone = erased_among(wh, sorted({e["candidate_id"] for e in batch.events if e.get("candidate_id")}))
+    events = [e for e in batch.events if e.get("candidate_id") not in gone]
+    with _atomic(wh):
+        added = store_events(wh, events, run.run_id, {f.path: f.sha256 for f in files})
+        store.store_quarantine(wh, store.quarantine_rows(run, source, batch.quarantined))
+    store.set_watermark(wh, run, source, "timeline", watermark)
+    log.info("%s: %d recruiting events read, %d new", source, len(events), added)
+    return {"records_read": batch.records_read, "events_read": len(events), "events_added": added,
+            "quarantined": len(batch.quarantined), "watermark": {"before": since, "after": watermark},
+            "payloads": payloads}
+
+
+def ats_advance(since: str | None, until: str) -> str:
+    from include.ingest.ats_common import advance
+
+    return advance(since, until)
 
 
 def _drop_erased(wh: Any, batch: Any) -> tuple[Any, int]:
