@@ -31,9 +31,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_pipeline(day.isoformat(), args.use_executor, args.verbose)
 
 
-def cmd_audit_verify(_: argparse.Namespace) -> int:
+def cmd_audit_verify(args: argparse.Namespace) -> int:
     from include.audit.chain import verify
 
+    if getattr(args, "dossier", None):
+        return verify_dossier_file(args.dossier)
     wh = open_warehouse(migrate=False)
     try:
         res = verify(wh)
@@ -47,6 +49,50 @@ def cmd_audit_verify(_: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print(f"audit chain OK: {res.rows} runs verified")
+    return 0
+
+
+def verify_dossier_file(name: str) -> int:
+    from pathlib import Path
+
+    from include.report.dossier import verify_dossier
+
+    path = Path(name)
+    if not path.is_file():
+        raise UsageError(f"--dossier: no file {name}")
+    wh = open_warehouse(migrate=False)
+    try:
+        verdict = verify_dossier(wh, path)
+    except (ValueError, KeyError) as exc:
+        raise UsageError(f"--dossier: {exc}") from None
+    finally:
+        wh.close()
+    if verdict.ok:
+        print(f"dossier OK: {path.name} matches the warehouse")
+        return 0
+    print(f"dossier DIFFERS: {path.name}: " + "; ".join(verdict.differences), file=sys.stderr)
+    return 1
+
+
+def cmd_dossier(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from include.report.dossier import write_dossier
+
+    locales = [args.locale] if args.locale else ["en", "zh_CN"]
+    wh = open_warehouse(migrate=False)
+    try:
+        for locale in locales:
+            done = write_dossier(wh, args.candidate_id, Path(args.out), locale)
+            for f in done.files:
+                print(f"wrote {f} (readable by you only)")
+            if done.pdf_missing:
+                print(f"crosscheck: candidate dossier: {done.pdf_missing}", file=sys.stderr)
+    except KeyError as exc:
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 1
+    finally:
+        wh.close()
     return 0
 
 
@@ -78,6 +124,9 @@ def cmd_findings_clear(args: argparse.Namespace) -> int:
 def cmd_candidate(args: argparse.Namespace) -> int:
     from include.audit.subject import erase_candidate, export_candidate
     from include.pipeline.runs import landing_root
+
+    if args.action == "dossier":
+        return cmd_dossier(args)
 
     config = checks.checked_config()
     if args.action == "erase" and not args.by.strip():
@@ -134,9 +183,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = _sub(sub, "audit", "the audit trail", "The tamper-evident audit trail of sealed runs.")
     av = a.add_subparsers(dest="action", required=True, metavar="ACTION")
-    _sub(av, "verify", "re-hash the audit chain",
-         "Re-hash every sealed run and its findings. Exit status 1, naming the first altered run, if "
-         "anything was\naltered, or if the warehouse has no runs; 2 if there is no warehouse. Reads only.")
+    avv = _sub(av, "verify", "re-hash the audit chain",
+               "Re-hash every sealed run and its findings. Exit status 1, naming the first altered run, if "
+               "anything was\naltered, or if the warehouse has no runs; 2 if there is no warehouse. Reads only.\n"
+               "With --dossier FILE: whether a dispute file (its JSON or HTML) still matches the warehouse; "
+               "exit status 1 naming what differs.")
+    avv.add_argument("--dossier", metavar="FILE", help="check this dossier file instead of the chain")
 
     f = _sub(sub, "findings", "HR actions on findings", "HR actions on the report's findings.")
     fv = f.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -148,8 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--reason", required=True, help="why it is cleared (kept in the audit trail)")
     fc.add_argument("--by", required=True, help="who clears it (name or e-mail)")
 
-    c = _sub(sub, "candidate", "a candidate's access (export) or erasure request",
-             "A candidate's data-protection requests.")
+    c = _sub(sub, "candidate", "a candidate's access (export), erasure request or dispute file",
+             "A candidate's data-protection requests and dispute file.")
     cv = c.add_subparsers(dest="action", required=True, metavar="ACTION")
     ce = _sub(cv, "export", "everything held about a candidate, as JSON",
               "Everything held about a candidate (warehouse rows, findings, landing-file records, audit "
@@ -162,6 +214,15 @@ def build_parser() -> argparse.ArgumentParser:
               "audit trail. Exit status 1 if nothing is held.")
     cx.add_argument("candidate_id", help="source:id, e.g. greenhouse:4829103")
     cx.add_argument("--by", required=True, help="who asked for the erasure (kept in the tombstone)")
+    cd = _sub(cv, "dossier", "the dispute file of a candidate (HTML, PDF, JSON)",
+              "A candidate's dispute file: the recruiting timeline with source, time and record hash, plain "
+              "answers (was a\nformal offer sent, when, accepted; when and why rejected), the consent record "
+              "and the findings with\ntheir clearances. HTML, PDF (when Chromium is installed) and JSON, mode 600, "
+              "each carrying a digest\nthat `crosscheck audit verify --dossier FILE` checks. Exit status 1 for an "
+              "unknown candidate. Reads only.")
+    cd.add_argument("candidate_id", help="source:id, e.g. lever:3fde9814-0ec0-4d4b-9644-1a9d3362d476")
+    cd.add_argument("--out", default="dossiers", metavar="DIR", help="folder for the files")
+    cd.add_argument("--locale", choices=["en", "zh_CN"], help="one language only (default: both)")
 
     from include.engine.explain import add_parser as add_resolve
 

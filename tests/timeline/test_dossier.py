@@ -1,0 +1,150 @@
+"""The dispute file: its answers on a seeded warehouse, its files, and `audit verify --dossier`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import stat
+
+import pytest
+
+from include import cli
+from include.cli_checks import WAREHOUSE_ENV
+from include.report import dossier, i18n
+from include.timeline import store_events
+from include.warehouse import connect
+
+CID = "lever:c-1"
+
+
+def _event(kind, at, record_type, record_id, detail, **over):
+    return {"source": "lever", "candidate_id": CID, "application_id": "lever:o-1", "kind": kind, "occurred_at": at,
+            "basis": "reported", "record_type": record_type, "record_id": record_id, "detail": detail,
+            "record_sha256": f"{abs(hash((kind, at))):064d}"[-64:], "landed_path": "/landing/x.jsonl.gz", **over}
+
+
+def seed(wh) -> None:
+    wh.upsert("candidates", [{"candidate_id": CID, "source": "lever", "source_id": "c-1", "first_name": "Mei",
+                              "last_name": "Lin", "consent_given": True,
+                              "consent": {"given": True, "source_field": "tag:background-check-consent",
+                                          "value": "true", "read_at": "2026-09-01T06:00:00Z"}}], ["candidate_id"])
+    wh.upsert("applications", [{"application_id": "lever:o-1", "candidate_id": CID, "status": "archived"}],
+              ["application_id"])
+    offer = {"status": "sent", "created_at": "2026-09-10T09:00:00.000Z", "approved_at": "2026-09-11T09:00:00.000Z",
+             "sent_at": "2026-09-12T09:00:00.000Z", "resolved_at": None, "starts_at": "2026-11-01"}
+    store_events(wh, [
+        _event("applied", "2026-08-01T10:00:00.000Z", "opportunity", "o-1", {}),
+        _event("stage", "2026-08-20T10:00:00.000Z", "opportunity", "o-1", {"stage": "Final Round"}),
+        _event("interview", "2026-08-25T14:00:00.000Z", "interview", "i-1",
+               {"start": "2026-08-25T14:00:00.000Z", "interview": "Final Round", "scheduled_at": None}),
+        _event("stage", "2026-09-05T10:00:00.000Z", "opportunity", "o-1", {"stage": "Offer intent (verbal)"}),
+        _event("offer", "2026-09-12T09:00:00.000Z", "offer", "of-1", offer),
+        _event("rejected", "2026-09-20T16:00:00.000Z", "opportunity", "o-1",
+               {"reason": "Offer withdrawn: position closed", "reason_type": "non-hired"}),
+    ], "cc-seed")
+    wh.upsert("discrepancies", [{"finding_id": "f-1", "candidate_id": CID, "kind": "employer_not_found",
+                                 "severity": "amber", "summary": "Employer not found in any registry.",
+                                 "question": "Can you share the employer's registered name?",
+                                 "evidence": {"employer": "Halcyon"}, "status": "cleared",
+                                 "cleared_reason": "Trading name of a registered company", "cleared_by": "hr@example.com",
+                                 "cleared_at": "2026-09-15T10:00:00Z"}], ["finding_id"])
+    wh.upsert("finding_clearances", [{"clearance_id": "cl-1", "finding_id": "f-1", "candidate_id": CID,
+                                      "reason": "Trading name of a registered company", "cleared_by": "hr@example.com",
+                                      "cleared_at": "2026-09-15T10:00:00Z"}], ["clearance_id"])
+
+
+@pytest.fixture
+def wh_path(tmp_path, monkeypatch):
+    path = tmp_path / "wh.duckdb"
+    wh = connect({"conn_type": "duckdb", "host": str(path)})
+    wh.migrate()
+    seed(wh)
+    wh.close()
+    monkeypatch.setenv(WAREHOUSE_ENV, json.dumps({"conn_type": "duckdb", "host": str(path)}))
+    return path
+
+
+def test_answers_say_what_a_dispute_asks(wh_path):
+    wh = connect({"conn_type": "duckdb", "host": str(wh_path)})
+    try:
+        data = dossier.dossier_data(wh, CID)
+    finally:
+        wh.close()
+    a = data["answers"]
+    assert a["offer_sent"] and a["offer_sent_at"] == "2026-09-12T09:00:00.000Z" and a["offer_versions"] == 1
+    assert a["offer_accepted"] is False and a["offer_start_date"] == "2026-11-01"
+    assert a["offer_stage"] == "Offer intent (verbal)" and a["offer_stage_reached_at"].startswith("2026-09-05")
+    assert a["closed"] and a["closed_kind"] == "rejected" and a["closed_at"].startswith("2026-09-20")
+    assert a["closed_reason"] == "Offer withdrawn: position closed" and not a["hired"]
+    assert [e["kind"] for e in data["timeline"]] == ["applied", "stage", "interview", "stage", "offer", "rejected"]
+    assert data["findings"][0]["clearances"][0]["cleared_by"] == "hr@example.com"
+    assert data["consent"]["given"] and data["consent"]["source_field"] == "tag:background-check-consent"
+
+
+def _write(tmp_path, capsys, locale=None):
+    argv = ["candidate", "dossier", CID, "--out", str(tmp_path / "out")] + (["--locale", locale] if locale else [])
+    assert cli.main(argv) == 0
+    return sorted((tmp_path / "out").iterdir())
+
+
+def test_dossier_files_are_private_and_verify(wh_path, tmp_path, capsys):
+    files = _write(tmp_path, capsys)
+    names = {f.name for f in files}
+    for locale in ("en", "zh_CN"):
+        assert {f"dossier-lever_c-1-{locale}.json", f"dossier-lever_c-1-{locale}.html"} <= names
+        if shutil.which("chromium"):
+            assert f"dossier-lever_c-1-{locale}.pdf" in names
+    assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
+    page = (tmp_path / "out" / "dossier-lever_c-1-en.html").read_text()
+    assert "Offer withdrawn: position closed" in page and "Yes, on 2026-09-12." in page
+    for f in files:
+        if f.suffix in (".json", ".html"):
+            assert cli.main(["audit", "verify", "--dossier", str(f)]) == 0, f.name
+
+
+def test_verify_catches_an_edited_file(wh_path, tmp_path, capsys):
+    _write(tmp_path, capsys, "en")
+    js = tmp_path / "out" / "dossier-lever_c-1-en.json"
+    doc = json.loads(js.read_text())
+    doc["dossier"]["answers"]["offer_sent"] = False
+    js.write_text(json.dumps(doc))
+    capsys.readouterr()
+    assert cli.main(["audit", "verify", "--dossier", str(js)]) == 1
+    err = capsys.readouterr().err
+    assert "edited" in err and "answers differ" in err
+    page = tmp_path / "out" / "dossier-lever_c-1-en.html"
+    page.write_text(page.read_text().replace("Yes, on 2026-09-12.", "No formal offer was sent."))
+    assert cli.main(["audit", "verify", "--dossier", str(page)]) == 1
+    assert "its text was edited" in capsys.readouterr().err
+
+
+def test_verify_catches_an_edited_warehouse_row(wh_path, tmp_path, capsys):
+    _write(tmp_path, capsys, "en")
+    wh = connect({"conn_type": "duckdb", "host": str(wh_path)})
+    try:
+        eid = wh.query("SELECT event_id FROM recruiting_events WHERE kind = 'offer'")[0]["event_id"]
+        wh.execute("UPDATE recruiting_events SET occurred_at = '2026-09-30T09:00:00.000Z' WHERE event_id = ?", [eid])
+    finally:
+        wh.close()
+    capsys.readouterr()
+    assert cli.main(["audit", "verify", "--dossier", str(tmp_path / "out" / "dossier-lever_c-1-en.json")]) == 1
+    err = capsys.readouterr().err
+    assert f"timeline: {eid} differs" in err and "edited" not in err
+
+
+def test_zh_cn_has_no_untranslated_english_sentence(wh_path, tmp_path, capsys):
+    _write(tmp_path, capsys, "zh_CN")
+    page = (tmp_path / "out" / "dossier-lever_c-1-zh_CN.html").read_text()
+    visible = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", page, flags=re.DOTALL)
+    template = (dossier.TEMPLATES / "dossier.html.j2").read_text()
+    english = set(re.findall(r'_\("([^"]+)"', template)) | set(i18n.EVENT_LABELS.values())
+    tr = i18n.translations("zh_CN")
+    for msgid in english:
+        assert tr.gettext(msgid) != msgid, f"untranslated: {msgid}"
+        fixed = re.split(r"%\(\w+\)s", msgid)
+        longest = max(fixed, key=len).strip(" .:")
+        if len(longest.split()) >= 2:
+            assert longest not in visible, f"English left in the zh-CN dossier: {longest}"
+    assert "争议档案" in visible and "于 2026-09-12。" in visible
+    assert cli.main(["audit", "verify", "--dossier", str(tmp_path / "out" / "dossier-lever_c-1-zh_CN.html")]) == 0
