@@ -24,5 +24,7 @@ fi
 bash scripts/with_sandbox.sh "$WORLD" .venv/bin/crosscheck run --date "$TODAY"
 .venv/bin/crosscheck audit verify
 echo
+.venv/bin/python scripts/demo_dossier.py
+echo
 echo "Precision and recall against the planted labels:"
 .venv/bin/python -m evaluation --world "$WORLD"
