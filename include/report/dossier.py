@@ -112,6 +112,7 @@ def _environment(locale: str) -> Environment:
     env.globals.update(
         kind_label=lambda k: g(i18n.EVENT_LABELS[k]) if k in i18n.EVENT_LABELS else k,
         finding_kind=lambda k: g(i18n.KIND_LABELS[k]) if k in i18n.KIND_LABELS else k,
+        severity=lambda s: g(i18n.SEVERITY_SHORT[s]) if s in i18n.SEVERITY_SHORT else s,
         text=lambda f, part: messages.render(f["message"][part], g) if isinstance(f.get("message"), dict)
         and f["message"].get(part) else f[part],
         html_lang=i18n.html_lang(locale), day=lambda ts: (ts or "")[:10], minute=_minute)

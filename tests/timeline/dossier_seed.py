@@ -33,8 +33,8 @@ def seed(wh) -> None:
         _event("rejected", "2026-09-20T16:00:00.000Z", "opportunity", "o-1",
                {"reason": "Offer withdrawn: position closed", "reason_type": "non-hired"}),
     ], "cc-seed")
-    wh.upsert("discrepancies", [{"finding_id": "f-1", "candidate_id": CID, "kind": "employer_not_found",
-                                 "severity": "amber", "summary": "Employer not found in any registry.",
+    wh.upsert("discrepancies", [{"finding_id": "f-1", "candidate_id": CID, "kind": "employer_not_in_registry",
+                                 "severity": "yellow", "summary": "Employer not found in any registry.",
                                  "question": "Can you share the employer's registered name?",
                                  "evidence": {"employer": "Halcyon"}, "status": "cleared",
                                  "cleared_reason": "Trading name of a registered company", "cleared_by": "hr@example.com",

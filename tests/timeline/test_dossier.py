@@ -15,6 +15,7 @@ from include.report import dossier, i18n
 from include.warehouse import connect
 from tests.timeline.dossier_seed import CID, seed
 
+
 @pytest.fixture
 def wh_path(tmp_path, monkeypatch):
     path = tmp_path / "wh.duckdb"
