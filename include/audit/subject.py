@@ -21,7 +21,7 @@ from include.audit.chain import erasure_salt, salted_hash
 from include.audit.redact import Subject, landing_files, prepare_rewrite, scan_file
 from include.warehouse.base import now_iso, quote_ident
 
-CANDIDATE_TABLES = ("applications", "employments", "educations")
+CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_events")
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta"}
 RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy
 TEXT_TYPES = {"TEXT", "VARCHAR", "JSON", "JSONB", "CHARACTER VARYING"}
@@ -140,6 +140,7 @@ def export_candidate(wh: Any, candidate_id: str, landing_root: Path) -> dict[str
                 *own["applications"],
                 *own["employments"],
                 *own["educations"],
+                *own["recruiting_events"],
             ]
             if r.get("run_id")
         }
@@ -169,6 +170,7 @@ def export_candidate(wh: Any, candidate_id: str, landing_root: Path) -> dict[str
         "applications": own["applications"],
         "employments": own["employments"],
         "educations": own["educations"],
+        "recruiting_events": own["recruiting_events"],
         "findings": findings,
         "finding_clearances": clearances,
         "quarantine": _quarantined(wh, who),
@@ -185,6 +187,7 @@ def export_candidate(wh: Any, candidate_id: str, landing_root: Path) -> dict[str
         out["applications"],
         out["employments"],
         out["educations"],
+        out["recruiting_events"],
         findings,
         out["quarantine"],
         landing,

@@ -224,7 +224,8 @@ def _lv_offer(raw: dict[str, Any], opp: str, cid: str) -> dict[str, Any]:
               "created_at": _opt_ms(raw.get("createdAt"), "createdAt"),
               "approved_at": _opt_ms(raw.get("approvedAt"), "approvedAt"),
               "sent_at": _opt_ms(raw.get("sentAt") or sent_doc.get("uploadedAt"), "sentAt"),
-              "resolved_at": _opt_ms(signed.get("uploadedAt"), "signedDocument.uploadedAt"),
+              "resolved_at": _opt_ms(signed.get("uploadedAt"), "signedDocument.uploadedAt") if status == "signed"
+              else None,
               "starts_at": ms_to_iso(start, "anticipated_start_date")[:10] if isinstance(start, (int, float)) else start}
     times = [t for t in (detail["created_at"], detail["approved_at"], detail["sent_at"], detail["resolved_at"]) if t]
     return _event("offer", f"{LV}:{opp}", cid, max(times) if times else None, "offer", require_id(raw), detail)

@@ -157,6 +157,7 @@ def ingest_timeline(source: str, make_client: MakeClient, wh: Any, config: Confi
         watermark = str(max(int(since or 0), until_ms))
     files = lander.close()
     payloads = store.record_payloads(wh, run, source, files)
+    _fill_candidates(wh, batch.events)
     gone = erased_among(wh, sorted({e["candidate_id"] for e in batch.events if e.get("candidate_id")}))
     events = [e for e in batch.events if e.get("candidate_id") not in gone]
     with _atomic(wh):
@@ -167,6 +168,20 @@ def ingest_timeline(source: str, make_client: MakeClient, wh: Any, config: Confi
     return {"records_read": batch.records_read, "events_read": len(events), "events_added": added,
             "quarantined": len(batch.quarantined), "watermark": {"before": since, "after": watermark},
             "payloads": payloads}
+
+
+def _fill_candidates(wh: Any, events: list[dict[str, Any]], batch: int = 500) -> None:
+    """An interview of an application not read in this window names no candidate: the stored application does."""
+    missing = sorted({e["application_id"] for e in events if not e.get("candidate_id")})
+    found: dict[str, str] = {}
+    for i in range(0, len(missing), batch):
+        part = missing[i:i + batch]
+        marks = ",".join("?" for _ in part)
+        found.update({r["application_id"]: r["candidate_id"] for r in wh.query(
+            f"SELECT application_id, candidate_id FROM applications WHERE application_id IN ({marks})", part)})
+    for e in events:
+        if not e.get("candidate_id"):
+            e["candidate_id"] = found.get(e["application_id"])
 
 
 def ats_advance(since: str | None, until: str) -> str:

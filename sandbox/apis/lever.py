@@ -258,7 +258,9 @@ def _reason_id(rid: int) -> str:
     return _uid("archive_reason", str(rid))
 
 
-LEVER_OFFER_STATUS = {"unresolved": "sent", "accepted": "signed", "rejected": "sent", "deprecated": "sent"}
+# Lever's offer statuses: draft, approval-sent, approved, sent, sent-manually, opened, denied, signed,
+# deprecated; a declined offer stays "sent" (the archive reason says it was declined)
+LEVER_OFFER_STATUS = {"unresolved": "sent", "accepted": "signed", "rejected": "sent", "deprecated": "deprecated"}
 
 
 def _offers(req: SandboxRequest, c: dict[str, Any]) -> list[dict[str, Any]]:
@@ -275,7 +277,6 @@ def _offers(req: SandboxRequest, c: dict[str, Any]) -> list[dict[str, Any]]:
         "fields": [{"text": "Anticipated start date", "identifier": "anticipated_start_date",
                     "value": process.ms(datetime.fromisoformat(o.starts_at).replace(tzinfo=UTC))},
                    {"text": "Offer version", "identifier": "offer_version", "value": o.version}],
-        "approvedAt": process.ms(o.approved_at), "sentAt": process.ms(o.sent_at),
         "sentDocument": {"fileName": "offer.pdf", "uploadedAt": process.ms(o.sent_at), "downloadUrl": None},
         "signedDocument": ({"fileName": "offer-signed.pdf", "uploadedAt": process.ms(o.resolved_at), "downloadUrl": None}
                            if o.status == "accepted" else None),
