@@ -80,13 +80,14 @@ def answers(events: list[dict[str, Any]]) -> dict[str, Any]:
     intent = [e for e in events if e["kind"] == "stage" and "offer" in str(e["detail"].get("stage", "")).lower()]
     status = latest.get("status")
     accepted = status in OFFER_ACCEPTED or bool(hired and offers)
+    # declined: Greenhouse marks the offer rejected; Lever closes the candidacy with the candidate's reason
+    declined = not accepted and (status in OFFER_DECLINED or bool(closed and closed[-1]["kind"] == "withdrawn"))
     return {
         "offer_sent": bool(sent), "offer_sent_at": sent[0] if sent else None,
         "offer_versions": len({(e["record_id"], e["version"]) for e in offers}),
         "offer_accepted": accepted if sent else None,
         "offer_accepted_at": latest.get("resolved_at") if accepted else None,
-        "offer_declined": (status in OFFER_DECLINED or (not accepted and bool(closed) and closed[-1]["kind"] == "withdrawn"
-                                                        and bool(sent))) if sent else None,
+        "offer_declined": declined if sent else None,
         "offer_start_date": latest.get("starts_at"),
         "offer_stage_reached_at": intent[0]["occurred_at"] if intent else None,
         "offer_stage": intent[0]["detail"].get("stage") if intent else None,

@@ -110,3 +110,26 @@ def test_zh_cn_has_no_untranslated_english_sentence(wh_path, tmp_path, capsys):
             assert longest not in visible, f"English left in the zh-CN dossier: {longest}"
     assert "争议档案" in visible and "于 2026-09-12。" in visible
     assert cli.main(["audit", "verify", "--dossier", str(tmp_path / "out" / "dossier-lever_c-1-zh_CN.html")]) == 0
+
+
+def _ev(kind, at, **detail):
+    return {"kind": kind, "occurred_at": at, "record_id": "r", "version": 1, "detail": detail}
+
+
+def test_answers_for_a_declined_offer_an_accepted_one_and_a_verbal_intent_only():
+    declined = dossier.answers([
+        _ev("offer", "2026-01-02", status="rejected", sent_at="2026-01-01", resolved_at="2026-01-02"),
+        _ev("withdrawn", "2026-01-03", reason="Candidate declined offer")])
+    assert declined["offer_sent"] and declined["offer_accepted"] is False and declined["offer_declined"]
+    assert declined["closed_kind"] == "withdrawn" and declined["closed_reason"] == "Candidate declined offer"
+    hired = dossier.answers([
+        _ev("offer", "2026-02-01", status="deprecated", sent_at="2026-02-01", starts_at="2026-03-01"),
+        {**_ev("offer", "2026-02-05", status="accepted", sent_at="2026-02-03", resolved_at="2026-02-05",
+               starts_at="2026-03-15"), "record_id": "r2"},
+        _ev("hired", "2026-02-06")])
+    assert hired["offer_accepted"] and hired["offer_accepted_at"] == "2026-02-05" and hired["offer_versions"] == 2
+    assert hired["offer_sent_at"] == "2026-02-01" and hired["offer_start_date"] == "2026-03-15" and hired["hired"]
+    verbal = dossier.answers([_ev("stage", "2026-04-01", stage="Offer intent (verbal)"),
+                              _ev("rejected", "2026-04-09", reason="Verbal offer intent not confirmed")])
+    assert not verbal["offer_sent"] and verbal["offer_accepted"] is None
+    assert verbal["offer_stage"] == "Offer intent (verbal)" and verbal["closed_kind"] == "rejected"
