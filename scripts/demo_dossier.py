@@ -26,11 +26,13 @@ def dossier_dir() -> Path:
 
 
 def rejected_after_offer(wh) -> str | None:
-    """The first candidate (by id) with an offer sent and a rejection recorded after it."""
+    """A candidate with an offer sent and a rejection recorded after it; Lever's first (its stage history is
+    reported, Greenhouse's only observed from our reads), then by id."""
     rows = wh.query(
         "SELECT o.candidate_id FROM recruiting_events o JOIN recruiting_events r "
         "ON r.application_id = o.application_id AND r.kind = 'rejected' AND r.occurred_at > o.occurred_at "
-        "WHERE o.kind = 'offer' AND o.candidate_id IS NOT NULL ORDER BY o.candidate_id LIMIT 1")
+        "WHERE o.kind = 'offer' AND o.candidate_id IS NOT NULL "
+        "ORDER BY CASE WHEN o.source = 'lever' THEN 0 ELSE 1 END, o.candidate_id LIMIT 1")
     return rows[0]["candidate_id"] if rows else None
 
 

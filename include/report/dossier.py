@@ -91,6 +91,7 @@ def answers(events: list[dict[str, Any]]) -> dict[str, Any]:
         "offer_start_date": latest.get("starts_at"),
         "offer_stage_reached_at": intent[0]["occurred_at"] if intent else None,
         "offer_stage": intent[0]["detail"].get("stage") if intent else None,
+        "offer_stage_observed": bool(intent and intent[0]["basis"] == "observed"),
         "closed": bool(closed), "closed_kind": closed[-1]["kind"] if closed else None,
         "closed_at": closed[-1]["occurred_at"] if closed else None,
         "closed_reason": closed[-1]["detail"].get("reason") if closed else None,

@@ -113,7 +113,7 @@ def test_zh_cn_has_no_untranslated_english_sentence(wh_path, tmp_path, capsys):
 
 
 def _ev(kind, at, **detail):
-    return {"kind": kind, "occurred_at": at, "record_id": "r", "version": 1, "detail": detail}
+    return {"kind": kind, "occurred_at": at, "record_id": "r", "version": 1, "detail": detail, "basis": "reported"}
 
 
 def test_answers_for_a_declined_offer_an_accepted_one_and_a_verbal_intent_only():
@@ -133,3 +133,6 @@ def test_answers_for_a_declined_offer_an_accepted_one_and_a_verbal_intent_only()
                               _ev("rejected", "2026-04-09", reason="Verbal offer intent not confirmed")])
     assert not verbal["offer_sent"] and verbal["offer_accepted"] is None
     assert verbal["offer_stage"] == "Offer intent (verbal)" and verbal["closed_kind"] == "rejected"
+    assert not verbal["offer_stage_observed"]
+    seen = dossier.answers([{**_ev("stage", "2026-12-06T06:00:00Z", stage="Offer"), "basis": "observed"}])
+    assert seen["offer_stage_observed"] and seen["offer_stage_reached_at"] == "2026-12-06T06:00:00Z"
