@@ -17,7 +17,6 @@ from sandbox.generator import build_world
 from sandbox.server import Sandbox
 from sandbox.world import World
 from tests.connectors.ats_world import greenhouse_client, lever_client
-from tests.warehouse.wh_fixtures import pg_session, warehouse, warehouse_spec  # noqa: F401
 
 SEED = 42
 
