@@ -136,3 +136,20 @@ def test_answers_for_a_declined_offer_an_accepted_one_and_a_verbal_intent_only()
     assert not verbal["offer_stage_observed"]
     seen = dossier.answers([{**_ev("stage", "2026-12-06T06:00:00Z", stage="Offer"), "basis": "observed"}])
     assert seen["offer_stage_observed"] and seen["offer_stage_reached_at"] == "2026-12-06T06:00:00Z"
+
+
+def test_without_chromium_it_says_so_in_one_line_and_writes_html_and_json(wh_path, tmp_path, capsys, monkeypatch):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    capsys.readouterr()
+    assert cli.main(["candidate", "dossier", CID, "--out", str(tmp_path / "out"), "--locale", "en"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Chromium" in err[0] and "Traceback" not in err[0]
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".html", ".json"]
+
+
+def test_an_unknown_candidate_is_one_line_and_exit_1(wh_path, tmp_path, capsys):
+    assert cli.main(["candidate", "dossier", "lever:nobody", "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "lever:nobody" in err[0]

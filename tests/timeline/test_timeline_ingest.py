@@ -68,6 +68,10 @@ def test_events_land_idempotently_with_an_incremental_read(sandbox, world, wh, t
     rows = wh.query("SELECT r.record_id, r.record_sha256, r.payload_sha256, l.sha256 FROM recruiting_events r "
                     "LEFT JOIN landed_payloads l ON l.path = r.landed_path")
     assert all(r["record_id"] and len(r["record_sha256"]) == 64 and r["payload_sha256"] == r["sha256"] for r in rows)
+    # the employer's own process records are kept for every applicant, consenting or not
+    refusing = {f"{source}:{c['id']}" for c in world[0]["candidates"] if c["ats"] == source and not c.get("consent")}
+    with_events = {r["candidate_id"] for r in wh.query("SELECT DISTINCT candidate_id FROM recruiting_events")}
+    assert refusing and refusing <= with_events
     # the world's processes, as the sandbox serves them, are all there
     mine = [c for c in world[0]["candidates"] if c["ats"] == source]
     offers = sum(len(process.process_of(SEED, c).offers) for c in mine)
