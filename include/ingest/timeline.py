@@ -21,7 +21,7 @@ the sha256 of the record as read (canonical JSON).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -30,6 +30,7 @@ from include.ingest.ats_common import MappingError, iso_timestamp, ms_to_iso, no
 from include.warehouse.base import canonical_json
 
 Pointer = Callable[[], str]
+CHUNK_EVENTS = 20_000  # events held and stored at a time: a first read of a large account never sits in memory
 
 
 @dataclass
@@ -41,6 +42,9 @@ class TimelineBatch:
 
     def read(self, dataset: str, n: int = 1) -> None:
         self.records_read[dataset] = self.records_read.get(dataset, 0) + n
+
+    def full(self, size: int) -> bool:
+        return len(self.events) + len(self.quarantined) >= size
 
     def add(self, dataset: str, raw: Any, pointer: Pointer, build: Callable[[], list[dict[str, Any]]]) -> None:
         self.read(dataset)
@@ -86,8 +90,10 @@ def _opt_ms(value: Any, name: str) -> str | None:
 GH = "greenhouse"
 
 
-def read_greenhouse(client: Any, *, since: str | None, until: str, pointer: Pointer,
-                    read_at: str | None = None) -> TimelineBatch:
+def read_greenhouse(client: Any, *, since: str | None, until: str, pointer: Pointer, read_at: str | None = None,
+                    chunk_events: int | None = None) -> Iterator[TimelineBatch]:
+    """The events of records updated in [since, until], a batch of about ``chunk_events`` at a time."""
+    chunk_events = chunk_events or CHUNK_EVENTS
     batch = TimelineBatch(GH)
     read_at = read_at or now_iso()
     reasons: dict[str, dict[str, Any]] = {}
@@ -95,16 +101,25 @@ def read_greenhouse(client: Any, *, since: str | None, until: str, pointer: Poin
         batch.read("rejection_reasons")
         if isinstance(raw, dict) and raw.get("id") is not None:
             reasons[str(raw["id"])] = raw
-    candidates: dict[str, str] = {}
+    candidates: dict[str, str] = {}  # application -> candidate, for interviews (they name only the application)
     for raw in client.applications(updated_after=since, updated_before=until):
         batch.add("applications", raw, pointer, partial(_gh_application, raw, reasons, read_at))
         if isinstance(raw, dict) and raw.get("id") is not None:
             candidates[str(raw["id"])] = f"{GH}:{raw.get('candidate_id')}"
+        if batch.full(chunk_events):
+            yield batch
+            batch = TimelineBatch(GH)
     for raw in client.offers(updated_after=since, updated_before=until):
         batch.add("offers", raw, pointer, partial(_one, _gh_offer, raw))
+        if batch.full(chunk_events):
+            yield batch
+            batch = TimelineBatch(GH)
     for raw in client.scheduled_interviews(updated_after=since, updated_before=until):
         batch.add("scheduled_interviews", raw, pointer, partial(_one, _gh_interview, raw, candidates))
-    return batch
+        if batch.full(chunk_events):
+            yield batch
+            batch = TimelineBatch(GH)
+    yield batch
 
 
 def _gh_application(raw: dict[str, Any], reasons: dict[str, dict[str, Any]], read_at: str) -> list[dict[str, Any]]:
@@ -163,7 +178,11 @@ def _gh_interview(raw: dict[str, Any], candidates: dict[str, str]) -> dict[str, 
 LV = "lever"
 
 
-def read_lever(client: Any, *, since_ms: int | None, until_ms: int, pointer: Pointer) -> TimelineBatch:
+def read_lever(client: Any, *, since_ms: int | None, until_ms: int, pointer: Pointer,
+               chunk_events: int | None = None) -> Iterator[TimelineBatch]:
+    """The events of opportunities updated in [since_ms, until_ms), about ``chunk_events`` a batch (an
+    opportunity's events, offers and interviews always in one batch)."""
+    chunk_events = chunk_events or CHUNK_EVENTS
     batch = TimelineBatch(LV)
     stages = {str(s.get("id")): s.get("text") for s in client.stages() if isinstance(s, dict)}
     batch.read("stages", len(stages))
@@ -171,15 +190,17 @@ def read_lever(client: Any, *, since_ms: int | None, until_ms: int, pointer: Poi
     batch.read("archive_reasons", len(reasons))
     for raw in client.opportunities(updated_since_ms=since_ms, updated_until_ms=until_ms, expand=()):
         batch.add("opportunities", raw, pointer, partial(_lv_opportunity, raw, stages, reasons))
-        if not isinstance(raw, dict) or raw.get("id") is None:
-            continue
-        opp = str(raw["id"])
-        cid = f"{LV}:{raw.get('contact') or opp}"
-        for offer in client.offers(opp):
-            batch.add("offers", offer, pointer, partial(_one, _lv_offer, offer, opp, cid))
-        for interview in client.interviews(opp):
-            batch.add("interviews", interview, pointer, partial(_lv_interview, interview, opp, cid, stages))
-    return batch
+        if isinstance(raw, dict) and raw.get("id") is not None:
+            opp = str(raw["id"])
+            cid = f"{LV}:{raw.get('contact') or opp}"
+            for offer in client.offers(opp):
+                batch.add("offers", offer, pointer, partial(_one, _lv_offer, offer, opp, cid))
+            for interview in client.interviews(opp):
+                batch.add("interviews", interview, pointer, partial(_lv_interview, interview, opp, cid, stages))
+        if batch.full(chunk_events):
+            yield batch
+            batch = TimelineBatch(LV)
+    yield batch
 
 
 def _lv_opportunity(raw: dict[str, Any], stages: dict[str, Any], reasons: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

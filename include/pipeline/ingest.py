@@ -148,25 +148,35 @@ def ingest_timeline(source: str, make_client: MakeClient, wh: Any, config: Confi
     until = run.end_of_day
     if source == "greenhouse":
         after = until.isoformat().replace("+00:00", "Z")
-        batch = read.read_greenhouse(client, since=since, until=after, pointer=lander.current_path)
+        batches = read.read_greenhouse(client, since=since, until=after, pointer=lander.current_path)
         watermark = ats_advance(since, after)
     else:
         until_ms = int(until.timestamp() * 1000)
-        batch = read.read_lever(client, since_ms=int(since) if since else None, until_ms=until_ms,
-                                pointer=lander.current_path)
+        batches = read.read_lever(client, since_ms=int(since) if since else None, until_ms=until_ms,
+                                  pointer=lander.current_path)
         watermark = str(max(int(since or 0), until_ms))
-    files = lander.close()
-    payloads = store.record_payloads(wh, run, source, files)
-    _fill_candidates(wh, batch.events)
-    gone = erased_among(wh, sorted({e["candidate_id"] for e in batch.events if e.get("candidate_id")}))
-    events = [e for e in batch.events if e.get("candidate_id") not in gone]
-    with _atomic(wh):
-        added = store_events(wh, events, run.run_id, {f.path: f.sha256 for f in files})
-        store.store_quarantine(wh, store.quarantine_rows(run, source, batch.quarantined))
+    records_read: dict[str, int] = {}
+    n_read = added = quarantined = 0
+    for batch in batches:
+        # close the landing parts written so far: every event of this batch came in one of them, so its
+        # file's sha256 is known when the event is stored (the next response opens a new part)
+        files = lander.close()
+        _fill_candidates(wh, batch.events)
+        gone = erased_among(wh, sorted({e["candidate_id"] for e in batch.events if e.get("candidate_id")}))
+        events = [e for e in batch.events if e.get("candidate_id") not in gone]
+        with _atomic(wh):
+            store.record_payloads(wh, run, source, files)
+            added += store_events(wh, events, run.run_id, {f.path: f.sha256 for f in files})
+            store.store_quarantine(wh, store.quarantine_rows(run, source, batch.quarantined))
+        n_read += len(events)
+        quarantined += len(batch.quarantined)
+        for dataset, n in batch.records_read.items():
+            records_read[dataset] = records_read.get(dataset, 0) + n
+    payloads = store.record_payloads(wh, run, source, lander.close())
     store.set_watermark(wh, run, source, "timeline", watermark)
-    log.info("%s: %d recruiting events read, %d new", source, len(events), added)
-    return {"records_read": batch.records_read, "events_read": len(events), "events_added": added,
-            "quarantined": len(batch.quarantined), "watermark": {"before": since, "after": watermark},
+    log.info("%s: %d recruiting events read, %d new", source, n_read, added)
+    return {"records_read": records_read, "events_read": n_read, "events_added": added,
+            "quarantined": quarantined, "watermark": {"before": since, "after": watermark},
             "payloads": payloads}
 
 

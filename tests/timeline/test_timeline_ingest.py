@@ -127,3 +127,30 @@ def test_a_changed_offer_is_a_new_version_never_an_update(warehouse):
     # the same records read again (a re-run, or another writer racing): nothing is added or changed
     assert store_events(wh, [offer, revised], "r3") == 0
     assert wh.query("SELECT * FROM recruiting_events ORDER BY version") == rows
+
+
+@pytest.mark.parametrize("source", ["greenhouse", "lever"])
+def test_a_read_stored_in_small_batches_stores_what_one_batch_stores(sandbox, tmp_path, monkeypatch, source):
+    from include.ingest import timeline as read
+
+    def stored(size):
+        monkeypatch.setattr(read, "CHUNK_EVENTS", size)
+        w = connect({"conn_type": "duckdb", "host": str(tmp_path / f"wh-{size}.duckdb")})
+        w.migrate()
+        try:
+            cfg = Config.model_validate({"hiring_company": {"name": "Example Robotics Ltd"},
+                                         "data_dir": str(tmp_path / f"data-{size}")})
+            ingest.ingest_timeline(source, _make(sandbox), w, cfg, RunInfo(f"cc-c-{size}", "2026-11-21"))
+            rows = w.query("SELECT r.*, l.sha256 AS file_sha FROM recruiting_events r "
+                           "LEFT JOIN landed_payloads l ON l.path = r.landed_path")
+            parts = w.query("SELECT COUNT(*) AS n FROM landed_payloads")[0]["n"]
+        finally:
+            w.close()
+        assert all(r["payload_sha256"] and r["payload_sha256"] == r["file_sha"] for r in rows)
+        keep = ("event_id", "kind", "occurred_at", "record_id", "version", "record_sha256", "candidate_id")
+        return {tuple(str(r[k]) for k in keep) for r in rows if r["basis"] == "reported"}, parts
+
+    small, small_parts = stored(7)
+    whole, whole_parts = stored(1_000_000)
+    assert small == whole and small
+    assert small_parts > whole_parts  # each batch closed the landing part its events came in
