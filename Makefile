@@ -39,8 +39,8 @@ PORT ?= 8080
 ui: install bytecode
 	PORT=$(PORT) bash scripts/ui.sh
 
-# The README's report pictures (docs/screenshots/report-demo-{en,zh}.png) from the last demo's reports,
-# in headless Chromium; run `make demo` first. `make screenshots SHOT_ARGS="--height 1400"`.
+# The README's report pictures (docs/screenshots/report-demo-{en,zh}.png) from the last demo's reports, and
+# its dispute file's (dossier-demo-{en,zh}.png), in headless Chromium; run `make demo` first. `make screenshots SHOT_ARGS="--height 1400"`.
 screenshots: install system-deps
 	$(BIN)/python scripts/screenshots.py $(SHOT_ARGS)
 

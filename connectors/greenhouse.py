@@ -97,6 +97,21 @@ class GreenhouseClient(RestClient):
             return self._by_ids("custom_field_options", "custom_field_ids", custom_field_ids)
         return self._by_ids("custom_field_options", "ids", ids)
 
+    # the recruiting timeline (include/ingest/timeline.py): offers are versioned records; scheduled
+    # interviews carry times only (feedback lives in scorecards, never read); rejection reasons are a list
+    def offers(self, updated_after: str | None = None, updated_before: str | None = None,
+               application_ids: Iterable[Any] | None = None) -> Iterator[dict[str, Any]]:
+        return self._by_ids("offers", "application_ids", application_ids,
+                            updated_at=updated_range(updated_after, updated_before))
+
+    def scheduled_interviews(self, updated_after: str | None = None, updated_before: str | None = None,
+                             application_ids: Iterable[Any] | None = None) -> Iterator[dict[str, Any]]:
+        return self._by_ids("scheduled_interviews", "application_ids", application_ids,
+                            updated_at=updated_range(updated_after, updated_before))
+
+    def rejection_reasons(self) -> Iterator[dict[str, Any]]:
+        return self.list("rejection_reasons")
+
     def download(self, url: str) -> bytes:
         """An attachment's bytes, landed like every other payload. The URL is a pre-signed file-store
         link: fetched without the bearer token and outside the API's rate limit."""

@@ -51,6 +51,20 @@ class LeverClient(RestClient):
     def files(self, opportunity_id: str) -> Iterator[dict[str, Any]]:
         return self.list(f"opportunities/{quote(opportunity_id, safe='')}/files")
 
+    # the recruiting timeline (include/ingest/timeline.py): stage changes and the archive reason come
+    # with the opportunity; offers and interviews are per opportunity; stages and archive reasons are lists
+    def offers(self, opportunity_id: str) -> Iterator[dict[str, Any]]:
+        return self.list(f"opportunities/{quote(opportunity_id, safe='')}/offers")
+
+    def interviews(self, opportunity_id: str) -> Iterator[dict[str, Any]]:
+        return self.list(f"opportunities/{quote(opportunity_id, safe='')}/interviews")
+
+    def stages(self) -> Iterator[dict[str, Any]]:
+        return self.list("stages")
+
+    def archive_reasons(self) -> Iterator[dict[str, Any]]:
+        return self.list("archive_reasons")
+
     def download(self, opportunity_id: str, file_id: str) -> bytes:
         """A file's bytes through the API's download endpoint (authenticated), landed."""
         path = f"opportunities/{quote(opportunity_id, safe='')}/files/{quote(file_id, safe='')}/download"

@@ -41,6 +41,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     from include.audit.coverage import CoverageError
     from include.audit.coverage import verify as verify_coverage
 
+    if getattr(args, "dossier", None):
+        return verify_dossier_file(args.dossier)
     config = checks.checked_config()
     wh = open_warehouse(migrate=False)
     try:
@@ -74,6 +76,50 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def verify_dossier_file(name: str) -> int:
+    from pathlib import Path
+
+    from include.report.dossier import verify_dossier
+
+    path = Path(name)
+    if not path.is_file():
+        raise UsageError(f"--dossier: no file {name}")
+    wh = open_warehouse(migrate=False)
+    try:
+        verdict = verify_dossier(wh, path)
+    except (ValueError, KeyError) as exc:
+        raise UsageError(f"--dossier: {exc}") from None
+    finally:
+        wh.close()
+    if verdict.ok:
+        print(f"dossier OK: {path.name} matches the warehouse")
+        return 0
+    print(f"dossier DIFFERS: {path.name}: " + "; ".join(verdict.differences), file=sys.stderr)
+    return 1
+
+
+def cmd_dossier(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from include.report.dossier import write_dossier
+
+    locales = [args.locale] if args.locale else ["en", "zh_CN"]
+    wh = open_warehouse(migrate=False)
+    try:
+        for locale in locales:
+            done = write_dossier(wh, args.candidate_id, Path(args.out), locale)
+            for f in done.files:
+                print(f"wrote {f} (readable by you only)")
+            if done.pdf_missing:
+                print(f"crosscheck: candidate dossier: {done.pdf_missing}", file=sys.stderr)
+    except KeyError as exc:
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 1
+    finally:
+        wh.close()
+    return 0
+
+
 def cmd_findings_clear(args: argparse.Namespace) -> int:
     """The HR page's action from the command line, through the same ``clear_and_rerender``."""
     from include.findings import FindingNotOpen, clear_and_rerender
@@ -103,6 +149,9 @@ def cmd_candidate(args: argparse.Namespace) -> int:
     from include.audit.anchor import anchor_for
     from include.audit.holds import HoldError, OnHold, place_hold, release_hold
     from include.audit.subject import erase_candidate, export_candidate
+
+    if args.action == "dossier":
+        return cmd_dossier(args)
 
     config = checks.checked_config()
     if args.action in ("erase", "hold", "release") and not args.by.strip():
@@ -212,10 +261,12 @@ def build_parser() -> argparse.ArgumentParser:
               "applications, employments, quarantine, landed payloads, legal holds...) against the tables, the\n"
               "landed files, and the signed heads of the anchor log (with a public key configured). Exit status 1,\n"
               "naming each table and key that changed, if anything was altered, or if the warehouse has no runs;\n"
-              "2 if there is no warehouse. Reads only.")
+              "2 if there is no warehouse. Reads only. With --dossier FILE: whether a dispute file (its JSON or\n"
+              "HTML) still matches the warehouse; exit status 1 naming what differs.")
     vp.add_argument("--all", action="store_true", help="re-hash every run's landed files, not only the latest run's")
     vp.add_argument("--require-anchor", action="store_true",
                     help="fail when the chain head is not anchored (no public key configured, or not signed)")
+    vp.add_argument("--dossier", metavar="FILE", help="check this dossier file instead of the trail")
 
     f = _sub(sub, "findings", "HR actions on findings", "HR actions on the report's findings.")
     fv = f.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -227,8 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
     fc.add_argument("--reason", required=True, help="why it is cleared (kept in the audit trail)")
     fc.add_argument("--by", required=True, help="who clears it (name or e-mail)")
 
-    c = _sub(sub, "candidate", "a candidate's access (export) or erasure request, and legal hold",
-             "A candidate's data-protection requests.")
+    c = _sub(sub, "candidate", "a candidate's access (export), erasure request, legal hold or dispute file",
+             "A candidate's data-protection requests, legal hold and dispute file.")
     cv = c.add_subparsers(dest="action", required=True, metavar="ACTION")
     ce = _sub(cv, "export", "everything held about a candidate, as JSON",
               "Everything held about a candidate (warehouse rows, findings, landing-file records, audit "
@@ -253,6 +304,15 @@ def build_parser() -> argparse.ArgumentParser:
               "Exit status 1 if the candidate is not under hold.")
     cr.add_argument("candidate_id", help="source:id, e.g. greenhouse:4829103")
     cr.add_argument("--by", required=True, help="who releases the hold (name or e-mail)")
+    cd = _sub(cv, "dossier", "the dispute file of a candidate (HTML, PDF, JSON)",
+              "A candidate's dispute file: the recruiting timeline with source, time and record hash, plain "
+              "answers (was a\nformal offer sent, when, accepted; when and why rejected), the consent record "
+              "and the findings with\ntheir clearances. HTML, PDF (when Chromium is installed) and JSON, mode 600, "
+              "each carrying a digest\nthat `crosscheck audit verify --dossier FILE` checks. Exit status 1 for an "
+              "unknown candidate. Reads only.")
+    cd.add_argument("candidate_id", help="source:id, e.g. lever:3fde9814-0ec0-4d4b-9644-1a9d3362d476")
+    cd.add_argument("--out", default="dossiers", metavar="DIR", help="folder for the files")
+    cd.add_argument("--locale", choices=["en", "zh_CN"], help="one language only (default: both)")
 
     d = _sub(sub, "dags", "the DAG files in Airflow's DAG folder", "The DAG files this version ships.")
     dv = d.add_subparsers(dest="action", required=True, metavar="ACTION")

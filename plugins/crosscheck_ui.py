@@ -217,6 +217,21 @@ def create_app(
         )
         return _html(render_html(data, locale, interactive))
 
+    @app.get("/dossier", response_class=HTMLResponse)
+    def dossier(request: Request, principal: User, candidate: str, lang: str | None = None) -> Response:
+        """A candidate's dispute file (``crosscheck candidate dossier``), rendered from the warehouse now."""
+        from include.report import dossier as d
+        from include.warehouse.base import now_iso
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        with _warehouse(settings) as wh:
+            try:
+                data = d.dossier_data(wh, candidate)
+            except KeyError:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate") from None
+        return _html(d.render_html(data, d.digest(data), now_iso(), locale))
+
     @app.get("/report.csv")
     def report_csv(request: Request, principal: User, lang: str | None = None) -> Response:
         from include.report.render import render_csv

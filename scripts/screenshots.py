@@ -6,7 +6,8 @@ headless Chromium at a laptop's width. Only a local file is opened; nothing goes
                                             [--width 1366] [--height 2000]
 
 Writes ``report-demo-en.png`` and ``report-demo-zh.png`` into ``docs/screenshots/`` (the top of each
-report: the counts, "At a glance", the first findings). Exits 2 with one line when there is no demo
+report: the counts, "At a glance", the first findings), and ``dossier-demo-en.png`` and
+``dossier-demo-zh.png`` from the dispute file the demo wrote (``<data_dir>/dossiers``, the newest). Exits 2 with one line when there is no demo
 report for both locales or no Chromium, 1 when Chromium does not produce a picture of the asked size.
 """
 
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 # locale in the report's file name -> the picture's name in docs/screenshots (README links these)
 LOCALES = {"en": "report-demo-en.png", "zh_CN": "report-demo-zh.png"}
+DOSSIERS = {"en": "dossier-demo-en.png", "zh_CN": "dossier-demo-zh.png"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 REPORT_NAME = re.compile(r"report-(\d{4}-\d{2}-\d{2})-(en|zh_CN)\.html$")
 
@@ -47,6 +49,18 @@ def default_reports_dir() -> Path:
     except ConfigError as exc:
         raise Failure(str(exc), 2) from None
     return cfg.data_path() / "reports"
+
+
+def pick_dossiers(folder: Path) -> dict[str, Path]:
+    """The newest dossier HTML of each locale in ``folder`` (``make demo`` writes one candidate's)."""
+    found = {}
+    for locale in DOSSIERS:
+        files = sorted(folder.glob(f"dossier-*-{locale}.html"), key=lambda p: p.stat().st_mtime) \
+            if folder.is_dir() else []
+        if not files:
+            raise Failure(f"no dossier-*-{locale}.html in {folder}: run `make demo` first", 2)
+        found[locale] = files[-1]
+    return found
 
 
 def pick_reports(reports: Path, day: str | None) -> dict[str, Path]:
@@ -108,10 +122,13 @@ def shoot(chromium: str, html: Path, out: Path, width: int, height: int) -> None
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="make screenshots",
-        description="Regenerate docs/screenshots/report-demo-{en,zh}.png from the demo's reports.",
+        description="Regenerate docs/screenshots/report-demo-{en,zh}.png and dossier-demo-{en,zh}.png "
+                    "from the demo's reports and dispute file.",
     )
     ap.add_argument("--reports", type=Path, help="folder of report-<day>-<locale>.html "
                     "(default: <data_dir>/reports of CROSSCHECK_CONFIG, the demo's config if unset)")
+    ap.add_argument("--dossiers", type=Path, help="folder of dossier-<candidate>-<locale>.html "
+                    "(default: dossiers beside the reports folder)")
     ap.add_argument("--day", help="the report day, YYYY-MM-DD (default: the latest with both locales)")
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots",
                     help="where the PNGs go (default: docs/screenshots)")
@@ -124,13 +141,17 @@ def main(argv: list[str] | None = None) -> int:
         chromium = os.environ.get("CROSSCHECK_CHROMIUM") or shutil.which("chromium")
         if not chromium or not Path(chromium).exists():
             raise Failure("no chromium on PATH: `make system-deps` installs Debian's", 2)
-        files = pick_reports(args.reports or default_reports_dir(), args.day)
+        reports = args.reports or default_reports_dir()
+        files = pick_reports(reports, args.day)
+        dossiers = pick_dossiers(args.dossiers or reports.parent / "dossiers")
         args.out.mkdir(parents=True, exist_ok=True)
-        for locale, name in LOCALES.items():
+        jobs = [(files[loc], name) for loc, name in LOCALES.items()] + \
+            [(dossiers[loc], name) for loc, name in DOSSIERS.items()]
+        for html, name in jobs:
             out = args.out / name
-            shoot(chromium, files[locale], out, args.width, args.height)
+            shoot(chromium, html, out, args.width, args.height)
             print(f"screenshots: {out} ({args.width}x{args.height}, {out.stat().st_size // 1024} KiB) "
-                  f"from {files[locale].name}")
+                  f"from {html.name}")
     except Failure as exc:
         print(f"screenshots: error: {exc}", file=sys.stderr)
         return exc.code

@@ -25,7 +25,7 @@ from include.audit.redact import Subject, landing_files, prepare_rewrite, scan_f
 from include.warehouse import Warehouse
 from include.warehouse.base import now_iso, quote_ident
 
-CANDIDATE_TABLES = ("applications", "employments", "educations")
+CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_events")
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta", "audit_seals",
                 "audit_rows"}
 RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy
@@ -145,6 +145,7 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
                 *own["applications"],
                 *own["employments"],
                 *own["educations"],
+                *own["recruiting_events"],
             ]
             if r.get("run_id")
         }
@@ -174,6 +175,7 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         "applications": own["applications"],
         "employments": own["employments"],
         "educations": own["educations"],
+        "recruiting_events": own["recruiting_events"],
         "findings": findings,
         "finding_clearances": clearances,
         "quarantine": _quarantined(wh, who),
@@ -192,6 +194,7 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         out["applications"],
         out["employments"],
         out["educations"],
+        out["recruiting_events"],
         findings,
         out["quarantine"],
         out["legal_holds"],

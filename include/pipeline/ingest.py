@@ -127,11 +127,79 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Conf
             validated.add((dataset, as_source or source))
             dq.append(store.validate_and_store(wh, config, run, dataset, as_source or source, [], pointer))
     store.set_watermark(wh, run, source, stream, new_watermark)
+    timeline = ingest_timeline(source, make_client, wh, config, run)
     given = sum(1 for e in evidence if e["given"])
-    return {"source": source, "skipped": False, "records_read": records_read, "chunks": n_chunks,
+    return {"source": source, "skipped": False, "records_read": records_read, "chunks": n_chunks, "timeline": timeline,
             "consent": {"given": given, "not_given": len(evidence) - given, "evidence": evidence},
             "erased_skipped": erased, "connector_quarantined": quarantined,
             "watermark": {"before": since, "after": new_watermark}, "payloads": payloads, "data_quality": dq}
+
+
+def ingest_timeline(source: str, make_client: MakeClient, wh: Warehouse, config: Config, run: RunContext) -> dict[str, Any]:
+    """The recruiting events of every application of one ATS (``include.ingest.timeline``), appended to
+    ``recruiting_events``; its own watermark (stream ``timeline``) moves only after they are stored."""
+    from include.audit.subject import erased_among
+    from include.ingest import timeline as read
+    from include.warehouse.timeline import store_events
+
+    lander = _lander(config, run, source, "timeline")
+    client = make_client(source, lander)
+    if client is None:
+        return skipped(source)
+    since = store.get_watermark(wh, source, "timeline")
+    until = run.end_of_day
+    if source == "greenhouse":
+        after = until.isoformat().replace("+00:00", "Z")
+        batches = read.read_greenhouse(client, since=since, until=after, pointer=lander.current_path)
+        watermark = ats_advance(since, after)
+    else:
+        until_ms = int(until.timestamp() * 1000)
+        batches = read.read_lever(client, since_ms=int(since) if since else None, until_ms=until_ms,
+                                  pointer=lander.current_path)
+        watermark = str(max(int(since or 0), until_ms))
+    records_read: dict[str, int] = {}
+    n_read = added = quarantined = 0
+    for batch in batches:
+        # close the landing parts written so far: every event of this batch came in one of them, so its
+        # file's sha256 is known when the event is stored (the next response opens a new part)
+        files = lander.close()
+        _fill_candidates(wh, batch.events)
+        gone = erased_among(wh, sorted({e["candidate_id"] for e in batch.events if e.get("candidate_id")}))
+        events = [e for e in batch.events if e.get("candidate_id") not in gone]
+        with _atomic(wh):
+            store.record_payloads(wh, run, source, files)
+            added += store_events(wh, events, run.run_id, {f.path: f.sha256 for f in files})
+            store.store_quarantine(wh, store.quarantine_rows(run, source, batch.quarantined))
+        n_read += len(events)
+        quarantined += len(batch.quarantined)
+        for dataset, n in batch.records_read.items():
+            records_read[dataset] = records_read.get(dataset, 0) + n
+    payloads = store.record_payloads(wh, run, source, lander.close())
+    store.set_watermark(wh, run, source, "timeline", watermark)
+    log.info("%s: %d recruiting events read, %d new", source, n_read, added)
+    return {"records_read": records_read, "events_read": n_read, "events_added": added,
+            "quarantined": quarantined, "watermark": {"before": since, "after": watermark},
+            "payloads": payloads}
+
+
+def _fill_candidates(wh: Warehouse, events: list[dict[str, Any]], batch: int = 500) -> None:
+    """An interview of an application not read in this window names no candidate: the stored application does."""
+    missing = sorted({e["application_id"] for e in events if not e.get("candidate_id")})
+    found: dict[str, str] = {}
+    for i in range(0, len(missing), batch):
+        part = missing[i:i + batch]
+        marks = ",".join("?" for _ in part)
+        found.update({r["application_id"]: r["candidate_id"] for r in wh.query(
+            f"SELECT application_id, candidate_id FROM applications WHERE application_id IN ({marks})", part)})
+    for e in events:
+        if not e.get("candidate_id"):
+            e["candidate_id"] = found.get(e["application_id"])
+
+
+def ats_advance(since: str | None, until: str) -> str:
+    from include.ingest.ats_common import advance
+
+    return advance(since, until)
 
 
 def _drop_erased(wh: Warehouse, batch: Any) -> tuple[Any, int]:

@@ -343,3 +343,15 @@ def translations(locale: str) -> gettext.NullTranslations:
 
 def html_lang(locale: str) -> str:
     return locale.replace("_", "-")
+
+
+# The recruiting timeline's event kinds (include/ingest/timeline.py), as the dossier names them.
+EVENT_LABELS: dict[str, str] = {
+    "applied": N_("Applied"),
+    "stage": N_("Stage"),
+    "interview": N_("Interview"),
+    "offer": N_("Offer"),
+    "rejected": N_("Rejected"),
+    "withdrawn": N_("Withdrawn by the candidate"),
+    "hired": N_("Hired"),
+}

@@ -8,6 +8,9 @@
   ``Link`` header whose URL carries ``cursor`` as its only parameter (a cursor mixed with any other
   parameter is answered 422, as Greenhouse does); ``updated_at=gte|<ts>|lte|<ts>`` and the
   ``ids`` / ``candidate_ids`` / ... filters.
+- ``GET /v3/offers``, ``/v3/scheduled_interviews``, ``/v3/rejection_reasons`` and the applications'
+  ``current_stage``, ``rejected_at`` and ``rejection_reason_id``: the recruiting process of
+  ``sandbox.gen.process`` (offers are versioned; ``sent_at`` is a date).
 - ``GET /files/<attachment id>/<filename>``: the pre-signed file store behind attachment URLs.
 
 Employment dates are ISO dates (v3 documents ``format: date``; the UI shows month and year);
@@ -30,6 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sandbox import credentials
+from sandbox.gen import process
 from sandbox.server import SandboxRequest, SandboxResponse, error, json_response
 
 TOKEN_TTL = 3600
@@ -273,14 +277,66 @@ def _candidate_records(req: SandboxRequest, c: dict[str, Any], ctx: Any) -> list
     }]
 
 
+def _process(req: SandboxRequest, c: dict[str, Any]) -> process.Process | None:
+    return process.process_of(req.world.data.get("seed"), c)
+
+
 def _application_records(req: SandboxRequest, c: dict[str, Any], ctx: Any) -> list[dict[str, Any]]:
+    proc = _process(req, c)
+    stage = proc.current_stage if proc else process.STAGES[0]
+    rejected = proc is not None and proc.outcome == "rejected"
+    status = c.get("application_status") or (proc.outcome if proc else "active")
     return [{
         "id": _num(c["application_id"]), "candidate_id": _num(c["id"]), "job_id": _num(c.get("job_id")),
-        "prospect": False, "status": c.get("application_status", "in_process"), "stage_name": "Application Review",
+        "prospect": False, "status": status, "stage_name": stage,
+        "current_stage": {"id": _stage_id(stage), "name": stage},
         "created_at": _ts(c.get("created_at")), "updated_at": _ts(c.get("updated_at")),
-        "last_activity_at": _ts(c.get("updated_at")), "rejected_at": None, "source_id": None,
+        "last_activity_at": _ts(c.get("updated_at")),
+        "rejected_at": process.iso(proc.closed_at) if rejected and proc else None,
+        "rejection_reason_id": proc.reason_id if rejected and proc else None, "source_id": None,
         "custom_fields": {},
     }]
+
+
+def _stage_id(name: str) -> int:
+    return 5000 + process.STAGES.index(name) if name in process.STAGES else 4999
+
+
+def _offer_records(req: SandboxRequest, c: dict[str, Any], ctx: Any) -> list[dict[str, Any]]:
+    proc = _process(req, c)
+    return [{
+        "id": o.id, "version": o.version, "application_id": _num(c["application_id"]), "candidate_id": _num(c["id"]),
+        "job_id": _num(c.get("job_id")), "opening_id": None, "status": o.status,
+        "created_at": process.iso(o.created_at), "updated_at": process.iso(o.updated_at),
+        "sent_at": process.iso(o.sent_at)[:10] if o.sent_at else None,  # v3 documents sent_at as a date
+        "resolved_at": process.iso(o.resolved_at), "starts_at": o.starts_at, "custom_fields": {},
+    } for o in (proc.offers if proc else [])]
+
+
+def _interview_records(req: SandboxRequest, c: dict[str, Any], ctx: Any) -> list[dict[str, Any]]:
+    proc = _process(req, c)
+    if proc is None:
+        return []
+    last = proc.stages[-1][1] if proc.stages else None
+    return [{
+        "id": i.id, "application_id": _num(c["application_id"]), "external_event_id": f"evt-{i.id}",
+        "start": {"date_time": process.iso(i.start)}, "end": {"date_time": process.iso(i.end)},
+        "location": None, "video_conferencing_url": None,
+        "status": "complete" if last is not None and i.end <= last else "scheduled",
+        "created_at": process.iso(i.created_at), "updated_at": process.iso(i.created_at),
+        "interview_id": 7000 + process.STAGES.index(i.stage), "interview_name": i.name,
+    } for i in proc.interviews]
+
+
+def _reason_items(req: SandboxRequest) -> list[tuple[int, tuple[str, str]]]:
+    return [(rid, r) for rid, r in sorted(process.REASONS.items()) if r[1] != "hired"]
+
+
+def _reason_records(req: SandboxRequest, item: tuple[int, tuple[str, str]], ctx: Any) -> list[dict[str, Any]]:
+    rid, (text, who) = item
+    kind = {"we": (1, "We rejected them"), "they": (2, "They rejected us")}[who]
+    return [{"id": rid, "name": text, "type": {"id": kind[0], "name": kind[1]},
+             "created_at": EPOCH, "updated_at": EPOCH}]
 
 
 def _jobs(req: SandboxRequest) -> list[dict[str, Any]]:
@@ -390,6 +446,9 @@ RESOURCES = {
     "custom_field_options": _Resource(_option_items, _option_records),
     "custom_fields": _Resource(_field_items, _custom_field_records, source=lambda req: FIELDS),
     "attachments": _Resource(_candidates, _attachment_records),
+    "offers": _Resource(_candidates, _offer_records),
+    "scheduled_interviews": _Resource(_candidates, _interview_records),
+    "rejection_reasons": _Resource(_reason_items, _reason_records, source=lambda req: process.REASONS),
 }
 VIEW = ("id", "candidate_id", "application_id", "job_id", "custom_field_id", "type", "field_type",
         "updated_at", "created_at")  # every field _matches reads

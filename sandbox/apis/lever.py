@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from sandbox import credentials
+from sandbox.gen import process
 from sandbox.server import SandboxRequest, SandboxResponse, json_response
 
 CONSENT_TAG = "background-check-consent"
@@ -46,6 +47,12 @@ def handle(req: SandboxRequest) -> SandboxResponse:
         return _opportunities_page(req)
     if parts == ["postings"]:
         return _paged(req, _postings(req))
+    if parts == ["stages"]:
+        return _paged(req, [{"id": _stage_id(s), "text": s} for s in process.STAGES])
+    if parts == ["archive_reasons"]:
+        return _paged(req, [{"id": _reason_id(rid), "text": text, "status": "active",
+                             "type": "hired" if who == "hired" else "non-hired"}
+                            for rid, (text, who) in sorted(process.REASONS.items())])
     if len(parts) >= 2 and parts[0] == "opportunities":
         cand = _opportunity_by_id(req, parts[1])
         if cand is None:
@@ -56,6 +63,10 @@ def handle(req: SandboxRequest) -> SandboxResponse:
             return json_response({"data": [_resume(req, cand)]})
         if parts[2:] == ["files"]:
             return json_response({"data": _files(req, cand), "hasNext": False})
+        if parts[2:] == ["offers"]:
+            return _paged(req, _offers(req, cand))
+        if parts[2:] == ["interviews"]:
+            return _paged(req, _interviews(req, cand))
         if len(parts) == 5 and parts[2] == "files" and parts[4] == "download":
             if cand.get("linkedin_positions_csv") and parts[3] == _file_id(cand):
                 return SandboxResponse(200, cand["linkedin_positions_csv"].encode("utf-8"), {},
@@ -209,6 +220,12 @@ def _opportunity(req: SandboxRequest, c: dict[str, Any], expand: set[str]) -> di
         ([links["linkedin"]] if links.get("linkedin") else [])
     name = " ".join(p for p in (c.get("first_name"), c.get("last_name")) if p)
     created, updated = _ms(c.get("created_at")), _ms(c.get("updated_at"))
+    proc = process.process_of(req.world.data.get("seed"), c)
+    changes = [{"toStageId": _stage_id(s), "toStageIndex": process.STAGES.index(s), "userId": None,
+                "updatedAt": process.ms(at)} for s, at in (proc.stages if proc else [])]
+    archived = None
+    if proc is not None and proc.closed_at is not None and proc.reason_id is not None:
+        archived = {"archivedAt": process.ms(proc.closed_at), "reason": _reason_id(proc.reason_id)}
     application = {
         "id": _uid(opp, "application"), "type": "posting", "candidateId": opp, "opportunityId": opp,
         "posting": c.get("job_id"), "postingHiringManager": None, "postingOwner": None, "name": name,
@@ -219,10 +236,11 @@ def _opportunity(req: SandboxRequest, c: dict[str, Any], expand: set[str]) -> di
     return {
         "id": opp, "name": name, "contact": str(c["id"]),
         "headline": ", ".join(e.get("company_name") or "" for e in c.get("employments") or []),
-        "stage": "lead-new", "confidentiality": "non-confidential", "location": None,
+        "stage": _stage_id(proc.current_stage) if proc else "lead-new", "confidentiality": "non-confidential",
+        "location": None,
         "phones": [{"type": "mobile", "value": p} for p in c.get("phones") or []],
-        "emails": list(c.get("emails") or []), "links": urls, "archived": None,
-        "tags": [CONSENT_TAG] if c.get("consent") else [], "sources": ["Job site"], "stageChanges": [],
+        "emails": list(c.get("emails") or []), "links": urls, "archived": archived,
+        "tags": [CONSENT_TAG] if c.get("consent") else [], "sources": ["Job site"], "stageChanges": changes,
         "origin": "applied", "sourcedBy": None, "owner": None, "followers": [],
         "applications": [application] if "applications" in expand else [application["id"]],
         "createdAt": created, "updatedAt": updated, "lastInteractionAt": updated, "lastAdvancedAt": created,
@@ -230,6 +248,50 @@ def _opportunity(req: SandboxRequest, c: dict[str, Any], expand: set[str]) -> di
                                        "show": f"https://hire.lever.co/candidates/{opp}"},
         "isAnonymized": False, "dataProtection": None,
     }
+
+
+def _stage_id(name: str) -> str:
+    return _uid("stage", name)
+
+
+def _reason_id(rid: int) -> str:
+    return _uid("archive_reason", str(rid))
+
+
+# Lever's offer statuses: draft, approval-sent, approved, sent, sent-manually, opened, denied, signed,
+# deprecated; a declined offer stays "sent" (the archive reason says it was declined)
+LEVER_OFFER_STATUS = {"unresolved": "sent", "accepted": "signed", "rejected": "sent", "deprecated": "deprecated"}
+
+
+def _offers(req: SandboxRequest, c: dict[str, Any]) -> list[dict[str, Any]]:
+    """Lever keeps one offer object per opportunity and revises it: the newest version is served.
+    Declines and withdrawals show in the archive reason, not in the offer's status."""
+    proc = process.process_of(req.world.data.get("seed"), c)
+    if proc is None or not proc.offers:
+        return []
+    o = proc.offers[-1]
+    first = proc.offers[0]
+    return [{
+        "id": _uid(str(c["application_id"]), "offer"), "posting": c.get("job_id"), "createdAt": process.ms(first.created_at),
+        "status": LEVER_OFFER_STATUS[o.status], "creator": None,
+        "fields": [{"text": "Anticipated start date", "identifier": "anticipated_start_date",
+                    "value": process.ms(datetime.fromisoformat(o.starts_at).replace(tzinfo=UTC))},
+                   {"text": "Offer version", "identifier": "offer_version", "value": o.version}],
+        "sentDocument": {"fileName": "offer.pdf", "uploadedAt": process.ms(o.sent_at), "downloadUrl": None},
+        "signedDocument": ({"fileName": "offer-signed.pdf", "uploadedAt": process.ms(o.resolved_at), "downloadUrl": None}
+                           if o.status == "accepted" else None),
+    }]
+
+
+def _interviews(req: SandboxRequest, c: dict[str, Any]) -> list[dict[str, Any]]:
+    proc = process.process_of(req.world.data.get("seed"), c)
+    return [{
+        "id": _uid(str(c["application_id"]), "interview", str(i.id)), "panel": _uid(str(i.id), "panel"),
+        "subject": i.name, "note": "", "interviewers": [], "timezone": "UTC", "createdAt": process.ms(i.created_at),
+        "date": process.ms(i.start), "duration": int((i.end - i.start).total_seconds() // 60), "location": None,
+        "feedbackTemplate": None, "feedbackForms": [], "feedbackReminder": "frequently", "user": None,
+        "stage": _stage_id(i.stage), "canceledAt": None, "postings": [c.get("job_id")], "gcalEventUrl": None,
+    } for i in (proc.interviews if proc else [])]
 
 
 def _resume(req: SandboxRequest, c: dict[str, Any]) -> dict[str, Any]:

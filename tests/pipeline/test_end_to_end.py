@@ -111,13 +111,39 @@ def test_raw_payloads_are_landed_and_hashed(first_run):
     assert manifest["rule_versions"]
 
 
+def test_recruiting_timeline_lands_and_a_dispute_file_is_written(first_run, tmp_path):
+    env, _ = first_run
+    wh = env.warehouse()
+    try:
+        kinds = {(r["source"], r["kind"]) for r in wh.query("SELECT DISTINCT source, kind FROM recruiting_events", [])}
+        case = wh.query(
+            "SELECT o.candidate_id FROM recruiting_events o JOIN recruiting_events r ON r.application_id = "
+            "o.application_id AND r.kind = 'rejected' AND r.occurred_at > o.occurred_at WHERE o.kind = 'offer' "
+            "ORDER BY o.candidate_id LIMIT 1", [])
+    finally:
+        wh.close()
+    for source in ("greenhouse", "lever"):
+        assert {(source, k) for k in ("applied", "stage", "interview", "offer", "rejected", "hired")} <= kinds
+    assert case, "no candidate rejected after an offer in the demo world"
+    cid = case[0]["candidate_id"]
+    proc = env.crosscheck("candidate", "dossier", cid, "--out", str(tmp_path), check=True)
+    assert "wrote" in proc.stdout
+    for locale in ("en", "zh_CN"):
+        files = list(tmp_path.glob(f"dossier-*-{locale}.json"))
+        assert len(files) == 1
+        data = json.loads(files[0].read_text(encoding="utf-8"))["dossier"]
+        assert data["answers"]["offer_sent"] and data["answers"]["closed_kind"] == "rejected"
+        assert env.crosscheck("audit", "verify", "--dossier", str(files[0])).returncode == 0
+
+
 def test_rerun_is_idempotent(first_run):
     env, _ = first_run
     wh = env.warehouse()
     try:
         before = {r["finding_id"]: r["first_seen_run"] for r in wh.query("SELECT * FROM discrepancies", [])}
         counts_before = {t: wh.query(f"SELECT COUNT(*) AS n FROM {t}", [])[0]["n"]
-                         for t in ("candidates", "applications", "employments", "educations", "discrepancies")}
+                         for t in ("candidates", "applications", "employments", "educations", "discrepancies",
+                                   "recruiting_events")}
     finally:
         wh.close()
     env.crosscheck("run", "--date", REPORT_DAY, check=True)

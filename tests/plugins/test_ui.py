@@ -385,3 +385,16 @@ def test_mounted_in_airflows_own_api_server(airflow_auth, tmp_path, monkeypatch)
     client.cookies.set("_token", manager.generate_jwt(SimpleAuthManagerUser(username="hana", role="user")))
     r = client.get("/crosscheck/")
     assert r.status_code == 200 and r.text.count("<form") == 5
+
+
+def test_each_candidate_links_to_its_dispute_file(client, wh):
+    page = client.get("/?lang=en", headers=auth()).text
+    links = re.findall(r'href="dossier\?candidate=([^&"]+)&amp;lang=en"', page)
+    shown = set(re.findall(r'data-candidate="([^"]+)"', page))
+    assert links and {link.replace("%3A", ":") for link in links} == shown
+    r = client.get(f"/dossier?candidate={links[0]}&lang=zh_CN", headers=auth())
+    assert r.status_code == 200 and "争议档案" in r.text and r.headers["cache-control"] == "no-store"
+    digest = re.search(r'crosscheck-dossier-digest" content="([0-9a-f]{64})"', r.text)
+    assert digest is not None
+    assert client.get("/dossier?candidate=greenhouse:nobody", headers=auth()).status_code == 404
+    assert client.get(f"/dossier?candidate={links[0]}").status_code == 401

@@ -1,4 +1,5 @@
-"""`make screenshots` (scripts/screenshots.py): both locales' pictures from a folder of reports, with
+"""`make screenshots` (scripts/screenshots.py): both locales' pictures from a folder of reports and of a
+dispute file, with
 Debian's headless Chromium, of the asked size and not blank; a clear one-line error without reports."""
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from pathlib import Path
 import pytest
 
 from include.config import PROJECT_ROOT
+from include.report.dossier import write_dossier
 from include.report.render import build_report
+from include.warehouse import connect
 from tests.report import chromium_cdp
 from tests.report.report_seed import DAY, report_data
+from tests.timeline.dossier_seed import CID, seed
 
 SCRIPT = PROJECT_ROOT / "scripts" / "screenshots.py"
 
@@ -32,6 +36,12 @@ def reports(tmp_path_factory) -> Path:
     data = report_data(tmp)
     for loc in ("en", "zh_CN"):
         build_report(data, tmp / "reports", loc)
+    wh = connect({"conn_type": "duckdb", "host": str(tmp / "dossier.duckdb")})
+    wh.migrate()
+    seed(wh)
+    for loc in ("en", "zh_CN"):  # the demo's dispute file sits beside the reports
+        write_dossier(wh, CID, tmp / "dossiers", loc, pdf=False)
+    wh.close()
     return tmp / "reports"
 
 
@@ -67,7 +77,7 @@ def test_both_locales_are_pictured_at_the_asked_size(reports, tmp_path):
     proc = run("--reports", reports, "--out", out, "--width", 1000, "--height", 1400)
     assert proc.returncode == 0, proc.stderr
     shots = {p.name: p for p in out.glob("*.png")}
-    assert set(shots) == {"report-demo-en.png", "report-demo-zh.png"}
+    assert set(shots) == {"report-demo-en.png", "report-demo-zh.png", "dossier-demo-en.png", "dossier-demo-zh.png"}
     seen = {}
     for name, path in shots.items():
         width, height, rows = scanlines(path)
@@ -77,6 +87,7 @@ def test_both_locales_are_pictured_at_the_asked_size(reports, tmp_path):
         seen[name] = rows
         assert f"{path}" in proc.stdout
     assert seen["report-demo-en.png"] != seen["report-demo-zh.png"]
+    assert seen["dossier-demo-en.png"] != seen["dossier-demo-zh.png"] != seen["report-demo-zh.png"]
     assert not list(out.glob("*.tmp.png"))
 
 
@@ -86,10 +97,11 @@ def test_the_latest_day_with_both_locales_is_taken(reports, tmp_path):
     day = DAY.isoformat()
     # a later day with only the English report is not complete: the script keeps to DAY
     shutil.copyfile(folder / f"report-{day}-en.html", folder / "report-2099-01-01-en.html")
-    proc = run("--reports", folder, "--out", tmp_path / "out", "--height", 600)
+    dossiers = ("--dossiers", reports.parent / "dossiers")
+    proc = run("--reports", folder, *dossiers, "--out", tmp_path / "out", "--height", 600)
     assert proc.returncode == 0, proc.stderr
     assert f"report-{day}-en.html" in proc.stdout and f"report-{day}-zh_CN.html" in proc.stdout
-    proc = run("--reports", folder, "--out", tmp_path / "out", "--day", "2099-01-01")
+    proc = run("--reports", folder, *dossiers, "--out", tmp_path / "out", "--day", "2099-01-01")
     assert proc.returncode == 2 and "no report of 2099-01-01 in both locales" in proc.stderr
 
 
