@@ -24,6 +24,10 @@ from include.warehouse.base import now_iso, quote_ident
 CANDIDATE_TABLES = ("applications", "employments", "educations")
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta"}
 RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy
+WITHDRAWAL = "consent-withdrawn"  # ``erased_by`` of erasures made because the candidate withdrew consent
+# Erasures that do not bar the candidate from being read again: data that expired, or consent that was
+# withdrawn, says nothing against a new application or consent given again. An erasure on request does.
+NOT_BLOCKING = (RETENTION, WITHDRAWAL)
 TEXT_TYPES = {"TEXT", "VARCHAR", "JSON", "JSONB", "CHARACTER VARYING"}
 
 
@@ -35,8 +39,9 @@ def candidate_hash(wh: Any, candidate_id: str) -> str:
 def is_erased(wh: Any, candidate_id: str, any_reason: bool = False) -> bool:
     """For ingestion: a candidate erased on request must not be stored again from a later source read.
 
-    An erasure by the retention policy (``erased_by = 'retention'``) does not block: a candidate whose
-    old data expired may apply again, and a new application is new data. ``any_reason=True`` answers
+    An erasure by the retention policy (``erased_by = 'retention'``) or after a consent withdrawal
+    (``'consent-withdrawn'``) does not block: a candidate whose old data expired may apply again, and
+    consent given again is new consent. ``any_reason=True`` answers
     whether any erasure happened (for an access request).
     """
     if not wh.query("SELECT 1 AS x FROM erasures LIMIT 1"):
@@ -44,7 +49,7 @@ def is_erased(wh: Any, candidate_id: str, any_reason: bool = False) -> bool:
     rows = wh.query(
         "SELECT erased_by FROM erasures WHERE candidate_hash = ?", [candidate_hash(wh, candidate_id)]
     )
-    return bool(rows) and (any_reason or rows[0]["erased_by"] != RETENTION)
+    return bool(rows) and (any_reason or rows[0]["erased_by"] not in NOT_BLOCKING)
 
 
 def erased_among(wh: Any, candidate_ids: list[str], batch: int = 500) -> set[str]:
@@ -59,7 +64,7 @@ def erased_among(wh: Any, candidate_ids: list[str], batch: int = 500) -> set[str
         part = hashes[i:i + batch]
         marks = ",".join("?" for _ in part)
         rows = wh.query(f"SELECT candidate_hash, erased_by FROM erasures WHERE candidate_hash IN ({marks})", part)
-        gone.update(by_hash[r["candidate_hash"]] for r in rows if r["erased_by"] != RETENTION)
+        gone.update(by_hash[r["candidate_hash"]] for r in rows if r["erased_by"] not in NOT_BLOCKING)
     return gone
 
 
@@ -206,7 +211,8 @@ def erase_candidate(
 
     With ``data_root`` (``config.data_path()`` when only ``config`` is given) the run folders and HR
     reports under it are cleaned too (``include.audit.files``); with ``config`` the latest report is
-    rendered again without the candidate. ``by="retention"`` marks an erasure by the retention policy.
+    rendered again without the candidate. ``by="retention"`` marks an erasure by the retention policy,
+    ``by="consent-withdrawn"`` one made by ingestion when a source shows the candidate's consent withdrawn.
 
     Returns a report (no personal data): rows deleted per table, files rewritten or deleted, finding
     ids removed, and ``residual``: tables (and, with ``data_root``, ``residual_files``: files) where
@@ -340,8 +346,8 @@ def _record(
             tables = {**tables, t: tables.get(t, 0) + int(n)}
         files = [*(o.get("files") or []), *files]
         findings = sorted({*(o.get("findings") or []), *findings})
-        if by == RETENTION and o.get("erased_by") not in (None, RETENTION):
-            by = o["erased_by"]  # an erasure on request is never downgraded to a lapse of retention
+        if by in NOT_BLOCKING and o.get("erased_by") not in (None, *NOT_BLOCKING):
+            by = o["erased_by"]  # an erasure on request is never downgraded to one that does not block
     wh.upsert(
         "erasures",
         [

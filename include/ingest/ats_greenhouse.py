@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from functools import partial
 from typing import Any, Literal
 
@@ -33,25 +34,26 @@ OPTION_FIELDS = ("school_name", "degree", "discipline")
 
 
 def fetch_greenhouse(client: Any, *, since: str | None, until: str, consent_field: str,
-                     read_at: str | None = None) -> AtsBatch:
+                     read_at: str | None = None, mark: str | None = None) -> AtsBatch:
     """Everything updated in [since, until] as one batch (``iter_greenhouse`` merged)."""
-    return merged(iter_greenhouse(client, since=since, until=until, consent_field=consent_field, read_at=read_at),
-                  SOURCE)
+    return merged(iter_greenhouse(client, since=since, until=until, consent_field=consent_field, read_at=read_at,
+                                  mark=mark), SOURCE)
 
 
 def iter_greenhouse(client: Any, *, since: str | None, until: str, consent_field: str, read_at: str | None = None,
-                    chunk_size: int = CHUNK_CANDIDATES) -> Iterator[AtsBatch]:
+                    chunk_size: int = CHUNK_CANDIDATES, mark: str | None = None) -> Iterator[AtsBatch]:
     """Everything updated in [since, until]; resume data and attachments for consenting candidates only.
 
     Yields the jobs first (with any application whose candidate was not updated in the window), then one
     batch per ``chunk_size`` candidates with their applications, employments, educations and LinkedIn
     exports (requested for that chunk's consenting candidates only), so a reader never sees a candidate
-    of this read without their applications, nor the reverse. Every batch carries the new watermark;
-    store it only after the last one is stored.
+    of this read without their applications, nor the reverse. Every batch carries the new watermark,
+    ``mark`` (when the source was read, less a clock-skew margin) or else ``until``, never earlier than
+    ``since``; store it only after the last one is stored.
     """
     head = AtsBatch(SOURCE)
     read_at = read_at or now_iso()
-    watermark = advance(since, until)
+    watermark = advance(since, min(mark, until, key=datetime.fromisoformat) if mark else until)
     consent_key = _consent_key(client, consent_field, head)
     for raw in client.jobs(updated_after=since, updated_before=until):
         head.read("jobs")

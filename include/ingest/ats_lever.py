@@ -36,24 +36,25 @@ SOURCE: Literal["lever"] = "lever"
 
 
 def fetch_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag: str,
-                read_at: str | None = None) -> AtsBatch:
+                read_at: str | None = None, mark_ms: int | None = None) -> AtsBatch:
     """Opportunities updated in [since_ms, until_ms) as one batch (``iter_lever`` merged)."""
     return merged(iter_lever(client, since_ms=since_ms, until_ms=until_ms, consent_tag=consent_tag,
-                             read_at=read_at), SOURCE)
+                             read_at=read_at, mark_ms=mark_ms), SOURCE)
 
 
 def iter_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag: str, read_at: str | None = None,
-               chunk_size: int = CHUNK_CANDIDATES) -> Iterator[AtsBatch]:
+               chunk_size: int = CHUNK_CANDIDATES, mark_ms: int | None = None) -> Iterator[AtsBatch]:
     """Opportunities updated in [since_ms, until_ms); resumes and files for consenting contacts only.
 
     Yields the postings first, then one batch per ``chunk_size`` contacts with their applications,
     resumes and LinkedIn exports (requested per consenting opportunity), so a reader never sees a contact
-    of this read without their applications, nor the reverse. Every batch carries the new watermark;
-    store it only after the last one is stored.
+    of this read without their applications, nor the reverse. Every batch carries the new watermark,
+    ``mark_ms`` (when the source was read, less a clock-skew margin) or else ``until_ms``, never earlier
+    than ``since_ms``; store it only after the last one is stored.
     """
     head = AtsBatch(SOURCE)
     read_at = read_at or now_iso()
-    watermark = str(max(since_ms or 0, until_ms))
+    watermark = str(max(since_ms or 0, min(until_ms, mark_ms) if mark_ms is not None else until_ms))
     for raw in client.postings():
         head.read("postings")
         if (job := head.mapped("postings", _key(raw), raw, partial(_job, raw))) is not None:

@@ -20,6 +20,11 @@ log = logging.getLogger("crosscheck.pipeline")
 
 MakeClient = Callable[[str, Callable[..., None]], Any]
 PROFILE_SOURCES = ("orcid", "github")
+# How far a source's clock may run ahead of ours. A watermark is set this far before the moment the
+# source was read, so a record the source stamps a little "early" (its clock ahead, or written while
+# the read was under way) is read again next time instead of falling between two runs. Re-reading a
+# few minutes costs nothing: records are upserted by key.
+CLOCK_SKEW = timedelta(minutes=5)
 REGISTRY_SOURCES = ("companies_house", "gleif", "opencorporates")
 
 
@@ -52,6 +57,13 @@ def skipped_sources(sources: tuple[str, ...], is_defined: Callable[[str], bool])
     return {s: skipped(s) for s in sources if not is_defined(s)}
 
 
+def read_bound(run: RunContext, read_at: datetime) -> datetime:
+    """Where a watermark may move after reading a source at ``read_at`` (taken before its first request):
+    the end of the report day, or, for a run during that day, ``read_at`` less ``CLOCK_SKEW``. Anything
+    updated after the source was read is then read by the next run, a consent withdrawal included."""
+    return min(run.end_of_day, read_at - CLOCK_SKEW)
+
+
 def _lander(config: Config, run: RunContext, source: str, task: str = "main") -> Lander:
     return Lander(config.landing_path(), source, run.report_day.isoformat(), run.run_id, task)
 
@@ -71,6 +83,7 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
     from include.ingest import ats, ats_common
 
     size = ats_common.CHUNK_CANDIDATES
+    mark = read_bound(run, datetime.now(UTC))  # before the first request
     lander = _lander(config, run, source)
     client = make_client(source, lander)
     if client is None:
@@ -80,21 +93,24 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
     until = run.end_of_day
     if source == "greenhouse":
         chunks = ats.iter_greenhouse(client, since=since, until=until.isoformat().replace("+00:00", "Z"),
-                                     consent_field=config.consent.greenhouse_custom_field, chunk_size=size)
+                                     consent_field=config.consent.greenhouse_custom_field, chunk_size=size,
+                                     mark=mark.isoformat(timespec="seconds").replace("+00:00", "Z"))
     else:
         chunks = ats.iter_lever(client, since_ms=int(since) if since else None,
                                 until_ms=int(until.timestamp() * 1000), consent_tag=config.consent.lever_tag,
-                                chunk_size=size)
+                                chunk_size=size, mark_ms=int(mark.timestamp() * 1000))
     dq: list[dict[str, Any]] = []
     validated: set[tuple[str, str]] = set()
     records_read: dict[str, int] = {}
     evidence: list[dict[str, Any]] = []
     erased = quarantined = n_chunks = 0
     new_watermark = None
+    revoked: list[str] = []  # consent given before, withdrawn now: erased once this read is landed
     for batch in chunks:
         n_chunks += 1
         batch, gone = _drop_erased(wh, batch)
         erased += gone
+        revoked.extend(_had_consent(wh, [c.candidate_id for c in batch.candidates if not c.consent.given]))
         quarantined += len(batch.quarantined)
         for dataset, n in batch.records_read.items():
             records_read[dataset] = records_read.get(dataset, 0) + n
@@ -124,12 +140,39 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
         if (dataset, as_source or source) not in validated:
             validated.add((dataset, as_source or source))
             dq.append(store.validate_and_store(wh, config, run, dataset, as_source or source, [], pointer))
+    withdrawn = _erase_withdrawn(wh, config, revoked)
     store.set_watermark(wh, run, source, stream, new_watermark)
     given = sum(1 for e in evidence if e["given"])
     return {"source": source, "skipped": False, "records_read": records_read, "chunks": n_chunks,
-            "consent": {"given": given, "not_given": len(evidence) - given, "evidence": evidence},
+            "consent": {"given": given, "not_given": len(evidence) - given, "evidence": evidence,
+                        "withdrawn_erased": withdrawn},
             "erased_skipped": erased, "connector_quarantined": quarantined,
             "watermark": {"before": since, "after": new_watermark}, "payloads": payloads, "data_quality": dq}
+
+
+def _had_consent(wh: Any, candidate_ids: list[str], batch: int = 500) -> list[str]:
+    """Those of the candidates the warehouse holds with consent given (asked before the new read is stored)."""
+    out: list[str] = []
+    for i in range(0, len(candidate_ids), batch):
+        part = candidate_ids[i:i + batch]
+        marks = ",".join("?" for _ in part)
+        rows = wh.query(f"SELECT candidate_id FROM candidates WHERE consent_given AND candidate_id IN ({marks})", part)
+        out.extend(r["candidate_id"] for r in rows)
+    return out
+
+
+def _erase_withdrawn(wh: Any, config: Config, candidate_ids: list[str]) -> int:
+    """Consent withdrawn: the person's data goes as an erasure takes it (findings with their evidence,
+    resume and profile records, quarantined records, their lines in landing files, findings files and
+    reports, this run's landing files included), leaving a tombstone. The erasure does not bar them:
+    consent given again is new consent. Returns how many were erased (ids are not logged)."""
+    from include.audit.subject import WITHDRAWAL, erase_candidate
+
+    for cid in sorted(set(candidate_ids)):
+        erase_candidate(wh, cid, config.landing_path(), WITHDRAWAL, config=config)
+    if candidate_ids:
+        log.info("consent withdrawn: %d candidate(s) erased, tombstones kept", len(set(candidate_ids)))
+    return len(set(candidate_ids))
 
 
 def _drop_erased(wh: Any, batch: Any) -> tuple[Any, int]:
@@ -271,6 +314,9 @@ def ingest_reviews(make_client: MakeClient, wh: Any, config: Config, run: RunCon
     """Reviews of the hiring company and of candidates' employers, since the last watermark."""
     from include.ingest.profiles import fetch_reviews
 
+    # the feed's ``since`` is an inclusive day: the day the feed was read (if before the report day
+    # ended) is asked for again next time, so a review posted later that day is not lost
+    mark = min(run.report_day, (datetime.now(UTC) - CLOCK_SKEW).date())
     lander = _lander(config, run, "reviews")
     client = make_client("reviews", lander)
     if client is None:
@@ -284,6 +330,7 @@ def ingest_reviews(make_client: MakeClient, wh: Any, config: Config, run: RunCon
     with _atomic(wh):
         dq = store.validate_and_store(wh, config, run, "reviews", "reviews", reviews, files[0].path if files else "")
         store.store_quarantine(wh, store.quarantine_rows(run, "reviews", bad))
-    store.set_watermark(wh, run, "reviews", "reviews", run.report_day.isoformat())
+    after = max(since, mark.isoformat())  # never backwards (a backfill of an earlier day)
+    store.set_watermark(wh, run, "reviews", "reviews", after)
     return {"source": "reviews", "skipped": False, "employers": len(employers), "reviews": len(reviews),
-            "watermark": {"before": since, "after": run.report_day.isoformat()}, "payloads": payloads, "data_quality": dq}
+            "watermark": {"before": since, "after": after}, "payloads": payloads, "data_quality": dq}
