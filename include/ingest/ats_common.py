@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 
+from connectors.http import AuthError, MalformedResponse, NotFound, SourceError
 from connectors.linkedin import parse_positions_csv
 from include.models import Application, Candidate, Consent, Education, Employment, Job
 
@@ -28,6 +29,23 @@ GITHUB_RESERVED = {"orgs", "settings", "about", "features", "topics", "marketpla
 TYPE_WORDS: tuple[tuple[EmploymentType, re.Pattern[str]], ...] = (("internship", re.compile(r"\bintern(ship)?\b|实习", re.IGNORECASE)),
               ("part_time", re.compile(r"\bpart[\s-]?time\b|兼职", re.IGNORECASE)),
               ("contract", re.compile(r"\b(contract(or)?|freelance(r)?|consultant \(contract\))\b", re.IGNORECASE)))
+
+
+def about_one_record(exc: Exception) -> bool:
+    """Whether a source's failure concerns the one record asked for, so the run can go on without it:
+    a malformed answer, a 404, or another 4xx that is not about credentials, timing or rate (401/403,
+    408, 429). Retries given up (no status: timeouts, 5xx) say the source itself is down, and fail the
+    task; so does anything that is not a ``SourceError``."""
+    if isinstance(exc, (MalformedResponse, NotFound)):
+        return True
+    return (isinstance(exc, SourceError) and not isinstance(exc, AuthError) and exc.status is not None
+            and 400 <= exc.status < 500 and exc.status not in (408, 429))
+
+
+def failure_reason(exc: Exception) -> str:
+    """A quarantine reason for a failed answer: the exception's name and its message (which names the
+    source and endpoint with identifiers masked, never a value)."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 class MappingError(ValueError):

@@ -7,18 +7,20 @@ is the newest parsed resume of their most recently updated opportunity in the ba
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from connectors.http import NotFound
+from connectors.http import NotFound, SourceError
 from include.ingest.ats_common import (
     CHUNK_CANDIDATES,
     AtsBatch,
     MappingError,
     _key,
+    about_one_record,
     consent,
     employment_type,
+    failure_reason,
     int_or_zero,
     linkedin_jobs,
     merged,
@@ -33,6 +35,7 @@ from include.ingest.ats_common import (
 from include.models import Application, Candidate, Education, Employment, Job
 
 SOURCE: Literal["lever"] = "lever"
+T = TypeVar("T")
 
 
 def fetch_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag: str,
@@ -82,12 +85,29 @@ def iter_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag:
             cand, opportunity = latest.pop(contact)
             batch.applications.extend(applications.pop(cand.candidate_id, []))
             if cand.consent.given:
-                _resume(client, batch, cand.candidate_id, opportunity)
-                url = _linkedin_export(client, batch, cand.candidate_id, opportunity)
+                cid = cand.candidate_id
+                _per_person(batch, cid, "resumes", partial(_resume, client, batch, cid, opportunity))
+                url = _per_person(batch, cid, "files", partial(_linkedin_export, client, batch, cid, opportunity))
                 if url:
                     cand = cand.model_copy(update={"linkedin_export_url": url})
             batch.candidates.append(cand)
         yield batch
+
+
+def _per_person(batch: AtsBatch, candidate_id: str, dataset: str, read: Callable[[], T]) -> T | None:
+    """One opportunity's sub-resource: a bad answer (``about_one_record``) quarantines what was asked
+    for that person and drops what of it was read, so a half-read resume is never taken as a whole one;
+    the other candidates go on. Any other failure fails the task."""
+    kept = (len(batch.resume_jobs), len(batch.educations), len(batch.linkedin_jobs))
+    try:
+        return read()
+    except SourceError as exc:
+        if not about_one_record(exc):
+            raise
+        del batch.resume_jobs[kept[0]:], batch.educations[kept[1]:], batch.linkedin_jobs[kept[2]:]
+        batch.quarantine(dataset, f"{candidate_id}:{dataset}", failure_reason(exc),
+                         {"candidate_id": candidate_id, "endpoint": exc.endpoint})
+        return None
 
 
 def _str_list(value: Any, name: str) -> list[str]:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from connectors.http import SourceError
 from include.config import Config
 from include.landing import Lander
 from include.models import Candidate
@@ -25,6 +26,9 @@ PROFILE_SOURCES = ("orcid", "github")
 # the read was under way) is read again next time instead of falling between two runs. Re-reading a
 # few minutes costs nothing: records are upserted by key.
 CLOCK_SKEW = timedelta(minutes=5)
+# A profile source whose every answer in a chunk of at least this many people failed is broken as a
+# whole (a proxy's error page, a changed API): the task fails instead of quarantining everyone.
+BROKEN_SOURCE_MIN = 3
 REGISTRY_SOURCES = ("companies_house", "gleif", "opencorporates")
 
 
@@ -126,7 +130,7 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
                     dq.append(store.validate_and_store(wh, config, run, dataset, as_source or source, records,
                                                        pointer))
                     validated.add((dataset, as_source or source))
-            store.store_quarantine(wh, store.quarantine_rows(run, source, batch.quarantined))
+            store.store_quarantine(wh, store.quarantine_rows(run, source, batch.quarantined, pointer))
             # consent withdrawn: nothing beyond the application may stay
             withdrawn = [c.candidate_id for c in batch.candidates if not c.consent.given]
             _replace_jobs(wh, withdrawn, [source, "linkedin", "orcid", "github"])
@@ -140,12 +144,12 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
         if (dataset, as_source or source) not in validated:
             validated.add((dataset, as_source or source))
             dq.append(store.validate_and_store(wh, config, run, dataset, as_source or source, [], pointer))
-    withdrawn = _erase_withdrawn(wh, config, revoked)
+    n_withdrawn = _erase_withdrawn(wh, config, revoked)
     store.set_watermark(wh, run, source, stream, new_watermark)
     given = sum(1 for e in evidence if e["given"])
     return {"source": source, "skipped": False, "records_read": records_read, "chunks": n_chunks,
             "consent": {"given": given, "not_given": len(evidence) - given, "evidence": evidence,
-                        "withdrawn_erased": withdrawn},
+                        "withdrawn_erased": n_withdrawn},
             "erased_skipped": erased, "connector_quarantined": quarantined,
             "watermark": {"before": since, "after": new_watermark}, "payloads": payloads, "data_quality": dq}
 
@@ -248,10 +252,21 @@ def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: A
     candidates = [c for c in load_candidates(wh, chunk) if c.consent.given]
     jobs: list[Any] = []
     quarantined: list[dict[str, Any]] = []
+    asked = {s: 0 for s in PROFILE_SOURCES}
+    failed = {s: 0 for s in PROFILE_SOURCES}
     for cand in candidates:
         got, bad = fetch_profile_jobs(cand, clients["orcid"], clients["github"])
         jobs.extend(got)
+        asked["orcid"] += bool(clients["orcid"] and cand.orcid)
+        asked["github"] += bool(clients["github"] and cand.github_login)
+        for q in bad:  # where the answer landed (a malformed body is landed before it is parsed)
+            q.setdefault("raw_pointer", landers[q["source"]].current_path() if q["source"] in landers else "")
+            failed[q["source"]] += bool(q.get("failed_answer"))
         quarantined.extend(bad)
+    for s in PROFILE_SOURCES:  # one person's bad answer is theirs; everyone's is the source's
+        if asked[s] >= BROKEN_SOURCE_MIN and failed[s] == asked[s]:
+            raise SourceError(s, "profiles", f"all {asked[s]} answers of this chunk failed (see the "
+                              "quarantine): the source is broken, not one person's record")
     payloads = {s: store.record_payloads(wh, run, s, landers[s].close()) for s in landers}
     with _atomic(wh):
         _replace_jobs(wh, [c.candidate_id for c in candidates], ["orcid", "github"])
@@ -329,7 +344,7 @@ def ingest_reviews(make_client: MakeClient, wh: Any, config: Config, run: RunCon
     payloads = store.record_payloads(wh, run, "reviews", files)
     with _atomic(wh):
         dq = store.validate_and_store(wh, config, run, "reviews", "reviews", reviews, files[0].path if files else "")
-        store.store_quarantine(wh, store.quarantine_rows(run, "reviews", bad))
+        store.store_quarantine(wh, store.quarantine_rows(run, "reviews", bad, files[0].path if files else ""))
     after = max(since, mark.isoformat())  # never backwards (a backfill of an earlier day)
     store.set_watermark(wh, run, "reviews", "reviews", after)
     return {"source": "reviews", "skipped": False, "employers": len(employers), "reviews": len(reviews),
