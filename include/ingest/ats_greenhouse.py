@@ -168,7 +168,8 @@ def _employments(client: Any, batch: AtsBatch, consenting: set[str]) -> None:
         if not _consenting(raw, consenting):
             continue
         batch.read("candidate_employments")
-        job = batch.mapped("candidate_employments", _key(raw), raw, partial(_employment, raw))
+        job = batch.mapped("candidate_employments", _key(raw), raw, partial(_employment, raw),
+                           f"{SOURCE}:{raw['candidate_id']}")
         if job is not None:
             batch.resume_jobs.append(job)
 
@@ -197,7 +198,8 @@ def _educations(client: Any, batch: AtsBatch, consenting: set[str], options: dic
             if isinstance(opt, dict) and isinstance(opt.get("name"), str):
                 options[str(opt.get("id"))] = opt["name"]
     for raw in raws:
-        edu = batch.mapped("candidate_educations", _key(raw), raw, partial(_education, raw, options))
+        edu = batch.mapped("candidate_educations", _key(raw), raw, partial(_education, raw, options),
+                           f"{SOURCE}:{raw['candidate_id']}")
         if edu is not None:
             batch.educations.append(edu)
 
@@ -262,7 +264,7 @@ def _linkedin_exports(client: Any, batch: AtsBatch, consenting: set[str]) -> dic
             data = client.download(raw["url"])
         except NotFound:
             batch.quarantine("attachments", ref, "attachment download answered 404 (expired link?)",
-                             {"attachment_id": raw.get("id"), "candidate_id": sid})
+                             {"attachment_id": raw.get("id"), "candidate_id": sid}, candidate_id=f"{SOURCE}:{sid}")
             continue
         linkedin_jobs(batch, f"{SOURCE}:{sid}", data, ref)
         urls[sid] = strip_query(raw["url"])

@@ -106,7 +106,7 @@ def _per_person(batch: AtsBatch, candidate_id: str, dataset: str, read: Callable
             raise
         del batch.resume_jobs[kept[0]:], batch.educations[kept[1]:], batch.linkedin_jobs[kept[2]:]
         batch.quarantine(dataset, f"{candidate_id}:{dataset}", failure_reason(exc),
-                         {"candidate_id": candidate_id, "endpoint": exc.endpoint})
+                         {"candidate_id": candidate_id, "endpoint": exc.endpoint}, candidate_id=candidate_id)
         return None
 
 
@@ -177,13 +177,13 @@ def _resume(client: Any, batch: AtsBatch, candidate_id: str, opportunity: str) -
     for i, pos in enumerate(data.get("positions") or []):
         batch.read("resume_positions")
         job = batch.mapped("resume_positions", f"{rid}:position:{i}", pos,
-                           partial(_position, pos, candidate_id, rid, i))
+                           partial(_position, pos, candidate_id, rid, i), candidate_id)
         if job is not None:
             batch.resume_jobs.append(job)
     for i, school in enumerate(data.get("schools") or []):
         batch.read("resume_schools")
         edu = batch.mapped("resume_schools", f"{rid}:school:{i}", school,
-                           partial(_school, school, candidate_id, rid, i))
+                           partial(_school, school, candidate_id, rid, i), candidate_id)
         if edu is not None:
             batch.educations.append(edu)
 
@@ -229,7 +229,8 @@ def _linkedin_export(client: Any, batch: AtsBatch, candidate_id: str, opportunit
     try:
         data = client.download(opportunity, str(newest["id"]))
     except NotFound:
-        batch.quarantine("files", ref, "file download answered 404", {"file_id": newest["id"]})
+        batch.quarantine("files", ref, "file download answered 404", {"file_id": newest["id"]},
+                         candidate_id=candidate_id)
         return None
     linkedin_jobs(batch, candidate_id, data, ref)
     url = newest.get("downloadUrl")

@@ -97,7 +97,11 @@ def _reason(exc: Exception) -> str:
 
 
 def _bad(source: str, dataset: str, key: str, reason: str, raw: Any) -> dict[str, Any]:
-    return {"source": source, "dataset": dataset, "record_key": key, "reason": reason, "raw": raw}
+    """A quarantined profile record; keys are ``<candidate id>:<source>[:...]``, so the candidate is known
+    (reviews, keyed by review, belong to no candidate)."""
+    cid = key.split(f":{source}", 1)[0] if f":{source}" in key else None
+    return {"source": source, "dataset": dataset, "record_key": key, "reason": reason, "raw": raw,
+            "candidate_id": cid}
 
 
 def _summaries(body: dict[str, Any]) -> list[Any]:

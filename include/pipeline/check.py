@@ -26,8 +26,10 @@ def _in(ids: list[str]) -> str:
     return ",".join("?" for _ in ids)
 
 
-def load_bundles(wh: Any, ids: list[str]) -> list[Any]:
+def load_bundles(wh: Any, ids: list[str], run_id: str = "") -> list[Any]:
+    """The candidates' records for the rules, with their quarantined records as of run ``run_id``."""
     from include.engine.run import CandidateBundle
+    from include.warehouse.quarantine import incomplete_records
 
     if not ids:
         return []
@@ -43,6 +45,7 @@ def load_bundles(wh: Any, ids: list[str]) -> list[Any]:
     for r in wh.query(f"SELECT candidate_id, application_id FROM applications WHERE candidate_id IN ({_in(ids)}) "
                       "ORDER BY applied_at DESC, application_id", ids):
         apps.setdefault(r["candidate_id"], r["application_id"])
+    quarantined = incomplete_records(wh, ids, run_id)
     bundles = []
     for cand in load_candidates(wh, ids):
         mine = jobs.get(cand.candidate_id, [])
@@ -50,7 +53,8 @@ def load_bundles(wh: Any, ids: list[str]) -> list[Any]:
             candidate=cand, application_id=apps.get(cand.candidate_id),
             resume_jobs=[j for j in mine if j.source in RESUME_SOURCES],
             educations=edus.get(cand.candidate_id, []),
-            profile_jobs=[j for j in mine if j.source not in RESUME_SOURCES]))
+            profile_jobs=[j for j in mine if j.source not in RESUME_SOURCES],
+            quarantined=quarantined.get(cand.candidate_id, [])))
     return bundles
 
 
@@ -94,7 +98,7 @@ def check_batch(wh: Any, config: Config, run: RunContext, ids: list[str], index:
 
     reg = registry_index(wh, config, run.run_id)
     findings: list[Finding] = []
-    for bundle in load_bundles(wh, ids):
+    for bundle in load_bundles(wh, ids, run.run_id):
         findings.extend(check_candidate(bundle, reg, config, run))
     path = run_dir(config, run) / "findings" / f"batch-{index:04d}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)

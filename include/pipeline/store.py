@@ -168,6 +168,7 @@ def quarantine_rows(run: RunContext, source: str, items: list[dict[str, Any]],
         qid = hashlib.sha256(f"{run.run_id}|{source}|{q.get('dataset')}|{key}|{reason}".encode()).hexdigest()[:32]
         out.append({"quarantine_id": qid, "run_id": run.run_id, "source": q.get("source", source),
                     "dataset": q.get("dataset", "unknown"), "record_key": key, "reason": reason,
+                    "candidate_id": q.get("candidate_id"),
                     "raw_pointer": q.get("raw_pointer") or raw_pointer, "raw": q.get("raw"), "quarantined_at": now_iso()})
     return out
 

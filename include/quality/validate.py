@@ -174,6 +174,7 @@ def validate_batch(dataset: str, records: list[dict[str, Any]], *, report_day: d
         quarantined.append({
             "quarantine_id": _quarantine_id(run_id, dataset, source, key, reason, occurrence),
             "run_id": run_id, "source": source, "dataset": dataset, "record_key": key, "reason": reason,
+            "candidate_id": record.get("candidate_id") if isinstance(record.get("candidate_id"), str) else None,
             "raw_pointer": (raw_pointers[i] if raw_pointers and i < len(raw_pointers) else "") or "",
             "raw": storable(record) if i in frame.bad_text_fields else record, "quarantined_at": now,
         })
