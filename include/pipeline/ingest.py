@@ -155,12 +155,15 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
 
 
 def _had_consent(wh: Any, candidate_ids: list[str], batch: int = 500) -> list[str]:
-    """Those of the candidates the warehouse holds with consent given (asked before the new read is stored)."""
+    """Those of the candidates (read now without consent) that the warehouse holds with consent given, or
+    with findings: asked before the new read is stored. Findings stay until the erasure succeeds, so a
+    run that failed before erasing a withdrawal finds it again."""
     out: list[str] = []
     for i in range(0, len(candidate_ids), batch):
         part = candidate_ids[i:i + batch]
         marks = ",".join("?" for _ in part)
-        rows = wh.query(f"SELECT candidate_id FROM candidates WHERE consent_given AND candidate_id IN ({marks})", part)
+        rows = wh.query(f"SELECT candidate_id FROM candidates WHERE consent_given AND candidate_id IN ({marks}) "
+                        f"UNION SELECT candidate_id FROM discrepancies WHERE candidate_id IN ({marks})", [*part, *part])
         out.extend(r["candidate_id"] for r in rows)
     return out
 
