@@ -82,7 +82,10 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Any, config: Config, ru
 
     The source is read and stored a chunk of candidates at a time (``include.ingest.ats``), each chunk
     in its own transaction; the watermark moves only after the last chunk is stored, so a failed run
-    re-reads the whole window and the upserts make that harmless.
+    re-reads the whole window and the upserts make that harmless, and only as far as ``read_bound``
+    (the moment the source was read, for a run during its report day). Candidates read without
+    consent whom the warehouse held with consent are erased (``_erase_withdrawn``) once the read is
+    landed and stored.
     """
     from include.ingest import ats, ats_common
 
