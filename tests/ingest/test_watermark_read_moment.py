@@ -94,3 +94,36 @@ def test_a_change_later_on_the_report_day_is_read_by_the_next_run(tmp_path, sour
         assert wh.query("SELECT COUNT(*) AS n FROM candidates")[0]["n"] == 2
     finally:
         wh.close()
+
+
+def test_the_review_watermark_stops_at_the_day_the_feed_was_read(tmp_path):
+    """A run for a report day that has not begun here yet (a scheduler ahead of UTC) must not move the
+    review watermark past today: a review posted later today is read by the next run."""
+    from connectors.reviews import ReviewsClient
+    from sandbox import credentials
+
+    today = _today()
+    ahead = today + timedelta(days=1)
+
+    def review(rid):
+        return {"review_id": rid, "employer": "Example Robotics Ltd", "date": today.isoformat(), "rating": 4}
+
+    data = {"reviews": [review("early")]}
+    cfg = Config.model_validate({"hiring_company": {"name": "Example Robotics Ltd"},
+                                 "data_dir": str(tmp_path / "data")})
+    wh = connect({"conn_type": "duckdb", "host": str(tmp_path / "wh.duckdb")})
+    wh.migrate()
+    try:
+        with Sandbox(World(data)) as sb:
+            def make(_s, lander):
+                return ReviewsClient(sb.connections()["reviews_default"]["host"], credentials.REVIEWS_API_KEY,
+                                     on_payload=lander, sleep=lambda s: None)
+
+            first = ingest.ingest_reviews(make, wh, cfg, RunContext("cc-rv-1", ahead))
+            assert first["watermark"]["after"] == today.isoformat()
+            data["reviews"].append(review("later"))  # posted after that run, dated today
+            ingest.ingest_reviews(make, wh, cfg, RunContext("cc-rv-2", ahead))
+        ids = sorted(r["review_id"] for r in wh.query("SELECT review_id FROM reviews"))
+        assert ids == ["early", "later"]
+    finally:
+        wh.close()
