@@ -101,7 +101,10 @@ def run_pipeline(report_day: date, use_executor: bool = False, verbose: bool = F
     return rc
 
 
-ERROR_LINE = re.compile(r"^\s*(\w+\.)*\w*(Error|Exception|Rejected)\b[^:]*: .+")
+# The last line of a task's traceback: a module-qualified exception of any name
+# ("connectors.http.MalformedResponse: ..."), or a bare one named like an exception ("ValueError: ...").
+ERROR_LINE = re.compile(r"^\s*(?:(?:[a-z_]\w*\.)+[A-Z]\w*|\w*(?:Error|Exception|Rejected))\b[^:]*: .+")
+QUALIFIED = re.compile(r"^(?:[a-z_]\w*\.)+(?=[A-Z])")
 
 
 def _print_errors(log_path: Path, most: int = 5) -> None:
@@ -110,7 +113,7 @@ def _print_errors(log_path: Path, most: int = 5) -> None:
         lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return
-    errors = list(dict.fromkeys(line.strip() for line in lines if ERROR_LINE.match(line)))
+    errors = list(dict.fromkeys(QUALIFIED.sub("", line.strip()) for line in lines if ERROR_LINE.match(line)))
     for line in errors[-most:]:
         print(f"crosscheck: error: {line[:500]}", file=sys.stderr)
 

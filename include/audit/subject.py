@@ -29,6 +29,10 @@ CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_eve
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta", "audit_seals",
                 "audit_rows"}
 RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy
+WITHDRAWAL = "consent-withdrawn"  # ``erased_by`` of erasures made because the candidate withdrew consent
+# Erasures that do not bar the candidate from being read again: data that expired, or consent that was
+# withdrawn, says nothing against a new application or consent given again. An erasure on request does.
+NOT_BLOCKING = (RETENTION, WITHDRAWAL)
 TEXT_TYPES = {"TEXT", "VARCHAR", "JSON", "JSONB", "CHARACTER VARYING"}
 
 
@@ -40,8 +44,9 @@ def candidate_hash(wh: Warehouse, candidate_id: str) -> str:
 def is_erased(wh: Warehouse, candidate_id: str, any_reason: bool = False) -> bool:
     """For ingestion: a candidate erased on request must not be stored again from a later source read.
 
-    An erasure by the retention policy (``erased_by = 'retention'``) does not block: a candidate whose
-    old data expired may apply again, and a new application is new data. ``any_reason=True`` answers
+    An erasure by the retention policy (``erased_by = 'retention'``) or after a consent withdrawal
+    (``'consent-withdrawn'``) does not block: a candidate whose old data expired may apply again, and
+    consent given again is new consent. ``any_reason=True`` answers
     whether any erasure happened (for an access request).
     """
     if not wh.query("SELECT 1 AS x FROM erasures LIMIT 1"):
@@ -49,7 +54,7 @@ def is_erased(wh: Warehouse, candidate_id: str, any_reason: bool = False) -> boo
     rows = wh.query(
         "SELECT erased_by FROM erasures WHERE candidate_hash = ?", [candidate_hash(wh, candidate_id)]
     )
-    return bool(rows) and (any_reason or rows[0]["erased_by"] != RETENTION)
+    return bool(rows) and (any_reason or rows[0]["erased_by"] not in NOT_BLOCKING)
 
 
 def erased_among(wh: Warehouse, candidate_ids: list[str], batch: int = 500) -> set[str]:
@@ -64,7 +69,7 @@ def erased_among(wh: Warehouse, candidate_ids: list[str], batch: int = 500) -> s
         part = hashes[i:i + batch]
         marks = ",".join("?" for _ in part)
         rows = wh.query(f"SELECT candidate_hash, erased_by FROM erasures WHERE candidate_hash IN ({marks})", part)
-        gone.update(by_hash[r["candidate_hash"]] for r in rows if r["erased_by"] != RETENTION)
+        gone.update(by_hash[r["candidate_hash"]] for r in rows if r["erased_by"] not in NOT_BLOCKING)
     return gone
 
 
@@ -218,7 +223,8 @@ def erase_candidate(
 
     With ``data_root`` (``config.data_path()`` when only ``config`` is given) the run folders and HR
     reports under it are cleaned too (``include.audit.files``); with ``config`` the latest report is
-    rendered again without the candidate. ``by="retention"`` marks an erasure by the retention policy.
+    rendered again without the candidate. ``by="retention"`` marks an erasure by the retention policy,
+    ``by="consent-withdrawn"`` one made by ingestion when a source shows the candidate's consent withdrawn.
 
     A candidate under legal hold is not erased: the request is recorded (``erasure_requests``) and
     ``OnHold`` is raised with the hold's reason. The erasure is sealed (``include.audit.coverage``) in
@@ -368,8 +374,8 @@ def _record(
             tables = {**tables, t: tables.get(t, 0) + int(n)}
         files = [*(o.get("files") or []), *files]
         findings = sorted({*(o.get("findings") or []), *findings})
-        if by == RETENTION and o.get("erased_by") not in (None, RETENTION):
-            by = o["erased_by"]  # an erasure on request is never downgraded to a lapse of retention
+        if by in NOT_BLOCKING and o.get("erased_by") not in (None, *NOT_BLOCKING):
+            by = o["erased_by"]  # an erasure on request is never downgraded to one that does not block
     wh.upsert(
         "erasures",
         [

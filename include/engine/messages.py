@@ -57,6 +57,10 @@ REASONS: dict[str, str] = {
     "shares an industry code": N_("shares an industry code"),
 }
 AN_EMPLOYEE = N_("an employee")
+# A finding that rests on a part of the record that was quarantined (include/engine/incomplete.py).
+INCOMPLETE = N_("%(finding)s Part of the candidate's %(side)s could not be read (%(count)s records quarantined), "
+                "which may explain this.")
+RECORD_SIDES: dict[str, str] = {"resume": N_("resume"), "profile": N_("public profiles")}
 # Industry classification schemes by key, as written in sentences and evidence (proper names, not translated).
 INDUSTRY_SCHEMES: dict[str, str] = {
     "uk_sic_2007": "UK SIC 2007",

@@ -1,15 +1,18 @@
 """Run every rule over one consenting candidate: the engine's single entry point.
 
 A rule that cannot read a job's dates skips that job (the record is already quarantined at
-ingest); one bad record never hides the other findings.
+ingest); one bad record never hides the other findings. Findings that rest on a part of the record
+that was quarantined are suppressed or softened (``include.engine.incomplete``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from include.config import Config
 from include.engine import kinds
+from include.engine.incomplete import account_for_quarantine
 from include.engine.resolve import RegistryIndex
 from include.engine.rules.common import Context
 from include.models import Candidate, Education, Employment, Finding
@@ -27,6 +30,8 @@ class CandidateBundle:
     resume_jobs: list[Employment]
     educations: list[Education]
     profile_jobs: list[Employment]
+    # the candidate's quarantined records (include.warehouse.quarantine.incomplete_records)
+    quarantined: list[dict[str, Any]] = field(default_factory=list)
 
 
 def check_candidate(bundle: CandidateBundle, index: RegistryIndex, config: Config, run: RunContext) -> list[Finding]:
@@ -47,6 +52,7 @@ def check_candidate(bundle: CandidateBundle, index: RegistryIndex, config: Confi
     findings: list[Finding] = []
     for rule in RULES.values():
         findings.extend(rule(ctx))
+    findings = account_for_quarantine(findings, bundle.quarantined, ctx.same)
     seen: set[str] = set()
     unique = []
     for f in findings:

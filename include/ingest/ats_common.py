@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 
+from connectors.http import AuthError, MalformedResponse, NotFound, SourceError
 from include.ingest.linkedin_export import parse_positions_csv
 from include.models import Application, Candidate, Consent, Education, Employment, Job
 
@@ -28,6 +29,23 @@ GITHUB_RESERVED = {"orgs", "settings", "about", "features", "topics", "marketpla
 TYPE_WORDS: tuple[tuple[EmploymentType, re.Pattern[str]], ...] = (("internship", re.compile(r"\bintern(ship)?\b|实习", re.IGNORECASE)),
               ("part_time", re.compile(r"\bpart[\s-]?time\b|兼职", re.IGNORECASE)),
               ("contract", re.compile(r"\b(contract(or)?|freelance(r)?|consultant \(contract\))\b", re.IGNORECASE)))
+
+
+def about_one_record(exc: Exception) -> bool:
+    """Whether a source's failure concerns the one record asked for, so the run can go on without it:
+    a malformed answer, a 404, or another 4xx that is not about credentials, timing or rate (401/403,
+    408, 429). Retries given up (no status: timeouts, 5xx) say the source itself is down, and fail the
+    task; so does anything that is not a ``SourceError``."""
+    if isinstance(exc, (MalformedResponse, NotFound)):
+        return True
+    return (isinstance(exc, SourceError) and not isinstance(exc, AuthError) and exc.status is not None
+            and 400 <= exc.status < 500 and exc.status not in (408, 429))
+
+
+def failure_reason(exc: Exception) -> str:
+    """A quarantine reason for a failed answer: the exception's name and its message (which names the
+    source and endpoint with identifiers masked, never a value)."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 class MappingError(ValueError):
@@ -50,16 +68,20 @@ class AtsBatch:
     def read(self, dataset: str, n: int = 1) -> None:
         self.records_read[dataset] = self.records_read.get(dataset, 0) + n
 
-    def quarantine(self, dataset: str, record_key: str, reason: str, raw: Any, source: str | None = None) -> None:
-        self.quarantined.append({"source": source or self.source, "dataset": dataset,
-                                 "record_key": record_key, "reason": reason, "raw": raw})
+    def quarantine(self, dataset: str, record_key: str, reason: str, raw: Any, source: str | None = None,
+                   candidate_id: str | None = None) -> None:
+        """``candidate_id``: whose record it was, when known, so the rules and the report can tell that
+        candidate's record is incomplete."""
+        self.quarantined.append({"source": source or self.source, "dataset": dataset, "record_key": record_key,
+                                 "reason": reason, "raw": raw, "candidate_id": candidate_id})
 
-    def mapped(self, dataset: str, record_key: str, raw: Any, build: Callable[[], T]) -> T | None:
+    def mapped(self, dataset: str, record_key: str, raw: Any, build: Callable[[], T],
+               candidate_id: str | None = None) -> T | None:
         """``build()``, or None with the record quarantined when it is malformed."""
         try:
             return build()
         except (MappingError, ValidationError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            self.quarantine(dataset, record_key, reason_of(exc), raw)
+            self.quarantine(dataset, record_key, reason_of(exc), raw, candidate_id=candidate_id)
             return None
 
 
@@ -193,13 +215,15 @@ def linkedin_jobs(batch: AtsBatch, candidate_id: str, data: bytes, ref: str) -> 
     rows, errors = parse_positions_csv(data)
     batch.read("linkedin_positions", len(rows))
     for problem in errors:
-        batch.quarantine("linkedin_positions", f"{candidate_id}:{ref}", problem, {"attachment": ref}, "linkedin")
+        batch.quarantine("linkedin_positions", f"{candidate_id}:{ref}", problem, {"attachment": ref}, "linkedin",
+                         candidate_id)
     seen: dict[str, int] = {}
     for row in rows:
         ident = f"{row['company_name']}|{row['title']}|{row['start']}"
         seen[ident] = seen.get(ident, 0) + 1
         job = batch.mapped("linkedin_positions", f"{candidate_id}:{ref}:line{row['line']}", row,
-                           partial(_linkedin_job, row, candidate_id, ref, _digest(candidate_id, ident, seen[ident])))
+                           partial(_linkedin_job, row, candidate_id, ref, _digest(candidate_id, ident, seen[ident])),
+                           candidate_id)
         if job is not None:
             batch.linkedin_jobs.append(job)
     return len(rows)

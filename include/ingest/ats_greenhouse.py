@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from functools import partial
 from typing import Any, Literal
 
@@ -33,25 +34,26 @@ OPTION_FIELDS = ("school_name", "degree", "discipline")
 
 
 def fetch_greenhouse(client: Any, *, since: str | None, until: str, consent_field: str,
-                     read_at: str | None = None) -> AtsBatch:
+                     read_at: str | None = None, mark: str | None = None) -> AtsBatch:
     """Everything updated in [since, until] as one batch (``iter_greenhouse`` merged)."""
-    return merged(iter_greenhouse(client, since=since, until=until, consent_field=consent_field, read_at=read_at),
-                  SOURCE)
+    return merged(iter_greenhouse(client, since=since, until=until, consent_field=consent_field, read_at=read_at,
+                                  mark=mark), SOURCE)
 
 
 def iter_greenhouse(client: Any, *, since: str | None, until: str, consent_field: str, read_at: str | None = None,
-                    chunk_size: int = CHUNK_CANDIDATES) -> Iterator[AtsBatch]:
+                    chunk_size: int = CHUNK_CANDIDATES, mark: str | None = None) -> Iterator[AtsBatch]:
     """Everything updated in [since, until]; resume data and attachments for consenting candidates only.
 
     Yields the jobs first (with any application whose candidate was not updated in the window), then one
     batch per ``chunk_size`` candidates with their applications, employments, educations and LinkedIn
     exports (requested for that chunk's consenting candidates only), so a reader never sees a candidate
-    of this read without their applications, nor the reverse. Every batch carries the new watermark;
-    store it only after the last one is stored.
+    of this read without their applications, nor the reverse. Every batch carries the new watermark,
+    ``mark`` (when the source was read, less a clock-skew margin) or else ``until``, never earlier than
+    ``since``; store it only after the last one is stored.
     """
     head = AtsBatch(SOURCE)
     read_at = read_at or now_iso()
-    watermark = advance(since, until)
+    watermark = advance(since, min(mark, until, key=datetime.fromisoformat) if mark else until)
     consent_key = _consent_key(client, consent_field, head)
     for raw in client.jobs(updated_after=since, updated_before=until):
         head.read("jobs")
@@ -166,7 +168,8 @@ def _employments(client: Any, batch: AtsBatch, consenting: set[str]) -> None:
         if not _consenting(raw, consenting):
             continue
         batch.read("candidate_employments")
-        job = batch.mapped("candidate_employments", _key(raw), raw, partial(_employment, raw))
+        job = batch.mapped("candidate_employments", _key(raw), raw, partial(_employment, raw),
+                           f"{SOURCE}:{raw['candidate_id']}")
         if job is not None:
             batch.resume_jobs.append(job)
 
@@ -195,7 +198,8 @@ def _educations(client: Any, batch: AtsBatch, consenting: set[str], options: dic
             if isinstance(opt, dict) and isinstance(opt.get("name"), str):
                 options[str(opt.get("id"))] = opt["name"]
     for raw in raws:
-        edu = batch.mapped("candidate_educations", _key(raw), raw, partial(_education, raw, options))
+        edu = batch.mapped("candidate_educations", _key(raw), raw, partial(_education, raw, options),
+                           f"{SOURCE}:{raw['candidate_id']}")
         if edu is not None:
             batch.educations.append(edu)
 
@@ -260,7 +264,7 @@ def _linkedin_exports(client: Any, batch: AtsBatch, consenting: set[str]) -> dic
             data = client.download(raw["url"])
         except NotFound:
             batch.quarantine("attachments", ref, "attachment download answered 404 (expired link?)",
-                             {"attachment_id": raw.get("id"), "candidate_id": sid})
+                             {"attachment_id": raw.get("id"), "candidate_id": sid}, candidate_id=f"{SOURCE}:{sid}")
             continue
         linkedin_jobs(batch, f"{SOURCE}:{sid}", data, ref)
         urls[sid] = strip_query(raw["url"])

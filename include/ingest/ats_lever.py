@@ -7,18 +7,20 @@ is the newest parsed resume of their most recently updated opportunity in the ba
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from connectors.http import NotFound
+from connectors.http import NotFound, SourceError
 from include.ingest.ats_common import (
     CHUNK_CANDIDATES,
     AtsBatch,
     MappingError,
     _key,
+    about_one_record,
     consent,
     employment_type,
+    failure_reason,
     int_or_zero,
     linkedin_jobs,
     merged,
@@ -33,27 +35,29 @@ from include.ingest.ats_common import (
 from include.models import Application, Candidate, Education, Employment, Job
 
 SOURCE: Literal["lever"] = "lever"
+T = TypeVar("T")
 
 
 def fetch_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag: str,
-                read_at: str | None = None) -> AtsBatch:
+                read_at: str | None = None, mark_ms: int | None = None) -> AtsBatch:
     """Opportunities updated in [since_ms, until_ms) as one batch (``iter_lever`` merged)."""
     return merged(iter_lever(client, since_ms=since_ms, until_ms=until_ms, consent_tag=consent_tag,
-                             read_at=read_at), SOURCE)
+                             read_at=read_at, mark_ms=mark_ms), SOURCE)
 
 
 def iter_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag: str, read_at: str | None = None,
-               chunk_size: int = CHUNK_CANDIDATES) -> Iterator[AtsBatch]:
+               chunk_size: int = CHUNK_CANDIDATES, mark_ms: int | None = None) -> Iterator[AtsBatch]:
     """Opportunities updated in [since_ms, until_ms); resumes and files for consenting contacts only.
 
     Yields the postings first, then one batch per ``chunk_size`` contacts with their applications,
     resumes and LinkedIn exports (requested per consenting opportunity), so a reader never sees a contact
-    of this read without their applications, nor the reverse. Every batch carries the new watermark;
-    store it only after the last one is stored.
+    of this read without their applications, nor the reverse. Every batch carries the new watermark,
+    ``mark_ms`` (when the source was read, less a clock-skew margin) or else ``until_ms``, never earlier
+    than ``since_ms``; store it only after the last one is stored.
     """
     head = AtsBatch(SOURCE)
     read_at = read_at or now_iso()
-    watermark = str(max(since_ms or 0, until_ms))
+    watermark = str(max(since_ms or 0, min(until_ms, mark_ms) if mark_ms is not None else until_ms))
     for raw in client.postings():
         head.read("postings")
         if (job := head.mapped("postings", _key(raw), raw, partial(_job, raw))) is not None:
@@ -81,12 +85,29 @@ def iter_lever(client: Any, *, since_ms: int | None, until_ms: int, consent_tag:
             cand, opportunity = latest.pop(contact)
             batch.applications.extend(applications.pop(cand.candidate_id, []))
             if cand.consent.given:
-                _resume(client, batch, cand.candidate_id, opportunity)
-                url = _linkedin_export(client, batch, cand.candidate_id, opportunity)
+                cid = cand.candidate_id
+                _per_person(batch, cid, "resumes", partial(_resume, client, batch, cid, opportunity))
+                url = _per_person(batch, cid, "files", partial(_linkedin_export, client, batch, cid, opportunity))
                 if url:
                     cand = cand.model_copy(update={"linkedin_export_url": url})
             batch.candidates.append(cand)
         yield batch
+
+
+def _per_person(batch: AtsBatch, candidate_id: str, dataset: str, read: Callable[[], T]) -> T | None:
+    """One opportunity's sub-resource: a bad answer (``about_one_record``) quarantines what was asked
+    for that person and drops what of it was read, so a half-read resume is never taken as a whole one;
+    the other candidates go on. Any other failure fails the task."""
+    kept = (len(batch.resume_jobs), len(batch.educations), len(batch.linkedin_jobs))
+    try:
+        return read()
+    except SourceError as exc:
+        if not about_one_record(exc):
+            raise
+        del batch.resume_jobs[kept[0]:], batch.educations[kept[1]:], batch.linkedin_jobs[kept[2]:]
+        batch.quarantine(dataset, f"{candidate_id}:{dataset}", failure_reason(exc),
+                         {"candidate_id": candidate_id, "endpoint": exc.endpoint}, candidate_id=candidate_id)
+        return None
 
 
 def _str_list(value: Any, name: str) -> list[str]:
@@ -156,13 +177,13 @@ def _resume(client: Any, batch: AtsBatch, candidate_id: str, opportunity: str) -
     for i, pos in enumerate(data.get("positions") or []):
         batch.read("resume_positions")
         job = batch.mapped("resume_positions", f"{rid}:position:{i}", pos,
-                           partial(_position, pos, candidate_id, rid, i))
+                           partial(_position, pos, candidate_id, rid, i), candidate_id)
         if job is not None:
             batch.resume_jobs.append(job)
     for i, school in enumerate(data.get("schools") or []):
         batch.read("resume_schools")
         edu = batch.mapped("resume_schools", f"{rid}:school:{i}", school,
-                           partial(_school, school, candidate_id, rid, i))
+                           partial(_school, school, candidate_id, rid, i), candidate_id)
         if edu is not None:
             batch.educations.append(edu)
 
@@ -208,7 +229,8 @@ def _linkedin_export(client: Any, batch: AtsBatch, candidate_id: str, opportunit
     try:
         data = client.download(opportunity, str(newest["id"]))
     except NotFound:
-        batch.quarantine("files", ref, "file download answered 404", {"file_id": newest["id"]})
+        batch.quarantine("files", ref, "file download answered 404", {"file_id": newest["id"]},
+                         candidate_id=candidate_id)
         return None
     linkedin_jobs(batch, candidate_id, data, ref)
     url = newest.get("downloadUrl")

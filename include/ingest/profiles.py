@@ -2,9 +2,11 @@
 
 Profile jobs: ORCID employments (dates kept as the ISO partials the person entered, "2019-03") and
 the GitHub ``company`` (a current job with no dates). Reviews: the review feed's fields (docs/CONTRACT.md), checked.
-A record that cannot become a model goes to quarantine with its reason; a source that fails
-(auth, 5xx after retries, a non-JSON answer) raises, so that its task fails visibly instead of
-reporting a candidate with "no profile jobs". Only consenting candidates are ever looked up.
+A record that cannot become a model goes to quarantine with its reason, and so does a bad answer
+about one person (a malformed body, a 404, another 4xx that is not about credentials or rate: see
+``ats_common.about_one_record``): the other candidates go on. A source that fails as a whole (auth,
+retries given up on timeouts or 5xx) raises, so that its task fails visibly instead of reporting
+candidates with "no profile jobs". Only consenting candidates are ever looked up.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from connectors.github import GithubClient, InvalidLogin
-from connectors.http import NotFound
+from connectors.http import NotFound, SourceError
 from connectors.orcid import InvalidOrcid, OrcidClient, normalise_orcid
 from connectors.reviews import ReviewsClient
+from include.ingest.ats_common import about_one_record, failure_reason
 from include.models import Candidate, Employment, Review
 
 
@@ -94,7 +97,11 @@ def _reason(exc: Exception) -> str:
 
 
 def _bad(source: str, dataset: str, key: str, reason: str, raw: Any) -> dict[str, Any]:
-    return {"source": source, "dataset": dataset, "record_key": key, "reason": reason, "raw": raw}
+    """A quarantined profile record; keys are ``<candidate id>:<source>[:...]``, so the candidate is known
+    (reviews, keyed by review, belong to no candidate)."""
+    cid = key.split(f":{source}", 1)[0] if f":{source}" in key else None
+    return {"source": source, "dataset": dataset, "record_key": key, "reason": reason, "raw": raw,
+            "candidate_id": cid}
 
 
 def _summaries(body: dict[str, Any]) -> list[Any]:
@@ -120,6 +127,11 @@ def orcid_jobs(candidate: Candidate, client: OrcidClient) -> tuple[list[Employme
         return [], [_bad("orcid", "employments", key, str(exc), {"orcid": candidate.orcid})]
     except NotFound:
         return [], [_bad("orcid", "employments", key, "ORCID iD not found", {"orcid": candidate.orcid})]
+    except SourceError as exc:
+        if not about_one_record(exc):
+            raise
+        return [], [{**_bad("orcid", "employments", key, failure_reason(exc), {"orcid": candidate.orcid}),
+                     "failed_answer": True}]
     jobs: list[Employment] = []
     bad: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
@@ -151,6 +163,11 @@ def github_jobs(candidate: Candidate, client: GithubClient) -> tuple[list[Employ
         user = client.user(candidate.github_login or "")
     except InvalidLogin as exc:
         return [], [_bad("github", "employments", key, str(exc), {"login": candidate.github_login})]
+    except SourceError as exc:
+        if not about_one_record(exc):
+            raise
+        return [], [{**_bad("github", "employments", key, failure_reason(exc), {"login": candidate.github_login}),
+                     "failed_answer": True}]
     if user is None:
         return [], [_bad("github", "employments", key, "GitHub login not found", {"login": candidate.github_login})]
     company = user.get("company")

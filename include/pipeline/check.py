@@ -20,8 +20,10 @@ def candidate_batches(wh: Warehouse, size: int = 32) -> list[list[str]]:
     return chunks(candidates.checked_candidate_ids(wh), size)
 
 
-def load_bundles(wh: Warehouse, ids: list[str]) -> list[Any]:
+def load_bundles(wh: Warehouse, ids: list[str], run_id: str = "") -> list[Any]:
+    """The candidates' records for the rules, with their quarantined records as of run ``run_id``."""
     from include.engine.run import CandidateBundle
+    from include.warehouse.quarantine import incomplete_records
 
     if not ids:
         return []
@@ -34,6 +36,7 @@ def load_bundles(wh: Warehouse, ids: list[str]) -> list[Any]:
     for r in candidates.rows_of_candidates(wh, "educations", ids, "education_id"):
         edus.setdefault(r["candidate_id"], []).append(Education(**{k: v for k, v in r.items() if k in edu_fields}))
     apps = candidates.latest_application_ids(wh, ids)
+    quarantined = incomplete_records(wh, ids, run_id)
     bundles = []
     for cand in load_candidates(wh, ids):
         mine = jobs.get(cand.candidate_id, [])
@@ -41,7 +44,8 @@ def load_bundles(wh: Warehouse, ids: list[str]) -> list[Any]:
             candidate=cand, application_id=apps.get(cand.candidate_id),
             resume_jobs=[j for j in mine if j.source in RESUME_SOURCES],
             educations=edus.get(cand.candidate_id, []),
-            profile_jobs=[j for j in mine if j.source not in RESUME_SOURCES]))
+            profile_jobs=[j for j in mine if j.source not in RESUME_SOURCES],
+            quarantined=quarantined.get(cand.candidate_id, [])))
     return bundles
 
 
@@ -84,7 +88,7 @@ def check_batch(wh: Warehouse, config: Config, run: RunContext, ids: list[str], 
 
     reg = registry_index(wh, config, run.run_id)
     findings: list[Finding] = []
-    for bundle in load_bundles(wh, ids):
+    for bundle in load_bundles(wh, ids, run.run_id):
         findings.extend(check_candidate(bundle, reg, config, run))
     path = run_dir(config, run) / "findings" / f"batch-{index:04d}.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)

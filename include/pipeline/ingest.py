@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from connectors.http import SourceError
 from include.config import Config
 from include.landing import Lander
 from include.models import Candidate
@@ -22,6 +23,14 @@ log = logging.getLogger("crosscheck.pipeline")
 
 MakeClient = Callable[[str, Callable[..., None]], Any]
 PROFILE_SOURCES = ("orcid", "github")
+# How far a source's clock may run ahead of ours. A watermark is set this far before the moment the
+# source was read, so a record the source stamps a little "early" (its clock ahead, or written while
+# the read was under way) is read again next time instead of falling between two runs. Re-reading a
+# few minutes costs nothing: records are upserted by key.
+CLOCK_SKEW = timedelta(minutes=5)
+# A profile source whose every answer in a chunk of at least this many people failed is broken as a
+# whole (a proxy's error page, a changed API): the task fails instead of quarantining everyone.
+BROKEN_SOURCE_MIN = 3
 REGISTRY_SOURCES = ("companies_house", "gleif", "opencorporates")
 
 
@@ -54,6 +63,13 @@ def skipped_sources(sources: tuple[str, ...], is_defined: Callable[[str], bool])
     return {s: skipped(s) for s in sources if not is_defined(s)}
 
 
+def read_bound(run: RunContext, read_at: datetime) -> datetime:
+    """Where a watermark may move after reading a source at ``read_at`` (taken before its first request):
+    the end of the report day, or, for a run during that day, ``read_at`` less ``CLOCK_SKEW``. Anything
+    updated after the source was read is then read by the next run, a consent withdrawal included."""
+    return min(run.end_of_day, read_at - CLOCK_SKEW)
+
+
 def _lander(config: Config, run: RunContext, source: str, task: str = "main") -> Lander:
     return Lander(config.landing_path(), source, run.report_day.isoformat(), run.run_id, task)
 
@@ -68,11 +84,15 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Conf
 
     The source is read and stored a chunk of candidates at a time (``include.ingest.ats``), each chunk
     in its own transaction; the watermark moves only after the last chunk is stored, so a failed run
-    re-reads the whole window and the upserts make that harmless.
+    re-reads the whole window and the upserts make that harmless, and only as far as ``read_bound``
+    (the moment the source was read, for a run during its report day). Candidates read without
+    consent whom the warehouse held with consent are erased (``_erase_withdrawn``) once the read is
+    landed and stored.
     """
     from include.ingest import ats, ats_common
 
     size = ats_common.CHUNK_CANDIDATES
+    mark = read_bound(run, datetime.now(UTC))  # before the first request
     lander = _lander(config, run, source)
     client = make_client(source, lander)
     if client is None:
@@ -82,21 +102,24 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Conf
     until = run.end_of_day
     if source == "greenhouse":
         chunks = ats.iter_greenhouse(client, since=since, until=until.isoformat().replace("+00:00", "Z"),
-                                     consent_field=config.consent.greenhouse_custom_field, chunk_size=size)
+                                     consent_field=config.consent.greenhouse_custom_field, chunk_size=size,
+                                     mark=mark.isoformat(timespec="seconds").replace("+00:00", "Z"))
     else:
         chunks = ats.iter_lever(client, since_ms=int(since) if since else None,
                                 until_ms=int(until.timestamp() * 1000), consent_tag=config.consent.lever_tag,
-                                chunk_size=size)
+                                chunk_size=size, mark_ms=int(mark.timestamp() * 1000))
     dq: list[dict[str, Any]] = []
     validated: set[tuple[str, str]] = set()
     records_read: dict[str, int] = {}
     evidence: list[dict[str, Any]] = []
     erased = quarantined = n_chunks = 0
     new_watermark = None
+    revoked: list[str] = []  # consent given before, withdrawn now: erased once this read is landed
     for batch in chunks:
         n_chunks += 1
         batch, gone = _drop_erased(wh, batch)
         erased += gone
+        revoked.extend(_had_consent(wh, [c.candidate_id for c in batch.candidates if not c.consent.given]))
         quarantined += len(batch.quarantined)
         for dataset, n in batch.records_read.items():
             records_read[dataset] = records_read.get(dataset, 0) + n
@@ -112,7 +135,7 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Conf
                     dq.append(store.validate_and_store(wh, config, run, dataset, as_source or source, records,
                                                        pointer))
                     validated.add((dataset, as_source or source))
-            store.store_quarantine(wh, store.quarantine_rows(run, source, batch.quarantined))
+            store.store_quarantine(wh, store.quarantine_rows(run, source, batch.quarantined, pointer))
             # consent withdrawn: nothing beyond the application may stay
             withdrawn = [c.candidate_id for c in batch.candidates if not c.consent.given]
             _replace_jobs(wh, withdrawn, [source, "linkedin", "orcid", "github"])
@@ -126,11 +149,13 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Conf
         if (dataset, as_source or source) not in validated:
             validated.add((dataset, as_source or source))
             dq.append(store.validate_and_store(wh, config, run, dataset, as_source or source, [], pointer))
+    n_withdrawn = _erase_withdrawn(wh, config, revoked)
     store.set_watermark(wh, run, source, stream, new_watermark)
     timeline = ingest_timeline(source, make_client, wh, config, run)
     given = sum(1 for e in evidence if e["given"])
     return {"source": source, "skipped": False, "records_read": records_read, "chunks": n_chunks, "timeline": timeline,
-            "consent": {"given": given, "not_given": len(evidence) - given, "evidence": evidence},
+            "consent": {"given": given, "not_given": len(evidence) - given, "evidence": evidence,
+                        "withdrawn_erased": n_withdrawn},
             "erased_skipped": erased, "connector_quarantined": quarantined,
             "watermark": {"before": since, "after": new_watermark}, "payloads": payloads, "data_quality": dq}
 
@@ -202,6 +227,40 @@ def ats_advance(since: str | None, until: str) -> str:
     return advance(since, until)
 
 
+def _had_consent(wh: Warehouse, candidate_ids: list[str], batch: int = 500) -> list[str]:
+    """Those of the candidates (read now without consent) that the warehouse holds with consent given, or
+    with findings: asked before the new read is stored. Findings stay until the erasure succeeds, so a
+    run that failed before erasing a withdrawal finds it again."""
+    out: list[str] = []
+    for i in range(0, len(candidate_ids), batch):
+        part = candidate_ids[i:i + batch]
+        marks = ",".join("?" for _ in part)
+        rows = wh.query(f"SELECT candidate_id FROM candidates WHERE consent_given AND candidate_id IN ({marks}) "
+                        f"UNION SELECT candidate_id FROM discrepancies WHERE candidate_id IN ({marks})", [*part, *part])
+        out.extend(r["candidate_id"] for r in rows)
+    return out
+
+
+def _erase_withdrawn(wh: Warehouse, config: Config, candidate_ids: list[str]) -> int:
+    """Consent withdrawn: the person's data goes as an erasure takes it (findings with their evidence,
+    resume and profile records, quarantined records, their lines in landing files, findings files and
+    reports, this run's landing files included), leaving a tombstone. The erasure does not bar them:
+    consent given again is new consent. Returns how many were erased (ids are not logged)."""
+    from include.audit.holds import OnHold
+    from include.audit.subject import WITHDRAWAL, erase_candidate
+
+    erased = held = 0
+    for cid in sorted(set(candidate_ids)):
+        try:
+            erase_candidate(wh, cid, config.landing_path(), WITHDRAWAL, config=config)
+            erased += 1
+        except OnHold:  # a legal hold keeps the data; the refused request is recorded and sealed
+            held += 1
+    if candidate_ids:
+        log.info("consent withdrawn: %d candidate(s) erased, tombstones kept; %d kept under legal hold", erased, held)
+    return erased
+
+
 def _drop_erased(wh: Warehouse, batch: Any) -> tuple[Any, int]:
     """A candidate erased on request is never stored again, whatever a source still sends."""
     from dataclasses import replace
@@ -255,10 +314,21 @@ def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: W
     candidates = [c for c in load_candidates(wh, chunk) if c.consent.given]
     jobs: list[Any] = []
     quarantined: list[dict[str, Any]] = []
+    asked = {s: 0 for s in PROFILE_SOURCES}
+    failed = {s: 0 for s in PROFILE_SOURCES}
     for cand in candidates:
         got, bad = fetch_profile_jobs(cand, clients["orcid"], clients["github"])
         jobs.extend(got)
+        asked["orcid"] += bool(clients["orcid"] and cand.orcid)
+        asked["github"] += bool(clients["github"] and cand.github_login)
+        for q in bad:  # where the answer landed (a malformed body is landed before it is parsed)
+            q.setdefault("raw_pointer", landers[q["source"]].current_path() if q["source"] in landers else "")
+            failed[q["source"]] += bool(q.get("failed_answer"))
         quarantined.extend(bad)
+    for s in PROFILE_SOURCES:  # one person's bad answer is theirs; everyone's is the source's
+        if asked[s] >= BROKEN_SOURCE_MIN and failed[s] == asked[s]:
+            raise SourceError(s, "profiles", f"all {asked[s]} answers of this chunk failed (see the "
+                              "quarantine): the source is broken, not one person's record")
     payloads = {s: store.record_payloads(wh, run, s, landers[s].close()) for s in landers}
     with _atomic(wh):
         _replace_jobs(wh, [c.candidate_id for c in candidates], ["orcid", "github"])
@@ -312,6 +382,9 @@ def ingest_reviews(make_client: MakeClient, wh: Warehouse, config: Config, run: 
     """Reviews of the hiring company and of candidates' employers, since the last watermark."""
     from include.ingest.profiles import fetch_reviews
 
+    # the feed's ``since`` is an inclusive day: the day the feed was read (if before the report day
+    # ended) is asked for again next time, so a review posted later that day is not lost
+    mark = min(run.report_day, (datetime.now(UTC) - CLOCK_SKEW).date())
     lander = _lander(config, run, "reviews")
     client = make_client("reviews", lander)
     if client is None:
@@ -324,7 +397,8 @@ def ingest_reviews(make_client: MakeClient, wh: Warehouse, config: Config, run: 
     payloads = store.record_payloads(wh, run, "reviews", files)
     with _atomic(wh):
         dq = store.validate_and_store(wh, config, run, "reviews", "reviews", reviews, files[0].path if files else "")
-        store.store_quarantine(wh, store.quarantine_rows(run, "reviews", bad))
-    store.set_watermark(wh, run, "reviews", "reviews", run.report_day.isoformat())
+        store.store_quarantine(wh, store.quarantine_rows(run, "reviews", bad, files[0].path if files else ""))
+    after = max(since, mark.isoformat())  # never backwards (a backfill of an earlier day)
+    store.set_watermark(wh, run, "reviews", "reviews", after)
     return {"source": "reviews", "skipped": False, "employers": len(employers), "reviews": len(reviews),
-            "watermark": {"before": since, "after": run.report_day.isoformat()}, "payloads": payloads, "data_quality": dq}
+            "watermark": {"before": since, "after": after}, "payloads": payloads, "data_quality": dq}

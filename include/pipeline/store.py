@@ -155,8 +155,11 @@ def store_quarantine(wh: Warehouse, rows: list[dict[str, Any]]) -> int:
     return len(clean)
 
 
-def quarantine_rows(run: RunContext, source: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows from a connector's own quarantine (records too broken to become models)."""
+def quarantine_rows(run: RunContext, source: str, items: list[dict[str, Any]],
+                    raw_pointer: str = "") -> list[dict[str, Any]]:
+    """Rows from a connector's own quarantine (records too broken to become models, answers about one
+    person that could not be read). ``raw_pointer``: the landing file the records came in, for those
+    that do not name their own."""
     import hashlib
 
     out = []
@@ -166,7 +169,8 @@ def quarantine_rows(run: RunContext, source: str, items: list[dict[str, Any]]) -
         qid = hashlib.sha256(f"{run.run_id}|{source}|{q.get('dataset')}|{key}|{reason}".encode()).hexdigest()[:32]
         out.append({"quarantine_id": qid, "run_id": run.run_id, "source": q.get("source", source),
                     "dataset": q.get("dataset", "unknown"), "record_key": key, "reason": reason,
-                    "raw_pointer": q.get("raw_pointer", ""), "raw": q.get("raw"), "quarantined_at": now_iso()})
+                    "candidate_id": q.get("candidate_id"),
+                    "raw_pointer": q.get("raw_pointer") or raw_pointer, "raw": q.get("raw"), "quarantined_at": now_iso()})
     return out
 
 

@@ -131,6 +131,12 @@ def _keep_one_duplicate(reasons: dict[int, set[str]], records: list[Any], key: s
             del reasons[keep]
 
 
+def _candidate_of(record: Any) -> str | None:
+    """Whose record it is, when it says so (the quarantine lists a candidate's unreadable records)."""
+    cid = record.get("candidate_id") if isinstance(record, dict) else None
+    return cid if isinstance(cid, str) and cid else None
+
+
 def _quarantine_id(run_id: str, dataset: str, source: str, key: str, reason: str, occurrence: int) -> str:
     basis = f"{run_id}|{dataset}|{source}|{key}|{reason}" + (f"|{occurrence}" if occurrence else "")
     return hashlib.sha256(basis.encode("utf-8", "replace")).hexdigest()[:32]
@@ -174,6 +180,7 @@ def validate_batch(dataset: str, records: list[dict[str, Any]], *, report_day: d
         quarantined.append({
             "quarantine_id": _quarantine_id(run_id, dataset, source, key, reason, occurrence),
             "run_id": run_id, "source": source, "dataset": dataset, "record_key": key, "reason": reason,
+            "candidate_id": _candidate_of(record),
             "raw_pointer": (raw_pointers[i] if raw_pointers and i < len(raw_pointers) else "") or "",
             "raw": storable(record) if i in frame.bad_text_fields else record, "quarantined_at": now,
         })

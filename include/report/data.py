@@ -22,6 +22,7 @@ from include.report.models import (
     Counts,
     EvidenceView,
     FindingView,
+    QuarantinedView,
     ReportData,
     RequisitionView,
     SkippedSource,
@@ -253,6 +254,29 @@ def _reviews(wh: Warehouse, report_day: date) -> list[dict[str, Any]]:
     )
 
 
+def _pointer(path: str, config: Any) -> str:
+    """A landing file as a path below the data folder (the report never shows where that folder is)."""
+    if not path or not hasattr(config, "data_path"):
+        return path or ""
+    try:
+        return str(Path(path).resolve().relative_to(Path(config.data_path()).resolve()))
+    except ValueError:
+        return Path(path).name
+
+
+def _add_incomplete(wh: Warehouse, requisitions: list[RequisitionView], ids: list[str], run_id: str, config: Any) -> None:
+    """Each shown candidate's quarantined records (the part of their record the rules could not read)."""
+    from include.warehouse.quarantine import incomplete_records
+
+    found = incomplete_records(wh, ids, run_id)
+    for req in requisitions:
+        for cand in req.candidates:
+            cand.incomplete = [QuarantinedView(source=str(q["source"] or ""), dataset=str(q["dataset"] or ""),
+                                               record_key=str(q["record_key"] or ""), reason=str(q["reason"] or ""),
+                                               raw_pointer=_pointer(str(q["raw_pointer"] or ""), config))
+                               for q in found.get(cand.candidate_id, [])]
+
+
 def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) -> ReportData:
     """Everything the report of ``run_id`` (report day ``report_day``) shows."""
     rows = runs.findings_of_run(wh, run_id)
@@ -262,6 +286,7 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) 
     shown_ids = sorted({r["candidate_id"] for r, _ in shown})
     apps, latest_app = _applications(wh, shown_ids)
     requisitions = _group(shown, people, apps, latest_app)
+    _add_incomplete(wh, requisitions, shown_ids, run_id, config)
     checked, awaiting = candidates.consent_counts(wh)
 
     review_rows = _reviews(wh, report_day)

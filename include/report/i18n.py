@@ -105,6 +105,9 @@ VALUE_LABELS: dict[str, str] = {
     "hiring_company": N_("Hiring company"),
     "current": N_("Still employed there"),
     "senior": N_("Senior role"),
+    "incomplete_record": N_("Part of the record unreadable"),
+    "quarantined_records": N_("Quarantined records"),
+    "quarantine_reasons": N_("Why they were quarantined"),
 }
 # Enumerated evidence values, per key (matched case-insensitively); other values are literals (names,
 # dates, titles) and are shown as written.

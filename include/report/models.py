@@ -54,12 +54,23 @@ class EmployerContext(View):
     layoff_mentions_90d: int = 0
 
 
+class QuarantinedView(View):
+    """One record of the candidate that could not be read: where it came from, why, and where it landed."""
+
+    source: str
+    dataset: str
+    record_key: str
+    reason: str  # names fields and rules, never values
+    raw_pointer: str  # the landing file holding the record as it came (relative to the data folder)
+
+
 class CandidateView(View):
     candidate_id: str
     name: str
     record_url: str | None = None
     findings: list[FindingView] = Field(default_factory=list)
     employer_context: EmployerContext | None = None
+    incomplete: list[QuarantinedView] = Field(default_factory=list)  # quarantined records (incomplete record)
 
     @property
     def open_findings(self) -> list[FindingView]:

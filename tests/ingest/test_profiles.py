@@ -150,11 +150,16 @@ def test_sources_not_configured_are_skipped(clients):
     assert {j.source for j in jobs} == {"orcid"}
 
 
-def test_orcid_answering_xml_fails_the_fetch_loudly(clients):
+def test_an_answer_that_is_not_json_is_that_persons_quarantine_not_the_runs_end(clients):
+    """One person's unreadable answer is quarantined with its cause; the source failing for everyone
+    fails the task (tests/ingest/test_per_person_failures.py)."""
     orcid, github = clients
     orcid.accept = "application/xml"
-    with pytest.raises(MalformedResponse):
-        fetch_profile_jobs(candidate(orcid=ANA), orcid, github)
+    jobs, bad = fetch_profile_jobs(candidate(orcid=ANA, github_login="asilva"), orcid, github)
+    assert [j.source for j in jobs] == ["github"]
+    assert [(b["source"], b["record_key"]) for b in bad] == [("orcid", "greenhouse:4829103:orcid")]
+    assert bad[0]["reason"].startswith(f"{MalformedResponse.__name__}: orcid: expected JSON")
+    assert ANA not in bad[0]["reason"]  # the endpoint is named with the iD masked
 
 
 @pytest.mark.parametrize("parts, expected", [

@@ -56,7 +56,9 @@ def check_invariants(records: list[Any], out: ValidationOutcome) -> None:
         assert g in records
     for q in out.quarantined:
         assert set(q) == {"quarantine_id", "run_id", "source", "dataset", "record_key", "reason", "raw_pointer",
-                          "raw", "quarantined_at"}
+                          "raw", "quarantined_at", "candidate_id"}
+        # whose record it was, as the record says (reviews belong to no candidate)
+        assert q["candidate_id"] is None or q["candidate_id"] == q["raw"]["candidate_id"]
         assert q["reason"]
         for text in _strings(q["raw"]):
             if len(text) >= 4 and text in q["reason"]:

@@ -153,6 +153,7 @@ EMPLOYER_NOT_ON_PROFILE = KindSpec(
     question="how we could confirm the role, since the public profiles do not mention it",
     why_question="profiles are often incomplete or out of date; a missing entry is a gap in the record, "
                  "not proof the job did not happen",
+    rests_on_complete=("profile",),
 )
 
 PROFILE_EMPLOYER_NOT_ON_RESUME = KindSpec(
@@ -166,6 +167,7 @@ PROFILE_EMPLOYER_NOT_ON_RESUME = KindSpec(
     question="about the time at that employer and why the resume leaves it out",
     why_question="people shorten resumes on purpose (short stints, side roles, old jobs); leaving a job out "
                  "is not a false claim",
+    rests_on_complete=("resume",),
 )
 
 TITLE_MISMATCH = KindSpec(

@@ -55,6 +55,10 @@ class KindSpec:
     question: str  # what HR is asked to ask the candidate
     why_question: str  # why this is a question for the candidate and not a verdict on them
     thresholds: tuple[Threshold, ...] = ()
+    # Which side of the candidate's record the kind reads as complete ("resume", "profile"): a finding
+    # about something *missing* there is softened when part of that side was quarantined
+    # (include/engine/incomplete.py).
+    rests_on_complete: tuple[str, ...] = ()
 
     @property
     def rule_version(self) -> str:
@@ -70,6 +74,9 @@ class KindSpec:
             out.append(f"kind {self.name}: version {self.version!r} is not MAJOR.MINOR.PATCH")
         if not self.severities or any(s not in SEVERITIES for s in self.severities):
             out.append(f"kind {self.name}: severities {self.severities!r} must be among {SEVERITIES}")
+        if any(side not in ("resume", "profile") for side in self.rests_on_complete):
+            out.append(f"kind {self.name}: rests_on_complete {self.rests_on_complete!r} must name 'resume' or "
+                       "'profile'")
         for field in ("label", "severity_policy", "fires_when", "benign", "evidence", "question", "why_question"):
             if not str(getattr(self, field)).strip():
                 out.append(f"kind {self.name}: {field} is empty")

@@ -162,4 +162,5 @@ CAREER_GAP = KindSpec(
     why_question="caring, illness, study, travel and job searches are ordinary reasons for a gap; it is "
                  "context for the interview, never a reason to reject",
     thresholds=(GAP_MONTHS,),
+    rests_on_complete=("resume",),
 )
