@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from include.warehouse.base import Warehouse
 from plugins.hooks.base import connection_defined
+
+if TYPE_CHECKING:  # DAG files import this module at parse time: nothing heavy here
+    from include.warehouse.base import Warehouse
 
 HOOKS: dict[str, tuple[str, str]] = {
     "greenhouse": ("plugins.hooks.ats", "GreenhouseHook"),
