@@ -11,15 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from typing import Any
 
 from include import cli_checks as checks
 from include.cli_checks import UsageError, open_warehouse
 from include.config import ConfigError
-
-PRIVATE = 0o077  # files written while handling personal data: readable by their owner only
+from include.private import private_umask
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -174,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"run": cmd_run, "audit": cmd_audit_verify, "findings": cmd_findings_clear,
                 "candidate": cmd_candidate}
     if args.command in ("run", "findings", "candidate"):
-        os.umask(PRIVATE)
+        private_umask()  # files written while handling personal data: readable by their owner only
     try:
         handler = getattr(args, "func", None) or handlers[args.command]
         return int(handler(args))
