@@ -22,8 +22,10 @@ from include.private import private_umask
 
 def cmd_run(args: argparse.Namespace) -> int:
     day = checks.report_day(args.date)
-    checks.checked_config()
+    config = checks.checked_config()
     checks.check_connections()
+    checks.check_writable(config)
+    checks.check_task_timeout()
     from include.cli_run import run_pipeline
 
     return run_pipeline(day, args.use_executor, args.verbose)
@@ -50,7 +52,7 @@ def cmd_audit_verify(_: argparse.Namespace) -> int:
 
 def cmd_findings_clear(args: argparse.Namespace) -> int:
     """The HR page's action from the command line, through the same ``clear_and_rerender``."""
-    from include.findings import FindingNotOpen, clear_and_rerender
+    from include.findings import FindingNotOpen, UnstorableText, clear_and_rerender
 
     if not args.reason.strip() or not args.by.strip():
         raise UsageError("--reason and --by must not be empty: say why the finding is explained and who clears it")
@@ -58,8 +60,10 @@ def cmd_findings_clear(args: argparse.Namespace) -> int:
     wh = open_warehouse()
     try:
         done = clear_and_rerender(wh, args.finding_id, args.reason, args.by, config)
+    except UnstorableText as exc:
+        raise UsageError(f"findings clear: {exc}") from None
     except (KeyError, FindingNotOpen) as exc:
-        print(f"crosscheck: findings clear: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        print(f"crosscheck: findings clear: {one_line(str(exc.args[0] if exc.args else exc))}", file=sys.stderr)
         return 1
     finally:
         wh.close()
@@ -77,6 +81,7 @@ def cmd_candidate(args: argparse.Namespace) -> int:
     from include.audit.subject import erase_candidate, export_candidate
 
     config = checks.checked_config()
+    out = checks.check_out_path(args.out) if args.action == "export" and args.out else None
     if args.action == "erase" and not args.by.strip():
         raise UsageError("--by: name who asked for the erasure (e.g. the DPO's e-mail)")
     wh = open_warehouse(migrate=args.action == "erase")
@@ -85,20 +90,27 @@ def cmd_candidate(args: argparse.Namespace) -> int:
         if args.action == "export":
             data = export_candidate(wh, args.candidate_id, root)
             text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-            if args.out:
-                checks.write_private(args.out, text)
-                print(f"wrote {args.out} (readable by you only)")
+            if out is not None:
+                checks.write_private(out, text)
+                print(f"wrote {out} (readable by you only)")
             else:
                 print(text)
         else:
             report = erase_candidate(wh, args.candidate_id, root, args.by, config=config)
             print(json.dumps(report, indent=2, default=str))
     except KeyError as exc:
-        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc.args[0] if exc.args else exc))}", file=sys.stderr)
         return 1
     finally:
         wh.close()
     return 0
+
+
+def one_line(text: str, most: int = 2000) -> str:
+    """An error as one line of sane length, whatever value it repeats (the values themselves are
+    shortened where they are quoted; this is the backstop)."""
+    flat = " ".join(text.split("\n"))
+    return flat if len(flat) <= most else f"{flat[:most]}… ({len(flat)} characters)"
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -177,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         handler = getattr(args, "func", None) or handlers[args.command]
         return int(handler(args))
     except (UsageError, ConfigError) as exc:
-        print(f"crosscheck: error: {exc}", file=sys.stderr)
+        print(f"crosscheck: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
 
 

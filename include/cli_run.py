@@ -115,11 +115,11 @@ def _supervise(run: Any, use_executor: bool, log_path: Path | None) -> int:
     sys.stderr.flush()
     read_end, write_end = os.pipe()
     previous = {s: signal.signal(s, stop) for s in STOP_SIGNALS}
-    pid = -1
+    pid, parent = -1, os.getpid()
     try:
         pid = os.fork()
         if pid == 0:  # the child: Airflow, in its own process group
-            _child(run, use_executor, log_path, read_end, write_end, previous)
+            _child(run, use_executor, log_path, read_end, write_end, previous, parent)
         os.close(write_end)
         with contextlib.suppress(OSError):
             os.setpgid(pid, pid)  # also done by the child: whichever runs first
@@ -146,10 +146,11 @@ def _supervise(run: Any, use_executor: bool, log_path: Path | None) -> int:
 
 
 def _child(run: Any, use_executor: bool, log_path: Path | None, read_end: int, write_end: int,
-           previous: dict[Any, Any]) -> None:
+           previous: dict[Any, Any], parent: int) -> None:
     """Never returns: runs the DAGs, reports each DAG's state on the pipe, and exits with the run's status."""
     code = 1
     try:
+        _die_with_parent(parent)
         os.setpgid(0, 0)
         os.close(read_end)
         for s, handler in previous.items():
@@ -165,6 +166,20 @@ def _child(run: Any, use_executor: bool, log_path: Path | None, read_end: int, w
             sys.stdout.flush()
             sys.stderr.flush()
         os._exit(code)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this process when the supervising one dies, even by SIGKILL, so that no
+    run goes on unsupervised (and unsealed) behind a killed ``crosscheck run``."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
 
 
 def _read_states(read_end: int) -> list[dict[str, Any]]:
