@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, get_current_context, task
 
-from include.pipeline.timeouts import execution_timeout
 from include.run_context import RunContext
+from include.task_timeouts import execution_timeout
 from plugins.hooks.sources import AirflowSources
 
 INGESTED = Asset("crosscheck://warehouse/ingested")

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, get_current_context, task
 
-from include.pipeline.timeouts import execution_timeout
+from include.task_timeouts import execution_timeout
 
 SNAPSHOT = Asset("crosscheck://warehouse/registry_snapshot")
 DEFAULT_ARGS = {

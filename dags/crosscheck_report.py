@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, get_current_context, task
 
-from include.pipeline.timeouts import execution_timeout
 from include.run_context import RunContext
+from include.task_timeouts import execution_timeout
 from plugins.hooks.sources import AirflowSources
 
 DISCREPANCIES = Asset("crosscheck://warehouse/discrepancies")

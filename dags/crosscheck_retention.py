@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import dag, get_current_context, task
 
-from include.pipeline.timeouts import execution_timeout
+from include.task_timeouts import execution_timeout
 
 DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(minutes=5),
                 "execution_timeout": execution_timeout("crosscheck_retention")}

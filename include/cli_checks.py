@@ -220,7 +220,7 @@ def where(conn: dict[str, Any]) -> str:
 
 def check_task_timeout(environ: Mapping[str, str] | None = None) -> None:
     """``CROSSCHECK_TASK_TIMEOUT_MINUTES``, if set: whole minutes in range (the DAG files read it)."""
-    from include.pipeline.timeouts import TimeoutSettingError, override_minutes
+    from include.task_timeouts import TimeoutSettingError, override_minutes
 
     try:
         override_minutes(environ)
