@@ -134,8 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     r = _sub(sub, "run", "run the daily pipeline once for a report day, through Airflow",
              "Every DAG of the daily pipeline (ingest, check, report) once for report day D, in order, "
              "through Airflow.\nNeeds CROSSCHECK_CONFIG and the sources' AIRFLOW_CONN_* connections; checks "
-             "both, and the date,\nbefore Airflow starts. Exit status 1 if any task failed (the run is "
-             "still sealed as failed).")
+             "both, the date and\nwhere it writes (data_dir, the warehouse) before Airflow starts. Exit "
+             "status 1 if any task failed,\n128 + n if stopped by signal n (SIGTERM: 143); the run is sealed "
+             "as failed either way.")
     r.add_argument("--date", default=checks.today_utc().isoformat(), metavar="YYYY-MM-DD",
                    help="report day D: today (UTC) or earlier")
     r.add_argument("--use-executor", action="store_true", help="send tasks to the configured executor (Celery)")

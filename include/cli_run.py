@@ -1,4 +1,5 @@
-"""``crosscheck run``: every DAG of the daily pipeline once, through Airflow, in this process.
+"""``crosscheck run``: every DAG of the daily pipeline once, through Airflow, in a child process this
+one supervises (so that SIGTERM stops the run and seals it as failed: see ``run_pipeline``).
 
 Imported only once the command line and its inputs have been checked (``include.cli_checks``): Airflow
 takes seconds to import, a bad input must not wait for it.
