@@ -8,6 +8,7 @@ test fails, naming the missing service, when either is unreachable."""
 from __future__ import annotations
 
 import json
+import stat
 
 import pytest
 
@@ -49,6 +50,9 @@ def celery_run(tmp_path_factory):
                 for w in run.stack.worker_names()
             },
         }
+        data = home / "data"
+        snapshot["modes"] = {str(p.relative_to(data)): (p.is_dir(), stat.S_IMODE(p.lstat().st_mode))
+                             for p in data.rglob("*")}
         wh = run.warehouse()
         try:
             snapshot["predicted"] = predicted_pairs(wh)
@@ -94,6 +98,16 @@ def test_every_mapped_chunk_ran_once_on_a_worker(celery_run):
         assert indexes == list(range(len(indexes))), (task_id, indexes)
         assert all(state == "success" and host in ("worker-1", "worker-2") for _, host, state in rows), (task_id, rows)
     assert len(by_task["check_batch"]) >= 3, by_task["check_batch"]  # the consenting of 100, in batches of 32
+
+
+def test_the_workers_write_candidate_data_owner_only(celery_run):
+    """Celery workers start with the usual umask 022; the task bodies set 077 and the landing writer sets
+    the modes itself: every file of the run is 0600 or tighter, every folder 0700."""
+    modes = celery_run["modes"]
+    landed = [p for p, (is_dir, _) in modes.items() if p.startswith("landing/") and p.endswith(".jsonl.gz")]
+    assert landed, sorted(modes)[:20]
+    loose = {p: oct(m) for p, (is_dir, m) in modes.items() if m & 0o077 or (is_dir and m != 0o700)}
+    assert not loose, loose
 
 
 def test_the_postgres_warehouse_has_findings_of_every_kind(celery_run):
