@@ -12,12 +12,14 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, dag, get_current_context, task
 
+from include.task_timeouts import execution_timeout
+
 SNAPSHOT = Asset("crosscheck://warehouse/registry_snapshot")
 DEFAULT_ARGS = {
     "owner": "crosscheck",
     "retries": 2,
     "retry_delay": timedelta(minutes=2),
-    "execution_timeout": timedelta(hours=4),
+    "execution_timeout": execution_timeout("crosscheck_registry_snapshot"),
 }
 
 
@@ -42,9 +44,11 @@ def crosscheck_registry_snapshot():
 
     @task(max_active_tis_per_dagrun=1)
     def load(item: dict) -> dict:
+        from include.private import private_umask
         from include.snapshots.load import load_snapshot
         from plugins.hooks.warehouse import WarehouseHook
 
+        private_umask()
         wh = WarehouseHook().get_warehouse()
         try:
             return load_snapshot(wh, item["path"], item.get("registry")).as_dict()

@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 from airflow.sdk import Asset, dag, get_current_context, task
 
 from include.run_context import RunContext
+from include.task_timeouts import execution_timeout
 from plugins.hooks.sources import AirflowSources
 
 DISCREPANCIES = Asset("crosscheck://warehouse/discrepancies")
-DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(seconds=20)}
+DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(seconds=20),
+                "execution_timeout": execution_timeout("crosscheck_report")}
 
 
 @dag(dag_id="crosscheck_report", schedule=[DISCREPANCIES], start_date=datetime(2026, 1, 1), catchup=False,

@@ -10,7 +10,10 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import dag, get_current_context, task
 
-DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(minutes=5)}
+from include.task_timeouts import execution_timeout
+
+DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(minutes=5),
+                "execution_timeout": execution_timeout("crosscheck_retention")}
 
 
 @dag(dag_id="crosscheck_retention", schedule="@daily", start_date=datetime(2026, 1, 1), catchup=False,
@@ -20,8 +23,10 @@ def crosscheck_retention():
     def purge_expired() -> dict:
         from include.audit.retention import purge_expired as purge
         from include.config import load_config
+        from include.private import private_umask
         from plugins.hooks.warehouse import WarehouseHook
 
+        private_umask()
         ctx = get_current_context()
         now = ctx.get("data_interval_end") or ctx["dag_run"].run_after
         wh = WarehouseHook().get_warehouse(migrate=True)  # the run's only task

@@ -26,13 +26,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from evaluation.warehouse import NotComparable, evaluate_warehouse
+    from evaluation.warehouse import MalformedWorld, NotComparable, check_world_files, evaluate_warehouse
 
     args = build_parser().parse_args(argv)
     try:
         world = check_world(args.world)
+        check_world_files(world)
         wh = open_warehouse(migrate=False)
-    except (UsageError, ConfigError) as exc:
+    except (UsageError, ConfigError, MalformedWorld) as exc:
         print(f"evaluation: error: {exc}", file=sys.stderr)
         return 2
     try:

@@ -20,6 +20,40 @@ def labelled_pairs(world_dir: Path) -> set[tuple[str, str]]:
         return {(r["candidate_id"], r["kind"]) for r in csv.DictReader(fh)}
 
 
+class MalformedWorld(ValueError):
+    """A world folder whose files do not parse as ``python -m sandbox generate`` writes them."""
+
+
+def check_world_files(world_dir: Path) -> None:
+    """Read every file the evaluation reads and say which one is malformed, and how, in one line."""
+    try:
+        world_candidates(world_dir)
+    except UnicodeDecodeError:
+        raise MalformedWorld(f"{world_dir / 'world.json'}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise MalformedWorld(f"{world_dir / 'world.json'}: not valid JSON (line {exc.lineno}, column "
+                             f"{exc.colno}: {exc.msg})") from None
+    except (AttributeError, KeyError, TypeError) as exc:
+        raise MalformedWorld(f"{world_dir / 'world.json'}: not a world (an object whose candidates each have "
+                             f"ats and id; {type(exc).__name__}: {str(exc)[:80]})") from None
+    for name, columns in (("labels.csv", ("candidate_id", "kind")), ("names.csv", ("name", "class"))):
+        path = world_dir / name
+        if name == "names.csv" and not path.exists():
+            continue
+        try:
+            with path.open(encoding="utf-8", newline="") as fh:
+                reader = csv.DictReader(fh)
+                missing = [c for c in columns if c not in (reader.fieldnames or [])]
+                if missing:
+                    raise MalformedWorld(f"{path}: no {missing[0]} column (expected {', '.join(columns)})")
+                for _ in reader:
+                    pass
+        except UnicodeDecodeError:
+            raise MalformedWorld(f"{path}: not UTF-8 text") from None
+        except csv.Error as exc:
+            raise MalformedWorld(f"{path}: not valid CSV ({exc})") from None
+
+
 class NotComparable(RuntimeError):
     """The warehouse's latest run cannot be scored against this world; the message says why."""
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,14 +20,15 @@ from include import cli_checks as checks
 from include.audit.anchor import AnchorError
 from include.cli_checks import UsageError, open_warehouse
 from include.config import ConfigError
-
-PRIVATE = 0o077  # files written while handling personal data: readable by their owner only
+from include.private import private_umask
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     day = checks.report_day(args.date)
-    checks.checked_config()
+    config = checks.checked_config()
     checks.check_connections()
+    checks.check_writable(config)
+    checks.check_task_timeout()
     from include.cli_run import run_pipeline
 
     return run_pipeline(day, args.use_executor, args.verbose)
@@ -122,7 +122,7 @@ def cmd_dossier(args: argparse.Namespace) -> int:
 
 def cmd_findings_clear(args: argparse.Namespace) -> int:
     """The HR page's action from the command line, through the same ``clear_and_rerender``."""
-    from include.findings import FindingNotOpen, clear_and_rerender
+    from include.findings import FindingNotOpen, UnstorableText, clear_and_rerender
 
     if not args.reason.strip() or not args.by.strip():
         raise UsageError("--reason and --by must not be empty: say why the finding is explained and who clears it")
@@ -130,8 +130,10 @@ def cmd_findings_clear(args: argparse.Namespace) -> int:
     wh = open_warehouse()
     try:
         done = clear_and_rerender(wh, args.finding_id, args.reason, args.by, config)
+    except UnstorableText as exc:
+        raise UsageError(f"findings clear: {exc}") from None
     except (KeyError, FindingNotOpen) as exc:
-        print(f"crosscheck: findings clear: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        print(f"crosscheck: findings clear: {one_line(str(exc.args[0] if exc.args else exc))}", file=sys.stderr)
         return 1
     finally:
         wh.close()
@@ -154,6 +156,7 @@ def cmd_candidate(args: argparse.Namespace) -> int:
         return cmd_dossier(args)
 
     config = checks.checked_config()
+    out = checks.check_out_path(args.out) if args.action == "export" and args.out else None
     if args.action in ("erase", "hold", "release") and not args.by.strip():
         raise UsageError({"erase": "--by: name who asked for the erasure (e.g. the DPO's e-mail)",
                           "hold": "--by: name who places the legal hold",
@@ -174,16 +177,16 @@ def cmd_candidate(args: argparse.Namespace) -> int:
         elif args.action == "export":
             data = export_candidate(wh, args.candidate_id, root)
             text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-            if args.out:
-                checks.write_private(args.out, text)
-                print(f"wrote {args.out} (readable by you only)")
+            if out is not None:
+                checks.write_private(out, text)
+                print(f"wrote {out} (readable by you only)")
             else:
                 print(text)
         else:
             report = erase_candidate(wh, args.candidate_id, root, args.by, config=config, anchor=anchor)
             print(json.dumps(report, indent=2, default=str))
     except KeyError as exc:
-        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc.args[0] if exc.args else exc))}", file=sys.stderr)
         return 1
     except (HoldError, OnHold) as exc:
         print(f"crosscheck: candidate {args.action}: {exc}", file=sys.stderr)
@@ -226,6 +229,13 @@ def cmd_doctor(_: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def one_line(text: str, most: int = 2000) -> str:
+    """An error as one line of sane length, whatever value it repeats (the values themselves are
+    shortened where they are quoted; this is the backstop)."""
+    flat = " ".join(text.split("\n"))
+    return flat if len(flat) <= most else f"{flat[:most]}… ({len(flat)} characters)"
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Descriptions keep their line breaks; an option's default, when it has one, follows its help."""
 
@@ -247,8 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     r = _sub(sub, "run", "run the daily pipeline once for a report day, through Airflow",
              "Every DAG of the daily pipeline (ingest, check, report) once for report day D, in order, "
              "through Airflow.\nNeeds CROSSCHECK_CONFIG and the sources' AIRFLOW_CONN_* connections; checks "
-             "both, and the date,\nbefore Airflow starts. Exit status 1 if any task failed (the run is "
-             "still sealed as failed).")
+             "both, the date and\nwhere it writes (data_dir, the warehouse) before Airflow starts. Exit "
+             "status 1 if any task failed,\n128 + n if stopped by signal n (SIGTERM: 143); the run is sealed "
+             "as failed either way.")
     r.add_argument("--date", default=checks.today_utc().isoformat(), metavar="YYYY-MM-DD",
                    help="report day D: today (UTC) or earlier")
     r.add_argument("--use-executor", action="store_true", help="send tasks to the configured executor (Celery)")
@@ -342,12 +353,12 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {"run": cmd_run, "audit": cmd_audit_verify, "findings": cmd_findings_clear,
                 "candidate": cmd_candidate, "dags": cmd_dags_install, "migrate": cmd_migrate, "doctor": cmd_doctor}
     if args.command in ("run", "findings", "candidate", "migrate"):  # migrate may create the DuckDB file
-        os.umask(PRIVATE)
+        private_umask()  # files written while handling personal data: readable by their owner only
     try:
         handler = getattr(args, "func", None) or handlers[args.command]
         return int(handler(args))
     except (UsageError, ConfigError, AnchorError) as exc:
-        print(f"crosscheck: error: {exc}", file=sys.stderr)
+        print(f"crosscheck: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
 
 

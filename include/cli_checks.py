@@ -8,6 +8,7 @@ Connection values are never echoed: they hold API keys and passwords.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -22,6 +23,7 @@ from include.config import (
     Config,
     ConfigError,
     absolute_config_env,
+    echo,
     load_config,
 )
 from include.warehouse import (
@@ -65,7 +67,7 @@ def parse_day(text: str, option: str = "--date") -> date:
     """A calendar day written YYYY-MM-DD (nothing else: ``tomorrow`` and ``20261121`` are refused)."""
     value = text.strip()
     if not ISO_DAY.fullmatch(value):
-        raise UsageError(f"{option} {text!r} is not a date: write it YYYY-MM-DD, e.g. {today_utc().isoformat()}")
+        raise UsageError(f"{option} {echo(repr(text))} is not a date: write it YYYY-MM-DD, e.g. {today_utc().isoformat()}")
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
@@ -226,13 +228,99 @@ def warehouse_conn(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return conn
 
 
+def check_task_timeout(environ: Mapping[str, str] | None = None) -> None:
+    """``CROSSCHECK_TASK_TIMEOUT_MINUTES``, if set: whole minutes in range (the DAG files read it)."""
+    from include.task_timeouts import TimeoutSettingError, override_minutes
+
+    try:
+        override_minutes(environ)
+    except TimeoutSettingError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def check_no_nul(text: str, what: str) -> None:
+    """A NUL ends a path where the operating system reads it: the rest would be silently dropped, and
+    the file written would be another one."""
+    if "\0" in text:
+        raise UsageError(f"{what} {echo(text)}: a path cannot hold a NUL character")
+
+
+def _probe_folder(folder: Path, what: str, shown: str) -> None:
+    """Write access to ``folder``, by trying it (a permission bit says nothing for root, or on a
+    read-only file system): a temporary file made and removed at once."""
+    import tempfile
+
+    try:
+        fd, name = tempfile.mkstemp(prefix=".crosscheck-probe-", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"{what} {shown}: cannot write in {echo(str(folder))}: "
+                         f"{(exc.strerror or str(exc)).lower()}") from None
+    os.close(fd)
+    os.unlink(name)
+
+
+def _nearest_existing(path: Path) -> Path:
+    for p in [path, *path.parents]:
+        if p.exists() or p.is_symlink():
+            return p
+    return Path("/")
+
+
+def check_writable_folder(path: Path, what: str, shown: str | None = None) -> None:
+    """A folder a run writes to (made if missing): no NUL, not a file, writable, or whichever existing
+    folder would hold it is. ``shown``: the value as the user wrote it, for the message."""
+    check_no_nul(str(path), what)
+    shown = shown if shown is not None else echo(str(path))
+    path = path.expanduser().absolute()
+    base = _nearest_existing(path)
+    if not base.is_dir():
+        raise UsageError(f"{what} {shown}: {echo(str(base))} is a file, not a folder")
+    _probe_folder(base, what, shown)
+
+
+def check_warehouse_location(conn: Mapping[str, Any], create: bool) -> None:
+    """A DuckDB warehouse's path, before anything opens it: no NUL; a regular file, not a folder or a
+    device; writable by a run (``create``) together with its folder (DuckDB writes a .wal file beside
+    it). PostgreSQL is the server's to check."""
+    if str(conn.get("conn_type")).lower() != "duckdb":
+        return
+    raw = str(conn.get("host") or conn.get("schema") or "")
+    what = f"the warehouse ({WAREHOUSE_ENV})"
+    check_no_nul(raw, what)
+    if raw == ":memory:":
+        return
+    path = Path(raw).expanduser().absolute()
+    shown = echo(raw)
+    if path.is_dir():
+        raise UsageError(f"{what} {shown} is a folder: host names the .duckdb file itself")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{what} {shown} is not a regular file")
+    if not create:
+        return
+    if path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND))
+        except OSError as exc:
+            raise UsageError(f"{what} {shown}: not writable: {(exc.strerror or str(exc)).lower()}") from None
+    check_writable_folder(path.parent, what, shown)
+
+
+def check_writable(config: Config, environ: Mapping[str, str] | None = None) -> None:
+    """What ``crosscheck run`` writes, checked before Airflow starts instead of failing a task a minute
+    in: the data folder (landing zone, run folders, reports) and the DuckDB warehouse."""
+    check_writable_folder(config.data_path(), "data_dir")
+    check_warehouse_location(warehouse_conn(environ), create=True)
+
+
 def open_warehouse(create: bool = False, migrate: bool = True) -> Warehouse:
     """The warehouse, opened through ``include.warehouse.open_warehouse``. ``create=False`` (every command but
     ``run``): a missing warehouse is an error, not a new empty one. ``migrate=False`` (the read-only commands:
     ``audit verify``, ``candidate export``, ``evaluate``): nothing is written; a warehouse that needs
     migrating is an error too."""
+    conn = warehouse_conn()
+    check_warehouse_location(conn, create)
     try:
-        return open_spec(warehouse_conn(), migrate=migrate, create=create)
+        return open_spec(conn, migrate=migrate, create=create)
     except WarehouseError as exc:
         unset = "" if os.environ.get(WAREHOUSE_ENV) else f" ({WAREHOUSE_ENV} is not set)"
         message = str(exc)
@@ -240,18 +328,39 @@ def open_warehouse(create: bool = False, migrate: bool = True) -> Warehouse:
                                     else "")) from None
 
 
+def check_out_path(text: str, option: str = "--out") -> Path:
+    """Where a command is told to write a file: a new or regular file (never a symbolic link, which
+    could point the personal data anywhere) in an existing folder. Checked before any work is done."""
+    path = Path(text)
+    shown = echo(text)
+    if "\0" in text:
+        raise UsageError(f"{option} {shown}: a path cannot hold a NUL character")
+    if path.is_symlink():
+        raise UsageError(f"{option} {shown} is a symbolic link: name the file itself (links are not followed)")
+    if path.is_dir():
+        raise UsageError(f"{option} {shown} is a folder: name a file in it")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{option} {shown} is not a regular file")
+    parent = path.parent
+    if not parent.is_dir():
+        raise UsageError(f"{option} {shown}: no folder {echo(str(parent))} to write it in")
+    if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"{option} {shown}: not writable")
+    return path
+
+
 def write_private(path: str | Path, text: str) -> Path:
-    """Write a file only its owner can read (mode 600, also when it existed): exports and connection files
-    hold personal data or credentials."""
+    """Write a file only its owner can read (mode 600, also when it existed), never through a symbolic
+    link: exports and connection files hold personal data or credentials."""
+    from include.private import open_private
+
     p = Path(path)
-    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        if p.is_file():
-            os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fd = -1
-            fh.write(text)
-    finally:
-        if fd >= 0:
-            os.close(fd)
+        fd = open_private(p)
+    except OSError as exc:
+        why = "it is a symbolic link" if exc.errno == errno.ELOOP else (exc.strerror or str(exc)).lower()
+        raise UsageError(f"cannot write {echo(str(p))}: {why}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
     return p
+

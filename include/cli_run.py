@@ -1,4 +1,5 @@
-"""``crosscheck run``: every DAG of the daily pipeline once, through Airflow, in this process.
+"""``crosscheck run``: every DAG of the daily pipeline once, through Airflow, in a child process this
+one supervises (so that SIGTERM stops the run and seals it as failed: see ``run_pipeline``).
 
 Imported only once the command line and its inputs have been checked (``include.cli_checks``): Airflow
 takes seconds to import, a bad input must not wait for it.
@@ -10,6 +11,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import sys
 import time
 from datetime import UTC, date, datetime
@@ -85,8 +87,23 @@ def airflow_output_to(log_path: Path | None):
             console.close()
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+class _Stopped(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
 def run_pipeline(report_day: date, use_executor: bool = False, verbose: bool = False) -> int:
-    """Every DAG of the daily pipeline once, in dependency order, through Airflow."""
+    """Every DAG of the daily pipeline once, in dependency order, through Airflow.
+
+    Airflow runs in a child process; this one only waits for it. Airflow's task runner replaces the
+    SIGTERM handler of the process it runs tasks in (it calls the operator's ``on_kill`` and goes on),
+    so a run inside this process could not be stopped by ``timeout``, ``systemctl stop`` or ``docker
+    stop``. Here a SIGTERM, SIGINT or SIGHUP kills the child's process group, seals the run as failed
+    (what it read so far, the DAG it was in) and exits 128 + the signal's number."""
     prepare_airflow_env()
     from include.run_context import RunContext
 
@@ -94,11 +111,113 @@ def run_pipeline(report_day: date, use_executor: bool = False, verbose: bool = F
     log_path = None if verbose else Path(os.environ["AIRFLOW_HOME"]) / "logs" / f"crosscheck-{run.run_id}.log"
     if log_path:
         print(f"crosscheck: run {run.run_id} for report day {report_day}; Airflow's log: {log_path}", flush=True)
-    with airflow_output_to(log_path) as console:
-        rc = _run_dags(run, use_executor, console)
+    rc = _supervise(run, use_executor, log_path)
     if rc != 0 and log_path is not None:
         _print_errors(log_path)
     return rc
+
+
+def _supervise(run: Any, use_executor: bool, log_path: Path | None) -> int:
+    def stop(signum: int, _frame: Any) -> None:
+        raise _Stopped(signum)
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read_end, write_end = os.pipe()
+    previous = {s: signal.signal(s, stop) for s in STOP_SIGNALS}
+    pid, parent = -1, os.getpid()
+    try:
+        pid = os.fork()
+        if pid == 0:  # the child: Airflow, in its own process group
+            _child(run, use_executor, log_path, read_end, write_end, previous, parent)
+        os.close(write_end)
+        with contextlib.suppress(OSError):
+            os.setpgid(pid, pid)  # also done by the child: whichever runs first
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        return code if code >= 0 else 128 - code
+    except _Stopped as stopped:
+        for s in STOP_SIGNALS:
+            signal.signal(s, signal.SIG_IGN)  # a second signal must not cut the sealing short
+        name = signal.Signals(stopped.signum).name
+        if pid > 0:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        states = _stopped_states(_read_states(read_end), name)
+        print(f"crosscheck: stopped by {name}; sealing run {run.run_id} as failed", file=sys.stderr, flush=True)
+        _seal_failed(run, states, sys.stderr)
+        return 128 + stopped.signum
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        with contextlib.suppress(OSError):
+            os.close(read_end)
+
+
+def _child(run: Any, use_executor: bool, log_path: Path | None, read_end: int, write_end: int,
+           previous: dict[Any, Any], parent: int) -> None:
+    """Never returns: runs the DAGs, reports each DAG's state on the pipe, and exits with the run's status."""
+    code = 1
+    try:
+        _die_with_parent(parent)
+        os.setpgid(0, 0)
+        os.close(read_end)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        with airflow_output_to(log_path) as console:
+            code = _run_dags(run, use_executor, console, os.fdopen(write_end, "w", buffering=1))
+    except BaseException:  # noqa: BLE001 - the child must never return into the parent's code
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this process when the supervising one dies, even by SIGKILL, so that no
+    run goes on unsupervised (and unsealed) behind a killed ``crosscheck run``."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the request took effect
+            os._exit(1)
+
+
+def _read_states(read_end: int) -> list[dict[str, Any]]:
+    """What the child reported before it was stopped: one JSON line per DAG started and finished."""
+    os.set_blocking(read_end, False)
+    data = b""
+    with contextlib.suppress(BlockingIOError, OSError):
+        while chunk := os.read(read_end, 65536):
+            data += chunk
+    states: dict[str, dict[str, Any]] = {}
+    for line in data.decode("utf-8", "replace").splitlines():
+        with contextlib.suppress(ValueError):
+            entry = json.loads(line)
+            states[entry["dag_id"]] = entry
+    return list(states.values())
+
+
+def _stopped_states(states: list[dict[str, Any]], signal_name: str) -> list[dict[str, Any]]:
+    """The DAG that was running when the signal came is recorded as failed, naming the signal."""
+    out = [dict(s) for s in states]
+    for s in out:
+        if s.get("state") == "running":
+            s["state"] = "failed"
+            s["stopped_by"] = signal_name
+            s["seconds"] = round(time.monotonic() - float(s.pop("started", time.monotonic())), 1)
+    if not out:
+        out = [{"dag_id": DAG_ORDER[0], "state": "failed", "seconds": 0.0, "stopped_by": signal_name}]
+    return out
 
 
 # The last line of a task's traceback: a module-qualified exception of any name
@@ -118,7 +237,14 @@ def _print_errors(log_path: Path, most: int = 5) -> None:
         print(f"crosscheck: error: {line[:500]}", file=sys.stderr)
 
 
-def _run_dags(run: Any, use_executor: bool, console: Any) -> int:
+def _run_dags(run: Any, use_executor: bool, console: Any, progress: Any = None) -> int:
+    """The DAGs in order; each DAG's start and end are written to ``progress`` (one JSON line each) for
+    the supervising process."""
+    def report(entry: dict[str, Any]) -> None:
+        if progress is not None:
+            progress.write(json.dumps(entry) + "\n")
+            progress.flush()
+
     if IN_CHECKOUT:
         init_airflow_db()  # the checkout's own SQLite; a deployment's metadata database is `airflow db migrate`'s
     from airflow.configuration import conf
@@ -135,16 +261,18 @@ def _run_dags(run: Any, use_executor: bool, console: Any) -> int:
         for path, err in bag.import_errors.items():
             print(f"DAG import error in {path}:\n{err}", file=console)
         return 2
-    conf = run.to_dict()
+    run_conf = run.to_dict()
     states: list[dict[str, Any]] = []
     for dag_id in DAG_ORDER:
         dag = bag.get_dag(dag_id)
         t0 = time.monotonic()
-        dr = dag.test(logical_date=datetime.now(UTC), run_conf=conf, use_executor=use_executor)
+        report({"dag_id": dag_id, "state": "running", "seconds": 0.0, "started": t0})
+        dr = dag.test(logical_date=datetime.now(UTC), run_conf=run_conf, use_executor=use_executor)
         state = str(getattr(dr.state, "value", dr.state))
         failed = [ti.task_id for ti in dr.get_task_instances() if str(getattr(ti.state, "value", ti.state))
                   not in ("success", "skipped")]
         states.append({"dag_id": dag_id, "state": state, "seconds": round(time.monotonic() - t0, 1)})
+        report(states[-1])
         print(f"crosscheck: {dag_id}: {state} in {states[-1]['seconds']}s"
               + (f" (failed tasks: {', '.join(failed)})" if failed else ""), file=console, flush=True)
         if state != "success":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Literal
 
@@ -104,6 +105,19 @@ CONFIG_ENV = "CROSSCHECK_CONFIG"
 DEMO_HINT = f"export {CONFIG_ENV}=sandbox/crosscheck.yaml in a checkout, for the demo"
 
 
+ECHO_MAX = 200  # characters of a user's value repeated in an error line
+
+
+def echo(value: str, most: int = ECHO_MAX) -> str:
+    """A user's value as an error line repeats it: printable, and at most ``most`` characters (a 120 KB
+    argument must not become a 120 KB error line)."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+    return text if len(text) <= most else f"{text[:most]}… ({len(value)} characters)"
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 class ConfigError(ValueError):
     """One line naming the file and the problem (the key, or the YAML line), never a traceback."""
 
@@ -133,20 +147,24 @@ def absolute_config_env() -> None:
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     path = config_path(path)
+    shown = echo(str(path))
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(_read_regular(path, shown))
+    except ConfigError:
+        raise
     except FileNotFoundError:
-        raise ConfigError(f"config {path}: no such file ({CONFIG_ENV} names it)") from None
+        raise ConfigError(f"config {shown}: no such file ({CONFIG_ENV} names it)") from None
     except OSError as exc:
-        raise ConfigError(f"config {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"config {path}: not UTF-8 text") from None
+        raise ConfigError(f"config {shown}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a NUL in the path (UnicodeDecodeError is one too)
+        why = "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else "a path cannot hold a NUL character"
+        raise ConfigError(f"config {shown}: {why}") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"config {path}: {_yaml_problem(exc)}") from None
+        raise ConfigError(f"config {shown}: {_yaml_problem(exc)}") from None
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        raise ConfigError(f"config {path}: the top level must be a mapping of keys (key: value), "
+        raise ConfigError(f"config {shown}: the top level must be a mapping of keys (key: value), "
                           f"not a {type(raw).__name__}")
     try:
         config = Config.model_validate(raw)
@@ -155,9 +173,24 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
             f"{'.'.join(str(p) for p in e['loc'])}: {'unknown key' if e['type'] == 'extra_forbidden' else e['msg']}"
             for e in exc.errors()
         )
-        raise ConfigError(f"config {path}: {problems}") from None
+        raise ConfigError(f"config {shown}: {problems}") from None
     config._base = path.resolve().parent
     return config
+
+
+def _read_regular(path: Path, shown: str) -> str:
+    """The file's text, if it is a regular file of a sane size: a FIFO would block the read forever and
+    /dev/zero never ends, so anything else is refused before it is opened."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode) else \
+            "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "not a regular file"
+        raise ConfigError(f"config {shown}: {kind}, not a configuration file")
+    if st.st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"config {shown}: {st.st_size} bytes; a configuration file is at most {MAX_CONFIG_BYTES}")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # never blocks, should it have become a FIFO since
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read(MAX_CONFIG_BYTES + 1).decode("utf-8")
 
 
 def _yaml_problem(exc: yaml.YAMLError) -> str:

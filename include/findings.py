@@ -239,6 +239,11 @@ def _forget_stale(wh: Warehouse, run_id: str, keep: set[str]) -> None:
             )
 
 
+class UnstorableText(ValueError):
+    """A clearance's reason or name holds a NUL character: PostgreSQL cannot store one in text, and a
+    silently shortened reason would misstate it. Refused on every warehouse alike."""
+
+
 class FindingNotOpen(ValueError):
     """The finding is already cleared: clearing it again would overwrite who cleared it and why."""
 
@@ -250,12 +255,16 @@ def clear_finding(wh: Warehouse, finding_id: str, reason: str, by: str, anchor: 
     with an ``anchor`` holding a key, the seal's head is signed and logged.
 
     Raises ``KeyError`` for an unknown finding id, ``ValueError`` for an empty reason or name and
-    ``FindingNotOpen`` (a ``ValueError``) for a finding that is already cleared.
+    ``FindingNotOpen`` (a ``ValueError``) for a finding that is already cleared, ``UnstorableText`` (a
+    ``ValueError``) for a NUL in the id, the reason or the name.
     """
     if not reason or not reason.strip():
         raise ValueError("a reason is required to clear a finding")
     if not by or not by.strip():
         raise ValueError("the name of who clears the finding is required")
+    for what, text in (("the finding id", finding_id), ("the reason", reason), ("the name", by)):
+        if "\0" in text:
+            raise UnstorableText(f"{what} holds a NUL character, which cannot be stored: remove it")
     with wh.transaction():
         rows = wh.query(
             "SELECT finding_id, candidate_id, evidence_digest, status, cleared_at FROM discrepancies "

@@ -13,8 +13,10 @@ import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from connectors.http import Payload
+from include.private import open_private, private_dir
 
 PART_BYTES = 8 * 1024 * 1024  # roll over to a new part after this much raw body
 
@@ -39,6 +41,7 @@ class Lander:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._fh: gzip.GzipFile | None = None
+        self._raw: Any = None
         self._path: Path | None = None
         self._records = 0
         self._bytes = 0
@@ -61,16 +64,18 @@ class Lander:
 
     def _roll(self) -> None:
         self._close_part()
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_dir(self.directory, base=self.root)  # 0700 from the source's folder down
         self._part += 1
         self._path = self.directory / f"{self.task}-{self._part:04d}.jsonl.gz"
+        self._raw = open(open_private(self._path), "wb")  # noqa: SIM115 - closed in _close_part
         # mtime=0 keeps the file byte-identical for identical content (reproducible hashes)
-        self._fh = gzip.GzipFile(self._path, "wb", mtime=0)
+        self._fh = gzip.GzipFile(filename=str(self._path), mode="wb", fileobj=self._raw, mtime=0)
         self._records = self._bytes = 0
 
     def _close_part(self) -> None:
         if self._fh is not None and self._path is not None:
             self._fh.close()
+            self._raw.close()
             digest = hashlib.sha256(self._path.read_bytes()).hexdigest()
             self.files.append(LandedFile(str(self._path), digest, self._records, self._bytes))
             self._fh = None

@@ -200,7 +200,7 @@ def create_app(
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         g = i18n.translations(locale).gettext
-        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "missing") else None
+        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "missing", "bad_text") else None
         with _warehouse(settings) as wh:
             data = _latest_data(wh, settings)
         if data is None:
@@ -281,11 +281,13 @@ def create_app(
             return _back(locale, error="missing")
         if by != principal.name:
             by = f"{by} (Airflow user {principal.user_id})"  # the clearance names who was logged in
-        from include.findings import clear_and_rerender
+        from include.findings import UnstorableText, clear_and_rerender
 
         with _warehouse(settings) as wh:
             try:
                 done = clear_and_rerender(wh, finding_id, reason, by, _config(settings))
+            except UnstorableText:
+                return _back(locale, error="bad_text")
             except (KeyError, ValueError):  # unknown or already cleared (reason and name are checked above)
                 return _back(locale, error="not_open")
         log.info("finding %s cleared through the UI by Airflow user %s", finding_id, principal.user_id)

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from include.cli import HelpFormatter, _sub
-from include.cli_checks import UsageError, parse_day, write_private
+from include.cli_checks import UsageError, check_out_path, echo, parse_day, write_private
 from sandbox import DEMO_WORLD
 
 
@@ -32,8 +32,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     day = parse_day(args.report_day, "--report-day")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {args.out}: a file, not a folder")
-    generate(args.seed, out, n_candidates=args.candidates, report_day=day.isoformat(), vocabulary=args.vocabulary)
+        raise UsageError(f"--out {echo(args.out)}: a file, not a folder")
+    ancestor = next((p for p in out.absolute().parents if p.exists()), Path("/"))
+    if not out.exists() and not ancestor.is_dir():
+        raise UsageError(f"--out {echo(args.out)}: {echo(str(ancestor))} is a file, not a folder")
+    try:
+        generate(args.seed, out, n_candidates=args.candidates, report_day=day.isoformat(), vocabulary=args.vocabulary)
+    except OSError as exc:
+        raise UsageError(f"--out {echo(args.out)}: cannot write the world there: "
+                         f"{(exc.strerror or str(exc)).lower()}") from None
     print(f"world written to {args.out} ({args.vocabulary} vocabulary)")
     return 0
 
@@ -42,6 +49,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from sandbox.server import Faults, serve
 
     check_world(args.world, need_labels=False)
+    if args.env_file:
+        check_out_path(args.env_file, "--env-file")
     try:
         faults = {k: Faults(**v) for k, v in json.loads(args.faults).items()} if args.faults else None
     except (ValueError, TypeError, AttributeError) as exc:
@@ -56,9 +65,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.env_file:
         try:
             write_private(args.env_file, "".join(f"export {k}='{v}'\n" for k, v in env.items()))
-        except OSError as exc:
+        except UsageError:
             sb.stop()
-            raise UsageError(f"--env-file {args.env_file}: {exc.strerror or exc}") from None
+            raise
     print(f"sandbox serving {args.world} at {sb.url}" + (f"; connections in {args.env_file}" if args.env_file else ""),
           flush=True)
     try:

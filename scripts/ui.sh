@@ -5,6 +5,7 @@
 # clears findings), viewer (reads only), admin. Runs until Ctrl-C.
 #   PORT=8080 (0: any free port)   CROSSCHECK_UI_USERS="hr:user,viewer:viewer,admin:admin"
 set -euo pipefail
+umask 077  # the house's policy for whatever handles candidate data: the passwords file, logs, the database
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 PY="$ROOT/.venv/bin/python"
@@ -79,6 +80,7 @@ sys.exit(1)
 EOF
 
 PASSWORDS="$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"
+chmod 600 "$PASSWORDS"  # also when an earlier, permissive run made it
 echo
 echo "Crosscheck HR page: $URL/crosscheck/   (also in the Airflow UI: Browse -> Crosscheck report)"
 echo "Log in at $URL/ first (the page answers 401 without a session). Users (SimpleAuthManager):"

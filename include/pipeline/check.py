@@ -10,6 +10,7 @@ from include.config import Config
 from include.models import Education, Employment, Finding
 from include.pipeline.ingest import load_candidates
 from include.pipeline.runs import chunks, run_dir
+from include.private import private_dir, write_private_text
 from include.run_context import RunContext
 from include.warehouse import Warehouse, candidates
 
@@ -90,9 +91,8 @@ def check_batch(wh: Warehouse, config: Config, run: RunContext, ids: list[str], 
     findings: list[Finding] = []
     for bundle in load_bundles(wh, ids, run.run_id):
         findings.extend(check_candidate(bundle, reg, config, run))
-    path = run_dir(config, run) / "findings" / f"batch-{index:04d}.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f.model_dump_json() + "\n" for f in findings), encoding="utf-8")
+    path = private_dir(run_dir(config, run) / "findings") / f"batch-{index:04d}.jsonl"
+    write_private_text(path, "".join(f.model_dump_json() + "\n" for f in findings))
     return {"path": str(path), "findings": len(findings), "candidates": ids}
 
 

@@ -12,20 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from include.config import Config
+from include.private import private_dir, write_private_text
 from include.run_context import RunContext
 
 
 def run_dir(config: Config, run: RunContext) -> Path:
-    path = config.data_path() / "runs" / run.run_id
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(config.data_path() / "runs" / run.run_id, base=config.data_path())
 
 
 def write_part(config: Config, run: RunContext, name: str, data: dict[str, Any]) -> Path:
-    path = run_dir(config, run) / "manifest" / f"{name}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, sort_keys=True, indent=1, default=str), encoding="utf-8")
-    return path
+    """Atomically, mode 0600: a run killed mid-write leaves the part whole or absent, so it can still be
+    sealed as failed."""
+    path = private_dir(run_dir(config, run) / "manifest") / f"{name}.json"
+    return write_private_text(path, json.dumps(data, sort_keys=True, indent=1, default=str))
 
 
 def read_parts(config: Config, run: RunContext) -> dict[str, Any]:

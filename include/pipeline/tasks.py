@@ -3,6 +3,7 @@ call one pipeline step, write its manifest part, and hand XCom only run ids, ind
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from include.config import load_config
 from include.pipeline import check, ingest, seal
 from include.pipeline.runs import chunks, run_dir, write_part
 from include.pipeline.store import now_iso
+from include.private import private_dir, private_umask, write_private_text
 from include.run_context import RunContext
 from include.warehouse import Warehouse, candidates
 
@@ -22,6 +24,22 @@ T = TypeVar("T")
 PROFILE_CHUNK = 32
 REGISTRY_CHUNK = 48
 CHECK_CHUNK = 32
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def task_body(fn: F) -> F:
+    """Every task body starts by setting the private umask: whoever runs it (a scheduler's executor, a
+    Celery worker, ``crosscheck run``), the landing files, run folders and reports it writes are
+    readable by their owner only."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        private_umask()
+        return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 class Sources(Protocol):
@@ -49,6 +67,7 @@ def require_an_ats(src: Sources) -> None:
                            "greenhouse_default or lever_default (see docs/CONTRACT.md, 'Connections')")
 
 
+@task_body
 def start_run(context: dict[str, Any], src: Sources) -> dict[str, str]:
     require_an_ats(src)
     cfg = load_config()
@@ -59,6 +78,7 @@ def start_run(context: dict[str, Any], src: Sources) -> dict[str, str]:
     return run.to_dict()
 
 
+@task_body
 def finish_dag(run: RunContext, context: dict[str, Any]) -> dict[str, Any]:
     dr = context.get("dag_run")
     part = {"dag_id": dr.dag_id if dr else "?", "airflow_run_id": dr.run_id if dr else "?", "state": "success",
@@ -75,6 +95,7 @@ def _with_wh(src: Sources, fn: Callable[[Warehouse], T]) -> T:
         wh.close()
 
 
+@task_body
 def ingest_ats_task(run: RunContext, source: str, src: Sources) -> dict[str, Any]:
     cfg, info = load_config(), run
     part = _with_wh(src, lambda wh: ingest.ingest_ats(source, src.client, wh, cfg, info))
@@ -84,9 +105,7 @@ def ingest_ats_task(run: RunContext, source: str, src: Sources) -> dict[str, Any
 
 def _plan(cfg: Any, info: RunContext, name: str, items: list[Any], size: int) -> list[int]:
     parts = chunks(items, size)
-    path = run_dir(cfg, info) / "plan" / f"{name}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(parts, ensure_ascii=False), encoding="utf-8")
+    write_private_text(private_dir(run_dir(cfg, info) / "plan") / f"{name}.json", json.dumps(parts, ensure_ascii=False))
     return list(range(len(parts)))
 
 
@@ -94,6 +113,7 @@ def _chunk(cfg: Any, info: RunContext, name: str, index: int) -> list[Any]:
     return json.loads((run_dir(cfg, info) / "plan" / f"{name}.json").read_text(encoding="utf-8"))[index]
 
 
+@task_body
 def plan_profiles_task(run: RunContext, src: Sources) -> list[int]:
     cfg, info = load_config(), run
     ids = _with_wh(src, candidates.consenting_candidate_ids)
@@ -101,6 +121,7 @@ def plan_profiles_task(run: RunContext, src: Sources) -> list[int]:
     return _plan(cfg, info, "profiles", ids, PROFILE_CHUNK)
 
 
+@task_body
 def ingest_profiles_task(run: RunContext, index: int, src: Sources) -> dict[str, Any]:
     cfg, info = load_config(), run
     ids = _chunk(cfg, info, "profiles", index)
@@ -109,6 +130,7 @@ def ingest_profiles_task(run: RunContext, index: int, src: Sources) -> dict[str,
     return {"chunk": index, "profile_jobs": part["profile_jobs"]}
 
 
+@task_body
 def plan_registries_task(run: RunContext, src: Sources) -> list[int]:
     cfg, info = load_config(), run
     names = _with_wh(src, candidates.consenting_employers)
@@ -120,6 +142,7 @@ def plan_registries_task(run: RunContext, src: Sources) -> list[int]:
     return _plan(cfg, info, "registries", misses, REGISTRY_CHUNK)
 
 
+@task_body
 def ingest_registries_task(run: RunContext, index: int, src: Sources) -> dict[str, Any]:
     cfg, info = load_config(), run
     names = _chunk(cfg, info, "registries", index)
@@ -128,6 +151,7 @@ def ingest_registries_task(run: RunContext, index: int, src: Sources) -> dict[st
     return {"chunk": index, "entities": part["entities"]}
 
 
+@task_body
 def ingest_reviews_task(run: RunContext, src: Sources) -> dict[str, Any]:
     cfg, info = load_config(), run
     part = _with_wh(src, lambda wh: ingest.ingest_reviews(src.client, wh, cfg, info))
@@ -135,15 +159,15 @@ def ingest_reviews_task(run: RunContext, src: Sources) -> dict[str, Any]:
     return {"reviews": part.get("reviews", 0), "skipped": part.get("skipped", False)}
 
 
+@task_body
 def plan_check_task(info: RunContext, src: Sources) -> list[int]:
     cfg = load_config()
     batches = _with_wh(src, lambda wh: check.candidate_batches(wh, CHECK_CHUNK))
-    path = run_dir(cfg, info) / "plan" / "check.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(batches), encoding="utf-8")
+    write_private_text(private_dir(run_dir(cfg, info) / "plan") / "check.json", json.dumps(batches))
     return list(range(len(batches)))
 
 
+@task_body
 def check_batch_task(info: RunContext, index: int, src: Sources) -> dict[str, Any]:
     cfg = load_config()
     ids = _chunk(cfg, info, "check", index)
@@ -151,6 +175,7 @@ def check_batch_task(info: RunContext, index: int, src: Sources) -> dict[str, An
     return {"path": out["path"], "findings": out["findings"], "batch": index}
 
 
+@task_body
 def write_findings_task(info: RunContext, src: Sources) -> dict[str, Any]:
     """Collects every batch's findings file named by the plan; a missing one fails the task."""
     cfg = load_config()
@@ -166,11 +191,13 @@ def write_findings_task(info: RunContext, src: Sources) -> dict[str, Any]:
     return {"findings": part["findings"], "candidates_checked": part["candidates_checked"]}
 
 
+@task_body
 def build_report_task(info: RunContext, src: Sources) -> dict[str, Any]:
     cfg = load_config()
     return _with_wh(src, lambda wh: seal.build_report(wh, cfg, info))
 
 
+@task_body
 def email_report_task(info: RunContext, report: dict[str, Any]) -> dict[str, Any]:
     """Off by default: sends only when ``report.email_to`` is configured, through Airflow's SMTP provider."""
     cfg = load_config()
@@ -185,6 +212,7 @@ def email_report_task(info: RunContext, report: dict[str, Any]) -> dict[str, Any
     return {"sent": True, "recipients": len(cfg.report.email_to)}
 
 
+@task_body
 def seal_task(info: RunContext, src: Sources) -> dict[str, Any]:
     cfg = load_config()
     from include.pipeline.runs import read_parts

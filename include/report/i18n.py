@@ -297,6 +297,7 @@ UI_MESSAGES: dict[str, str] = {
     "cleared": N_("Finding %(id)s cleared; the report files were re-rendered."),
     "not_open": N_("That finding does not exist or is already cleared."),
     "missing": N_("A reason and your name are both required to clear a finding."),
+    "bad_text": N_("The reason or the name holds a NUL character, which cannot be stored: remove it."),
     "no_run": N_("No pipeline run has been sealed yet, so there is no report to show."),
     "language": N_("Language"),
 }

@@ -58,7 +58,8 @@ def test_assets_wire_the_pipeline(dagbag):
         assert uri in repr(timetable.asset_condition), dag_id
 
 
-LIGHT = ("from include.run_context import", "from plugins.hooks.sources import")  # stdlib-only modules
+LIGHT = ("from include.run_context import", "from include.task_timeouts import",
+         "from plugins.hooks.sources import")  # stdlib-only modules
 
 
 def test_dag_files_are_thin():
@@ -77,8 +78,42 @@ def test_what_dag_files_import_at_parse_time_is_light():
     import subprocess
     import sys
 
-    code = ("import sys; import include.run_context, plugins.hooks.sources; "
+    code = ("import sys; import include.run_context, include.task_timeouts, plugins.hooks.sources; "
             "print(sorted(m for m in ('pandas', 'great_expectations', 'duckdb', 'requests', 'include.pipeline', "
             "'include.warehouse', 'connectors') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_every_task_has_an_execution_timeout(dagbag):
+    """A task that hangs (a source dripping bytes, a stuck lock) is stopped by Airflow and retried or
+    failed, never left running: every task has a deadline, the per-DAG default when none is set."""
+    from include.task_timeouts import DEFAULT_MINUTES
+
+    for dag_id, dag in dagbag.dags.items():
+        for t in dag.tasks:
+            assert t.execution_timeout is not None, f"{dag_id}.{t.task_id} has no execution_timeout"
+            assert t.execution_timeout.total_seconds() == DEFAULT_MINUTES[dag_id] * 60, f"{dag_id}.{t.task_id}"
+
+
+def test_the_task_timeout_is_configurable(monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    monkeypatch.setenv("CROSSCHECK_TASK_TIMEOUT_MINUTES", "7")
+    bag = DagBag(dag_folder=str(DAGS))
+    assert bag.import_errors == {}
+    for dag_id in EXPECTED:
+        assert {t.execution_timeout.total_seconds() for t in bag.dags[dag_id].tasks} == {420}, dag_id
+    # the monthly register load keeps its own, longer deadline
+    snapshot = bag.dags["crosscheck_registry_snapshot"]
+    assert {t.execution_timeout.total_seconds() for t in snapshot.tasks} == {4 * 3600}
+
+
+def test_a_bad_task_timeout_is_a_one_line_import_error(monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    monkeypatch.setenv("CROSSCHECK_TASK_TIMEOUT_MINUTES", "an hour")
+    bag = DagBag(dag_folder=str(DAGS))
+    assert {Path(p).name for p in bag.import_errors} >= {"crosscheck_ingest.py", "crosscheck_check.py"}
+    assert all("CROSSCHECK_TASK_TIMEOUT_MINUTES 'an hour' is not a number of minutes" in e
+               for e in bag.import_errors.values())

@@ -199,6 +199,8 @@ def test_csrf_token_of_another_session_is_refused(client, wh):
         ({"finding_id": "f-ana-reg", "reason": "  ", "by": "Hana"}, "missing"),
         ({"finding_id": "f-wang-nc", "reason": "again", "by": "Hana"}, "not_open"),  # already cleared
         ({"finding_id": "no-such-finding", "reason": "r", "by": "Hana"}, "not_open"),
+        # PostgreSQL cannot store a NUL: said as such, not as an unknown or cleared finding
+        ({"finding_id": "f-ana-reg", "reason": "Explained\0", "by": "Hana"}, "bad_text"),
     ],
 )
 def test_invalid_clear_requests_change_nothing(client, wh, form, error):

@@ -9,6 +9,7 @@ import os
 import queue
 import re
 import signal
+import stat
 import subprocess
 import threading
 import time
@@ -92,7 +93,7 @@ def ui(tmp_path):
     seed(wh)
     wh.close()
     proc = subprocess.Popen(["bash", str(SCRIPT)], env=_env(tmp_path), cwd=tmp_path, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True, umask=0o022)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()  # type: ignore[union-attr]
     out: list[str] = []
@@ -121,6 +122,9 @@ def ui(tmp_path):
 def test_the_hr_page_through_make_ui(ui):
     base, passwords, db, text = ui
     assert set(passwords) == {"hr", "viewer", "admin"} and "Log in at" in text
+    # the file holding the passwords is the owner's only, though the test runs with the usual umask 022
+    passwords_file = Path(re.search(r"Passwords are in (\S+) ", text).group(1))
+    assert stat.S_IMODE(passwords_file.stat().st_mode) == 0o600
 
     # fail closed: no session, a bad token
     status, body, _ = _request(f"{base}/crosscheck/")

@@ -1,0 +1,49 @@
+"""How long one try of a task may run before Airflow stops it (``execution_timeout``), per DAG.
+
+The defaults are about twice the longest task measured at 100,000 applications (docs/SCALE.md: the
+whole ingest DAG took 66 min, check 4 min, report 2 min on 2 shared cores), so a healthy large run is
+never stopped while a stuck one is. A source that keeps a request open is normally cut off far sooner
+by the HTTP core's per-request budget; the task timeout is the backstop for whatever that does not
+cover. ``CROSSCHECK_TASK_TIMEOUT_MINUTES`` replaces every default of the daily DAGs with one figure
+(whole minutes, 1 to 1440); ``crosscheck run`` checks it before Airflow starts, and a DAG file refuses
+to load with a bad value.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+
+TIMEOUT_ENV = "CROSSCHECK_TASK_TIMEOUT_MINUTES"
+MAX_MINUTES = 24 * 60
+DEFAULT_MINUTES = {
+    "crosscheck_ingest": 120,
+    "crosscheck_check": 60,
+    "crosscheck_report": 30,
+    "crosscheck_retention": 60,
+    "crosscheck_registry_snapshot": 240,  # loads a whole national register; its own figure, not the daily one
+}
+DAILY = ("crosscheck_ingest", "crosscheck_check", "crosscheck_report", "crosscheck_retention")
+
+
+class TimeoutSettingError(ValueError):
+    """``CROSSCHECK_TASK_TIMEOUT_MINUTES`` is not a whole number of minutes in range."""
+
+
+def override_minutes(environ: Mapping[str, str] | None = None) -> int | None:
+    """The operator's figure from ``CROSSCHECK_TASK_TIMEOUT_MINUTES``, or None when it is unset or empty."""
+    env = os.environ if environ is None else environ
+    raw = (env.get(TIMEOUT_ENV) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_MINUTES:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        raise TimeoutSettingError(f"{TIMEOUT_ENV} {shown!r} is not a number of minutes from 1 to {MAX_MINUTES}")
+    return int(raw)
+
+
+def execution_timeout(dag_id: str, environ: Mapping[str, str] | None = None) -> timedelta:
+    """The ``execution_timeout`` of every task of ``dag_id``."""
+    minutes = override_minutes(environ) if dag_id in DAILY else None
+    return timedelta(minutes=minutes or DEFAULT_MINUTES[dag_id])
