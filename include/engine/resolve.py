@@ -18,7 +18,16 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from include.engine import aliases
-from include.engine.names import acronym, cjk_latin_key, has_cjk, normalise_company
+from include.engine.names import (
+    acronym,
+    cjk_latin_key,
+    has_cjk,
+    initials_agree,
+    normalise_company,
+    partial_acronym,
+    same_sound,
+    site_stripped,
+)
 from include.models import RegistryEntity
 
 # Words that say what a company does or where, not which company it is. Industry and place words
@@ -238,6 +247,12 @@ class RegistryIndex:
             return Resolution(eid, 0.9, raw, "acronym", self.family(eid), None, f"initials of registered name {raw!r}")
         best = self._fuzzy(norm)
         if best is None:
+            for bare in site_stripped(norm):  # "Acme Gdansk Plant": Acme, at one of its sites
+                found = self.resolve_normalised(bare)
+                if found.hit:
+                    return Resolution(found.entity_id, round(found.confidence * 0.97, 4), found.matched_name,
+                                      found.method, found.family, found.alias,
+                                      f"{found.why}, after the site qualifier of {norm!r}")
             return NO_MATCH
         score, idx = best
         mnorm, eid, raw, _ = self._names[idx]
@@ -344,7 +359,10 @@ def token_match(a: list[str], b: list[str], weight: object) -> float:
     if not a or not b:
         return 0.0
 
+    short_codes = 0  # distinctive one- or two-letter words left unmatched ("DELTA Q SERVICES" vs "Delta")
+
     def side(x: list[str], y: list[str]) -> tuple[float, float]:
+        nonlocal short_codes
         total = matched = 0.0
         for t in x:
             wt = w(t)  # type: ignore[operator]
@@ -357,6 +375,8 @@ def token_match(a: list[str], b: list[str], weight: object) -> float:
                     if s == 1.0:
                         break
             matched += wt * best
+            if best == 0.0 and len(t) <= 2 and t.isalpha() and not has_cjk(t) and wt > GENERIC_WEIGHT:
+                short_codes += 1
         return matched, total
 
     ma, ta = side(a, b)
@@ -368,8 +388,9 @@ def token_match(a: list[str], b: list[str], weight: object) -> float:
         return 0.0
     cov_a, cov_b = ma / ta, mb / tb
     lo, hi = min(cov_a, cov_b), max(cov_a, cov_b)
-    if hi >= 0.999 and lo >= 0.34:
-        # one name is the other plus a word or two ("Halcyon" / "Halcyon Software Systems")
+    if hi >= 0.999 and lo >= 0.34 and not short_codes:
+        # one name is the other plus a word or two ("Halcyon" / "Halcyon Software Systems"), but not
+        # plus a letter code that tells one company from its namesakes ("Delta Q Services")
         return 0.9 + 0.1 * lo
     return (lo + hi) / 2 if lo >= 0.6 else lo
 
@@ -386,7 +407,7 @@ def same_employer(a: str, b: str, index: RegistryIndex) -> tuple[bool, float, st
     return hit
 
 
-def _same_employer(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float, str]:
+def _same_employer(na: str, nb: str, index: RegistryIndex, site: bool = False) -> tuple[bool, float, str]:
     if not na or not nb:
         return False, 0.0, "empty name"
     if na == nb:
@@ -400,6 +421,10 @@ def _same_employer(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float,
     for short, long_ in ((ca, nb), (cb, na)):
         if len(short) >= 2 and len(long_.split()) >= 2 and short == acronym(long_):
             return True, 0.9, "abbreviation"
+    if initials_agree(na, nb):
+        return True, 0.9, "the same name with a word written as its initial"
+    if partial_acronym(na, nb):
+        return True, 0.9, "the same name with its last words written as initials"
     ra, rb = index.resolve_normalised(na), index.resolve_normalised(nb)
     if ra.hit and rb.hit:
         if ra.entity_id == rb.entity_id:
@@ -418,9 +443,18 @@ def _same_employer(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float,
         same = _same_by_pinyin(na, nb)
         if same is not None:
             return same
+        cjk, latin = (na, nb) if has_cjk(na) else (nb, na)
+        if same_sound(cjk, latin):
+            return True, 0.9, f"{cjk!r} read aloud is {latin!r}"
     score = token_match(name_tokens(na), name_tokens(nb), index.weight)
     if score >= HIT_THRESHOLD:
         return True, round(score, 4), "similar name"
+    if not site:
+        for x, y in ((na, nb), (nb, na)):
+            for bare in site_stripped(x):
+                same, conf, why = _same_employer(*sorted((bare, y)), index, site=True)
+                if same:
+                    return True, round(conf * 0.97, 4), f"{why}, at a site ({x!r})"
     return False, round(score, 4), "different employers"
 
 
