@@ -27,7 +27,11 @@ _EXTRA_TERMS = ("private limited", "pvt ltd", "pvt", "co ltd", "co limited", "co
                 "youxian zeren gongsi", "gufen youxian gongsi", "jituan youxian gongsi", "jusik hoesa",
                 # abbreviated forms cleanco lacks, as written once the dots are gone ("Sp. z o.o.", "K.K.")
                 "sp z oo", "sp zoo", "sp k", "sp j", "kk", "aps", "bv", "nv", "gesmbh", "ges m b h", "ek", "zrt",
-                "kft", "jsc", "pjsc", "ojsc", "tbk", "s a", "sa de cv", "ltd sti", "sti", "as")
+                "kft", "jsc", "pjsc", "ojsc", "tbk", "s a", "sa de cv", "ltd sti", "sti", "as",
+                "spolka z ograniczona odpowiedzialnoscia", "spolka akcyjna", "sociedad anonima de capital variable",
+                "sociedad anonima", "societa per azioni", "societa a responsabilita limitata", "aktiebolag",
+                "aksjeselskap", "allmennaksjeselskap", "osakeyhtio", "sociedade anonima", "naamloze vennootschap",
+                "spółka z ograniczoną odpowiedzialnością", "spółka akcyjna", "spółka komandytowa")
 _ROMANISED_PREFIXES = (("kabushiki", "kaisha"), ("kabushiki", "gaisha"), ("jusik", "hoesa"), ("pt",), ("ooo",),
                        ("oao",), ("zao",), ("pao",), ("ao",), ("tov",))
 # Turkish registers spell out "Sanayi ve Ticaret Limited Şirketi" and people shorten every word of it
@@ -122,6 +126,8 @@ def _prepare_terms() -> list[tuple[str, ...]]:
 
 
 _TERMS = _prepare_terms()
+# Every one-word legal form, the ambiguous ones too ("SE"): never a letter code telling companies apart.
+LEGAL_WORDS = frozenset({t[0] for t in _TERMS if len(t) == 1} | _NOT_LEGAL)
 _TERMS_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
 for _t in _TERMS:
     _TERMS_BY_LAST.setdefault(_t[-1], []).append(_t)
@@ -204,6 +210,22 @@ def _unparenthesise(text: str) -> str:
         letters = _DROP.sub("", out).replace(" ", "")
         if letters.isupper() and 2 <= len(letters) <= 6 and letters.casefold() == acronym(normalise_company(inner)):
             return inner
+    return text
+
+
+_CANONICAL_LONGEST = sorted(CANONICAL_WORDS, key=len, reverse=True)
+
+
+@lru_cache(maxsize=1 << 16)
+def compact_key(norm: str) -> str:
+    """A normalised name without spaces, its canonical words shortened inside glued words too
+    ("republicservices" and "republic svcs" -> "republicsvcs"); only ever compared whole."""
+    text = norm.replace(" ", "")
+    if has_cjk(text):
+        return text
+    for word in _CANONICAL_LONGEST:
+        if len(word) >= 6 and word in text:
+            text = text.replace(word, CANONICAL_WORDS[word])
     return text
 
 
@@ -404,7 +426,10 @@ def _sounds(latin: str) -> str:
 
 def _word_sounds(word: str) -> str:
     s = re.sub(r"[^a-z]", "", word)
-    s = re.sub(r"(?<=[aeiou])r(?=[^aeiou]|$)", "", s)  # English r after a vowel is silent to Japanese ears
+    s = re.sub(r"(?<=[aeiou])r(?=[^aeiouy]|$)", "", s)  # English r after a vowel is silent to Japanese ears
+    s = re.sub(r"(?<=[aeiou])h(?=[^aeiouy]|$)", "", s)  # and so is h ("Ricoh")
+    s = re.sub(r"dg(?=[ei])", "j", s)  # "Bridgestone"
+    s = re.sub(r"m$", "n", s)  # a final m is written ン ("Capcom")
     for a, b in (("sch", "sh"), ("ph", "f"), ("ck", "k"), ("tsu", "t"), ("ts", "t"), ("th", "s"), ("qu", "k"),
                  ("x", "ks"), ("ce", "se"), ("ci", "si"), ("cy", "si"), ("c", "k"), ("q", "k"), ("l", "r"),
                  ("v", "b"), ("shi", "si"), ("sh", "s"), ("chi", "ti"), ("ch", "t"), ("ji", "zi"), ("j", "z"),
@@ -470,7 +495,7 @@ def _script_roman(norm: str) -> str:
 # ---- Written short: a site after the name, initials, a partial acronym --------------------------
 # "Acme Gdansk Plant", "Acme Werk Leipzig", "深圳工厂": where the person worked, not another employer.
 SITE_WORDS = frozenset({"plant", "factory", "site", "facility", "branch", "werk", "usine", "fabrik", "campus",
-                        "depot", "warehouse", "mill", "refinery", "smelter", "works", "office"})
+                        "depot", "warehouse", "refinery", "smelter"})  # not "works": "Japan Steel Works"
 _CJK_SITE_SUFFIXES = ("分公司", "工厂", "工场", "办事处", "支社", "工场")
 
 
@@ -480,7 +505,7 @@ def site_stripped(norm: str) -> list[str]:
     toks = norm.split()
     out: list[str] = []
     for i, t in enumerate(toks):
-        if t in SITE_WORDS and i >= 1:
+        if t in SITE_WORDS and i >= 1 and i < len(toks) - 1 or t in SITE_WORDS and i >= 2:
             out.append(" ".join(toks[:i]))
             if i >= 2:
                 out.append(" ".join(toks[: i - 1]))

@@ -19,8 +19,10 @@ from rapidfuzz import fuzz
 
 from include.engine import aliases
 from include.engine.names import (
+    LEGAL_WORDS,
     acronym,
     cjk_latin_key,
+    compact_key,
     has_cjk,
     initials_agree,
     normalise_company,
@@ -54,6 +56,14 @@ _GENERIC_WORDS = """
     智能设备 精密机械 深圳 深圳市 上海 上海市 北京 北京市 杭州 杭州市 苏州 苏州市 成都 成都市 广州 广州市
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
+# Where a company is: two names that each keep a different one of these ("Tokyo Gas", "Osaka Gas";
+# "East Japan Railway", "West Japan Railway") are two companies, however much else they share.
+PLACES = frozenset("""
+    uk usa us eu europe european america americas asia pacific china japan north south east west central
+    london beijing shanghai shenzhen guangzhou hangzhou suzhou chengdu nanjing wuhan xian tianjin chongqing
+    qingdao xiamen dalian ningbo wuxi hefei changsha zhengzhou jinan shenyang dongguan foshan zhuhai
+    hong kong tokyo osaka yokohama nagoya kyoto kobe fukuoka sapporo hokkaido kyushu shikoku chubu kansai
+""".split())
 GENERIC_WEIGHT = 0.12
 # Caches are per index and bounded: distinct employer names are few, random pairs of them are not.
 RESOLVE_CACHE_LIMIT = 500_000
@@ -145,7 +155,7 @@ class RegistryIndex:
                 seen_norms.add((norm, ent.entity_id))
                 self._exact[norm].append((ent.entity_id, rn.name, rn.kind))
                 if " " in norm:
-                    self._compact[norm.replace(" ", "")].append((ent.entity_id, rn.name, rn.kind))
+                    self._compact[compact_key(norm)].append((ent.entity_id, rn.name, rn.kind))
                 toks = tuple(dict.fromkeys(name_tokens(norm)))
                 idx = len(self._names)
                 self._names.append((norm, ent.entity_id, rn.name, toks))
@@ -237,7 +247,7 @@ class RegistryIndex:
             return Resolution(eid, 0.95, raw, "pinyin", self._family_of([h[0] for h in hits]), None,
                               f"matched the pinyin of registered Chinese name {raw!r}")
         compact = norm.replace(" ", "")
-        if len(compact) >= 6 and (hits := self._compact.get(compact)):  # "@ambrahealth", "Brightlane Labs" run together
+        if len(compact) >= 6 and (hits := self._compact.get(compact_key(norm))):  # "@ambrahealth", "Brightlane Labs" run together
             eid, raw, _ = min(hits, key=lambda h: (_KIND_RANK.get(h[2], 9), h[0]))
             return Resolution(eid, 0.95, raw, "exact", self._family_of([h[0] for h in hits]), None,
                               f"registered name {raw!r} matched with its spaces removed")
@@ -360,10 +370,12 @@ def token_match(a: list[str], b: list[str], weight: object) -> float:
         return 0.0
 
     short_codes = 0  # distinctive one- or two-letter words left unmatched ("DELTA Q SERVICES" vs "Delta")
+    places: list[set[str]] = []  # place words each side keeps that the other lacks
 
     def side(x: list[str], y: list[str]) -> tuple[float, float]:
         nonlocal short_codes
         total = matched = 0.0
+        places.append(set())
         for t in x:
             wt = w(t)  # type: ignore[operator]
             total += wt
@@ -375,13 +387,16 @@ def token_match(a: list[str], b: list[str], weight: object) -> float:
                     if s == 1.0:
                         break
             matched += wt * best
-            if best == 0.0 and len(t) <= 2 and t.isalpha() and not has_cjk(t) and wt > GENERIC_WEIGHT:
-                short_codes += 1
+            if best == 0.0:
+                if len(t) <= 2 and t.isalpha() and wt > GENERIC_WEIGHT and t not in LEGAL_WORDS:
+                    short_codes += 1
+                if t in PLACES:
+                    places[-1].add(t)
         return matched, total
 
     ma, ta = side(a, b)
     mb, tb = side(b, a)
-    if ma <= 0 or mb <= 0:
+    if ma <= 0 or mb <= 0 or (places[0] and places[1]):
         return 0.0
     # The distinctive content actually shared must itself be distinctive, not filler.
     if max(ma, mb) < 0.5:
@@ -413,13 +428,15 @@ def _same_employer(na: str, nb: str, index: RegistryIndex, site: bool = False) -
     if na == nb:
         return True, 1.0, "same normalised name"
     ca, cb = na.replace(" ", ""), nb.replace(" ", "")
-    if ca == cb:
+    if ca == cb or compact_key(na) == compact_key(nb):
         return True, 0.98, "same name without spaces"
     ea, eb = aliases.lookup(na), aliases.lookup(nb)
     if ea is not None or eb is not None:
         return _same_by_alias(na, nb, ea, eb, index)
     for short, long_ in ((ca, nb), (cb, na)):
-        if len(short) >= 2 and len(long_.split()) >= 2 and short == acronym(long_):
+        # three letters at least: two-letter initials are shared by too many companies ("BR": Broadridge,
+        # Barratt Redrow)
+        if len(short) >= 3 and len(long_.split()) >= 3 and short == acronym(long_):
             return True, 0.9, "abbreviation"
     if initials_agree(na, nb):
         return True, 0.9, "the same name with a word written as its initial"
@@ -451,9 +468,12 @@ def _same_employer(na: str, nb: str, index: RegistryIndex, site: bool = False) -
         return True, round(score, 4), "similar name"
     if not site:
         for x, y in ((na, nb), (nb, na)):
+            if site_stripped(y):
+                continue  # a site on both sides: the names themselves must agree
             for bare in site_stripped(x):
                 same, conf, why = _same_employer(*sorted((bare, y)), index, site=True)
-                if same:
+                # without its site the name must be the other one, not a part of it ("CTS" in "CTS Eventim")
+                if same and (conf >= 0.97 or token_match(name_tokens(bare), name_tokens(y), index.weight) >= 0.999):
                     return True, round(conf * 0.97, 4), f"{why}, at a site ({x!r})"
     return False, round(score, 4), "different employers"
 
