@@ -219,8 +219,9 @@ _CANONICAL_LONGEST = sorted(CANONICAL_WORDS, key=len, reverse=True)
 @lru_cache(maxsize=1 << 16)
 def compact_key(norm: str) -> str:
     """A normalised name without spaces, its canonical words shortened inside glued words too
-    ("republicservices" and "republic svcs" -> "republicsvcs"); only ever compared whole."""
-    text = norm.replace(" ", "")
+    ("republicservices" and "republic svcs" -> "republicsvcs") and "and" ("&") left out, as run-together
+    names leave it out ("SettleLydfordLtd"); only ever compared whole."""
+    text = "".join(t for t in norm.split() if t != "and")
     if has_cjk(text):
         return text
     for word in _CANONICAL_LONGEST:

@@ -448,6 +448,10 @@ def _same_employer(na: str, nb: str, index: RegistryIndex, site: bool = False) -
             return True, min(ra.confidence, rb.confidence), "same registry entity"
         if ra.family & rb.family:
             return True, min(ra.confidence, rb.confidence) * 0.95, "same corporate family"
+        if ra.method != "fuzzy" and rb.method != "fuzzy":
+            # each name is a registered name (or its pinyin) of its own entity: two companies, however
+            # much one name contains the other ("Yunzhan" and 成都云栈文化传媒, a namesake)
+            return False, 0.0, "different registry entities"
     # One side resolved, the other did not or resolved elsewhere (a bare word that many registered
     # names share: "haichuan"): the other may still be one of this entity's own names (transliterated,
     # previous, trading), which says more than whichever namesake the register ranked first.

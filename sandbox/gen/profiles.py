@@ -57,7 +57,23 @@ def github_company(ctx: Ctx, c: Company) -> str:
     # a namesake's handle would be the word it shares with another company: "@ambersley" names neither
     if roll < 0.5 and not (c.key in ctx.reg.namesakes and not c.forms):
         return "@" + c.handle
-    return c.core if roll < 0.85 else c.display
+    if roll < 0.85:
+        return c.core
+    if roll < 0.93 and not c.native:
+        return glued(c)
+    return c.display
+
+
+_GLUED_FORMS = {"ltd": "Ltd", "limited": "Ltd", "inc": "Inc", "gmbh": "GmbH", "plc": "Plc", "llc": "LLC",
+                "corp": "Corp", "ag": "AG", "bv": "BV", "sa": "SA"}
+
+
+def glued(c: Company) -> str:
+    """The name run together in CamelCase with its legal form glued on, as GitHub company fields often
+    are ("AcmeRoboticsLtd")."""
+    form = c.display[len(c.core):].strip(" ,.").replace(".", "").casefold()
+    camel = "".join(w[:1].upper() + w[1:] for w in c.core.replace("&", " ").split())
+    return camel + _GLUED_FORMS.get(form, "Ltd")
 
 
 def _benign_dates(r: random.Random, j: ResumeJob, today: int, allow_year: bool) -> tuple[Interval, Interval | None]:

@@ -179,6 +179,13 @@ def mismatch(t: Title, rng: random.Random) -> tuple[Title, Title, str]:
     if mode < 0.12:
         return (special("Project Manager", "project", "mid"), special("Department Head", "department", "director"),
                 "project manager vs department head")
+    base = TRACKS[t.track].get("mid", "")
+    if 0.40 <= mode < 0.55 and base and not base.startswith(("Senior ", "Junior ", "Lead ", "Principal ")):
+        # a level word in front of the same function is a seniority claim, not wording
+        if mode < 0.44:
+            return title(t.track, "mid"), special(f"Associate {base}", t.track, "junior"), "level word: associate"
+        word = "Group" if base.endswith("Manager") else "Principal"
+        return special(f"{word} {base}", t.track, "lead"), title(t.track, "mid"), f"level word: {word.lower()}"
     if mode < 0.55:
         ladder = [lv for lv in TRACKS[t.track] if lv != "intern"]
         pairs = [(a, b) for a in ladder for b in ladder if RANK[a] - RANK[b] >= 2]

@@ -188,6 +188,8 @@ def test_competitor_by_industry_code_and_family() -> None:
 # --- the messages behind the sentences ---------------------------------------------------------------------
 # Evidence digests of this scenario as the rules computed them when summaries were plain f-strings
 # (commit 21eed7d): turning sentences into messages must not change them, or cleared findings would reopen.
+# title_mismatch and date_mismatch changed once on purpose since: their evidence now carries the job
+# pairing's score and reason (one-to-one alignment).
 STRING_VERSION_DIGESTS = [
     ("employer_not_on_profile", "d44c3e3eb5f6ab9b0790b5b832e1c20ea35ab57e3a5a79aa82563ff6f3bd2616"),
     ("employer_not_on_profile", "20a436996b6e07dd95cd85a8f5b9f60d7692ed5d58cd26ab0dee679371888e7a"),

@@ -54,11 +54,14 @@ def employer_not_on_profile(ctx: Context) -> list[Finding]:
 
 def profile_employer_not_on_resume(ctx: Context) -> list[Finding]:
     groups: dict[str, list[Employment]] = {}
+    paired = {pair.profile.employment_id for pair in ctx.pairs}
     for p in ctx.profile_jobs:
         if not p.employer.strip() or not normalise_company(p.employer):
             continue
-        if any(ctx.same(p.employer, r.employer) for r in ctx.resume_jobs):
-            continue
+        if p.employment_id in paired or any(
+            ctx.same(p.employer, r.employer) and not ctx.family_only(p.employer, r.employer) for r in ctx.resume_jobs
+        ):
+            continue  # as above: a sister company of a resume employer whose job is already paired is not it
         groups.setdefault(normalise_company(p.employer), []).append(p)
     out = []
     for jobs in groups.values():
@@ -163,7 +166,7 @@ EMPLOYER_NOT_ON_PROFILE = KindSpec(
 )
 
 PROFILE_EMPLOYER_NOT_ON_RESUME = KindSpec(
-    name="profile_employer_not_on_resume", version="1.0.0", position=20, rule=profile_employer_not_on_resume,
+    name="profile_employer_not_on_resume", version="1.1.0", position=20, rule=profile_employer_not_on_resume,
     label=N_("Profile employer missing from resume"),
     severities=("yellow",),
     severity_policy="always yellow",
