@@ -52,6 +52,9 @@ CLASSES = ("script-ja-ko", "chinese-short", "initials", "legal-abbrev", "site", 
 SOURCES = {"script-ja-ko": "written", "chinese-short": "derived", "initials": "derived", "legal-abbrev": "derived",
            "site": "derived", "ticker-short": "real", "brand-short": "real", "glued": "derived",
            "one-shared-word": "real"}
+# Classes no rule can answer without knowing the company (a ticker, a domain's brand): reported, and
+# also left out of a second overall line, so that neither figure hides the other.
+NEEDS_KNOWLEDGE = frozenset({"ticker-short", "brand-short"})
 SEED = 23
 PER_CLASS = 150  # positives per derived class at most (negatives as many)
 
@@ -245,12 +248,16 @@ def evaluate(seed: int = SEED) -> Report:
     def block(c: Counts) -> str:
         return f"{_fmt(c.precision):>6} {_fmt(c.recall):>6} {c.tp:>5} {c.fp:>4} {c.fn:>4}"
 
-    for cls in (*CLASSES, None):
-        sel = [i for i, it in enumerate(items) if (cls is None or it.cls == cls) and off[i]]
+    rows: list[tuple[str, Callable[[Item], bool]]] = [(c, lambda it, c=c: it.cls == c) for c in CLASSES]
+    rows += [("overall", lambda it: True), ("overall by rule", lambda it: it.cls not in NEEDS_KNOWLEDGE)]
+    for label, keep in rows:
+        sel = [i for i, it in enumerate(items) if keep(it) and off[i]]
         ps = [items[i].as_pair() for i in sel]
         e, b = tally(ps, [engine[i] for i in sel]), tally(ps, [base[i] for i in sel])
-        lines.append(f"{cls or 'overall':<16}{SOURCES.get(cls or '', ''):<9}{e.tp + e.fn:>8}{e.fp + e.tn:>8}   "
+        lines.append(f"{label:<16}{SOURCES.get(label, ''):<9}{e.tp + e.fn:>8}{e.fp + e.tn:>8}   "
                      f"{block(e)}   {block(b)}")
+    lines.append("('overall by rule' leaves out " + ", ".join(sorted(NEEDS_KNOWLEDGE)) + ": no rule can know a "
+                 "ticker or a domain's brand without a table)")
     in_table = sum(not o for o in off)
     lines.append(f"(left out as in the alias table: {in_table} of {len(items)} pairs; with them the engine scores "
                  f"P {_fmt(rep.counts(None, False).precision)} R {_fmt(rep.counts(None, False).recall)})")
@@ -274,7 +281,8 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--min-precision", type=float, default=None, help="exit 1 if off-table precision is lower")
-    ap.add_argument("--min-recall", type=float, default=None, help="exit 1 if off-table recall is lower")
+    ap.add_argument("--min-recall", type=float, default=None,
+                    help="exit 1 if off-table recall of the classes a rule can reach ('overall by rule') is lower")
     ap.add_argument("--show-errors", type=int, default=0, metavar="N", help="print up to N misclassified pairs")
     args = ap.parse_args(argv)
     rep = evaluate(args.seed)
@@ -283,11 +291,15 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     for line in errors(rep, args.show_errors):
         out(line)
     c = rep.counts(None)
+    by_rule = tally([it.as_pair() for it, o in zip(rep.items, rep.off_table, strict=True)
+                     if o and it.cls not in NEEDS_KNOWLEDGE],
+                    [e for it, e, o in zip(rep.items, rep.engine, rep.off_table, strict=True)
+                     if o and it.cls not in NEEDS_KNOWLEDGE])
     failed = []
     if args.min_precision is not None and (c.precision or 0.0) < args.min_precision:
         failed.append(f"off-table precision {_fmt(c.precision)} < {args.min_precision}")
-    if args.min_recall is not None and (c.recall or 0.0) < args.min_recall:
-        failed.append(f"off-table recall {_fmt(c.recall)} < {args.min_recall}")
+    if args.min_recall is not None and (by_rule.recall or 0.0) < args.min_recall:
+        failed.append(f"off-table recall by rule {_fmt(by_rule.recall)} < {args.min_recall}")
     for f in failed:
         out(f"BELOW THRESHOLD: {f}")
     return 1 if failed else 0

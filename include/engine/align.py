@@ -38,14 +38,25 @@ class Pair:
     score: float = 0.0  # employer confidence + 2 x overlap + 0.5 x title agreement
 
     @property
+    def title_verdict(self) -> str:
+        return PAIRING_TITLE.get(self.title_agreement, "titles differ")
+
+    @property
     def reason(self) -> str:
-        """Why these two jobs were paired, in words (kept in the finding's evidence)."""
-        title = {1.0: "same role", 0.5: "same function, another level"}.get(self.title_agreement, "titles differ")
+        """Why these two jobs were paired, in words (logs and explanations)."""
         return (f"employer: {self.employer_reason} ({self.employer_confidence:.2f}); "
-                f"time overlap {self.overlap:.2f}; title: {title}")
+                f"time overlap {self.overlap:.2f}; title: {self.title_verdict}")
 
     def evidence(self) -> dict[str, object]:
-        return {"pairing_score": round(self.score, 3), "pairing_reason": self.reason}
+        """The pairing's score and its reason, part by part (each part a number or a fixed phrase, so
+        that the report can show it in any language)."""
+        return {"pairing_score": round(self.score, 3),
+                "pairing_employer_confidence": round(self.employer_confidence, 3),
+                "pairing_time_overlap": round(self.overlap, 3),
+                "pairing_title": self.title_verdict}
+
+
+PAIRING_TITLE = {1.0: "same role", 0.5: "same function, another level"}
 
 
 def safe_span(job: Employment | Education, report_day: date) -> Span | None:

@@ -432,7 +432,8 @@ def _same_employer(na: str, nb: str, index: RegistryIndex, site: bool = False) -
         return True, 0.98, "same name without spaces"
     ea, eb = aliases.lookup(na), aliases.lookup(nb)
     if ea is not None or eb is not None:
-        return _same_by_alias(na, nb, ea, eb, index)
+        verdict = _same_by_alias(na, nb, ea, eb, index)
+        return verdict if verdict[0] or site else (_same_at_site(na, nb, index) or verdict)
     for short, long_ in ((ca, nb), (cb, na)):
         # three letters at least: two-letter initials are shared by too many companies ("BR": Broadridge,
         # Barratt Redrow)
@@ -470,16 +471,22 @@ def _same_employer(na: str, nb: str, index: RegistryIndex, site: bool = False) -
     score = token_match(name_tokens(na), name_tokens(nb), index.weight)
     if score >= HIT_THRESHOLD:
         return True, round(score, 4), "similar name"
-    if not site:
-        for x, y in ((na, nb), (nb, na)):
-            if site_stripped(y):
-                continue  # a site on both sides: the names themselves must agree
-            for bare in site_stripped(x):
-                same, conf, why = _same_employer(*sorted((bare, y)), index, site=True)
-                # without its site the name must be the other one, not a part of it ("CTS" in "CTS Eventim")
-                if same and (conf >= 0.97 or token_match(name_tokens(bare), name_tokens(y), index.weight) >= 0.999):
-                    return True, round(conf * 0.97, 4), f"{why}, at a site ({x!r})"
+    if not site and (at_site := _same_at_site(na, nb, index)):
+        return at_site
     return False, round(score, 4), "different employers"
+
+
+def _same_at_site(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float, str] | None:
+    """One name is the other with a site after it ("Acme Gdansk Plant", "Bosch Werk Bamberg")."""
+    for x, y in ((na, nb), (nb, na)):
+        if site_stripped(y):
+            continue  # a site on both sides: the names themselves must agree
+        for bare in site_stripped(x):
+            same, conf, why = _same_employer(*sorted((bare, y)), index, site=True)
+            # without its site the name must be the other one, not a part of it ("CTS" in "CTS Eventim")
+            if same and (conf >= 0.97 or token_match(name_tokens(bare), name_tokens(y), index.weight) >= 0.999):
+                return True, round(conf * 0.97, 4), f"{why}, at a site ({x!r})"
+    return None
 
 
 def _same_by_alias(na: str, nb: str, ea: aliases.AliasHit | None, eb: aliases.AliasHit | None,
