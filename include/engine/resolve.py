@@ -58,12 +58,13 @@ _GENERIC_WORDS = """
 GENERIC = frozenset(_GENERIC_WORDS.split())
 # Where a company is: two names that each keep a different one of these ("Tokyo Gas", "Osaka Gas";
 # "East Japan Railway", "West Japan Railway") are two companies, however much else they share.
-PLACES = frozenset("""
+_PLACE_WORDS = """
     uk usa us eu europe european america americas asia pacific china japan north south east west central
     london beijing shanghai shenzhen guangzhou hangzhou suzhou chengdu nanjing wuhan xian tianjin chongqing
     qingdao xiamen dalian ningbo wuxi hefei changsha zhengzhou jinan shenyang dongguan foshan zhuhai
     hong kong tokyo osaka yokohama nagoya kyoto kobe fukuoka sapporo hokkaido kyushu shikoku chubu kansai
-""".split())
+"""
+PLACES = frozenset(_PLACE_WORDS.split())
 GENERIC_WEIGHT = 0.12
 # Caches are per index and bounded: distinct employer names are few, random pairs of them are not.
 RESOLVE_CACHE_LIMIT = 500_000
@@ -482,7 +483,8 @@ def _same_at_site(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float, 
         if site_stripped(y):
             continue  # a site on both sides: the names themselves must agree
         for bare in site_stripped(x):
-            same, conf, why = _same_employer(*sorted((bare, y)), index, site=True)
+            lo, hi = sorted((bare, y))
+            same, conf, why = _same_employer(lo, hi, index, site=True)
             # without its site the name must be the other one, not a part of it ("CTS" in "CTS Eventim")
             if same and (conf >= 0.97 or token_match(name_tokens(bare), name_tokens(y), index.weight) >= 0.999):
                 return True, round(conf * 0.97, 4), f"{why}, at a site ({x!r})"
