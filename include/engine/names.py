@@ -33,7 +33,7 @@ _EXTRA_TERMS = ("private limited", "pvt ltd", "pvt", "co ltd", "co limited", "co
                 "aksjeselskap", "allmennaksjeselskap", "osakeyhtio", "sociedade anonima", "naamloze vennootschap",
                 "spółka z ograniczoną odpowiedzialnością", "spółka akcyjna", "spółka komandytowa")
 _ROMANISED_PREFIXES = (("kabushiki", "kaisha"), ("kabushiki", "gaisha"), ("jusik", "hoesa"), ("pt",), ("ooo",),
-                       ("oao",), ("zao",), ("pao",), ("ao",), ("tov",))
+                       ("oao",), ("zao",), ("pao",))
 # Turkish registers spell out "Sanayi ve Ticaret Limited Şirketi" and people shorten every word of it
 # ("San. ve Tic. Ltd. Şti."): a tail of these words that ends in a legal form says what kind of
 # company, never which one, in full or abbreviated.
