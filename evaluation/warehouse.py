@@ -116,7 +116,10 @@ def score(predicted: set[tuple[str, str]], labelled: set[tuple[str, str]]) -> di
 # names.csv classes that are one company written another way: never a reason for a red finding.
 # ("namesake" is the other one: a different company, and a finding about it may well be right.)
 SAME_COMPANY_CLASSES = frozenset({"ticker", "ticker_exchange", "brand", "en_brand", "zh_brand", "zh_script",
-                                  "zh_legal", "en_legal", "pinyin", "real_variant", "handle"})
+                                  "zh_legal", "en_legal", "pinyin", "real_variant", "handle", "glued"})
+# Level words in front of a title's rung word (include.engine.titles.STEP_WORDS): an unplanted red
+# title finding on a pair of titles carrying one is counted as caused by it.
+LEVEL_WORDS = ("associate", "assistant", "deputy", "group", "principal", "executive", "managing", "staff", "副")
 
 
 def class_names(world_dir: Path) -> dict[str, str]:
@@ -156,6 +159,11 @@ def red_from_name_classes(wh: Any, run_id: str, world_dir: Path) -> list[tuple[s
             if text in names:
                 out.append((r["candidate_id"], r["kind"], text, names[text]))
                 break
+        else:
+            if r["kind"] == "title_mismatch":
+                titles = [str(e.get("values", {}).get("title") or "") for e in evidence if isinstance(e, dict)]
+                if any(w in t.casefold() for t in titles for w in LEVEL_WORDS):
+                    out.append((r["candidate_id"], r["kind"], "", "level-word"))
     return out
 
 
@@ -172,7 +180,7 @@ def evaluate_warehouse(wh: Any, world_dir: Path, min_score: float = 0.0) -> bool
     print_table(scores)
     red = red_from_name_classes(wh, run_id, world_dir)
     if class_names(world_dir):
-        print(f"red findings caused by a ticker, brand or script difference: {len(red)}")
+        print(f"red findings caused by a ticker, brand, script, spacing or level-word difference: {len(red)}")
         for _cid, kind, _name, cls in red:  # no candidate ids or names: the counts say enough
             print(f"  {kind} from a {cls} name")
     return not red and all(s["precision"] >= min_score and s["recall"] >= min_score for s in scores.values())

@@ -32,6 +32,7 @@ from sandbox.gen.brands import form_class
 from sandbox.gen.build_registry import build_registry
 from sandbox.gen.candidates import build, new_person, plans
 from sandbox.gen.people import Ctx
+from sandbox.gen.profiles import glued
 from sandbox.gen.registry import assign_leis, render
 from sandbox.gen.render import Ids, assign_profile_ids, candidate_record, github_record, orcid_record
 from sandbox.gen.reviews import requisitions, reviews
@@ -113,9 +114,9 @@ def name_classes(people: list[Any], reg: Any) -> list[dict[str, str]]:
             if cls and cls != "legal":
                 seen.setdefault(name, {"name": name, "class": cls, "company": c.key,
                                        "registered_as": c.native or c.legal or c.display})
-        if p.github and p.github.company and p.github.company.forms:
+        if p.github and p.github.company and (p.github.company.forms or p.github.name == glued(p.github.company)):
             c, name = p.github.company, p.github.name
-            cls = "handle" if name.startswith("@") else form_class(c, name)
+            cls = "handle" if name.startswith("@") else "glued" if name == glued(c) else form_class(c, name)
             if cls and cls != "legal":
                 seen.setdefault(name, {"name": name, "class": cls, "company": c.key,
                                        "registered_as": c.native or c.legal or c.display})

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from include.engine import aliases
-from include.engine.names import CANONICAL_WORDS, has_cjk, normalise_company, normalise_name
+from include.engine.names import CANONICAL_WORDS, has_cjk, normalise_company, normalise_name, site_stripped
 from include.engine.resolve import (
     GENERIC,
     GENERIC_WEIGHT,
@@ -96,6 +96,7 @@ def resolve_names(
         fuzzy = _fuzzy(wh, misses, info) if misses else {}
         t3 = time.perf_counter()
         found = {**exact, **fuzzy}
+        found.update(_at_site(wh, [n for n in norms if not found.get(n, NO_MATCH).hit], found))
         families = _parents(wh, {r.entity_id for r in found.values() if r.entity_id})
     out: dict[str, Resolution] = {}
     for norm, originals in by_norm.items():
@@ -140,6 +141,20 @@ def _exact(wh: Warehouse, norms: list[str]) -> dict[str, Resolution]:
     for norm, hs in hits.items():
         eid, raw, _ = min(hs, key=lambda h: (KIND_RANK.get(h[2], 9), h[0]))
         out[norm] = Resolution(eid, 1.0, raw, "exact", frozenset(h[0] for h in hs))
+    return out
+
+
+def _at_site(wh: Warehouse, misses: list[str], found: Mapping[str, Resolution]) -> dict[str, Resolution]:
+    """Misses with a site after the name ("acme gdansk plant"), found exactly without it."""
+    variants = {n: v for n in misses if (v := site_stripped(n))}
+    bare = sorted({b for v in variants.values() for b in v} - set(found))
+    hits = {**_exact(wh, bare), **found}
+    out: dict[str, Resolution] = {}
+    for norm, options in variants.items():
+        res = next((hits[b] for b in options if b in hits and hits[b].hit), None)
+        if res is not None:
+            out[norm] = Resolution(res.entity_id, round(res.confidence * 0.97, 4), res.matched_name, res.method,
+                                   res.family, res.alias, f"{res.why}, after the site qualifier of {norm!r}".lstrip(", "))
     return out
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from cleanco.termdata import terms_by_country, terms_by_type
+from rapidfuzz import fuzz
 
 # Terms in cleanco's list that are also ordinary words in company names.
 _NOT_LEGAL = frozenset({"uk", "eu", "private", "ent", "se", "et", "ok", "eg", "ca", "ec", "at"})
@@ -23,8 +24,27 @@ _EXTRA_TERMS = ("private limited", "pvt ltd", "pvt", "co ltd", "co limited", "co
                 "besloten vennootschap", "naamloze vennootschap", "public limited company",
                 # romanised CJK legal forms, as transliterated registry names spell them
                 "kabushiki kaisha", "kabushiki gaisha", "godo kaisha", "yugen kaisha", "youxian gongsi",
-                "youxian zeren gongsi", "gufen youxian gongsi", "jituan youxian gongsi", "jusik hoesa")
-_ROMANISED_PREFIXES = (("kabushiki", "kaisha"), ("kabushiki", "gaisha"), ("jusik", "hoesa"))
+                "youxian zeren gongsi", "gufen youxian gongsi", "jituan youxian gongsi", "jusik hoesa",
+                # abbreviated forms cleanco lacks, as written once the dots are gone ("Sp. z o.o.", "K.K.")
+                "sp z oo", "sp zoo", "sp k", "sp j", "kk", "aps", "bv", "nv", "gesmbh", "ges m b h", "ek", "zrt",
+                "kft", "jsc", "pjsc", "ojsc", "tbk", "s a", "sa de cv", "ltd sti", "sti", "as",
+                "spolka z ograniczona odpowiedzialnoscia", "spolka akcyjna", "sociedad anonima de capital variable",
+                "sociedad anonima", "societa per azioni", "societa a responsabilita limitata", "aktiebolag",
+                "aksjeselskap", "allmennaksjeselskap", "osakeyhtio", "sociedade anonima", "naamloze vennootschap",
+                "spółka z ograniczoną odpowiedzialnością", "spółka akcyjna", "spółka komandytowa")
+_ROMANISED_PREFIXES = (("kabushiki", "kaisha"), ("kabushiki", "gaisha"), ("jusik", "hoesa"), ("pt",), ("ooo",),
+                       ("oao",), ("zao",), ("pao",))
+# Turkish registers spell out "Sanayi ve Ticaret Limited Şirketi" and people shorten every word of it
+# ("San. ve Tic. Ltd. Şti."): a tail of these words that ends in a legal form says what kind of
+# company, never which one, in full or abbreviated.
+_TR_TAIL_WORDS = frozenset({"san", "sanayi", "sanayii", "tic", "ticaret", "ve", "ith", "ithalat", "ihr", "ihracat",
+                            "paz", "pazarlama", "dis", "taah", "taahhut", "ltd", "limited", "sti", "sirketi", "as",
+                            "anonim"})
+_TR_LEGAL_END = frozenset({"sti", "sirketi", "as", "ltd", "limited"})
+# A legal form glued to a CamelCase name, as GitHub company fields write it ("AcmeRoboticsLtd", "ExampleCorp").
+_GLUED_LEGAL = re.compile(
+    r"(?<=[a-z])(Ltd|Limited|Inc|Corp|Corporation|LLC|Llc|GmbH|Gmbh|AG|Plc|PLC|Pty|Pte|Srl|SpA|BV|NV|KK)(?=$|[^\w])"
+)
 
 # Longest first, so 股份有限公司 goes before 有限公司.
 _CJK_SUFFIXES = (
@@ -106,6 +126,8 @@ def _prepare_terms() -> list[tuple[str, ...]]:
 
 
 _TERMS = _prepare_terms()
+# Every one-word legal form, the ambiguous ones too ("SE"): never a letter code telling companies apart.
+LEGAL_WORDS = frozenset({t[0] for t in _TERMS if len(t) == 1} | _NOT_LEGAL)
 _TERMS_BY_LAST: dict[str, list[tuple[str, ...]]] = {}
 for _t in _TERMS:
     _TERMS_BY_LAST.setdefault(_t[-1], []).append(_t)
@@ -122,6 +144,19 @@ def _strip_legal(tokens: list[str]) -> list[str]:
                 del tokens[-n:]
                 changed = True
                 break
+    return tokens
+
+
+def _strip_tr_tail(tokens: list[str]) -> list[str]:
+    """Drop a trailing Turkish company-kind phrase ("san ve tic ltd sti"), full or abbreviated."""
+    if len(tokens) < 2 or tokens[-1] not in _TR_LEGAL_END and not {"san", "tic"} & set(tokens[-3:]):
+        return tokens
+    n = len(tokens)
+    while n > 1 and tokens[n - 1] in _TR_TAIL_WORDS:
+        n -= 1
+    tail = tokens[n:]
+    if len(tail) >= 2 and {"san", "sanayi", "tic", "ticaret", "sti", "sirketi"} & set(tail):
+        return tokens[:n]
     return tokens
 
 
@@ -144,6 +179,7 @@ def _strip_cjk(token: str) -> str:
 def normalise_company(name: str) -> str:
     """The identity-bearing part of a company name, lower case, single-spaced."""
     text = _DOT_COM.sub(r".\1", _unparenthesise(unicodedata.normalize("NFKC", name or "")))
+    text = _GLUED_LEGAL.sub(r" \1", text)
     text = to_simplified(text).casefold()
     text = _strip_latin_accents(text)
     for cjk in ("(주)",):
@@ -156,7 +192,7 @@ def normalise_company(name: str) -> str:
     for prefix in _ROMANISED_PREFIXES:
         if tuple(tokens[: len(prefix)]) == prefix and len(tokens) > len(prefix):
             tokens = tokens[len(prefix):]
-    tokens = _strip_legal(tokens)
+    tokens = _strip_tr_tail(_strip_legal(tokens))
     stripped = [_strip_cjk(t) if has_cjk(t) else CANONICAL_WORDS.get(t, t) for t in tokens]
     tokens = [t for t in stripped if t] or tokens
     return " ".join(tokens)
@@ -174,6 +210,23 @@ def _unparenthesise(text: str) -> str:
         letters = _DROP.sub("", out).replace(" ", "")
         if letters.isupper() and 2 <= len(letters) <= 6 and letters.casefold() == acronym(normalise_company(inner)):
             return inner
+    return text
+
+
+_CANONICAL_LONGEST = sorted(CANONICAL_WORDS, key=len, reverse=True)
+
+
+@lru_cache(maxsize=1 << 16)
+def compact_key(norm: str) -> str:
+    """A normalised name without spaces, its canonical words shortened inside glued words too
+    ("republicservices" and "republic svcs" -> "republicsvcs") and "and" ("&") left out, as run-together
+    names leave it out ("SettleLydfordLtd"); only ever compared whole."""
+    text = "".join(t for t in norm.split() if t != "and")
+    if has_cjk(text):
+        return text
+    for word in _CANONICAL_LONGEST:
+        if len(word) >= 6 and word in text:
+            text = text.replace(word, CANONICAL_WORDS[word])
     return text
 
 
@@ -298,3 +351,205 @@ def looks_like_abbreviation(name: str) -> bool:
 def normalise_name(name: str) -> str:
     """The look-up key of an employer name: its company normalisation, else its folded words."""
     return normalise_company(name) or " ".join((name or "").casefold().split())
+
+
+# ---- Japanese kana and Korean hangul against a Latin name --------------------------------------
+# A katakana company name is mostly the sound of its Latin name (ソニー = Sony, パナソニック =
+# Panasonic); a hangul one is its Korean reading (삼성 = Samsung). No kana or hangul romaniser is a
+# dependency, so kana are read with the Hepburn table below and hangul with text-unidecode (Revised
+# Romanisation); both sides are then reduced to a consonant skeleton that survives the vowels
+# Japanese inserts, long-vowel marks, doubled consonants and l/r, v/b, c/k spellings.
+_KANA = {
+    "ア": "a", "イ": "i", "ウ": "u", "エ": "e", "オ": "o", "カ": "ka", "キ": "ki", "ク": "ku", "ケ": "ke", "コ": "ko",
+    "サ": "sa", "シ": "shi", "ス": "su", "セ": "se", "ソ": "so", "タ": "ta", "チ": "chi", "ツ": "tsu", "テ": "te",
+    "ト": "to", "ナ": "na", "ニ": "ni", "ヌ": "nu", "ネ": "ne", "ノ": "no", "ハ": "ha", "ヒ": "hi", "フ": "fu",
+    "ヘ": "he", "ホ": "ho", "マ": "ma", "ミ": "mi", "ム": "mu", "メ": "me", "モ": "mo", "ヤ": "ya", "ユ": "yu",
+    "ヨ": "yo", "ラ": "ra", "リ": "ri", "ル": "ru", "レ": "re", "ロ": "ro", "ワ": "wa", "ヲ": "o", "ン": "n",
+    "ガ": "ga", "ギ": "gi", "グ": "gu", "ゲ": "ge", "ゴ": "go", "ザ": "za", "ジ": "ji", "ズ": "zu", "ゼ": "ze",
+    "ゾ": "zo", "ダ": "da", "ヂ": "ji", "ヅ": "zu", "デ": "de", "ド": "do", "バ": "ba", "ビ": "bi", "ブ": "bu",
+    "ベ": "be", "ボ": "bo", "パ": "pa", "ピ": "pi", "プ": "pu", "ペ": "pe", "ポ": "po", "ヴ": "bu",
+    "ァ": "a", "ィ": "i", "ゥ": "u", "ェ": "e", "ォ": "o", "ャ": "ya", "ュ": "yu", "ョ": "yo", "ヮ": "wa",
+}
+# Kana words and kanji that say what or where, not which company (removed before comparing).
+_JA_GENERIC = tuple(sorted((
+    "ホールディングス", "グループ", "ジャパン", "コーポレーション", "カンパニー", "インターナショナル", "テクノロジーズ",
+    "テクノロジー", "システムズ", "ソリューションズ", "エレクトロニクス", "日本", "自動車", "電機", "電気", "工業",
+    "重工業", "製作所", "化学", "製薬", "銀行", "商事", "建設", "電子", "精機", "不動産", "鉄道", "航空", "証券", "保険",
+    "産業", "通信", "情報", "技術", "研究所", "販売", "物流", "食品", "本社", "支社", "工場",
+    "전자", "자동차", "그룹", "홀딩스", "코리아", "건설", "중공업", "화학", "은행", "증권", "보험", "통신", "제약",
+), key=len, reverse=True))
+# normalised names are in simplified characters (自動車 -> 自动车), so the table holds both spellings
+_JA_GENERIC = tuple(sorted({*_JA_GENERIC, *(to_simplified(w) for w in _JA_GENERIC)}, key=len, reverse=True))
+_LATIN_SCRIPT_GENERIC = frozenset({"japan", "nippon", "korea", "motor", "motors", "electric", "industries",
+                                   "industry", "heavy", "chemical", "pharmaceutical", "trading", "works",
+                                   "construction", "railway", "airlines", "securities", "real", "estate",
+                                   "corporation", "corp", "electronics", "tech", "holding", "group", "co"})
+_SMALL_Y = {"ャ": "a", "ュ": "u", "ョ": "o"}
+_HANGUL_RE = re.compile(r"[\uac00-\ud7af]")
+_KANA_RE = re.compile(r"[\u3040-\u30ff]")
+
+
+def kana_to_romaji(text: str) -> str:
+    """Hepburn romaji of kana (hiragana folded to katakana); other characters are left out."""
+    out: list[str] = []
+    double = False
+    for ch in text:
+        if "\u3041" <= ch <= "\u3096":
+            ch = chr(ord(ch) + 0x60)
+        if ch in "ッ":
+            double = True
+            continue
+        if ch == "ー":
+            if out and out[-1]:
+                out.append(out[-1][-1])
+            continue
+        if ch in _SMALL_Y and out and out[-1].endswith("i") and len(out[-1]) >= 2:
+            prev = out.pop()[:-1]
+            out.append(prev + ("" if prev in ("sh", "ch", "j") else "y") + _SMALL_Y[ch])
+            continue
+        if ch in "ァィゥェォ" and out and len(out[-1]) >= 2:  # ファ fa, ティ ti, ウィ wi
+            out.append(out.pop()[:-1] + _KANA[ch])
+            continue
+        roma = _KANA.get(ch)
+        if roma is None:
+            continue
+        if double and roma[0] not in "aeiou":
+            roma = roma[0] + roma
+        double = False
+        out.append(roma)
+    return "".join(out)
+
+
+def _sounds(latin: str) -> str:
+    """Latin letters spelt the way a Japanese or Korean reading spells the same sounds."""
+    return "".join(_word_sounds(w) for w in latin.split())
+
+
+def _word_sounds(word: str) -> str:
+    s = re.sub(r"[^a-z]", "", word)
+    s = re.sub(r"(?<=[aeiou])r(?=[^aeiouy]|$)", "", s)  # English r after a vowel is silent to Japanese ears
+    s = re.sub(r"(?<=[aeiou])h(?=[^aeiouy]|$)", "", s)  # and so is h ("Ricoh")
+    s = re.sub(r"dg(?=[ei])", "j", s)  # "Bridgestone"
+    s = re.sub(r"m$", "n", s)  # a final m is written ン ("Capcom")
+    for a, b in (("sch", "sh"), ("ph", "f"), ("ck", "k"), ("tsu", "t"), ("ts", "t"), ("th", "s"), ("qu", "k"),
+                 ("x", "ks"), ("ce", "se"), ("ci", "si"), ("cy", "si"), ("c", "k"), ("q", "k"), ("l", "r"),
+                 ("v", "b"), ("shi", "si"), ("sh", "s"), ("chi", "ti"), ("ch", "t"), ("ji", "zi"), ("j", "z"),
+                 ("fu", "hu"), ("f", "h"), ("y", "i"), ("w", ""), ("gu", "g")):
+        s = s.replace(a, b)
+    s = re.sub(r"n(?=[pbm])", "m", s)  # Hepburn writes ン before p, b, m as m
+    return re.sub(r"(.)\1+", r"\1", s)
+
+
+def _skeleton(latin: str) -> str:
+    """The consonants of ``_sounds``: what survives inserted vowels and long-vowel marks."""
+    return re.sub(r"[aeiou]", "", _sounds(latin))
+
+
+def same_sound(script: str, latin_norm: str) -> bool:
+    """Whether a kana or hangul name reads as the Latin name (its distinctive words, or all of it)."""
+    key = script_key(script)
+    if not key:
+        return False
+    roman = _script_roman(script)
+    toks = latin_norm.split()
+    core = [t for t in toks if t not in _LATIN_SCRIPT_GENERIC]
+    need = 60 if _HANGUL_RE.search(script) else (70 if len(key) == 3 else 80)
+    for cand in {" ".join(toks), " ".join(core), core[0] if core else ""} - {""}:
+        if _skeleton(cand) != key:
+            continue
+        # a short skeleton is shared by many names ("sn": Sony, Sanyo): the vowels must agree too
+        if len(key) >= 4 or fuzz.ratio(_sounds(roman), _sounds(cand)) >= need:
+            return True
+    return False
+
+
+def script_key(norm: str) -> str:
+    """The consonant skeleton of a kana or hangul name's distinctive part ("" when it has none, or
+    carries kanji no table here reads)."""
+    if not (_KANA_RE.search(norm) or _HANGUL_RE.search(norm)):
+        return ""
+    text = _script_distinctive(norm)
+    if re.search(r"[\u3400-\u4dbf\u4e00-\u9fff]", text) or re.search(r"[a-z0-9]", text):
+        return ""
+    key = _skeleton(_script_roman(text))
+    return key if len(key) >= 2 else ""
+
+
+def _script_distinctive(norm: str) -> str:
+    text = norm.replace(" ", "")
+    for word in _JA_GENERIC:
+        if text != word:
+            text = text.replace(word, "")
+    return text
+
+
+@lru_cache(maxsize=1 << 14)
+def _script_roman(norm: str) -> str:
+    text = _script_distinctive(norm)
+    if _HANGUL_RE.search(text):
+        from text_unidecode import unidecode
+
+        return str(unidecode(text)).lower()
+    return kana_to_romaji(text)
+
+
+# ---- Written short: a site after the name, initials, a partial acronym --------------------------
+# "Acme Gdansk Plant", "Acme Werk Leipzig", "深圳工厂": where the person worked, not another employer.
+SITE_WORDS = frozenset({"plant", "factory", "site", "facility", "branch", "werk", "usine", "fabrik", "campus",
+                        "depot", "warehouse", "refinery", "smelter"})  # not "works": "Japan Steel Works"
+_CJK_SITE_SUFFIXES = ("分公司", "工厂", "工场", "办事处", "支社", "工场")
+
+
+def site_stripped(norm: str) -> list[str]:
+    """The name without a site qualifier ("acme gdansk plant" -> ["acme gdansk", "acme"]), most
+    likely first; [] when it has none."""
+    toks = norm.split()
+    out: list[str] = []
+    for i, t in enumerate(toks):
+        if t in SITE_WORDS and i >= 1 and i < len(toks) - 1 or t in SITE_WORDS and i >= 2:
+            out.append(" ".join(toks[:i]))
+            if i >= 2:
+                out.append(" ".join(toks[: i - 1]))
+            break
+    if not out and toks and has_cjk(toks[-1]):
+        for suffix in _CJK_SITE_SUFFIXES:
+            if toks[-1].endswith(suffix) and len(toks[-1]) > len(suffix) + 1:
+                head = toks[-1][: -len(suffix)]
+                out.append(" ".join([*toks[:-1], head]))
+                _, brand, _ = split_cjk_name(head)
+                if brand != head:  # "华信深圳工厂": the city before the site goes too
+                    out.append(" ".join([*toks[:-1], head[: head.index(brand) + len(brand)]]))
+                break
+    return [o for o in dict.fromkeys(out) if o and o != norm]
+
+
+def initials_agree(na: str, nb: str) -> bool:
+    """"j meier" = "johann meier": the same words, some written as their initial, and at least one
+    full word of three letters or more the same on both sides."""
+    ta, tb = na.split(), nb.split()
+    if len(ta) != len(tb) or len(ta) < 2 or has_cjk(na) or has_cjk(nb):
+        return False
+    initials = full = 0
+    for x, y in zip(ta, tb, strict=True):
+        if x == y:
+            full += len(x) >= 3
+        elif (len(x) == 1 and y.startswith(x) and len(y) > 1) or (len(y) == 1 and x.startswith(y) and len(x) > 1):
+            initials += 1
+        else:
+            return False
+    return initials >= 1 and full >= 1
+
+
+def partial_acronym(na: str, nb: str) -> bool:
+    """"hitachi cm" = "hitachi construction machinery": the same leading words, then the other's
+    remaining words as one initialism of two letters or more."""
+    for short, long_ in ((na.split(), nb.split()), (nb.split(), na.split())):
+        if len(short) < 2 or len(long_) < len(short) + 1:
+            continue
+        head, last = short[:-1], short[-1]
+        if long_[: len(head)] != head or not (2 <= len(last) <= 5) or has_cjk(last):
+            continue
+        rest = long_[len(head):]
+        if len(rest) == len(last) and "".join(w[0] for w in rest) == last:
+            return True
+    return False

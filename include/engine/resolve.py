@@ -18,7 +18,18 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from include.engine import aliases
-from include.engine.names import acronym, cjk_latin_key, has_cjk, normalise_company
+from include.engine.names import (
+    LEGAL_WORDS,
+    acronym,
+    cjk_latin_key,
+    compact_key,
+    has_cjk,
+    initials_agree,
+    normalise_company,
+    partial_acronym,
+    same_sound,
+    site_stripped,
+)
 from include.models import RegistryEntity
 
 # Words that say what a company does or where, not which company it is. Industry and place words
@@ -45,6 +56,15 @@ _GENERIC_WORDS = """
     智能设备 精密机械 深圳 深圳市 上海 上海市 北京 北京市 杭州 杭州市 苏州 苏州市 成都 成都市 广州 广州市
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
+# Where a company is: two names that each keep a different one of these ("Tokyo Gas", "Osaka Gas";
+# "East Japan Railway", "West Japan Railway") are two companies, however much else they share.
+_PLACE_WORDS = """
+    uk usa us eu europe european america americas asia pacific china japan north south east west central
+    london beijing shanghai shenzhen guangzhou hangzhou suzhou chengdu nanjing wuhan xian tianjin chongqing
+    qingdao xiamen dalian ningbo wuxi hefei changsha zhengzhou jinan shenyang dongguan foshan zhuhai
+    hong kong tokyo osaka yokohama nagoya kyoto kobe fukuoka sapporo hokkaido kyushu shikoku chubu kansai
+"""
+PLACES = frozenset(_PLACE_WORDS.split())
 GENERIC_WEIGHT = 0.12
 # Caches are per index and bounded: distinct employer names are few, random pairs of them are not.
 RESOLVE_CACHE_LIMIT = 500_000
@@ -136,7 +156,7 @@ class RegistryIndex:
                 seen_norms.add((norm, ent.entity_id))
                 self._exact[norm].append((ent.entity_id, rn.name, rn.kind))
                 if " " in norm:
-                    self._compact[norm.replace(" ", "")].append((ent.entity_id, rn.name, rn.kind))
+                    self._compact[compact_key(norm)].append((ent.entity_id, rn.name, rn.kind))
                 toks = tuple(dict.fromkeys(name_tokens(norm)))
                 idx = len(self._names)
                 self._names.append((norm, ent.entity_id, rn.name, toks))
@@ -228,7 +248,7 @@ class RegistryIndex:
             return Resolution(eid, 0.95, raw, "pinyin", self._family_of([h[0] for h in hits]), None,
                               f"matched the pinyin of registered Chinese name {raw!r}")
         compact = norm.replace(" ", "")
-        if len(compact) >= 6 and (hits := self._compact.get(compact)):  # "@ambrahealth", "Brightlane Labs" run together
+        if len(compact) >= 6 and (hits := self._compact.get(compact_key(norm))):  # "@ambrahealth", "Brightlane Labs" run together
             eid, raw, _ = min(hits, key=lambda h: (_KIND_RANK.get(h[2], 9), h[0]))
             return Resolution(eid, 0.95, raw, "exact", self._family_of([h[0] for h in hits]), None,
                               f"registered name {raw!r} matched with its spaces removed")
@@ -238,6 +258,12 @@ class RegistryIndex:
             return Resolution(eid, 0.9, raw, "acronym", self.family(eid), None, f"initials of registered name {raw!r}")
         best = self._fuzzy(norm)
         if best is None:
+            for bare in site_stripped(norm):  # "Acme Gdansk Plant": Acme, at one of its sites
+                found = self.resolve_normalised(bare)
+                if found.hit:
+                    return Resolution(found.entity_id, round(found.confidence * 0.97, 4), found.matched_name,
+                                      found.method, found.family, found.alias,
+                                      f"{found.why}, after the site qualifier of {norm!r}")
             return NO_MATCH
         score, idx = best
         mnorm, eid, raw, _ = self._names[idx]
@@ -344,8 +370,13 @@ def token_match(a: list[str], b: list[str], weight: object) -> float:
     if not a or not b:
         return 0.0
 
+    short_codes = 0  # distinctive one- or two-letter words left unmatched ("DELTA Q SERVICES" vs "Delta")
+    places: list[set[str]] = []  # place words each side keeps that the other lacks
+
     def side(x: list[str], y: list[str]) -> tuple[float, float]:
+        nonlocal short_codes
         total = matched = 0.0
+        places.append(set())
         for t in x:
             wt = w(t)  # type: ignore[operator]
             total += wt
@@ -357,19 +388,25 @@ def token_match(a: list[str], b: list[str], weight: object) -> float:
                     if s == 1.0:
                         break
             matched += wt * best
+            if best == 0.0:
+                if len(t) <= 2 and t.isalpha() and wt > GENERIC_WEIGHT and t not in LEGAL_WORDS:
+                    short_codes += 1
+                if t in PLACES:
+                    places[-1].add(t)
         return matched, total
 
     ma, ta = side(a, b)
     mb, tb = side(b, a)
-    if ma <= 0 or mb <= 0:
+    if ma <= 0 or mb <= 0 or (places[0] and places[1]):
         return 0.0
     # The distinctive content actually shared must itself be distinctive, not filler.
     if max(ma, mb) < 0.5:
         return 0.0
     cov_a, cov_b = ma / ta, mb / tb
     lo, hi = min(cov_a, cov_b), max(cov_a, cov_b)
-    if hi >= 0.999 and lo >= 0.34:
-        # one name is the other plus a word or two ("Halcyon" / "Halcyon Software Systems")
+    if hi >= 0.999 and lo >= 0.34 and not short_codes:
+        # one name is the other plus a word or two ("Halcyon" / "Halcyon Software Systems"), but not
+        # plus a letter code that tells one company from its namesakes ("Delta Q Services")
         return 0.9 + 0.1 * lo
     return (lo + hi) / 2 if lo >= 0.6 else lo
 
@@ -386,26 +423,37 @@ def same_employer(a: str, b: str, index: RegistryIndex) -> tuple[bool, float, st
     return hit
 
 
-def _same_employer(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float, str]:
+def _same_employer(na: str, nb: str, index: RegistryIndex, site: bool = False) -> tuple[bool, float, str]:
     if not na or not nb:
         return False, 0.0, "empty name"
     if na == nb:
         return True, 1.0, "same normalised name"
     ca, cb = na.replace(" ", ""), nb.replace(" ", "")
-    if ca == cb:
+    if ca == cb or compact_key(na) == compact_key(nb):
         return True, 0.98, "same name without spaces"
     ea, eb = aliases.lookup(na), aliases.lookup(nb)
     if ea is not None or eb is not None:
-        return _same_by_alias(na, nb, ea, eb, index)
+        verdict = _same_by_alias(na, nb, ea, eb, index)
+        return verdict if verdict[0] or site else (_same_at_site(na, nb, index) or verdict)
     for short, long_ in ((ca, nb), (cb, na)):
-        if len(short) >= 2 and len(long_.split()) >= 2 and short == acronym(long_):
+        # three letters at least: two-letter initials are shared by too many companies ("BR": Broadridge,
+        # Barratt Redrow)
+        if len(short) >= 3 and len(long_.split()) >= 3 and short == acronym(long_):
             return True, 0.9, "abbreviation"
+    if initials_agree(na, nb):
+        return True, 0.9, "the same name with a word written as its initial"
+    if partial_acronym(na, nb):
+        return True, 0.9, "the same name with its last words written as initials"
     ra, rb = index.resolve_normalised(na), index.resolve_normalised(nb)
     if ra.hit and rb.hit:
         if ra.entity_id == rb.entity_id:
             return True, min(ra.confidence, rb.confidence), "same registry entity"
         if ra.family & rb.family:
             return True, min(ra.confidence, rb.confidence) * 0.95, "same corporate family"
+        if ra.method != "fuzzy" and rb.method != "fuzzy":
+            # each name is a registered name (or its pinyin) of its own entity: two companies, however
+            # much one name contains the other ("Yunzhan" and 成都云栈文化传媒, a namesake)
+            return False, 0.0, "different registry entities"
     # One side resolved, the other did not or resolved elsewhere (a bare word that many registered
     # names share: "haichuan"): the other may still be one of this entity's own names (transliterated,
     # previous, trading), which says more than whichever namesake the register ranked first.
@@ -418,10 +466,29 @@ def _same_employer(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float,
         same = _same_by_pinyin(na, nb)
         if same is not None:
             return same
+        cjk, latin = (na, nb) if has_cjk(na) else (nb, na)
+        if same_sound(cjk, latin):
+            return True, 0.9, f"{cjk!r} read aloud is {latin!r}"
     score = token_match(name_tokens(na), name_tokens(nb), index.weight)
     if score >= HIT_THRESHOLD:
         return True, round(score, 4), "similar name"
+    if not site and (at_site := _same_at_site(na, nb, index)):
+        return at_site
     return False, round(score, 4), "different employers"
+
+
+def _same_at_site(na: str, nb: str, index: RegistryIndex) -> tuple[bool, float, str] | None:
+    """One name is the other with a site after it ("Acme Gdansk Plant", "Bosch Werk Bamberg")."""
+    for x, y in ((na, nb), (nb, na)):
+        if site_stripped(y):
+            continue  # a site on both sides: the names themselves must agree
+        for bare in site_stripped(x):
+            lo, hi = sorted((bare, y))
+            same, conf, why = _same_employer(lo, hi, index, site=True)
+            # without its site the name must be the other one, not a part of it ("CTS" in "CTS Eventim")
+            if same and (conf >= 0.97 or token_match(name_tokens(bare), name_tokens(y), index.weight) >= 0.999):
+                return True, round(conf * 0.97, 4), f"{why}, at a site ({x!r})"
+    return None
 
 
 def _same_by_alias(na: str, nb: str, ea: aliases.AliasHit | None, eb: aliases.AliasHit | None,

@@ -3,6 +3,11 @@
 "Sr. Developer" and "Senior Software Engineer" are the same claim; "高级软件工程师" is too. A title
 becomes a ``TitleMeaning`` (a level on one ladder and a set of function words); two titles differ
 in substance when the functions disagree or the levels do.
+
+The ladder is ordered in two steps: the rung (``LEVELS``: intern ... chief), then a step within the
+rung that a level word in front of the rung word gives, in English or Chinese (``STEP_WORDS``):
+"Associate Director" and 副总监 sit below "Director", "Senior Director", "Group Product Manager" and
+高级经理 above the plain rung. Such a word is a seniority claim, never wording.
 """
 
 from __future__ import annotations
@@ -16,6 +21,11 @@ from include.engine.names import has_cjk
 
 LEVELS = ("intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "chief")
 LEVEL_RANK = {name: i for i, name in enumerate(LEVELS)}
+# A level word in front of the rung word: one step below or above the plain rung. The Chinese words
+# arrive here translated (副 -> deputy, 高级 / 资深 -> senior).
+STEP_WORDS = {"associate": -1, "assistant": -1, "deputy": -1, "junior": -1,
+              "senior": 1, "group": 1, "principal": 1, "executive": 1, "managing": 1, "global": 1, "staff": 1}
+_STEP_RUNGS = {"lead", "manager", "director", "vp", "chief"}  # the rungs a step word qualifies
 
 # Chinese title words, longest first when segmenting.
 ZH = {
@@ -79,6 +89,7 @@ _LEVEL_WORDS = {
     "senior": "senior", "principal": "lead", "lead": "lead", "staff": "lead", "architect": "lead",
     "manager": "manager", "head": "director", "director": "director", "president": "vp", "vice": "vp",
     "chief": "chief", "cto": "chief", "ceo": "chief", "founder": "chief",
+    "group": "lead",  # "Group Product Manager": a rung above the product manager
 }
 # "Product manager" names a function, not a rung above senior engineers.
 _FUNCTION_MANAGERS = {"product", "project", "program", "programme", "account", "office", "marketing",
@@ -146,10 +157,16 @@ def _simplified(text: str) -> str:
 class TitleMeaning:
     level: str
     function: frozenset[str]
+    step: int = 0  # within the rung: -1 associate / deputy, +1 senior / group / principal
 
     @property
     def rank(self) -> int:
         return LEVEL_RANK[self.level]
+
+    @property
+    def order(self) -> tuple[int, int]:
+        """The place on the ordered ladder: rung, then step within it."""
+        return (self.rank, self.step)
 
 
 _ZH_BY_FIRST: dict[str, list[str]] = {}
@@ -207,8 +224,13 @@ def title_meaning(title: str) -> TitleMeaning:
         if lw:
             found.append(lw)
     numerals = [_NUMERAL_LEVEL[w] for w in words if w in _NUMERAL_LEVEL]
+    step = 0
     if found:
         level = max(found, key=LEVEL_RANK.__getitem__)
+        if level in _STEP_RUNGS:
+            top = _rung_position(words, level, functional_manager)
+            steps = [STEP_WORDS[w] for w in words[:top] if w in STEP_WORDS and _LEVEL_WORDS.get(w) != level]
+            step = max(-1, min(1, sum(steps)))
     elif numerals:
         level = numerals[-1]
     elif "associate" in words or "assistant" in words:
@@ -218,9 +240,23 @@ def title_meaning(title: str) -> TitleMeaning:
         if _LEVEL_WORDS.get(w) and not (w == "manager" and functional_manager) and w != "architect":
             continue
         w = SYNONYMS.get(w, w)
-        if w:
+        if w and w not in STEP_WORDS:
             function.add(w)
-    return TitleMeaning(level, frozenset(function))
+    return TitleMeaning(level, frozenset(function), step)
+
+
+def _rung_position(words: list[str], level: str, functional_manager: bool) -> int:
+    """Index of the word that gives the title its rung (the last one, "vice president" at "vice")."""
+    pos = len(words)
+    for i, w in enumerate(words):
+        lw = _LEVEL_WORDS.get(w)
+        if lw == "manager" and functional_manager:
+            lw = None
+        if lw == level:
+            pos = i
+            if w == "vice":
+                break
+    return pos
 
 
 def same_function(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -239,7 +275,7 @@ def compare_titles(resume_title: str | None, profile_title: str | None) -> tuple
     if not resume_title or not profile_title:
         return False, "a title is missing", 0
     a, b = title_meaning(resume_title), title_meaning(profile_title)
-    jump = a.rank - b.rank
+    jump = a.rank - b.rank or a.step - b.step
     if not same_function(a.function, b.function):
         return True, "different function", jump
     if jump:

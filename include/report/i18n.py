@@ -108,6 +108,10 @@ VALUE_LABELS: dict[str, str] = {
     "incomplete_record": N_("Part of the record unreadable"),
     "quarantined_records": N_("Quarantined records"),
     "quarantine_reasons": N_("Why they were quarantined"),
+    "pairing_score": N_("Job pairing score"),
+    "pairing_employer_confidence": N_("Job pairing: employer match"),
+    "pairing_time_overlap": N_("Job pairing: time overlap"),
+    "pairing_title": N_("Job pairing: titles"),
 }
 # Enumerated evidence values, per key (matched case-insensitively); other values are literals (names,
 # dates, titles) and are shown as written.
@@ -256,7 +260,13 @@ TITLE_FUNCTION_WORDS: dict[str, str] = {
     "analytics": N_("analytics"),
 }
 UNKNOWN = N_("unknown")
+PAIRING_TITLES: dict[str, str] = {
+    "same role": N_("same role"),
+    "same function, another level": N_("same function, another level"),
+    "titles differ": N_("titles differ"),
+}
 EVIDENCE_VALUES: dict[str, dict[str, str]] = {
+    "pairing_title": PAIRING_TITLES,
     "match": MATCH_METHODS,
     "employment_type": EMPLOYMENT_TYPES,
     "status": ENTITY_STATUSES,

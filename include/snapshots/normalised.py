@@ -37,6 +37,11 @@ _PROBES = (
     "ACME CO., LTD.",
     "A.B.C. Laboratories Inc",
     "Halcyon (UK) Limited",
+    "@AcmeRoboticsLtd",
+    "Ekol Lojistik San. ve Tic. Ltd. Şti.",
+    "PT Bank Central Asia Tbk",
+    "Comarch Sp. z o.o.",
+    "Hitachi Construction Machinery Gdansk Plant",
 )
 
 

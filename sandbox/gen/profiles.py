@@ -57,7 +57,23 @@ def github_company(ctx: Ctx, c: Company) -> str:
     # a namesake's handle would be the word it shares with another company: "@ambersley" names neither
     if roll < 0.5 and not (c.key in ctx.reg.namesakes and not c.forms):
         return "@" + c.handle
-    return c.core if roll < 0.85 else c.display
+    if roll < 0.85:
+        return c.core
+    if roll < 0.93 and not c.native:
+        return glued(c)
+    return c.display
+
+
+_GLUED_FORMS = {"ltd": "Ltd", "limited": "Ltd", "inc": "Inc", "gmbh": "GmbH", "plc": "Plc", "llc": "LLC",
+                "corp": "Corp", "ag": "AG", "bv": "BV", "sa": "SA"}
+
+
+def glued(c: Company) -> str:
+    """The name run together in CamelCase with its legal form glued on, as GitHub company fields often
+    are ("AcmeRoboticsLtd")."""
+    form = c.display[len(c.core):].strip(" ,.").replace(".", "").casefold()
+    camel = "".join(w[:1].upper() + w[1:] for w in c.core.replace("&", " ").split())
+    return camel + _GLUED_FORMS.get(form, "Ltd")
 
 
 def _benign_dates(r: random.Random, j: ResumeJob, today: int, allow_year: bool) -> tuple[Interval, Interval | None]:
@@ -174,6 +190,7 @@ def plant_title(ctx: Ctx, p: Person, avoid: ResumeJob | None) -> ResumeJob:
     r = ctx.rng
     pairs = [(j, pj) for j, pj in aligned(p, avoid) if j.title.track in TT.TRACKS]
     j, target = r.choice(pairs)
+    level_word = TT.level_word_claim(j.title, f"{j.ident}:{j.start}:{j.title.text}")
     resume_t, profile_t, _why = TT.mismatch(j.title, r)
     j.title, j.title_text = resume_t, TT.render(resume_t, r, 0.1, vocab=ctx.reg.vocab)
     chinese = zh_titles(j.company)
@@ -181,6 +198,14 @@ def plant_title(ctx: Ctx, p: Person, avoid: ResumeJob | None) -> ResumeJob:
         if pj.ident == j.ident:
             t = profile_t if pj is target else resume_t
             pj.title, pj.title_text = t, TT.render(t, r, 0.3, chinese, vocab=ctx.reg.vocab)
+    if level_word is not None:  # rendered with a generator of its own: the main stream is drawn as before
+        own = random.Random(f"level-word-text:{j.ident}:{j.start}")
+        resume_t, profile_t, _why = level_word
+        j.title, j.title_text = resume_t, TT.render(resume_t, own, 0.1, vocab=ctx.reg.vocab)
+        for pj in p.profile_jobs():
+            if pj.ident == j.ident:
+                t = profile_t if pj is target else resume_t
+                pj.title, pj.title_text = t, TT.render(t, own, 0.3, vocab=ctx.reg.vocab)
     return j
 
 

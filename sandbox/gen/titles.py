@@ -192,3 +192,24 @@ def mismatch(t: Title, rng: random.Random) -> tuple[Title, Title, str]:
     other = rng.choice(others)
     lv = "mid" if "mid" in TRACKS[other] else next(iter(TRACKS[other]))
     return t, title(other, lv), f"different function: {t.track} vs {other}"
+
+
+LEVEL_WORD_SHARE = 0.2  # of planted title mismatches, those that are a level word in front of one function
+
+
+def level_word_claim(t: Title, key: str) -> tuple[Title, Title, str] | None:
+    """Sometimes, instead of the planted mismatch: (resume title, profile title, why) that differ only by
+    a level word in front of the same function ("Group Sales Manager" vs "Sales Manager", "Software
+    Engineer" vs "Associate Software Engineer"), a seniority claim the engine must not read as wording.
+
+    Decided by an RNG of its own keyed on the job, so the world's main random stream (and every other
+    planted finding) stays as it was.
+    """
+    rng = random.Random(f"level-word:{key}")
+    base = TRACKS[t.track].get("mid", "")
+    if rng.random() >= LEVEL_WORD_SHARE or not base or base.startswith(("Senior ", "Junior ", "Lead ", "Principal ")):
+        return None
+    if rng.random() < 0.3 and f"Associate {base}" not in TRACKS[t.track].values():
+        return title(t.track, "mid"), special(f"Associate {base}", t.track, "junior"), "level word: associate"
+    word = "Group" if base.endswith("Manager") else "Principal"
+    return special(f"{word} {base}", t.track, "lead"), title(t.track, "mid"), f"level word: {word.lower()}"

@@ -188,14 +188,16 @@ def test_competitor_by_industry_code_and_family() -> None:
 # --- the messages behind the sentences ---------------------------------------------------------------------
 # Evidence digests of this scenario as the rules computed them when summaries were plain f-strings
 # (commit 21eed7d): turning sentences into messages must not change them, or cleared findings would reopen.
+# title_mismatch and date_mismatch changed once on purpose since: their evidence now carries the job
+# pairing's score and reason (one-to-one alignment).
 STRING_VERSION_DIGESTS = [
     ("employer_not_on_profile", "d44c3e3eb5f6ab9b0790b5b832e1c20ea35ab57e3a5a79aa82563ff6f3bd2616"),
     ("employer_not_on_profile", "20a436996b6e07dd95cd85a8f5b9f60d7692ed5d58cd26ab0dee679371888e7a"),
     ("employer_not_on_profile", "41fa9c2e34e3c955edc5590e89db9d708825373d37eac155543ce1b6e1b0eb66"),
     ("employer_not_on_profile", "74d420b34d57b28d699f3a0917cb8c3b192622d5d9106de271c53640187bef31"),
     ("profile_employer_not_on_resume", "28b19b7264375a6d976372ff4be122ebbae474af395d59b6ce22573e4a7b835a"),
-    ("title_mismatch", "99cab9b1729a7d7889d865d72b57130d1d68a5b6303abdee2ac09169e81e82b3"),
-    ("date_mismatch", "b809ec9d2a3164352d4a86da0c019daee698dab485d2e362b44c717c156347e9"),
+    ("title_mismatch", "0958192e7069bb9b86199c3088b80b36998e52ecaee8254ebc132382b70f29bb"),
+    ("date_mismatch", "cba119484e1b943b6ccfb9d45efe3dfba9df83e2d8b0c545d7fda3117f73fdd9"),
     ("overlapping_employment", "4198a599e34f6f01acb34a0872bf40205319b0f47e6411920960eb1d5e32217d"),
     ("overlapping_employment", "d82516bcd5b473d3d6663b544331e5f93c5eb36255f4f27b819eeb3afe4c7738"),
     ("employer_not_in_registry", "1880bc5e2a2be6c098d25730968de989bf50aad9a0d5840693bfc29df8659158"),

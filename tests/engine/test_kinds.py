@@ -99,7 +99,7 @@ def test_a_severity_the_kind_does_not_declare_is_refused() -> None:
     spec = BY_NAME["profile_employer_not_on_resume"]
     assert spec.severities == ("yellow",)
     f = make_finding(ctx, spec, "yellow", "s", "q", [], ["x"])
-    assert (f.kind, f.rule_version) == ("profile_employer_not_on_resume", "profile_employer_not_on_resume@1.0.0")
+    assert (f.kind, f.rule_version) == ("profile_employer_not_on_resume", "profile_employer_not_on_resume@1.1.0")
     with pytest.raises(ValueError, match="declares severities"):
         make_finding(ctx, spec, "red", "s", "q", [], ["x"])
 

@@ -117,13 +117,16 @@ def test_red_findings_from_a_same_company_name_are_counted(tmp_path: Path) -> No
     (world / "labels.csv").write_text("candidate_id,kind,note\nlever:2,employer_not_in_registry,planted\n",
                                       encoding="utf-8")
     (world / "names.csv").write_text("name,class,company,registered_as\nHRGD,ticker,x,X Inc.\n"
-                                     "Harrowgate Dental Supplies,namesake,y,Harrowgate Dental Supplies Ltd\n",
+                                     "Harrowgate Dental Supplies,namesake,y,Harrowgate Dental Supplies Ltd\n"
+                                     "AcmeRoboticsLtd,glued,z,Acme Robotics Ltd\n",
                                      encoding="utf-8")
     wh = connect({"conn_type": "duckdb", "host": str(tmp_path / "w.duckdb")})
     wh.migrate()
 
-    def row(fid: str, cid: str, kind: str, severity: str, employer: str) -> dict[str, object]:
+    def row(fid: str, cid: str, kind: str, severity: str, employer: str, *titles: str) -> dict[str, object]:
         evidence = [{"side": "resume", "source": "lever", "record_ref": "r", "values": {"employer": employer}}]
+        evidence += [{"side": "profile", "source": "linkedin", "record_ref": "p", "values": {"title": t}}
+                     for t in titles]
         return {"finding_id": fid, "candidate_id": cid, "application_id": None, "kind": kind, "severity": severity,
                 "summary": "s", "question": "q", "evidence": json.dumps(evidence), "rule_version": "v",
                 "status": "open", "first_seen_run": "run1", "last_seen_run": "run1", "evidence_digest": "d"}
@@ -133,9 +136,15 @@ def test_red_findings_from_a_same_company_name_are_counted(tmp_path: Path) -> No
         row("f2", "lever:2", "employer_not_in_registry", "red", "HRGD"),  # labelled: right for another reason
         row("f3", "lever:3", "employer_not_in_registry", "yellow", "HRGD"),  # yellow: a question, not a claim
         row("f4", "lever:4", "employer_not_on_profile", "red", "Harrowgate Dental Supplies"),  # a namesake
+        row("f5", "lever:5", "profile_employer_not_on_resume", "red", "AcmeRoboticsLtd"),  # counted: spacing
+        row("f6", "lever:6", "title_mismatch", "red", "Acme", "Group Sales Manager", "Sales Manager"),  # level word
+        row("f7", "lever:7", "title_mismatch", "red", "Acme", "Sales Director", "Sales Manager"),  # another rung
     ], ["finding_id"])
     try:
-        assert red_from_name_classes(wh, "run1", world) == [("lever:1", "employer_not_in_registry", "HRGD", "ticker")]
+        assert sorted(red_from_name_classes(wh, "run1", world)) == [
+            ("lever:1", "employer_not_in_registry", "HRGD", "ticker"),
+            ("lever:5", "profile_employer_not_on_resume", "AcmeRoboticsLtd", "glued"),
+            ("lever:6", "title_mismatch", "", "level-word")]
         assert red_from_name_classes(wh, "run2", world) == []
     finally:
         wh.close()

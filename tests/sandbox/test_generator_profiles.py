@@ -102,6 +102,11 @@ def _title_keys() -> dict[str, tuple[str, str]]:
                 for chinese in (True, "trad"):
                     for w in TT.wordings(TT.Title(track, level, text, numeral), chinese, V.get("default")):
                         keys[w] = (track, level)
+        # the level-word claims (TT.level_word_claim): a level word in front of the mid-level title
+        base = ladder.get("mid", "")
+        for word, level in (("Group", "lead"), ("Principal", "lead"), ("Associate", "junior")):
+            for w in TT.wordings(TT.special(f"{word} {base}", track, level), False, V.get("default")):
+                keys.setdefault(w, (track, level))
     return keys
 
 

@@ -49,6 +49,13 @@ def test_exact_suffix_previous_other_and_typo_matches(loaded, truth):
     assert 0.86 <= res[typo].confidence < 1.0
 
 
+def test_a_site_after_the_name_is_its_company(loaded, truth):
+    plain = _pick(truth, "companies_house", lambda e: e.names[0][0].endswith(" LIMITED"))
+    at_site = plain.names[0][0].removesuffix(" LIMITED").title() + " Gdansk Plant"
+    res = resolve_names(loaded, [at_site])[at_site]
+    assert res.entity_id == plain.entity_id and res.method == "exact" and "site qualifier" in res.why
+
+
 def test_generic_words_alone_never_match(loaded, truth):
     generic = _pick(truth, "companies_house", lambda e: "SOLUTIONS" in e.names[0][0].split())
     fabricated = [

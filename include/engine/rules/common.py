@@ -70,6 +70,10 @@ class Context:
             self._same[key] = same_employer(a, b, self.index)[0]
         return self._same[key]
 
+    def family_only(self, a: str, b: str) -> bool:
+        """Whether two employers are one only as parent and subsidiary (not one company)."""
+        return same_employer(a, b, self.index)[2].startswith("same corporate family")
+
     def resolve(self, name: str) -> Resolution:
         return self.index.resolve(name)
 

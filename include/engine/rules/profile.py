@@ -24,9 +24,14 @@ def employer_not_on_profile(ctx: Context) -> list[Finding]:
     if not any(p.source in PROFILE_WITH_JOBS for p in ctx.profile_jobs):
         return []
     profile_employers = [p for p in ctx.profile_jobs if p.employer.strip()]
+    paired = {pair.resume.employment_id for pair in ctx.pairs}
     out = []
     for r in ctx.resume_jobs:
-        if not r.employer.strip() or any(ctx.same(r.employer, p.employer) for p in profile_employers):
+        if not r.employer.strip() or r.employment_id in paired or any(
+            ctx.same(r.employer, p.employer) and not ctx.family_only(r.employer, p.employer) for p in profile_employers
+        ):
+            # a profile job at the parent company, already paired with the resume's parent job, does not
+            # also account for a resume job at the subsidiary: that one is checked like any other
             continue
         in_registry = ctx.resolve(r.employer).known
         shown = sorted({p.source for p in profile_employers})
@@ -49,11 +54,14 @@ def employer_not_on_profile(ctx: Context) -> list[Finding]:
 
 def profile_employer_not_on_resume(ctx: Context) -> list[Finding]:
     groups: dict[str, list[Employment]] = {}
+    paired = {pair.profile.employment_id for pair in ctx.pairs}
     for p in ctx.profile_jobs:
         if not p.employer.strip() or not normalise_company(p.employer):
             continue
-        if any(ctx.same(p.employer, r.employer) for r in ctx.resume_jobs):
-            continue
+        if p.employment_id in paired or any(
+            ctx.same(p.employer, r.employer) and not ctx.family_only(p.employer, r.employer) for r in ctx.resume_jobs
+        ):
+            continue  # as above: a sister company of a resume employer whose job is already paired is not it
         groups.setdefault(normalise_company(p.employer), []).append(p)
     out = []
     for jobs in groups.values():
@@ -92,7 +100,8 @@ def title_mismatch(ctx: Context) -> list[Finding]:
                 employer=r.employer, resume_title=r.title, profile_title=p.title),
             [job_evidence(r), job_evidence(p),
              computed({"reason": why, "resume_level": a.level, "profile_level": b.level,
-                       "resume_function": sorted(a.function), "profile_function": sorted(b.function)},
+                       "resume_function": sorted(a.function), "profile_function": sorted(b.function),
+                       **pair.evidence()},
                       f"{r.employment_id}|{p.employment_id}")],
             [r.employment_id, p.employment_id],
         ))
@@ -130,7 +139,8 @@ def date_mismatch(ctx: Context) -> list[Finding]:
              computed({"start_difference_months": start_diff,
                        # a current job's end moves with the report day: kept out of the digest
                        "end_difference_months": None if rs.current or ps.current else end_diff,
-                       "resume_current": rs.current, "profile_current": ps.current, "tolerance_months": tol},
+                       "resume_current": rs.current, "profile_current": ps.current, "tolerance_months": tol,
+                       **pair.evidence()},
                       f"{r.employment_id}|{p.employment_id}")],
             [r.employment_id, p.employment_id],
         ))
@@ -140,7 +150,7 @@ def date_mismatch(ctx: Context) -> list[Finding]:
 # The kinds this module declares (include.engine.kinds collects them).
 
 EMPLOYER_NOT_ON_PROFILE = KindSpec(
-    name="employer_not_on_profile", version="1.0.0", position=10, rule=employer_not_on_profile,
+    name="employer_not_on_profile", version="1.1.0", position=10, rule=employer_not_on_profile,
     label=N_("Employer not on public profile"),
     severities=("red", "yellow"),
     severity_policy="yellow; red when no company registry knows the employer either",
@@ -157,7 +167,7 @@ EMPLOYER_NOT_ON_PROFILE = KindSpec(
 )
 
 PROFILE_EMPLOYER_NOT_ON_RESUME = KindSpec(
-    name="profile_employer_not_on_resume", version="1.0.0", position=20, rule=profile_employer_not_on_resume,
+    name="profile_employer_not_on_resume", version="1.1.0", position=20, rule=profile_employer_not_on_resume,
     label=N_("Profile employer missing from resume"),
     severities=("yellow",),
     severity_policy="always yellow",
@@ -171,7 +181,7 @@ PROFILE_EMPLOYER_NOT_ON_RESUME = KindSpec(
 )
 
 TITLE_MISMATCH = KindSpec(
-    name="title_mismatch", version="1.0.0", position=30, rule=title_mismatch,
+    name="title_mismatch", version="1.1.0", position=30, rule=title_mismatch,
     label=N_("Job title mismatch"),
     severities=("red", "yellow"),
     severity_policy="yellow; red when the resume claims the more senior role",
@@ -179,21 +189,23 @@ TITLE_MISMATCH = KindSpec(
                "seniority level)",
     benign="Sr./Senior, Jr./Junior, II/2, Developer/Engineer, Mgr/Manager, word order, a title in Chinese "
            "against the same title in English (高级软件工程师 = Senior Software Engineer)",
-    evidence="both jobs side by side, with the level and function read from each title",
+    evidence="both jobs side by side, with the level and function read from each title, and the pairing's "
+             "score and reason (employer, time overlap, title)",
     question="which of the two titles was the role",
     why_question="titles differ between employers' HR systems, promotions land mid-tenure and profiles lag; "
                  "only the candidate can say which title the job carried",
 )
 
 DATE_MISMATCH = KindSpec(
-    name="date_mismatch", version="1.0.0", position=40, rule=date_mismatch,
+    name="date_mismatch", version="1.1.0", position=40, rule=date_mismatch,
     label=N_("Employment dates mismatch"),
     severities=("yellow",),
     severity_policy="always yellow",
     fires_when="an aligned resume and profile job differ by more than T months at the start or at the end "
                "(a current job against an ended one counts from the report day)",
     benign="differences of at most T months; a year-only date against a month inside that year",
-    evidence="both jobs side by side and the difference in months at each end",
+    evidence="both jobs side by side, the difference in months at each end, and the pairing's score and "
+             "reason",
     question="when the candidate started and left",
     why_question="people misremember months and profiles are edited years later; a few months' "
                  "disagreement is a recollection to confirm",
