@@ -44,6 +44,12 @@ SEVERITY_MEANING: dict[str, str] = {
     "yellow": N_("ask in interview"),
     "blue": N_("for information"),
 }
+LEVEL_LABELS: dict[str, str] = {"red": N_("Red"), "yellow": N_("Yellow"), "blue": N_("Blue")}
+LEVEL_MEANING: dict[str, str] = {
+    "red": N_("needs action before an offer"),
+    "yellow": N_("needs a plan"),
+    "blue": N_("the normal path"),
+}
 SIDE_LABELS: dict[str, str] = {
     "resume": N_("Resume"),
     "profile": N_("Public profile"),

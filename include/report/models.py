@@ -74,6 +74,26 @@ class CandidateView(View):
         )
 
 
+class LevelReasonView(View):
+    """Why a candidate is red or yellow: one of their open findings, or the notice their offer leaves."""
+
+    reason: str  # "finding" | "notice"
+    severity: str
+    finding: FindingView | None = None  # reason "finding"
+    offered_on: date | None = None  # reason "notice": the offer's acceptance (else sending) day ...
+    starts_on: date | None = None  # ... its proposed start date ...
+    notice_days: int | None = None  # ... and the days between them
+
+
+class CandidateLevelView(View):
+    """A candidate's level (red / yellow / blue), what HR decides on; the reasons say which finding or fact."""
+
+    candidate_id: str
+    name: str
+    level: str
+    reasons: list[LevelReasonView] = Field(default_factory=list)
+
+
 class RequisitionView(View):
     job_id: str | None
     name: str | None  # None: the application names no job
@@ -91,6 +111,7 @@ class Counts(View):
     candidates_with_findings: int = 0
     # candidates with at least one open red finding: each needs an answer (or a clearance) before an offer
     need_action: int = 0
+    levels: dict[str, int] = Field(default_factory=lambda: {s: 0 for s in SEVERITIES})  # candidates per level
 
 
 class SkippedSource(View):
@@ -138,6 +159,7 @@ class ReportData(View):
     generated_at: str  # ISO timestamp, UTC
     counts: Counts = Field(default_factory=Counts)
     requisitions: list[RequisitionView] = Field(default_factory=list)
+    levels: list[CandidateLevelView] = Field(default_factory=list)  # red, then yellow; blue are only counted
     skipped_sources: list[SkippedSource] = Field(default_factory=list)
     brand: EmployerBrand | None = None
     # some evidence links point at a loopback host (the sandbox of `make demo`), which is gone after the demo

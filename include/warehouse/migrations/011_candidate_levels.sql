@@ -1,0 +1,7 @@
+-- One level per checked candidate and run (include/levels.py): red, yellow or blue, with the reasons as
+-- JSON ([{"reason": "finding", "finding_id", "kind", "severity"} | {"reason": "notice", ...}]). Written
+-- after a run's findings and again when HR clears a finding; a level is what HR decides on, not a verdict.
+CREATE TABLE IF NOT EXISTS candidate_levels (
+    run_id TEXT NOT NULL, candidate_id TEXT NOT NULL, level TEXT NOT NULL, reasons @JSON@, computed_at TEXT,
+    PRIMARY KEY (run_id, candidate_id)
+);
