@@ -22,7 +22,7 @@ from include.audit.redact import Subject, landing_files, prepare_rewrite, scan_f
 from include.warehouse import Warehouse
 from include.warehouse.base import now_iso, quote_ident
 
-CANDIDATE_TABLES = ("applications", "employments", "educations")
+CANDIDATE_TABLES = ("applications", "employments", "educations", "candidate_levels")
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta"}
 RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy
 TEXT_TYPES = {"TEXT", "VARCHAR", "JSON", "JSONB", "CHARACTER VARYING"}
@@ -170,6 +170,7 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         "applications": own["applications"],
         "employments": own["employments"],
         "educations": own["educations"],
+        "candidate_levels": own["candidate_levels"],
         "findings": findings,
         "finding_clearances": clearances,
         "quarantine": _quarantined(wh, who),
