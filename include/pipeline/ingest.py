@@ -167,7 +167,8 @@ def load_candidates(wh: Warehouse, candidate_ids: list[str]) -> list[Candidate]:
             first_name=r["first_name"], last_name=r["last_name"], emails=_json(r["emails"]) or [],
             phones=_json(r["phones"]) or [], consent=_json(r["consent"]), orcid=r["orcid"],
             github_login=r["github_login"], linkedin_export_url=r["linkedin_export_url"],
-            updated_at=r["updated_at"], record_url=r["record_url"]))
+            updated_at=r["updated_at"], record_url=r["record_url"], location=r.get("location"),
+            non_compete=_json(r.get("non_compete"))))
     return out
 
 

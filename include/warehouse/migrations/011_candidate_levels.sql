@@ -5,3 +5,8 @@ CREATE TABLE IF NOT EXISTS candidate_levels (
     run_id TEXT NOT NULL, candidate_id TEXT NOT NULL, level TEXT NOT NULL, reasons @JSON@, computed_at TEXT,
     PRIMARY KEY (run_id, candidate_id)
 );
+
+-- Non-compete by jurisdiction (include/engine/rules/non_compete.py): the candidate's location (an ISO 3166
+-- code or a country name) and the agreement facts HR holds in the ATS ({has_agreement, ends_on, source_field}).
+ALTER TABLE candidates ADD COLUMN IF NOT EXISTS location TEXT;
+ALTER TABLE candidates ADD COLUMN IF NOT EXISTS non_compete @JSON@;
