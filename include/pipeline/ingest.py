@@ -71,6 +71,7 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Conf
     re-reads the whole window and the upserts make that harmless.
     """
     from include.ingest import ats, ats_common
+    from include.ingest.ats_greenhouse import NonCompeteFields
 
     size = ats_common.CHUNK_CANDIDATES
     lander = _lander(config, run, source)
@@ -81,8 +82,11 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Conf
     since = store.get_watermark(wh, source, stream)
     until = run.end_of_day
     if source == "greenhouse":
+        nc = config.non_compete
         chunks = ats.iter_greenhouse(client, since=since, until=until.isoformat().replace("+00:00", "Z"),
-                                     consent_field=config.consent.greenhouse_custom_field, chunk_size=size)
+                                     consent_field=config.consent.greenhouse_custom_field, chunk_size=size,
+                                     non_compete=NonCompeteFields(nc.agreement_field, nc.end_date_field,
+                                                                  nc.location_field))
     else:
         chunks = ats.iter_lever(client, since_ms=int(since) if since else None,
                                 until_ms=int(until.timestamp() * 1000), consent_tag=config.consent.lever_tag,
