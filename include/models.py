@@ -140,6 +140,7 @@ class Review(Record):
     job_title: str | None = None
     location: str | None = None
     employment_status: Literal["current", "former"] | None = None
+    response_at: str | None = None  # when the employer answered it (ISO timestamp, UTC), None: not answered
 
 
 # A finding kind: a name declared once, with its rule, in an include/engine/rules module, and collected

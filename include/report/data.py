@@ -280,7 +280,7 @@ def _reviews(wh: Warehouse, report_day: date) -> list[dict[str, Any]]:
     since = (report_day - timedelta(days=REVIEW_LOOKBACK_DAYS)).isoformat()
     return wh.query(
         'SELECT review_id, employer, "date", rating, title, pros, cons, advice_to_management, job_title, '
-        'employment_status FROM reviews WHERE "date" >= ? ORDER BY "date", review_id',
+        'employment_status, response_at FROM reviews WHERE "date" >= ? ORDER BY "date", review_id',
         [since],
     )
 

@@ -44,6 +44,12 @@ SEVERITY_MEANING: dict[str, str] = {
     "yellow": N_("ask in interview"),
     "blue": N_("for information"),
 }
+RESPONSE_LABELS: dict[str, str] = {
+    "answered": N_("Answered in time"),
+    "answered_late": N_("Answered late"),
+    "due": N_("Answer due"),
+    "overdue": N_("Answer overdue"),
+}
 LEVEL_LABELS: dict[str, str] = {"red": N_("Red"), "yellow": N_("Yellow"), "blue": N_("Blue")}
 LEVEL_MEANING: dict[str, str] = {
     "red": N_("needs action before an offer"),

@@ -134,6 +134,10 @@ class ReviewView(View):
     job_title: str | None = None
     employment_status: str | None = None
     topics: list[str] = Field(default_factory=list)
+    # the 24-hour response deadline (include/report/reviews.py response_status)
+    response: str = "overdue"  # "answered" | "answered_late" | "due" | "overdue"
+    response_due: str | None = None  # the day (ISO) by whose end an answer is due
+    responded_at: str | None = None
 
 
 class EmployerBrand(View):
@@ -150,6 +154,8 @@ class EmployerBrand(View):
     new_negative: list[ReviewView] = Field(default_factory=list)
     topic_counts: dict[str, int] = Field(default_factory=dict)
     total_reviews: int = 0
+    # negative reviews of the hiring company in the lookback, unanswered past their 24-hour deadline
+    responses_overdue: int = 0
 
 
 class ReportData(View):

@@ -93,6 +93,7 @@ def environment(locale: str) -> Environment:
         severity_short=label(i18n.SEVERITY_SHORT),
         severity_meaning=label(i18n.SEVERITY_MEANING),
         level_label=label(i18n.LEVEL_LABELS),
+        response_label=label(i18n.RESPONSE_LABELS),
         level_meaning=label(i18n.LEVEL_MEANING),
         notice_limit=NOTICE_DAYS_YELLOW,
         side_label=label(i18n.SIDE_LABELS),

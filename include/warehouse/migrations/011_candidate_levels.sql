@@ -10,3 +10,6 @@ CREATE TABLE IF NOT EXISTS candidate_levels (
 -- code or a country name) and the agreement facts HR holds in the ATS ({has_agreement, ends_on, source_field}).
 ALTER TABLE candidates ADD COLUMN IF NOT EXISTS location TEXT;
 ALTER TABLE candidates ADD COLUMN IF NOT EXISTS non_compete @JSON@;
+-- When the employer answered a review (the feed's employer_response.responded_at), for the 24-hour response
+-- deadline of negative reviews of the hiring company (include/report/reviews.py).
+ALTER TABLE reviews ADD COLUMN IF NOT EXISTS response_at TEXT;
