@@ -26,6 +26,8 @@ LEVELS: tuple[str, ...] = ("red", "yellow", "blue")
 NOTICE_DAYS_YELLOW = 15
 TABLE = "candidate_levels"
 RECRUITING_EVENTS = "recruiting_events"  # the recruiting timeline, when that migration is present
+# offer statuses that leave no offer standing (Greenhouse: rejected, deprecated; Lever: denied)
+DEAD_OFFERS = frozenset({"rejected", "deprecated", "denied", "declined", "withdrawn"})
 
 
 @dataclass
@@ -66,7 +68,8 @@ def offer_notices(wh: Warehouse, candidate_ids: Sequence[str]) -> dict[str, dict
     """Candidate id -> the notice their latest offer leaves: {"offered_on", "starts_on", "notice_days"}.
 
     Read from the recruiting timeline (``recruiting_events``, kind ``offer``, ``detail.starts_at``) when
-    the warehouse has it; an offer without a start date, or a warehouse without the timeline, gives none.
+    the warehouse has it; an offer without a start date, a rejected or withdrawn one, or a warehouse
+    without the timeline, gives none.
     The notice runs from the day the offer was accepted (else sent, else created) to the start date.
     """
     if not candidate_ids or RECRUITING_EVENTS not in wh.tables():
@@ -83,6 +86,9 @@ def offer_notices(wh: Warehouse, candidate_ids: Sequence[str]) -> dict[str, dict
         if isinstance(detail, str):
             detail = json.loads(detail)
         if not isinstance(detail, dict):
+            continue
+        if str(detail.get("status") or "").lower() in DEAD_OFFERS:
+            out.pop(r["candidate_id"], None)  # the newest offer fell through: no notice to plan for
             continue
         starts = _day(detail.get("starts_at"))
         offered = next((d for d in (_day(detail.get(k)) for k in ("resolved_at", "sent_at", "created_at")) if d),

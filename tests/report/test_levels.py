@@ -12,6 +12,7 @@ from include.levels import NOTICE_DAYS_YELLOW, levels_of_run, store_levels
 from include.report.data import load_report_data
 from include.report.render import render_html
 from tests.report.report_seed import DAY, RUN
+from tests.warehouse.wh_fixtures import pg_session, warehouse, warehouse_spec  # noqa: F401
 
 
 def test_each_checked_candidate_gets_the_level_of_their_worst_open_finding(seeded: Any) -> None:
@@ -104,3 +105,34 @@ def test_a_level_is_in_the_candidates_export_and_goes_with_their_erasure(seeded:
     assert [r["level"] for r in export["candidate_levels"]] == ["red"]
     erase_candidate(seeded, "greenhouse:1001", tmp_path, "DPO")
     assert "greenhouse:1001" not in levels_of_run(seeded, RUN)
+
+
+def test_a_newer_offer_that_fell_through_leaves_no_notice(seeded: Any) -> None:
+    cid = "greenhouse:1002"
+    _timeline(seeded, cid, "2027-01-04", "2026-11-20")
+    seeded.upsert("recruiting_events", [{
+        "event_id": "ev-rejected", "source": "greenhouse", "candidate_id": cid, "application_id": "a",
+        "kind": "offer", "occurred_at": "2026-11-21T08:00:00Z", "basis": "reported", "record_type": "offer",
+        "record_id": "o1", "version": 2, "detail": {"status": "rejected", "starts_at": "2027-01-04",
+                                                    "resolved_at": "2026-11-21T08:00:00Z"},
+    }], ["event_id"])
+    store_levels(seeded, RUN, [cid])
+    assert [r["reason"] for r in levels_of_run(seeded, RUN)[cid]["reasons"]] == ["finding"]
+
+
+def test_levels_are_stored_and_read_alike_on_both_engines(warehouse: Any) -> None:  # noqa: F811
+    rows = [
+        {"finding_id": f"f{i}", "candidate_id": cid, "kind": "career_gap", "severity": sev, "status": status,
+         "last_seen_run": run, "first_seen_run": run}
+        for i, (cid, sev, status, run) in enumerate([
+            ("c:1", "red", "open", "r2"), ("c:1", "yellow", "open", "r2"), ("c:2", "red", "cleared", "r2"),
+            ("c:2", "yellow", "open", "r1"),  # no longer seen by r2: resolved, not a reason
+            ("c:3", "blue", "open", "r2")])
+    ]
+    warehouse.upsert("discrepancies", rows, ["finding_id"])
+    assert store_levels(warehouse, "r2", ["c:1", "c:2", "c:3"]) == {"red": 1, "yellow": 0, "blue": 2}
+    stored = levels_of_run(warehouse, "r2")
+    assert stored["c:1"]["reasons"] == [
+        {"reason": "finding", "finding_id": "f0", "kind": "career_gap", "severity": "red"},
+        {"reason": "finding", "finding_id": "f1", "kind": "career_gap", "severity": "yellow"}]
+    assert levels_of_run(warehouse, "r1") == {}
