@@ -117,6 +117,15 @@ VALUE_LABELS: dict[str, str] = {
     "hiring_company": N_("Hiring company"),
     "current": N_("Still employed there"),
     "senior": N_("Senior role"),
+    "jurisdiction": N_("Jurisdiction"),
+    "jurisdiction_from": N_("Jurisdiction from"),
+    "rule": N_("Rule applied"),
+    "treatment": N_("What the law does"),
+    "law": N_("Law"),
+    "max_months": N_("Longest restriction (months)"),
+    "months_since_leaving": N_("Months since leaving"),
+    "has_agreement": N_("Non-compete agreement"),
+    "ends_on": N_("Agreement ends"),
 }
 # Enumerated evidence values, per key (matched case-insensitively); other values are literals (names,
 # dates, titles) and are shown as written.
@@ -265,7 +274,20 @@ TITLE_FUNCTION_WORDS: dict[str, str] = {
     "analytics": N_("analytics"),
 }
 UNKNOWN = N_("unknown")
+# include/engine/rules/non_compete.py: where the jurisdiction came from, and what its rule does
+JURISDICTION_FROM: dict[str, str] = {
+    "the candidate's location": N_("the candidate's location"),
+    "the former employer's registry record": N_("the former employer's registry record"),
+}
+TREATMENTS: dict[str, str] = {
+    "void": N_("voids non-competes"),
+    "weighed": N_("a court weighs length and scope"),
+    "statutory": N_("allows them within legal limits"),
+    "general policy": N_("no rule configured: general policy"),
+}
 EVIDENCE_VALUES: dict[str, dict[str, str]] = {
+    "jurisdiction_from": JURISDICTION_FROM,
+    "treatment": TREATMENTS,
     "match": MATCH_METHODS,
     "employment_type": EMPLOYMENT_TYPES,
     "status": ENTITY_STATUSES,
@@ -278,7 +300,8 @@ EVIDENCE_VALUES: dict[str, dict[str, str]] = {
 # Evidence values that list sources by key ("companies_house", "linkedin").
 SOURCE_LIST_VALUES = ("registries_searched", "profiles_checked")
 # record_ref values that name a configuration section rather than a record.
-RECORD_REFS: dict[str, str] = {"hiring_company": N_("hiring company (configuration)")}
+RECORD_REFS: dict[str, str] = {"hiring_company": N_("hiring company (configuration)"),
+                               "non_compete.rules": N_("non-compete rules (configuration)")}
 EMPLOYMENT_STATUS_LABELS: dict[str, str] = {
     "current": N_("current employee"),
     "former": N_("former employee"),
