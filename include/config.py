@@ -46,6 +46,53 @@ class Thresholds(Strict):
     non_compete_window_months: int = Field(default=24, ge=0)
 
 
+EU_MEMBERS = ("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+              "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE")
+
+
+class NonCompeteRule(Strict):
+    """How a jurisdiction treats a post-employment non-compete (docs/CANDIDATES.md gives the sources).
+
+    ``void``: the law voids it, so a finding is information only (blue). ``weighed``: a court weighs its
+    length and scope, so it is a question (yellow), never red. ``statutory``: the law allows it within
+    limits (``max_months`` after leaving; with ``senior_only``, only for senior managers, senior technical
+    staff and others bound to confidentiality), so it is red where those limits plausibly hold.
+    """
+
+    treatment: Literal["void", "weighed", "statutory"]
+    law: str  # the statute or doctrine, named in every finding this rule decides
+    max_months: int | None = Field(default=None, ge=0)
+    senior_only: bool = False
+
+
+def default_non_compete_rules() -> dict[str, NonCompeteRule]:
+    void: Literal["void"] = "void"
+    return {
+        "CN": NonCompeteRule(treatment="statutory", max_months=24, senior_only=True,
+                             law="PRC Labour Contract Law, Articles 23 and 24"),
+        "US-CA": NonCompeteRule(treatment=void, law="California Business and Professions Code §§ 16600-16600.5"),
+        "US-ND": NonCompeteRule(treatment=void, law="North Dakota Century Code § 9-08-06"),
+        "US-OK": NonCompeteRule(treatment=void, law="Oklahoma Statutes title 15, § 219A"),
+        "US-MN": NonCompeteRule(treatment=void, law="Minnesota Statutes § 181.988"),
+        "GB": NonCompeteRule(treatment="weighed", law="the UK common-law doctrine of restraint of trade"),
+        "EU": NonCompeteRule(treatment="weighed",
+                             law="the national law of the EU member state (a court weighs length, scope and "
+                                 "compensation)"),
+    }
+
+
+class NonCompeteConfig(Strict):
+    """Non-compete rules per jurisdiction: an ISO 3166 country ("CN", "GB"), subdivision ("US-CA") or
+    "EU" (every member state without a rule of its own). A jurisdiction without a rule keeps the
+    general policy (red when recent and senior, else yellow)."""
+
+    rules: dict[str, NonCompeteRule] = Field(default_factory=default_non_compete_rules)
+    # Greenhouse candidate custom fields (name_key) that hold HR's facts, when the account has them
+    agreement_field: str = "non_compete_agreement"
+    end_date_field: str = "non_compete_end_date"
+    location_field: str = "work_location"
+
+
 class ConsentConfig(Strict):
     greenhouse_custom_field: str = "background_check_consent"
     lever_tag: str = "background-check-consent"
@@ -75,6 +122,7 @@ class Config(Strict):
     hiring_company: HiringCompany
     thresholds: Thresholds = Field(default_factory=Thresholds)
     consent: ConsentConfig = Field(default_factory=ConsentConfig)
+    non_compete: NonCompeteConfig = Field(default_factory=NonCompeteConfig)
     quality: QualityConfig = Field(default_factory=QualityConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)

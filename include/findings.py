@@ -337,10 +337,20 @@ def clear_and_rerender(wh: Warehouse, finding_id: str, reason: str, by: str, con
     from include.audit.anchor import anchor_for
 
     clear_finding(wh, finding_id, reason, by, anchor_for(config))
+    _refresh_level(wh, finding_id)
     try:
         return Clearance(finding_id, tuple(rerender_latest_report(wh, config)))
     except OSError as exc:
         return Clearance(finding_id, (), f"{type(exc).__name__}: {exc.strerror or exc}")
+
+
+def _refresh_level(wh: Warehouse, finding_id: str) -> None:
+    """The cleared finding's candidate gets their level of the run that last saw it again."""
+    from include.levels import refresh_candidate
+
+    for row in wh.query("SELECT candidate_id, last_seen_run FROM discrepancies WHERE finding_id = ?", [finding_id]):
+        if row["candidate_id"] and row["last_seen_run"]:
+            refresh_candidate(wh, row["last_seen_run"], row["candidate_id"])
 
 
 def rerender_latest_report(wh: Warehouse, config: Any) -> list[str]:

@@ -36,6 +36,14 @@ class Consent(Record):
     read_at: str  # ISO timestamp of the read
 
 
+class NonCompeteFacts(Record):
+    """What HR holds in the ATS about a candidate's non-compete with a former employer."""
+
+    has_agreement: bool | None = None  # None: not recorded
+    ends_on: str | None = None  # ISO date the restriction ends, when recorded
+    source_field: str  # e.g. "custom_field:non_compete_agreement"
+
+
 class Candidate(Record):
     candidate_id: str  # "<source>:<id>", e.g. "greenhouse:4829103"
     source: Literal["greenhouse", "lever"]
@@ -50,6 +58,9 @@ class Candidate(Record):
     linkedin_export_url: str | None = None  # attachment URL of a LinkedIn Positions.csv, if any
     updated_at: str  # ISO timestamp from the source
     record_url: str | None = None
+    # where the candidate lives or will work: an ISO 3166 code ("US-CA", "CN", "GB") or a country name
+    location: str | None = None
+    non_compete: NonCompeteFacts | None = None
 
 
 class Job(Record):
@@ -129,6 +140,7 @@ class Review(Record):
     job_title: str | None = None
     location: str | None = None
     employment_status: Literal["current", "former"] | None = None
+    response_at: str | None = None  # when the employer answered it (ISO timestamp, UTC), None: not answered
 
 
 # A finding kind: a name declared once, with its rule, in an include/engine/rules module, and collected

@@ -25,7 +25,7 @@ from include.audit.redact import Subject, landing_files, prepare_rewrite, scan_f
 from include.warehouse import Warehouse
 from include.warehouse.base import now_iso, quote_ident
 
-CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_events")
+CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_events", "candidate_levels")
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta", "audit_seals",
                 "audit_rows"}
 RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy
@@ -181,6 +181,7 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         "employments": own["employments"],
         "educations": own["educations"],
         "recruiting_events": own["recruiting_events"],
+        "candidate_levels": own["candidate_levels"],
         "findings": findings,
         "finding_clearances": clearances,
         "quarantine": _quarantined(wh, who),

@@ -48,6 +48,7 @@ def check_candidate(bundle: CandidateBundle, index: RegistryIndex, config: Confi
         index=index,
         config=config,
         run=run,
+        candidate=bundle.candidate,
     )
     findings: list[Finding] = []
     for rule in RULES.values():

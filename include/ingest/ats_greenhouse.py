@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import partial
 from typing import Any, Literal
 
@@ -27,21 +28,32 @@ from include.ingest.ats_common import (
     require_str,
     strip_query,
 )
-from include.models import Application, Candidate, Education, Employment, Job
+from include.models import Application, Candidate, Education, Employment, Job, NonCompeteFacts
 
 SOURCE: Literal["greenhouse"] = "greenhouse"
 OPTION_FIELDS = ("school_name", "degree", "discipline")
 
 
+@dataclass(frozen=True)
+class NonCompeteFields:
+    """The candidate custom fields (``name_key``) where HR keeps non-compete facts and the work location."""
+
+    agreement: str = "non_compete_agreement"  # yes_no
+    end_date: str = "non_compete_end_date"  # date
+    location: str = "work_location"  # short text: an ISO 3166 code or a country name
+
+
 def fetch_greenhouse(client: Any, *, since: str | None, until: str, consent_field: str,
-                     read_at: str | None = None, mark: str | None = None) -> AtsBatch:
+                     read_at: str | None = None, mark: str | None = None,
+                     non_compete: NonCompeteFields | None = None) -> AtsBatch:
     """Everything updated in [since, until] as one batch (``iter_greenhouse`` merged)."""
     return merged(iter_greenhouse(client, since=since, until=until, consent_field=consent_field, read_at=read_at,
-                                  mark=mark), SOURCE)
+                                  mark=mark, non_compete=non_compete), SOURCE)
 
 
 def iter_greenhouse(client: Any, *, since: str | None, until: str, consent_field: str, read_at: str | None = None,
-                    chunk_size: int = CHUNK_CANDIDATES, mark: str | None = None) -> Iterator[AtsBatch]:
+                    chunk_size: int = CHUNK_CANDIDATES, mark: str | None = None,
+                    non_compete: NonCompeteFields | None = None) -> Iterator[AtsBatch]:
     """Everything updated in [since, until]; resume data and attachments for consenting candidates only.
 
     Yields the jobs first (with any application whose candidate was not updated in the window), then one
@@ -63,7 +75,8 @@ def iter_greenhouse(client: Any, *, since: str | None, until: str, consent_field
     for raw in client.candidates(updated_after=since, updated_before=until):
         head.read("candidates")
         cand = head.mapped("candidates", _key(raw), raw,
-                           partial(_candidate, raw, consent_key, consent_field, read_at))
+                           partial(_candidate, raw, consent_key, consent_field, read_at,
+                                   non_compete or NonCompeteFields()))
         if cand is not None:
             candidates[cand.source_id] = cand
     applications: dict[str, list[Application]] = {}  # by candidate: stored with that candidate's chunk
@@ -121,7 +134,37 @@ def _values(items: Any, name: str) -> list[str]:
             and i["value"].strip()]
 
 
-def _candidate(raw: dict[str, Any], consent_key: str, consent_field: str, read_at: str) -> Candidate:
+def _custom(custom: dict[str, Any], key: str) -> Any:
+    entry = custom.get(key)
+    value = entry.get("value") if isinstance(entry, dict) else entry
+    return value.strip() or None if isinstance(value, str) else value
+
+
+def _yes_no(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    text = str(value or "").strip().lower()
+    return True if text in ("true", "yes", "1") else False if text in ("false", "no", "0") else None
+
+
+def _iso_day(value: Any) -> str | None:
+    """A date field's value as an ISO date; anything else (empty, unparseable) as not recorded."""
+    try:
+        return date.fromisoformat(str(value)[:10]).isoformat() if value else None
+    except ValueError:
+        return None
+
+
+def _non_compete(custom: dict[str, Any], fields: NonCompeteFields) -> NonCompeteFacts | None:
+    has, ends = _yes_no(_custom(custom, fields.agreement)), _iso_day(_custom(custom, fields.end_date))
+    if has is None and ends is None:
+        return None
+    return NonCompeteFacts(has_agreement=True if has is None else has, ends_on=ends,
+                           source_field=f"custom_field:{fields.agreement}")
+
+
+def _candidate(raw: dict[str, Any], consent_key: str, consent_field: str, read_at: str,
+               fields: NonCompeteFields) -> Candidate:
     sid = require_id(raw)
     custom = raw.get("custom_fields") or {}
     if not isinstance(custom, dict):
@@ -139,7 +182,16 @@ def _candidate(raw: dict[str, Any], consent_key: str, consent_field: str, read_a
         phones=_values(raw.get("phone_numbers"), "phone_numbers"),
         consent=consent(given, f"custom_field:{consent_field}", value, read_at),
         orcid=orcid, github_login=github, updated_at=iso_timestamp(raw.get("updated_at"), "updated_at"),
-        record_url=f"{APP_URL}/people/{sid}")
+        record_url=f"{APP_URL}/people/{sid}", non_compete=_non_compete(custom, fields),
+        location=_location(raw, custom, fields))
+
+
+def _location(raw: dict[str, Any], custom: dict[str, Any], fields: NonCompeteFields) -> str | None:
+    """The location custom field, else the candidate's first address (free text, as HR typed it)."""
+    value = _custom(custom, fields.location)
+    if isinstance(value, str):
+        return value
+    return next(iter(_values(raw.get("addresses"), "addresses")), None)
 
 
 def _application(raw: dict[str, Any]) -> Application:

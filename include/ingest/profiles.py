@@ -12,7 +12,7 @@ candidates with "no profile jobs". Only consenting candidates are ever looked up
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
@@ -205,6 +205,12 @@ def fetch_profile_jobs(candidate: Candidate, orcid: OrcidClient | None,
 
 # --- reviews ------------------------------------------------------------------------------------
 
+class RawResponse(_Loose):
+    """A review's ``employer_response``: when the employer answered (its text is not kept)."""
+
+    responded_at: str = Field(min_length=1)
+
+
 class RawReview(_Loose):
     """The review feed's review, strictly: a rating of "4.5" or True is a bad record, not a 4 or a 1."""
 
@@ -219,6 +225,7 @@ class RawReview(_Loose):
     job_title: str | None = None
     location: str | None = None
     employment_status: str | None = None
+    employer_response: RawResponse | None = None  # the employer's public answer, when there is one
 
 
 def to_review(raw: Any) -> Review:
@@ -228,7 +235,16 @@ def to_review(raw: Any) -> Review:
         date.fromisoformat(r.date)  # 2026-02-30 passes the pattern, not the calendar
     except ValueError:
         raise ValueError("date: not a calendar date") from None
-    return Review(**r.model_dump())
+    response_at = None
+    if r.employer_response is not None:
+        try:
+            when = datetime.fromisoformat(r.employer_response.responded_at)
+        except ValueError:
+            raise ValueError("employer_response.responded_at: not an ISO 8601 timestamp") from None
+        if when.tzinfo is None:
+            raise ValueError("employer_response.responded_at: no time zone")
+        response_at = when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return Review(**r.model_dump(exclude={"employer_response"}), response_at=response_at)
 
 
 def fetch_reviews(client: ReviewsClient, employers: list[str],

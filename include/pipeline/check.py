@@ -112,11 +112,13 @@ def write_findings(wh: Warehouse, config: Config, run: RunContext, batches: list
     """All batches' findings into the warehouse in one transaction, read one batch file at a time."""
     from include.engine.run import RULE_VERSIONS
     from include.findings import write_run_findings
+    from include.levels import store_levels
 
     release_registry_index()
     checked: set[str] = set()
     for b in batches:
         checked.update(b["candidates"])
     out = write_run_findings(wh, _batch_findings(batches), run.run_id, checked)
+    levels = store_levels(wh, run.run_id, sorted(checked))
     return {"candidates_checked": len(checked), "findings": out.counts["total"], "by_kind": out.by_kind,
-            "upsert": out.counts, "findings_digest": out.digest, "rule_versions": RULE_VERSIONS}
+            "upsert": out.counts, "findings_digest": out.digest, "rule_versions": RULE_VERSIONS, "levels": levels}

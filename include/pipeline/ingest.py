@@ -90,6 +90,7 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Conf
     landed and stored.
     """
     from include.ingest import ats, ats_common
+    from include.ingest.ats_greenhouse import NonCompeteFields
 
     size = ats_common.CHUNK_CANDIDATES
     mark = read_bound(run, datetime.now(UTC))  # before the first request
@@ -101,9 +102,12 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Conf
     since = store.get_watermark(wh, source, stream)
     until = run.end_of_day
     if source == "greenhouse":
+        nc = config.non_compete
         chunks = ats.iter_greenhouse(client, since=since, until=until.isoformat().replace("+00:00", "Z"),
                                      consent_field=config.consent.greenhouse_custom_field, chunk_size=size,
-                                     mark=mark.isoformat(timespec="seconds").replace("+00:00", "Z"))
+                                     mark=mark.isoformat(timespec="seconds").replace("+00:00", "Z"),
+                                     non_compete=NonCompeteFields(nc.agreement_field, nc.end_date_field,
+                                                                  nc.location_field))
     else:
         chunks = ats.iter_lever(client, since_ms=int(since) if since else None,
                                 until_ms=int(until.timestamp() * 1000), consent_tag=config.consent.lever_tag,
@@ -294,7 +298,8 @@ def load_candidates(wh: Warehouse, candidate_ids: list[str]) -> list[Candidate]:
             first_name=r["first_name"], last_name=r["last_name"], emails=_json(r["emails"]) or [],
             phones=_json(r["phones"]) or [], consent=_json(r["consent"]), orcid=r["orcid"],
             github_login=r["github_login"], linkedin_export_url=r["linkedin_export_url"],
-            updated_at=r["updated_at"], record_url=r["record_url"]))
+            updated_at=r["updated_at"], record_url=r["record_url"], location=r.get("location"),
+            non_compete=_json(r.get("non_compete"))))
     return out
 
 

@@ -43,7 +43,7 @@ def candidate_row(c: dict[str, Any]) -> dict[str, Any]:
         "consent_given": bool(consent["given"]), "consent": consent,
         "orcid": c.get("orcid"), "github_login": c.get("github_login"),
         "linkedin_export_url": c.get("linkedin_export_url"), "updated_at": c.get("updated_at"),
-        "record_url": c.get("record_url"),
+        "record_url": c.get("record_url"), "location": c.get("location"), "non_compete": c.get("non_compete"),
     }
 
 

@@ -15,13 +15,16 @@ from urllib.parse import urlsplit
 
 from include.engine import messages
 from include.engine.kinds import KINDS
+from include.levels import levels_of_run
 from include.report import reviews as brand
 from include.report.models import (
     SEVERITIES,
+    CandidateLevelView,
     CandidateView,
     Counts,
     EvidenceView,
     FindingView,
+    LevelReasonView,
     QuarantinedView,
     ReportData,
     RequisitionView,
@@ -230,6 +233,35 @@ def need_action(requisitions: list[RequisitionView]) -> int:
     )
 
 
+def candidate_levels(
+    wh: Warehouse, run_id: str, findings: dict[str, FindingView]
+) -> tuple[list[CandidateLevelView], dict[str, int]]:
+    """The stored levels of the run's consenting candidates: (red and yellow ones, worst first; count per
+    level). A reason naming a finding the report does not show (no longer consenting) is left out."""
+    stored = levels_of_run(wh, run_id)
+    people = candidates.report_people(wh, sorted(stored))
+    counts = {s: 0 for s in SEVERITIES}
+    out = []
+    for cid, row in stored.items():
+        person = people.get(cid)
+        if not person or not person.get("consent_given") or row["level"] not in SEVERITIES:
+            continue
+        counts[row["level"]] += 1
+        if row["level"] == "blue":
+            continue
+        reasons = []
+        for r in row["reasons"] if isinstance(row["reasons"], list) else []:
+            if r.get("reason") == "finding" and r.get("finding_id") in findings:
+                reasons.append(LevelReasonView(reason="finding", severity=r["severity"],
+                                               finding=findings[r["finding_id"]]))
+            elif r.get("reason") == "notice":
+                reasons.append(LevelReasonView(reason="notice", severity=r["severity"], offered_on=r["offered_on"],
+                                               starts_on=r["starts_on"], notice_days=r["notice_days"]))
+        out.append(CandidateLevelView(candidate_id=cid, name=_name(person), level=row["level"], reasons=reasons))
+    out.sort(key=lambda c: (SEVERITIES.index(c.level), c.name.casefold(), c.candidate_id))
+    return out, counts
+
+
 def is_loopback_link(url: str | None) -> bool:
     host = (urlsplit(url).hostname or "") if url else ""
     return host in ("localhost", "::1") or host.startswith("127.")
@@ -249,7 +281,7 @@ def _reviews(wh: Warehouse, report_day: date) -> list[dict[str, Any]]:
     since = (report_day - timedelta(days=REVIEW_LOOKBACK_DAYS)).isoformat()
     return wh.query(
         'SELECT review_id, employer, "date", rating, title, pros, cons, advice_to_management, job_title, '
-        'employment_status FROM reviews WHERE "date" >= ? ORDER BY "date", review_id',
+        'employment_status, response_at FROM reviews WHERE "date" >= ? ORDER BY "date", review_id',
         [since],
     )
 
@@ -304,6 +336,7 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) 
 
     counts = _counts([v for _, v in shown], checked, awaiting, len(shown_ids))
     counts.need_action = need_action(requisitions)
+    levels, counts.levels = candidate_levels(wh, run_id, {v.finding_id: v for _, v in shown})
     run_dir = None
     if hasattr(config, "data_path"):
         run_dir = config.data_path() / "runs" / run_id
@@ -314,6 +347,7 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) 
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         counts=counts,
         requisitions=requisitions,
+        levels=levels,
         skipped_sources=skipped_sources(_manifest_sources(wh, run_id, run_dir)),
         brand=employer_brand,
         loopback_links=_loopback_links(requisitions),

@@ -44,6 +44,18 @@ SEVERITY_MEANING: dict[str, str] = {
     "yellow": N_("ask in interview"),
     "blue": N_("for information"),
 }
+RESPONSE_LABELS: dict[str, str] = {
+    "answered": N_("Answered in time"),
+    "answered_late": N_("Answered late"),
+    "due": N_("Answer due"),
+    "overdue": N_("Answer overdue"),
+}
+LEVEL_LABELS: dict[str, str] = {"red": N_("Red"), "yellow": N_("Yellow"), "blue": N_("Blue")}
+LEVEL_MEANING: dict[str, str] = {
+    "red": N_("needs action before an offer"),
+    "yellow": N_("needs a plan"),
+    "blue": N_("the normal path"),
+}
 SIDE_LABELS: dict[str, str] = {
     "resume": N_("Resume"),
     "profile": N_("Public profile"),
@@ -112,6 +124,15 @@ VALUE_LABELS: dict[str, str] = {
     "pairing_employer_confidence": N_("Job pairing: employer match"),
     "pairing_time_overlap": N_("Job pairing: time overlap"),
     "pairing_title": N_("Job pairing: titles"),
+    "jurisdiction": N_("Jurisdiction"),
+    "jurisdiction_from": N_("Jurisdiction from"),
+    "rule": N_("Rule applied"),
+    "treatment": N_("What the law does"),
+    "law": N_("Law"),
+    "max_months": N_("Longest restriction (months)"),
+    "months_since_leaving": N_("Months since leaving"),
+    "has_agreement": N_("Non-compete agreement"),
+    "ends_on": N_("Agreement ends"),
 }
 # Enumerated evidence values, per key (matched case-insensitively); other values are literals (names,
 # dates, titles) and are shown as written.
@@ -265,8 +286,21 @@ PAIRING_TITLES: dict[str, str] = {
     "same function, another level": N_("same function, another level"),
     "titles differ": N_("titles differ"),
 }
+# include/engine/rules/non_compete.py: where the jurisdiction came from, and what its rule does
+JURISDICTION_FROM: dict[str, str] = {
+    "the candidate's location": N_("the candidate's location"),
+    "the former employer's registry record": N_("the former employer's registry record"),
+}
+TREATMENTS: dict[str, str] = {
+    "void": N_("voids non-competes"),
+    "weighed": N_("a court weighs length and scope"),
+    "statutory": N_("allows them within legal limits"),
+    "general policy": N_("no rule configured: general policy"),
+}
 EVIDENCE_VALUES: dict[str, dict[str, str]] = {
     "pairing_title": PAIRING_TITLES,
+    "jurisdiction_from": JURISDICTION_FROM,
+    "treatment": TREATMENTS,
     "match": MATCH_METHODS,
     "employment_type": EMPLOYMENT_TYPES,
     "status": ENTITY_STATUSES,
@@ -279,7 +313,8 @@ EVIDENCE_VALUES: dict[str, dict[str, str]] = {
 # Evidence values that list sources by key ("companies_house", "linkedin").
 SOURCE_LIST_VALUES = ("registries_searched", "profiles_checked")
 # record_ref values that name a configuration section rather than a record.
-RECORD_REFS: dict[str, str] = {"hiring_company": N_("hiring company (configuration)")}
+RECORD_REFS: dict[str, str] = {"hiring_company": N_("hiring company (configuration)"),
+                               "non_compete.rules": N_("non-compete rules (configuration)")}
 EMPLOYMENT_STATUS_LABELS: dict[str, str] = {
     "current": N_("current employee"),
     "former": N_("former employee"),

@@ -85,6 +85,26 @@ class CandidateView(View):
         )
 
 
+class LevelReasonView(View):
+    """Why a candidate is red or yellow: one of their open findings, or the notice their offer leaves."""
+
+    reason: str  # "finding" | "notice"
+    severity: str
+    finding: FindingView | None = None  # reason "finding"
+    offered_on: date | None = None  # reason "notice": the offer's acceptance (else sending) day ...
+    starts_on: date | None = None  # ... its proposed start date ...
+    notice_days: int | None = None  # ... and the days between them
+
+
+class CandidateLevelView(View):
+    """A candidate's level (red / yellow / blue), what HR decides on; the reasons say which finding or fact."""
+
+    candidate_id: str
+    name: str
+    level: str
+    reasons: list[LevelReasonView] = Field(default_factory=list)
+
+
 class RequisitionView(View):
     job_id: str | None
     name: str | None  # None: the application names no job
@@ -102,6 +122,7 @@ class Counts(View):
     candidates_with_findings: int = 0
     # candidates with at least one open red finding: each needs an answer (or a clearance) before an offer
     need_action: int = 0
+    levels: dict[str, int] = Field(default_factory=lambda: {s: 0 for s in SEVERITIES})  # candidates per level
 
 
 class SkippedSource(View):
@@ -124,6 +145,10 @@ class ReviewView(View):
     job_title: str | None = None
     employment_status: str | None = None
     topics: list[str] = Field(default_factory=list)
+    # the 24-hour response deadline (include/report/reviews.py response_status)
+    response: str = "overdue"  # "answered" | "answered_late" | "due" | "overdue"
+    response_due: str | None = None  # the day (ISO) by whose end an answer is due
+    responded_at: str | None = None
 
 
 class EmployerBrand(View):
@@ -140,6 +165,8 @@ class EmployerBrand(View):
     new_negative: list[ReviewView] = Field(default_factory=list)
     topic_counts: dict[str, int] = Field(default_factory=dict)
     total_reviews: int = 0
+    # negative reviews of the hiring company in the lookback, unanswered past their 24-hour deadline
+    responses_overdue: int = 0
 
 
 class ReportData(View):
@@ -149,6 +176,7 @@ class ReportData(View):
     generated_at: str  # ISO timestamp, UTC
     counts: Counts = Field(default_factory=Counts)
     requisitions: list[RequisitionView] = Field(default_factory=list)
+    levels: list[CandidateLevelView] = Field(default_factory=list)  # red, then yellow; blue are only counted
     skipped_sources: list[SkippedSource] = Field(default_factory=list)
     brand: EmployerBrand | None = None
     # some evidence links point at a loopback host (the sandbox of `make demo`), which is gone after the demo

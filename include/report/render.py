@@ -24,6 +24,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from include.engine import messages
+from include.levels import NOTICE_DAYS_YELLOW
 from include.report import i18n
 from include.report.models import SEVERITIES, FindingView, ReportData
 from include.report.reviews import TOPICS
@@ -91,6 +92,10 @@ def environment(locale: str) -> Environment:
         severity_label=label(i18n.SEVERITY_LABELS),
         severity_short=label(i18n.SEVERITY_SHORT),
         severity_meaning=label(i18n.SEVERITY_MEANING),
+        level_label=label(i18n.LEVEL_LABELS),
+        response_label=label(i18n.RESPONSE_LABELS),
+        level_meaning=label(i18n.LEVEL_MEANING),
+        notice_limit=NOTICE_DAYS_YELLOW,
         side_label=label(i18n.SIDE_LABELS),
         topic_label=label(i18n.TOPIC_LABELS),
         source_label=label(i18n.SOURCE_LABELS),

@@ -16,6 +16,19 @@ from typing import Any
 from include.report.models import EmployerBrand, EmployerContext, MonthRating, ReviewView
 
 NEGATIVE_MAX_RATING = 2
+# A negative review of the hiring company is answered within 24 hours. The feed dates a review by day only,
+# so the 24 hours run from the end of that day: the answer is due by the end of the next day (UTC).
+RESPONSE_DAYS = 1
+
+
+def response_status(review_day: date, responded_at: Any, report_day: date) -> tuple[str, date, str | None]:
+    """(status, due day, answer time): ``answered`` by the due day's end, ``answered_late`` after it;
+    unanswered, ``due`` up to the due day and ``overdue`` from the day after it."""
+    due = review_day + timedelta(days=RESPONSE_DAYS)
+    answered = _day(responded_at)
+    if answered is not None:
+        return ("answered" if answered <= due else "answered_late"), due, str(responded_at)
+    return ("due" if report_day <= due else "overdue"), due, None
 TREND_MONTHS = 12
 LAYOFF_WINDOW_DAYS = 90
 FIRST_REPORT_WINDOW_DAYS = 30  # a first report (no earlier run) shows the reviews of the last 30 days
@@ -188,6 +201,7 @@ def employer_brand(
             window_ratings.append(int(r["rating"]))
         if int(r.get("rating") or 0) > NEGATIVE_MAX_RATING:
             continue
+        response, due, responded_at = response_status(d, r.get("response_at"), report_day)
         negative.append(
             ReviewView(
                 review_id=str(r["review_id"]),
@@ -198,6 +212,9 @@ def employer_brand(
                 job_title=r.get("job_title"),
                 employment_status=r.get("employment_status"),
                 topics=review_topics(r),
+                response=response,
+                response_due=due.isoformat(),
+                responded_at=responded_at,
             )
         )
     negative.sort(key=lambda v: (v.date, v.review_id), reverse=True)
@@ -214,6 +231,11 @@ def employer_brand(
         new_negative=negative,
         topic_counts=counts,
         total_reviews=sum(1 for r in mine if (_day(r.get("date")) or report_day) <= report_day),
+        responses_overdue=sum(
+            1 for r in mine
+            if int(r.get("rating") or 0) <= NEGATIVE_MAX_RATING and (d := _day(r.get("date"))) is not None
+            and d <= report_day and response_status(d, r.get("response_at"), report_day)[0] == "overdue"
+        ),
     )
 
 

@@ -39,9 +39,15 @@ from sandbox.server import SandboxRequest, SandboxResponse, error, json_response
 TOKEN_TTL = 3600
 DEFAULT_PER_PAGE, MAX_PER_PAGE = 100, 500
 TOKENS: dict[str, float] = {}  # issued token -> expiry (epoch seconds)
-FIELDS = {"school_name": (301, "School Name"), "degree": (302, "Degree"), "discipline": (303, "Discipline"),
-          "background_check_consent": (304, "Background Check Consent")}
 CONSENT_KEY = "background_check_consent"
+FIELDS = {"school_name": (301, "School Name"), "degree": (302, "Degree"), "discipline": (303, "Discipline"),
+          "background_check_consent": (304, "Background Check Consent"),
+          # HR's non-compete facts and the work location: served for a world candidate that has them
+          "non_compete_agreement": (305, "Non-compete Agreement"), "non_compete_end_date": (306, "Non-compete End Date"),
+          "work_location": (307, "Work Location")}
+VALUE_TYPES = {CONSENT_KEY: "yes_no", "non_compete_agreement": "yes_no", "non_compete_end_date": "date",
+               "work_location": "short_text"}
+NON_COMPETE_FIELDS = (("non_compete_agreement", "yes_no", "has_agreement"), ("non_compete_end_date", "date", "ends_on"))
 EPOCH = "2020-01-01T00:00:00.000Z"
 FILTERS = {"ids": "id", "candidate_ids": "candidate_id", "application_ids": "application_id",
            "job_ids": "job_id", "custom_field_ids": "custom_field_id", "type": "type", "field_type": "field_type"}
@@ -273,12 +279,25 @@ def _candidate_records(req: SandboxRequest, c: dict[str, Any], ctx: Any) -> list
         "social_media_addresses": [{"value": links["linkedin"]}] if links.get("linkedin") else [],
         "tags": [], "linked_user_ids": [],
         "custom_fields": {CONSENT_KEY: {"name": FIELDS[CONSENT_KEY][1], "type": "yes_no",
-                                        "value": c.get("consent")}},
+                                        "value": c.get("consent")}, **_non_compete_fields(c)},
     }]
 
 
 def _process(req: SandboxRequest, c: dict[str, Any]) -> process.Process | None:
     return process.process_of(req.world.data.get("seed"), c)
+
+
+def _non_compete_fields(c: dict[str, Any]) -> dict[str, Any]:
+    """A world candidate's optional ``non_compete`` ({has_agreement, ends_on}) and ``location`` as the
+    candidate custom fields HR would keep them in; nothing when the world gives none."""
+    out: dict[str, Any] = {}
+    facts = c.get("non_compete") or {}
+    for key, kind, fact in NON_COMPETE_FIELDS:
+        if facts.get(fact) is not None:
+            out[key] = {"name": FIELDS[key][1], "type": kind, "value": facts[fact]}
+    if c.get("location"):
+        out["work_location"] = {"name": FIELDS["work_location"][1], "type": "short_text", "value": c["location"]}
+    return out
 
 
 def _application_records(req: SandboxRequest, c: dict[str, Any], ctx: Any) -> list[dict[str, Any]]:
@@ -407,9 +426,10 @@ def _field_items(req: SandboxRequest) -> list[tuple[str, tuple[int, str]]]:
 
 def _custom_field_records(req: SandboxRequest, item: tuple[str, tuple[int, str]], ctx: Any) -> list[dict[str, Any]]:
     key, (fid, name) = item
+    value_type = VALUE_TYPES.get(key, "single_select")
     return [{"id": fid, "name": name, "name_key": key, "field_type": "candidate",
-             "value_type": "yes_no" if key == CONSENT_KEY else "single_select", "active": True,
-             "private": False, "required": False, "internal_type": None if key == CONSENT_KEY else key,
+             "value_type": value_type, "active": True,
+             "private": False, "required": False, "internal_type": key if value_type == "single_select" else None,
              "created_at": EPOCH, "updated_at": EPOCH}]
 
 

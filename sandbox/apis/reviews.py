@@ -4,11 +4,17 @@ Answers ``{"reviews": [...], "next": <absolute url or null>}``, newest first, ``
 The employer matches case-insensitively or by its normalised name ("Example Robotics" finds
 "EXAMPLE ROBOTICS LTD"). Reviews are served as the world holds them, malformed ones included, so
 that ingest's quarantine is exercised. The API key is required: ``Authorization: Bearer <key>``.
+
+``employer_response`` is served as the world holds it; a well-formed negative review (rating 2 or lower)
+without one gets one derived from its id, so the demo shows every case of the 24-hour response deadline:
+answered within hours, answered days late, or not answered (``null``).
 """
 
 from __future__ import annotations
 
 import re
+import zlib
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -82,4 +88,24 @@ def handle(req: SandboxRequest) -> SandboxResponse:
     if page * PAGE_SIZE < len(found):
         query = {"employer": employer, **({"since": since} if since else {}), "page": page + 1}
         nxt = f"{req.base_url}/reviews?{urlencode(query)}"
-    return json_response({"reviews": chunk, "next": nxt})
+    return json_response({"reviews": [_with_response(r) for r in chunk], "next": nxt})
+
+
+def _with_response(review: dict[str, Any]) -> dict[str, Any]:
+    if "employer_response" in review:
+        return review
+    rating, day = review.get("rating"), str(review.get("date") or "")
+    if type(rating) is not int or rating > 2 or not _DAY.match(day):
+        return {**review, "employer_response": None}
+    try:
+        posted = date.fromisoformat(day)
+    except ValueError:
+        return {**review, "employer_response": None}
+    case = zlib.crc32(str(review.get("review_id")).encode()) % 3
+    if case == 0:
+        return {**review, "employer_response": None}
+    answered = posted + timedelta(days=1 if case == 1 else 4)
+    return {**review, "employer_response": {
+        "responded_at": f"{answered.isoformat()}T09:30:00Z",
+        "text": "Thank you for the feedback; we have shared it with the team and would like to talk to you.",
+    }}

@@ -202,7 +202,9 @@ STRING_VERSION_DIGESTS = [
     ("overlapping_employment", "d82516bcd5b473d3d6663b544331e5f93c5eb36255f4f27b819eeb3afe4c7738"),
     ("employer_not_in_registry", "1880bc5e2a2be6c098d25730968de989bf50aad9a0d5840693bfc29df8659158"),
     ("employer_inactive_during_tenure", "da516bee26867d457e09595a1ddb8176de68e07ce531a430c5b6a43eb5f2d443"),
-    ("non_compete_risk", "0a9e37471b188ba4c2ba0bf07e7ce91f20822cf26d0b6e2d215adc78de52cfa5"),
+    # non_compete_risk@2.0.0 records the jurisdiction and the rule applied: a deliberate change of evidence
+    # (a finding cleared under the one global window reopens once, to be looked at under its jurisdiction)
+    ("non_compete_risk", "3730ad5c65205ab826c5032de30febb8b824954afdc0f0e99846f4ba4bb7e326"),
     ("career_gap", "3d70210aef7f970317f87a8568352a33f2bca13a0b8a557d307b349327002450"),
 ]
 

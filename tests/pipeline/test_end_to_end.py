@@ -38,6 +38,35 @@ def test_run_prints_where_the_report_is(first_run):
         assert kind.replace("_", " ") in text.lower() or kind in text
 
 
+def test_every_checked_candidate_has_a_level_first_on_the_report(first_run):
+    env, proc = first_run
+    wh = env.warehouse()
+    try:
+        run_id = wh.query("SELECT run_id FROM pipeline_runs ORDER BY seq DESC LIMIT 1", [])[0]["run_id"]
+        levels = {r["candidate_id"]: r["level"] for r in wh.query(
+            "SELECT candidate_id, level FROM candidate_levels WHERE run_id = ?", [run_id])}
+        checked = {r["candidate_id"] for r in wh.query(
+            "SELECT DISTINCT c.candidate_id FROM candidates c JOIN applications a ON a.candidate_id = c.candidate_id "
+            "WHERE c.consent_given", [])}
+        worst = {}
+        for r in wh.query("SELECT candidate_id, severity FROM discrepancies WHERE last_seen_run = ? "
+                          "AND status = 'open'", [run_id]):
+            if r["severity"] in ("red", "yellow"):
+                worst[r["candidate_id"]] = "red" if "red" in (r["severity"], worst.get(r["candidate_id"])) \
+                    else "yellow"
+        answered = wh.query("SELECT COUNT(*) AS n FROM reviews WHERE response_at IS NOT NULL", [])[0]["n"]
+    finally:
+        wh.close()
+    assert set(levels) == checked
+    assert levels == {cid: worst.get(cid, "blue") for cid in checked}  # no offers in this world: no notice
+    assert {"red", "yellow", "blue"} <= set(levels.values())
+    assert answered > 0  # the sandbox's feed answers some negative reviews
+    html = [line.rsplit(": ", 1)[1] for line in proc.stdout.splitlines() if "report (en)" in line]
+    text = Path(html[0]).read_text(encoding="utf-8")
+    assert text.index('id="levels"') < text.index('id="at-a-glance"')
+    assert f'data-level="red"><span class="num">{sum(v == "red" for v in levels.values())}<' in text
+
+
 def test_findings_match_the_planted_labels(first_run, world_dir):
     env, _ = first_run
     wh = env.warehouse()

@@ -400,3 +400,21 @@ def test_each_candidate_links_to_its_dispute_file(client, wh):
     assert digest is not None
     assert client.get("/dossier?candidate=greenhouse:nobody", headers=auth()).status_code == 404
     assert client.get(f"/dossier?candidate={links[0]}").status_code == 401
+
+
+def test_levels_come_first_on_the_hr_page_and_follow_a_clearing(client, wh):
+    page = client.get("/", headers=auth()).text
+    assert page.index('id="levels"') < page.index('id="at-a-glance"') < page.index('id="findings"')
+    assert 'data-level-candidate="greenhouse:1001"' in page  # red: its registry finding is open
+    r = client.post(
+        "/clear?lang=en",
+        data={"finding_id": "f-ana-reg", "reason": "Certificate seen", "by": "Hana Reviewer",
+              "csrf_token": csrf_of(page)},
+        headers={**auth(), "Origin": "http://airflow.test", "Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    after = client.get("/", headers=auth()).text
+    levels = after[after.index('id="levels"'):after.index('id="at-a-glance"')]
+    assert 'data-level-candidate="greenhouse:1001"' not in levels  # blue now: counted, not listed
+    assert 'data-level="red"><span class="num">0<' in levels

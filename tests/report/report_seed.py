@@ -377,6 +377,9 @@ def seed(wh: Any) -> None:
             ],
             ["run_id"],
         )
+    from include.levels import store_levels
+
+    store_levels(wh, RUN, ["greenhouse:1001", "greenhouse:1002", "lever:c-3", "greenhouse:1005"])
 
 
 def _reviews() -> list[dict[str, Any]]:

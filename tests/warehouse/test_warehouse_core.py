@@ -78,6 +78,7 @@ TABLES = {
     "pipeline_runs",
     "finding_clearances",
     "run_findings",
+    "candidate_levels",
 }
 
 

@@ -20,7 +20,7 @@ from include.engine.dates import Span
 from include.engine.messages import Message, finding_message, render
 from include.engine.resolve import RegistryIndex, Resolution, same_employer
 from include.engine.rules.spec import KindSpec, Threshold
-from include.models import Education, Employment, EvidenceItem, Finding, RegistryEntity, Severity
+from include.models import Candidate, Education, Employment, EvidenceItem, Finding, RegistryEntity, Severity
 from include.run_context import RunContext
 
 PROFILE_WITH_JOBS = ("orcid", "linkedin")
@@ -43,6 +43,7 @@ class Context:
     index: RegistryIndex
     config: Config
     run: RunContext  # the run being checked: its report day is 'today' for every rule
+    candidate: Candidate | None = None  # the candidate's own record (location, agreement facts), when known
     _spans: dict[str, Span | None] = field(default_factory=dict)
     _pairs: list[Pair] | None = None
     _same: dict[tuple[str, str], bool] = field(default_factory=dict)
