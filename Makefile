@@ -15,6 +15,9 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 	  $(BIN)/python -m pip install -q uv==0.13.8; }
 	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -r requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
+	@# setuptools leaves build metadata in the checkout; with the checkout on sys.path (below) Airflow would see a
+	@# second 'crosscheck' distribution and register the HR page's plugin entry point twice
+	@rm -rf crosscheck.egg-info
 	@# the workshop (sandbox, evaluation, stack, bench) is never packaged: the dev venv finds it in the checkout
 	@echo "$(CURDIR)" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/crosscheck_workshop.pth"
 	@rm -f $(VENV)/.installed-* && touch $@

@@ -79,8 +79,10 @@ ATS_DATASETS = (("jobs", "jobs", None), ("candidates", "candidates", None), ("ap
                 ("educations", "educations", None))
 
 
-def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Config, run: RunContext) -> dict[str, Any]:
-    """Candidates, applications, jobs, resume jobs, educations and LinkedIn exports of one ATS.
+def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Config, run: RunContext,
+               with_timeline: bool = True) -> dict[str, Any]:
+    """Candidates, applications, jobs, resume jobs, educations and LinkedIn exports of one ATS, then (unless
+    ``with_timeline`` is off) its recruiting timeline (``ingest_timeline``).
 
     The source is read and stored a chunk of candidates at a time (``include.ingest.ats``), each chunk
     in its own transaction; the watermark moves only after the last chunk is stored, so a failed run
@@ -155,7 +157,7 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Conf
             dq.append(store.validate_and_store(wh, config, run, dataset, as_source or source, [], pointer))
     n_withdrawn = _erase_withdrawn(wh, config, revoked)
     store.set_watermark(wh, run, source, stream, new_watermark)
-    timeline = ingest_timeline(source, make_client, wh, config, run)
+    timeline = ingest_timeline(source, make_client, wh, config, run) if with_timeline else {"skipped": True}
     given = sum(1 for e in evidence if e["given"])
     return {"source": source, "skipped": False, "records_read": records_read, "chunks": n_chunks, "timeline": timeline,
             "consent": {"given": given, "not_given": len(evidence) - given, "evidence": evidence,

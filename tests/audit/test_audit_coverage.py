@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import stat
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +53,16 @@ class World:
         """One run that stores candidates and what hangs on them, lands a file and is sealed."""
         from connectors.http import Payload
         from include.landing import Lander
-        from include.pipeline.runs import RunInfo, landing_root, write_part
+        from include.pipeline.runs import write_part
         from include.pipeline.seal import seal_run
         from include.pipeline.store import record_payloads
+        from include.run_context import RunContext
 
-        run = RunInfo.new(DAY)
+        run = RunContext.new(date.fromisoformat(DAY))
         wh = self.open()
         try:
             self.store(wh, run.run_id, candidates or [ANA, BOB])
-            lander = Lander(landing_root(self.config), "greenhouse", DAY, run.run_id)
+            lander = Lander(self.config.landing_path(), "greenhouse", DAY, run.run_id)
             body = [{"id": int(c.split(":")[1]), "first_name": "Ana", "email_addresses": [{"value": f"{c}@example.net"}]}
                     for c in candidates or [ANA, BOB]]
             lander(Payload(source="greenhouse", url="https://harvest.greenhouse.io/v3/candidates", status=200,
@@ -414,15 +415,13 @@ def full_world(world):
     from include.audit.holds import OnHold, place_hold
     from include.audit.subject import erase_candidate
     from include.findings import clear_finding
-    from include.pipeline.runs import landing_root
-
     wh = world.open()
     try:
         anchor = anchor_for(world.config)
         clear_finding(wh, world.red.finding_id, "checked the payslip", "hr@x", anchor)
         place_hold(wh, BOB, "dispute D-17", "legal@x", anchor)
         with pytest.raises(OnHold):
-            erase_candidate(wh, BOB, landing_root(world.config), "bob@example.org", anchor=anchor)
+            erase_candidate(wh, BOB, world.config.landing_path(), "bob@example.org", anchor=anchor)
     finally:
         wh.close()
     assert world.verify("--require-anchor").rc == 0

@@ -21,7 +21,7 @@ from include.config import Config
 from include.landing import read_landed
 from include.pipeline import ingest
 from include.run_context import RunContext
-from include.warehouse import connect
+from include.warehouse import candidates, connect
 from sandbox import credentials
 from sandbox.generator import build_world
 from sandbox.server import Sandbox
@@ -74,7 +74,7 @@ def test_a_malformed_github_answer_quarantines_that_person_and_the_others_go_on(
     cfg, wh = env
     make = _profile_clients(generated)
     ingest.ingest_ats("greenhouse", make, wh, cfg, RunContext("cc-pp-1", DAY))
-    ids = ingest.consenting_candidate_ids(wh)
+    ids = candidates.consenting_candidate_ids(wh)
     with_login = [r["candidate_id"] for r in wh.query(
         "SELECT candidate_id FROM candidates WHERE consent_given AND github_login IS NOT NULL")]
     assert len(with_login) >= 6
@@ -101,7 +101,7 @@ def test_a_profile_source_whose_every_answer_fails_still_fails_the_task(generate
     _faults(generated, {"github": {"truncate_every": 1}})
     try:
         with pytest.raises(SourceError, match=r"github: all \d+ answers of this chunk failed"):
-            ingest.ingest_profiles(ingest.consenting_candidate_ids(wh), 0, make, wh, cfg, RunContext("cc-pp-2", DAY))
+            ingest.ingest_profiles(candidates.consenting_candidate_ids(wh), 0, make, wh, cfg, RunContext("cc-pp-2", DAY))
     finally:
         _faults(generated, {})
 
@@ -114,7 +114,7 @@ def test_a_malformed_lever_resume_is_that_persons_quarantine(env):
     with Sandbox(World(world(people))) as sb:
         _faults(sb, {"lever": {"truncate_every": 3}})
         part = ingest.ingest_ats("lever", lambda _s, lander: lever_client(sb, on_payload=lander), wh, cfg,
-                                 RunContext("cc-pp-3", DAY))
+                                 RunContext("cc-pp-3", DAY), with_timeline=False)  # the timeline's own reads count too
         asked = [path for src, _m, path in sb.requests_log if src == "lever"]
     assert len(asked) == 2 + 2 * len(people)
     assert "/resumes" in asked[2] and "/files" in asked[5]

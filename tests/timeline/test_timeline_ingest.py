@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from include.config import Config
 from include.pipeline import ingest
-from include.pipeline.runs import RunInfo
+from include.run_context import RunContext
 from include.warehouse import connect
 from include.warehouse.timeline import events_for, store_events
 from sandbox.gen import process
@@ -59,7 +60,7 @@ def _count(wh, source=None):
 @pytest.mark.parametrize("source", ["greenhouse", "lever"])
 def test_events_land_idempotently_with_an_incremental_read(sandbox, world, wh, tmp_path, source):
     cfg, make = _cfg(tmp_path), _make(sandbox)
-    part = ingest.ingest_timeline(source, make, wh, cfg, RunInfo("cc-t-1", "2026-11-21"))
+    part = ingest.ingest_timeline(source, make, wh, cfg, RunContext("cc-t-1", date(2026, 11, 21)))
     n = _count(wh, source)
     assert n == part["events_added"] > 0
     kinds = {r["kind"] for r in wh.query("SELECT DISTINCT kind FROM recruiting_events")}
@@ -80,7 +81,7 @@ def test_events_land_idempotently_with_an_incremental_read(sandbox, world, wh, t
                              sum(1 for c in mine if process.process_of(SEED, c).offers))
     # a second run of the same day reads from the watermark and adds nothing
     sandbox.requests_log.clear()
-    again = ingest.ingest_timeline(source, make, wh, cfg, RunInfo("cc-t-2", "2026-11-21"))
+    again = ingest.ingest_timeline(source, make, wh, cfg, RunContext("cc-t-2", date(2026, 11, 21)))
     assert again["events_added"] == 0 and _count(wh, source) == n
     assert again["watermark"]["before"] == part["watermark"]["after"]
     paths = [p for src, _m, p in sandbox.requests_log if src == source]
@@ -140,7 +141,7 @@ def test_a_read_stored_in_small_batches_stores_what_one_batch_stores(sandbox, tm
         try:
             cfg = Config.model_validate({"hiring_company": {"name": "Example Robotics Ltd"},
                                          "data_dir": str(tmp_path / f"data-{size}")})
-            ingest.ingest_timeline(source, _make(sandbox), w, cfg, RunInfo(f"cc-c-{size}", "2026-11-21"))
+            ingest.ingest_timeline(source, _make(sandbox), w, cfg, RunContext(f"cc-c-{size}", date(2026, 11, 21)))
             rows = w.query("SELECT r.*, l.sha256 AS file_sha FROM recruiting_events r "
                            "LEFT JOIN landed_payloads l ON l.path = r.landed_path")
             parts = w.query("SELECT COUNT(*) AS n FROM landed_payloads")[0]["n"]
