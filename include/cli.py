@@ -165,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     from include.cli_resolve import add_parser as add_resolve
 
     add_resolve(sub, HelpFormatter)
+    from include.cli_runs import add_parser as add_runs
+
+    add_runs(sub, HelpFormatter)
     return p
 
 
