@@ -85,13 +85,10 @@ def cmd_candidate(args: argparse.Namespace) -> int:
     root = config.landing_path()
     try:
         if args.action == "export":
+            from include.cli_access import access_export
+
             data = export_candidate(wh, args.candidate_id, root)
-            text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-            if args.out:
-                checks.write_private(args.out, text)
-                print(f"wrote {args.out} (readable by you only)")
-            else:
-                print(text)
+            return access_export(wh, data, config, args.out, args.locale or config.report.locale)
         else:
             report = erase_candidate(wh, args.candidate_id, root, args.by, config=config)
             print(json.dumps(report, indent=2, default=str))
@@ -150,11 +147,19 @@ def build_parser() -> argparse.ArgumentParser:
     c = _sub(sub, "candidate", "a candidate's access (export) or erasure request",
              "A candidate's data-protection requests.")
     cv = c.add_subparsers(dest="action", required=True, metavar="ACTION")
-    ce = _sub(cv, "export", "everything held about a candidate, as JSON",
+    ce = _sub(cv, "export", "everything held about a candidate, as JSON and a report they can read",
               "Everything held about a candidate (warehouse rows, findings, landing-file records, audit "
-              "mentions),\nas JSON. Exit status 1 if nothing is held. Reads only.")
+              "mentions,\nthe HR reports that show them), as JSON; with --out also as a report in their "
+              "language (HTML, and PDF\nwhen Chromium is installed): what is held and where from, why, on "
+              "what basis, who sees it, when\nit is deleted, the findings in plain words, every file that "
+              "mentions them. Only this warehouse's\nruns are searched. Exit status 1 if nothing is held. "
+              "Reads only.")
     ce.add_argument("candidate_id", help="source:id, e.g. greenhouse:4829103")
-    ce.add_argument("--out", metavar="FILE", help="write the JSON here (mode 600) instead of to stdout")
+    ce.add_argument("--out", metavar="FILE", help="write the JSON here (mode 600) instead of to stdout, and the "
+                                                "report the candidate reads beside it: FILE's name with .html "
+                                                "(and .pdf when Chromium is installed)")
+    ce.add_argument("--locale", choices=("en", "zh_CN"), help="the language of the candidate's report "
+                                                               "(default: report.locale of the configuration)")
     cx = _sub(cv, "erase", "remove a candidate's personal data everywhere",
               "Remove a candidate's personal data from the warehouse, the landing files, the run folders "
               "and the reports;\na tombstone (salted id, who asked, when, counts, files) stays in the "
