@@ -52,13 +52,14 @@ def cmd_audit_verify(_: argparse.Namespace) -> int:
 
 def cmd_findings_clear(args: argparse.Namespace) -> int:
     """The HR page's action from the command line, through the same ``clear_and_rerender``."""
-    from include.findings import FindingNotOpen, clear_and_rerender
+    from include.findings import FindingNotOpen, clear_and_rerender, full_finding_id
 
     if not args.reason.strip() or not args.by.strip():
         raise UsageError("--reason and --by must not be empty: say why the finding is explained and who clears it")
     config = checks.checked_config()
     wh = open_warehouse()
     try:
+        args.finding_id = full_finding_id(wh, args.finding_id)  # a shortened id will do when it is unique
         done = clear_and_rerender(wh, args.finding_id, args.reason, args.by, config)
     except (KeyError, FindingNotOpen) as exc:
         print(f"crosscheck: findings clear: {exc.args[0] if exc.args else exc}", file=sys.stderr)
@@ -140,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
               "Mark a finding cleared, with the reason and who cleared it; it stays cleared unless its "
               "evidence changes.\nThe latest report's files are rendered again. Exit status 1 for an unknown "
               "or already cleared finding.")
-    fc.add_argument("finding_id", help="the finding's id, as in the report and its CSV")
+    fc.add_argument("finding_id", help="the finding's id, as in the report and its CSV, or its first characters "
+                                        "(at least 6, when no other finding starts so)")
     fc.add_argument("--reason", required=True, help="why it is cleared (kept in the audit trail)")
     fc.add_argument("--by", required=True, help="who clears it (name or e-mail)")
 

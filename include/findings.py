@@ -371,3 +371,24 @@ def clearance_history(wh: Warehouse, finding_id: str) -> list[dict[str, Any]]:
         "SELECT * FROM finding_clearances WHERE finding_id = ? ORDER BY cleared_at, clearance_id",
         [finding_id],
     )
+
+
+MIN_SHORT_ID = 6  # a shortened finding id (as the HR page and CSV readers copy it) needs this many characters
+
+
+def full_finding_id(wh: Warehouse, ref: str) -> str:
+    """The finding id ``ref`` names: itself when it is one, else the only id that starts with it (at least
+    ``MIN_SHORT_ID`` characters). ``KeyError`` with a one-line reason for none or several."""
+    ref = ref.strip()
+    if wh.query("SELECT finding_id FROM discrepancies WHERE finding_id = ?", [ref]):
+        return ref
+    if len(ref) < MIN_SHORT_ID:
+        raise KeyError(f"no finding with id {ref!r} (a shortened id needs at least {MIN_SHORT_ID} characters)")
+    pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = wh.query("SELECT finding_id FROM discrepancies WHERE finding_id LIKE ? ESCAPE '\\' "
+                    "ORDER BY finding_id LIMIT 3", [pattern])
+    if not rows:
+        raise KeyError(f"no finding with id {ref!r}")
+    if len(rows) > 1:
+        raise KeyError(f"finding id {ref!r} is ambiguous: several findings start so; give more of it")
+    return str(rows[0]["finding_id"])

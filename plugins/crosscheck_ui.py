@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -139,16 +139,36 @@ def same_origin(request: Request) -> bool:
     return origin != "null" and urlsplit(origin).netloc.lower() == host.split(",")[0].strip().lower()
 
 
+def airflow_login_url(next_url: str) -> str:
+    """Airflow's login page, which sends the user back to ``next_url`` (relative to the host) after."""
+    try:
+        from airflow.api_fastapi.app import get_auth_manager
+
+        return str(get_auth_manager().get_url_login(next_url=next_url))
+    except Exception as exc:  # noqa: BLE001 - no auth manager here: Airflow's default login route
+        log.warning("login URL from the auth manager unavailable: %s", type(exc).__name__)
+        return f"/auth/login?{urlencode({'next': next_url})}"
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not an API client, not a form POST): it is sent to log in instead
+    of being shown a 401."""
+    return request.method in ("GET", "HEAD") and "text/html" in request.headers.get("accept", "")
+
+
 @dataclass
 class Settings:
     warehouse_factory: Callable[[], Warehouse] | None
     verify_token: VerifyToken
     config: Any = None
+    login_url: Callable[[str], str] = airflow_login_url
 
 
 async def authenticate(request: Request) -> Principal:
     """The dependency of every route: a Principal, or 401/403. Never lets a request through on an error."""
     token = credential(request)
+    if not token and wants_page(request):
+        raise _to_login(request)
     if not token:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "Not authenticated", headers={"WWW-Authenticate": "Bearer"}
@@ -163,6 +183,8 @@ async def authenticate(request: Request) -> Principal:
     except Exception as exc:  # noqa: BLE001 - anything unexpected while checking denies (fails closed)
         log.warning("authentication check failed: %s", type(exc).__name__)
         principal = None
+    if not isinstance(principal, Principal) and wants_page(request):
+        raise _to_login(request)  # an expired session: log in again and come back
     if not isinstance(principal, Principal):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "Invalid or expired token", headers={"WWW-Authenticate": "Bearer"}
@@ -172,6 +194,12 @@ async def authenticate(request: Request) -> Principal:
     return principal
 
 
+def _to_login(request: Request) -> HTTPException:
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    location = request.app.state.settings.login_url(here)
+    return HTTPException(status.HTTP_303_SEE_OTHER, "Log in first", headers={"Location": location, **SECURITY_HEADERS})
+
+
 User = Annotated[Principal, Depends(authenticate)]
 
 
@@ -179,12 +207,14 @@ def create_app(
     warehouse_factory: Callable[[], Warehouse] | None = None,
     verify_token: VerifyToken | None = None,
     config: Any = None,
+    login_url: Callable[[str], str] | None = None,
 ) -> FastAPI:
     """The plugin's app. ``warehouse_factory`` (tests) returns a warehouse the caller owns and closes;
     without it each request opens the ``crosscheck_warehouse`` connection and closes it. ``verify_token``
     defaults to Airflow's auth manager; ``config`` to ``include.config.load_config()``."""
     app = FastAPI(title="Crosscheck report", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.settings = Settings(warehouse_factory, verify_token or airflow_verify_token, config)
+    app.state.settings = Settings(warehouse_factory, verify_token or airflow_verify_token, config,
+                                  login_url or airflow_login_url)
 
     @app.get("/", response_class=HTMLResponse)
     def page(
@@ -200,20 +230,22 @@ def create_app(
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         g = i18n.translations(locale).gettext
-        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "missing") else None
+        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "missing", "no_reason") else None
         with _warehouse(settings) as wh:
             data = _latest_data(wh, settings)
         if data is None:
             note = g(i18n.UI_MESSAGES["no_run"])
             return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{note}</p>")
         # only a finding that really is cleared is announced, so a crafted link cannot show a false message
-        shown = {f.finding_id for _, _, f in data.findings() if f.status == "cleared"}
-        message = g(i18n.UI_MESSAGES["cleared"]) % {"id": cleared} if cleared in shown else None
+        shown = {f.finding_id: f"{c.name} · {g(i18n.KIND_LABELS.get(f.kind, f.kind))}"
+                 for _, c, f in data.findings() if f.status == "cleared"}
+        message = g(i18n.UI_MESSAGES["cleared"]) % {"id": shown[cleared]} if cleared in shown else None
         if not principal.can_clear:  # the same page without the forms, and why
             interactive = Interactive(csrf_token="", action="", message=READ_ONLY[locale])
             return _html(CLEAR_FORM.sub("", render_html(data, locale, interactive)))
         interactive = Interactive(
-            csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message, error=problem
+            csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message, error=problem,
+            user=principal.name,
         )
         return _html(render_html(data, locale, interactive))
 
@@ -241,7 +273,6 @@ def create_app(
         principal: User,
         finding_id: Annotated[str, Form()],
         reason: Annotated[str, Form()] = "",
-        by: Annotated[str, Form()] = "",
         csrf: Annotated[str, Form(alias="csrf_token")] = "",
         lang: str | None = None,
     ) -> Response:
@@ -261,22 +292,22 @@ def create_app(
             )
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
-        reason, by = reason.strip()[:MAX_REASON], by.strip()[:MAX_NAME]
-        if not reason or not by:
-            return _back(locale, error="missing")
-        if by != principal.name:
-            by = f"{by} (Airflow user {principal.user_id})"  # the clearance names who was logged in
+        reason = reason.strip()[:MAX_REASON]
+        if not reason:
+            return _back(locale, error="no_reason", anchor=finding_id)
+        # the clearance names who is logged in, never a name typed into the form
+        by = (principal.name.strip() or f"Airflow user {principal.user_id}")[:MAX_NAME]
         from include.findings import clear_and_rerender
 
         with _warehouse(settings) as wh:
             try:
                 done = clear_and_rerender(wh, finding_id, reason, by, _config(settings))
             except (KeyError, ValueError):  # unknown or already cleared (reason and name are checked above)
-                return _back(locale, error="not_open")
+                return _back(locale, error="not_open", anchor=finding_id)
         log.info("finding %s cleared through the UI by Airflow user %s", finding_id, principal.user_id)
         if done.render_error:  # the clearance is saved and this page is live; only the files lag
             log.warning("report files not re-rendered after a clearance: %s", done.render_error.split(":")[0])
-        return _back(locale, cleared=finding_id)
+        return _back(locale, cleared=finding_id, anchor=finding_id)
 
     return app
 
@@ -285,10 +316,13 @@ def _html(text: str) -> HTMLResponse:
     return HTMLResponse(text, headers=SECURITY_HEADERS)
 
 
-def _back(locale: str, **params: str) -> RedirectResponse:
-    """303 to the page, relative so that it works under any mount point or proxy prefix."""
+def _back(locale: str, anchor: str = "", **params: str) -> RedirectResponse:
+    """303 to the page, relative so that it works under any mount point or proxy prefix; with ``anchor``
+    back at that finding, where HR was, not at the top of the page."""
     query = "&".join(f"{k}={quote(v, safe='')}" for k, v in {"lang": locale, **params}.items())
-    return RedirectResponse(f"./?{query}", status_code=status.HTTP_303_SEE_OTHER, headers=SECURITY_HEADERS)
+    fragment = f"#f-{quote(anchor, safe='')}" if anchor else ""
+    return RedirectResponse(f"./?{query}{fragment}", status_code=status.HTTP_303_SEE_OTHER,
+                            headers=SECURITY_HEADERS)
 
 
 def _config(settings: Settings) -> Any:
@@ -346,11 +380,10 @@ class CrosscheckUIPlugin(AirflowPlugin):
         {"app": app, "url_prefix": URL_PREFIX, "name": "Crosscheck report"}
     ]
     # No url_route: rendered as a link that opens the page at top level (see the module docstring).
-    external_views = [  # noqa: RUF012
+    external_views = [  # noqa: RUF012 - a top-level entry of Airflow's navigation, not under Browse
         {
-            "name": "Crosscheck report",
+            "name": "Crosscheck",
             "href": URL_PREFIX.lstrip("/") + "/",
             "destination": "nav",
-            "category": "browse",
         }
     ]

@@ -294,6 +294,7 @@ UI_MESSAGES: dict[str, str] = {
     "cleared": N_("Finding %(id)s cleared; the report files were re-rendered."),
     "not_open": N_("That finding does not exist or is already cleared."),
     "missing": N_("A reason and your name are both required to clear a finding."),
+    "no_reason": N_("Say why the finding is explained: a reason is required to clear it."),
     "no_run": N_("No pipeline run has been sealed yet, so there is no report to show."),
     "language": N_("Language"),
 }

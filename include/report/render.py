@@ -66,6 +66,7 @@ class Interactive:
     action: str = "clear"
     message: str | None = None
     error: str | None = None
+    user: str = ""  # who is logged in: a clearance is recorded in their name
 
 
 @lru_cache(maxsize=len(i18n.LOCALES))
