@@ -28,6 +28,9 @@ def _chromium_installed():
 
 SHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
 LAPTOP = (1366, 900)
+PHONE = (390, 844)
+# whether an element's top is on the screen (the page scrolled to it)
+IN_VIEW = "(() => { const r = document.querySelector('SEL').getBoundingClientRect(); return r.top >= -1 && r.top < innerHeight; })()"
 
 # Evaluated in the browser by the test (the report itself has no JavaScript).
 OVERFLOWS = """(() => {
@@ -149,13 +152,22 @@ def test_print_layout(browser, report_files):
 class Server:
     """The plugin app mounted at its url_prefix, as Airflow's API server mounts it, served by uvicorn."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, login_token: str | None = None) -> None:
         import uvicorn
         from fastapi import FastAPI
+        from fastapi.responses import RedirectResponse
 
         from plugins.crosscheck_ui import URL_PREFIX
 
         root = FastAPI()
+        if login_token:  # Airflow's login, as far as the page sees it: it sets the session cookie, goes back
+
+            @root.get("/auth/login")
+            def login(next: str = "/") -> Any:  # noqa: A002 - the query parameter Airflow's login takes
+                back = RedirectResponse(next if next.startswith("/") else "/", status_code=303)
+                back.set_cookie("_token", login_token, httponly=True, samesite="lax")
+                return back
+
         root.mount(URL_PREFIX, app)
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -188,22 +200,25 @@ def test_plugin_page_clears_a_finding(browser, tmp_path):
         config=cfg,
         verify_token=lambda t, m: Principal("hana", "Hana Reviewer", can_clear=True) if t == "browser-jwt" else None,
     )
-    with Server(app) as server:
+    with Server(app, login_token="browser-jwt") as server:
         base = f"http://127.0.0.1:{server.port}/crosscheck/"
+        browser.resize(*LAPTOP)
         browser.call("Network.clearBrowserCookies", session=True)
-        browser.open(base)
-        assert "Not authenticated" in browser.eval("document.body.textContent")  # no session: nothing shown
-        browser.set_cookie("_token", "browser-jwt", base)  # what the Airflow UI's login leaves in the browser
-        browser.open(base)
+        # no session: to Airflow's login, which sends the browser back to the page it asked for
+        browser.open(base + "?lang=en")
+        assert browser.eval("location.pathname + location.search") == "/crosscheck/?lang=en"
         assert visible(browser, "form.clear") == 5 and browser.eval(OVERFLOWS) == []
+        assert browser.eval("document.querySelector('form.clear .as').textContent") == "as Hana Reviewer"
         browser.screenshot(SHOTS / "plugin-en.png", clip={"x": 0, "y": 0, "width": LAPTOP[0], "height": 1500})
         browser.submit_and_wait(
             "(() => { const f = document.querySelector('[data-finding=\"f-ana-reg\"] form.clear');"
-            " f.reason.value = 'Registered under its former name'; f.by.value = 'Hana Reviewer';"
-            " f.requestSubmit(); })()"
+            " f.reason.value = 'Registered under its former name'; f.requestSubmit(); })()"
         )
         assert browser.eval("location.pathname") == "/crosscheck/", browser.eval("document.body.textContent")
-        assert "f-ana-reg" in browser.eval("document.querySelector('.flash.ok').textContent")
+        # back where HR was: at the finding, in view, not at the top of the page
+        assert browser.eval("location.hash") == "#f-f-ana-reg" and browser.eval("scrollY") > 0
+        assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-ana-reg"]'))
+        assert "Ana Silva" in browser.eval("document.querySelector('.flash.ok').textContent")
         assert visible(browser, "form.clear") == 4
         assert browser.eval(
             "document.querySelector('[data-finding=\"f-ana-reg\"] .cleared-note').textContent"
@@ -218,4 +233,19 @@ def test_plugin_page_clears_a_finding(browser, tmp_path):
         browser.screenshot(
             SHOTS / "plugin-zh_CN.png", clip={"x": 0, "y": 0, "width": LAPTOP[0], "height": 1500}
         )
+        # on a phone: the page fits the screen's width and a finding is cleared the same way, in place
+        browser.resize(*PHONE)
+        browser.open(base + "?lang=en")
+        assert browser.eval("document.documentElement.scrollWidth <= innerWidth"), browser.eval(OVERFLOWS)
+        assert visible(browser, "form.clear") == 4
+        browser.submit_and_wait(
+            "(() => { const f = document.querySelector('[data-finding=\"f-ana-gap\"] form.clear');"
+            " f.reason.value = 'A sabbatical, documented'; f.requestSubmit(); })()"
+        )
+        assert browser.eval("location.hash") == "#f-f-ana-gap"
+        assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-ana-gap"]'))
+        assert wh.query("SELECT cleared_by FROM discrepancies WHERE finding_id = 'f-ana-gap'")[0]["cleared_by"] == (
+            "Hana Reviewer")
+        browser.screenshot(SHOTS / "plugin-phone.png", clip={"x": 0, "y": 0, "width": PHONE[0], "height": PHONE[1]})
+        browser.resize(*LAPTOP)
     wh.close()
