@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import inspect
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator
@@ -248,6 +249,29 @@ def create_app(
             user=principal.name,
         )
         return _html(render_html(data, locale, interactive))
+
+    @app.get("/consent", response_class=HTMLResponse)
+    def consent(request: Request, principal: User, lang: str | None = None) -> Response:
+        """The candidates awaiting consent, by name, with when each was asked, so that HR can chase them."""
+        from include.report import i18n
+        from include.report.data import display_name
+        from include.report.render import environment
+        from include.warehouse.candidates import awaiting_consent
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        with _warehouse(settings) as wh:
+            rows = awaiting_consent(wh)
+        shown = []
+        for r in rows:
+            consent = r.get("consent")
+            if isinstance(consent, str):
+                consent = json.loads(consent)
+            read_at = consent.get("read_at") if isinstance(consent, dict) else None
+            shown.append({"candidate_id": r["candidate_id"], "name": display_name(r), "record_url": r["record_url"],
+                          "requisition": r["requisition"], "applied_at": r["applied_at"], "read_at": read_at})
+        page = environment(locale).get_template("consent.html.j2")
+        return _html(page.render(lang=i18n.html_lang(locale), locale=locale, rows=shown))
 
     @app.get("/report.csv")
     def report_csv(request: Request, principal: User, lang: str | None = None) -> Response:

@@ -412,3 +412,31 @@ def test_mounted_in_airflows_own_api_server(airflow_auth, tmp_path, monkeypatch)
     client.cookies.set("_token", manager.generate_jwt(SimpleAuthManagerUser(username="hana", role="user")))
     r = client.get("/crosscheck/")
     assert r.status_code == 200 and r.text.count("<form") == 5
+
+
+def test_the_candidates_awaiting_consent_by_name_with_when_each_was_asked(client, wh):
+    page = client.get("/", headers=auth()).text
+    assert 'href="consent?lang=en"' in page  # linked from the HR page
+    r = client.get("/consent?lang=en", headers=auth())
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    rows = re.findall(r'<tr data-candidate="([^"]+)">(.*?)</tr>', r.text, re.DOTALL)
+    expected = wh.query("SELECT c.candidate_id FROM candidates c JOIN applications a ON a.candidate_id = c.candidate_id "
+                        "WHERE NOT c.consent_given")
+    assert [cid for cid, _ in rows] == [e["candidate_id"] for e in expected] == ["greenhouse:1004"]
+    row = rows[0][1]
+    assert "Nora Noconsent" in row and "Senior Robotics Engineer" in row and "October 5, 2026" in row
+    assert "1 applications whose candidate has not consented" in r.text
+    assert "Ana Silva" not in r.text  # consenting candidates are not listed
+    zh = client.get("/consent?lang=zh_CN", headers=auth(VIEWER))  # a reader may see it too
+    assert zh.status_code == 200 and "等待授权" in zh.text and "2026年10月5日" in zh.text
+    assert client.get("/consent").status_code == 401
+
+
+def test_the_awaiting_consent_list_when_everyone_consented(cfg):
+    w = warehouse()
+    seed(w)
+    w.execute("UPDATE candidates SET consent_given = TRUE")
+    client = TestClient(create_app(warehouse_factory=lambda: w, verify_token=fake_verify, config=cfg))
+    r = client.get("/consent", headers=auth())
+    assert r.status_code == 200 and "Every candidate with an application has consented." in r.text
+    w.close()
