@@ -163,7 +163,7 @@ class Server:
         if login_token:  # Airflow's login, as far as the page sees it: it sets the session cookie, goes back
 
             @root.get("/auth/login")
-            def login(next: str = "/") -> Any:  # noqa: A002 - the query parameter Airflow's login takes
+            def login(next: str = "/") -> Any:
                 back = RedirectResponse(next if next.startswith("/") else "/", status_code=303)
                 back.set_cookie("_token", login_token, httponly=True, samesite="lax")
                 return back
