@@ -39,10 +39,11 @@ PORT ?= 8080
 ui: install bytecode
 	PORT=$(PORT) bash scripts/ui.sh
 
-# The README's report pictures (docs/screenshots/report-demo-{en,zh}.png) from the last demo's reports,
+# The README's report pictures (docs/screenshots/report-demo-{en,zh}.png) from the last demo's reports
+# and the access report's (access-report-{en,zh}.png) from its warehouse,
 # in headless Chromium; run `make demo` first. `make screenshots SHOT_ARGS="--height 1400"`.
 screenshots: install system-deps
-	$(BIN)/python scripts/screenshots.py $(SHOT_ARGS)
+	$(BIN)/python scripts/screenshots.py --what all $(SHOT_ARGS)
 
 # ruff, mypy, and the import contracts of pyproject.toml (layers one way, no cycles, the workshop never imported by the product)
 lint: install
