@@ -250,6 +250,83 @@ def create_app(
         )
         return _html(render_html(data, locale, interactive))
 
+    @app.get("/desk", response_class=HTMLResponse)
+    def desk_page(
+        request: Request,
+        principal: User,
+        lang: str | None = None,
+        q: str | None = None,
+        requisition: str | None = None,
+        kind: str | None = None,
+        severity: str | None = None,
+        status: str | None = None,
+        page: str | None = None,
+        per_page: str | None = None,
+    ) -> Response:
+        """HR's desk: who needs action first, searchable and filtered, a page at a time."""
+        from include.report import i18n
+        from include.report.desk import Filters, desk, first_seen
+        from include.report.render import environment
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        filters = Filters.of(q, requisition, kind, severity, status, page or 1, per_page or 25)
+        with _warehouse(settings) as wh:
+            data = _latest_data(wh, settings)
+            seen = first_seen(wh, data.run_id) if data is not None else {}
+        if data is None:
+            g = i18n.translations(locale).gettext
+            return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{g(i18n.UI_MESSAGES['no_run'])}</p>")
+        result = desk(data, seen, filters)
+        current = {"lang": locale, "q": filters.q, "requisition": filters.requisition, "kind": filters.kind,
+                   "severity": filters.severity, "status": filters.status, "page": str(result.page)}
+
+        def query(**over: Any) -> str:
+            return urlencode({k: v for k, v in {**current, **{k: str(v) for k, v in over.items()}}.items()
+                              if v and not (k == "page" and v == "1")})
+
+        page_html = environment(locale).get_template("desk.html.j2").render(
+            lang=i18n.html_lang(locale), locale=locale, report_day=data.report_day, filters=filters, page=result,
+            query=query, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}))
+        return _html(page_html)
+
+    @app.get("/candidate", response_class=HTMLResponse)
+    def candidate_page(
+        request: Request,
+        principal: User,
+        id: str,
+        lang: str | None = None,
+        cleared: str | None = None,
+        error: str | None = None,
+    ) -> Response:
+        """Everything the latest report says about one candidate, with the clearing form per open finding."""
+        from include.report import i18n
+        from include.report.desk import candidate_views
+        from include.report.render import Interactive, environment
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        g = i18n.translations(locale).gettext
+        with _warehouse(settings) as wh:
+            data = _latest_data(wh, settings)
+        views = candidate_views(data, id) if data is not None else []
+        if not views:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate in the latest report")
+        cand = views[0][1]
+        findings = list({f.finding_id: f for _, c in views for f in c.findings}.values())
+        shown = {f.finding_id: f"{cand.name} · {g(i18n.KIND_LABELS.get(f.kind, f.kind))}"
+                 for f in findings if f.status == "cleared"}
+        message = g(i18n.UI_MESSAGES["cleared"]) % {"id": shown[cleared]} if cleared in shown else None
+        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "no_reason") else None
+        interactive = (Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}&back=candidate",
+                                   message=message, error=problem, user=principal.name)
+                       if principal.can_clear else None)
+        page_html = environment(locale).get_template("candidate.html.j2").render(
+            lang=i18n.html_lang(locale), locale=locale, candidate_id=id, name=cand.name,
+            record_url=cand.record_url, requisitions=[r for r, _ in views if r], findings=findings,
+            interactive=interactive, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}))
+        return _html(page_html)
+
     @app.get("/consent", response_class=HTMLResponse)
     def consent(request: Request, principal: User, lang: str | None = None) -> Response:
         """The candidates awaiting consent, by name, with when each was asked, so that HR can chase them."""
@@ -299,6 +376,7 @@ def create_app(
         reason: Annotated[str, Form()] = "",
         csrf: Annotated[str, Form(alias="csrf_token")] = "",
         lang: str | None = None,
+        back: str | None = None,
     ) -> Response:
         if not principal.can_clear:
             log.info("clearance refused: Airflow user %s may not edit %s", principal.user_id, REPORT_DAG)
@@ -317,8 +395,14 @@ def create_app(
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         reason = reason.strip()[:MAX_REASON]
+        page = ""
+        if back == "candidate":  # the form was on the candidate's page: back there
+            with _warehouse(settings) as wh:
+                rows = wh.query("SELECT candidate_id FROM discrepancies WHERE finding_id = ?", [finding_id])
+            if rows:
+                page = f"candidate?{urlencode({'id': rows[0]['candidate_id']})}&"
         if not reason:
-            return _back(locale, error="no_reason", anchor=finding_id)
+            return _back(locale, error="no_reason", anchor=finding_id, page=page)
         # the clearance names who is logged in, never a name typed into the form
         by = (principal.name.strip() or f"Airflow user {principal.user_id}")[:MAX_NAME]
         from include.findings import clear_and_rerender
@@ -327,11 +411,11 @@ def create_app(
             try:
                 done = clear_and_rerender(wh, finding_id, reason, by, _config(settings))
             except (KeyError, ValueError):  # unknown or already cleared (reason and name are checked above)
-                return _back(locale, error="not_open", anchor=finding_id)
+                return _back(locale, error="not_open", anchor=finding_id, page=page)
         log.info("finding %s cleared through the UI by Airflow user %s", finding_id, principal.user_id)
         if done.render_error:  # the clearance is saved and this page is live; only the files lag
             log.warning("report files not re-rendered after a clearance: %s", done.render_error.split(":")[0])
-        return _back(locale, cleared=finding_id, anchor=finding_id)
+        return _back(locale, cleared=finding_id, anchor=finding_id, page=page)
 
     return app
 
@@ -340,12 +424,12 @@ def _html(text: str) -> HTMLResponse:
     return HTMLResponse(text, headers=SECURITY_HEADERS)
 
 
-def _back(locale: str, anchor: str = "", **params: str) -> RedirectResponse:
-    """303 to the page, relative so that it works under any mount point or proxy prefix; with ``anchor``
-    back at that finding, where HR was, not at the top of the page."""
+def _back(locale: str, anchor: str = "", page: str = "", **params: str) -> RedirectResponse:
+    """303 to the report (or ``page``, e.g. ``candidate?id=...&``), relative so that it works under any
+    mount point or proxy prefix; with ``anchor`` back at that finding, where HR was, not at the top."""
     query = "&".join(f"{k}={quote(v, safe='')}" for k, v in {"lang": locale, **params}.items())
     fragment = f"#f-{quote(anchor, safe='')}" if anchor else ""
-    return RedirectResponse(f"./?{query}{fragment}", status_code=status.HTTP_303_SEE_OTHER,
+    return RedirectResponse(f"{page or './?'}{query}{fragment}", status_code=status.HTTP_303_SEE_OTHER,
                             headers=SECURITY_HEADERS)
 
 
@@ -407,7 +491,7 @@ class CrosscheckUIPlugin(AirflowPlugin):
     external_views = [  # noqa: RUF012 - a top-level entry of Airflow's navigation, not under Browse
         {
             "name": "Crosscheck",
-            "href": URL_PREFIX.lstrip("/") + "/",
+            "href": URL_PREFIX.lstrip("/") + "/desk",  # HR's desk first: who needs action
             "destination": "nav",
         }
     ]

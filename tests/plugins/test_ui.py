@@ -272,7 +272,7 @@ def test_plugin_registration():
     (fastapi_app,) = CrosscheckUIPlugin.fastapi_apps
     assert fastapi_app["url_prefix"] == "/crosscheck" and fastapi_app["app"].routes
     (view,) = CrosscheckUIPlugin.external_views
-    assert view["href"] == "crosscheck/" and view["destination"] == "nav" and "url_route" not in view
+    assert view["href"] == "crosscheck/desk" and view["destination"] == "nav" and "url_route" not in view
     assert view["name"] == "Crosscheck" and "category" not in view  # a top-level entry, not under Browse
 
 
