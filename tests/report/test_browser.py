@@ -249,3 +249,44 @@ def test_plugin_page_clears_a_finding(browser, tmp_path):
         browser.screenshot(SHOTS / "plugin-phone.png", clip={"x": 0, "y": 0, "width": PHONE[0], "height": PHONE[1]})
         browser.resize(*LAPTOP)
     wh.close()
+
+
+def test_hr_desk_search_filter_and_clear_in_place_at_laptop_and_phone_sizes(browser, tmp_path):
+    """The desk in a browser: the search form and a filter narrow the list, the candidate's page clears a
+    finding and comes back to it; at a phone's width nothing is wider than the screen."""
+    from plugins.crosscheck_ui import Principal, create_app
+
+    wh = warehouse()
+    seed(wh)
+    app = create_app(warehouse_factory=lambda: wh, config=config(tmp_path),
+                     verify_token=lambda t, m: Principal("hana", "Hana Reviewer", can_clear=True) if t == "desk-jwt" else None)
+    rows = "[...document.querySelectorAll('table.desk tbody tr')].map(r => r.dataset.candidate)"
+    with Server(app, login_token="desk-jwt") as server:
+        base = f"http://127.0.0.1:{server.port}/crosscheck/"
+        browser.call("Network.clearBrowserCookies", session=True)
+        for size, name in ((LAPTOP, "desk-laptop"), (PHONE, "desk-phone")):
+            browser.resize(*size)
+            browser.open(base + "desk?lang=en")  # through the login the first time
+            assert browser.eval("location.pathname") == "/crosscheck/desk"
+            everyone = browser.eval(rows)
+            assert len(everyone) >= 3 and browser.eval("document.documentElement.scrollWidth <= innerWidth")
+            browser.screenshot(SHOTS / f"{name}.png", clip={"x": 0, "y": 0, "width": size[0], "height": size[1]})
+            browser.submit_and_wait("(() => { const f = document.querySelector('form.filters');"
+                                    " f.q.value = 'silva'; f.requestSubmit(); })()")
+            assert browser.eval(rows) == ["greenhouse:1001"]
+            browser.submit_and_wait("(() => { const f = document.querySelector('form.filters');"
+                                    " f.q.value = ''; f.severity.value = 'red'; f.requestSubmit(); })()")
+            red = browser.eval(rows)
+            assert red and set(red) < set(everyone)
+            assert browser.eval("location.search").count("severity=red") == 1
+        browser.resize(*PHONE)
+        browser.open(base + "candidate?id=greenhouse%3A1001&lang=en")
+        assert browser.eval("document.documentElement.scrollWidth <= innerWidth")
+        browser.submit_and_wait("(() => { const f = document.querySelector('[data-finding=\"f-ana-gap\"] form.clear');"
+                                " f.reason.value = 'A sabbatical'; f.requestSubmit(); })()")
+        assert browser.eval("location.pathname") == "/crosscheck/candidate" and browser.eval("location.hash") == "#f-f-ana-gap"
+        assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-ana-gap"]'))
+        assert browser.eval("document.querySelector('[data-finding=\"f-ana-gap\"] .cleared-note').textContent").startswith(
+            "Cleared by Hana Reviewer")
+        browser.resize(*LAPTOP)
+    wh.close()
