@@ -52,7 +52,7 @@ TOKEN_COOKIE = "_token"  # airflow.api_fastapi.auth.managers.base_auth_manager.C
 MAX_REASON, MAX_NAME = 1000, 200
 # the template's clearing form; removed for a reader who may not clear (its user text is HTML-escaped,
 # so no "</form>" of a finding's content can end the match early)
-CLEAR_FORM = re.compile(r'\s*<form class="clear" method="post".*?</form>', re.DOTALL)
+CLEAR_FORM = re.compile(r'\s*<form class="(?:clear|reopen)" method="post".*?</form>', re.DOTALL)
 READ_ONLY = {
     "en": "Read only: your Airflow role may read this report but not clear findings "
     f"(that needs edit access to the {REPORT_DAG} DAG).",
@@ -223,6 +223,7 @@ def create_app(
         principal: User,
         lang: str | None = None,
         cleared: str | None = None,
+        reopened: str | None = None,
         error: str | None = None,
     ) -> Response:
         from include.report import i18n
@@ -231,22 +232,20 @@ def create_app(
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         g = i18n.translations(locale).gettext
-        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "missing", "no_reason") else None
+        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "missing", "no_reason", "not_cleared") else None
         with _warehouse(settings) as wh:
             data = _latest_data(wh, settings)
         if data is None:
             note = g(i18n.UI_MESSAGES["no_run"])
             return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{note}</p>")
         # only a finding that really is cleared is announced, so a crafted link cannot show a false message
-        shown = {f.finding_id: f"{c.name} · {g(i18n.KIND_LABELS.get(f.kind, f.kind))}"
-                 for _, c, f in data.findings() if f.status == "cleared"}
-        message = g(i18n.UI_MESSAGES["cleared"]) % {"id": shown[cleared]} if cleared in shown else None
+        message = _done_message(g, [(c.name, f) for _, c, f in data.findings()], cleared, reopened)
         if not principal.can_clear:  # the same page without the forms, and why
             interactive = Interactive(csrf_token="", action="", message=READ_ONLY[locale])
             return _html(CLEAR_FORM.sub("", render_html(data, locale, interactive)))
         interactive = Interactive(
             csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message, error=problem,
-            user=principal.name,
+            user=principal.name, reopen_action=f"reopen?lang={locale}",
         )
         return _html(render_html(data, locale, interactive))
 
@@ -297,6 +296,7 @@ def create_app(
         id: str,
         lang: str | None = None,
         cleared: str | None = None,
+        reopened: str | None = None,
         error: str | None = None,
     ) -> Response:
         """Everything the latest report says about one candidate, with the clearing form per open finding."""
@@ -314,12 +314,11 @@ def create_app(
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate in the latest report")
         cand = views[0][1]
         findings = list({f.finding_id: f for _, c in views for f in c.findings}.values())
-        shown = {f.finding_id: f"{cand.name} · {g(i18n.KIND_LABELS.get(f.kind, f.kind))}"
-                 for f in findings if f.status == "cleared"}
-        message = g(i18n.UI_MESSAGES["cleared"]) % {"id": shown[cleared]} if cleared in shown else None
-        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "no_reason") else None
+        message = _done_message(g, [(cand.name, f) for f in findings], cleared, reopened)
+        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "no_reason", "not_cleared") else None
         interactive = (Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}&back=candidate",
-                                   message=message, error=problem, user=principal.name)
+                                   message=message, error=problem, user=principal.name,
+                                   reopen_action=f"reopen?lang={locale}&back=candidate")
                        if principal.can_clear else None)
         page_html = environment(locale).get_template("candidate.html.j2").render(
             lang=i18n.html_lang(locale), locale=locale, candidate_id=id, name=cand.name,
@@ -378,29 +377,13 @@ def create_app(
         lang: str | None = None,
         back: str | None = None,
     ) -> Response:
-        if not principal.can_clear:
-            log.info("clearance refused: Airflow user %s may not edit %s", principal.user_id, REPORT_DAG)
-            return PlainTextResponse(
-                f"Forbidden: clearing a finding needs edit access to the {REPORT_DAG} DAG "
-                "(SimpleAuthManager: role user, op or admin; a viewer reads only).",
-                status_code=status.HTTP_403_FORBIDDEN,
-                headers=SECURITY_HEADERS,
-            )
-        if not same_origin(request) or not hmac.compare_digest(csrf.encode(), csrf_token(principal).encode()):
-            return PlainTextResponse(
-                "Forbidden: cross-site request or expired form; reload the page.",
-                status_code=status.HTTP_403_FORBIDDEN,
-                headers=SECURITY_HEADERS,
-            )
+        refused = _refused(request, principal, csrf)
+        if refused is not None:
+            return refused
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         reason = reason.strip()[:MAX_REASON]
-        page = ""
-        if back == "candidate":  # the form was on the candidate's page: back there
-            with _warehouse(settings) as wh:
-                rows = wh.query("SELECT candidate_id FROM discrepancies WHERE finding_id = ?", [finding_id])
-            if rows:
-                page = f"candidate?{urlencode({'id': rows[0]['candidate_id']})}&"
+        page = _candidate_page(settings, finding_id) if back == "candidate" else ""  # back on their page
         if not reason:
             return _back(locale, error="no_reason", anchor=finding_id, page=page)
         # the clearance names who is logged in, never a name typed into the form
@@ -417,7 +400,77 @@ def create_app(
             log.warning("report files not re-rendered after a clearance: %s", done.render_error.split(":")[0])
         return _back(locale, cleared=finding_id, anchor=finding_id, page=page)
 
+    @app.post("/reopen")
+    def reopen(
+        request: Request,
+        principal: User,
+        finding_id: Annotated[str, Form()],
+        csrf: Annotated[str, Form(alias="csrf_token")] = "",
+        lang: str | None = None,
+        back: str | None = None,
+    ) -> Response:
+        """Take a clearance back, in the logged-in user's name; back where HR was."""
+        refused = _refused(request, principal, csrf)
+        if refused is not None:
+            return refused
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        page = _candidate_page(settings, finding_id) if back == "candidate" else ""
+        by = (principal.name.strip() or f"Airflow user {principal.user_id}")[:MAX_NAME]
+        from include.findings import reopen_and_rerender
+
+        with _warehouse(settings) as wh:
+            try:
+                done = reopen_and_rerender(wh, finding_id, by, _config(settings))
+            except (KeyError, ValueError):  # unknown, or open already
+                return _back(locale, error="not_cleared", anchor=finding_id, page=page)
+        log.info("finding %s reopened through the UI by Airflow user %s", finding_id, principal.user_id)
+        if done.render_error:
+            log.warning("report files not re-rendered after a reopening: %s", done.render_error.split(":")[0])
+        return _back(locale, reopened=finding_id, anchor=finding_id, page=page)
+
     return app
+
+
+def _refused(request: Request, principal: Principal, csrf: str) -> Response | None:
+    """Why a POST that changes a finding is refused (no edit access; another site or a stale form), or None."""
+    if not principal.can_clear:
+        log.info("change refused: Airflow user %s may not edit %s", principal.user_id, REPORT_DAG)
+        return PlainTextResponse(
+            f"Forbidden: clearing or reopening a finding needs edit access to the {REPORT_DAG} DAG "
+            "(SimpleAuthManager: role user, op or admin; a viewer reads only).",
+            status_code=status.HTTP_403_FORBIDDEN,
+            headers=SECURITY_HEADERS,
+        )
+    if not same_origin(request) or not hmac.compare_digest(csrf.encode(), csrf_token(principal).encode()):
+        return PlainTextResponse(
+            "Forbidden: cross-site request or expired form; reload the page.",
+            status_code=status.HTTP_403_FORBIDDEN,
+            headers=SECURITY_HEADERS,
+        )
+    return None
+
+
+def _candidate_page(settings: Settings, finding_id: str) -> str:
+    """The candidate's page a finding belongs to, as ``_back``'s ``page`` (empty when unknown)."""
+    with _warehouse(settings) as wh:
+        rows = wh.query("SELECT candidate_id FROM discrepancies WHERE finding_id = ?", [finding_id])
+    return f"candidate?{urlencode({'id': rows[0]['candidate_id']})}&" if rows else ""
+
+
+def _done_message(gettext: Any, findings: list[tuple[str, Any]], cleared: str | None, reopened: str | None
+                  ) -> str | None:
+    """The confirmation of a clearance or a reopening, naming the candidate and the kind; only for a
+    finding that really is in that state, so that a crafted link cannot show a false message."""
+    from include.report import i18n
+
+    for name, f in findings:
+        what = f"{name} · {gettext(i18n.KIND_LABELS.get(f.kind, f.kind))}"
+        if cleared and f.finding_id == cleared and f.status == "cleared":
+            return str(gettext(i18n.UI_MESSAGES["cleared"]) % {"id": what})
+        if reopened and f.finding_id == reopened and f.status == "open":
+            return str(gettext(i18n.UI_MESSAGES["reopened"]) % {"id": what})
+    return None
 
 
 def _html(text: str) -> HTMLResponse:

@@ -295,6 +295,8 @@ UI_MESSAGES: dict[str, str] = {
     "not_open": N_("That finding does not exist or is already cleared."),
     "missing": N_("A reason and your name are both required to clear a finding."),
     "no_reason": N_("Say why the finding is explained: a reason is required to clear it."),
+    "reopened": N_("Finding %(id)s reopened; the report files were re-rendered."),
+    "not_cleared": N_("That finding does not exist or is open already."),
     "no_run": N_("No pipeline run has been sealed yet, so there is no report to show."),
     "language": N_("Language"),
 }

@@ -130,3 +130,56 @@ def test_the_desk_is_behind_the_login_too(client):
     r = client.get("/desk?q=ana", headers={"Accept": "text/html"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].endswith("next=%2Fdesk%3Fq%3Dana")
     assert client.get("/candidate?id=greenhouse:1001").status_code == 401
+
+
+def _reopen(client: TestClient, page: str, finding_id: str, query: str = "lang=en", token: str | None = None) -> Any:
+    return client.post(f"/reopen?{query}", data={"finding_id": finding_id, "csrf_token": csrf_of(page)},
+                       headers={**auth(*([token] if token else [])), "Origin": "http://airflow.test"},
+                       follow_redirects=False)
+
+
+def test_a_cleared_finding_is_reopened_in_place_and_stays_open(client, wh, cfg):
+    from include.audit.chain import verify
+
+    before = verify(wh)
+    page = client.get("/?lang=en", headers=auth()).text
+    client.post("/clear?lang=en", data={"finding_id": "f-ana-reg", "reason": "Certificate seen",
+                                         "csrf_token": csrf_of(page)}, headers=auth())
+    page = client.get("/?lang=en", headers=auth()).text
+    assert page.count('<form class="reopen"') == 2  # f-ana-reg and the seed's cleared f-wang-nc
+    r = _reopen(client, page, "f-ana-reg")
+    assert r.status_code == 303 and r.headers["location"] == "./?lang=en&reopened=f-ana-reg#f-f-ana-reg"
+    row = wh.query("SELECT status, cleared_by, cleared_reason FROM discrepancies WHERE finding_id = 'f-ana-reg'")[0]
+    assert row == {"status": "open", "cleared_by": None, "cleared_reason": None}
+    history = wh.query("SELECT reason, cleared_by, reopened_by, reopened_run FROM finding_clearances "
+                       "WHERE finding_id = 'f-ana-reg'")
+    latest = wh.query("SELECT run_id FROM pipeline_runs ORDER BY seq DESC LIMIT 1")[0]["run_id"]
+    assert history == [{"reason": "Certificate seen", "cleared_by": "Hana Reviewer", "reopened_by": "Hana Reviewer",
+                        "reopened_run": latest}]  # the clearance stays on record, ended by the reopening
+    after = client.get("/?lang=en&reopened=f-ana-reg", headers=auth()).text
+    assert "Finding Ana Silva · Employer not found in any company registry reopened" in after
+    assert after.count('<form class="clear"') == 5
+    html = (cfg.data_path() / "reports" / "report-2026-11-21-en.html").read_text(encoding="utf-8")
+    assert "Certificate seen" not in html  # the files were rendered again, the finding open
+    assert verify(wh) == before  # a reopening breaks no audit rule
+    again = _reopen(client, page, "f-ana-reg")  # open already: refused, changes nothing
+    assert again.headers["location"].endswith("error=not_cleared#f-f-ana-reg")
+    assert "does not exist or is open already" in client.get("/?error=not_cleared", headers=auth()).text
+
+
+def test_reopen_from_the_candidates_page_needs_edit_access_and_a_same_site_form(client, wh):
+    page = client.get("/candidate?id=lever:c-3&lang=en", headers=auth()).text
+    r = _reopen(client, page, "f-wang-nc", "lang=en&back=candidate")
+    assert r.headers["location"] == "candidate?id=lever%3Ac-3&lang=en&reopened=f-wang-nc#f-f-wang-nc"
+    assert "reopened; the report files were re-rendered" in client.get(
+        "/" + r.headers["location"].split("#")[0], headers=auth()).text
+    client.post("/clear?lang=en", data={"finding_id": "f-wang-nc", "reason": "Waiver signed",
+                                         "csrf_token": csrf_of(page)}, headers=auth())
+    viewer_page = client.get("/candidate?id=lever:c-3", headers=auth(VIEWER)).text
+    assert "<form" not in viewer_page
+    refused = _reopen(client, page, "f-wang-nc", token=VIEWER)
+    assert refused.status_code == 403 and "edit access" in refused.text
+    cross = client.post("/reopen", data={"finding_id": "f-wang-nc", "csrf_token": csrf_of(page)},
+                        headers={**auth(), "Origin": "https://evil.test"}, follow_redirects=False)
+    assert cross.status_code == 403
+    assert wh.query("SELECT status FROM discrepancies WHERE finding_id = 'f-wang-nc'")[0]["status"] == "cleared"

@@ -109,7 +109,7 @@ def test_user_without_access_is_403(client):
 def test_valid_token_shows_the_latest_report(client):
     r = client.get("/", headers=auth())
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    assert "Senior Robotics Engineer" in r.text and r.text.count("<form") == 5
+    assert "Senior Robotics Engineer" in r.text and r.text.count('<form class="clear"') == 5
     assert (
         r.headers["cache-control"] == "no-store"
         and "default-src 'none'" in r.headers["content-security-policy"]
@@ -151,7 +151,7 @@ def test_clearing_a_finding(client, wh, cfg):
 
     after = client.get("/?lang=en&cleared=f-ana-reg", headers=auth())
     assert "Finding Ana Silva · Employer not found in any company registry cleared" in after.text
-    assert after.text.count("<form") == 4 and 'id="f-f-ana-reg"' in after.text
+    assert after.text.count('<form class="clear"') == 4 and 'id="f-f-ana-reg"' in after.text
     html = (cfg.data_path() / "reports" / "report-2026-11-21-en.html").read_text(encoding="utf-8")
     assert "Cleared by Hana Reviewer" in html and form["reason"] in html
     assert re.search(r'data-count="cleared"><span class="num">2<', html)
@@ -342,7 +342,7 @@ def test_clearing_needs_edit_access_under_simple_auth_manager(airflow_auth, wh, 
     client = TestClient(create_app(warehouse_factory=lambda: wh, config=cfg), base_url="http://airflow.test")
     token = airflow_auth.generate_jwt(SimpleAuthManagerUser(username="hana", role=role))
     page = client.get("/", headers=auth(token))
-    assert page.status_code == 200 and page.text.count("<form") == (5 if may_clear else 0)
+    assert page.status_code == 200 and page.text.count('<form class="clear"') == (5 if may_clear else 0)
     csrf = csrf_token(Principal("hana", "hana", token=token))
     r = _post_clear(client, token, csrf)
     if may_clear:
@@ -411,7 +411,7 @@ def test_mounted_in_airflows_own_api_server(airflow_auth, tmp_path, monkeypatch)
     assert r.status_code == 200 and "Senior Robotics Engineer" in r.text and r.text.count("<form") == 0
     client.cookies.set("_token", manager.generate_jwt(SimpleAuthManagerUser(username="hana", role="user")))
     r = client.get("/crosscheck/")
-    assert r.status_code == 200 and r.text.count("<form") == 5
+    assert r.status_code == 200 and r.text.count('<form class="clear"') == 5
 
 
 def test_the_candidates_awaiting_consent_by_name_with_when_each_was_asked(client, wh):

@@ -290,3 +290,30 @@ def test_hr_desk_search_filter_and_clear_in_place_at_laptop_and_phone_sizes(brow
             "Cleared by Hana Reviewer")
         browser.resize(*LAPTOP)
     wh.close()
+
+
+def test_a_cleared_finding_is_reopened_in_place(browser, tmp_path):
+    from plugins.crosscheck_ui import Principal, create_app
+
+    wh = warehouse()
+    seed(wh)
+    app = create_app(warehouse_factory=lambda: wh, config=config(tmp_path),
+                     verify_token=lambda t, m: Principal("hana", "Hana Reviewer", can_clear=True) if t == "re-jwt" else None)
+    with Server(app, login_token="re-jwt") as server:
+        base = f"http://127.0.0.1:{server.port}/crosscheck/"
+        browser.call("Network.clearBrowserCookies", session=True)
+        for size in (LAPTOP, PHONE):
+            browser.resize(*size)
+            browser.open(base + "?lang=en")
+            assert visible(browser, '[data-finding="f-wang-nc"] form.reopen') == 1
+            browser.submit_and_wait("document.querySelector('[data-finding=\"f-wang-nc\"] form.reopen').requestSubmit()")
+            assert browser.eval("location.hash") == "#f-f-wang-nc"
+            assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-wang-nc"]'))
+            assert visible(browser, '[data-finding="f-wang-nc"] form.clear') == 1  # open again, clearable
+            browser.submit_and_wait("(() => { const f = document.querySelector('[data-finding=\"f-wang-nc\"] form.clear');"
+                                    " f.reason.value = 'Waiver signed'; f.requestSubmit(); })()")
+            assert visible(browser, '[data-finding="f-wang-nc"] form.reopen') == 1
+        browser.resize(*LAPTOP)
+    assert wh.query("SELECT reopened_by FROM finding_clearances WHERE finding_id = 'f-wang-nc' ORDER BY cleared_at") == [
+        {"reopened_by": "Hana Reviewer"}, {"reopened_by": None}]  # reopened once by hand; the last clearance holds
+    wh.close()
