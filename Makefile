@@ -40,7 +40,7 @@ ui: install bytecode
 	PORT=$(PORT) bash scripts/ui.sh
 
 # The README's report pictures (docs/screenshots/report-demo-{en,zh}.png) from the last demo's reports
-# and the access report's (access-report-{en,zh}.png) from its warehouse,
+# and the access report's (access-report-{en,zh}.png) and HR desk's (desk-{laptop,phone}.png) from its warehouse,
 # in headless Chromium; run `make demo` first. `make screenshots SHOT_ARGS="--height 1400"`.
 screenshots: install system-deps
 	$(BIN)/python scripts/screenshots.py --what all $(SHOT_ARGS)

@@ -264,8 +264,7 @@ def create_app(
     ) -> Response:
         """HR's desk: who needs action first, searchable and filtered, a page at a time."""
         from include.report import i18n
-        from include.report.desk import Filters, desk, first_seen
-        from include.report.render import environment
+        from include.report.desk import Filters, first_seen, render_desk
 
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
@@ -276,18 +275,7 @@ def create_app(
         if data is None:
             g = i18n.translations(locale).gettext
             return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{g(i18n.UI_MESSAGES['no_run'])}</p>")
-        result = desk(data, seen, filters)
-        current = {"lang": locale, "q": filters.q, "requisition": filters.requisition, "kind": filters.kind,
-                   "severity": filters.severity, "status": filters.status, "page": str(result.page)}
-
-        def query(**over: Any) -> str:
-            return urlencode({k: v for k, v in {**current, **{k: str(v) for k, v in over.items()}}.items()
-                              if v and not (k == "page" and v == "1")})
-
-        page_html = environment(locale).get_template("desk.html.j2").render(
-            lang=i18n.html_lang(locale), locale=locale, report_day=data.report_day, filters=filters, page=result,
-            query=query, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}))
-        return _html(page_html)
+        return _html(render_desk(data, seen, filters, locale))
 
     @app.get("/candidate", response_class=HTMLResponse)
     def candidate_page(

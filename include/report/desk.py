@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from include.report.models import CandidateView, FindingView, ReportData
 from include.warehouse import Warehouse
@@ -129,3 +130,21 @@ def desk(data: ReportData, seen: dict[str, date], filters: Filters) -> Page:
 def candidate_views(data: ReportData, candidate_id: str) -> list[tuple[str | None, CandidateView]]:
     """(requisition name, the candidate under it) for every requisition the candidate applied to."""
     return [(req.name, c) for req in data.requisitions for c in req.candidates if c.candidate_id == candidate_id]
+
+
+def render_desk(data: ReportData, seen: dict[str, date], filters: Filters, locale: str) -> str:
+    """The desk page (HTML) for ``filters``, its links relative to the plugin's mount point."""
+    from include.report import i18n
+    from include.report.render import environment
+
+    result = desk(data, seen, filters)
+    current = {"lang": locale, "q": filters.q, "requisition": filters.requisition, "kind": filters.kind,
+               "severity": filters.severity, "status": filters.status, "page": str(result.page)}
+
+    def query(**over: Any) -> str:
+        merged = {**current, **{k: str(v) for k, v in over.items()}}
+        return urlencode({k: v for k, v in merged.items() if v and not (k == "page" and v == "1")})
+
+    return environment(locale).get_template("desk.html.j2").render(
+        lang=i18n.html_lang(locale), locale=locale, report_day=data.report_day, filters=filters, page=result,
+        query=query, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}))
