@@ -76,6 +76,30 @@ def cmd_findings_clear(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_findings_reopen(args: argparse.Namespace) -> int:
+    """The HR page's Reopen from the command line, through the same ``reopen_and_rerender``."""
+    from include.findings import full_finding_id, reopen_and_rerender
+
+    if not args.by.strip():
+        raise UsageError("--by must not be empty: say who reopens the finding")
+    config = checks.checked_config()
+    wh = open_warehouse()
+    try:
+        finding_id = full_finding_id(wh, args.finding_id)
+        done = reopen_and_rerender(wh, finding_id, args.by, config)
+    except (KeyError, ValueError) as exc:
+        print(f"crosscheck: findings reopen: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 1
+    finally:
+        wh.close()
+    print(f"finding {finding_id} reopened by {args.by.strip()}")
+    if done.render_error:
+        print(f"crosscheck: findings reopen: the finding is open again, but the report files were not re-rendered "
+              f"({done.render_error}); the next `crosscheck run` writes them", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_candidate(args: argparse.Namespace) -> int:
     from include.audit.subject import erase_candidate, export_candidate
 
@@ -145,6 +169,14 @@ def build_parser() -> argparse.ArgumentParser:
                                         "(at least 6, when no other finding starts so)")
     fc.add_argument("--reason", required=True, help="why it is cleared (kept in the audit trail)")
     fc.add_argument("--by", required=True, help="who clears it (name or e-mail)")
+    fr = _sub(fv, "reopen", "take a clearance back",
+              "Open a cleared finding again (the HR page's Reopen): it stays open until it is cleared again; the\n"
+              "clearance stays on record with who reopened it. The latest report's files are rendered again.\n"
+              "Exit status 1 for an unknown or open finding.")
+    fr.add_argument("finding_id", help="the finding's id, or its first characters (at least 6, when no other "
+                                       "finding starts so)")
+    fr.add_argument("--by", required=True, help="who reopens it (name or e-mail)")
+    fr.set_defaults(func=cmd_findings_reopen)
 
     c = _sub(sub, "candidate", "a candidate's access (export) or erasure request",
              "A candidate's data-protection requests.")

@@ -46,3 +46,24 @@ def test_an_ambiguous_or_too_short_id_is_refused_and_changes_nothing(seeded, ref
     res = crosscheck("findings", "clear", ref, "--reason", "r", "--by", "Hana", env=env, cwd=tmp_path)
     assert_refused(res, needle, rc=1)
     assert _status(tmp_path, "f-ana-reg") == "open" and _status(tmp_path, "f-ana-gap") == "open"
+
+
+def test_findings_reopen_takes_a_clearance_back(seeded):
+    tmp_path, env = seeded
+    assert crosscheck("findings", "clear", "f-ana-reg", "--reason", "Certificate seen", "--by", "Hana",
+                      env=env, cwd=tmp_path).rc == 0
+    res = crosscheck("findings", "reopen", "f-ana-r", "--by", "Lee", env=env, cwd=tmp_path)
+    assert res.rc == 0, res.err
+    assert res.out.strip() == "finding f-ana-reg reopened by Lee" and _status(tmp_path, "f-ana-reg") == "open"
+    wh = new_warehouse(tmp_path / "warehouse.duckdb")
+    try:
+        assert wh.query("SELECT reopened_by FROM finding_clearances WHERE finding_id = 'f-ana-reg'") == [
+            {"reopened_by": "Lee"}]
+    finally:
+        wh.close()
+    html = (tmp_path / "data" / "reports" / "report-2026-11-21-en.html").read_text(encoding="utf-8")
+    assert "Certificate seen" not in html  # rendered again, open
+    assert_refused(crosscheck("findings", "reopen", "f-ana-reg", "--by", "Lee", env=env, cwd=tmp_path),
+                   "finding f-ana-reg is open: there is no clearance to take back", rc=1)
+    assert_refused(crosscheck("findings", "reopen", "f-ana-reg", "--by", " ", env=env, cwd=tmp_path),
+                   "--by must not be empty")
