@@ -7,13 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from include.audit.access_report import print_pdf, render_access_report, report_files
+from include.audit.access_report import findings_files, print_pdf, render_access_report, report_files
 from include.cli_checks import UsageError, write_private
 from include.warehouse import Warehouse
 
 
 def access_export(wh: Warehouse, data: dict[str, Any], config: Any, out: str | None, locale: str) -> int:
     data["report_files"] = report_files(wh, data["candidate_id"], Path(config.data_path()))
+    data["findings_files"] = findings_files(wh, data["candidate_id"], Path(config.data_path()))
     text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     if not out:
         print(text)

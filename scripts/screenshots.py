@@ -118,7 +118,7 @@ def shoot(chromium: str, html: Path, out: Path, width: int, height: int) -> None
 
 def access_reports(warehouse: Path, folder: Path) -> dict[str, Path]:
     """The access report of the demo candidate with the most findings, in both locales, into ``folder``."""
-    from include.audit.access_report import render_access_report, report_files
+    from include.audit.access_report import findings_files, render_access_report, report_files
     from include.audit.subject import export_candidate
     cfg, wh = _demo(warehouse)
     try:
@@ -128,6 +128,7 @@ def access_reports(warehouse: Path, folder: Path) -> dict[str, Path]:
             raise Failure(f"the warehouse at {warehouse} holds no findings: run `make demo` first", 2)
         data = export_candidate(wh, str(top[0]["candidate_id"]), cfg.landing_path())
         data["report_files"] = report_files(wh, data["candidate_id"], cfg.data_path())
+        data["findings_files"] = findings_files(wh, data["candidate_id"], cfg.data_path())
         out = {}
         for locale in ACCESS:
             path = folder / f"access-{locale}.html"

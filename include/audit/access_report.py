@@ -59,6 +59,23 @@ def report_files(wh: Warehouse, candidate_id: str, data_root: Path) -> list[str]
     return [str(p) for p in own_reports(wh, reports_showing(data_root, who))]
 
 
+def findings_files(wh: Warehouse, candidate_id: str, data_root: Path) -> list[str]:
+    """The findings files of this warehouse's runs (``runs/<run>/findings/``) that hold a finding about the
+    candidate."""
+    from include.audit.files import findings_files as all_findings_files
+    from include.audit.scope import own_findings_files
+
+    out = []
+    for path in own_findings_files(wh, all_findings_files(data_root)):
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                row = _decoded(line) if candidate_id in line else None
+                if isinstance(row, dict) and row.get("candidate_id") == candidate_id:
+                    out.append(str(path))
+                    break
+    return out
+
+
 def delete_by(wh: Warehouse, export: dict[str, Any], days: int) -> date:
     """The day the retention policy deletes the candidate at the latest: ``days`` after the last run that
     wrote their rows (the export day when none is recorded)."""
@@ -98,6 +115,7 @@ def render_access_report(wh: Warehouse, export: dict[str, Any], config: Any, loc
     root = Path(config.data_path())
     files = [{"path": _relative(f["path"], root), "what": "landing"} for f in export["landing_files"]]
     files += [{"path": _relative(p, root), "what": "report"} for p in export.get("report_files", [])]
+    files += [{"path": _relative(p, root), "what": "findings"} for p in export.get("findings_files", [])]
     sources = sorted({s for s in [(cand or {}).get("source"), *(e.get("source") for e in export["employments"]),
                                   *(e.get("source") for e in export["educations"])] if s})
     consent = _decoded((cand or {}).get("consent")) if cand else None

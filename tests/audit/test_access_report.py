@@ -80,6 +80,10 @@ def planted(warehouse, tmp_path):
     found = [finding(ANA, 1, employer="Halcyon Software Ltd"), finding(BOB, 1, employer="Bobcorp Holdings")]
     upsert_findings(warehouse, found, "run-own", {ANA, BOB})
     seal(warehouse, "run-own", findings_digest(found), day=DAY)
+    for run in ("run-own", "run-of-another-warehouse"):  # the check step's findings files
+        batch = tmp_path / "runs" / run / "findings" / "batch-0000.jsonl"
+        batch.parent.mkdir(parents=True)
+        batch.write_text("".join(f.model_dump_json() + "\n" for f in found), encoding="utf-8")
     reports = tmp_path / "reports"
     reports.mkdir()
     for day, run in ((DAY, "run-own"), (FOREIGN_DAY, "run-of-another-warehouse")):
@@ -143,6 +147,7 @@ def test_the_report_answers_an_access_request_in_the_candidates_language(planted
     assert {"en": "December 21, 2026", "zh_CN": "2026年12月21日"}[locale] in html
     assert "Robotics Engineer" in html and "Halcyon Software Ltd" in html  # the finding, in words
     assert f"landing/greenhouse/{DAY}/run-own/" in html and f"reports/report-{DAY}-en.html" in html
+    assert "runs/run-own/findings/batch-0000.jsonl" in html and "run-of-another-warehouse" not in html
     assert str(tmp_path) not in html  # no server paths: relative to the data folder
     assert "snake_case" not in html and "employer_not_on_profile" not in html and "%(" not in html
     if out.with_suffix(".pdf").exists():
