@@ -1,8 +1,12 @@
-"""The Crosscheck page in the Airflow 3 UI: the latest HR report, live from the warehouse, with a form per
-open finding so that HR can clear it (with a reason and their name) without the command line.
+"""The Crosscheck pages in the Airflow 3 UI, live from the warehouse: HR's desk (``/desk``: who needs action
+first, search, filters, paging; ``include.report.desk``), a candidate's page (``/candidate``), the latest
+HR report (``/``) and the candidates awaiting consent (``/consent``). A form per open finding clears it
+with a reason, in the logged-in user's name; a cleared finding can be reopened; both come back to the
+finding. A browser without a session is sent to Airflow's login, which brings it back.
 
 A plugin's FastAPI app gets no authentication from Airflow, so every route depends on ``authenticate``,
-which fails closed: no credential is 401, a credential Airflow's auth manager does not accept is 401,
+which fails closed: no credential is 401 (a browser asking for a page is sent to the login instead), a
+credential Airflow's auth manager does not accept is 401 (likewise),
 a user the auth manager does not allow on this view is 403, and any error while checking is 401.
 The credential is the Airflow JWT, from an ``Authorization: Bearer`` header or the ``_token`` cookie
 the Airflow UI sets. POSTs also need a same-origin request and a CSRF token derived from that JWT, so
@@ -33,7 +37,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Request, status
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from include.warehouse import Warehouse, WarehouseUnavailable
@@ -258,7 +262,7 @@ def create_app(
         requisition: str | None = None,
         kind: str | None = None,
         severity: str | None = None,
-        status: str | None = None,
+        state: Annotated[str | None, Query(alias="status")] = None,
         page: str | None = None,
         per_page: str | None = None,
     ) -> Response:
@@ -268,7 +272,7 @@ def create_app(
 
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
-        filters = Filters.of(q, requisition, kind, severity, status, page or 1, per_page or 25)
+        filters = Filters.of(q, requisition, kind, severity, state, page or 1, per_page or 25)
         with _warehouse(settings) as wh:
             data = _latest_data(wh, settings)
             seen = first_seen(wh, data.run_id) if data is not None else {}
