@@ -42,10 +42,12 @@ PORT ?= 8080
 ui: install bytecode
 	PORT=$(PORT) bash scripts/ui.sh
 
-# The README's report pictures (docs/screenshots/report-demo-{en,zh}.png) from the last demo's reports, and
-# its dispute file's (dossier-demo-{en,zh}.png), in headless Chromium; run `make demo` first. `make screenshots SHOT_ARGS="--height 1400"`.
+# The README's report pictures (docs/screenshots/report-demo-{en,zh}.png) from the last demo's reports, its
+# dispute file's (dossier-demo-{en,zh}.png), and the access report's (access-report-{en,zh}.png) and HR desk's
+# (desk-{laptop,phone}.png) from its warehouse, in headless Chromium; run `make demo` first.
+# `make screenshots SHOT_ARGS="--height 1400"`.
 screenshots: install system-deps
-	$(BIN)/python scripts/screenshots.py $(SHOT_ARGS)
+	$(BIN)/python scripts/screenshots.py --what all $(SHOT_ARGS)
 
 # ruff, mypy, and the import contracts of pyproject.toml (layers one way, no cycles, the workshop never imported by the product)
 lint: install

@@ -122,13 +122,14 @@ def cmd_dossier(args: argparse.Namespace) -> int:
 
 def cmd_findings_clear(args: argparse.Namespace) -> int:
     """The HR page's action from the command line, through the same ``clear_and_rerender``."""
-    from include.findings import FindingNotOpen, UnstorableText, clear_and_rerender
+    from include.findings import FindingNotOpen, UnstorableText, clear_and_rerender, full_finding_id
 
     if not args.reason.strip() or not args.by.strip():
         raise UsageError("--reason and --by must not be empty: say why the finding is explained and who clears it")
     config = checks.checked_config()
     wh = open_warehouse()
     try:
+        args.finding_id = full_finding_id(wh, args.finding_id)  # a shortened id will do when it is unique
         done = clear_and_rerender(wh, args.finding_id, args.reason, args.by, config)
     except UnstorableText as exc:
         raise UsageError(f"findings clear: {exc}") from None
@@ -144,6 +145,30 @@ def cmd_findings_clear(args: argparse.Namespace) -> int:
         return 1
     if done.reports:
         print(f"report re-rendered: {', '.join(p for p in done.reports if p.endswith('.html'))}")
+    return 0
+
+
+def cmd_findings_reopen(args: argparse.Namespace) -> int:
+    """The HR page's Reopen from the command line, through the same ``reopen_and_rerender``."""
+    from include.findings import full_finding_id, reopen_and_rerender
+
+    if not args.by.strip():
+        raise UsageError("--by must not be empty: say who reopens the finding")
+    config = checks.checked_config()
+    wh = open_warehouse()
+    try:
+        finding_id = full_finding_id(wh, args.finding_id)
+        done = reopen_and_rerender(wh, finding_id, args.by, config)
+    except (KeyError, ValueError) as exc:
+        print(f"crosscheck: findings reopen: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 1
+    finally:
+        wh.close()
+    print(f"finding {finding_id} reopened by {args.by.strip()}")
+    if done.render_error:
+        print(f"crosscheck: findings reopen: the finding is open again, but the report files were not re-rendered "
+              f"({done.render_error}); the next `crosscheck run` writes them", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -175,13 +200,11 @@ def cmd_candidate(args: argparse.Namespace) -> int:
             release_hold(wh, args.candidate_id, args.by, anchor)
             print(f"candidate {args.candidate_id}: legal hold released by {args.by.strip()}")
         elif args.action == "export":
+            from include.cli_access import access_export
+
             data = export_candidate(wh, args.candidate_id, root)
-            text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-            if out is not None:
-                checks.write_private(out, text)
-                print(f"wrote {out} (readable by you only)")
-            else:
-                print(text)
+            return access_export(wh, data, config, str(out) if out is not None else None,
+                                 args.locale or config.report.locale)
         else:
             report = erase_candidate(wh, args.candidate_id, root, args.by, config=config, anchor=anchor)
             print(json.dumps(report, indent=2, default=str))
@@ -285,18 +308,35 @@ def build_parser() -> argparse.ArgumentParser:
               "Mark a finding cleared, with the reason and who cleared it; it stays cleared unless its "
               "evidence changes.\nThe latest report's files are rendered again. Exit status 1 for an unknown "
               "or already cleared finding.")
-    fc.add_argument("finding_id", help="the finding's id, as in the report and its CSV")
+    fc.add_argument("finding_id", help="the finding's id, as in the report and its CSV, or its first characters "
+                                        "(at least 6, when no other finding starts so)")
     fc.add_argument("--reason", required=True, help="why it is cleared (kept in the audit trail)")
     fc.add_argument("--by", required=True, help="who clears it (name or e-mail)")
+    fr = _sub(fv, "reopen", "take a clearance back",
+              "Open a cleared finding again (the HR page's Reopen): it stays open until it is cleared again; the\n"
+              "clearance stays on record with who reopened it. The latest report's files are rendered again.\n"
+              "Exit status 1 for an unknown or open finding.")
+    fr.add_argument("finding_id", help="the finding's id, or its first characters (at least 6, when no other "
+                                       "finding starts so)")
+    fr.add_argument("--by", required=True, help="who reopens it (name or e-mail)")
+    fr.set_defaults(func=cmd_findings_reopen)
 
     c = _sub(sub, "candidate", "a candidate's access (export), erasure request, legal hold or dispute file",
              "A candidate's data-protection requests, legal hold and dispute file.")
     cv = c.add_subparsers(dest="action", required=True, metavar="ACTION")
-    ce = _sub(cv, "export", "everything held about a candidate, as JSON",
+    ce = _sub(cv, "export", "everything held about a candidate, as JSON and a report they can read",
               "Everything held about a candidate (warehouse rows, findings, landing-file records, audit "
-              "mentions),\nas JSON. Exit status 1 if nothing is held. Reads only.")
+              "mentions,\nthe HR reports that show them), as JSON; with --out also as a report in their "
+              "language (HTML, and PDF\nwhen Chromium is installed): what is held and where from, why, on "
+              "what basis, who sees it, when\nit is deleted, the findings in plain words, every file that "
+              "mentions them. Only this warehouse's\nruns are searched. Exit status 1 if nothing is held. "
+              "Reads only.")
     ce.add_argument("candidate_id", help="source:id, e.g. greenhouse:4829103")
-    ce.add_argument("--out", metavar="FILE", help="write the JSON here (mode 600) instead of to stdout")
+    ce.add_argument("--out", metavar="FILE", help="write the JSON here (mode 600) instead of to stdout, and the "
+                                                "report the candidate reads beside it: FILE's name with .html "
+                                                "(and .pdf when Chromium is installed)")
+    ce.add_argument("--locale", choices=("en", "zh_CN"), help="the language of the candidate's report "
+                                                               "(default: report.locale of the configuration)")
     cx = _sub(cv, "erase", "remove a candidate's personal data everywhere",
               "Remove a candidate's personal data from the warehouse, the landing files, the run folders "
               "and the reports;\na tombstone (salted id, who asked, when, counts, files) stays in the "
@@ -344,6 +384,9 @@ def build_parser() -> argparse.ArgumentParser:
     from include.cli_resolve import add_parser as add_resolve
 
     add_resolve(sub, HelpFormatter)
+    from include.cli_runs import add_parser as add_runs
+
+    add_runs(sub, HelpFormatter)
     return p
 
 

@@ -379,3 +379,76 @@ def clearance_history(wh: Warehouse, finding_id: str) -> list[dict[str, Any]]:
         "SELECT * FROM finding_clearances WHERE finding_id = ? ORDER BY cleared_at, clearance_id",
         [finding_id],
     )
+
+
+MIN_SHORT_ID = 6  # a shortened finding id (as the HR page and CSV readers copy it) needs this many characters
+
+
+def full_finding_id(wh: Warehouse, ref: str) -> str:
+    """The finding id ``ref`` names: itself when it is one, else the only id that starts with it (at least
+    ``MIN_SHORT_ID`` characters). ``KeyError`` with a one-line reason for none or several."""
+    ref = ref.strip()
+    if wh.query("SELECT finding_id FROM discrepancies WHERE finding_id = ?", [ref]):
+        return ref
+    if len(ref) < MIN_SHORT_ID:
+        raise KeyError(f"no finding with id {ref!r} (a shortened id needs at least {MIN_SHORT_ID} characters)")
+    pattern = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = wh.query("SELECT finding_id FROM discrepancies WHERE finding_id LIKE ? ESCAPE '\\' "
+                    "ORDER BY finding_id LIMIT 3", [pattern])
+    if not rows:
+        raise KeyError(f"no finding with id {ref!r}")
+    if len(rows) > 1:
+        raise KeyError(f"finding id {ref!r} is ambiguous: several findings start so; give more of it")
+    return str(rows[0]["finding_id"])
+
+
+class FindingNotCleared(ValueError):
+    """Reopening a finding that is open: nothing to reopen."""
+
+
+def reopen_finding(wh: Warehouse, finding_id: str, by: str, anchor: Any = None) -> None:
+    """HR takes back a clearance: the finding is open again, in this report and the next ones, until it is
+    cleared again. The clearance stays on record, marked reopened by ``by`` (``reopened_by``), at the run
+    whose report HR was reading (``reopened_run``, which also ends the clearance for the audit chain).
+
+    Raises ``KeyError`` for an unknown finding, ``ValueError`` for an empty name, ``FindingNotCleared`` for
+    a finding that is open.
+    """
+    from include.warehouse.runs import latest_run
+
+    if not by or not by.strip():
+        raise ValueError("the name of who reopens the finding is required")
+    with wh.transaction():
+        rows = wh.query("SELECT status, evidence_digest, last_seen_run FROM discrepancies WHERE finding_id = ?",
+                        [finding_id])
+        if not rows:
+            raise KeyError(f"no finding with id {finding_id!r}")
+        latest = latest_run(wh)
+        run_id = latest.run_id if latest is not None else rows[0]["last_seen_run"]
+        changed = wh.execute(
+            "UPDATE discrepancies SET status = 'open', cleared_reason = NULL, cleared_by = NULL, cleared_at = NULL "
+            "WHERE finding_id = ? AND status = 'cleared'", [finding_id])
+        if changed == 0:
+            raise FindingNotCleared(f"finding {finding_id} is open: there is no clearance to take back")
+        wh.execute(
+            "UPDATE finding_clearances SET reopened_run = ?, reopened_at = ?, reopened_evidence_digest = ?, "
+            "reopened_by = ? WHERE finding_id = ? AND reopened_run IS NULL",
+            [run_id, datetime.now(UTC).isoformat(), rows[0]["evidence_digest"], by.strip(), finding_id])
+        from include.audit.coverage import LOCK, seal_locked
+
+        wh.lock(LOCK)  # the changed clearance is sealed like the clearance was: the trail verifies after it
+        sealed = seal_locked(wh, "reopen", finding_id, by.strip())
+    if anchor is not None:
+        anchor.append(sealed)
+
+
+def reopen_and_rerender(wh: Warehouse, finding_id: str, by: str, config: Any) -> Clearance:
+    """``reopen_finding``, then the latest run's report files rendered again (as ``clear_and_rerender``)."""
+    from include.audit.anchor import anchor_for
+
+    reopen_finding(wh, finding_id, by, anchor_for(config))
+    _refresh_level(wh, finding_id)
+    try:
+        return Clearance(finding_id, tuple(rerender_latest_report(wh, config)))
+    except OSError as exc:
+        return Clearance(finding_id, (), f"{type(exc).__name__}: {exc.strerror or exc}")

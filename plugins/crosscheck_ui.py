@@ -1,8 +1,12 @@
-"""The Crosscheck page in the Airflow 3 UI: the latest HR report, live from the warehouse, with a form per
-open finding so that HR can clear it (with a reason and their name) without the command line.
+"""The Crosscheck pages in the Airflow 3 UI, live from the warehouse: HR's desk (``/desk``: who needs action
+first, search, filters, paging; ``include.report.desk``), a candidate's page (``/candidate``), the latest
+HR report (``/``) and the candidates awaiting consent (``/consent``). A form per open finding clears it
+with a reason, in the logged-in user's name; a cleared finding can be reopened; both come back to the
+finding. A browser without a session is sent to Airflow's login, which brings it back.
 
 A plugin's FastAPI app gets no authentication from Airflow, so every route depends on ``authenticate``,
-which fails closed: no credential is 401, a credential Airflow's auth manager does not accept is 401,
+which fails closed: no credential is 401 (a browser asking for a page is sent to the login instead), a
+credential Airflow's auth manager does not accept is 401 (likewise),
 a user the auth manager does not allow on this view is 403, and any error while checking is 401.
 The credential is the Airflow JWT, from an ``Authorization: Bearer`` header or the ``_token`` cookie
 the Airflow UI sets. POSTs also need a same-origin request and a CSRF token derived from that JWT, so
@@ -24,15 +28,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import inspect
+import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Request, status
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from include.warehouse import Warehouse, WarehouseUnavailable
@@ -51,7 +56,7 @@ TOKEN_COOKIE = "_token"  # airflow.api_fastapi.auth.managers.base_auth_manager.C
 MAX_REASON, MAX_NAME = 1000, 200
 # the template's clearing form; removed for a reader who may not clear (its user text is HTML-escaped,
 # so no "</form>" of a finding's content can end the match early)
-CLEAR_FORM = re.compile(r'\s*<form class="clear" method="post".*?</form>', re.DOTALL)
+CLEAR_FORM = re.compile(r'\s*<form class="(?:clear|reopen)" method="post".*?</form>', re.DOTALL)
 READ_ONLY = {
     "en": "Read only: your Airflow role may read this report but not clear findings "
     f"(that needs edit access to the {REPORT_DAG} DAG).",
@@ -139,16 +144,36 @@ def same_origin(request: Request) -> bool:
     return origin != "null" and urlsplit(origin).netloc.lower() == host.split(",")[0].strip().lower()
 
 
+def airflow_login_url(next_url: str) -> str:
+    """Airflow's login page, which sends the user back to ``next_url`` (relative to the host) after."""
+    try:
+        from airflow.api_fastapi.app import get_auth_manager
+
+        return str(get_auth_manager().get_url_login(next_url=next_url))
+    except Exception as exc:  # noqa: BLE001 - no auth manager here: Airflow's default login route
+        log.warning("login URL from the auth manager unavailable: %s", type(exc).__name__)
+        return f"/auth/login?{urlencode({'next': next_url})}"
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not an API client, not a form POST): it is sent to log in instead
+    of being shown a 401."""
+    return request.method in ("GET", "HEAD") and "text/html" in request.headers.get("accept", "")
+
+
 @dataclass
 class Settings:
     warehouse_factory: Callable[[], Warehouse] | None
     verify_token: VerifyToken
     config: Any = None
+    login_url: Callable[[str], str] = airflow_login_url
 
 
 async def authenticate(request: Request) -> Principal:
     """The dependency of every route: a Principal, or 401/403. Never lets a request through on an error."""
     token = credential(request)
+    if not token and wants_page(request):
+        raise _to_login(request)
     if not token:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "Not authenticated", headers={"WWW-Authenticate": "Bearer"}
@@ -163,6 +188,8 @@ async def authenticate(request: Request) -> Principal:
     except Exception as exc:  # noqa: BLE001 - anything unexpected while checking denies (fails closed)
         log.warning("authentication check failed: %s", type(exc).__name__)
         principal = None
+    if not isinstance(principal, Principal) and wants_page(request):
+        raise _to_login(request)  # an expired session: log in again and come back
     if not isinstance(principal, Principal):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "Invalid or expired token", headers={"WWW-Authenticate": "Bearer"}
@@ -172,6 +199,12 @@ async def authenticate(request: Request) -> Principal:
     return principal
 
 
+def _to_login(request: Request) -> HTTPException:
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    location = request.app.state.settings.login_url(here)
+    return HTTPException(status.HTTP_303_SEE_OTHER, "Log in first", headers={"Location": location, **SECURITY_HEADERS})
+
+
 User = Annotated[Principal, Depends(authenticate)]
 
 
@@ -179,12 +212,14 @@ def create_app(
     warehouse_factory: Callable[[], Warehouse] | None = None,
     verify_token: VerifyToken | None = None,
     config: Any = None,
+    login_url: Callable[[str], str] | None = None,
 ) -> FastAPI:
     """The plugin's app. ``warehouse_factory`` (tests) returns a warehouse the caller owns and closes;
     without it each request opens the ``crosscheck_warehouse`` connection and closes it. ``verify_token``
     defaults to Airflow's auth manager; ``config`` to ``include.config.load_config()``."""
     app = FastAPI(title="Crosscheck report", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.settings = Settings(warehouse_factory, verify_token or airflow_verify_token, config)
+    app.state.settings = Settings(warehouse_factory, verify_token or airflow_verify_token, config,
+                                  login_url or airflow_login_url)
 
     @app.get("/", response_class=HTMLResponse)
     def page(
@@ -192,6 +227,7 @@ def create_app(
         principal: User,
         lang: str | None = None,
         cleared: str | None = None,
+        reopened: str | None = None,
         error: str | None = None,
     ) -> Response:
         from include.report import i18n
@@ -200,20 +236,20 @@ def create_app(
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         g = i18n.translations(locale).gettext
-        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "missing", "bad_text") else None
+        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "missing", "bad_text", "no_reason", "not_cleared") else None
         with _warehouse(settings) as wh:
             data = _latest_data(wh, settings)
         if data is None:
             note = g(i18n.UI_MESSAGES["no_run"])
             return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{note}</p>")
         # only a finding that really is cleared is announced, so a crafted link cannot show a false message
-        shown = {f.finding_id for _, _, f in data.findings() if f.status == "cleared"}
-        message = g(i18n.UI_MESSAGES["cleared"]) % {"id": cleared} if cleared in shown else None
+        message = _done_message(g, [(c.name, f) for _, c, f in data.findings()], cleared, reopened)
         if not principal.can_clear:  # the same page without the forms, and why
             interactive = Interactive(csrf_token="", action="", message=READ_ONLY[locale])
             return _html(CLEAR_FORM.sub("", render_html(data, locale, interactive)))
         interactive = Interactive(
-            csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message, error=problem
+            csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message, error=problem,
+            user=principal.name, reopen_action=f"reopen?lang={locale}",
         )
         return _html(render_html(data, locale, interactive))
 
@@ -231,6 +267,94 @@ def create_app(
             except KeyError:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate") from None
         return _html(d.render_html(data, d.digest(data), now_iso(), locale))
+
+    @app.get("/desk", response_class=HTMLResponse)
+    def desk_page(
+        request: Request,
+        principal: User,
+        lang: str | None = None,
+        q: str | None = None,
+        requisition: str | None = None,
+        kind: str | None = None,
+        severity: str | None = None,
+        state: Annotated[str | None, Query(alias="status")] = None,
+        page: str | None = None,
+        per_page: str | None = None,
+    ) -> Response:
+        """HR's desk: who needs action first, searchable and filtered, a page at a time."""
+        from include.report import i18n
+        from include.report.desk import Filters, first_seen, render_desk
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        filters = Filters.of(q, requisition, kind, severity, state, page or 1, per_page or 25)
+        with _warehouse(settings) as wh:
+            data = _latest_data(wh, settings)
+            seen = first_seen(wh, data.run_id) if data is not None else {}
+        if data is None:
+            g = i18n.translations(locale).gettext
+            return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{g(i18n.UI_MESSAGES['no_run'])}</p>")
+        return _html(render_desk(data, seen, filters, locale))
+
+    @app.get("/candidate", response_class=HTMLResponse)
+    def candidate_page(
+        request: Request,
+        principal: User,
+        id: str,
+        lang: str | None = None,
+        cleared: str | None = None,
+        reopened: str | None = None,
+        error: str | None = None,
+    ) -> Response:
+        """Everything the latest report says about one candidate, with the clearing form per open finding."""
+        from include.report import i18n
+        from include.report.desk import candidate_views
+        from include.report.render import Interactive, environment
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        g = i18n.translations(locale).gettext
+        with _warehouse(settings) as wh:
+            data = _latest_data(wh, settings)
+        views = candidate_views(data, id) if data is not None else []
+        if not views:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate in the latest report")
+        cand = views[0][1]
+        findings = list({f.finding_id: f for _, c in views for f in c.findings}.values())
+        message = _done_message(g, [(cand.name, f) for f in findings], cleared, reopened)
+        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "bad_text", "no_reason", "not_cleared") else None
+        interactive = (Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}&back=candidate",
+                                   message=message, error=problem, user=principal.name,
+                                   reopen_action=f"reopen?lang={locale}&back=candidate")
+                       if principal.can_clear else None)
+        page_html = environment(locale).get_template("candidate.html.j2").render(
+            lang=i18n.html_lang(locale), locale=locale, candidate_id=id, name=cand.name,
+            record_url=cand.record_url, requisitions=[r for r, _ in views if r], findings=findings,
+            interactive=interactive, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}))
+        return _html(page_html)
+
+    @app.get("/consent", response_class=HTMLResponse)
+    def consent(request: Request, principal: User, lang: str | None = None) -> Response:
+        """The candidates awaiting consent, by name, with when each was asked, so that HR can chase them."""
+        from include.report import i18n
+        from include.report.data import display_name
+        from include.report.render import environment
+        from include.warehouse.candidates import awaiting_consent
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        with _warehouse(settings) as wh:
+            rows = awaiting_consent(wh)
+        shown = []
+        for r in rows:
+            consent = r.get("consent")
+            if isinstance(consent, str):
+                consent = json.loads(consent)
+            read_at = consent.get("read_at") if isinstance(consent, dict) else None
+            shown.append({"candidate_id": r["candidate_id"], "name": display_name(r), "record_url": r["record_url"],
+                          "requisition": r["requisition"], "applied_at": r["applied_at"], "read_at": read_at})
+        page = environment(locale).get_template("consent.html.j2")
+        return _html(page.render(lang=i18n.html_lang(locale), locale=locale, rows=shown))
 
     @app.get("/report.csv")
     def report_csv(request: Request, principal: User, lang: str | None = None) -> Response:
@@ -256,56 +380,119 @@ def create_app(
         principal: User,
         finding_id: Annotated[str, Form()],
         reason: Annotated[str, Form()] = "",
-        by: Annotated[str, Form()] = "",
         csrf: Annotated[str, Form(alias="csrf_token")] = "",
         lang: str | None = None,
+        back: str | None = None,
     ) -> Response:
-        if not principal.can_clear:
-            log.info("clearance refused: Airflow user %s may not edit %s", principal.user_id, REPORT_DAG)
-            return PlainTextResponse(
-                f"Forbidden: clearing a finding needs edit access to the {REPORT_DAG} DAG "
-                "(SimpleAuthManager: role user, op or admin; a viewer reads only).",
-                status_code=status.HTTP_403_FORBIDDEN,
-                headers=SECURITY_HEADERS,
-            )
-        if not same_origin(request) or not hmac.compare_digest(csrf.encode(), csrf_token(principal).encode()):
-            return PlainTextResponse(
-                "Forbidden: cross-site request or expired form; reload the page.",
-                status_code=status.HTTP_403_FORBIDDEN,
-                headers=SECURITY_HEADERS,
-            )
+        refused = _refused(request, principal, csrf)
+        if refused is not None:
+            return refused
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
-        reason, by = reason.strip()[:MAX_REASON], by.strip()[:MAX_NAME]
-        if not reason or not by:
-            return _back(locale, error="missing")
-        if by != principal.name:
-            by = f"{by} (Airflow user {principal.user_id})"  # the clearance names who was logged in
+        reason = reason.strip()[:MAX_REASON]
+        page = _candidate_page(settings, finding_id) if back == "candidate" else ""  # back on their page
+        if not reason:
+            return _back(locale, error="no_reason", anchor=finding_id, page=page)
+        # the clearance names who is logged in, never a name typed into the form
+        by = (principal.name.strip() or f"Airflow user {principal.user_id}")[:MAX_NAME]
         from include.findings import UnstorableText, clear_and_rerender
 
         with _warehouse(settings) as wh:
             try:
                 done = clear_and_rerender(wh, finding_id, reason, by, _config(settings))
             except UnstorableText:
-                return _back(locale, error="bad_text")
+                return _back(locale, error="bad_text", anchor=finding_id, page=page)
             except (KeyError, ValueError):  # unknown or already cleared (reason and name are checked above)
-                return _back(locale, error="not_open")
+                return _back(locale, error="not_open", anchor=finding_id, page=page)
         log.info("finding %s cleared through the UI by Airflow user %s", finding_id, principal.user_id)
         if done.render_error:  # the clearance is saved and this page is live; only the files lag
             log.warning("report files not re-rendered after a clearance: %s", done.render_error.split(":")[0])
-        return _back(locale, cleared=finding_id)
+        return _back(locale, cleared=finding_id, anchor=finding_id, page=page)
+
+    @app.post("/reopen")
+    def reopen(
+        request: Request,
+        principal: User,
+        finding_id: Annotated[str, Form()],
+        csrf: Annotated[str, Form(alias="csrf_token")] = "",
+        lang: str | None = None,
+        back: str | None = None,
+    ) -> Response:
+        """Take a clearance back, in the logged-in user's name; back where HR was."""
+        refused = _refused(request, principal, csrf)
+        if refused is not None:
+            return refused
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        page = _candidate_page(settings, finding_id) if back == "candidate" else ""
+        by = (principal.name.strip() or f"Airflow user {principal.user_id}")[:MAX_NAME]
+        from include.findings import reopen_and_rerender
+
+        with _warehouse(settings) as wh:
+            try:
+                done = reopen_and_rerender(wh, finding_id, by, _config(settings))
+            except (KeyError, ValueError):  # unknown, or open already
+                return _back(locale, error="not_cleared", anchor=finding_id, page=page)
+        log.info("finding %s reopened through the UI by Airflow user %s", finding_id, principal.user_id)
+        if done.render_error:
+            log.warning("report files not re-rendered after a reopening: %s", done.render_error.split(":")[0])
+        return _back(locale, reopened=finding_id, anchor=finding_id, page=page)
 
     return app
+
+
+def _refused(request: Request, principal: Principal, csrf: str) -> Response | None:
+    """Why a POST that changes a finding is refused (no edit access; another site or a stale form), or None."""
+    if not principal.can_clear:
+        log.info("change refused: Airflow user %s may not edit %s", principal.user_id, REPORT_DAG)
+        return PlainTextResponse(
+            f"Forbidden: clearing or reopening a finding needs edit access to the {REPORT_DAG} DAG "
+            "(SimpleAuthManager: role user, op or admin; a viewer reads only).",
+            status_code=status.HTTP_403_FORBIDDEN,
+            headers=SECURITY_HEADERS,
+        )
+    if not same_origin(request) or not hmac.compare_digest(csrf.encode(), csrf_token(principal).encode()):
+        return PlainTextResponse(
+            "Forbidden: cross-site request or expired form; reload the page.",
+            status_code=status.HTTP_403_FORBIDDEN,
+            headers=SECURITY_HEADERS,
+        )
+    return None
+
+
+def _candidate_page(settings: Settings, finding_id: str) -> str:
+    """The candidate's page a finding belongs to, as ``_back``'s ``page`` (empty when unknown)."""
+    with _warehouse(settings) as wh:
+        rows = wh.query("SELECT candidate_id FROM discrepancies WHERE finding_id = ?", [finding_id])
+    return f"candidate?{urlencode({'id': rows[0]['candidate_id']})}&" if rows else ""
+
+
+def _done_message(gettext: Any, findings: list[tuple[str, Any]], cleared: str | None, reopened: str | None
+                  ) -> str | None:
+    """The confirmation of a clearance or a reopening, naming the candidate and the kind; only for a
+    finding that really is in that state, so that a crafted link cannot show a false message."""
+    from include.report import i18n
+
+    for name, f in findings:
+        what = f"{name} · {gettext(i18n.KIND_LABELS.get(f.kind, f.kind))}"
+        if cleared and f.finding_id == cleared and f.status == "cleared":
+            return str(gettext(i18n.UI_MESSAGES["cleared"]) % {"id": what})
+        if reopened and f.finding_id == reopened and f.status == "open":
+            return str(gettext(i18n.UI_MESSAGES["reopened"]) % {"id": what})
+    return None
 
 
 def _html(text: str) -> HTMLResponse:
     return HTMLResponse(text, headers=SECURITY_HEADERS)
 
 
-def _back(locale: str, **params: str) -> RedirectResponse:
-    """303 to the page, relative so that it works under any mount point or proxy prefix."""
+def _back(locale: str, anchor: str = "", page: str = "", **params: str) -> RedirectResponse:
+    """303 to the report (or ``page``, e.g. ``candidate?id=...&``), relative so that it works under any
+    mount point or proxy prefix; with ``anchor`` back at that finding, where HR was, not at the top."""
     query = "&".join(f"{k}={quote(v, safe='')}" for k, v in {"lang": locale, **params}.items())
-    return RedirectResponse(f"./?{query}", status_code=status.HTTP_303_SEE_OTHER, headers=SECURITY_HEADERS)
+    fragment = f"#f-{quote(anchor, safe='')}" if anchor else ""
+    return RedirectResponse(f"{page or './?'}{query}{fragment}", status_code=status.HTTP_303_SEE_OTHER,
+                            headers=SECURITY_HEADERS)
 
 
 def _config(settings: Settings) -> Any:
@@ -363,11 +550,10 @@ class CrosscheckUIPlugin(AirflowPlugin):
         {"app": app, "url_prefix": URL_PREFIX, "name": "Crosscheck report"}
     ]
     # No url_route: rendered as a link that opens the page at top level (see the module docstring).
-    external_views = [  # noqa: RUF012
+    external_views = [  # noqa: RUF012 - a top-level entry of Airflow's navigation, not under Browse
         {
-            "name": "Crosscheck report",
-            "href": URL_PREFIX.lstrip("/") + "/",
+            "name": "Crosscheck",
+            "href": URL_PREFIX.lstrip("/") + "/desk",  # HR's desk first: who needs action
             "destination": "nav",
-            "category": "browse",
         }
     ]

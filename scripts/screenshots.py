@@ -4,11 +4,18 @@ headless Chromium at a laptop's width. Only a local file is opened; nothing goes
 
     .venv/bin/python scripts/screenshots.py [--reports DIR] [--day YYYY-MM-DD] [--out DIR]
                                             [--width 1366] [--height 2000]
+                                            [--what report|access|desk|all] [--warehouse FILE]
 
 Writes ``report-demo-en.png`` and ``report-demo-zh.png`` into ``docs/screenshots/`` (the top of each
 report: the counts, "At a glance", the first findings), and ``dossier-demo-en.png`` and
-``dossier-demo-zh.png`` from the dispute file the demo wrote (``<data_dir>/dossiers``, the newest). Exits 2 with one line when there is no demo
-report for both locales or no Chromium, 1 when Chromium does not produce a picture of the asked size.
+``dossier-demo-zh.png`` from the dispute file the demo wrote (``<data_dir>/dossiers``, the newest). With ``--what access`` (or ``all``, as
+``make screenshots`` runs it) also ``access-report-en.png`` and ``access-report-zh.png`` from the demo's
+warehouse: the report ``crosscheck candidate export`` writes for the demo candidate with the most
+findings; with ``--what desk`` (or ``all``) ``desk-laptop.png`` and ``desk-phone.png``: the HR page's
+desk of the demo's latest run at a laptop's and a phone's size. Both are rendered into a private
+temporary folder removed after. Exits 2 with one line when there is
+no demo report for both locales, no demo warehouse or no Chromium, 1 when Chromium does not produce a
+picture of the asked size.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,6 +37,9 @@ sys.path.insert(0, str(ROOT))
 # locale in the report's file name -> the picture's name in docs/screenshots (README links these)
 LOCALES = {"en": "report-demo-en.png", "zh_CN": "report-demo-zh.png"}
 DOSSIERS = {"en": "dossier-demo-en.png", "zh_CN": "dossier-demo-zh.png"}
+ACCESS = {"en": "access-report-en.png", "zh_CN": "access-report-zh.png"}
+DESK = {"desk-laptop.png": (1366, 900), "desk-phone.png": (390, 844)}  # the HR page's desk, two screens
+DEMO_WAREHOUSE = ROOT / ".var" / "warehouse" / "crosscheck.duckdb"  # where `make demo` puts it
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 REPORT_NAME = re.compile(r"report-(\d{4}-\d{2}-\d{2})-(en|zh_CN)\.html$")
 
@@ -119,11 +130,71 @@ def shoot(chromium: str, html: Path, out: Path, width: int, height: int) -> None
     tmp.replace(out)
 
 
+def access_reports(warehouse: Path, folder: Path) -> dict[str, Path]:
+    """The access report of the demo candidate with the most findings, in both locales, into ``folder``."""
+    from include.audit.access_report import findings_files, render_access_report, report_files
+    from include.audit.subject import export_candidate
+    cfg, wh = _demo(warehouse)
+    try:
+        top = wh.query("SELECT candidate_id, COUNT(*) AS n FROM discrepancies GROUP BY candidate_id "
+                       "ORDER BY n DESC, candidate_id LIMIT 1")
+        if not top:
+            raise Failure(f"the warehouse at {warehouse} holds no findings: run `make demo` first", 2)
+        data = export_candidate(wh, str(top[0]["candidate_id"]), cfg.landing_path())
+        data["report_files"] = report_files(wh, data["candidate_id"], cfg.data_path())
+        data["findings_files"] = findings_files(wh, data["candidate_id"], cfg.data_path())
+        out = {}
+        for locale in ACCESS:
+            path = folder / f"access-{locale}.html"
+            path.write_text(render_access_report(wh, data, cfg, locale), encoding="utf-8")
+            path.chmod(0o600)
+            out[locale] = path
+        return out
+    finally:
+        wh.close()
+
+
+def _demo(warehouse: Path) -> tuple[Any, Any]:
+    """The demo's configuration and its warehouse, opened (the caller closes it)."""
+    from include.config import CONFIG_ENV, ConfigError, load_config
+    from include.warehouse import WarehouseError, connect
+    from sandbox import DEMO_CONFIG
+
+    if not warehouse.is_file():
+        raise Failure(f"no warehouse at {warehouse}: run `make demo` first (or pass --warehouse)", 2)
+    try:
+        return load_config(os.environ.get(CONFIG_ENV) or DEMO_CONFIG), connect(
+            {"conn_type": "duckdb", "host": str(warehouse)})
+    except (ConfigError, WarehouseError) as exc:
+        raise Failure(str(exc), 2) from None
+
+
+def desk_page(warehouse: Path, folder: Path) -> Path:
+    """HR's desk of the demo's latest run (``include.report.desk``), as the HR page serves it, in ``folder``."""
+    from include.report.data import load_report_data
+    from include.report.desk import Filters, first_seen, render_desk
+    from include.warehouse.runs import latest_run
+
+    cfg, wh = _demo(warehouse)
+    try:
+        latest = latest_run(wh)
+        if latest is None:
+            raise Failure(f"the warehouse at {warehouse} has no sealed run: run `make demo` first", 2)
+        data = load_report_data(wh, latest.report_day, latest.run_id, cfg)
+        path = folder / "desk.html"
+        path.write_text(render_desk(data, first_seen(wh, latest.run_id), Filters(), "en"), encoding="utf-8")
+        path.chmod(0o600)
+        return path
+    finally:
+        wh.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="make screenshots",
-        description="Regenerate docs/screenshots/report-demo-{en,zh}.png and dossier-demo-{en,zh}.png "
-                    "from the demo's reports and dispute file.",
+        description="Regenerate docs/screenshots/report-demo-{en,zh}.png and dossier-demo-{en,zh}.png from the "
+                    "demo's reports and dispute file, and access-report-{en,zh}.png and desk-{laptop,phone}.png "
+                    "from its warehouse.",
     )
     ap.add_argument("--reports", type=Path, help="folder of report-<day>-<locale>.html "
                     "(default: <data_dir>/reports of CROSSCHECK_CONFIG, the demo's config if unset)")
@@ -134,6 +205,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="where the PNGs go (default: docs/screenshots)")
     ap.add_argument("--width", type=int, default=1366, help="window width in CSS px (default 1366)")
     ap.add_argument("--height", type=int, default=2000, help="picture height in px (default 2000)")
+    ap.add_argument("--what", choices=("report", "access", "desk", "all"), default="report",
+                    help="the report's pictures, the access report's, the HR desk's, or all (`make screenshots`: all)")
+    ap.add_argument("--warehouse", type=Path, default=DEMO_WAREHOUSE,
+                    help="the demo's DuckDB warehouse, for the access report (default: .var/warehouse/crosscheck.duckdb)")
     args = ap.parse_args(argv)
     try:
         if args.width < 320 or args.height < 200:
@@ -141,17 +216,41 @@ def main(argv: list[str] | None = None) -> int:
         chromium = os.environ.get("CROSSCHECK_CHROMIUM") or shutil.which("chromium")
         if not chromium or not Path(chromium).exists():
             raise Failure("no chromium on PATH: `make system-deps` installs Debian's", 2)
-        reports = args.reports or default_reports_dir()
-        files = pick_reports(reports, args.day)
-        dossiers = pick_dossiers(args.dossiers or reports.parent / "dossiers")
-        args.out.mkdir(parents=True, exist_ok=True)
-        jobs = [(files[loc], name) for loc, name in LOCALES.items()] + \
-            [(dossiers[loc], name) for loc, name in DOSSIERS.items()]
-        for html, name in jobs:
-            out = args.out / name
-            shoot(chromium, html, out, args.width, args.height)
-            print(f"screenshots: {out} ({args.width}x{args.height}, {out.stat().st_size // 1024} KiB) "
-                  f"from {html.name}")
+        if args.what in ("all", "report"):
+            reports = args.reports or default_reports_dir()
+            files = pick_reports(reports, args.day)
+            dossiers = pick_dossiers(args.dossiers or reports.parent / "dossiers")
+            args.out.mkdir(parents=True, exist_ok=True)
+            jobs = [(files[loc], name) for loc, name in LOCALES.items()] + \
+                [(dossiers[loc], name) for loc, name in DOSSIERS.items()]
+            for html, name in jobs:
+                out = args.out / name
+                shoot(chromium, html, out, args.width, args.height)
+                print(f"screenshots: {out} ({args.width}x{args.height}, {out.stat().st_size // 1024} KiB) "
+                      f"from {html.name}")
+        if args.what in ("all", "access"):
+            private = Path(tempfile.mkdtemp(prefix="crosscheck-access-"))  # mode 700: personal data
+            try:
+                pages = access_reports(args.warehouse, private)
+                args.out.mkdir(parents=True, exist_ok=True)
+                for locale, html in pages.items():
+                    out = args.out / ACCESS[locale]
+                    shoot(chromium, html, out, 1000, args.height)
+                    print(f"screenshots: {out} (1000x{args.height}, {out.stat().st_size // 1024} KiB), "
+                          f"the access report in {locale}")
+            finally:
+                shutil.rmtree(private, ignore_errors=True)
+        if args.what in ("all", "desk"):
+            private = Path(tempfile.mkdtemp(prefix="crosscheck-desk-"))  # mode 700: names of candidates
+            try:
+                page = desk_page(args.warehouse, private)
+                args.out.mkdir(parents=True, exist_ok=True)
+                for name, (width, height) in DESK.items():
+                    out = args.out / name
+                    shoot(chromium, page, out, width, height)
+                    print(f"screenshots: {out} ({width}x{height}, {out.stat().st_size // 1024} KiB), the HR desk")
+            finally:
+                shutil.rmtree(private, ignore_errors=True)
     except Failure as exc:
         print(f"screenshots: error: {exc}", file=sys.stderr)
         return exc.code

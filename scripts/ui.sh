@@ -82,7 +82,7 @@ EOF
 PASSWORDS="$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"
 chmod 600 "$PASSWORDS"  # also when an earlier, permissive run made it
 echo
-echo "Crosscheck HR page: $URL/crosscheck/   (also in the Airflow UI: Browse -> Crosscheck report)"
+echo "Crosscheck HR page: $URL/crosscheck/   (also in the Airflow UI: Crosscheck, in the navigation)"
 echo "Log in at $URL/ first (the page answers 401 without a session). Users (SimpleAuthManager):"
 "$PY" - "$PASSWORDS" "$AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS" <<'EOF'
 import json, sys

@@ -16,12 +16,14 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from include.audit.anchor import anchor_for
 from include.audit.chain import erasure_salt, salted_hash
 from include.audit.coverage import LOCK, seal_locked
 from include.audit.holds import active_hold, holds_of, refuse_erasure, requests_of
-from include.audit.redact import Subject, landing_files, prepare_rewrite, scan_file
+from include.audit.redact import Subject, cut, prepare_rewrite, scan_file
+from include.audit.scope import own_findings_files, own_landing_files, own_reports
 from include.warehouse import Warehouse
 from include.warehouse.base import now_iso, quote_ident
 
@@ -133,6 +135,29 @@ def _mentions(value: Any, who: Subject, path: str = "$") -> list[str]:
     return []
 
 
+def _address(url: str) -> str:
+    """A request URL without its query: the query of a page holds other candidates' ids (``candidate_ids=``
+    lists) and paging cursors that decode to other people's records."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def _records_of(line: dict[str, Any], who: Subject) -> list[Any]:
+    """The candidate's records in a landed response, and nobody else's: erasure blanks a whole page whose
+    URL names the candidate (a ``candidate_ids=`` list names others too), an export takes from it only the
+    records that mention them."""
+    body = line.get("body")
+    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    try:
+        data = json.loads(text)
+    except ValueError:  # a file (a LinkedIn export): theirs when it names them or its address is theirs alone
+        path = urlsplit(str(line.get("url") or "")).path
+        return [text] if who.in_text(text) or who.in_text(path) else []
+    if not isinstance(data, (dict, list)):
+        return [data] if who.in_value(data) else []
+    return cut(data, who)[1]
+
+
 def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> dict[str, Any]:
     """Everything held about a candidate. Raises ``KeyError`` when nothing at all is held or recorded."""
     who, cand = subject_of(wh, candidate_id)
@@ -161,15 +186,15 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
             r["run_id"] for r in wh.query("SELECT run_id FROM run_findings WHERE finding_id = ?", [fid])
         )
     landing = []
-    for path in landing_files(Path(landing_root)):
+    for path in own_landing_files(wh, Path(landing_root)):  # this warehouse's runs only
         hits = scan_file(path, who)
         if hits:
             landing.append(
                 {
                     "path": str(path),
                     "lines": [n for n, *_ in hits],
-                    "urls": [who.scrub(str(line.get("url") or "")) for _, line, _, _ in hits],
-                    "records": [r for *_, removed in hits for r in removed],
+                    "urls": [_address(str(line.get("url") or "")) for _, line, _, _ in hits],
+                    "records": [r for _, line, _, _ in hits for r in _records_of(line, who)],
                 }
             )
     erased = is_erased(wh, candidate_id, any_reason=True)
@@ -256,14 +281,14 @@ def erase_candidate(
     rewrites: list[Any] = []
     reports: list[Path] = []
     try:  # redacted copies are written beside the files: none may stay behind if this fails
-        for p in landing_files(Path(landing_root)):
+        for p in own_landing_files(wh, Path(landing_root)):  # this warehouse's runs only
             if (rw := prepare_rewrite(p, who)) is not None:
                 rewrites.append(rw)
         if data_root is not None:
-            for p in outside.findings_files(data_root):
+            for p in own_findings_files(wh, outside.findings_files(data_root)):
                 if (rw := outside.prepare_findings_rewrite(p, candidate_id)) is not None:
                     rewrites.append(rw)
-            reports = outside.reports_showing(data_root, who)
+            reports = own_reports(wh, outside.reports_showing(data_root, who))
         for rw in rewrites:  # the rewritten files still hold other candidates' data: owner-only
             os.chmod(rw.tmp, 0o600)
     except BaseException:

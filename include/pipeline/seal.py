@@ -119,7 +119,28 @@ def consent_record(wh: Warehouse, config: Config, run: RunContext, parts: dict[s
             evidence.append({k: e.get(k) for k in CONSENT_KEYS})
     return {"fields": config.consent.model_dump(), "read_this_run": len(read),
             "given": sum(1 for e in evidence if e["given"]),
-            "not_given": sum(1 for e in evidence if not e["given"]), "evidence": evidence}
+            "not_given": sum(1 for e in evidence if not e["given"]),
+            "held": consent_held(wh, run.run_id), "evidence": evidence}
+
+
+def consent_held(wh: Warehouse, run_id: str) -> dict[str, int]:
+    """Consent of every candidate held with an application when the run is sealed, the figure the
+    report shows: ``given``, ``awaiting`` (never given) and ``withdrawn`` (given in an earlier sealed
+    run's evidence, not given now). ``given``/``not_given`` beside it count only the evidence this run
+    read or processed, which on an incremental run is a handful of candidates, not the warehouse."""
+    rows = wh.query(
+        "SELECT DISTINCT c.candidate_id, c.consent_given FROM candidates c "
+        "JOIN applications a ON a.candidate_id = c.candidate_id")
+    not_given = {r["candidate_id"] for r in rows if not r["consent_given"]}
+    once_given: set[str] = set()
+    if not_given:
+        for r in wh.query("SELECT manifest->'consent'->'evidence' AS evidence FROM pipeline_runs "
+                          "WHERE run_id <> ?", [run_id]):
+            evidence = json.loads(r["evidence"]) if isinstance(r["evidence"], str) else r["evidence"]
+            once_given.update(str(e.get("candidate_id")) for e in evidence or []
+                              if isinstance(e, dict) and e.get("given"))
+    withdrawn = len(not_given & once_given)
+    return {"given": len(rows) - len(not_given), "awaiting": len(not_given) - withdrawn, "withdrawn": withdrawn}
 
 
 CHUNKED = {"profiles": ("orcid", "github"), "registries": ("companies_house", "gleif", "opencorporates")}

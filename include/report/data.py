@@ -352,3 +352,8 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) 
         brand=employer_brand,
         loopback_links=_loopback_links(requisitions),
     )
+
+
+def display_name(row: dict[str, Any]) -> str:
+    """A candidate row's name as every page writes it (see ``_name``)."""
+    return _name(row)

@@ -343,6 +343,9 @@ UI_MESSAGES: dict[str, str] = {
     "not_open": N_("That finding does not exist or is already cleared."),
     "missing": N_("A reason and your name are both required to clear a finding."),
     "bad_text": N_("The reason or the name holds a NUL character, which cannot be stored: remove it."),
+    "no_reason": N_("Say why the finding is explained: a reason is required to clear it."),
+    "reopened": N_("Finding %(id)s reopened; the report files were re-rendered."),
+    "not_cleared": N_("That finding does not exist or is open already."),
     "no_run": N_("No pipeline run has been sealed yet, so there is no report to show."),
     "language": N_("Language"),
 }

@@ -67,6 +67,8 @@ class Interactive:
     action: str = "clear"
     message: str | None = None
     error: str | None = None
+    user: str = ""  # who is logged in: a clearance is recorded in their name
+    reopen_action: str = ""  # where a cleared finding's "reopen" form posts (none when empty)
 
 
 @lru_cache(maxsize=len(i18n.LOCALES))

@@ -136,3 +136,15 @@ def resume_employments(wh: Warehouse, sources: Sequence[str], ids: Sequence[str]
         list(ids),
         list(sources),
     )
+
+
+def awaiting_consent(wh: Warehouse) -> list[dict[str, Any]]:
+    """Every application whose candidate has not consented (the report's "await consent" count, by name):
+    the candidate, the requisition, when they applied (when consent was asked), the consent as last read
+    and their record in the ATS; the longest waiting first."""
+    return wh.query(
+        "SELECT c.candidate_id, c.first_name, c.last_name, c.record_url, c.consent, a.application_id, "
+        "a.applied_at, j.name AS requisition FROM candidates c "
+        "JOIN applications a ON a.candidate_id = c.candidate_id LEFT JOIN jobs j ON j.job_id = a.job_id "
+        "WHERE NOT COALESCE(c.consent_given, FALSE) ORDER BY a.applied_at, c.candidate_id, a.application_id"
+    )

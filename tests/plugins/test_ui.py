@@ -85,6 +85,22 @@ def test_bad_credentials_are_401(client, headers, cookies):
     assert client.get("/", headers=headers).status_code == 401
 
 
+PAGE = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}  # what a browser sends for a page
+
+
+@pytest.mark.parametrize("headers", [PAGE, {**PAGE, "Authorization": "Bearer not-a-jwt"}])
+def test_a_browser_without_a_session_goes_to_the_login_and_comes_back(wh, cfg, headers):
+    asked = []
+    client = TestClient(create_app(warehouse_factory=lambda: wh, verify_token=fake_verify, config=cfg,
+                                   login_url=lambda nxt: asked.append(nxt) or f"/auth/login?next={nxt}"),
+                        base_url="http://airflow.test")
+    r = client.get("/?lang=zh_CN", headers=headers, follow_redirects=False)
+    assert r.status_code == 303 and asked == ["/?lang=zh_CN"]
+    assert r.headers["location"] == "/auth/login?next=/?lang=zh_CN" and "Senior Robotics" not in r.text
+    assert client.get("/", headers={**PAGE, **auth("forbidden")}).status_code == 403  # logged in, no access
+    assert client.post("/clear", data={"finding_id": "f-ana-reg"}, headers=PAGE).status_code == 401
+
+
 def test_user_without_access_is_403(client):
     assert client.get("/", headers=auth("forbidden")).status_code == 403
 
@@ -92,7 +108,7 @@ def test_user_without_access_is_403(client):
 def test_valid_token_shows_the_latest_report(client):
     r = client.get("/", headers=auth())
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    assert "Senior Robotics Engineer" in r.text and r.text.count("<form") == 5
+    assert "Senior Robotics Engineer" in r.text and r.text.count('<form class="clear"') == 5
     assert (
         r.headers["cache-control"] == "no-store"
         and "default-src 'none'" in r.headers["content-security-policy"]
@@ -123,7 +139,8 @@ def test_clearing_a_finding(client, wh, cfg):
         headers={**auth(), "Origin": "http://airflow.test", "Sec-Fetch-Site": "same-origin"},
         follow_redirects=False,
     )
-    assert r.status_code == 303 and r.headers["location"] == "./?lang=en&cleared=f-ana-reg"
+    # back at the finding, not at the top of the page
+    assert r.status_code == 303 and r.headers["location"] == "./?lang=en&cleared=f-ana-reg#f-f-ana-reg"
     row = wh.query(
         "SELECT status, cleared_reason, cleared_by FROM discrepancies WHERE finding_id = ?", ["f-ana-reg"]
     )[0]
@@ -132,7 +149,8 @@ def test_clearing_a_finding(client, wh, cfg):
     assert [h["reason"] for h in history] == [form["reason"]]
 
     after = client.get("/?lang=en&cleared=f-ana-reg", headers=auth())
-    assert "Finding f-ana-reg cleared" in after.text and after.text.count("<form") == 4
+    assert "Finding Ana Silva · Employer not found in any company registry cleared" in after.text
+    assert after.text.count('<form class="clear"') == 4 and 'id="f-f-ana-reg"' in after.text
     html = (cfg.data_path() / "reports" / "report-2026-11-21-en.html").read_text(encoding="utf-8")
     assert "Cleared by Hana Reviewer" in html and form["reason"] in html
     assert re.search(r'data-count="cleared"><span class="num">2<', html)
@@ -140,8 +158,10 @@ def test_clearing_a_finding(client, wh, cfg):
     assert ",f-ana-reg," in csv_text and "cleared" in csv_text.split(",f-ana-reg,")[1].splitlines()[0]
 
 
-def test_clearing_names_the_logged_in_user_when_the_name_differs(client, wh):
-    csrf = csrf_of(client.get("/", headers=auth()).text)
+def test_a_clearance_is_in_the_name_of_the_logged_in_user_whatever_the_form_says(client, wh):
+    page = client.get("/", headers=auth()).text
+    assert 'name="by"' not in page and "as Hana Reviewer" in page  # no free-text name to fill in
+    csrf = csrf_of(page)
     client.post(
         "/clear",
         data={"finding_id": "f-ana-gap", "reason": "Sabbatical", "by": "H. R.", "csrf_token": csrf},
@@ -149,7 +169,7 @@ def test_clearing_names_the_logged_in_user_when_the_name_differs(client, wh):
         follow_redirects=False,
     )
     row = wh.query("SELECT cleared_by FROM discrepancies WHERE finding_id = ?", ["f-ana-gap"])[0]
-    assert row["cleared_by"] == "H. R. (Airflow user hr1)"
+    assert row["cleared_by"] == "Hana Reviewer"
 
 
 def test_a_crafted_cleared_message_is_not_shown(client):
@@ -196,7 +216,7 @@ def test_csrf_token_of_another_session_is_refused(client, wh):
 @pytest.mark.parametrize(
     "form,error",
     [
-        ({"finding_id": "f-ana-reg", "reason": "  ", "by": "Hana"}, "missing"),
+        ({"finding_id": "f-ana-reg", "reason": "  ", "by": "Hana"}, "no_reason"),
         ({"finding_id": "f-wang-nc", "reason": "again", "by": "Hana"}, "not_open"),  # already cleared
         ({"finding_id": "no-such-finding", "reason": "r", "by": "Hana"}, "not_open"),
         # PostgreSQL cannot store a NUL: said as such, not as an unknown or cleared finding
@@ -207,7 +227,7 @@ def test_invalid_clear_requests_change_nothing(client, wh, form, error):
     csrf = csrf_of(client.get("/", headers=auth()).text)
     before = wh.query("SELECT finding_id, status, cleared_by FROM discrepancies ORDER BY finding_id")
     r = client.post("/clear", data={**form, "csrf_token": csrf}, headers=auth(), follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"].endswith(f"error={error}")
+    assert r.status_code == 303 and r.headers["location"].endswith(f"error={error}#f-{form['finding_id']}")
     assert wh.query("SELECT finding_id, status, cleared_by FROM discrepancies ORDER BY finding_id") == before
     assert 'class="flash err"' in client.get(r.headers["location"].lstrip("."), headers=auth()).text
 
@@ -253,7 +273,8 @@ def test_plugin_registration():
     (fastapi_app,) = CrosscheckUIPlugin.fastapi_apps
     assert fastapi_app["url_prefix"] == "/crosscheck" and fastapi_app["app"].routes
     (view,) = CrosscheckUIPlugin.external_views
-    assert view["href"] == "crosscheck/" and view["destination"] == "nav" and "url_route" not in view
+    assert view["href"] == "crosscheck/desk" and view["destination"] == "nav" and "url_route" not in view
+    assert view["name"] == "Crosscheck" and "category" not in view  # a top-level entry, not under Browse
 
 
 def test_the_default_verifier_fails_closed_without_an_auth_manager(wh, cfg, monkeypatch):
@@ -297,6 +318,10 @@ def test_real_airflow_jwt(airflow_auth, wh, cfg):
     header, payload, signature = token.split(".")
     forged = f"{header}.{payload}.{signature[:-4]}AAAA"
     assert client.get("/", headers=auth(forged)).status_code == 401
+    # a browser without a session is sent to the auth manager's own login page, which brings it back
+    r = client.get("/?lang=en", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == airflow_auth.get_url_login(next_url="/?lang=en")
+    assert r.headers["location"].startswith("/auth/")
     expired = airflow_auth.generate_jwt(
         SimpleAuthManagerUser(username="hana", role="viewer"), expiration_time_in_seconds=-3600
     )
@@ -318,11 +343,11 @@ def test_clearing_needs_edit_access_under_simple_auth_manager(airflow_auth, wh, 
     client = TestClient(create_app(warehouse_factory=lambda: wh, config=cfg), base_url="http://airflow.test")
     token = airflow_auth.generate_jwt(SimpleAuthManagerUser(username="hana", role=role))
     page = client.get("/", headers=auth(token))
-    assert page.status_code == 200 and page.text.count("<form") == (5 if may_clear else 0)
+    assert page.status_code == 200 and page.text.count('<form class="clear"') == (5 if may_clear else 0)
     csrf = csrf_token(Principal("hana", "hana", token=token))
     r = _post_clear(client, token, csrf)
     if may_clear:
-        assert r.status_code == 303 and r.headers["location"] == "./?lang=en&cleared=f-ana-reg"
+        assert r.status_code == 303 and r.headers["location"] == "./?lang=en&cleared=f-ana-reg#f-f-ana-reg"
         assert _status(wh, "f-ana-reg") == "cleared"
         assert "Explained on the phone" in (cfg.data_path() / "reports" / "report-2026-11-21-en.html").read_text(
             encoding="utf-8"
@@ -386,7 +411,7 @@ def test_mounted_in_airflows_own_api_server(airflow_auth, tmp_path, monkeypatch)
     assert r.status_code == 200 and "Senior Robotics Engineer" in r.text and r.text.count("<form") == 0
     client.cookies.set("_token", manager.generate_jwt(SimpleAuthManagerUser(username="hana", role="user")))
     r = client.get("/crosscheck/")
-    assert r.status_code == 200 and r.text.count("<form") == 5
+    assert r.status_code == 200 and r.text.count('<form class="clear"') == 5
 
 
 def test_each_candidate_links_to_its_dispute_file(client, wh):
@@ -418,3 +443,31 @@ def test_levels_come_first_on_the_hr_page_and_follow_a_clearing(client, wh):
     levels = after[after.index('id="levels"'):after.index('id="at-a-glance"')]
     assert 'data-level-candidate="greenhouse:1001"' not in levels  # blue now: counted, not listed
     assert 'data-level="red"><span class="num">0<' in levels
+
+
+def test_the_candidates_awaiting_consent_by_name_with_when_each_was_asked(client, wh):
+    page = client.get("/", headers=auth()).text
+    assert 'href="consent?lang=en"' in page  # linked from the HR page
+    r = client.get("/consent?lang=en", headers=auth())
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    rows = re.findall(r'<tr data-candidate="([^"]+)">(.*?)</tr>', r.text, re.DOTALL)
+    expected = wh.query("SELECT c.candidate_id FROM candidates c JOIN applications a ON a.candidate_id = c.candidate_id "
+                        "WHERE NOT c.consent_given")
+    assert [cid for cid, _ in rows] == [e["candidate_id"] for e in expected] == ["greenhouse:1004"]
+    row = rows[0][1]
+    assert "Nora Noconsent" in row and "Senior Robotics Engineer" in row and "October 5, 2026" in row
+    assert "1 applications whose candidate has not consented" in r.text
+    assert "Ana Silva" not in r.text  # consenting candidates are not listed
+    zh = client.get("/consent?lang=zh_CN", headers=auth(VIEWER))  # a reader may see it too
+    assert zh.status_code == 200 and "等待授权" in zh.text and "2026年10月5日" in zh.text
+    assert client.get("/consent").status_code == 401
+
+
+def test_the_awaiting_consent_list_when_everyone_consented(cfg):
+    w = warehouse()
+    seed(w)
+    w.execute("UPDATE candidates SET consent_given = TRUE")
+    client = TestClient(create_app(warehouse_factory=lambda: w, verify_token=fake_verify, config=cfg))
+    r = client.get("/consent", headers=auth())
+    assert r.status_code == 200 and "Every candidate with an application has consented." in r.text
+    w.close()

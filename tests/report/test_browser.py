@@ -28,6 +28,9 @@ def _chromium_installed():
 
 SHOTS = PROJECT_ROOT / "artifacts" / "screenshots"
 LAPTOP = (1366, 900)
+PHONE = (390, 844)
+# whether an element's top is on the screen (the page scrolled to it)
+IN_VIEW = "(() => { const r = document.querySelector('SEL').getBoundingClientRect(); return r.top >= -1 && r.top < innerHeight; })()"
 
 # Evaluated in the browser by the test (the report itself has no JavaScript).
 OVERFLOWS = """(() => {
@@ -149,13 +152,22 @@ def test_print_layout(browser, report_files):
 class Server:
     """The plugin app mounted at its url_prefix, as Airflow's API server mounts it, served by uvicorn."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, login_token: str | None = None) -> None:
         import uvicorn
         from fastapi import FastAPI
+        from fastapi.responses import RedirectResponse
 
         from plugins.crosscheck_ui import URL_PREFIX
 
         root = FastAPI()
+        if login_token:  # Airflow's login, as far as the page sees it: it sets the session cookie, goes back
+
+            @root.get("/auth/login")
+            def login(next: str = "/") -> Any:
+                back = RedirectResponse(next if next.startswith("/") else "/", status_code=303)
+                back.set_cookie("_token", login_token, httponly=True, samesite="lax")
+                return back
+
         root.mount(URL_PREFIX, app)
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -188,22 +200,25 @@ def test_plugin_page_clears_a_finding(browser, tmp_path):
         config=cfg,
         verify_token=lambda t, m: Principal("hana", "Hana Reviewer", can_clear=True) if t == "browser-jwt" else None,
     )
-    with Server(app) as server:
+    with Server(app, login_token="browser-jwt") as server:
         base = f"http://127.0.0.1:{server.port}/crosscheck/"
+        browser.resize(*LAPTOP)
         browser.call("Network.clearBrowserCookies", session=True)
-        browser.open(base)
-        assert "Not authenticated" in browser.eval("document.body.textContent")  # no session: nothing shown
-        browser.set_cookie("_token", "browser-jwt", base)  # what the Airflow UI's login leaves in the browser
-        browser.open(base)
+        # no session: to Airflow's login, which sends the browser back to the page it asked for
+        browser.open(base + "?lang=en")
+        assert browser.eval("location.pathname + location.search") == "/crosscheck/?lang=en"
         assert visible(browser, "form.clear") == 5 and browser.eval(OVERFLOWS) == []
+        assert browser.eval("document.querySelector('form.clear .as').textContent") == "as Hana Reviewer"
         browser.screenshot(SHOTS / "plugin-en.png", clip={"x": 0, "y": 0, "width": LAPTOP[0], "height": 1500})
         browser.submit_and_wait(
             "(() => { const f = document.querySelector('[data-finding=\"f-ana-reg\"] form.clear');"
-            " f.reason.value = 'Registered under its former name'; f.by.value = 'Hana Reviewer';"
-            " f.requestSubmit(); })()"
+            " f.reason.value = 'Registered under its former name'; f.requestSubmit(); })()"
         )
         assert browser.eval("location.pathname") == "/crosscheck/", browser.eval("document.body.textContent")
-        assert "f-ana-reg" in browser.eval("document.querySelector('.flash.ok').textContent")
+        # back where HR was: at the finding, in view, not at the top of the page
+        assert browser.eval("location.hash") == "#f-f-ana-reg" and browser.eval("scrollY") > 0
+        assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-ana-reg"]'))
+        assert "Ana Silva" in browser.eval("document.querySelector('.flash.ok').textContent")
         assert visible(browser, "form.clear") == 4
         assert browser.eval(
             "document.querySelector('[data-finding=\"f-ana-reg\"] .cleared-note').textContent"
@@ -218,4 +233,87 @@ def test_plugin_page_clears_a_finding(browser, tmp_path):
         browser.screenshot(
             SHOTS / "plugin-zh_CN.png", clip={"x": 0, "y": 0, "width": LAPTOP[0], "height": 1500}
         )
+        # on a phone: the page fits the screen's width and a finding is cleared the same way, in place
+        browser.resize(*PHONE)
+        browser.open(base + "?lang=en")
+        assert browser.eval("document.documentElement.scrollWidth <= innerWidth"), browser.eval(OVERFLOWS)
+        assert visible(browser, "form.clear") == 4
+        browser.submit_and_wait(
+            "(() => { const f = document.querySelector('[data-finding=\"f-ana-gap\"] form.clear');"
+            " f.reason.value = 'A sabbatical, documented'; f.requestSubmit(); })()"
+        )
+        assert browser.eval("location.hash") == "#f-f-ana-gap"
+        assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-ana-gap"]'))
+        assert wh.query("SELECT cleared_by FROM discrepancies WHERE finding_id = 'f-ana-gap'")[0]["cleared_by"] == (
+            "Hana Reviewer")
+        browser.screenshot(SHOTS / "plugin-phone.png", clip={"x": 0, "y": 0, "width": PHONE[0], "height": PHONE[1]})
+        browser.resize(*LAPTOP)
+    wh.close()
+
+
+def test_hr_desk_search_filter_and_clear_in_place_at_laptop_and_phone_sizes(browser, tmp_path):
+    """The desk in a browser: the search form and a filter narrow the list, the candidate's page clears a
+    finding and comes back to it; at a phone's width nothing is wider than the screen."""
+    from plugins.crosscheck_ui import Principal, create_app
+
+    wh = warehouse()
+    seed(wh)
+    app = create_app(warehouse_factory=lambda: wh, config=config(tmp_path),
+                     verify_token=lambda t, m: Principal("hana", "Hana Reviewer", can_clear=True) if t == "desk-jwt" else None)
+    rows = "[...document.querySelectorAll('table.desk tbody tr')].map(r => r.dataset.candidate)"
+    with Server(app, login_token="desk-jwt") as server:
+        base = f"http://127.0.0.1:{server.port}/crosscheck/"
+        browser.call("Network.clearBrowserCookies", session=True)
+        for size, name in ((LAPTOP, "desk-laptop"), (PHONE, "desk-phone")):
+            browser.resize(*size)
+            browser.open(base + "desk?lang=en")  # through the login the first time
+            assert browser.eval("location.pathname") == "/crosscheck/desk"
+            everyone = browser.eval(rows)
+            assert len(everyone) >= 3 and browser.eval("document.documentElement.scrollWidth <= innerWidth")
+            browser.screenshot(SHOTS / f"{name}.png", clip={"x": 0, "y": 0, "width": size[0], "height": size[1]})
+            browser.submit_and_wait("(() => { const f = document.querySelector('form.filters');"
+                                    " f.q.value = 'silva'; f.requestSubmit(); })()")
+            assert browser.eval(rows) == ["greenhouse:1001"]
+            browser.submit_and_wait("(() => { const f = document.querySelector('form.filters');"
+                                    " f.q.value = ''; f.severity.value = 'red'; f.requestSubmit(); })()")
+            red = browser.eval(rows)
+            assert red and set(red) < set(everyone)
+            assert browser.eval("location.search").count("severity=red") == 1
+        browser.resize(*PHONE)
+        browser.open(base + "candidate?id=greenhouse%3A1001&lang=en")
+        assert browser.eval("document.documentElement.scrollWidth <= innerWidth")
+        browser.submit_and_wait("(() => { const f = document.querySelector('[data-finding=\"f-ana-gap\"] form.clear');"
+                                " f.reason.value = 'A sabbatical'; f.requestSubmit(); })()")
+        assert browser.eval("location.pathname") == "/crosscheck/candidate" and browser.eval("location.hash") == "#f-f-ana-gap"
+        assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-ana-gap"]'))
+        assert browser.eval("document.querySelector('[data-finding=\"f-ana-gap\"] .cleared-note').textContent").startswith(
+            "Cleared by Hana Reviewer")
+        browser.resize(*LAPTOP)
+    wh.close()
+
+
+def test_a_cleared_finding_is_reopened_in_place(browser, tmp_path):
+    from plugins.crosscheck_ui import Principal, create_app
+
+    wh = warehouse()
+    seed(wh)
+    app = create_app(warehouse_factory=lambda: wh, config=config(tmp_path),
+                     verify_token=lambda t, m: Principal("hana", "Hana Reviewer", can_clear=True) if t == "re-jwt" else None)
+    with Server(app, login_token="re-jwt") as server:
+        base = f"http://127.0.0.1:{server.port}/crosscheck/"
+        browser.call("Network.clearBrowserCookies", session=True)
+        for size in (LAPTOP, PHONE):
+            browser.resize(*size)
+            browser.open(base + "?lang=en")
+            assert visible(browser, '[data-finding="f-wang-nc"] form.reopen') == 1
+            browser.submit_and_wait("document.querySelector('[data-finding=\"f-wang-nc\"] form.reopen').requestSubmit()")
+            assert browser.eval("location.hash") == "#f-f-wang-nc"
+            assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-wang-nc"]'))
+            assert visible(browser, '[data-finding="f-wang-nc"] form.clear') == 1  # open again, clearable
+            browser.submit_and_wait("(() => { const f = document.querySelector('[data-finding=\"f-wang-nc\"] form.clear');"
+                                    " f.reason.value = 'Waiver signed'; f.requestSubmit(); })()")
+            assert visible(browser, '[data-finding="f-wang-nc"] form.reopen') == 1
+        browser.resize(*LAPTOP)
+    assert wh.query("SELECT reopened_by FROM finding_clearances WHERE finding_id = 'f-wang-nc' ORDER BY cleared_at") == [
+        {"reopened_by": "Hana Reviewer"}, {"reopened_by": None}]  # reopened once by hand; the last clearance holds
     wh.close()

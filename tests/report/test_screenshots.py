@@ -4,6 +4,7 @@ Debian's headless Chromium, of the asked size and not blank; a clear one-line er
 
 from __future__ import annotations
 
+import os
 import shutil
 import struct
 import subprocess
@@ -111,3 +112,47 @@ def test_without_demo_reports_it_says_run_make_demo(tmp_path):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "make demo" in lines[0] and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_access_report_is_pictured_in_both_locales_from_a_warehouse(tmp_path):
+    from tests.cli.cli_helpers import write_config
+    from tests.report.report_seed import seed, warehouse
+
+    wh = warehouse(str(tmp_path / "warehouse.duckdb"))
+    seed(wh)
+    wh.close()
+    env = {**os.environ, "CROSSCHECK_CONFIG": str(write_config(tmp_path))}
+    out = tmp_path / "docs"
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--what", "access", "--warehouse", str(tmp_path / "warehouse.duckdb"),
+         "--out", str(out), "--height", "900"], capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert proc.returncode == 0, proc.stderr
+    shots = {p.name: scanlines(p) for p in out.glob("*.png")}
+    assert set(shots) == {"access-report-en.png", "access-report-zh.png"}
+    assert all(s[:2] == (1000, 900) and len(s[2]) > 200 for s in shots.values())
+    assert shots["access-report-en.png"][2] != shots["access-report-zh.png"][2]
+    assert not list(tmp_path.glob("crosscheck-access-*"))  # the private pages are gone
+
+
+def test_without_a_demo_warehouse_the_access_pictures_say_run_make_demo(tmp_path):
+    proc = run("--what", "access", "--warehouse", tmp_path / "none.duckdb", "--out", tmp_path / "out")
+    assert proc.returncode == 2 and "no warehouse at" in proc.stderr and "make demo" in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_hr_desk_is_pictured_at_a_laptops_and_a_phones_size(tmp_path):
+    from tests.cli.cli_helpers import write_config
+    from tests.report.report_seed import seed, warehouse
+
+    wh = warehouse(str(tmp_path / "warehouse.duckdb"))
+    seed(wh)
+    wh.close()
+    env = {**os.environ, "CROSSCHECK_CONFIG": str(write_config(tmp_path))}
+    out = tmp_path / "docs"
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--what", "desk", "--warehouse", str(tmp_path / "warehouse.duckdb"),
+         "--out", str(out)], capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert proc.returncode == 0, proc.stderr
+    shots = {p.name: scanlines(p) for p in out.glob("*.png")}
+    assert {n: s[:2] for n, s in shots.items()} == {"desk-laptop.png": (1366, 900), "desk-phone.png": (390, 844)}
+    assert all(len(s[2]) > 150 for s in shots.values())

@@ -1,0 +1,150 @@
+"""HR's desk: the latest report's findings as a worklist. First the candidates who need action (open red
+and yellow findings), with their requisition, the counts and how long the oldest has waited; search by
+name and filters by requisition, kind, severity and status; pages of ``per_page`` rows.
+
+Built from the same ``ReportData`` as the report (``include.report.data.load_report_data``), so the desk
+and the report never disagree; the only extra question is when each finding was first seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from include.report.models import CandidateView, FindingView, ReportData
+from include.warehouse import Warehouse
+
+PER_PAGE = 25
+ACTION = ("red", "yellow")  # what "needs action" means when no severity is chosen
+STATUSES = ("open", "cleared", "all")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The desk's query. ``severity`` "" is red and yellow (needs action), "all" every severity."""
+
+    q: str = ""
+    requisition: str = ""
+    kind: str = ""
+    severity: str = ""
+    status: str = "open"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @classmethod
+    def of(cls, q: str | None = None, requisition: str | None = None, kind: str | None = None,
+           severity: str | None = None, status: str | None = None, page: Any = 1, per_page: Any = PER_PAGE
+           ) -> Filters:
+        """From query parameters, each clamped to what it may be (anything else is the default)."""
+
+        def number(value: Any, default: int, low: int, high: int) -> int:
+            try:
+                return min(max(int(value), low), high)
+            except (TypeError, ValueError):
+                return default
+
+        return cls(q=(q or "").strip()[:200], requisition=(requisition or "").strip(), kind=(kind or "").strip(),
+                   severity=severity if severity in ("red", "yellow", "blue", "all") else "",
+                   status=status if status in STATUSES else "open",
+                   page=number(page, 1, 1, 10_000), per_page=number(per_page, PER_PAGE, 1, 100))
+
+    def matches(self, f: FindingView) -> bool:
+        severities = ACTION if not self.severity else None if self.severity == "all" else (self.severity,)
+        return ((severities is None or f.severity in severities) and (not self.kind or f.kind == self.kind)
+                and (self.status == "all" or f.status == self.status))
+
+
+@dataclass
+class Row:
+    candidate_id: str
+    name: str
+    requisition: str | None
+    job_id: str | None
+    findings: list[FindingView]  # those the filters match
+    age_days: int  # since the oldest of them was first seen
+    counts: dict[str, int] = field(default_factory=dict)  # severity -> how many of them
+    kinds: list[str] = field(default_factory=list)  # their kinds, each once
+
+
+@dataclass
+class Page:
+    rows: list[Row]
+    total: int
+    page: int
+    pages: int
+    requisitions: list[tuple[str, str]]  # (job id, name) for the filter
+    kinds: list[str]
+
+
+def first_seen(wh: Warehouse, run_id: str) -> dict[str, date]:
+    """Finding id -> the report day of the run that first saw it (findings of ``run_id``)."""
+    rows = wh.query(
+        "SELECT d.finding_id, r.report_day FROM discrepancies d "
+        "LEFT JOIN pipeline_runs r ON r.run_id = d.first_seen_run WHERE d.last_seen_run = ?", [run_id])
+    out = {}
+    for r in rows:
+        try:
+            out[r["finding_id"]] = date.fromisoformat(str(r["report_day"])[:10])
+        except ValueError:
+            continue
+    return out
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def desk(data: ReportData, seen: dict[str, date], filters: Filters) -> Page:
+    """The rows the filters select, the most urgent first (most red, then yellow, then the longest
+    waiting), and the page asked for."""
+    rows: list[Row] = []
+    requisitions: dict[str, str] = {}
+    kinds: set[str] = set()
+    needle = _folded(filters.q)
+    for req in data.requisitions:
+        if req.job_id:
+            requisitions[req.job_id] = req.name or req.job_id
+        for cand in req.candidates:
+            kinds.update(f.kind for f in cand.findings)
+            if filters.requisition and req.job_id != filters.requisition:
+                continue
+            if needle and needle not in _folded(cand.name):
+                continue
+            chosen = [f for f in cand.findings if filters.matches(f)]
+            if not chosen:
+                continue
+            oldest = min((seen.get(f.finding_id, data.report_day) for f in chosen), default=data.report_day)
+            counts = {s: sum(1 for f in chosen if f.severity == s) for s in ("red", "yellow", "blue")}
+            rows.append(Row(cand.candidate_id, cand.name, req.name, req.job_id, chosen,
+                            max((data.report_day - oldest).days, 0), counts, sorted({f.kind for f in chosen})))
+    rows.sort(key=lambda r: (-r.counts["red"], -r.counts["yellow"], -r.age_days, r.name.casefold(), r.candidate_id))
+    pages = max(1, -(-len(rows) // filters.per_page))
+    page = min(filters.page, pages)
+    start = (page - 1) * filters.per_page
+    return Page(rows[start:start + filters.per_page], len(rows), page, pages,
+                sorted(requisitions.items(), key=lambda kv: kv[1].casefold()), sorted(kinds))
+
+
+def candidate_views(data: ReportData, candidate_id: str) -> list[tuple[str | None, CandidateView]]:
+    """(requisition name, the candidate under it) for every requisition the candidate applied to."""
+    return [(req.name, c) for req in data.requisitions for c in req.candidates if c.candidate_id == candidate_id]
+
+
+def render_desk(data: ReportData, seen: dict[str, date], filters: Filters, locale: str) -> str:
+    """The desk page (HTML) for ``filters``, its links relative to the plugin's mount point."""
+    from include.report import i18n
+    from include.report.render import environment
+
+    result = desk(data, seen, filters)
+    current = {"lang": locale, "q": filters.q, "requisition": filters.requisition, "kind": filters.kind,
+               "severity": filters.severity, "status": filters.status, "page": str(result.page)}
+
+    def query(**over: Any) -> str:
+        merged = {**current, **{k: str(v) for k, v in over.items()}}
+        return urlencode({k: v for k, v in merged.items() if v and not (k == "page" and v == "1")})
+
+    return environment(locale).get_template("desk.html.j2").render(
+        lang=i18n.html_lang(locale), locale=locale, report_day=data.report_day, filters=filters, page=result,
+        query=query, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}))
