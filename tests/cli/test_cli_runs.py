@@ -62,14 +62,15 @@ def test_runs_lists_every_run_newest_first_with_consent_as_the_report_counts_it(
     assert old["consent"]["evidence"]["read_this_run"] == 3 and new["consent"]["evidence"]["read_this_run"] == 1
     # what was held at each seal, as the report counts it, and a withdrawal told apart from never asked
     assert old["consent"]["held"] == {"given": 2, "awaiting": 1, "withdrawn": 0}
-    assert new["consent"]["held"] == {"given": 1, "awaiting": 1, "withdrawn": 1}
+    # a withdrawal is erased as an erasure request is (only a tombstone stays), so it is held no more
+    assert new["consent"]["held"] == {"given": 1, "awaiting": 1, "withdrawn": 0}
     assert all(r["state"] == "success" and r["duration_seconds"] is not None for r in runs)
 
     text = crosscheck("runs", env=env, cwd=tmp)
     assert text.rc == 0 and text.err == ""
     rows = text.out.splitlines()
     assert rows[0].split()[:3] == ["#", "run", "day"]
-    assert rows[1].split()[:4] == ["2", second, "2026-11-22", "success"] and rows[1].endswith("1/1/1")
+    assert rows[1].split()[:4] == ["2", second, "2026-11-22", "success"] and rows[1].endswith("1/1/0")
     assert rows[2].split()[:2] == ["1", first] and rows[2].endswith("2/1/0")
 
 

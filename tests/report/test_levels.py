@@ -43,14 +43,12 @@ def test_clearing_the_red_finding_lowers_the_level_and_the_report_follows(seeded
     assert "greenhouse:1001" not in {lv.candidate_id for lv in data.levels}
 
 
+RECORDED = {"record_sha256": "0" * 64, "recorded_at": "2026-11-21T06:00:00Z", "run_id": RUN}
+
+
 def _timeline(wh: Any, cid: str, starts: str, accepted: str) -> None:
-    """The recruiting timeline's table as another migration creates it: the test owns this warehouse."""
-    wh.execute(
-        "CREATE TABLE IF NOT EXISTS recruiting_events (event_id TEXT PRIMARY KEY, source TEXT, candidate_id TEXT, "
-        "application_id TEXT, kind TEXT, occurred_at TEXT, basis TEXT, record_type TEXT, record_id TEXT, "
-        "version INTEGER, detail JSON)"
-    )
-    wh.upsert("recruiting_events", [{
+    """An accepted offer in the recruiting timeline (migration 009's table), as the timeline ingest stores it."""
+    wh.upsert("recruiting_events", [{**RECORDED,
         "event_id": f"ev-{cid}-{starts}", "source": "greenhouse", "candidate_id": cid, "application_id": "a",
         "kind": "offer", "occurred_at": accepted + "T10:00:00Z", "basis": "reported", "record_type": "offer",
         "record_id": "o1", "version": 1,
@@ -110,7 +108,7 @@ def test_a_level_is_in_the_candidates_export_and_goes_with_their_erasure(seeded:
 def test_a_newer_offer_that_fell_through_leaves_no_notice(seeded: Any) -> None:
     cid = "greenhouse:1002"
     _timeline(seeded, cid, "2027-01-04", "2026-11-20")
-    seeded.upsert("recruiting_events", [{
+    seeded.upsert("recruiting_events", [{**RECORDED,
         "event_id": "ev-rejected", "source": "greenhouse", "candidate_id": cid, "application_id": "a",
         "kind": "offer", "occurred_at": "2026-11-21T08:00:00Z", "basis": "reported", "record_type": "offer",
         "record_id": "o1", "version": 2, "detail": {"status": "rejected", "starts_at": "2027-01-04",
