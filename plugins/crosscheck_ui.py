@@ -60,7 +60,7 @@ CLEAR_FORM = re.compile(r'\s*<form class="(?:clear|reopen)" method="post".*?</fo
 READ_ONLY = {
     "en": "Read only: your Airflow role may read this report but not clear findings "
     f"(that needs edit access to the {REPORT_DAG} DAG).",
-    "zh_CN": f"只读：您的 Airflow 角色可以查看此报告，但不能清除发现项（需要对 {REPORT_DAG} DAG 的编辑权限）。",
+    "zh_CN": f"只读：您的 Airflow 角色可以查看此报告，但不能解除发现项（需要对 {REPORT_DAG} DAG 的编辑权限）。",
 }
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
