@@ -62,11 +62,20 @@ def evidence_views(raw: Any) -> list[EvidenceView]:
                 link=safe_link(item.get("record_ref")),
                 values=[
                     (str(k), v if isinstance(v, (str, int, float, bool, list)) or v is None else str(v))
-                    for k, v in values.items()
+                    for k, v in values.items() if not _noise(str(k), v)
                 ],
             )
         )
     return out
+
+
+HIDDEN_VALUES = {"normalised_name"}  # the engine's matching key: in the stored evidence, not shown to HR
+
+
+def _noise(key: str, value: Any) -> bool:
+    """A value HR reads past: the engine's own keys, and an employment type no source stated (nearly every
+    job). The stored evidence keeps them; only the page leaves them out."""
+    return key in HIDDEN_VALUES or (key == "employment_type" and value in (None, "", "unknown"))
 
 
 def _name(row: dict[str, Any]) -> str:

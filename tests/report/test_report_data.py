@@ -177,3 +177,14 @@ def test_query_in_chunks_keep_every_row(seeded):
         chunk=2,
     )
     assert sorted(r["candidate_id"] for r in rows) == sorted(i for i in ids if i.startswith("greenhouse"))
+
+
+def test_the_page_leaves_out_values_hr_reads_past():
+    """An unknown employment type (nearly every job) and the engine's normalised name stay in the stored
+    evidence but not on the page; a stated employment type is shown."""
+    views = evidence_views([{"side": "resume", "source": "greenhouse", "record_ref": "r", "values": {
+        "employer": "Acme Ltd", "employment_type": "unknown", "normalised_name": "acme"}},
+        {"side": "profile", "source": "orcid", "record_ref": "p", "values": {
+            "employer": "Acme", "employment_type": "contract"}}])
+    assert [dict(v.values) for v in views] == [{"employer": "Acme Ltd"},
+                                               {"employer": "Acme", "employment_type": "contract"}]
