@@ -192,7 +192,10 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 self.send_header(k, v)
             self.end_headers()
             if self.command != "HEAD":
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (a deadline, a test): fine
+                    self.close_connection = True
 
         def _control(self, rest: str, body: bytes) -> SandboxResponse:
             if rest == "/faults" and self.command == "POST":
