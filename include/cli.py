@@ -139,13 +139,19 @@ def cmd_findings_clear(args: argparse.Namespace) -> int:
     finally:
         wh.close()
     print(f"finding {args.finding_id} cleared by {args.by.strip()}")
-    if done.render_error:
-        print(f"crosscheck: findings clear: the clearance is saved, but the report files were not re-rendered "
-              f"({done.render_error}); the next `crosscheck run` writes them", file=sys.stderr)
+    if _not_rerendered(done, "clear", "the clearance is saved"):
         return 1
     if done.reports:
         print(f"report re-rendered: {', '.join(p for p in done.reports if p.endswith('.html'))}")
     return 0
+
+
+def _not_rerendered(done: Any, action: str, saved: str) -> bool:
+    """After a clearing or a reopening whose report files could not be rendered again: say so (exit 1)."""
+    if done.render_error:
+        print(f"crosscheck: findings {action}: {saved}, but the report files were not re-rendered "
+              f"({done.render_error}); the next `crosscheck run` writes them", file=sys.stderr)
+    return bool(done.render_error)
 
 
 def cmd_findings_reopen(args: argparse.Namespace) -> int:
@@ -165,11 +171,7 @@ def cmd_findings_reopen(args: argparse.Namespace) -> int:
     finally:
         wh.close()
     print(f"finding {finding_id} reopened by {args.by.strip()}")
-    if done.render_error:
-        print(f"crosscheck: findings reopen: the finding is open again, but the report files were not re-rendered "
-              f"({done.render_error}); the next `crosscheck run` writes them", file=sys.stderr)
-        return 1
-    return 0
+    return 1 if _not_rerendered(done, "reopen", "the finding is open again") else 0
 
 
 def cmd_candidate(args: argparse.Namespace) -> int:

@@ -208,6 +208,10 @@ def _to_login(request: Request) -> HTTPException:
 User = Annotated[Principal, Depends(authenticate)]
 
 
+# the error keys a clearing or reopening redirect may carry back to a page (messages in i18n.UI_MESSAGES)
+PAGE_ERRORS = ("not_open", "missing", "bad_text", "no_reason", "not_cleared")
+
+
 def create_app(
     warehouse_factory: Callable[[], Warehouse] | None = None,
     verify_token: VerifyToken | None = None,
@@ -236,7 +240,7 @@ def create_app(
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         g = i18n.translations(locale).gettext
-        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "missing", "bad_text", "no_reason", "not_cleared") else None
+        problem = g(i18n.UI_MESSAGES[error]) if error in PAGE_ERRORS else None
         with _warehouse(settings) as wh:
             data = _latest_data(wh, settings)
         if data is None:
@@ -322,7 +326,7 @@ def create_app(
         cand = views[0][1]
         findings = list({f.finding_id: f for _, c in views for f in c.findings}.values())
         message = _done_message(g, [(cand.name, f) for f in findings], cleared, reopened)
-        problem = g(i18n.UI_MESSAGES[error]) if error in ("not_open", "bad_text", "no_reason", "not_cleared") else None
+        problem = g(i18n.UI_MESSAGES[error]) if error in PAGE_ERRORS else None
         interactive = (Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}&back=candidate",
                                    message=message, error=problem, user=principal.name,
                                    reopen_action=f"reopen?lang={locale}&back=candidate")
