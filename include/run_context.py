@@ -19,19 +19,26 @@ from typing import Any
 class RunContext:
     run_id: str
     report_day: date  # "today" for every rule
+    # a full run (`crosscheck run --full`): every source re-read and every candidate re-checked, as if the
+    # warehouse held nothing from earlier days; a daily run otherwise does only what changed
+    full: bool = False
 
     @classmethod
-    def new(cls, report_day: date) -> RunContext:
+    def new(cls, report_day: date, full: bool = False) -> RunContext:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        return cls(f"cc-{report_day.isoformat()}-{stamp}-{secrets.token_hex(2)}", report_day)
+        return cls(f"cc-{report_day.isoformat()}-{stamp}-{secrets.token_hex(2)}", report_day, full)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RunContext:
         day = data["report_day"]
-        return cls(str(data["run_id"]), day if isinstance(day, date) else date.fromisoformat(str(day)))
+        return cls(str(data["run_id"]), day if isinstance(day, date) else date.fromisoformat(str(day)),
+                   bool(data.get("full", False)))
 
-    def to_dict(self) -> dict[str, str]:
-        return {"run_id": self.run_id, "report_day": self.report_day.isoformat()}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"run_id": self.run_id, "report_day": self.report_day.isoformat()}
+        if self.full:
+            out["full"] = True
+        return out
 
     @classmethod
     def from_airflow(cls, context: Mapping[str, Any]) -> RunContext:
