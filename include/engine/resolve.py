@@ -420,7 +420,50 @@ def same_employer(a: str, b: str, index: RegistryIndex) -> tuple[bool, float, st
         if len(index.same_cache) > SAME_CACHE_LIMIT:
             index.same_cache.clear()
         hit = index.same_cache[key] = _same_employer(key[0], key[1], index)
+    if not hit[0]:
+        # the listed-company data reads the raw strings (a bare ticker counts only in capitals), so it
+        # is asked after the cached verdict on the normalised names, never cached with it
+        listed = _same_by_listing(a, b, na, nb, index)
+        if listed is not None:
+            return listed
     return hit
+
+
+def _same_by_listing(a: str, b: str, na: str, nb: str, index: RegistryIndex) -> tuple[bool, float, str] | None:
+    """One name is a listed company's ticker, listing or domain brand (``aliases.listed_lookup``) and the
+    other is that company's name, or both are that company's forms. Never a "different" verdict: the
+    listing data knows no corporate families."""
+    if not na or not nb:
+        return None
+    ea, eb = aliases.lookup(na), aliases.lookup(nb)
+    if ea is not None and eb is not None:
+        return None  # the hand table knows both and has decided
+    la, lb = aliases.listed_lookup(a, na), aliases.listed_lookup(b, nb)
+    if la is not None and lb is not None:
+        if la.company == lb.company:
+            return True, 0.95, f"the same listed company: {la.why}; {lb.why}"
+        return None
+    for hit, other in ((la, nb), (lb, na)):
+        if hit is None or hit.kind == "name":
+            continue
+        for cand in hit.norms:
+            if _is_that_name(other, cand, index):
+                return True, 0.93, f"{hit.why}; {other!r} is its name {cand!r}"
+    return None
+
+
+def _is_that_name(other: str, cand: str, index: RegistryIndex) -> bool:
+    """``other`` is the listed name ``cand``: the same, run together, or the same distinctive words with
+    filler at most ("chubb" for "chubb limited"), never with a distinctive word the listed name lacks."""
+    if other == cand or compact_key(other) == compact_key(cand):
+        return True
+    for name in (other, *site_stripped(other)):
+        toks, ctoks = name_tokens(name), name_tokens(cand)
+        if any(index.weight(t) > GENERIC_WEIGHT and t not in ctoks for t in toks):
+            continue
+        if token_match(toks, ctoks, index.weight) >= HIT_THRESHOLD:
+            return True
+    return False
 
 
 def _same_employer(na: str, nb: str, index: RegistryIndex, site: bool = False) -> tuple[bool, float, str]:
