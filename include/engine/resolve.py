@@ -27,6 +27,7 @@ from include.engine.names import (
     initials_agree,
     normalise_company,
     partial_acronym,
+    same_reading,
     same_sound,
     site_stripped,
 )
@@ -426,6 +427,10 @@ def same_employer(a: str, b: str, index: RegistryIndex) -> tuple[bool, float, st
         listed = _same_by_listing(a, b, na, nb, index)
         if listed is not None:
             return listed
+        if has_cjk(na) != has_cjk(nb):  # kanji are read from the name as written (see names.same_reading)
+            cjk, latin = (a, nb) if has_cjk(na) else (b, na)
+            if same_reading(cjk, latin):
+                return True, 0.9, f"{cjk.strip()!r} read in Japanese (pykakasi) is {latin!r}"
     return hit
 
 
@@ -441,7 +446,8 @@ def _same_by_listing(a: str, b: str, na: str, nb: str, index: RegistryIndex) -> 
     la, lb = aliases.listed_lookup(a, na), aliases.listed_lookup(b, nb)
     if la is not None and lb is not None:
         if la.company == lb.company:
-            return True, 0.95, f"the same listed company: {la.why}; {lb.why}"
+            why = la.why if lb.kind == "name" else lb.why if la.kind == "name" else f"{la.why}; {lb.why}"
+            return True, 0.95, f"the same listed company: {why}"
         return None
     for hit, other in ((la, nb), (lb, na)):
         if hit is None or hit.kind == "name":
