@@ -278,14 +278,15 @@ def listed_keys() -> tuple[str, dict[str, list[str]]]:
 
 def _on_listed(it: Item, listed: dict[str, list[str]]) -> bool:
     """Whether the generated listed table can answer the pair: its variant is a ticker, listing or brand
-    there, or both names are listed names written differently. (A variant that normalises to the
-    company's own name is answered by normalisation, whichever table lists the name.)"""
+    there, or both names are names of one listed company written differently. (A variant that
+    normalises to the company's own name is answered by normalisation, whichever table lists the
+    name; names of two listed companies are not answered by the table, which never says "different".)"""
     kv = normalise_company(it.variant).replace(" ", "")
     kc = normalise_company(it.company).replace(" ", "")
     entry = listed.get(kv)
     if entry is None:
         return False
-    return entry[1] != "name" or (kv != kc and kc in listed)
+    return entry[1] != "name" or (kv != kc and kc in listed and listed[kc][0] == entry[0])
 
 
 def evaluate(seed: int = SEED) -> Report:
