@@ -1,4 +1,4 @@
-"""Employer-name matching by class of real-world writing, off the alias table, beside WRatio.
+"""Employer-name matching by class of real-world writing, off the alias tables, beside WRatio.
 
 ``python -m evaluation.names_classes`` scores one labelled pair set, with a class for each way people
 write a company name that no alias table can list in advance:
