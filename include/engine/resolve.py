@@ -215,7 +215,25 @@ class RegistryIndex:
         return max(0.25, 1.0 - math.log(df / 3) / math.log(max(self._n_names, 10)))
 
     def resolve(self, name: str) -> Resolution:
-        return self.resolve_normalised(normalise_company(name))
+        norm = normalise_company(name)
+        res = self.resolve_normalised(norm)
+        if res.known:
+            return res
+        # a listed company's ticker, listing or domain brand (read from the raw string: a bare ticker counts
+        # only in capitals), found in the register under one of that company's names
+        return self._resolve_listed(name, norm) or res
+
+    def _resolve_listed(self, name: str, norm: str) -> Resolution | None:
+        hit = aliases.listed_lookup(name, norm)
+        if hit is None or hit.kind == "name":
+            return None
+        for cand in hit.norms:
+            hits = self._exact.get(cand)
+            if hits:
+                eid, raw, _ = min(hits, key=lambda h: (_KIND_RANK.get(h[2], 9), h[0]))
+                return Resolution(eid, 0.93, raw, "alias", self._family_of([h[0] for h in hits]), None,
+                                  f"{hit.why}; registered as {raw!r}")
+        return None
 
     def resolve_normalised(self, norm: str) -> Resolution:
         cached = self._cache.get(norm)

@@ -15,6 +15,7 @@ from evaluation import listed_aliases
 from include.engine import aliases
 from include.engine.names import normalise_company, same_reading
 from include.engine.resolve import RegistryIndex, same_employer
+from include.models import RegistryEntity, RegistryName
 
 
 def test_listed_data_is_up_to_date_with_its_generator():
@@ -85,3 +86,17 @@ def test_kanji_reading_needs_kanji_and_agreeing_kinds_of_business():
     assert not same_reading("三菱電機", "mitsubishi heavy industries")  # electric against heavy industries
     assert not same_reading("ソニー", "sony")  # kana only: the kana reader's job (names.same_sound)
     assert not same_reading("百度", "baidu")  # Chinese read in Japanese is not its pinyin
+
+
+def test_resolve_finds_a_listed_short_form_under_the_companys_registered_name():
+    def entity(eid: str, name: str) -> RegistryEntity:
+        return RegistryEntity(entity_id=eid, registry="gleif", names=[RegistryName(name=name, kind="legal")],
+                              record_url=f"https://example.org/{eid}")
+
+    ent, other = entity("gleif:AXOS", "Axos Financial, Inc."), entity("gleif:AXON", "Axon Enterprise, Inc.")
+    index = RegistryIndex([ent, other])
+    res = index.resolve("AX")
+    assert res.entity_id == "gleif:AXOS" and "pytickersymbols" in res.why
+    assert index.resolve("NYSE: AX").entity_id == "gleif:AXOS"
+    assert not index.resolve("Ax").hit  # a bare ticker in lower case is not read as one
+    assert not index.resolve("AXN").hit
