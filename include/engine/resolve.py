@@ -467,11 +467,13 @@ def _same_by_listing(a: str, b: str, na: str, nb: str, index: RegistryIndex) -> 
             why = la.why if lb.kind == "name" else lb.why if la.kind == "name" else f"{la.why}; {lb.why}"
             return True, 0.95, f"the same listed company: {why}"
         return None
-    for hit, other in ((la, nb), (lb, na)):
+    for hit, other, famous in ((la, nb, eb), (lb, na, ea)):
         if hit is None or hit.kind == "name":
             continue
         for cand in hit.norms:
-            if _is_that_name(other, cand, index):
+            # a name the hand table knows must be the listed name itself, never a part of it
+            # ("Apple" is not Apple Hospitality REIT, whose ticker is APLE)
+            if other == cand if famous is not None else _is_that_name(other, cand, index):
                 return True, 0.93, f"{hit.why}; {other!r} is its name {cand!r}"
     return None
 

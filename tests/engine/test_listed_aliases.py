@@ -73,7 +73,7 @@ def test_listed_short_forms_and_kanji_match_their_company(a, b):
 
 @pytest.mark.parametrize(("a", "b"), [
     ("AX", "Axon Enterprise"), ("F", "Fastenal"), ("f", "Ford Motor Company"), ("Ford F", "Fastenal"),
-    ("CB", "Chubb Fire & Security"), ("三井物産", "Mitsui Fudosan"),
+    ("CB", "Chubb Fire & Security"), ("三井物産", "Mitsui Fudosan"), ("APLE", "Apple"), ("APLE", "Apple Inc."),
     ("三菱電機", "Mitsubishi Heavy Industries"), ("東芝", "Toyota Motor"),
 ])
 def test_listed_and_kanji_hard_negatives_stay_different(a, b):
