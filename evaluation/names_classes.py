@@ -1,4 +1,4 @@
-"""Employer-name matching by class of real-world writing, off the alias table, beside WRatio.
+"""Employer-name matching by class of real-world writing, off the alias tables, beside WRatio.
 
 ``python -m evaluation.names_classes`` scores one labelled pair set, with a class for each way people
 write a company name that no alias table can list in advance:
@@ -7,6 +7,7 @@ write a company name that no alias table can list in advance:
 class               a positive pairs the register's name with                                      source
 ==================  ===========================================================================  ========
 script-ja-ko        its Japanese katakana or Korean hangul name                                    written
+kanji               its Japanese name in kanji (with kana at most), read aloud ("本田技研工業")        written
 chinese-short       (Chinese) its full legal form "…（上海）有限公司" against the short "…上海"       derived
 initials            its first word written as an initial ("E. Lilly and Company")                  derived
 legal-abbrev        an abbreviated legal form of another language ("San. ve Tic. Ltd. Şti.",        derived
@@ -20,11 +21,16 @@ one-shared-word     (negatives only) a different company sharing one distinctive
 
 "real": pairs taken as they are from a listing package (pytickersymbols: names, tickers, web
 domains; tickerdata: Chinese names). "derived": a real company name from those packages with the
-writing of the class applied by a stated rule. "written": no installed package ships kana or hangul
-company names, so those pairs are written out below, for real companies, by hand. Every class has
+writing of the class applied by a stated rule. "written": no installed package ships kana, kanji or
+hangul company names, so those pairs are written out below, for real companies, by hand. Every class has
 negatives made the same way from a *different*, confusable company (sharing a word, the same
-initial, the same ticker letters, a similar sound). A pair is "off table" when neither name is in
-the engine's alias table; the figures that matter are those.
+initial, the same ticker letters, a similar sound). Two "off table" figures are reported:
+
+- **off the hand table**: neither name is in the hand-written alias table (``source.yaml``);
+- **off every table**: that, and the variant is not a key of the generated listed-company table
+  (``listed.json``) either. That table is generated from pytickersymbols, the package the
+  ticker-short and brand-short pairs come from, so its hits on those classes are a look-up in the
+  same data, not a rule that generalises: "off every table" is the figure for the rules alone.
 
 The same run times the engine (``same_employer``, caches cleared) and WRatio on the same pairs, in
 pairs per second: a benchmark printing figures, not a timed test.
@@ -38,18 +44,19 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from evaluation.names import Counts, _fmt, alias_table_names, register_of, tally, wratio
 from evaluation.names_data import Company, load_sources
 from evaluation.names_pairs import Pair, derive_pairs
 from evaluation.names_text import identity_words, without_legal_form, words
+from include.engine import aliases
 from include.engine.names import normalise_company
 from include.engine.resolve import GENERIC, RegistryIndex, same_employer
 
-CLASSES = ("script-ja-ko", "chinese-short", "initials", "legal-abbrev", "site", "ticker-short", "brand-short",
+CLASSES = ("script-ja-ko", "kanji", "chinese-short", "initials", "legal-abbrev", "site", "ticker-short", "brand-short",
            "glued", "one-shared-word")
-SOURCES = {"script-ja-ko": "written", "chinese-short": "derived", "initials": "derived", "legal-abbrev": "derived",
+SOURCES = {"script-ja-ko": "written", "kanji": "written", "chinese-short": "derived", "initials": "derived", "legal-abbrev": "derived",
            "site": "derived", "ticker-short": "real", "brand-short": "real", "glued": "derived",
            "one-shared-word": "real"}
 # Classes no rule can answer without knowing the company (a ticker, a domain's brand): reported, and
@@ -71,6 +78,23 @@ SCRIPT_NAMES = (
     ("삼성전자", "Samsung Electronics"), ("현대자동차", "Hyundai Motor"), ("기아", "Kia"), ("포스코", "POSCO"),
     ("네이버", "Naver"), ("카카오", "Kakao"), ("셀트리온", "Celltrion"), ("한화", "Hanwha"), ("롯데", "Lotte"),
     ("신한은행", "Shinhan Bank"), ("하나은행", "Hana Bank"), ("농심", "Nongshim"),
+)
+# Real companies' names as written in Japanese with kanji (their Japanese sites, registers), against
+# their English names. Negatives pair each with the English name of another company in the list,
+# one of the same group first (三菱電機 against Mitsubishi Heavy Industries), then one alike in sound.
+KANJI_NAMES = (
+    ("本田技研工業", "Honda Motor"), ("日立製作所", "Hitachi"), ("富士通", "Fujitsu"), ("任天堂", "Nintendo"),
+    ("資生堂", "Shiseido"), ("武田薬品工業", "Takeda Pharmaceutical"), ("花王", "Kao"), ("味の素", "Ajinomoto"),
+    ("村田製作所", "Murata Manufacturing"), ("三菱電機", "Mitsubishi Electric"), ("住友化学", "Sumitomo Chemical"),
+    ("伊藤忠商事", "Itochu"), ("三井物産", "Mitsui & Co."), ("信越化学工業", "Shin-Etsu Chemical"),
+    ("第一三共", "Daiichi Sankyo"), ("旭化成", "Asahi Kasei"), ("京セラ", "Kyocera"), ("大和ハウス工業", "Daiwa House"),
+    ("積水ハウス", "Sekisui House"), ("小松製作所", "Komatsu"), ("日産自動車", "Nissan Motor"),
+    ("三菱重工業", "Mitsubishi Heavy Industries"), ("住友商事", "Sumitomo Corporation"), ("丸紅", "Marubeni"),
+    ("塩野義製薬", "Shionogi"), ("中外製薬", "Chugai Pharmaceutical"), ("日本製鉄", "Nippon Steel"),
+    ("川崎重工業", "Kawasaki Heavy Industries"), ("凸版印刷", "Toppan"), ("大日本印刷", "Dai Nippon Printing"),
+    ("清水建設", "Shimizu"), ("鹿島建設", "Kajima"), ("明治ホールディングス", "Meiji Holdings"),
+    ("三菱商事", "Mitsubishi Corporation"), ("住友電気工業", "Sumitomo Electric Industries"), ("東レ", "Toray"),
+    ("三井不動産", "Mitsui Fudosan"), ("大成建設", "Taisei"), ("出光興産", "Idemitsu Kosan"), ("電通", "Dentsu"),
 )
 # Legal forms spelt out as a register holds them, and abbreviated as people write them.
 LEGAL_FORMS = (
@@ -146,6 +170,13 @@ def build(companies: list[Company], chinese: list[Company], seed: int = SEED) ->
         items.append(Item("script-ja-ko", script, english, True))
         others = sorted((e for e in eng if e != english), key=lambda e: (e[0] != english[0], e))
         items.append(Item("script-ja-ko", script, others[0], False))
+    # kanji: each written name against its company, and against another company's English name
+    keng = [e for _, e in KANJI_NAMES]
+    for script, english in KANJI_NAMES:
+        items.append(Item("kanji", script, english, True))
+        first = english.split()[0]
+        others = sorted((e for e in keng if e != english), key=lambda e: (e.split()[0] != first, e[0] != english[0], e))
+        items.append(Item("kanji", script, others[0], False))
     # Chinese: the full legal form with a city in brackets against the short form with the city after
     for c in chinese:
         if not c.zh_name:
@@ -204,17 +235,29 @@ class Report:
     items: list[Item]
     engine: list[bool]
     wratio: list[bool]
-    off_table: list[bool]
+    off_table: list[bool]  # off the hand table
     lines: list[str]
+    off_every: list[bool] = field(default_factory=list)  # off the hand table and the generated listed table
 
-    def counts(self, cls: str | None, off_table_only: bool = True) -> Counts:
+    def counts(self, cls: str | None, off_table_only: bool = True, every: bool = False) -> Counts:
+        off = self.off_every if every else self.off_table
         sel = [i for i, it in enumerate(self.items)
-               if (cls is None or it.cls == cls) and (self.off_table[i] or not off_table_only)]
+               if (cls is None or it.cls == cls) and (off[i] or not off_table_only)]
+        return tally([self.items[i].as_pair() for i in sel], [self.engine[i] for i in sel])
+
+    def by_rule(self) -> Counts:
+        """Off the hand table, the classes a rule can reach (no ticker or brand look-up needed)."""
+        sel = [i for i, it in enumerate(self.items) if self.off_table[i] and it.cls not in NEEDS_KNOWLEDGE]
         return tally([self.items[i].as_pair() for i in sel], [self.engine[i] for i in sel])
 
 
-def _bench(items: Sequence[Item], index: RegistryIndex) -> tuple[float, float]:
-    """Pairs per second: the engine from cold caches, then WRatio, on the same pairs."""
+def _bench(items: Sequence[Item], index: RegistryIndex) -> tuple[float, float, float]:
+    """Pairs per second: the engine from cold caches, then WRatio, on the same pairs; and the seconds
+    the engine's one-time loads take (pykakasi's dictionaries, the alias tables), timed apart."""
+    t = time.perf_counter()
+    for a, b in (("山田製作所", "Yamada"), ("AX", "Axos Financial"), ("华信科技", "Huaxin Technology")):
+        same_employer(a, b, index)
+    load = time.perf_counter() - t
     index.same_cache.clear()
     index._cache.clear()  # a cold start is what is measured
     t0 = time.perf_counter()
@@ -224,7 +267,26 @@ def _bench(items: Sequence[Item], index: RegistryIndex) -> tuple[float, float]:
     for it in items:
         wratio(it.as_pair())
     t2 = time.perf_counter()
-    return len(items) / max(t1 - t0, 1e-9), len(items) / max(t2 - t1, 1e-9)
+    return len(items) / max(t1 - t0, 1e-9), len(items) / max(t2 - t1, 1e-9), load
+
+
+def listed_keys() -> tuple[str, dict[str, list[str]]]:
+    """The generated listed-company table's keys (``normalise_company`` without spaces) and provenance."""
+    data = aliases.listed()
+    return aliases.listed_provenance(), dict(data.get("keys") or {})
+
+
+def _on_listed(it: Item, listed: dict[str, list[str]]) -> bool:
+    """Whether the generated listed table can answer the pair: its variant is a ticker, listing or brand
+    there, or both names are names of one listed company written differently. (A variant that
+    normalises to the company's own name is answered by normalisation, whichever table lists the
+    name; names of two listed companies are not answered by the table, which never says "different".)"""
+    kv = normalise_company(it.variant).replace(" ", "")
+    kc = normalise_company(it.company).replace(" ", "")
+    entry = listed.get(kv)
+    if entry is None:
+        return False
+    return entry[1] != "name" or (kv != kc and kc in listed and listed[kc][0] == entry[0])
 
 
 def evaluate(seed: int = SEED) -> Report:
@@ -232,37 +294,49 @@ def evaluate(seed: int = SEED) -> Report:
     items = build(sources.companies, sources.chinese, seed)
     register = sorted({c.key: c for c in [*sources.companies, *sources.chinese]}.values(), key=lambda c: c.key)
     index = register_of(register)
-    engine_pps, wratio_pps = _bench(items, index)
+    engine_pps, wratio_pps, load_s = _bench(items, index)
     engine = [same_employer(it.variant, it.company, index)[0] for it in items]
     base = [wratio(it.as_pair()) >= 90.0 for it in items]
     table = alias_table_names()
     names = table[1] if table else frozenset()
     off = [normalise_company(it.variant) not in names and normalise_company(it.company) not in names for it in items]
-    rep = Report(items, engine, base, off, [])
+    listed_from, listed = listed_keys()
+    every = [o and not _on_listed(it, listed) for it, o in zip(items, off, strict=True)]
+    rep = Report(items, engine, base, off, [], every)
     lines = [f"Employer names by class of writing (seed {seed}); data: " + "; ".join(sources.description),
-             f"  alias table: {table[0] if table else 'none'}; 'off table' = neither name in it", ""]
+             f"  hand alias table: {table[0] if table else 'none'}; generated listed table: {listed_from}", ""]
     head = "  P      R      tp   fp   fn"
-    lines.append(f"{'class':<16}{'source':<9}{'off-table pairs':>16}   {'engine same_employer':<28}   WRatio >= 90")
-    lines.append(f"{'':<16}{'':<9}{'same':>8}{'diff':>8}   {head}   {head}")
 
     def block(c: Counts) -> str:
         return f"{_fmt(c.precision):>6} {_fmt(c.recall):>6} {c.tp:>5} {c.fp:>4} {c.fn:>4}"
 
     rows: list[tuple[str, Callable[[Item], bool]]] = [(c, lambda it, c=c: it.cls == c) for c in CLASSES]
-    rows += [("overall", lambda it: True), ("overall by rule", lambda it: it.cls not in NEEDS_KNOWLEDGE)]
-    for label, keep in rows:
-        sel = [i for i, it in enumerate(items) if keep(it) and off[i]]
-        ps = [items[i].as_pair() for i in sel]
-        e, b = tally(ps, [engine[i] for i in sel]), tally(ps, [base[i] for i in sel])
-        lines.append(f"{label:<16}{SOURCES.get(label, ''):<9}{e.tp + e.fn:>8}{e.fp + e.tn:>8}   "
-                     f"{block(e)}   {block(b)}")
+    for title, mask, extra in (
+        ("OFF THE HAND TABLE (neither name in source.yaml's table)", off,
+         [("overall", lambda it: True), ("overall by rule", lambda it: it.cls not in NEEDS_KNOWLEDGE)]),
+        ("OFF EVERY TABLE (also: the variant is no key of the generated listed table)", every,
+         [("overall", lambda it: True)]),
+    ):
+        lines.append(title)
+        lines.append(f"{'class':<16}{'source':<9}{'pairs':>16}   {'engine same_employer':<28}   WRatio >= 90")
+        lines.append(f"{'':<16}{'':<9}{'same':>8}{'diff':>8}   {head}   {head}")
+        for label, keep in rows + extra:
+            sel = [i for i, it in enumerate(items) if keep(it) and mask[i]]
+            ps = [items[i].as_pair() for i in sel]
+            e, b = tally(ps, [engine[i] for i in sel]), tally(ps, [base[i] for i in sel])
+            lines.append(f"{label:<16}{SOURCES.get(label, ''):<9}{e.tp + e.fn:>8}{e.fp + e.tn:>8}   "
+                         f"{block(e)}   {block(b)}")
+        lines.append("")
     lines.append("('overall by rule' leaves out " + ", ".join(sorted(NEEDS_KNOWLEDGE)) + ": no rule can know a "
-                 "ticker or a domain's brand without a table)")
+                 "ticker or a domain's brand without a table. The generated listed table comes from the same "
+                 "package as those classes' pairs, so off the hand table they measure a look-up in that data)")
     in_table = sum(not o for o in off)
-    lines.append(f"(left out as in the alias table: {in_table} of {len(items)} pairs; with them the engine scores "
-                 f"P {_fmt(rep.counts(None, False).precision)} R {_fmt(rep.counts(None, False).recall)})")
+    lines.append(f"(left out as in the hand alias table: {in_table} of {len(items)} pairs; with them the engine "
+                 f"scores P {_fmt(rep.counts(None, False).precision)} R {_fmt(rep.counts(None, False).recall)})")
+    with_load = len(items) / (len(items) / engine_pps + load_s)
     lines.append(f"speed on these {len(items):,} pairs: engine {engine_pps:,.0f} pairs/s from cold caches, "
-                 f"WRatio {wratio_pps:,.0f} pairs/s")
+                 f"WRatio {wratio_pps:,.0f} pairs/s (the engine's one-time loads of pypinyin, pykakasi and the "
+                 f"alias tables took {load_s:.2f} s, timed apart; counting them: {with_load:,.0f} pairs/s)")
     rep.lines = lines
     return rep
 
@@ -280,9 +354,9 @@ def errors(rep: Report, limit: int) -> list[str]:
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--min-precision", type=float, default=None, help="exit 1 if off-table precision is lower")
+    ap.add_argument("--min-precision", type=float, default=None, help="exit 1 if precision off the hand table or off every table is lower")
     ap.add_argument("--min-recall", type=float, default=None,
-                    help="exit 1 if off-table recall of the classes a rule can reach ('overall by rule') is lower")
+                    help="exit 1 if recall off the hand table or off every table is lower")
     ap.add_argument("--show-errors", type=int, default=0, metavar="N", help="print up to N misclassified pairs")
     args = ap.parse_args(argv)
     rep = evaluate(args.seed)
@@ -290,16 +364,12 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
         out(line)
     for line in errors(rep, args.show_errors):
         out(line)
-    c = rep.counts(None)
-    by_rule = tally([it.as_pair() for it, o in zip(rep.items, rep.off_table, strict=True)
-                     if o and it.cls not in NEEDS_KNOWLEDGE],
-                    [e for it, e, o in zip(rep.items, rep.engine, rep.off_table, strict=True)
-                     if o and it.cls not in NEEDS_KNOWLEDGE])
     failed = []
-    if args.min_precision is not None and (c.precision or 0.0) < args.min_precision:
-        failed.append(f"off-table precision {_fmt(c.precision)} < {args.min_precision}")
-    if args.min_recall is not None and (by_rule.recall or 0.0) < args.min_recall:
-        failed.append(f"off-table recall by rule {_fmt(by_rule.recall)} < {args.min_recall}")
+    for label, c in (("off the hand table", rep.counts(None)), ("off every table", rep.counts(None, every=True))):
+        if args.min_precision is not None and (c.precision or 0.0) < args.min_precision:
+            failed.append(f"{label}: precision {_fmt(c.precision)} < {args.min_precision}")
+        if args.min_recall is not None and (c.recall or 0.0) < args.min_recall:
+            failed.append(f"{label}: recall {_fmt(c.recall)} < {args.min_recall}")
     for f in failed:
         out(f"BELOW THRESHOLD: {f}")
     return 1 if failed else 0

@@ -553,3 +553,76 @@ def partial_acronym(na: str, nb: str) -> bool:
         if len(rest) == len(last) and "".join(w[0] for w in rest) == last:
             return True
     return False
+
+
+# ---- Japanese kanji against a Latin name (pykakasi) ---------------------------------------------
+# 本田技研工業 is Honda Motor and 東芝 is Toshiba: kanji names are read with pykakasi (its Hepburn
+# romaji), from the name as written, since ``normalise_company`` turns Japanese kanji into simplified
+# Chinese (東芝 -> 东芝), which pykakasi does not read. The reading is then compared like a kana one.
+_KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Words that name a kind of business ("... Electric", 電機): when both names carry one and they differ,
+# the names are two companies of one group (三菱電機 is not Mitsubishi Heavy Industries).
+_JA_INDUSTRY = {
+    "電機": "electric", "電気": "electric", "重工業": "heavy", "自動車": "motor", "化学": "chemical",
+    "製薬": "pharmaceutical", "薬品": "pharmaceutical", "銀行": "bank", "商事": "trading", "物産": "trading",
+    "不動産": "estate", "建設": "construction", "証券": "securities", "保険": "insurance", "鉄道": "railway",
+    "航空": "airlines", "製鉄": "steel", "鉄鋼": "steel", "印刷": "printing", "電子": "electronics",
+    "通信": "communications", "海運": "shipping", "石油": "oil", "ガス": "gas", "電力": "power", "食品": "foods",
+}
+_LATIN_INDUSTRY = {"electric": "electric", "heavy": "heavy", "motor": "motor", "motors": "motor",
+                   "chemical": "chemical", "chemicals": "chemical", "pharmaceutical": "pharmaceutical",
+                   "pharma": "pharmaceutical", "bank": "bank", "trading": "trading", "estate": "estate",
+                   "construction": "construction", "securities": "securities", "insurance": "insurance",
+                   "railway": "railway", "airlines": "airlines", "steel": "steel", "printing": "printing",
+                   "electronics": "electronics", "communications": "communications", "shipping": "shipping",
+                   "oil": "oil", "gas": "gas", "power": "power", "foods": "foods",
+                   # the same words romanised, as English names of Japanese companies keep them
+                   "denki": "electric", "jukogyo": "heavy", "kagaku": "chemical", "seiyaku": "pharmaceutical",
+                   "ginko": "bank", "shoji": "trading", "bussan": "trading", "fudosan": "estate",
+                   "kensetsu": "construction", "shoken": "securities", "tetsudo": "railway", "kaiun": "shipping",
+                   "sekiyu": "oil", "denryoku": "power"}
+_JA_READING_GENERIC = tuple(sorted({*_JA_GENERIC, *_JA_INDUSTRY, "技研", "興業", "製鋼", "商会"}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _kakasi() -> object:
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+@lru_cache(maxsize=1 << 14)
+def _japanese_reading(raw: str) -> tuple[str, frozenset[str]]:
+    """(Hepburn reading of a Japanese name's distinctive part, the kinds of business its words name);
+    ("", ...) when the name has no kanji, has hangul or Latin letters, or nothing distinctive."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    if not _KANJI_RE.search(text) or _HANGUL_RE.search(text) or re.search(r"[A-Za-z0-9]", text):
+        return "", frozenset()
+    text = _strip_cjk("".join(ch for ch in text if has_cjk(ch) or ch == "ー"))
+    kinds = frozenset(v for k, v in _JA_INDUSTRY.items() if k in text)
+    for word in _JA_READING_GENERIC:
+        if text != word:
+            text = text.replace(word, "")
+    items = _kakasi().convert(text)  # type: ignore[attr-defined]
+    reading = "".join(str(x["hepburn"]) for x in items)
+    return re.sub(r"[^a-z]", "", reading.lower()), kinds
+
+
+def same_reading(raw_cjk: str, latin_norm: str) -> bool:
+    """Whether a Japanese name with kanji, read aloud, is the Latin name (本田技研工業 = honda motor),
+    its distinctive words or all of it, and no word naming another kind of business on both sides."""
+    reading, kinds = _japanese_reading(raw_cjk)
+    if not reading:
+        return False
+    latin_kinds = {_LATIN_INDUSTRY[t] for t in latin_norm.split() if t in _LATIN_INDUSTRY}
+    if kinds and latin_kinds and not kinds & latin_kinds:
+        return False
+    key = _skeleton(reading)
+    if len(key) < 2:
+        return False
+    toks = latin_norm.split()
+    core = [t for t in toks if t not in _LATIN_SCRIPT_GENERIC and t not in _LATIN_INDUSTRY and t != "and"]
+    for cand in {" ".join(toks), " ".join(core), core[0] if core else ""} - {""}:
+        if _skeleton(cand) == key and (len(key) >= 4 or fuzz.ratio(_sounds(reading), _sounds(cand)) >= 70):
+            return True
+    return False

@@ -27,6 +27,7 @@ from include.engine.names import (
     initials_agree,
     normalise_company,
     partial_acronym,
+    same_reading,
     same_sound,
     site_stripped,
 )
@@ -214,7 +215,25 @@ class RegistryIndex:
         return max(0.25, 1.0 - math.log(df / 3) / math.log(max(self._n_names, 10)))
 
     def resolve(self, name: str) -> Resolution:
-        return self.resolve_normalised(normalise_company(name))
+        norm = normalise_company(name)
+        res = self.resolve_normalised(norm)
+        if res.known:
+            return res
+        # a listed company's ticker, listing or domain brand (read from the raw string: a bare ticker counts
+        # only in capitals), found in the register under one of that company's names
+        return self._resolve_listed(name, norm) or res
+
+    def _resolve_listed(self, name: str, norm: str) -> Resolution | None:
+        hit = aliases.listed_lookup(name, norm)
+        if hit is None or hit.kind == "name":
+            return None
+        for cand in hit.norms:
+            hits = self._exact.get(cand)
+            if hits:
+                eid, raw, _ = min(hits, key=lambda h: (_KIND_RANK.get(h[2], 9), h[0]))
+                return Resolution(eid, 0.93, raw, "alias", self._family_of([h[0] for h in hits]), None,
+                                  f"{hit.why}; registered as {raw!r}")
+        return None
 
     def resolve_normalised(self, norm: str) -> Resolution:
         cached = self._cache.get(norm)
@@ -420,7 +439,57 @@ def same_employer(a: str, b: str, index: RegistryIndex) -> tuple[bool, float, st
         if len(index.same_cache) > SAME_CACHE_LIMIT:
             index.same_cache.clear()
         hit = index.same_cache[key] = _same_employer(key[0], key[1], index)
+    if not hit[0]:
+        # the listed-company data reads the raw strings (a bare ticker counts only in capitals), so it
+        # is asked after the cached verdict on the normalised names, never cached with it
+        listed = _same_by_listing(a, b, na, nb, index)
+        if listed is not None:
+            return listed
+        if has_cjk(na) != has_cjk(nb):  # kanji are read from the name as written (see names.same_reading)
+            cjk, latin = (a, nb) if has_cjk(na) else (b, na)
+            if same_reading(cjk, latin):
+                return True, 0.9, f"{cjk.strip()!r} read in Japanese (pykakasi) is {latin!r}"
     return hit
+
+
+def _same_by_listing(a: str, b: str, na: str, nb: str, index: RegistryIndex) -> tuple[bool, float, str] | None:
+    """One name is a listed company's ticker, listing or domain brand (``aliases.listed_lookup``) and the
+    other is that company's name, or both are that company's forms. Never a "different" verdict: the
+    listing data knows no corporate families."""
+    if not na or not nb:
+        return None
+    ea, eb = aliases.lookup(na), aliases.lookup(nb)
+    if ea is not None and eb is not None:
+        return None  # the hand table knows both and has decided
+    la, lb = aliases.listed_lookup(a, na), aliases.listed_lookup(b, nb)
+    if la is not None and lb is not None:
+        if la.company == lb.company:
+            why = la.why if lb.kind == "name" else lb.why if la.kind == "name" else f"{la.why}; {lb.why}"
+            return True, 0.95, f"the same listed company: {why}"
+        return None
+    for hit, other, famous in ((la, nb, eb), (lb, na, ea)):
+        if hit is None or hit.kind == "name":
+            continue
+        for cand in hit.norms:
+            # a name the hand table knows must be the listed name itself, never a part of it
+            # ("Apple" is not Apple Hospitality REIT, whose ticker is APLE)
+            if other == cand if famous is not None else _is_that_name(other, cand, index):
+                return True, 0.93, f"{hit.why}; {other!r} is its name {cand!r}"
+    return None
+
+
+def _is_that_name(other: str, cand: str, index: RegistryIndex) -> bool:
+    """``other`` is the listed name ``cand``: the same, run together, or the same distinctive words with
+    filler at most ("chubb" for "chubb limited"), never with a distinctive word the listed name lacks."""
+    if other == cand or compact_key(other) == compact_key(cand):
+        return True
+    for name in (other, *site_stripped(other)):
+        toks, ctoks = name_tokens(name), name_tokens(cand)
+        if any(index.weight(t) > GENERIC_WEIGHT and t not in ctoks for t in toks):
+            continue
+        if token_match(toks, ctoks, index.weight) >= HIT_THRESHOLD:
+            return True
+    return False
 
 
 def _same_employer(na: str, nb: str, index: RegistryIndex, site: bool = False) -> tuple[bool, float, str]:

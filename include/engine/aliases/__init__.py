@@ -146,3 +146,68 @@ def legal_names_for_lookup(hit: AliasHit) -> list[str]:
     if top not in names:
         names.append(top)
     return names
+
+
+# ---- Listed companies: generated from a listing package, with its provenance ------------------------
+# ``listed.json`` is written by the workshop's ``evaluation/listed_aliases.py`` from pytickersymbols (the
+# product does not import the package). It is weaker than the hand table: it never says two names are
+# *different* companies (it knows no corporate families) and never blocks a fuzzy match; it only says
+# that a ticker, a listing or a domain's brand is one listed company's, and the engine accepts that
+# when the other name is one of that company's names.
+LISTED = Path(__file__).resolve().parent / "listed.json"
+
+
+@dataclass(frozen=True)
+class ListedHit:
+    company: str  # the data's company id (an ISIN or a symbol)
+    name: str  # the company's name as the listing package gives it
+    kind: str  # name, listing, ticker, short-ticker, brand
+    form: str  # the form that matched, e.g. "NYSE: F", "imhds"
+    norms: tuple[str, ...]  # the company's names, normalised
+
+    @property
+    def why(self) -> str:
+        return f"listed-company data ({listed_provenance()}): {self.kind} {self.form} → {self.name}"
+
+
+@lru_cache(maxsize=1)
+def listed() -> dict[str, Any]:
+    if not LISTED.exists():
+        return {"keys": {}, "companies": {}, "source": {}}
+    with LISTED.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+def listed_provenance() -> str:
+    """Where the listed-company data came from: "pytickersymbols 1.17.10, generated 2026-12-06"."""
+    d = listed()
+    src = d.get("source") or {}
+    return f"{src.get('package', '?')} {src.get('version', '?')}, generated {d.get('generated_on', '?')}"
+
+
+@lru_cache(maxsize=1 << 16)
+def _listed_entry(key: str) -> ListedHit | None:
+    entry = listed()["keys"].get(key)
+    if entry is None:
+        return None
+    cid, kind, form = entry
+    c = listed()["companies"][cid]
+    return ListedHit(cid, c["name"], kind, form, tuple(c["norms"]))
+
+
+def listed_lookup(raw: str, norm: str) -> ListedHit | None:
+    """The listed company an employer string names per the generated data, or None.
+
+    A bare ticker counts only as the whole employer string in capitals ("F", "AX", "BLFS"), never
+    inside a name or in lower case ("Ax" is not Axos Financial); listings ("NYSE: F"), names and
+    domain brands count whenever their key is the whole normalised name.
+    """
+    if not norm:
+        return None
+    hit = _listed_entry(norm.replace(" ", ""))
+    if hit is None:
+        return None
+    if hit.kind in ("ticker", "short-ticker") and (raw or "").strip() != hit.form:
+        return None
+    return hit
