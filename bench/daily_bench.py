@@ -154,18 +154,20 @@ def run_day(label: str, day: str, world: Path, work: Path, warehouse: Path, conf
     from sandbox.world import World
 
     data_dir = work / "data"
+    out = work / f"run-{label.replace(' ', '')}.out"
     started = time.time()
     with Sandbox(World.load(world)) as sb:
-        r = run_cli(day, sb, warehouse, config, work / "af", work / f"run-{label}.out")
+        r = run_cli(day, sb, warehouse, config, work / "af", out)
         stats = sb.stats()
-    run_id = run_id_of(work / f"run-{label}.out")
+    run_id = run_id_of(out)
     parts = manifest_parts(data_dir, run_id)
     check = parts.get("crosscheck", {})
     return {**r, "label": label, "day": day, "run_id": run_id, "stats": stats, "pipeline": pipeline_requests(parts),
             "rechecked": plan_size(data_dir, run_id, "check"), "checked": check.get("candidates_checked"),
             "profiles": plan_size(data_dir, run_id, "profiles"),
             "lookups": parts.get("registry-plan", {}).get("api_lookups"),
-            "report": largest_report(data_dir / "reports", started), "candidates": candidates_in(warehouse)}
+            "report": largest_report(data_dir / "reports", started), "candidates": candidates_in(warehouse),
+            "load": os.getloadavg()[1]}
 
 
 def mib(n: int) -> str:
@@ -177,7 +179,7 @@ def print_day(r: dict[str, Any], changed: int | None) -> None:
     total = sum(stats["requests"].values())
     dags = ", ".join(f"{d} {s:.0f}s" for d, s in r["dags"].items())
     print(f"{r['label']} ({r['day']}, run {r['run_id']}): {r['result']}", flush=True)
-    print(f"  wall time: {r['seconds']:.1f}s ({dags})")
+    print(f"  wall time: {r['seconds']:.1f}s ({dags}); machine load average over the last 5 minutes {r['load']:.1f}")
     print(f"  requests: {total:,} in all; " + ", ".join(f"{s} {stats['requests'].get(s, 0):,}" for s in SOURCES_SHOWN))
     not_modified = {s: v.get("304", 0) for s, v in stats["by_status"].items() if v.get("304")}
     if not_modified:
