@@ -139,12 +139,14 @@ def largest_report(reports: Path, since: float) -> tuple[str, int, int, int]:
     return best, size, files, total
 
 
-def candidates_in(warehouse: Path) -> int:
+def candidates_in(warehouse: Path) -> tuple[int, int]:
+    """Candidates in the warehouse, and those with consent (the ones a full run checks)."""
     from include.warehouse import connect
 
     wh = connect({"conn_type": "duckdb", "host": str(warehouse)})
     try:
-        return int(wh.query("SELECT count(*) AS n FROM candidates")[0]["n"])
+        row = wh.query("SELECT count(*) AS n, count(*) FILTER (WHERE consent_given) AS c FROM candidates")[0]
+        return int(row["n"]), int(row["c"])
     finally:
         wh.close()
 
@@ -193,9 +195,10 @@ def print_day(r: dict[str, Any], changed: int | None) -> None:
     print("  the pipeline's manifest counts: " + (", ".join(f"{s} {n:,}" for s, n in sorted(own.items())) if own
                                                  else "no request counts in its manifest"))
     rechecked = r["rechecked"]
-    everyone = r["candidates"]
-    print(f"  candidates re-checked: {rechecked if rechecked is not None else 'n/a'} of {everyone:,} in the warehouse"
-          + (" (all)" if rechecked == everyone else "") + f"; manifest candidates_checked {r['checked']}; profiles planned "
+    everyone, consenting = r["candidates"]
+    print(f"  candidates re-checked: {rechecked if rechecked is not None else 'n/a'} of {consenting:,} with consent "
+          f"({everyone:,} in the warehouse)" + (" (all: the pipeline re-checks every one)" if rechecked == consenting else "")
+          + f"; manifest candidates_checked {r['checked']}; profiles planned "
           f"for {r['profiles'] if r['profiles'] is not None else 'n/a'}; registry API look-ups {r['lookups']}")
     print(f"  peak RSS: largest process {r['single_mib']:,.0f} MiB (in {r['peak_in']}), process tree "
           f"{r['tree_mib']:,.0f} MiB")
