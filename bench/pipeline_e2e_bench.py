@@ -244,7 +244,7 @@ def main() -> int:
     prev = None
     with contextlib.ExitStack() as stack:
         if args.work:
-            work = Path(args.work)
+            work = Path(args.work).resolve()  # the warehouse path goes to Airflow, which wants it absolute
             work.mkdir(parents=True, exist_ok=True)
         else:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cc-e2e-bench-")))
