@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml Makefile | sha256sum | cut -c1-12)
 TODAY  ?= $(shell date -u +%Y-%m-%d)
 
-.PHONY: install bytecode system-deps demo ui screenshots test lint evaluate bench bench-e2e clean
+.PHONY: install bytecode system-deps demo ui screenshots test lint evaluate bench bench-e2e bench-daily clean
 
 install: $(STAMP)
 
@@ -74,6 +74,12 @@ bench: install bytecode
 E2E_ARGS ?= --sizes 1000,10000 --registry 100000
 bench-e2e: install bytecode
 	$(BIN)/python bench/pipeline_e2e_bench.py $(E2E_ARGS)
+
+# Day 1 on a history of 10k candidates, then day 2 with 1% of the applications new or changed, in one warehouse;
+# the last line is day 2 as a ratio of day 1: `make bench-daily BENCH_DAILY_ARGS="--history 100000"`.
+BENCH_DAILY_ARGS ?=
+bench-daily: install bytecode
+	$(BIN)/python bench/daily_bench.py $(BENCH_DAILY_ARGS)
 
 clean:
 	rm -rf .var artifacts

@@ -37,6 +37,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -144,38 +145,50 @@ def run_once(n: int, work: Path, registry: int) -> dict[str, object]:
         stale.unlink(missing_ok=True)
     if registry:
         print(f"  ({load_registry(registry, world, warehouse)})", flush=True)
-    config = work / f"c-{n}.yaml"
-    config.write_text((ROOT / "sandbox/crosscheck.yaml").read_text() + f"\ndata_dir: {work / f'data-{n}'}\n")
+    config = write_config(work / f"c-{n}.yaml", work / f"data-{n}")
     with Sandbox(World.load(world)) as sb:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW_CONN_", "AIRFLOW__"))}
-        env.update({f"AIRFLOW_CONN_{k.upper()}": json.dumps(v) for k, v in sb.connections().items()})
-        env.update({"AIRFLOW_CONN_CROSSCHECK_WAREHOUSE": json.dumps({"conn_type": "duckdb", "host": str(warehouse)}),
-                    "AIRFLOW_HOME": str(work / f"af-{n}"), "CROSSCHECK_CONFIG": str(config),
-                    "PYTHONPATH": str(ROOT)})
-        out = work / f"run-{n}.out"
-        t0 = time.monotonic()
-        log_path: Path | None = None
-        ended: list[tuple[float, str]] = []  # (time.monotonic(), dag) as each DAG's line is printed
-        dags: dict[str, float] = {}
-        with out.open("w", encoding="utf-8") as fh:
-            proc = subprocess.Popen([sys.executable, "-m", "include.cli", "run", "--date", DAY], env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-            with PeakRss(proc.pid) as peak:
-                assert proc.stdout is not None
-                for line in proc.stdout:
-                    fh.write(line)
-                    if m := DAG_TIME.search(line):
-                        ended.append((time.monotonic(), m[1]))
-                        dags[m[1]] = float(m[3])
-                    elif m := AIRFLOW_LOG.search(line):
-                        log_path = Path(m[1])
-                code = proc.wait()
-        seconds = time.monotonic() - t0
+        r = run_cli(DAY, sb, warehouse, config, work / f"af-{n}", work / f"run-{n}.out")
+    return {"n": n, **r, **accuracy(warehouse, world), "plan": registry_plan(work / f"data-{n}")}
+
+
+def write_config(path: Path, data_dir: Path) -> Path:
+    """The sandbox's Crosscheck configuration with its own ``data_dir`` (run folders, reports)."""
+    path.write_text((ROOT / "sandbox/crosscheck.yaml").read_text() + f"\ndata_dir: {data_dir}\n")
+    return path
+
+
+def run_cli(day: str, sb: Any, warehouse: Path, config: Path, airflow_home: Path, out: Path,
+            args: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``crosscheck run --date day`` in a child process against the sandbox ``sb`` and the DuckDB
+    ``warehouse``; its output goes to ``out``. Returns the wall time (``seconds``), ``result``, each
+    DAG's time (``dags``), the task times of the Airflow log (``tasks``), the peak RSS of the largest
+    process (``single_mib``, and the DAG running then: ``peak_in``) and of the process tree (``tree_mib``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW_CONN_", "AIRFLOW__"))}
+    env.update({f"AIRFLOW_CONN_{k.upper()}": json.dumps(v) for k, v in sb.connections().items()})
+    env.update({"AIRFLOW_CONN_CROSSCHECK_WAREHOUSE": json.dumps({"conn_type": "duckdb", "host": str(warehouse)}),
+                "AIRFLOW_HOME": str(airflow_home), "CROSSCHECK_CONFIG": str(config), "PYTHONPATH": str(ROOT)})
+    t0 = time.monotonic()
+    log_path: Path | None = None
+    ended: list[tuple[float, str]] = []  # (time.monotonic(), dag) as each DAG's line is printed
+    dags: dict[str, float] = {}
+    with out.open("w", encoding="utf-8") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "include.cli", "run", "--date", day, *args], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        with PeakRss(proc.pid) as peak:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                fh.write(line)
+                if m := DAG_TIME.search(line):
+                    ended.append((time.monotonic(), m[1]))
+                    dags[m[1]] = float(m[3])
+                elif m := AIRFLOW_LOG.search(line):
+                    log_path = Path(m[1])
+            code = proc.wait()
+    seconds = time.monotonic() - t0
     peak_in = next((dag for at, dag in ended if at >= peak.single_at), "after")
-    return {"n": n, "seconds": seconds, "result": "ok" if code == 0 else f"exit {code}",
-            "dags": dags, "peak_in": peak_in, "tasks": task_times(log_path) if log_path else {},
-            "single_mib": peak.single / 2**20, "tree_mib": peak.tree / 2**20, **accuracy(warehouse, world),
-            "plan": registry_plan(work / f"data-{n}")}
+    return {"seconds": seconds, "result": "ok" if code == 0 else f"exit {code}", "dags": dags, "peak_in": peak_in,
+            "tasks": task_times(log_path) if log_path else {}, "single_mib": peak.single / 2**20,
+            "tree_mib": peak.tree / 2**20}
 
 
 def accuracy(warehouse: Path, world: Path) -> dict[str, object]:
@@ -231,7 +244,7 @@ def main() -> int:
     prev = None
     with contextlib.ExitStack() as stack:
         if args.work:
-            work = Path(args.work)
+            work = Path(args.work).resolve()  # the warehouse path goes to Airflow, which wants it absolute
             work.mkdir(parents=True, exist_ok=True)
         else:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cc-e2e-bench-")))

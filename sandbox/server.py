@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -85,8 +87,34 @@ class RequestLog(list[tuple[str, str, str]]):
             del self[: len(self) - self.keep]
 
 
+_VERSION = re.compile(r"^v\d+(\.\d+)?$")
+# a path segment after one of these names a record (a login, a company, an opportunity ...)
+_ID_AFTER = frozenset({"users", "company", "companies", "lei-records", "opportunities", "files", "candidates",
+                       "applications"})
+
+
+def endpoint(rest: str) -> str:
+    """A request path below its source's prefix with the record ids left out, so that requests can be
+    counted per endpoint: ``/v1/opportunities/5f1c…/offers`` -> ``v1/opportunities/{id}/offers``,
+    ``/users/asilva`` -> ``users/{id}``; the query string is not part of it."""
+    out: list[str] = []
+    prev = ""
+    for seg in rest.split("?", 1)[0].split("/"):
+        if not seg:
+            continue
+        is_id = not _VERSION.match(seg) and (any(ch.isdigit() for ch in seg) or (prev in _ID_AFTER and seg != "search"))
+        out.append("{id}" if is_id else seg)
+        prev = seg
+    return "/".join(out)
+
+
 class Sandbox:
-    """Holds the world, the fault settings and per-source counters; serves until stopped."""
+    """Holds the world, the fault settings and per-source counters; serves until stopped.
+
+    ``counts`` (requests per source) drive the fault schedule and restart when faults are set;
+    ``stats()`` (also ``GET /_sandbox/stats``) counts every answered request per source, endpoint and
+    status from the sandbox's start, whatever the faults, for benchmarks that measure what a run asked.
+    """
 
     def __init__(self, world: Any, host: str = "127.0.0.1", port: int = 0,
                  faults: dict[str, Faults] | None = None):
@@ -94,6 +122,7 @@ class Sandbox:
         self.faults: dict[str, Faults] = faults or {}
         self.counts: dict[str, int] = {s: 0 for s in SOURCES}
         self.requests_log = RequestLog()  # (source, method, path?query) for tests
+        self.served: Counter[tuple[str, str, int]] = Counter()  # (source, endpoint, status) -> requests
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer((host, port), _handler_for(self))
         self.httpd.daemon_threads = True
@@ -125,6 +154,23 @@ class Sandbox:
         from sandbox import credentials
 
         return credentials.connections(self.url)
+
+    def stats(self, reset: bool = False) -> dict[str, Any]:
+        """Requests answered since the start (or the last reset): ``requests`` per source (every source
+        listed, 0 when none), ``by_status`` per source (``{"200": n, "304": n, ...}``) and
+        ``by_endpoint`` per source (``{"users/{id}": n, ...}``, see ``endpoint``)."""
+        with self._lock:
+            served = Counter(self.served)
+            if reset:
+                self.served.clear()
+        out: dict[str, Any] = {"requests": {s: 0 for s in SOURCES}, "by_status": {}, "by_endpoint": {}}
+        for (source, path, status), n in sorted(served.items()):
+            out["requests"][source] = out["requests"].get(source, 0) + n
+            by_status = out["by_status"].setdefault(source, {})
+            by_status[str(status)] = by_status.get(str(status), 0) + n
+            by_endpoint = out["by_endpoint"].setdefault(source, {})
+            by_endpoint[path] = by_endpoint.get(path, 0) + n
+        return out
 
     def _fault_for(self, source: str) -> SandboxResponse | None:
         with self._lock:
@@ -181,6 +227,9 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                     except Exception as exc:  # noqa: BLE001 - a sandbox bug must show as a 500, not a hung client
                         resp = error(500, f"sandbox error: {type(exc).__name__}: {exc}")
             assert resp is not None
+            if source in SOURCES:
+                with sandbox._lock:
+                    sandbox.served[(source, endpoint(rest), resp.status)] += 1
             data, ctype = resp.encoded()
             f = sandbox.faults.get(source) or sandbox.faults.get("*")
             if f and f.truncate_every and resp.status == 200 and sandbox.counts.get(source, 0) % f.truncate_every == 0:
@@ -205,6 +254,8 @@ def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
                 return json_response({src: asdict(f) for src, f in sandbox.faults.items()})
             if rest == "/health":
                 return json_response({"ok": True, "counts": sandbox.counts})
+            if rest == "/stats" and self.command == "GET":
+                return json_response(sandbox.stats())
             return error(404, "unknown control path")
 
         do_GET = do_POST = do_HEAD = _serve
