@@ -542,7 +542,10 @@ def _latest_data(wh: Warehouse, settings: Settings) -> Any:
     if latest is None:
         return None
     run_id, day = latest
-    return load_report_data(wh, day, run_id, _config(settings))
+    from datetime import UTC, datetime
+
+    # overdue notices and waiting periods as of today, not as of the latest run's day
+    return load_report_data(wh, day, run_id, _config(settings), today=datetime.now(UTC).date())
 
 
 app = create_app()
