@@ -1,0 +1,52 @@
+"""Every checked candidate hears the result: an active application of a checked candidate without any
+decision is listed from the first report day that checked them plus the configured working days, on
+their jurisdiction's calendar, until HR records a decision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from include.notices import attention, record_decision
+from tests.notices.notice_helpers import app_of, config, populate
+
+ANA, WEI, OLIVER = "greenhouse:101", "greenhouse:102", "greenhouse:103"
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Iterator[Any]:
+    from include.warehouse import connect
+
+    w = connect({"conn_type": "duckdb", "host": str(tmp_path / "warehouse.duckdb")})
+    w.migrate()
+    yield w
+    w.close()
+
+
+def checked(wh: Any, run_id: str, day: str, seq: int, ids: list[str]) -> None:
+    wh.upsert("pipeline_runs", [{"run_id": run_id, "seq": seq, "report_day": day, "prev_hash": "0", "hash": run_id}],
+              ["run_id"])
+    wh.upsert("candidate_levels", [{"run_id": run_id, "candidate_id": c, "level": "red", "reasons": []} for c in ids],
+              ["run_id", "candidate_id"])
+
+
+def test_checked_candidates_without_a_decision_are_listed_until_one_is_recorded(wh, tmp_path) -> None:
+    cfg = config(tmp_path)
+    populate(wh)
+    checked(wh, "r1", "2026-09-30", 1, [WEI])  # China: the National Day week follows
+    checked(wh, "r2", "2026-12-24", 2, [WEI, OLIVER])  # a later run does not move Wei's first check
+    wh.execute("UPDATE applications SET status = 'rejected' WHERE application_id = ?", [app_of(ANA)])
+    checked(wh, "r3", "2026-12-24", 3, [ANA])  # not active: nothing to tell through this list
+    lines = {a.candidate_id: a for a in attention(wh, date(2026, 12, 30), cfg)}
+    assert set(lines) == {WEI, OLIVER}
+    assert (lines[WEI].state, lines[WEI].due_on, lines[WEI].decision) == ("result_overdue", "2026-10-10", "")
+    # the UK: 24 December + 3 working days, Christmas, Boxing Day and its substitute Monday skipped
+    assert (lines[OLIVER].state, lines[OLIVER].due_on) == ("result_due", "2026-12-31")
+    assert attention(wh, date(2026, 12, 30)) == []  # without the configuration: decisions only
+    record_decision(wh, app_of(WEI), "proceed", "fine", "Hana", cfg, at=datetime(2026, 12, 29, 10, tzinfo=UTC))
+    after = attention(wh, date(2026, 12, 30), cfg)
+    assert {(a.candidate_id, a.state) for a in after} == {(OLIVER, "result_due"), (WEI, "due")}
