@@ -50,3 +50,23 @@ def test_checked_candidates_without_a_decision_are_listed_until_one_is_recorded(
     record_decision(wh, app_of(WEI), "proceed", "fine", "Hana", cfg, at=datetime(2026, 12, 29, 10, tzinfo=UTC))
     after = attention(wh, date(2026, 12, 30), cfg)
     assert {(a.candidate_id, a.state) for a in after} == {(OLIVER, "result_due"), (WEI, "due")}
+
+
+def test_results_awaiting_a_decision_fold_under_a_count_and_decisions_stay_in_view() -> None:
+    from types import SimpleNamespace
+
+    from include.report.models import NoticeView
+    from include.report.render import environment
+
+    def view(i: int, state: str) -> NoticeView:
+        return NoticeView(state=state, candidate_id=f"c{i}", name=f"N{i}", application_id=f"a{i}",
+                          decision_id="d" if state == "overdue" else "", decision="pre_adverse" if state == "overdue"
+                          else "", due_on="2026-12-01", days=3)
+
+    many = [view(0, "overdue"), *[view(i, "result_overdue") for i in range(1, 13)], view(13, "result_due")]
+    for locale, needle in (("en", "13 checked applications await a decision (12 past"), ("zh_CN", "13 份已核查的申请")):
+        html = environment(locale).get_template("notices_block.html.j2").render(
+            data=SimpleNamespace(notices=many, notices_day=date(2026, 12, 4), report_day=date(2026, 12, 4)))
+        assert needle in html
+        assert '<details class="results">' in html  # more than 10: folded
+        assert html.index('data-notice-state="overdue"') < html.index("<details")
