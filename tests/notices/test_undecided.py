@@ -4,27 +4,21 @@ their jurisdiction's calendar, until HR records a decision."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from include.notices import attention, record_decision
 from tests.notices.notice_helpers import app_of, config, populate
+from tests.warehouse.wh_fixtures import pg_session, warehouse, warehouse_spec  # noqa: F401
 
 ANA, WEI, OLIVER = "greenhouse:101", "greenhouse:102", "greenhouse:103"
 
 
 @pytest.fixture
-def wh(tmp_path: Path) -> Iterator[Any]:
-    from include.warehouse import connect
-
-    w = connect({"conn_type": "duckdb", "host": str(tmp_path / "warehouse.duckdb")})
-    w.migrate()
-    yield w
-    w.close()
+def wh(warehouse: Any) -> Any:  # noqa: F811 - DuckDB and a Postgres schema of its own
+    return warehouse
 
 
 def checked(wh: Any, run_id: str, day: str, seq: int, ids: list[str]) -> None:
