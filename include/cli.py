@@ -389,6 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
     from include.cli_runs import add_parser as add_runs
 
     add_runs(sub, HelpFormatter)
+    from include.cli_notices import add_parser as add_notices
+
+    add_notices(sub, HelpFormatter)
     return p
 
 

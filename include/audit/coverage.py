@@ -49,6 +49,9 @@ COVERED: tuple[Covered, ...] = (
     Covered("legal_holds", ("hold_id",)),
     Covered("erasure_requests", ("request_id",)),
     Covered("recruiting_events", ("event_id",), optional=True),
+    Covered("notice_decisions", ("decision_id",), optional=True),  # include/notices: append-only
+    Covered("notice_letters", ("notice_id",), optional=True),
+    Covered("notice_deliveries", ("delivery_id",), optional=True),
 )
 
 SEAL_FIELDS = ("seq", "kind", "ref", "sealed_at", "sealed_by", "run_id", "run_hash", "coverage", "changes",

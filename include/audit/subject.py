@@ -27,7 +27,8 @@ from include.audit.scope import own_findings_files, own_landing_files, own_repor
 from include.warehouse import Warehouse
 from include.warehouse.base import now_iso, quote_ident
 
-CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_events", "candidate_levels")
+CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_events", "candidate_levels",
+                    "notice_decisions", "notice_letters", "notice_deliveries")  # the last three: include/notices
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta", "audit_seals",
                 "audit_rows"}
 RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy
@@ -207,6 +208,10 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         "educations": own["educations"],
         "recruiting_events": own["recruiting_events"],
         "candidate_levels": own["candidate_levels"],
+        # HR's decisions, the letters written to the candidate (paths, sha256) and how they were delivered
+        "notice_decisions": own["notice_decisions"],
+        "notice_letters": own["notice_letters"],
+        "notice_deliveries": own["notice_deliveries"],
         "findings": findings,
         "finding_clearances": clearances,
         "quarantine": _quarantined(wh, who),
@@ -226,6 +231,7 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         out["employments"],
         out["educations"],
         out["recruiting_events"],
+        out["notice_decisions"],
         findings,
         out["quarantine"],
         out["legal_holds"],
@@ -314,7 +320,9 @@ def erase_candidate(
                 "residual": {},
             }
         raise KeyError(f"no data held for candidate {candidate_id!r}")
-    deleted = [outside.deleted_record(p) for p in reports]
+    # the notice letters written to the candidate hold their name and findings: deleted with their rows
+    letters = [Path(r["path"]) for r in _rows(wh, "notice_letters", candidate_id) if Path(r["path"]).is_file()]
+    deleted = [outside.deleted_record(p) for p in [*reports, *letters]]
     key = candidate_hash(wh, candidate_id)
     tables: dict[str, int] = {}
     try:
@@ -348,7 +356,7 @@ def erase_candidate(
         raise
     for rw in rewrites:
         rw.commit()
-    for p in reports:
+    for p in [*reports, *letters]:
         p.unlink(missing_ok=True)
     if anchor is not None:
         anchor.append(sealed)

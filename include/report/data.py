@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from include.engine import messages
 from include.engine.kinds import KINDS
 from include.levels import levels_of_run
+from include.report import notice_status
 from include.report import reviews as brand
 from include.report.models import (
     SEVERITIES,
@@ -25,6 +26,7 @@ from include.report.models import (
     EvidenceView,
     FindingView,
     LevelReasonView,
+    NoticeView,
     QuarantinedView,
     ReportData,
     RequisitionView,
@@ -318,8 +320,22 @@ def _add_incomplete(wh: Warehouse, requisitions: list[RequisitionView], ids: lis
                                for q in found.get(cand.candidate_id, [])]
 
 
-def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) -> ReportData:
-    """Everything the report of ``run_id`` (report day ``report_day``) shows."""
+def finding_view(row: dict[str, Any], run_id: str = "") -> FindingView:
+    """A ``discrepancies`` row as the report shows it (its message in the reader's locale, its evidence)."""
+    return _finding(row, run_id)
+
+
+def notice_views(wh: Warehouse, today: date, config: Any = None) -> list[NoticeView]:
+    """Overdue and due notices, results awaiting a decision (with a configuration) and waiting periods as
+    of ``today`` (none before the notices migration)."""
+    notices = config if hasattr(config, "notices") else None
+    return [NoticeView(**vars(a)) for a in notice_status.attention(wh, today, notices)]
+
+
+def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any, today: date | None = None
+                     ) -> ReportData:
+    """Everything the report of ``run_id`` (report day ``report_day``) shows; its notices and waiting
+    periods as of ``today`` (default: the report day; the HR page passes the real today)."""
     rows = runs.findings_of_run(wh, run_id)
     ids = sorted({r["candidate_id"] for r in rows})
     people = candidates.report_people(wh, ids)
@@ -360,6 +376,8 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) 
         skipped_sources=skipped_sources(_manifest_sources(wh, run_id, run_dir)),
         brand=employer_brand,
         loopback_links=_loopback_links(requisitions),
+        notices=notice_views(wh, today or report_day, config),
+        notices_day=today or report_day,
     )
 
 

@@ -348,6 +348,9 @@ UI_MESSAGES: dict[str, str] = {
     "not_cleared": N_("That finding does not exist or is open already."),
     "no_run": N_("No pipeline run has been sealed yet, so there is no report to show."),
     "language": N_("Language"),
+    "decision_done": N_("The decision is recorded and sealed; write its notice to the candidate next."),
+    "notice_done": N_("The notice is written; deliver it to the candidate."),
+    "delivery_done": N_("The delivery of the notice is recorded."),
 }
 
 
