@@ -111,9 +111,10 @@ def fill(wh: Warehouse, n: int, seed: int = 22, requisitions: int | None = None,
                                          "cleared_at"], rows)
         wh.bulk_insert("candidate_levels", ["run_id", "candidate_id", "level", "reasons", "computed_at"], levels)
         wh.bulk_insert("run_findings", ["run_id", "finding_id", "row_digest"], digests)
-    wh.execute(
-        "INSERT INTO pipeline_runs (run_id, seq, report_day, dag_ids, state, manifest, prev_hash, hash) "
-        "VALUES (?, 1, ?, ?, 'success', ?, ?, ?)",
-        [PREV_RUN, PREV_DAY.isoformat(), json.dumps([]), json.dumps({}), "0" * 64, "1" * 64],
-    )
+    for seq, (run, day) in enumerate(((PREV_RUN, PREV_DAY), (RUN, DAY)), 1):  # both look sealed (not verifiable)
+        wh.execute(
+            "INSERT INTO pipeline_runs (run_id, seq, report_day, dag_ids, state, manifest, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, 'success', ?, ?, ?)",
+            [run, seq, day.isoformat(), json.dumps([]), json.dumps({}), str(seq - 1) * 64, str(seq) * 64],
+        )
     return StateSize(n, n_jobs, findings, max(per_job.values(), default=0))

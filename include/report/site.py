@@ -46,12 +46,13 @@ from include.report.models import (
 )
 from include.report.render import page_name, site_dir_name
 from include.warehouse import Warehouse, candidates, runs
+from include.warehouse.report_search import FINDING_COLUMNS, SEVERITY_RANK, shown_findings_sql
 
 PAGE_SIZE = 100  # candidates per requisition page
 DAY_CAP = 50  # items per list of the day report; the rest are counted and linked
+LOAD_CANDIDATES = 1000  # candidates whose findings are read at once while the pages are written
 MAX_KEY = 60
 
-_RANK = "CASE {col} WHEN 'red' THEN 0 WHEN 'yellow' THEN 1 WHEN 'blue' THEN 2 ELSE 3 END"
 _OPEN = "COALESCE(f.status, 'open') <> 'cleared'"
 
 
@@ -64,27 +65,6 @@ def requisition_key(job_id: str | None) -> str:
     if plain == job_id and plain not in ("none",):
         return plain
     return f"{plain[:40]}-{hashlib.sha256(job_id.encode()).hexdigest()[:10]}"
-
-
-def _shown_sql(where: str, columns: str) -> str:
-    """The run's findings about consenting candidates, each with the requisition it is shown under: its
-    application's job, else (no application on the finding) the candidate's latest application's job.
-    ``where`` filters ``discrepancies d``; its parameters come first."""
-    return (
-        "WITH shown AS (SELECT d.* FROM discrepancies d JOIN candidates c ON c.candidate_id = d.candidate_id "
-        f"WHERE {where} AND c.consent_given), "
-        "latest AS (SELECT candidate_id, job_id FROM (SELECT a.candidate_id, a.job_id, ROW_NUMBER() OVER "
-        "(PARTITION BY a.candidate_id ORDER BY a.applied_at DESC NULLS LAST, a.application_id) AS rn "
-        "FROM applications a WHERE a.candidate_id IN (SELECT candidate_id FROM shown)) x WHERE rn = 1) "
-        f"SELECT {columns}, CASE WHEN a.application_id IS NOT NULL THEN a.job_id ELSE l.job_id END AS req_job "
-        "FROM shown f LEFT JOIN applications a ON a.application_id = f.application_id "
-        "LEFT JOIN latest l ON l.candidate_id = f.candidate_id"
-    )
-
-
-FULL_COLUMNS = ("f.finding_id, f.candidate_id, f.application_id, f.kind, f.severity, f.summary, f.question, "
-                "f.evidence, f.message, f.rule_version, f.status, f.first_seen_run, f.last_seen_run, "
-                "f.cleared_reason, f.cleared_by, f.cleared_at")
 
 
 @dataclass
@@ -108,7 +88,7 @@ def site_index(wh: Warehouse, run_id: str, page_size: int = PAGE_SIZE) -> SiteIn
         "SELECT s.req_job, s.candidate_id, MIN(CASE WHEN s.is_open = 1 THEN s.rank ELSE 3 END) AS worst, "
         "SUM(s.is_open) AS open_n, SUM(CASE WHEN s.is_open = 1 AND s.rank = 0 THEN 1 ELSE 0 END) AS red_n, "
         "SUM(CASE WHEN s.is_open = 1 AND s.first_seen_run = ? THEN 1 ELSE 0 END) AS new_n FROM ("
-        + _shown_sql("d.last_seen_run = ?", f"f.candidate_id, f.first_seen_run, {_RANK.format(col='f.severity')} "
+        + shown_findings_sql("d.last_seen_run = ?", f"f.candidate_id, f.first_seen_run, {SEVERITY_RANK.format(col='f.severity')} "
                      f"AS rank, CASE WHEN {_OPEN} THEN 1 ELSE 0 END AS is_open")
         + ") s GROUP BY s.req_job, s.candidate_id",
         [run_id, run_id],
@@ -218,7 +198,7 @@ def day_levels(wh: Warehouse, run_id: str, level: str, index: SiteIndex, cap: in
         [run_id, level],
     )
     ids = sorted((r["candidate_id"] for r in rows),
-                 key=lambda cid: (index.names.get(cid, cid).casefold(), cid))
+                 key=lambda cid: (str(index.names.get(cid) or cid).casefold(), cid))
     shown = ids[:cap]
     stored = {r["candidate_id"]: r for r in wh.query_in(
         "SELECT candidate_id, reasons FROM candidate_levels WHERE candidate_id IN ({ids}) AND run_id = ?",
@@ -226,7 +206,7 @@ def day_levels(wh: Warehouse, run_id: str, level: str, index: SiteIndex, cap: in
     wanted = sorted({str(x.get("finding_id")) for r in stored.values() for x in d._json(r["reasons"]) or []
                      if isinstance(x, dict) and x.get("reason") == "finding"})
     found = {r["finding_id"]: r for r in wh.query_in(
-        _shown_sql("d.finding_id IN ({ids}) AND d.last_seen_run = ?", FULL_COLUMNS), wanted, [run_id])}
+        shown_findings_sql("d.finding_id IN ({ids}) AND d.last_seen_run = ?", FINDING_COLUMNS), wanted, [run_id])}
     people = candidates.report_people(wh, shown)
     out = []
     for cid in shown:
@@ -254,16 +234,16 @@ def day_data(wh: Warehouse, report_day: date, run_id: str, config: Any, index: S
     """The day report's data: the day's needs (capped), the counts, the requisition index, the brand."""
     index = index or site_index(wh, run_id, page_size)
     new, new_more = _day_findings(
-        wh, _shown_sql("d.last_seen_run = ? AND d.first_seen_run = ?", FULL_COLUMNS), [run_id, run_id],
+        wh, shown_findings_sql("d.last_seen_run = ? AND d.first_seen_run = ?", FINDING_COLUMNS), [run_id, run_id],
         run_id, index, cap)
     changed: list[DayFinding] = []
     changed_more = 0
     prev = previous_run(wh, run_id, report_day)
     if prev is not None:
         changed, changed_more = _day_findings(
-            wh, _shown_sql("d.last_seen_run = ? AND d.first_seen_run <> ? AND EXISTS (SELECT 1 FROM run_findings n "
+            wh, shown_findings_sql("d.last_seen_run = ? AND d.first_seen_run <> ? AND EXISTS (SELECT 1 FROM run_findings n "
                            "JOIN run_findings o ON o.finding_id = n.finding_id AND o.run_id = ? WHERE n.run_id = ? "
-                           "AND n.finding_id = d.finding_id AND n.row_digest <> o.row_digest)", FULL_COLUMNS),
+                           "AND n.finding_id = d.finding_id AND n.row_digest <> o.row_digest)", FINDING_COLUMNS),
             [run_id, run_id, prev, run_id], run_id, index, cap)
     red, red_more = day_levels(wh, run_id, "red", index, cap)
     yellow, yellow_more = day_levels(wh, run_id, "yellow", index, cap)
@@ -292,26 +272,37 @@ def requisition_page(wh: Warehouse, report_day: date, run_id: str, config: Any, 
                      page_size: int = PAGE_SIZE, review_rows: list[dict[str, Any]] | None = None
                      ) -> RequisitionView:
     """One page of a requisition: its candidates on that page, each with their findings under it."""
-    ids = req.candidate_ids[(page - 1) * page_size: page * page_size]
-    rows = wh.query_in(_shown_sql("d.candidate_id IN ({ids}) AND d.last_seen_run = ?", FULL_COLUMNS), ids, [run_id])
+    return requisition_pages(wh, report_day, run_id, config, req, page, page, page_size, review_rows)[0]
+
+
+def requisition_pages(wh: Warehouse, report_day: date, run_id: str, config: Any, req: Requisition, first: int,
+                      last: int, page_size: int = PAGE_SIZE, review_rows: list[dict[str, Any]] | None = None
+                      ) -> list[RequisitionView]:
+    """Pages ``first`` to ``last`` of a requisition, read with one set of queries (fewer round trips than a
+    page at a time; the caller bounds ``last - first`` so that memory stays bounded)."""
+    ids = req.candidate_ids[(first - 1) * page_size: last * page_size]
+    rows = wh.query_in(shown_findings_sql("d.candidate_id IN ({ids}) AND d.last_seen_run = ?", FINDING_COLUMNS),
+                       ids, [run_id])
     people = candidates.report_people(wh, ids)
     cands = {cid: CandidateView(candidate_id=cid, name=d.display_name(people[cid]),
                                 record_url=d.safe_link(people[cid].get("record_url"))) for cid in ids if cid in people}
     for r in rows:
         if r["req_job"] == req.link.job_id and r["candidate_id"] in cands:
             cands[r["candidate_id"]].findings.append(d._finding(r, run_id))
-    view = RequisitionView(job_id=req.link.job_id, name=req.link.name, candidates=[cands[c] for c in ids if c in cands])
-    for cand in view.candidates:
+    views = [RequisitionView(job_id=req.link.job_id, name=req.link.name,
+                             candidates=[cands[c] for c in ids[i:i + page_size] if c in cands])
+             for i in range(0, max(len(ids), 1), page_size)]
+    for cand in cands.values():
         cand.findings = d._sort_findings(cand.findings)
-    d._add_incomplete(wh, [view], ids, run_id, config)
+    d._add_incomplete(wh, views, ids, run_id, config)
     if review_rows is None:
         review_rows = d._reviews(wh, report_day)
     if ids and review_rows:
         jobs = candidates.resume_employments(wh, d.RESUME_SOURCES, ids)
         contexts = brand.employer_contexts(review_rows, brand.latest_employers(jobs), report_day)
-        for cand in view.candidates:
+        for cand in cands.values():
             cand.employer_context = contexts.get(cand.candidate_id)
-    return view
+    return views
 
 
 def candidate_levels_of(wh: Warehouse, run_id: str, ids: Sequence[str]) -> dict[str, str]:
@@ -346,15 +337,18 @@ def build_site(wh: Warehouse, report_day: date, run_id: str, config: Any, out_di
     written: dict[str, set[str]] = {loc: set() for loc in locales}
     with _CsvFiles(out_dir, report_day, locales) as exports:
         for req in index.requisitions:
-            for page in range(1, req.link.pages + 1):
-                view = requisition_page(wh, report_day, run_id, config, req, page, page_size, review_rows)
-                levels = candidate_levels_of(wh, run_id, [c.candidate_id for c in view.candidates])
-                for loc in locales:
-                    name = page_name(req.link.key, page)
-                    render._write_atomic(folders[loc] / name, render.requisition_chunks(
-                        data, req.link, page, view, levels, loc), "utf-8")
-                    written[loc].add(name)
-                    exports.write(loc, data, view)
+            step = max(1, LOAD_CANDIDATES // page_size)  # pages read together
+            for first in range(1, req.link.pages + 1, step):
+                last = min(req.link.pages, first + step - 1)
+                views = requisition_pages(wh, report_day, run_id, config, req, first, last, page_size, review_rows)
+                levels = candidate_levels_of(wh, run_id, req.candidate_ids[(first - 1) * page_size: last * page_size])
+                for page, view in enumerate(views, first):
+                    for loc in locales:
+                        name = page_name(req.link.key, page)
+                        render._write_atomic(folders[loc] / name, render.requisition_chunks(
+                            data, req.link, page, view, levels, loc), "utf-8")
+                        written[loc].add(name)
+                        exports.write(loc, data, view)
         paths = {}
         for loc in locales:
             for stale in folders[loc].glob("*.html"):  # a requisition gone, or fewer pages than last time
