@@ -260,9 +260,9 @@ def create_app(
 
     @app.get("/requisition", response_class=HTMLResponse)
     def requisition(request: Request, principal: User, key: str, page: str | None = None,
-                    lang: str | None = None) -> Response:
+                    lang: str | None = None, candidate: str | None = None) -> Response:
         """One page of one requisition of the latest run (what ``requisitions/<key>.html`` shows), with the
-        clearing forms; a clearance comes back to the candidate's page."""
+        clearing forms; a clearance comes back to the candidate's page. ``candidate``: the page listing them."""
         from include.report.render import Interactive, requisition_chunks, ui_href
         from include.report.site import candidate_levels_of, day_data, requisition_page, site_index
         from include.warehouse.runs import latest_run
@@ -276,6 +276,8 @@ def create_app(
             if latest is None or index is None or req is None:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no such requisition in the latest report")
             number = _page_number(page, req.link.pages)
+            if candidate is not None:  # the page that lists this candidate
+                number = index.page_of.get((req.link.job_id, candidate), number)
             data = day_data(wh, latest.report_day, latest.run_id, _config(settings), index, cap=1)
             view = requisition_page(wh, latest.report_day, latest.run_id, _config(settings), req, number)
             levels = candidate_levels_of(wh, latest.run_id, [c.candidate_id for c in view.candidates])
@@ -408,7 +410,8 @@ def create_app(
         page_html = environment(locale).get_template("candidate.html.j2").render(
             lang=i18n.html_lang(locale), locale=locale, candidate_id=id, name=cand.name,
             record_url=cand.record_url, requisitions=[r for r, _ in views if r], findings=findings,
-            interactive=interactive, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}))
+            interactive=interactive, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}),
+            finding_href=_finding_hrefs(data, id, locale).get)
         return _html(page_html)
 
     @app.get("/consent", response_class=HTMLResponse)
@@ -624,6 +627,19 @@ def _day_findings(data: Any) -> list[tuple[str, Any]]:
     day = data.day
     return ([(x.name, x.finding) for x in [*day.new, *day.changed]]
             + [(lv.level.name, r.finding) for lv in [*day.red, *day.yellow] for r in lv.level.reasons if r.finding])
+
+
+def _finding_hrefs(data: Any, candidate_id: str, locale: str) -> dict[str, str]:
+    """Finding id -> its place on its requisition's live page (the page that lists the candidate)."""
+    from include.report.site import requisition_key
+
+    out: dict[str, str] = {}
+    for req, cand in [(r, c) for r in data.requisitions for c in r.candidates if c.candidate_id == candidate_id]:
+        key = requisition_key(req.job_id)
+        query = urlencode({"key": key, "candidate": candidate_id, "lang": locale})
+        for f in cand.findings:
+            out.setdefault(f.finding_id, f"requisition?{query}#f-{quote(f.finding_id, safe='')}")
+    return out
 
 
 def _page_number(page: str | None, pages: int) -> int:

@@ -57,6 +57,13 @@ def test_requisition_pages_and_the_search_on_the_hr_page(client, wh):
     assert client.get(f"/requisition?key={keys[0]}&page=99", headers=auth()).status_code == 200
     assert client.get(f"/requisition?key={keys[0]}").status_code == 401
 
+    # a candidate's page links each finding to the requisition page that lists them, at the finding
+    cand = client.get("/candidate?id=greenhouse:1001&lang=en", headers=auth()).text
+    hrefs = re.findall(r'href="(requisition\?[^"#]+)#f-([^"]+)"', cand)
+    assert hrefs
+    for href, fid in hrefs:
+        assert f'id="f-{fid}"' in client.get("/" + href.replace("&amp;", "&"), headers=auth()).text
+
     everything = client.get("/findings?lang=en", headers=auth()).text
     shown = wh.query("SELECT COUNT(*) AS n FROM discrepancies d JOIN candidates c USING (candidate_id) "
                      "WHERE c.consent_given AND last_seen_run = 'cc-2026-11-21-T1'")[0]["n"]
