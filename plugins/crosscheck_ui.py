@@ -34,11 +34,12 @@ import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, status
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from include.warehouse import Warehouse, WarehouseUnavailable
 
@@ -395,7 +396,7 @@ def create_app(
         locale = _locale(lang, settings)
         g = i18n.translations(locale).gettext
         with _warehouse(settings) as wh:
-            data = _latest_data(wh, settings)
+            data = _latest_candidate(wh, settings, id)
         views = candidate_views(data, id) if data is not None else []
         if not views:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate in the latest report")
@@ -440,9 +441,18 @@ def create_app(
     @app.get("/report.csv")
     def report_csv(request: Request, principal: User, lang: str | None = None) -> Response:
         from include.report.render import render_csv
+        from include.warehouse.runs import latest_run
 
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
+        with _warehouse(settings) as wh:
+            latest = latest_run(wh)
+        if latest is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no report yet")
+        name = f"report-{latest.report_day.isoformat()}-{locale}.csv"
+        written = Path(_config(settings).data_path()) / "reports" / name
+        if _written_by(written, latest.run_id):  # the run's export, streamed from disk, never held in memory
+            return FileResponse(written, media_type="text/csv; charset=utf-8", filename=name, headers=SECURITY_HEADERS)
         with _warehouse(settings) as wh:
             data = _latest_data(wh, settings)
         if data is None:
@@ -648,6 +658,28 @@ def _page_number(page: str | None, pages: int) -> int:
         return max(1, min(pages, int(page or 1)))
     except ValueError:
         return 1
+
+
+def _latest_candidate(wh: Warehouse, settings: Settings, candidate_id: str) -> Any:
+    """The latest run's report data of one candidate only (``include.report.site.candidate_data``)."""
+    from include.report.site import candidate_data
+    from include.warehouse.runs import latest_run
+
+    latest = latest_run(wh)
+    if latest is None:
+        return None
+    return candidate_data(wh, latest.report_day, latest.run_id, _config(settings), candidate_id)
+
+
+def _written_by(path: Path, run_id: str) -> bool:
+    """Whether the report files beside ``path`` (its day report) were written for ``run_id``."""
+    html = path.with_suffix(".html")
+    try:
+        with html.open(encoding="utf-8") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return path.is_file() and f'<meta name="crosscheck-run" content="{run_id}">' in head
 
 
 def _latest_data(wh: Warehouse, settings: Settings) -> Any:

@@ -305,6 +305,24 @@ def requisition_pages(wh: Warehouse, report_day: date, run_id: str, config: Any,
     return views
 
 
+def candidate_data(wh: Warehouse, report_day: date, run_id: str, config: Any, candidate_id: str) -> ReportData:
+    """A ``ReportData`` holding only one candidate, under each requisition the run lists them (what the
+    HR page's candidate page needs, read without the rest of the state)."""
+    jobs = sorted({r["req_job"] or "" for r in wh.query(
+        shown_findings_sql("d.candidate_id = ? AND d.last_seen_run = ?", "f.candidate_id"), [candidate_id, run_id])})
+    names = {r["job_id"]: r["name"] for r in wh.query_in("SELECT job_id, name FROM jobs WHERE job_id IN ({ids})",
+                                                         [j for j in jobs if j])}
+    reqs = []
+    for job in jobs:
+        job_id = job or None
+        link = RequisitionLink(key=requisition_key(job_id), job_id=job_id,
+                               name=(names.get(job_id) or job_id) if job_id else None)
+        reqs.extend(requisition_pages(wh, report_day, run_id, config, Requisition(link, [candidate_id]), 1, 1, 1))
+    return ReportData(report_day=report_day, run_id=run_id, hiring_company=config.hiring_company.name,
+                      generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                      requisitions=[r for r in reqs if r.candidates])
+
+
 def candidate_levels_of(wh: Warehouse, run_id: str, ids: Sequence[str]) -> dict[str, str]:
     """Candidate id -> stored level, for a page's candidates."""
     return {r["candidate_id"]: r["level"] for r in wh.query_in(

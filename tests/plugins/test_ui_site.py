@@ -32,6 +32,18 @@ def client(wh, tmp_path) -> TestClient:
                       base_url="http://airflow.test")
 
 
+def test_the_csv_is_the_runs_export_from_disk_when_written(client, wh, tmp_path):
+    from include.report.site import build_site
+    from tests.report.report_seed import DAY, RUN
+
+    cfg = config(tmp_path)
+    fallback = client.get("/report.csv?lang=en", headers=auth())  # no files yet: rendered from the warehouse
+    site = build_site(wh, DAY, RUN, cfg, cfg.data_path() / "reports", ["en"])
+    r = client.get("/report.csv?lang=en", headers=auth())
+    assert r.status_code == 200 and r.content == site["en"].csv.read_bytes() == fallback.content
+    assert "report-2026-11-21-en.csv" in r.headers["content-disposition"] and r.headers["cache-control"] == "no-store"
+
+
 def test_requisition_pages_and_the_search_on_the_hr_page(client, wh):
     day = client.get("/?lang=en", headers=auth()).text
     keys = re.findall(r'href="requisition\?key=([^&"]+)&amp;page=1&amp;lang=en"', day)
