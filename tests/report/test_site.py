@@ -175,5 +175,8 @@ def test_index_and_counts_agree_with_the_whole_state_on_both_engines(warehouse_s
         assert [q.candidate_ids for q in index.requisitions] == [
             [c.candidate_id for c in r.candidates] for r in whole.requisitions]
         assert data.day is not None and data.day.changed  # the previous run's digests are compared
+        site = build_site(wh, BIG_DAY, BIG_RUN, cfg, tmp_path / "reports", ["zh_CN"], page_size=25)["zh_CN"]
+        assert site.csv.read_bytes().decode("utf-8-sig") == render_csv(whole, "zh_CN")  # every finding, once
+        assert site.files == 1 + sum(q.link.pages for q in index.requisitions)
     finally:
         wh.close()
