@@ -364,18 +364,20 @@ def create_app(
     ) -> Response:
         """HR's desk: who needs action first, searchable and filtered, a page at a time."""
         from include.report import i18n
-        from include.report.desk import Filters, first_seen, render_desk
+        from include.report.desk import Filters, desk_data, render_desk
+        from include.warehouse.runs import latest_run
 
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         filters = Filters.of(q, requisition, kind, severity, state, page or 1, per_page or 25)
         with _warehouse(settings) as wh:
-            data = _latest_data(wh, settings)
-            seen = first_seen(wh, data.run_id) if data is not None else {}
-        if data is None:
+            latest = latest_run(wh)
+            if latest is not None:  # what the filters select, not the whole state
+                data, seen, choices = desk_data(wh, latest.run_id, latest.report_day, filters)
+        if latest is None:
             g = i18n.translations(locale).gettext
             return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{g(i18n.UI_MESSAGES['no_run'])}</p>")
-        return _html(render_desk(data, seen, filters, locale))
+        return _html(render_desk(data, seen, filters, locale, choices))
 
     @app.get("/candidate", response_class=HTMLResponse)
     def candidate_page(

@@ -180,3 +180,24 @@ def test_index_and_counts_agree_with_the_whole_state_on_both_engines(warehouse_s
         assert site.files == 1 + sum(q.link.pages for q in index.requisitions)
     finally:
         wh.close()
+
+
+def test_the_desk_read_for_its_filters_is_the_desk_of_the_whole_state(tmp_path):
+    from include.report.desk import Filters, desk, desk_data, first_seen
+
+    wh = _state(tmp_path, 500, requisitions=5)
+    whole = load_report_data(wh, BIG_DAY, BIG_RUN, config(tmp_path))
+    seen_all = first_seen(wh, BIG_RUN)
+    job = whole.requisitions[1].job_id
+    for filters in (Filters.of(), Filters.of(severity="all", status="all", page=3), Filters.of(severity="blue"),
+                    Filters.of(status="cleared", severity="all"), Filters.of(requisition=job, kind=whole.findings()[0][2].kind),
+                    Filters.of(q="silva", page=2, per_page=10)):
+        expected = desk(whole, seen_all, filters)
+        data, seen, (reqs, kinds) = desk_data(wh, BIG_RUN, BIG_DAY, filters)
+        got = desk(data, seen, filters)
+        assert [(r.candidate_id, r.job_id, r.counts, r.kinds, r.age_days) for r in got.rows] == [
+            (r.candidate_id, r.job_id, r.counts, r.kinds, r.age_days) for r in expected.rows]
+        assert (got.total, got.page, got.pages) == (expected.total, expected.page, expected.pages)
+        assert (reqs, kinds) == (expected.requisitions, expected.kinds)
+        assert len(data.findings()) <= len(whole.findings())
+    wh.close()
