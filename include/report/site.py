@@ -103,7 +103,7 @@ def site_index(wh: Warehouse, run_id: str, page_size: int = PAGE_SIZE) -> SiteIn
     out: list[Requisition] = []
     page_of: dict[tuple[str | None, str], int] = {}
     keys: set[str] = set()
-    for job_id, members in grouped.items():
+    for job_id, members in sorted(grouped.items(), key=lambda kv: (kv[0] is None, kv[0] or "")):  # stable keys
         members.sort(key=lambda r: (int(r["worst"]), names.get(r["candidate_id"], "").casefold(), r["candidate_id"]))
         key = requisition_key(job_id)
         while key in keys:  # a plain id that equals another id's hashed key: never share a file
