@@ -354,23 +354,18 @@ def _refresh_level(wh: Warehouse, finding_id: str) -> None:
 
 
 def rerender_latest_report(wh: Warehouse, config: Any) -> list[str]:
-    """Write the latest sealed run's report (HTML and CSV, every locale) again from the warehouse."""
-    from include.report.data import load_report_data
+    """Write the latest sealed run's report (the day report, its requisition pages and the CSV, every
+    locale) again from the warehouse; the day report and CSV paths written."""
     from include.report.i18n import LOCALES
-    from include.report.render import build_report
+    from include.report.site import build_site
     from include.warehouse.runs import latest_run
 
     latest = latest_run(wh)
     if latest is None:
         return []
     run_id, day = latest
-    data = load_report_data(wh, day, run_id, config)
-    out_dir = config.data_path() / "reports"
-    written: list[str] = []
-    for locale in dict.fromkeys([config.report.locale, *LOCALES]):
-        paths = build_report(data, out_dir, locale)
-        written += [str(paths.html), str(paths.csv)]
-    return written
+    site = build_site(wh, day, run_id, config, config.data_path() / "reports", [config.report.locale, *LOCALES])
+    return [str(x) for p in site.values() for x in (p.html, p.csv)]
 
 
 def clearance_history(wh: Warehouse, finding_id: str) -> list[dict[str, Any]]:

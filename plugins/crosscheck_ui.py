@@ -39,7 +39,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, status
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from include.warehouse import Warehouse, WarehouseUnavailable
 
@@ -236,27 +236,103 @@ def create_app(
         error: str | None = None,
     ) -> Response:
         from include.report import i18n
-        from include.report.render import Interactive, render_html
+        from include.report.render import Interactive, html_chunks, ui_href
 
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         g = i18n.translations(locale).gettext
         problem = g(i18n.UI_MESSAGES[error]) if error in PAGE_ERRORS else None
         with _warehouse(settings) as wh:
-            data = _latest_data(wh, settings)
+            data = _latest_day(wh, settings)
         if data is None:
             note = g(i18n.UI_MESSAGES["no_run"])
             return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{note}</p>")
         # only a finding that really is cleared is announced, so a crafted link cannot show a false message
-        message = _done_message(g, [(c.name, f) for _, c, f in data.findings()], cleared, reopened)
+        message = _done_message(g, _day_findings(data), cleared, reopened)
+        href = ui_href(locale)
         if not principal.can_clear:  # the same page without the forms, and why
             interactive = Interactive(csrf_token="", action="", message=READ_ONLY[locale])
-            return _html(CLEAR_FORM.sub("", render_html(data, locale, interactive)))
+            return _html(CLEAR_FORM.sub("", "".join(html_chunks(data, locale, interactive, href))))
         interactive = Interactive(
             csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message, error=problem,
             user=principal.name, reopen_action=f"reopen?lang={locale}",
         )
-        return _html(render_html(data, locale, interactive))
+        return _html("".join(html_chunks(data, locale, interactive, href)))
+
+    @app.get("/requisition", response_class=HTMLResponse)
+    def requisition(request: Request, principal: User, key: str, page: str | None = None,
+                    lang: str | None = None, candidate: str | None = None) -> Response:
+        """One page of one requisition of the latest run (what ``requisitions/<key>.html`` shows), with the
+        clearing forms; a clearance comes back to the candidate's page. ``candidate``: the page listing them."""
+        from include.report.render import Interactive, requisition_chunks, ui_href
+        from include.report.site import candidate_levels_of, day_data, requisition_page, site_index
+        from include.warehouse.runs import latest_run
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        with _warehouse(settings) as wh:
+            latest = latest_run(wh)
+            index = site_index(wh, latest.run_id) if latest else None
+            req = index.by_key.get(key) if index else None
+            if latest is None or index is None or req is None:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such requisition in the latest report")
+            number = _page_number(page, req.link.pages)
+            if candidate is not None:  # the page that lists this candidate
+                number = index.page_of.get((req.link.job_id, candidate), number)
+            data = day_data(wh, latest.report_day, latest.run_id, _config(settings), index, cap=1)
+            view = requisition_page(wh, latest.report_day, latest.run_id, _config(settings), req, number)
+            levels = candidate_levels_of(wh, latest.run_id, [c.candidate_id for c in view.candidates])
+        interactive = (Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}&back=candidate",
+                                   user=principal.name, reopen_action=f"reopen?lang={locale}&back=candidate")
+                       if principal.can_clear else Interactive(csrf_token="", action="", message=READ_ONLY[locale]))
+        text = "".join(requisition_chunks(data, req.link, number, view, levels, locale, interactive,
+                                          ui_href(locale), home=f"./?lang={locale}"))
+        return _html(text if principal.can_clear else CLEAR_FORM.sub("", text))
+
+    @app.get("/findings", response_class=HTMLResponse)
+    def findings_page(
+        request: Request,
+        principal: User,
+        lang: str | None = None,
+        q: str | None = None,
+        severity: str | None = None,
+        kind: str | None = None,
+        state: Annotated[str | None, Query(alias="status")] = None,
+        requisition: str | None = None,
+        page: str | None = None,
+    ) -> Response:
+        """Every finding of the latest run, searched and paged in the warehouse (50 a page)."""
+        from include.report import i18n
+        from include.report.data import _finding, display_name
+        from include.report.render import environment
+        from include.report.site import requisition_key
+        from include.warehouse.report_search import Search, run_kinds, run_requisitions, search_findings
+        from include.warehouse.runs import latest_run
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        search = Search.of(q, severity, kind, state, requisition, page or 1)
+        with _warehouse(settings) as wh:
+            latest = latest_run(wh)
+            if latest is None:
+                g = i18n.translations(locale).gettext
+                return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{g(i18n.UI_MESSAGES['no_run'])}</p>")
+            rows, total = search_findings(wh, latest.run_id, search)
+            kinds, reqs = run_kinds(wh, latest.run_id), run_requisitions(wh, latest.run_id)
+        shown = [{"finding": _finding(r, latest.run_id), "candidate_id": r["candidate_id"], "name": display_name(r),
+                  "requisition": r["job_name"] or r["req_job"], "req_key": requisition_key(r["req_job"])}
+                 for r in rows]
+        pages = max(1, -(-total // search.per_page))
+
+        def link(**change: Any) -> str:
+            params = {"lang": locale, "q": search.q, "severity": search.severity, "kind": search.kind,
+                      "status": search.status, "requisition": search.requisition, "page": search.page, **change}
+            return "findings?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+        html = environment(locale).get_template("findings.html.j2").render(
+            lang=i18n.html_lang(locale), locale=locale, search=search, rows=shown, total=total, pages=pages,
+            kinds=kinds, requisitions=reqs, link=link, report_day=latest.report_day)
+        return _html(html)
 
     @app.get("/dossier", response_class=HTMLResponse)
     def dossier(request: Request, principal: User, candidate: str, lang: str | None = None) -> Response:
@@ -288,18 +364,27 @@ def create_app(
     ) -> Response:
         """HR's desk: who needs action first, searchable and filtered, a page at a time."""
         from include.report import i18n
-        from include.report.desk import Filters, first_seen, render_desk
+        from include.report.desk import Filters, desk_data, render_desk
+        from include.warehouse.runs import latest_run
 
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         filters = Filters.of(q, requisition, kind, severity, state, page or 1, per_page or 25)
         with _warehouse(settings) as wh:
-            data = _latest_data(wh, settings)
-            seen = first_seen(wh, data.run_id) if data is not None else {}
-        if data is None:
+            latest = latest_run(wh)
+            if latest is not None:  # what the filters select, not the whole state
+                data, seen, choices = desk_data(wh, latest.run_id, latest.report_day, filters)
+                from datetime import UTC, datetime
+
+                from include.report.data import notice_views
+
+                # overdue notices and waiting periods as of today, not as of the latest run's day
+                today = datetime.now(UTC).date()
+                data.notices, data.notices_day = notice_views(wh, today, _config(settings)), today
+        if latest is None:
             g = i18n.translations(locale).gettext
             return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{g(i18n.UI_MESSAGES['no_run'])}</p>")
-        return _html(render_desk(data, seen, filters, locale))
+        return _html(render_desk(data, seen, filters, locale, choices))
 
     @app.get("/candidate", response_class=HTMLResponse)
     def candidate_page(
@@ -468,9 +553,18 @@ def create_app(
     @app.get("/report.csv")
     def report_csv(request: Request, principal: User, lang: str | None = None) -> Response:
         from include.report.render import render_csv
+        from include.warehouse.runs import latest_run
 
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
+        with _warehouse(settings) as wh:
+            latest = latest_run(wh)
+        if latest is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no report yet")
+        name = f"report-{latest.report_day.isoformat()}-{locale}.csv"
+        written = Path(_config(settings).data_path()) / "reports" / name
+        if _written_by(written, latest.run_id):  # the run's export, streamed from disk, never held in memory
+            return FileResponse(written, media_type="text/csv; charset=utf-8", filename=name, headers=SECURITY_HEADERS)
         with _warehouse(settings) as wh:
             data = _latest_data(wh, settings)
         if data is None:
@@ -603,7 +697,7 @@ def _candidate_response(settings: Settings, principal: Principal, candidate_id: 
 
     g = i18n.translations(locale).gettext
     with _warehouse(settings) as wh:
-        data = _latest_data(wh, settings)
+        data = _latest_candidate(wh, settings, candidate_id)
         views = candidate_views(data, candidate_id) if data is not None else []
         if not views:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate in the latest report")
@@ -629,7 +723,7 @@ def _candidate_response(settings: Settings, principal: Principal, candidate_id: 
         record_url=cand.record_url, requisitions=[r for r, _ in views if r], findings=findings,
         interactive=interactive, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}),
         notices={"history": story, "applications": apps, "decisions": DECISIONS},
-        notice_query=lambda nid: urlencode({"id": nid}))
+        notice_query=lambda nid: urlencode({"id": nid}), finding_href=_finding_hrefs(data, candidate_id, locale).get)
     return HTMLResponse(page_html, status_code=status_code, headers=SECURITY_HEADERS)
 
 
@@ -701,6 +795,70 @@ def _warehouse(settings: Settings) -> Iterator[Warehouse]:
         yield wh
     finally:
         wh.close()
+
+
+def _latest_day(wh: Warehouse, settings: Settings) -> Any:
+    """The day report's data of the latest run (``include.report.site``), or None before any run."""
+    from include.report.site import day_data
+    from include.warehouse.runs import latest_run
+
+    latest = latest_run(wh)
+    if latest is None:
+        return None
+    from datetime import UTC, datetime
+
+    # overdue notices and waiting periods as of today, not as of the latest run's day
+    return day_data(wh, latest.report_day, latest.run_id, _config(settings), today=datetime.now(UTC).date())
+
+
+def _day_findings(data: Any) -> list[tuple[str, Any]]:
+    """(candidate name, finding) of what the day report shows, for ``_done_message``."""
+    day = data.day
+    return ([(x.name, x.finding) for x in [*day.new, *day.changed]]
+            + [(lv.level.name, r.finding) for lv in [*day.red, *day.yellow] for r in lv.level.reasons if r.finding])
+
+
+def _finding_hrefs(data: Any, candidate_id: str, locale: str) -> dict[str, str]:
+    """Finding id -> its place on its requisition's live page (the page that lists the candidate)."""
+    from include.report.site import requisition_key
+
+    out: dict[str, str] = {}
+    for req, cand in [(r, c) for r in data.requisitions for c in r.candidates if c.candidate_id == candidate_id]:
+        key = requisition_key(req.job_id)
+        query = urlencode({"key": key, "candidate": candidate_id, "lang": locale})
+        for f in cand.findings:
+            out.setdefault(f.finding_id, f"requisition?{query}#f-{quote(f.finding_id, safe='')}")
+    return out
+
+
+def _page_number(page: str | None, pages: int) -> int:
+    """A page number from a link, clamped to the pages there are (a stale link shows the last page)."""
+    try:
+        return max(1, min(pages, int(page or 1)))
+    except ValueError:
+        return 1
+
+
+def _latest_candidate(wh: Warehouse, settings: Settings, candidate_id: str) -> Any:
+    """The latest run's report data of one candidate only (``include.report.site.candidate_data``)."""
+    from include.report.site import candidate_data
+    from include.warehouse.runs import latest_run
+
+    latest = latest_run(wh)
+    if latest is None:
+        return None
+    return candidate_data(wh, latest.report_day, latest.run_id, _config(settings), candidate_id)
+
+
+def _written_by(path: Path, run_id: str) -> bool:
+    """Whether the report files beside ``path`` (its day report) were written for ``run_id``."""
+    html = path.with_suffix(".html")
+    try:
+        with html.open(encoding="utf-8") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return path.is_file() and f'<meta name="crosscheck-run" content="{run_id}">' in head
 
 
 def _latest_data(wh: Warehouse, settings: Settings) -> Any:

@@ -23,7 +23,7 @@ from typing import Any
 from include.audit.redact import Rewrite, Subject
 from include.warehouse import Warehouse
 
-REPORT_GLOBS = ("report-*.html", "report-*.csv")
+REPORT_GLOBS = ("report-*.html", "report-*.csv", "report-*/requisitions/*.html")  # the day report, its CSV, its pages
 
 
 def findings_files(data_root: Path) -> list[Path]:
@@ -79,8 +79,8 @@ def rerender_latest_report(wh: Warehouse, config: Any, deleted: list[Path]) -> l
     """Render the latest sealed run's report again (from the warehouse, so without the erased candidate)
     in each locale whose files were deleted; older days' reports stay deleted (their run's findings
     have moved on, a re-render would not be the report HR read)."""
-    from include.report.data import load_report_data
-    from include.report.render import build_report, report_paths
+    from include.report.render import report_paths, site_dir_name
+    from include.report.site import build_site
     from include.warehouse.runs import latest_run
 
     latest = latest_run(wh)
@@ -89,16 +89,16 @@ def rerender_latest_report(wh: Warehouse, config: Any, deleted: list[Path]) -> l
     run_id, day = latest
     gone = {Path(p).resolve() for p in deleted}
     out_dir = Path(config.data_path()) / "reports"
-    written: list[str] = []
-    data = None
+    locales = []
     for locale in dict.fromkeys([config.report.locale, "en", "zh_CN"]):
         planned = report_paths(out_dir, day, locale)
-        if not {planned.html.resolve(), planned.csv.resolve()} & gone:
-            continue
-        data = data or load_report_data(wh, day, run_id, config)
-        paths = build_report(data, out_dir, locale)
-        written += [str(paths.html), str(paths.csv)]
-    return written
+        pages = (out_dir / site_dir_name(day, locale)).resolve()
+        if {planned.html.resolve(), planned.csv.resolve()} & gone or any(pages in p.parents for p in gone):
+            locales.append(locale)
+    if not locales:
+        return []
+    site = build_site(wh, day, run_id, config, out_dir, locales)
+    return [str(x) for p in site.values() for x in (p.html, p.csv)]
 
 
 def residual_files(data_root: Path, needles: set[str]) -> list[str]:

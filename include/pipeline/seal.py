@@ -36,15 +36,12 @@ def code_version() -> dict[str, str]:
 
 
 def build_report(wh: Warehouse, config: Config, run: RunContext) -> dict[str, Any]:
-    from include.report.data import load_report_data
-    from include.report.render import build_report as render
+    from include.report.site import build_site
 
     out_dir = config.data_path() / "reports"
-    data = load_report_data(wh, run.report_day, run.run_id, config)
-    paths = {}
-    for locale in dict.fromkeys([config.report.locale, "en", "zh_CN"]):
-        p = render(data, out_dir, locale)
-        paths[locale] = {"html": str(p.html), "csv": str(p.csv)}
+    site = build_site(wh, run.report_day, run.run_id, config, out_dir, [config.report.locale, "en", "zh_CN"])
+    paths = {loc: {"html": str(p.html), "csv": str(p.csv), "pages": str(p.pages), "html_files": p.files}
+             for loc, p in site.items()}
     part = {"paths": paths, "locale": config.report.locale}
     write_part(config, run, "report", part)
     return part

@@ -183,6 +183,68 @@ class EmployerBrand(View):
     responses_overdue: int = 0
 
 
+class Deadline(View):
+    """Something HR owes someone by a day (a decision notice, a dispute's reinvestigation ...): the day
+    report lists these first, overdue ones on top. The extension point for notices and disputes: a loader
+    appends ``Deadline`` rows to ``ReportData.deadlines``; the template shows ``title`` (already in the
+    report's language), who it concerns, the due day and a link, and needs no change for a new ``kind``."""
+
+    kind: str  # "notice" | "dispute" | ... (a CSS hook and data attribute; never shown as text)
+    title: str  # what is due, as HR reads it, in the report's locale
+    candidate_id: str
+    name: str
+    due_on: date
+    overdue: bool = False
+    href: str | None = None  # a page of the report site (relative), or None
+
+
+class RequisitionLink(View):
+    """One requisition of the day report's index: its counts and where its pages are."""
+
+    key: str  # the file-safe id: requisitions/<key>.html, <key>-2.html ...
+    job_id: str | None
+    name: str | None
+    candidates: int = 0
+    open_findings: int = 0
+    red_candidates: int = 0  # candidates of this requisition with an open red finding
+    new_findings: int = 0
+    pages: int = 1
+
+
+class DayFinding(View):
+    """A finding on the day report (new, or changed since the last run), with where its candidate is."""
+
+    candidate_id: str
+    name: str
+    requisition: str  # RequisitionLink.key
+    requisition_name: str | None
+    page: int = 1
+    finding: FindingView
+
+
+class DayLevel(View):
+    """A red or yellow candidate on the day report (capped), with where their findings are."""
+
+    level: CandidateLevelView
+    requisition: str | None = None  # RequisitionLink.key of the candidate's worst findings
+    page: int = 1
+
+
+class DayData(View):
+    """What the day report leads with: the day's needs, each list capped (the rest: ``*_more``)."""
+
+    new: list[DayFinding] = Field(default_factory=list)
+    new_more: int = 0
+    changed: list[DayFinding] = Field(default_factory=list)
+    changed_more: int = 0
+    red: list[DayLevel] = Field(default_factory=list)
+    red_more: int = 0
+    yellow: list[DayLevel] = Field(default_factory=list)
+    yellow_more: int = 0
+    index: list[RequisitionLink] = Field(default_factory=list)
+    page_size: int = 100  # candidates per requisition page
+
+
 class ReportData(View):
     report_day: date
     run_id: str
@@ -198,6 +260,9 @@ class ReportData(View):
     brand: EmployerBrand | None = None
     # some evidence links point at a loopback host (the sandbox of `make demo`), which is gone after the demo
     loopback_links: bool = False
+    # the day report's parts (include/report/site.py); None for a ReportData of the whole state
+    day: DayData | None = None
+    deadlines: list[Deadline] = Field(default_factory=list)  # notices, disputes ...: see Deadline
 
     def findings(self) -> list[tuple[RequisitionView, CandidateView, FindingView]]:
         """Every finding in report order: what the CSV writes, one row each."""

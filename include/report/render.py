@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
@@ -26,7 +27,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from include.engine import messages
 from include.levels import NOTICE_DAYS_YELLOW
 from include.report import i18n, notice_text
-from include.report.models import SEVERITIES, FindingView, ReportData
+from include.report.models import (
+    SEVERITIES,
+    CandidateView,
+    FindingView,
+    ReportData,
+    RequisitionLink,
+    RequisitionView,
+)
 from include.report.reviews import TOPICS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -192,8 +200,33 @@ def render_html(data: ReportData, locale: str = "en", interactive: Interactive |
     return "".join(html_chunks(data, locale, interactive))
 
 
-def html_chunks(data: ReportData, locale: str = "en", interactive: Interactive | None = None) -> Iterator[str]:
-    """The report's HTML as Jinja generates it, piece by piece (a big report is never one string)."""
+def page_name(key: str, page: int) -> str:
+    """A requisition page's file name: ``<key>.html``, then ``<key>-2.html`` ..."""
+    return f"{key}.html" if page <= 1 else f"{key}-{page}.html"
+
+
+def site_dir_name(report_day: date, locale: str) -> str:
+    """The day report's name without ``.html``: also its folder of requisition pages."""
+    return f"report-{report_day.isoformat()}-{locale}"
+
+
+def file_href(report_day: date, locale: str, prefix: str = "") -> Any:
+    """Links between the report's files: (requisition key, page) -> the page's path relative to
+    ``prefix`` (the day report sits beside the folder; a requisition page inside it)."""
+    folder = prefix or f"{site_dir_name(report_day, locale)}/requisitions/"
+    return lambda key, page=1: f"{folder}{page_name(key, page)}"
+
+
+def ui_href(locale: str) -> Any:
+    """Links of the HR page: (requisition key, page) -> its live page."""
+    return lambda key, page=1: "requisition?" + urlencode({"key": key, "page": page, "lang": locale})
+
+
+def html_chunks(data: ReportData, locale: str = "en", interactive: Interactive | None = None,
+                href: Any = None) -> Iterator[str]:
+    """The report's HTML as Jinja generates it, piece by piece (a big report is never one string). With
+    ``data.day`` it is the day report, linking to requisition pages through ``href(key, page)`` (the
+    files of ``include.report.site`` by default); without, the whole state in one page."""
     env = environment(locale)
     kinds = list(i18n.KIND_LABELS)
     kind_rows = sorted(
@@ -211,7 +244,30 @@ def html_chunks(data: ReportData, locale: str = "en", interactive: Interactive |
         kind_rows=kind_rows,
         trend_max=5,
         # only findings stored before messages were are still in English
-        engine_language_note=locale != "en" and any(f.message is None for _, _, f in data.findings()),
+        engine_language_note=locale != "en" and any(f.message is None for f in _shown_findings(data)),
+        req_href=href or file_href(data.report_day, locale),
+    )
+
+
+def _shown_findings(data: ReportData) -> list[FindingView]:
+    if data.day is None:
+        return [f for _, _, f in data.findings()]
+    return [x.finding for x in [*data.day.new, *data.day.changed]] + [
+        r.finding for lv in [*data.day.red, *data.day.yellow] for r in lv.level.reasons if r.finding]
+
+
+def requisition_chunks(data: ReportData, link: RequisitionLink, page: int, view: RequisitionView,
+                       levels: dict[str, str], locale: str = "en", interactive: Interactive | None = None,
+                       href: Any = None, home: str | None = None) -> Iterator[str]:
+    """One page of one requisition (``include.report.site``): its candidates with their levels and
+    findings, and links to the day report (``home``) and to the requisition's other pages."""
+    env = environment(locale)
+    return env.get_template("requisition.html.j2").generate(
+        data=data, link=link, page=page, req=view, cand_levels=levels, locale=locale,
+        lang=i18n.html_lang(locale), interactive=interactive,
+        req_href=href or file_href(data.report_day, locale, prefix="./"),
+        home=home or f"../../{site_dir_name(data.report_day, locale)}.html",
+        engine_language_note=locale != "en" and any(f.message is None for c in view.candidates for f in c.findings),
     )
 
 
@@ -227,11 +283,24 @@ def render_csv(data: ReportData, locale: str = "en") -> str:
 
 def csv_chunks(data: ReportData, locale: str = "en", rows_per_chunk: int = 1000) -> Iterator[str]:
     """The findings CSV, ``rows_per_chunk`` rows at a time."""
-    g = i18n.translations(locale).gettext
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for n, (req, cand, f) in enumerate(data.findings(), 1):
+    for n, row in enumerate(csv_rows(data.report_day, data.findings(), locale), 1):
+        writer.writerow(row)
+        if n % rows_per_chunk == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def csv_rows(
+    report_day: date, findings: Iterable[tuple[RequisitionView, CandidateView, FindingView]], locale: str = "en"
+) -> Iterator[list[str]]:
+    """One CSV row (cells as written, see ``_cell``) per finding."""
+    g = i18n.translations(locale).gettext
+    for req, cand, f in findings:
         evidence = " | ".join(
             f"{g(i18n.SIDE_LABELS.get(e.side, e.side))} ({_source(e.source, g)}): "
             + "; ".join(f"{value_label(k, g)}={format_value(k, v, g)}" for k, v in e.values)
@@ -239,7 +308,7 @@ def csv_chunks(data: ReportData, locale: str = "en", rows_per_chunk: int = 1000)
         )
         links = " ".join(e.link for e in f.evidence if e.link)
         row = (
-            data.report_day.isoformat(),
+            report_day.isoformat(),
             req.name or g("No requisition"),
             cand.candidate_id,
             cand.name,
@@ -259,12 +328,7 @@ def csv_chunks(data: ReportData, locale: str = "en", rows_per_chunk: int = 1000)
             f.cleared_reason,
             f.cleared_at,
         )
-        writer.writerow([_cell(v) for v in row])
-        if n % rows_per_chunk == 0:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
+        yield [_cell(v) for v in row]
 
 
 def _write_atomic(path: Path, text: str | Iterable[str], encoding: str) -> None:

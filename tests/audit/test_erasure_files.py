@@ -13,8 +13,7 @@ import pytest
 from include.audit.chain import verify
 from include.audit.subject import erase_candidate
 from include.config import Config
-from include.report.data import load_report_data
-from include.report.render import build_report
+from include.report.site import build_site
 from tests.audit.audit_helpers import finding
 from tests.audit.test_audit_subject import ANA, ANA_EMAIL, ANA_PHONE, BOB, BOB_EMAIL, _build
 
@@ -47,9 +46,7 @@ def data_dir(warehouse, tmp_path) -> Path:
         "".join(f.model_dump_json() + "\n" for f in [ana[0], finding(BOB, 1), ana[1]]), encoding="utf-8")
     (batches / "batch-0001.jsonl").write_text(finding(BOB, 1).model_dump_json() + "\n", encoding="utf-8")
     config = _config(data)
-    report = load_report_data(warehouse, date.fromisoformat(DAY), "run-2", config)
-    for locale in ("en", "zh_CN"):
-        build_report(report, data / "reports", locale)
+    build_site(warehouse, date.fromisoformat(DAY), "run-2", config, data / "reports", ["en", "zh_CN"])
     older = data / "reports" / "report-2026-11-20-en.csv"  # an older day's report that shows Ana too
     older.write_text(f"candidate_id,candidate_name\n{ANA},Ana Silva\n", encoding="utf-8")
     (data / "reports" / "report-2026-11-19-en.csv").write_text(f"candidate_id\n{BOB}\n", encoding="utf-8")
@@ -59,11 +56,19 @@ def data_dir(warehouse, tmp_path) -> Path:
 def test_erasure_cleans_findings_files_and_reports(warehouse, data_dir):
     config = _config(data_dir)
     latest_en = data_dir / "reports" / f"report-{DAY}-en.html"
-    assert "Ana" in latest_en.read_text(encoding="utf-8") and ANA in latest_en.read_text(encoding="utf-8")
+    latest_csv = data_dir / "reports" / f"report-{DAY}-en.csv"
+    assert "Ana" in latest_csv.read_text(encoding="utf-8-sig") and ANA in latest_csv.read_text(encoding="utf-8-sig")
     batch0 = data_dir / "runs" / "run-2" / "findings" / "batch-0000.jsonl"
     untouched = data_dir / "runs" / "run-2" / "findings" / "batch-0001.jsonl"
     untouched_sha = hashlib.sha256(untouched.read_bytes()).hexdigest()
     assert ANA_EMAIL in _everything_under(data_dir)
+    pages = data_dir / "reports" / f"report-{DAY}-en" / "requisitions"
+    ana_pages = {p.name for p in (data_dir / "reports").glob("report-*/requisitions/*.html") if ANA in p.read_text("utf-8")}
+    assert ana_pages  # the requisition page that lists her, in each locale
+    reports = data_dir / "reports"
+    held = {p.name for p in [*reports.glob("report-*.*"), *reports.glob("report-*/requisitions/*.html")]
+            if p.is_file() and ANA in p.read_text("utf-8-sig")}
+    assert {"report-2026-11-20-en.csv", f"report-{DAY}-en.csv", f"report-{DAY}-zh_CN.csv", *ana_pages} <= held
 
     report = erase_candidate(warehouse, ANA, data_dir / "landing", by="dpo", config=config)
 
@@ -82,11 +87,10 @@ def test_erasure_cleans_findings_files_and_reports(warehouse, data_dir):
     assert files["batch-0000.jsonl"]["lines"] == 2
     assert files["batch-0000.jsonl"]["new_sha256"] == hashlib.sha256(batch0.read_bytes()).hexdigest()
     deleted = sorted(n for n, f in files.items() if f.get("deleted"))
-    assert deleted == sorted(["report-2026-11-20-en.csv", f"report-{DAY}-en.csv", f"report-{DAY}-en.html",
-                              f"report-{DAY}-zh_CN.csv", f"report-{DAY}-zh_CN.html"])
+    assert deleted == sorted(held)  # every report file that showed her, the requisition pages too
     assert not (data_dir / "reports" / "report-2026-11-20-en.csv").exists()
     assert (data_dir / "reports" / "report-2026-11-19-en.csv").exists()  # it never showed Ana
-    assert latest_en.exists() and "halcyon" in latest_en.read_text(encoding="utf-8").lower()
+    assert latest_en.exists() and "halcyon" in _everything_under(pages)  # Bob's page, re-rendered
     assert sorted(Path(p).name for p in report["reports_rerendered"]) == sorted(
         f"report-{DAY}-{loc}.{ext}" for loc in ("en", "zh_CN") for ext in ("html", "csv"))
     # the tombstone lists the files (paths and hashes only)

@@ -26,8 +26,11 @@ def run(duckdb_pipeline):
 
 
 def _findings_text(path: Path) -> str:
-    html = path.read_text(encoding="utf-8")
-    section = html[html.index('<section class="block" id="findings"'):html.index('<section class="block" id="brand"')]
+    """The findings of the day report's requisition pages (``report-<day>-<locale>/requisitions/``)."""
+    pages = sorted((path.parent / path.stem / "requisitions").glob("*.html"))
+    assert pages, path
+    section = "".join(p.read_text(encoding="utf-8").split('id="h-findings"', 1)[1].split("</main>", 1)[0]
+                      for p in pages)
     section = re.sub(r"<code>.*?</code>", " ", section)
     return re.sub(r"&[a-z]+;|&#\d+;", " ", re.sub(r"<[^>]+>", " ", section))
 

@@ -1,0 +1,203 @@
+"""The report as a site (include/report/site.py): the day report holds the day's items only, capped; the
+requisition pages hold every finding exactly once, a bounded number of candidates a page; the CSV is the
+export of everything; files stay owner-only; no file grows with the state (checked by comparing sizes at
+two state sizes, never by timing)."""
+
+from __future__ import annotations
+
+import re
+import stat
+from datetime import date
+from pathlib import Path
+
+from include.report.data import load_report_data
+from include.report.models import Deadline
+from include.report.render import html_chunks, render_csv
+from include.report.site import build_site, day_data, requisition_key, site_index
+from include.warehouse import connect
+from sandbox.report_state import DAY as BIG_DAY
+from sandbox.report_state import RUN as BIG_RUN
+from sandbox.report_state import fill
+from tests.report.report_seed import DAY, RUN, config, seed, warehouse
+from tests.warehouse.wh_fixtures import pg_session, warehouse_spec  # noqa: F401
+
+FINDING = re.compile(r'data-finding="([^"]+)"')
+CANDIDATE = re.compile(r'<article class="candidate" data-candidate="([^"]+)"')
+
+
+def _state(tmp_path: Path, n: int, requisitions: int, name: str = "wh.duckdb"):
+    wh = connect({"conn_type": "duckdb", "host": str(tmp_path / name)})
+    wh.migrate()
+    fill(wh, n, requisitions=requisitions)
+    return wh
+
+
+def _pages(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.html"))
+
+
+def test_seeded_site_holds_every_finding_once_and_the_same_csv_as_the_whole_state(tmp_path):
+    wh = warehouse()
+    seed(wh)
+    cfg = config(tmp_path)
+    site = build_site(wh, DAY, RUN, cfg, tmp_path / "reports", page_size=1, cap=1)
+    whole = load_report_data(wh, DAY, RUN, cfg)
+    for locale, paths in site.items():
+        on_pages = [fid for p in _pages(paths.pages) for fid in FINDING.findall(p.read_text("utf-8"))]
+        assert sorted(on_pages) == sorted(f.finding_id for _, _, f in whole.findings())  # each once
+        assert all(len(CANDIDATE.findall(p.read_text("utf-8"))) == 1 for p in _pages(paths.pages))  # page size 1
+        # the CSV written page by page is the export of the whole state, row for row
+        assert paths.csv.read_bytes().decode("utf-8-sig") == render_csv(whole, locale)
+        assert paths.files == len(_pages(paths.pages)) + 1
+        day = paths.html.read_text("utf-8")
+        assert 'id="findings"' not in day  # the full list is on the requisition pages, not in the day report
+        for href in re.findall(r'href="(report-[^"#]+)', day):
+            assert (paths.html.parent / href).is_file(), href
+    wh.close()
+
+
+def test_day_report_lists_only_the_days_items_and_caps_them(tmp_path):
+    wh = _state(tmp_path, 800, requisitions=4)
+    cfg = config(tmp_path)
+    data = day_data(wh, BIG_DAY, BIG_RUN, cfg, cap=5)
+    new_ids = {r["finding_id"] for r in wh.query(
+        "SELECT finding_id FROM discrepancies WHERE first_seen_run = ? AND last_seen_run = ?", [BIG_RUN, BIG_RUN])}
+    changed_ids = {r["finding_id"] for r in wh.query(
+        "SELECT n.finding_id FROM run_findings n JOIN run_findings o ON o.finding_id = n.finding_id "
+        "WHERE n.run_id = ? AND o.run_id <> n.run_id AND n.row_digest <> o.row_digest", [BIG_RUN])}
+    assert data.day is not None and len(new_ids) > 5 and len(changed_ids) > 5
+    assert {x.finding.finding_id for x in data.day.new} <= new_ids
+    assert len(data.day.new) == 5 and data.day.new_more == len(new_ids) - 5
+    assert {x.finding.finding_id for x in data.day.changed} <= changed_ids
+    assert len(data.day.changed) + data.day.changed_more == len(changed_ids)
+    assert all(x.finding.finding_id not in new_ids for x in data.day.changed)
+    red = wh.query("SELECT COUNT(*) AS n FROM candidate_levels WHERE level = 'red' AND run_id = ?", [BIG_RUN])[0]["n"]
+    assert len(data.day.red) == 5 and data.day.red_more == red - 5 and data.counts.levels["red"] == red
+    # the worst first: a red new finding is listed before any blue one
+    sev = [x.finding.severity for x in data.day.new]
+    assert sev == sorted(sev, key=["red", "yellow", "blue"].index)
+    html = "".join(html_chunks(data, "en"))
+    assert len(re.findall(r'data-day="new"', html)) == 5
+    assert f"and {data.day.new_more} more" in html
+    assert 'data-more="red"' in html and 'data-more="changed"' in html
+    # a red candidate's reason links to the requisition page and page number the candidate is on
+    index = site_index(wh, BIG_RUN)
+    first = data.day.red[0]
+    req = index.by_key[first.requisition]
+    assert req.candidate_ids.index(first.level.candidate_id) // 100 + 1 == first.page
+    wh.close()
+
+
+def test_requisition_pages_paginate_at_the_page_size_and_old_pages_go(tmp_path):
+    wh = _state(tmp_path, 600, requisitions=3)
+    cfg = config(tmp_path)
+    out = tmp_path / "reports"
+    site = build_site(wh, BIG_DAY, BIG_RUN, cfg, out, ["en"], page_size=40)["en"]
+    index = site_index(wh, BIG_RUN, 40)
+    biggest = max(index.requisitions, key=lambda q: q.link.candidates)
+    assert biggest.link.candidates > 80 and biggest.link.pages == -(-biggest.link.candidates // 40)
+    seen = []
+    for page in range(1, biggest.link.pages + 1):
+        name = f"{biggest.link.key}.html" if page == 1 else f"{biggest.link.key}-{page}.html"
+        text = (site.pages / name).read_text("utf-8")
+        cands = CANDIDATE.findall(text)
+        assert 1 <= len(cands) <= 40
+        assert f'data-page="{page}"' in text and (page == biggest.link.pages or 'rel="next"' in text)
+        seen += cands
+    assert seen == biggest.candidate_ids  # every candidate once, in the index's order
+    # a bigger page size: fewer pages, and the pages of the old split are removed
+    site = build_site(wh, BIG_DAY, BIG_RUN, cfg, out, ["en"], page_size=1000)["en"]
+    assert sorted(p.name for p in _pages(site.pages)) == sorted(f"{q.link.key}.html" for q in index.requisitions)
+    # private: owner-only files and folders
+    for p in [site.html, site.csv, *_pages(site.pages)]:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    assert stat.S_IMODE(site.pages.stat().st_mode) == 0o700
+    wh.close()
+
+
+def test_no_file_grows_with_the_state(tmp_path):
+    """The day report and the largest requisition page are as big at 5,000 candidates as at 1,000 (same
+    requisitions, same page size): what grows is the number of pages, and the CSV."""
+    sizes = {}
+    for n in (1000, 5000):
+        wh = _state(tmp_path, n, requisitions=10, name=f"wh{n}.duckdb")
+        site = build_site(wh, BIG_DAY, BIG_RUN, config(tmp_path / str(n)), tmp_path / str(n), ["en"], page_size=50)["en"]
+        wh.close()
+        pages = _pages(site.pages)
+        sizes[n] = (site.html.stat().st_size, max(p.stat().st_size for p in pages), len(pages), site.csv.stat().st_size)
+    (day1, page1, count1, csv1), (day5, page5, count5, csv5) = sizes[1000], sizes[5000]
+    assert day5 < day1 * 1.25 and page5 < page1 * 1.25
+    assert count5 > 3 * count1 and csv5 > 4 * csv1
+    # the bound that matters at 100k: a page of 50 candidates of up to 4 findings is far below 5 MB
+    assert max(day5, page5) < 5 * 1024 * 1024 / 10
+
+
+def test_deadlines_come_first_in_both_locales(tmp_path):
+    wh = warehouse()
+    seed(wh)
+    data = day_data(wh, DAY, RUN, config(tmp_path))
+    wh.close()
+    data.deadlines = [
+        Deadline(kind="dispute", title="Dispute: reinvestigate", candidate_id="greenhouse:1001", name="Ana Silva",
+                 due_on=date(2026, 12, 1)),
+        Deadline(kind="notice", title="Adverse action notice", candidate_id="greenhouse:1002", name="<b>x</b>",
+                 due_on=date(2026, 11, 20), overdue=True, href="requisitions/x.html"),
+    ]
+    for locale, overdue in (("en", "Overdue"), ("zh_CN", "已逾期")):
+        html = "".join(html_chunks(data, locale))
+        top = html.index('id="deadlines"')
+        assert top < html.index('id="today"') < html.index('id="levels"')
+        items = re.findall(r'data-deadline="(\w+)"', html)
+        assert items == ["notice", "dispute"]  # by due day: the overdue notice first
+        assert overdue in html and "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_requisition_keys_are_file_safe_and_distinct():
+    assert requisition_key("greenhouse-4001") == "greenhouse-4001"
+    assert requisition_key(None) == "none"
+    odd = ["greenhouse:4001", "greenhouse_4001", "../etc/passwd", "a" * 200, "none", "职位"]
+    keys = [requisition_key(x) for x in odd]
+    assert len(set(keys)) == len(keys)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{1,60}", k) for k in keys)
+
+
+def test_index_and_counts_agree_with_the_whole_state_on_both_engines(warehouse_spec, tmp_path):  # noqa: F811
+    wh = connect(warehouse_spec)
+    wh.migrate()
+    try:
+        fill(wh, 300, requisitions=5)
+        cfg = config(tmp_path)
+        whole = load_report_data(wh, BIG_DAY, BIG_RUN, cfg)
+        data = day_data(wh, BIG_DAY, BIG_RUN, cfg, page_size=25)
+        assert data.counts == whole.counts
+        index = site_index(wh, BIG_RUN, 25)
+        assert [q.link.name for q in index.requisitions] == [r.name for r in whole.requisitions]
+        assert [q.candidate_ids for q in index.requisitions] == [
+            [c.candidate_id for c in r.candidates] for r in whole.requisitions]
+        assert data.day is not None and data.day.changed  # the previous run's digests are compared
+        site = build_site(wh, BIG_DAY, BIG_RUN, cfg, tmp_path / "reports", ["zh_CN"], page_size=25)["zh_CN"]
+        assert site.csv.read_bytes().decode("utf-8-sig") == render_csv(whole, "zh_CN")  # every finding, once
+        assert site.files == 1 + sum(q.link.pages for q in index.requisitions)
+    finally:
+        wh.close()
+
+
+def test_the_desk_read_for_its_filters_is_the_desk_of_the_whole_state(tmp_path):
+    from include.report.desk import Filters, desk, desk_data, first_seen
+
+    wh = _state(tmp_path, 500, requisitions=5)
+    whole = load_report_data(wh, BIG_DAY, BIG_RUN, config(tmp_path))
+    seen_all = first_seen(wh, BIG_RUN)
+    job = whole.requisitions[1].job_id
+    for filters in (Filters.of(), Filters.of(severity="all", status="all", page=3), Filters.of(severity="blue"),
+                    Filters.of(status="cleared", severity="all"), Filters.of(requisition=job, kind=whole.findings()[0][2].kind),
+                    Filters.of(q="silva", page=2, per_page=10)):
+        expected = desk(whole, seen_all, filters)
+        data, seen, (reqs, kinds) = desk_data(wh, BIG_RUN, BIG_DAY, filters)
+        got = desk(data, seen, filters)
+        assert [(r.candidate_id, r.job_id, r.counts, r.kinds, r.age_days) for r in got.rows] == [
+            (r.candidate_id, r.job_id, r.counts, r.kinds, r.age_days) for r in expected.rows]
+        assert (got.total, got.page, got.pages) == (expected.total, expected.page, expected.pages)
+        assert (reqs, kinds) == (expected.requisitions, expected.kinds)
+        assert len(data.findings()) <= len(whole.findings())
+    wh.close()
