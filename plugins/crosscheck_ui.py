@@ -54,9 +54,10 @@ RESOURCE_NAME = "Crosscheck Report"  # the custom view name the auth manager is 
 REPORT_DAG = "crosscheck_report"  # who may edit this DAG may clear the findings of its report
 TOKEN_COOKIE = "_token"  # airflow.api_fastapi.auth.managers.base_auth_manager.COOKIE_NAME_JWT_TOKEN
 MAX_REASON, MAX_NAME = 1000, 200
+MAX_STATEMENT = 10000  # a candidate's dispute, as HR types or pastes it
 # the template's clearing form; removed for a reader who may not clear (its user text is HTML-escaped,
 # so no "</form>" of a finding's content can end the match early)
-CLEAR_FORM = re.compile(r'\s*<form class="(?:clear|reopen)" method="post".*?</form>', re.DOTALL)
+CLEAR_FORM = re.compile(r'\s*<form class="(?:clear|reopen|dispute|outcome)" method="post".*?</form>', re.DOTALL)
 READ_ONLY = {
     "en": "Read only: your Airflow role may read this report but not clear findings "
     f"(that needs edit access to the {REPORT_DAG} DAG).",
@@ -209,7 +210,8 @@ User = Annotated[Principal, Depends(authenticate)]
 
 
 # the error keys a clearing or reopening redirect may carry back to a page (messages in i18n.UI_MESSAGES)
-PAGE_ERRORS = ("not_open", "missing", "bad_text", "no_reason", "not_cleared")
+PAGE_ERRORS = ("not_open", "missing", "bad_text", "no_reason", "not_cleared", "not_disputable", "no_statement",
+               "no_dispute", "no_outcome")
 
 
 def create_app(
@@ -233,6 +235,8 @@ def create_app(
         cleared: str | None = None,
         reopened: str | None = None,
         error: str | None = None,
+        disputed: str | None = None,
+        decided: str | None = None,
     ) -> Response:
         from include.report import i18n
         from include.report.render import Interactive, render_html
@@ -247,13 +251,14 @@ def create_app(
             note = g(i18n.UI_MESSAGES["no_run"])
             return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{note}</p>")
         # only a finding that really is cleared is announced, so a crafted link cannot show a false message
-        message = _done_message(g, [(c.name, f) for _, c, f in data.findings()], cleared, reopened)
+        message = _done_message(g, [(c.name, f) for _, c, f in data.findings()], cleared, reopened, disputed, decided)
         if not principal.can_clear:  # the same page without the forms, and why
             interactive = Interactive(csrf_token="", action="", message=READ_ONLY[locale])
             return _html(CLEAR_FORM.sub("", render_html(data, locale, interactive)))
         interactive = Interactive(
             csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message, error=problem,
             user=principal.name, reopen_action=f"reopen?lang={locale}",
+            dispute_action=f"dispute?lang={locale}", outcome_action=f"dispute-outcome?lang={locale}",
         )
         return _html(render_html(data, locale, interactive))
 
@@ -309,6 +314,8 @@ def create_app(
         cleared: str | None = None,
         reopened: str | None = None,
         error: str | None = None,
+        disputed: str | None = None,
+        decided: str | None = None,
     ) -> Response:
         """Everything the latest report says about one candidate, with the clearing form per open finding."""
         from include.report import i18n
@@ -325,11 +332,13 @@ def create_app(
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate in the latest report")
         cand = views[0][1]
         findings = list({f.finding_id: f for _, c in views for f in c.findings}.values())
-        message = _done_message(g, [(cand.name, f) for f in findings], cleared, reopened)
+        message = _done_message(g, [(cand.name, f) for f in findings], cleared, reopened, disputed, decided)
         problem = g(i18n.UI_MESSAGES[error]) if error in PAGE_ERRORS else None
         interactive = (Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}&back=candidate",
                                    message=message, error=problem, user=principal.name,
-                                   reopen_action=f"reopen?lang={locale}&back=candidate")
+                                   reopen_action=f"reopen?lang={locale}&back=candidate",
+                                   dispute_action=f"dispute?lang={locale}&back=candidate",
+                                   outcome_action=f"dispute-outcome?lang={locale}&back=candidate")
                        if principal.can_clear else None)
         page_html = environment(locale).get_template("candidate.html.j2").render(
             lang=i18n.html_lang(locale), locale=locale, candidate_id=id, name=cand.name,
@@ -442,7 +451,92 @@ def create_app(
             log.warning("report files not re-rendered after a reopening: %s", done.render_error.split(":")[0])
         return _back(locale, reopened=finding_id, anchor=finding_id, page=page)
 
+    _dispute_routes(app)
     return app
+
+
+def _dispute_routes(app: FastAPI) -> None:
+    """POST ``/dispute`` (an open finding's dispute, as the candidate sent it) and ``/dispute-outcome``
+    (HR's outcome of a disputed finding): both as ``/clear``, in the logged-in user's name, refused
+    without edit access, from another site or with a stale form (``_refused``), back where HR was."""
+
+    @app.post("/dispute")
+    def dispute(
+        request: Request,
+        principal: User,
+        finding_id: Annotated[str, Form()],
+        statement: Annotated[str, Form()] = "",
+        received: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form(alias="csrf_token")] = "",
+        lang: str | None = None,
+        back: str | None = None,
+    ) -> Response:
+        from datetime import UTC, date, datetime
+
+        from include.disputes import DisputeError, dispute_and_rerender
+        from include.findings import UnstorableText
+
+        refused = _refused(request, principal, csrf)
+        if refused is not None:
+            return refused
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        page = _candidate_page(settings, finding_id) if back == "candidate" else ""
+        try:
+            day = date.fromisoformat(received.strip())
+        except ValueError:
+            day = None
+        statement = statement.strip()[:MAX_STATEMENT]
+        if not statement or day is None or day > datetime.now(UTC).date():
+            return _back(locale, error="no_statement", anchor=finding_id, page=page)
+        by = (principal.name.strip() or f"Airflow user {principal.user_id}")[:MAX_NAME]
+        with _warehouse(settings) as wh:
+            try:
+                done = dispute_and_rerender(wh, finding_id, statement, day, by, _config(settings))
+            except UnstorableText:
+                return _back(locale, error="bad_text", anchor=finding_id, page=page)
+            except (KeyError, DisputeError):
+                return _back(locale, error="not_disputable", anchor=finding_id, page=page)
+        log.info("finding %s disputed, recorded through the UI by Airflow user %s", finding_id, principal.user_id)
+        if done.render_error:
+            log.warning("report files not re-rendered after a dispute: %s", done.render_error.split(":")[0])
+        return _back(locale, disputed=finding_id, anchor=finding_id, page=page)
+
+    @app.post("/dispute-outcome")
+    def dispute_outcome(
+        request: Request,
+        principal: User,
+        finding_id: Annotated[str, Form()],
+        outcome: Annotated[str, Form()] = "",
+        reason: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form(alias="csrf_token")] = "",
+        lang: str | None = None,
+        back: str | None = None,
+    ) -> Response:
+        from include.disputes import OUTCOMES, DisputeError, outcome_and_rerender
+        from include.findings import UnstorableText
+
+        refused = _refused(request, principal, csrf)
+        if refused is not None:
+            return refused
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        page = _candidate_page(settings, finding_id) if back == "candidate" else ""
+        reason = reason.strip()[:MAX_REASON]
+        if outcome not in OUTCOMES or not reason:
+            return _back(locale, error="no_outcome", anchor=finding_id, page=page)
+        by = (principal.name.strip() or f"Airflow user {principal.user_id}")[:MAX_NAME]
+        with _warehouse(settings) as wh:
+            try:
+                done = outcome_and_rerender(wh, finding_id, outcome, reason, by, _config(settings))
+            except UnstorableText:
+                return _back(locale, error="bad_text", anchor=finding_id, page=page)
+            except (KeyError, DisputeError):
+                return _back(locale, error="no_dispute", anchor=finding_id, page=page)
+        log.info("dispute of finding %s decided through the UI by Airflow user %s", finding_id, principal.user_id)
+        if done.render_error:
+            log.warning("report files not re-rendered after a dispute outcome: %s", done.render_error.split(":")[0])
+        return _back(locale, decided=finding_id, anchor=finding_id, page=page)
 
 
 def _refused(request: Request, principal: Principal, csrf: str) -> Response | None:
@@ -471,8 +565,8 @@ def _candidate_page(settings: Settings, finding_id: str) -> str:
     return f"candidate?{urlencode({'id': rows[0]['candidate_id']})}&" if rows else ""
 
 
-def _done_message(gettext: Any, findings: list[tuple[str, Any]], cleared: str | None, reopened: str | None
-                  ) -> str | None:
+def _done_message(gettext: Any, findings: list[tuple[str, Any]], cleared: str | None, reopened: str | None,
+                  disputed: str | None = None, decided: str | None = None) -> str | None:
     """The confirmation of a clearance or a reopening, naming the candidate and the kind; only for a
     finding that really is in that state, so that a crafted link cannot show a false message."""
     from include.report import i18n
@@ -483,6 +577,10 @@ def _done_message(gettext: Any, findings: list[tuple[str, Any]], cleared: str | 
             return str(gettext(i18n.UI_MESSAGES["cleared"]) % {"id": what})
         if reopened and f.finding_id == reopened and f.status == "open":
             return str(gettext(i18n.UI_MESSAGES["reopened"]) % {"id": what})
+        if disputed and f.finding_id == disputed and f.status == "disputed":
+            return str(gettext(i18n.UI_MESSAGES["disputed"]) % {"id": what})
+        if decided and f.finding_id == decided and f.status in ("open", "cleared"):
+            return str(gettext(i18n.UI_MESSAGES["decided"]) % {"id": what})
     return None
 
 

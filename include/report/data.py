@@ -22,6 +22,7 @@ from include.report.models import (
     CandidateLevelView,
     CandidateView,
     Counts,
+    DisputeView,
     EvidenceView,
     FindingView,
     LevelReasonView,
@@ -346,6 +347,7 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) 
     counts = _counts([v for _, v in shown], checked, awaiting, len(shown_ids))
     counts.need_action = need_action(requisitions)
     levels, counts.levels = candidate_levels(wh, run_id, {v.finding_id: v for _, v in shown})
+    disputes = dispute_views(wh, shown, people)
     run_dir = None
     if hasattr(config, "data_path"):
         run_dir = config.data_path() / "runs" / run_id
@@ -360,7 +362,33 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) 
         skipped_sources=skipped_sources(_manifest_sources(wh, run_id, run_dir)),
         brand=employer_brand,
         loopback_links=_loopback_links(requisitions),
+        disputes=disputes,
     )
+
+
+def dispute_views(wh: Warehouse, shown: list[tuple[dict[str, Any], FindingView]], people: dict[str, dict[str, Any]],
+                  today: date | None = None) -> list[DisputeView]:
+    """The disputes awaiting an outcome of the findings the report shows, the overdue first (by due day);
+    each disputed finding's view gets its dispute. Overdue: due before ``today`` (UTC) when the report is
+    rendered, whatever its report day: a report rendered again, and the HR page, say what is late now."""
+    from include.warehouse.disputes import open_disputes
+
+    views = {v.finding_id: v for _, v in shown}
+    out = []
+    for d in open_disputes(wh, today=today):
+        view = views.get(str(d["finding_id"]))
+        if view is None:
+            continue
+        last = d["rereads"][-1] if d["rereads"] else None
+        dv = DisputeView(dispute_id=d["dispute_id"], finding_id=view.finding_id, candidate_id=d["candidate_id"],
+                         name=_name(people.get(d["candidate_id"]) or {"candidate_id": d["candidate_id"]}), kind=view.kind,
+                         received_on=str(d["received_on"]), due_on=str(d["due_on"]), overdue=d["overdue"],
+                         reread=last["evidence"] if last else None, reread_run=last["run_id"] if last else None)
+        if view.status == "disputed":
+            view.dispute = dv
+        out.append(dv)
+    out.sort(key=lambda v: (not v.overdue, v.due_on, v.name.casefold()))
+    return out
 
 
 def display_name(row: dict[str, Any]) -> str:

@@ -347,6 +347,12 @@ UI_MESSAGES: dict[str, str] = {
     "reopened": N_("Finding %(id)s reopened; the report files were re-rendered."),
     "not_cleared": N_("That finding does not exist or is open already."),
     "no_run": N_("No pipeline run has been sealed yet, so there is no report to show."),
+    "disputed": N_("Dispute of finding %(id)s recorded; the next run re-reads the candidate's sources."),
+    "decided": N_("Outcome of the dispute of finding %(id)s recorded; the report files were re-rendered."),
+    "not_disputable": N_("That finding does not exist or is not open: only an open finding can be disputed."),
+    "no_statement": N_("Write what the candidate disputes and the day it was received (today or earlier)."),
+    "no_dispute": N_("That finding does not exist or has no dispute awaiting an outcome."),
+    "no_outcome": N_("Choose an outcome and say why."),
     "language": N_("Language"),
 }
 
