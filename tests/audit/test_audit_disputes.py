@@ -60,6 +60,29 @@ def test_every_step_is_listed_and_in_the_json(disputed):
     assert disputed.cli("dispute", "list").out.strip() == "no disputes awaiting an outcome"
 
 
+def test_the_candidates_export_and_dispute_file_hold_every_step(disputed, tmp_path):
+    out = tmp_path / "export" / "ana.json"
+    out.parent.mkdir(mode=0o700)
+    res = disputed.cli("candidate", "export", ANA, "--out", str(out))
+    assert res.rc == 0, res.err
+    export = json.loads(out.read_text(encoding="utf-8"))
+    (d,) = export["disputes"]
+    assert d["statement"] == "Ich war dort angestellt; 我在那里工作过."
+    assert [r["evidence"] for r in d["rereads"]] == ["same"] and d["outcome"]["outcome"] == "upheld"
+    html = out.with_suffix(".html").read_text(encoding="utf-8")
+    assert "You disputed this finding (received" in html and "Outcome: the finding stands." in html
+    res = disputed.cli("candidate", "dossier", ANA, "--out", str(tmp_path / "dossiers"), "--locale", "en")
+    assert res.rc == 0, res.err
+    (jf,) = (tmp_path / "dossiers").glob("*.json")
+    dossier = json.loads(jf.read_text(encoding="utf-8"))["dossier"]
+    (f,) = [f for f in dossier["findings"] if f["finding_id"] == disputed.fid]
+    (x,) = f["disputes"]
+    assert (x["received_on"], x["due_on"], x["outcome"]["outcome"]) == ("2026-11-20", "2026-12-20", "upheld")
+    assert [r["evidence"] for r in x["rereads"]] == ["same"]
+    assert disputed.verify("--dossier", str(jf)).rc == 0
+    assert "Ich war dort angestellt" in jf.with_suffix(".html").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize("change", ["edited", "inserted", "deleted"])
 def test_a_tampered_dispute_is_named(disputed, change):
     """The change in both tables at once: each is named with its key."""
