@@ -392,6 +392,10 @@ def build_parser() -> argparse.ArgumentParser:
     from include.cli_disputes import add_parser as add_disputes
 
     add_disputes(sub, HelpFormatter)
+
+    from include.cli_notices import add_parser as add_notices
+
+    add_notices(sub, HelpFormatter)
     return p
 
 

@@ -118,6 +118,31 @@ class AuditConfig(Strict):
     public_key: str | None = None
 
 
+def default_letter_locales() -> dict[str, Literal["en", "zh_CN"]]:
+    zh: Literal["zh_CN"] = "zh_CN"
+    return {"CN": zh, "TW": zh, "HK": zh, "MO": zh}
+
+
+class NoticesConfig(Strict):
+    """Decisions and notices to candidates (include/notices, docs/NOTICES.md)."""
+
+    # tell every checked candidate the result within this many working days of HR's decision
+    result_due_working_days: int = Field(default=3, ge=0, le=30)
+    # US FCRA: after a pre-adverse notice reached the candidate, at least this many business days (US
+    # federal calendar) before a final adverse decision; other jurisdictions count their own working days
+    pre_adverse_wait_working_days: int = Field(default=5, ge=0, le=60)
+    smtp_conn_id: str = "smtp_default"  # the Airflow connection that sends notice e-mails
+    # the candidate's jurisdiction when their location says none (an ISO 3166 code, e.g. "GB"); None: the
+    # letter names no law and working days are Monday to Friday without public holidays
+    default_jurisdiction: str | None = None
+    # the letter's language by jurisdiction (country or subdivision); else "en"
+    locale_by_jurisdiction: dict[str, Literal["en", "zh_CN"]] = Field(default_factory=default_letter_locales)
+    # how a candidate disputes a finding (an address, a form's URL); empty: reply to the letter's sender
+    dispute_contact: str = ""
+    # who signs the letters (the hiring company's name when empty)
+    sender: str = ""
+
+
 class Config(Strict):
     hiring_company: HiringCompany
     thresholds: Thresholds = Field(default_factory=Thresholds)
@@ -127,6 +152,7 @@ class Config(Strict):
     report: ReportConfig = Field(default_factory=ReportConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
+    notices: NoticesConfig = Field(default_factory=NoticesConfig)
     # landing zone, run folders, reports, quarantine files; a relative path is taken from the folder of
     # the configuration file (never from a process's working directory)
     data_dir: str = ".var/data"

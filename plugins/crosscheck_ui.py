@@ -34,6 +34,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -316,35 +317,138 @@ def create_app(
         error: str | None = None,
         disputed: str | None = None,
         decided: str | None = None,
+        done: str | None = None,
+        ref: str | None = None,
     ) -> Response:
-        """Everything the latest report says about one candidate, with the clearing form per open finding."""
+        """Everything the latest report says about one candidate, with the clearing form per open finding
+        and HR's decisions and notices (with their forms for who may edit)."""
         from include.report import i18n
-        from include.report.desk import candidate_views
-        from include.report.render import Interactive, environment
 
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         g = i18n.translations(locale).gettext
-        with _warehouse(settings) as wh:
-            data = _latest_data(wh, settings)
-        views = candidate_views(data, id) if data is not None else []
-        if not views:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate in the latest report")
-        cand = views[0][1]
-        findings = list({f.finding_id: f for _, c in views for f in c.findings}.values())
-        message = _done_message(g, [(cand.name, f) for f in findings], cleared, reopened, disputed, decided)
         problem = g(i18n.UI_MESSAGES[error]) if error in PAGE_ERRORS else None
-        interactive = (Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}&back=candidate",
-                                   message=message, error=problem, user=principal.name,
-                                   reopen_action=f"reopen?lang={locale}&back=candidate",
-                                   dispute_action=f"dispute?lang={locale}&back=candidate",
-                                   outcome_action=f"dispute-outcome?lang={locale}&back=candidate")
-                       if principal.can_clear else None)
-        page_html = environment(locale).get_template("candidate.html.j2").render(
-            lang=i18n.html_lang(locale), locale=locale, candidate_id=id, name=cand.name,
-            record_url=cand.record_url, requisitions=[r for r, _ in views if r], findings=findings,
-            interactive=interactive, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}))
-        return _html(page_html)
+        return _candidate_response(settings, principal, id, locale, problem=problem, cleared=cleared,
+                                   reopened=reopened, done=done, ref=ref, disputed=disputed,
+                                   decided=decided)
+
+    @app.get("/notice", response_class=HTMLResponse)
+    def notice_letter(request: Request, principal: User, id: str) -> Response:
+        """A notice letter as it was written (to print and hand over), only while its file is unchanged."""
+        from include.notices import letter_by_id
+        from include.warehouse.base import sha256_text
+
+        settings: Settings = request.app.state.settings
+        with _warehouse(settings) as wh:
+            try:
+                letter = letter_by_id(wh, id)
+            except KeyError:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such notice") from None
+        try:
+            text = Path(letter.path).read_text(encoding="utf-8")
+        except OSError:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "the letter file is missing: write the notice again"
+                                ) from None
+        if sha256_text(text) != letter.sha256:
+            raise HTTPException(status.HTTP_409_CONFLICT, "the letter file changed since it was written: write the "
+                                "notice again")
+        return _html(text)
+
+    @app.post("/decision")
+    def decision(
+        request: Request,
+        principal: User,
+        application_id: Annotated[str, Form()],
+        decision: Annotated[str, Form()],
+        reason: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form(alias="csrf_token")] = "",
+        lang: str | None = None,
+    ) -> Response:
+        """Record HR's decision on an application, in the logged-in user's name; back on the candidate's page."""
+        refused = _refused(request, principal, csrf, NOTICE_ACTIONS)
+        if refused is not None:
+            return refused
+        from include.notices import DecisionRefused, record_decision
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        with _warehouse(settings) as wh:
+            rows = wh.query("SELECT candidate_id FROM applications WHERE application_id = ?", [application_id])
+            if not rows:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such application")
+            candidate_id = str(rows[0]["candidate_id"])
+            try:
+                made = record_decision(wh, application_id, decision, reason[:MAX_REASON * 2], _by(principal),
+                                       _config(settings))
+            except (KeyError, DecisionRefused) as exc:
+                return _candidate_response(settings, principal, candidate_id, locale, problem=_why(exc),
+                                           status_code=status.HTTP_409_CONFLICT)
+        log.info("decision %s recorded through the UI by Airflow user %s", made.decision_id, principal.user_id)
+        return _to_candidate(candidate_id, locale, "decision", made.decision_id)
+
+    @app.post("/notice/write")
+    def notice_write(
+        request: Request,
+        principal: User,
+        decision_id: Annotated[str, Form()],
+        letter_locale: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form(alias="csrf_token")] = "",
+        lang: str | None = None,
+    ) -> Response:
+        """Write the letter of a decision (in the candidate's language unless chosen)."""
+        refused = _refused(request, principal, csrf, NOTICE_ACTIONS)
+        if refused is not None:
+            return refused
+        from include.notices import DecisionRefused, decision_by_id, write_notice
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        with _warehouse(settings) as wh:
+            try:
+                d = decision_by_id(wh, decision_id)
+            except KeyError:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such decision") from None
+            try:
+                letter = write_notice(wh, d.decision_id, _config(settings), _by(principal),
+                                      locale=letter_locale or None)
+            except (KeyError, ValueError, DecisionRefused) as exc:
+                return _candidate_response(settings, principal, d.candidate_id, locale, problem=_why(exc),
+                                           status_code=status.HTTP_409_CONFLICT)
+        log.info("notice %s written through the UI by Airflow user %s", letter.notice_id, principal.user_id)
+        return _to_candidate(d.candidate_id, locale, "notice", letter.notice_id)
+
+    @app.post("/notice/deliver")
+    def notice_deliver(
+        request: Request,
+        principal: User,
+        notice_id: Annotated[str, Form()],
+        method: Annotated[str, Form()],
+        note: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form(alias="csrf_token")] = "",
+        lang: str | None = None,
+    ) -> Response:
+        """E-mail a letter to the candidate's addresses through the SMTP connection, or mark it handed over."""
+        refused = _refused(request, principal, csrf, NOTICE_ACTIONS)
+        if refused is not None:
+            return refused
+        from include.notices import DecisionRefused, DeliveryFailed, deliver_notice, letter_by_id
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        with _warehouse(settings) as wh:
+            try:
+                letter = letter_by_id(wh, notice_id)
+            except KeyError:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such notice") from None
+            try:
+                done = deliver_notice(wh, letter.notice_id, _config(settings), method, _by(principal),
+                                      note=note[:MAX_REASON])
+            except (KeyError, DecisionRefused, DeliveryFailed) as exc:
+                return _candidate_response(settings, principal, letter.candidate_id, locale, problem=_why(exc),
+                                           status_code=status.HTTP_409_CONFLICT)
+        log.info("notice %s delivered (%s) through the UI by Airflow user %s", letter.notice_id, done.method,
+                 principal.user_id)
+        return _to_candidate(letter.candidate_id, locale, "delivery", done.delivery_id)
 
     @app.get("/consent", response_class=HTMLResponse)
     def consent(request: Request, principal: User, lang: str | None = None) -> Response:
@@ -476,7 +580,7 @@ def _dispute_routes(app: FastAPI) -> None:
         from include.disputes import DisputeError, dispute_and_rerender
         from include.findings import UnstorableText
 
-        refused = _refused(request, principal, csrf)
+        refused = _refused(request, principal, csrf, DISPUTE_ACTIONS)
         if refused is not None:
             return refused
         settings: Settings = request.app.state.settings
@@ -489,7 +593,7 @@ def _dispute_routes(app: FastAPI) -> None:
         statement = statement.strip()[:MAX_STATEMENT]
         if not statement or day is None or day > datetime.now(UTC).date():
             return _back(locale, error="no_statement", anchor=finding_id, page=page)
-        by = (principal.name.strip() or f"Airflow user {principal.user_id}")[:MAX_NAME]
+        by = _by(principal)
         with _warehouse(settings) as wh:
             try:
                 done = dispute_and_rerender(wh, finding_id, statement, day, by, _config(settings))
@@ -516,7 +620,7 @@ def _dispute_routes(app: FastAPI) -> None:
         from include.disputes import OUTCOMES, DisputeError, outcome_and_rerender
         from include.findings import UnstorableText
 
-        refused = _refused(request, principal, csrf)
+        refused = _refused(request, principal, csrf, DISPUTE_ACTIONS)
         if refused is not None:
             return refused
         settings: Settings = request.app.state.settings
@@ -525,7 +629,7 @@ def _dispute_routes(app: FastAPI) -> None:
         reason = reason.strip()[:MAX_REASON]
         if outcome not in OUTCOMES or not reason:
             return _back(locale, error="no_outcome", anchor=finding_id, page=page)
-        by = (principal.name.strip() or f"Airflow user {principal.user_id}")[:MAX_NAME]
+        by = _by(principal)
         with _warehouse(settings) as wh:
             try:
                 done = outcome_and_rerender(wh, finding_id, outcome, reason, by, _config(settings))
@@ -539,12 +643,14 @@ def _dispute_routes(app: FastAPI) -> None:
         return _back(locale, decided=finding_id, anchor=finding_id, page=page)
 
 
-def _refused(request: Request, principal: Principal, csrf: str) -> Response | None:
-    """Why a POST that changes a finding is refused (no edit access; another site or a stale form), or None."""
+def _refused(request: Request, principal: Principal, csrf: str, what: str = "clearing or reopening a finding"
+             ) -> Response | None:
+    """Why a POST that changes a finding (or records a decision or a notice: ``what``) is refused (no edit
+    access; another site or a stale form), or None."""
     if not principal.can_clear:
         log.info("change refused: Airflow user %s may not edit %s", principal.user_id, REPORT_DAG)
         return PlainTextResponse(
-            f"Forbidden: clearing or reopening a finding needs edit access to the {REPORT_DAG} DAG "
+            f"Forbidden: {what} needs edit access to the {REPORT_DAG} DAG "
             "(SimpleAuthManager: role user, op or admin; a viewer reads only).",
             status_code=status.HTTP_403_FORBIDDEN,
             headers=SECURITY_HEADERS,
@@ -556,6 +662,72 @@ def _refused(request: Request, principal: Principal, csrf: str) -> Response | No
             headers=SECURITY_HEADERS,
         )
     return None
+
+
+NOTICE_ACTIONS = "recording a decision, writing or delivering a notice"
+DISPUTE_ACTIONS = "recording a candidate's dispute or its outcome"
+DONE_MESSAGES = ("decision", "notice", "delivery")  # ?done= on the candidate's page, with ref= the new row's id
+
+
+def _by(principal: Principal) -> str:
+    """Who acts: the logged-in user, never a name typed into a form."""
+    return (principal.name.strip() or f"Airflow user {principal.user_id}")[:MAX_NAME]
+
+
+def _why(exc: BaseException) -> str:
+    return str(exc.args[0] if exc.args else exc)[:500]
+
+
+def _to_candidate(candidate_id: str, locale: str, done: str, ref: str) -> RedirectResponse:
+    """303 to the candidate's page, relative: from /decision it is a sibling, from /notice/... one level up."""
+    query = urlencode({"id": candidate_id, "lang": locale, "done": done, "ref": ref})
+    up = "" if done == "decision" else "../"
+    return RedirectResponse(f"{up}candidate?{query}#decisions", status_code=status.HTTP_303_SEE_OTHER,
+                            headers=SECURITY_HEADERS)
+
+
+def _candidate_response(settings: Settings, principal: Principal, candidate_id: str, locale: str,
+                        problem: str | None = None, cleared: str | None = None, reopened: str | None = None,
+                        done: str | None = None, ref: str | None = None, status_code: int = 200,
+                        disputed: str | None = None, decided: str | None = None) -> Response:
+    """The candidate's page: the latest report's findings about them, their decisions and notices."""
+    from include.notices import DECISIONS, history
+    from include.report import i18n
+    from include.report.desk import candidate_views
+    from include.report.render import Interactive, environment
+
+    g = i18n.translations(locale).gettext
+    with _warehouse(settings) as wh:
+        data = _latest_data(wh, settings)
+        views = candidate_views(data, candidate_id) if data is not None else []
+        if not views:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate in the latest report")
+        story = history(wh, candidate_id) if "notice_decisions" in wh.tables() else []
+        apps = [(r["application_id"], r["name"]) for r in wh.query(
+            "SELECT a.application_id, j.name FROM applications a LEFT JOIN jobs j ON j.job_id = a.job_id "
+            "WHERE a.candidate_id = ? ORDER BY a.application_id", [candidate_id])]
+    cand = views[0][1]
+    findings = list({f.finding_id: f for _, c in views for f in c.findings}.values())
+    message = _done_message(g, [(cand.name, f) for f in findings], cleared, reopened, disputed, decided)
+    if done in DONE_MESSAGES and ref:  # only for a row that really is the candidate's: no false message
+        ids = {"decision": {x["decision_id"] for x in story},
+               "notice": {x["notice_id"] for d in story for x in d["letters"]},
+               "delivery": {x["delivery_id"] for d in story for x in d["deliveries"]}}[done]
+        if ref in ids:
+            message = g(i18n.UI_MESSAGES[f"{done}_done"])
+    interactive = (Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}&back=candidate",
+                               message=message, error=problem, user=principal.name,
+                               reopen_action=f"reopen?lang={locale}&back=candidate",
+                               dispute_action=f"dispute?lang={locale}&back=candidate",
+                               outcome_action=f"dispute-outcome?lang={locale}&back=candidate")
+                   if principal.can_clear else None)
+    page_html = environment(locale).get_template("candidate.html.j2").render(
+        lang=i18n.html_lang(locale), locale=locale, candidate_id=candidate_id, name=cand.name,
+        record_url=cand.record_url, requisitions=[r for r, _ in views if r], findings=findings,
+        interactive=interactive, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}),
+        notices={"history": story, "applications": apps, "decisions": DECISIONS},
+        notice_query=lambda nid: urlencode({"id": nid}))
+    return HTMLResponse(page_html, status_code=status_code, headers=SECURITY_HEADERS)
 
 
 def _candidate_page(settings: Settings, finding_id: str) -> str:
@@ -640,7 +812,10 @@ def _latest_data(wh: Warehouse, settings: Settings) -> Any:
     if latest is None:
         return None
     run_id, day = latest
-    return load_report_data(wh, day, run_id, _config(settings))
+    from datetime import UTC, datetime
+
+    # overdue notices and waiting periods as of today, not as of the latest run's day
+    return load_report_data(wh, day, run_id, _config(settings), today=datetime.now(UTC).date())
 
 
 app = create_app()

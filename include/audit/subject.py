@@ -29,7 +29,8 @@ from include.warehouse.base import now_iso, quote_ident
 from include.warehouse.disputes import disputes
 
 CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_events", "candidate_levels",
-                    "finding_disputes", "dispute_steps")
+                    "finding_disputes", "dispute_steps",  # include/disputes
+                    "notice_decisions", "notice_letters", "notice_deliveries")  # the last three: include/notices
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta", "audit_seals",
                 "audit_rows"}
 RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy
@@ -209,6 +210,10 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         "educations": own["educations"],
         "recruiting_events": own["recruiting_events"],
         "candidate_levels": own["candidate_levels"],
+        # HR's decisions, the letters written to the candidate (paths, sha256) and how they were delivered
+        "notice_decisions": own["notice_decisions"],
+        "notice_letters": own["notice_letters"],
+        "notice_deliveries": own["notice_deliveries"],
         "findings": findings,
         "finding_clearances": clearances,
         "quarantine": _quarantined(wh, who),
@@ -229,6 +234,7 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         out["employments"],
         out["educations"],
         out["recruiting_events"],
+        out["notice_decisions"],
         findings,
         out["quarantine"],
         out["legal_holds"],
@@ -318,7 +324,9 @@ def erase_candidate(
                 "residual": {},
             }
         raise KeyError(f"no data held for candidate {candidate_id!r}")
-    deleted = [outside.deleted_record(p) for p in reports]
+    # the notice letters written to the candidate hold their name and findings: deleted with their rows
+    letters = [Path(r["path"]) for r in _rows(wh, "notice_letters", candidate_id) if Path(r["path"]).is_file()]
+    deleted = [outside.deleted_record(p) for p in [*reports, *letters]]
     key = candidate_hash(wh, candidate_id)
     tables: dict[str, int] = {}
     try:
@@ -352,7 +360,7 @@ def erase_candidate(
         raise
     for rw in rewrites:
         rw.commit()
-    for p in reports:
+    for p in [*reports, *letters]:
         p.unlink(missing_ok=True)
     if anchor is not None:
         anchor.append(sealed)

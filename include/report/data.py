@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from include.engine import messages
 from include.engine.kinds import KINDS
 from include.levels import levels_of_run
+from include.report import notice_status
 from include.report import reviews as brand
 from include.report.models import (
     SEVERITIES,
@@ -26,6 +27,7 @@ from include.report.models import (
     EvidenceView,
     FindingView,
     LevelReasonView,
+    NoticeView,
     QuarantinedView,
     ReportData,
     RequisitionView,
@@ -319,8 +321,20 @@ def _add_incomplete(wh: Warehouse, requisitions: list[RequisitionView], ids: lis
                                for q in found.get(cand.candidate_id, [])]
 
 
-def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) -> ReportData:
-    """Everything the report of ``run_id`` (report day ``report_day``) shows."""
+def finding_view(row: dict[str, Any], run_id: str = "") -> FindingView:
+    """A ``discrepancies`` row as the report shows it (its message in the reader's locale, its evidence)."""
+    return _finding(row, run_id)
+
+
+def notice_views(wh: Warehouse, today: date) -> list[NoticeView]:
+    """Overdue and due notices and waiting periods as of ``today`` (none before the notices migration)."""
+    return [NoticeView(**vars(a)) for a in notice_status.attention(wh, today)]
+
+
+def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any, today: date | None = None
+                     ) -> ReportData:
+    """Everything the report of ``run_id`` (report day ``report_day``) shows; its notices and waiting
+    periods as of ``today`` (default: the report day; the HR page passes the real today)."""
     rows = runs.findings_of_run(wh, run_id)
     ids = sorted({r["candidate_id"] for r in rows})
     people = candidates.report_people(wh, ids)
@@ -347,7 +361,7 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) 
     counts = _counts([v for _, v in shown], checked, awaiting, len(shown_ids))
     counts.need_action = need_action(requisitions)
     levels, counts.levels = candidate_levels(wh, run_id, {v.finding_id: v for _, v in shown})
-    disputes = dispute_views(wh, shown, people)
+    disputes = dispute_views(wh, shown, people, today or report_day)
     run_dir = None
     if hasattr(config, "data_path"):
         run_dir = config.data_path() / "runs" / run_id
@@ -362,6 +376,8 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) 
         skipped_sources=skipped_sources(_manifest_sources(wh, run_id, run_dir)),
         brand=employer_brand,
         loopback_links=_loopback_links(requisitions),
+        notices=notice_views(wh, today or report_day),
+        notices_day=today or report_day,
         disputes=disputes,
     )
 
@@ -369,8 +385,8 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any) 
 def dispute_views(wh: Warehouse, shown: list[tuple[dict[str, Any], FindingView]], people: dict[str, dict[str, Any]],
                   today: date | None = None) -> list[DisputeView]:
     """The disputes awaiting an outcome of the findings the report shows, the overdue first (by due day);
-    each disputed finding's view gets its dispute. Overdue: due before ``today`` (UTC) when the report is
-    rendered, whatever its report day: a report rendered again, and the HR page, say what is late now."""
+    each disputed finding's view gets its dispute. Overdue: due before ``today`` (as for the notices: the
+    report day in the report files, the real today on the HR page)."""
     from include.warehouse.disputes import open_disputes
 
     views = {v.finding_id: v for _, v in shown}

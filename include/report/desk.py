@@ -147,5 +147,5 @@ def render_desk(data: ReportData, seen: dict[str, date], filters: Filters, local
         return urlencode({k: v for k, v in merged.items() if v and not (k == "page" and v == "1")})
 
     return environment(locale).get_template("desk.html.j2").render(
-        lang=i18n.html_lang(locale), locale=locale, report_day=data.report_day, filters=filters, page=result,
+        lang=i18n.html_lang(locale), locale=locale, report_day=data.report_day, filters=filters, page=result, data=data,
         query=query, candidate_query=lambda cid, lg=locale: urlencode({"id": cid, "lang": lg}))

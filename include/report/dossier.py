@@ -28,7 +28,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from include.engine import messages
-from include.report import i18n
+from include.report import i18n, notice_text
 from include.warehouse.base import canonical_json, now_iso, sha256_text
 from include.warehouse.timeline import events_for
 
@@ -63,11 +63,23 @@ def dossier_data(wh: Any, candidate_id: str) -> dict[str, Any]:
                               "WHERE finding_id = ? ORDER BY cleared_at, clearance_id", [f["finding_id"]])
         findings.append({**f, "evidence": _json(f["evidence"]), "message": _json(f["message"]),
                          "clearances": clearances, "disputes": _disputes(wh, f["finding_id"])})
+    decisions = []
+    if "notice_decisions" in wh.tables():  # HR's decisions, their letters and deliveries (include/notices)
+        for d in wh.query("SELECT * FROM notice_decisions WHERE candidate_id = ? ORDER BY decided_at, decision_id",
+                          [candidate_id]):
+            letters = wh.query("SELECT notice_id, locale, sha256, written_by, written_at FROM notice_letters "
+                               "WHERE decision_id = ? ORDER BY written_at, notice_id", [d["decision_id"]])
+            deliveries = wh.query("SELECT delivery_id, notice_id, method, delivered_by, delivered_at, delivered_on, "
+                                  "wait_until FROM notice_deliveries WHERE decision_id = ? "
+                                  "ORDER BY delivered_at, delivery_id", [d["decision_id"]])
+            decisions.append({**d, "finding_ids": _json(d["finding_ids"]) or [], "letters": letters,
+                              "deliveries": deliveries})
     return {"format": FORMAT, "candidate": {
         "candidate_id": c["candidate_id"], "source": c["source"], "source_id": c["source_id"],
         "name": " ".join(p for p in (c["first_name"], c["last_name"]) if p), "record_url": c["record_url"]},
         "applications": apps, "consent": {"given": bool(c["consent_given"]), **(_json(c["consent"]) or {})},
-        "timeline": events, "answers": answers(events), "findings": findings}
+        "timeline": events, "answers": answers(events), "findings": findings,
+        "decisions": decisions}
 
 
 def _disputes(wh: Any, finding_id: str) -> list[dict[str, Any]]:
@@ -134,7 +146,8 @@ def _environment(locale: str) -> Environment:
         severity=lambda s: g(i18n.SEVERITY_SHORT[s]) if s in i18n.SEVERITY_SHORT else s,
         text=lambda f, part: messages.render(f["message"][part], g) if isinstance(f.get("message"), dict)
         and f["message"].get(part) else f[part],
-        html_lang=i18n.html_lang(locale), day=lambda ts: (ts or "")[:10], minute=_minute)
+        html_lang=i18n.html_lang(locale), day=lambda ts: (ts or "")[:10], minute=_minute,
+        decision_label=lambda k: g(notice_text.DECISION_LABELS[k]) if k in notice_text.DECISION_LABELS else k)
     return env
 
 
@@ -225,7 +238,7 @@ def _differences(file_data: dict[str, Any], now: dict[str, Any]) -> list[str]:
     for part in ("candidate", "applications", "consent", "answers"):
         if canonical_json(file_data.get(part)) != canonical_json(now.get(part)):
             out.append(f"{part} differ")
-    for part, key in (("timeline", "event_id"), ("findings", "finding_id")):
+    for part, key in (("timeline", "event_id"), ("findings", "finding_id"), ("decisions", "decision_id")):
         mine = {str(x.get(key)): x for x in file_data.get(part) or []}
         theirs = {str(x.get(key)): x for x in now.get(part) or []}
         out += [f"{part}: {k} is in the file, not in the warehouse" for k in sorted(set(mine) - set(theirs))]

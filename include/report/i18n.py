@@ -354,6 +354,9 @@ UI_MESSAGES: dict[str, str] = {
     "no_dispute": N_("That finding does not exist or has no dispute awaiting an outcome."),
     "no_outcome": N_("Choose an outcome and say why."),
     "language": N_("Language"),
+    "decision_done": N_("The decision is recorded and sealed; write its notice to the candidate next."),
+    "notice_done": N_("The notice is written; deliver it to the candidate."),
+    "delivery_done": N_("The delivery of the notice is recorded."),
 }
 
 

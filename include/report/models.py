@@ -122,6 +122,20 @@ class CandidateLevelView(View):
     reasons: list[LevelReasonView] = Field(default_factory=list)
 
 
+class NoticeView(View):
+    """An overdue or due notice to a candidate, or a waiting period (``include.report.notice_status``)."""
+
+    state: str  # overdue | wait_over | due | waiting
+    candidate_id: str
+    name: str
+    application_id: str
+    decision_id: str
+    decision: str
+    due_on: str
+    jurisdiction: str | None = None
+    days: int = 0
+
+
 class RequisitionView(View):
     job_id: str | None
     name: str | None  # None: the application names no job
@@ -194,6 +208,9 @@ class ReportData(View):
     counts: Counts = Field(default_factory=Counts)
     requisitions: list[RequisitionView] = Field(default_factory=list)
     levels: list[CandidateLevelView] = Field(default_factory=list)  # red, then yellow; blue are only counted
+    # overdue notices and waiting periods, most urgent first, as of ``notices_day``; at the top of the report
+    notices: list[NoticeView] = Field(default_factory=list)
+    notices_day: date | None = None
     skipped_sources: list[SkippedSource] = Field(default_factory=list)
     brand: EmployerBrand | None = None
     disputes: list[DisputeView] = Field(default_factory=list)  # awaiting an outcome, the overdue first

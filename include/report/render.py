@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from include.engine import messages
 from include.levels import NOTICE_DAYS_YELLOW
-from include.report import i18n
+from include.report import i18n, notice_text
 from include.report.models import SEVERITIES, FindingView, ReportData
 from include.report.reviews import TOPICS
 
@@ -125,6 +125,8 @@ def environment(locale: str) -> Environment:
         status_label=label(i18n.EMPLOYMENT_STATUS_LABELS),
         SEVERITIES=SEVERITIES,
         TOPICS=TOPICS,
+        notice_state=label(notice_text.NOTICE_STATES),
+        decision_label=label(notice_text.DECISION_LABELS),
     )
     return env
 
