@@ -76,7 +76,8 @@ def test_dispute_then_corrected_outcome_through_the_page(client, wh, cfg):
     html = (cfg.data_path() / "reports" / "report-2026-11-21-en.html").read_text(encoding="utf-8")
     assert 'id="disputes"' in html and 'class="tag disputed"' in html and "<form" not in html
     zh = (cfg.data_path() / "reports" / "report-2026-11-21-zh_CN.html").read_text(encoding="utf-8")
-    assert "待裁定的异议" in zh and "已逾期" in zh
+    # the files speak as of their report day (2026-11-21), before the due day; the page as of today
+    assert "待裁定的异议" in zh and 'data-overdue="false"' in zh
 
     r = _outcome(client, csrf, "corrected")
     assert r.status_code == 303 and r.headers["location"] == "./?lang=en&decided=f-ana-reg#f-f-ana-reg"
