@@ -141,3 +141,23 @@ def test_overdue(warehouse, red):
     assert d["due_on"] == (received + timedelta(days=30)).isoformat()
     assert d["overdue"] is True
     assert open_disputes(warehouse, today=TODAY - timedelta(days=2))[0]["overdue"] is False
+
+
+def test_ingest_adds_disputed_candidates_to_an_incremental_plan(warehouse, red, tmp_path):
+    """However few candidates an incremental read would re-read, a disputed one is added, and the plan of the
+    disputes re-read is kept in the run folder for the check step."""
+    import json
+
+    from include.pipeline.ingest import disputed_employers, plan_dispute_rereads, with_disputed
+    from include.pipeline.runs import run_dir
+    from include.run_context import RunContext
+    from tests.report.report_seed import config
+
+    cfg, run = config(tmp_path), RunContext.new(TODAY)
+    assert with_disputed(cfg, run, plan_dispute_rereads(warehouse), [BOB]) == [BOB]  # nothing disputed yet
+    row = record_dispute(warehouse, red.finding_id, "x", TODAY, "hr@x", today=TODAY)
+    assert with_disputed(cfg, run, plan_dispute_rereads(warehouse), [BOB]) == [BOB, ANA]
+    plan = run_dir(cfg, run) / "plan" / "disputes.json"
+    assert json.loads(plan.read_text(encoding="utf-8")) == [{"dispute_id": row["dispute_id"], "candidate_id": ANA}]
+    assert plan.stat().st_mode & 0o077 == 0  # owner-only, like every file of the run folder
+    assert disputed_employers(warehouse) == ["Halcyon Software Ltd"]
