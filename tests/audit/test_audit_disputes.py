@@ -136,3 +136,17 @@ def test_refusals(disputed, tmp_path):
     cleared = disputed.cli("findings", "clear", fid, "--reason", "r", "--by", "hr")
     assert cleared.rc == 1 and "disputed" in cleared.err
     assert disputed.verify("--require-anchor").rc == 0
+
+
+def test_erasure_removes_the_disputes_and_the_trail_still_verifies(disputed):
+    res = disputed.cli("candidate", "erase", ANA, "--by", "dpo@example.com")
+    assert res.rc == 0, res.err
+    tables = json.loads(res.out)["tables"]
+    assert tables["finding_disputes"] == 1 and tables["dispute_steps"] == 2
+    wh = disputed.open()
+    try:
+        assert wh.query("SELECT COUNT(*) AS n FROM finding_disputes")[0]["n"] == 0
+        assert wh.query("SELECT COUNT(*) AS n FROM dispute_steps")[0]["n"] == 0
+    finally:
+        wh.close()
+    assert disputed.verify("--require-anchor").rc == 0
