@@ -32,7 +32,7 @@ def add_parser(subparsers: Any, formatter_class: type[argparse.HelpFormatter] | 
                     "open red and yellow ones); a final adverse one needs the pre-adverse notice delivered and its\n"
                     "waiting period over.\n" + EXIT_CODES)
     rec.add_argument("application", metavar="APPLICATION", help='the application id, e.g. "greenhouse:app-4829103"')
-    rec.add_argument("--decision", required=True, choices=DECISIONS)
+    rec.add_argument("--decision", required=True, choices=DECISIONS, help="what HR decides")
     rec.add_argument("--reason", required=True, help="why (it is in the letter the candidate reads)")
     rec.add_argument("--by", required=True, metavar="NAME", help="who decides")
     rec.add_argument("--finding", action="append", metavar="ID", dest="findings",
@@ -40,8 +40,8 @@ def add_parser(subparsers: Any, formatter_class: type[argparse.HelpFormatter] | 
     rec.set_defaults(func=cmd_decision_record)
     ls = dv.add_parser("list", help="the decisions of a candidate or an application, with letters and deliveries",
                        formatter_class=fmt, description="Print the decisions, oldest first.\n" + EXIT_CODES)
-    ls.add_argument("--candidate", metavar="ID")
-    ls.add_argument("--application", metavar="ID")
+    ls.add_argument("--candidate", metavar="ID", help="the candidate's decisions")
+    ls.add_argument("--application", metavar="ID", help="the application's decisions")
     ls.set_defaults(func=cmd_decision_list)
 
     n = subparsers.add_parser(
@@ -52,7 +52,7 @@ def add_parser(subparsers: Any, formatter_class: type[argparse.HelpFormatter] | 
                       description="Write the letter of DECISION (an id, or its unique start) in the candidate's "
                                   "language,\nmode 600 under <data_dir>/notices/, and print its notice id and "
                                   "path.\n" + EXIT_CODES)
-    w.add_argument("decision", metavar="DECISION")
+    w.add_argument("decision", metavar="DECISION", help="the decision id (or a unique start of it, 6+ characters)")
     w.add_argument("--by", required=True, metavar="NAME", help="who writes it")
     w.add_argument("--locale", choices=("en", "zh_CN"), help="the letter's language (default: the candidate's)")
     w.set_defaults(func=cmd_notice_write)
@@ -60,8 +60,9 @@ def add_parser(subparsers: Any, formatter_class: type[argparse.HelpFormatter] | 
                        description="Deliver NOTICE: by e-mail through the SMTP connection (notices.smtp_conn_id, "
                                    "smtp_default) to --to\nor the candidate's addresses from the ATS, or record that "
                                    "it was handed over (--method handed_over).\n" + EXIT_CODES)
-    dl.add_argument("notice", metavar="NOTICE")
-    dl.add_argument("--method", required=True, choices=METHODS)
+    dl.add_argument("notice", metavar="NOTICE", help="the notice id (or a unique start of it, 6+ characters)")
+    dl.add_argument("--method", required=True, choices=METHODS,
+                    help="email: through the SMTP connection; handed_over: HR handed it to the candidate")
     dl.add_argument("--by", required=True, metavar="NAME", help="who delivers it")
     dl.add_argument("--to", action="append", metavar="ADDRESS", help="an e-mail address (repeat)")
     dl.add_argument("--note", default="", help="how it was handed over")

@@ -60,39 +60,44 @@ def latest_decisions(wh: Any, candidate_ids: list[str] | None = None) -> list[di
     return list(latest.values())
 
 
+# the latest decision of each application, with its deliveries (count, first wait_until) and the name; only
+# rows that can need attention: not delivered, or a delivered pre-adverse notice with a waiting period
+ATTENTION_SQL = f"""
+WITH ranked AS (
+    SELECT d.*, ROW_NUMBER() OVER (PARTITION BY application_id ORDER BY decided_at DESC, decision_id DESC) AS rn
+    FROM {DECISIONS_TABLE} d
+), deliv AS (
+    SELECT decision_id, COUNT(*) AS delivered, MIN(wait_until) AS wait_until FROM notice_deliveries
+    GROUP BY decision_id
+)
+SELECT r.candidate_id, r.application_id, r.decision_id, r.decision, r.notice_due_on, r.jurisdiction,
+       COALESCE(v.delivered, 0) AS delivered, v.wait_until, c.first_name, c.last_name
+FROM ranked r
+LEFT JOIN deliv v ON v.decision_id = r.decision_id
+LEFT JOIN candidates c ON c.candidate_id = r.candidate_id
+WHERE r.rn = 1 AND (v.delivered IS NULL OR (r.decision = 'pre_adverse' AND v.wait_until IS NOT NULL))
+"""
+
+
 def attention(wh: Any, today: date) -> list[NoticeAttention]:
-    """Overdue and due notices and waiting periods, the most urgent first."""
-    decisions = latest_decisions(wh)
-    if not decisions:
+    """Overdue and due notices and waiting periods, the most urgent first (one query)."""
+    if DECISIONS_TABLE not in wh.tables():
         return []
-    ids = [d["decision_id"] for d in decisions]
-    marks = ", ".join("?" for _ in ids)
-    delivered: dict[str, list[dict[str, Any]]] = {}
-    for r in wh.query(f"SELECT decision_id, delivered_on, wait_until FROM notice_deliveries "
-                      f"WHERE decision_id IN ({marks})", ids):
-        delivered.setdefault(r["decision_id"], []).append(r)
-    cands = {d["candidate_id"] for d in decisions}
-    names = {r["candidate_id"]: " ".join(p for p in (r["first_name"], r["last_name"]) if p)
-             for r in wh.query(f"SELECT candidate_id, first_name, last_name FROM candidates WHERE candidate_id IN "
-                               f"({', '.join('?' for _ in cands)})", sorted(cands))}
     out: list[NoticeAttention] = []
-    for d in decisions:
-        got = delivered.get(d["decision_id"], [])
-        if not got:
-            due = date.fromisoformat(str(d["notice_due_on"])[:10])
-            state = "overdue" if today > due else "due"
-            out.append(_line(d, names, state, due, today))
-        elif d["decision"] == "pre_adverse":
-            waits = [date.fromisoformat(str(r["wait_until"])[:10]) for r in got if r.get("wait_until")]
-            if waits:
-                until = min(waits)  # the first delivery starts the waiting period
-                out.append(_line(d, names, "waiting" if today <= until else "wait_over", until, today))
+    for r in wh.query(ATTENTION_SQL):
+        name = " ".join(p for p in (r["first_name"], r["last_name"]) if p)
+        if not r["delivered"]:
+            due = date.fromisoformat(str(r["notice_due_on"])[:10])
+            out.append(_line(r, name, "overdue" if today > due else "due", due, today))
+        else:  # the first delivery starts the waiting period
+            until = date.fromisoformat(str(r["wait_until"])[:10])
+            out.append(_line(r, name, "waiting" if today <= until else "wait_over", until, today))
     out.sort(key=lambda a: (STATE_ORDER.index(a.state), a.due_on, a.candidate_id, a.application_id))
     return out
 
 
-def _line(d: dict[str, Any], names: dict[str, str], state: str, due: date, today: date) -> NoticeAttention:
-    return NoticeAttention(state=state, candidate_id=d["candidate_id"], name=names.get(d["candidate_id"], ""),
+def _line(d: dict[str, Any], name: str, state: str, due: date, today: date) -> NoticeAttention:
+    return NoticeAttention(state=state, candidate_id=d["candidate_id"], name=name,
                            application_id=d["application_id"], decision_id=d["decision_id"],
                            decision=d["decision"], due_on=due.isoformat(), jurisdiction=d.get("jurisdiction"),
                            days=abs((today - due).days))
