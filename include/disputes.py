@@ -130,15 +130,19 @@ def record_outcome(wh: Warehouse, finding_id: str, outcome: str, reason: str, by
         at = datetime.now(UTC).isoformat()
         why, who = reason.strip(), by.strip()
         if outcome == "corrected":
-            wh.execute("UPDATE discrepancies SET status = 'cleared', cleared_reason = ?, cleared_by = ?, "
-                       "cleared_at = ? WHERE finding_id = ?", [why, who, at, finding_id])
+            changed = wh.execute("UPDATE discrepancies SET status = 'cleared', cleared_reason = ?, cleared_by = ?, "
+                                 "cleared_at = ? WHERE finding_id = ? AND status = 'disputed'",
+                                 [why, who, at, finding_id])
             wh.upsert("finding_clearances", [{
                 "clearance_id": _id(finding_id, at, by, reason), "finding_id": finding_id,
                 "candidate_id": rows[0]["candidate_id"], "evidence_digest": rows[0]["evidence_digest"],
                 "reason": why, "cleared_by": who, "cleared_at": at, "reopened_run": None, "reopened_at": None,
                 "reopened_evidence_digest": None}], ["clearance_id"])
         else:
-            wh.execute("UPDATE discrepancies SET status = 'open' WHERE finding_id = ?", [finding_id])
+            changed = wh.execute("UPDATE discrepancies SET status = 'open' WHERE finding_id = ? AND status = 'disputed'",
+                                 [finding_id])
+        if changed == 0:  # another outcome was recorded since the read above (only one row changes)
+            raise DisputeError(f"the dispute of finding {finding_id} was decided meanwhile")
         step = {"step_id": _id(dispute["dispute_id"], "outcome", at), "dispute_id": dispute["dispute_id"],
                 "finding_id": finding_id, "candidate_id": rows[0]["candidate_id"], "kind": "outcome",
                 "step_at": at, "actor": who, "run_id": None, "evidence": None,
