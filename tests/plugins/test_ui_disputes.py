@@ -89,6 +89,17 @@ def test_dispute_then_corrected_outcome_through_the_page(client, wh, cfg):
     assert 'id="disputes"' not in client.get("/", headers=auth()).text
 
 
+def test_the_desk_leads_with_overdue_disputes(client, wh):
+    csrf = csrf_of(client.get("/", headers=auth()).text)
+    assert 'id="disputes"' not in client.get("/desk", headers=auth()).text
+    _dispute(client, csrf, received=(TODAY - timedelta(days=40)).isoformat())
+    desk = client.get("/desk", headers=auth()).text
+    assert desk.index('id="disputes"') < desk.index('class="filters"')
+    assert 'data-dispute="f-ana-reg" data-overdue="true"' in desk
+    assert 'href="candidate?id=greenhouse%3A1001&amp;lang=en#f-f-ana-reg"' in desk  # to the candidate's page
+    assert "待裁定的异议" in client.get("/desk?lang=zh_CN", headers=auth()).text
+
+
 def test_upheld_from_the_candidates_page(client, wh):
     page = client.get("/candidate?id=greenhouse:1001", headers=auth())
     assert page.status_code == 200 and '<form class="dispute"' in page.text
