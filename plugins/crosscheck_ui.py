@@ -248,6 +248,7 @@ def create_app(
         problem = g(i18n.UI_MESSAGES[error]) if error in PAGE_ERRORS else None
         with _warehouse(settings) as wh:
             data = _latest_data(wh, settings)
+            decided = decided if _dispute_decided(wh, decided) else None
         if data is None:
             note = g(i18n.UI_MESSAGES["no_run"])
             return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{note}</p>")
@@ -699,6 +700,7 @@ def _candidate_response(settings: Settings, principal: Principal, candidate_id: 
     g = i18n.translations(locale).gettext
     with _warehouse(settings) as wh:
         data = _latest_data(wh, settings)
+        decided = decided if _dispute_decided(wh, decided) else None
         views = candidate_views(data, candidate_id) if data is not None else []
         if not views:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate in the latest report")
@@ -735,6 +737,13 @@ def _candidate_page(settings: Settings, finding_id: str) -> str:
     with _warehouse(settings) as wh:
         rows = wh.query("SELECT candidate_id FROM discrepancies WHERE finding_id = ?", [finding_id])
     return f"candidate?{urlencode({'id': rows[0]['candidate_id']})}&" if rows else ""
+
+
+def _dispute_decided(wh: Warehouse, finding_id: str | None) -> bool:
+    """Whether a dispute of the finding has an outcome: only then is ``?decided=`` announced."""
+    from include.warehouse.disputes import disputes
+
+    return bool(finding_id) and any(d["outcome"] for d in disputes(wh, finding_ids=[str(finding_id)]))
 
 
 def _done_message(gettext: Any, findings: list[tuple[str, Any]], cleared: str | None, reopened: str | None,

@@ -50,8 +50,8 @@ def _dispute(client: TestClient, csrf: str, token: str = GOOD, fid: str = "f-ana
 
 
 def _outcome(client: TestClient, csrf: str, outcome: str, reason: str = "Payslips checked with the employer",
-             token: str = GOOD, fid: str = "f-ana-reg") -> Any:
-    return client.post("/dispute-outcome?lang=en", data={"finding_id": fid, "outcome": outcome, "reason": reason,
+             token: str = GOOD, fid: str = "f-ana-reg", path: str = "/dispute-outcome?lang=en") -> Any:
+    return client.post(path, data={"finding_id": fid, "outcome": outcome, "reason": reason,
                                                          "csrf_token": csrf},
                        headers={**auth(token), **SAME}, follow_redirects=False)
 
@@ -100,6 +100,14 @@ def test_the_desk_leads_with_overdue_disputes(client, wh):
     assert "待裁定的异议" in client.get("/desk?lang=zh_CN", headers=auth()).text
 
 
+def test_a_crafted_outcome_message_is_not_shown(client):
+    """A link saying a dispute was decided, for a finding never disputed, shows no confirmation."""
+    assert "Outcome of the dispute" not in client.get("/?decided=f-ana-reg", headers=auth()).text
+    assert "Outcome of the dispute" not in client.get("/candidate?id=greenhouse:1001&decided=f-ana-reg",
+                                                      headers=auth()).text
+    assert "Dispute of finding" not in client.get("/?disputed=f-ana-reg", headers=auth()).text
+
+
 def test_upheld_from_the_candidates_page(client, wh):
     page = client.get("/candidate?id=greenhouse:1001", headers=auth())
     assert page.status_code == 200 and '<form class="dispute"' in page.text
@@ -108,7 +116,9 @@ def test_upheld_from_the_candidates_page(client, wh):
     assert r.status_code == 303 and r.headers["location"].startswith("candidate?id=greenhouse%3A1001&")
     page = client.get(r.headers["location"], headers=auth()).text
     assert 'class="tag disputed"' in page and '<form class="outcome"' in page
-    assert _outcome(client, csrf, "upheld").status_code == 303
+    r = _outcome(client, csrf, "upheld", path="/dispute-outcome?lang=en&back=candidate")
+    assert r.status_code == 303 and "decided=f-ana-reg" in r.headers["location"]
+    assert "Outcome of the dispute of finding Ana Silva" in client.get(r.headers["location"], headers=auth()).text
     assert _status(wh, "f-ana-reg") == "open"
 
 
