@@ -69,8 +69,9 @@ def add_parser(subparsers: Any, formatter_class: type[argparse.HelpFormatter] | 
     dl.set_defaults(func=cmd_notice_deliver)
     al = nv.add_parser("list", help="overdue and due notices and waiting periods, most urgent first",
                        formatter_class=fmt,
-                       description="One line each: state (overdue, wait_over, due, waiting), the day, the "
-                                   "candidate,\nthe application and the decision. Exit status 0 whatever is listed.")
+                       description="One line each: state (overdue, result_overdue, wait_over, due, result_due, "
+                                   "waiting), the day,\nthe candidate, the application and the decision "
+                                   "(result_*: checked, no decision yet).\nExit status 0 whatever is listed.")
     al.add_argument("--date", metavar="YYYY-MM-DD", help="the day to compare with (default: today, UTC)")
     al.set_defaults(func=cmd_notice_list)
 
@@ -157,13 +158,15 @@ def cmd_notice_list(args: argparse.Namespace) -> int:
     from include.notices import attention
 
     day = parse_day(args.date) if args.date else today_utc()
+    config = checked_config()
     wh = open_warehouse(migrate=False)
     try:
-        items = attention(wh, day)
+        items = attention(wh, day, config)
     finally:
         wh.close()
     if not items:
         print(f"no notice overdue or due and no waiting period on {day}")
     for a in items:
-        print(f"{a.state:<9} {a.due_on}  {a.candidate_id}  {a.application_id}  {a.decision:<13} {a.decision_id[:12]}")
+        print(f"{a.state:<14} {a.due_on}  {a.candidate_id}  {a.application_id}  {a.decision or '-':<13} "
+              f"{a.decision_id[:12] or '-'}")
     return 0

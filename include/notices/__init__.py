@@ -8,12 +8,13 @@ The Python API (stable; the CLI ``crosscheck decision|notice`` and the HR page c
   (``letters.py``): the letter in the candidate's language, 0600 under ``<data_dir>/notices/``.
 * ``deliver_notice(wh, notice_id, config, method, by, to=None, note="", at=None)`` -> ``Delivery``
   (``delivery.py``): ``email`` through the SMTP connection, or ``handed_over``.
-* ``attention(wh, today)`` -> overdue and due notices and waiting periods, most urgent first.
+* ``attention(wh, today, config=None)`` -> overdue and due notices and waiting periods, most urgent
+  first; with ``config`` also checked candidates' applications still awaiting a decision.
 * ``history(wh, candidate_id)``: every decision of a candidate with its letters and deliveries.
 
 Every write is append-only and sealed in the audit trail in the same transaction (``kind`` decision,
 notice, delivery); the tables are covered, so ``crosscheck audit verify`` names an edited or deleted row.
-Working days come from the ``holidays`` library per jurisdiction (``workdays.py``). See docs/NOTICES.md.
+Working days come from the ``holidays`` library per jurisdiction (``include.workdays``). See docs/NOTICES.md.
 """
 
 from __future__ import annotations

@@ -159,12 +159,16 @@ def write_notice(
     write_private_text(path, html)
     letter = Letter(notice_id=notice_id, decision_id=decision.decision_id, candidate_id=decision.candidate_id,
                     locale=loc, path=str(path), sha256=sha256_text(html), written_by=by, written_at=written_at)
-    with wh.transaction():
-        from include.audit.coverage import LOCK, seal_locked
+    try:
+        with wh.transaction():
+            from include.audit.coverage import LOCK, seal_locked
 
-        wh.lock(LOCK)
-        wh.upsert(TABLE, [letter.as_row()], ["notice_id"])
-        sealed = seal_locked(wh, "notice", notice_id, by)
+            wh.lock(LOCK)
+            wh.upsert(TABLE, [letter.as_row()], ["notice_id"])
+            sealed = seal_locked(wh, "notice", notice_id, by)
+    except BaseException:
+        path.unlink(missing_ok=True)  # an unrecorded letter would escape erasure: none stays behind
+        raise
     anchor_of(config, anchor).append(sealed)
     return letter
 

@@ -326,9 +326,11 @@ def finding_view(row: dict[str, Any], run_id: str = "") -> FindingView:
     return _finding(row, run_id)
 
 
-def notice_views(wh: Warehouse, today: date) -> list[NoticeView]:
-    """Overdue and due notices and waiting periods as of ``today`` (none before the notices migration)."""
-    return [NoticeView(**vars(a)) for a in notice_status.attention(wh, today)]
+def notice_views(wh: Warehouse, today: date, config: Any = None) -> list[NoticeView]:
+    """Overdue and due notices, results awaiting a decision (with a configuration) and waiting periods as
+    of ``today`` (none before the notices migration)."""
+    notices = config if hasattr(config, "notices") else None
+    return [NoticeView(**vars(a)) for a in notice_status.attention(wh, today, notices)]
 
 
 def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any, today: date | None = None
@@ -376,7 +378,7 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any, 
         skipped_sources=skipped_sources(_manifest_sources(wh, run_id, run_dir)),
         brand=employer_brand,
         loopback_links=_loopback_links(requisitions),
-        notices=notice_views(wh, today or report_day),
+        notices=notice_views(wh, today or report_day, config),
         notices_day=today or report_day,
         disputes=disputes,
     )

@@ -8,6 +8,10 @@ calendar, and the report stays below the notices package.
 
 Only the latest decision of each application counts: a decision superseded before its letter went out
 (a pre-adverse notice then a withdrawal) leaves only the newer one to tell.
+
+With the configuration, a checked candidate's active application without any decision counts too: the
+result is due ``notices.result_due_working_days`` working days after the first report day that checked
+the candidate (a level in ``candidate_levels``), on their jurisdiction's calendar (``include.workdays``).
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ class NoticeAttention:
 
     ``state``: ``overdue`` (the notice of the decision was not delivered by ``due_on``), ``due`` (not
     delivered yet, due on ``due_on``), ``waiting`` (a pre-adverse notice was delivered; no final decision
-    before the day after ``due_on``) or ``wait_over`` (the waiting period ended on ``due_on``: HR decides).
+    before the day after ``due_on``), ``wait_over`` (the waiting period ended on ``due_on``: HR decides),
+    ``result_overdue`` or ``result_due`` (checked, no decision recorded: ``decision`` is empty and the
+    candidate is to hear the result by ``due_on``).
     """
 
     state: str
@@ -39,7 +45,7 @@ class NoticeAttention:
     days: int  # calendar days past due_on (overdue, wait_over), or until it (due, waiting)
 
 
-STATE_ORDER = ("overdue", "wait_over", "due", "waiting")
+STATE_ORDER = ("overdue", "result_overdue", "wait_over", "due", "result_due", "waiting")
 
 
 def latest_decisions(wh: Any, candidate_ids: list[str] | None = None) -> list[dict[str, Any]]:
@@ -79,11 +85,53 @@ WHERE r.rn = 1 AND (v.delivered IS NULL OR (r.decision = 'pre_adverse' AND v.wai
 """
 
 
-def attention(wh: Any, today: date) -> list[NoticeAttention]:
-    """Overdue and due notices and waiting periods, the most urgent first (one query)."""
+UNDECIDED_SQL = f"""
+WITH checked AS (
+    SELECT l.candidate_id, MIN(p.report_day) AS checked_on FROM candidate_levels l
+    JOIN pipeline_runs p ON p.run_id = l.run_id GROUP BY l.candidate_id
+)
+SELECT a.candidate_id, a.application_id, k.checked_on, c.location, c.first_name, c.last_name
+FROM applications a
+JOIN checked k ON k.candidate_id = a.candidate_id
+JOIN candidates c ON c.candidate_id = a.candidate_id
+WHERE a.status = 'active' AND c.consent_given
+  AND NOT EXISTS (SELECT 1 FROM {DECISIONS_TABLE} d WHERE d.application_id = a.application_id)
+"""
+
+
+def undecided(wh: Any, today: date, config: Any) -> list[NoticeAttention]:
+    """Checked candidates' active applications without a decision, with the day their result is due."""
+    from include.engine.rules.non_compete import jurisdiction_code
+    from include.workdays import add_working_days
+
+    if not {DECISIONS_TABLE, "candidate_levels"} <= set(wh.tables()):
+        return []
+    n = config.notices.result_due_working_days
+    fallback = jurisdiction_code(config.notices.default_jurisdiction)
+    dues: dict[tuple[str | None, str], date] = {}
+    out = []
+    for r in wh.query(UNDECIDED_SQL):
+        if not r["checked_on"]:
+            continue
+        place = jurisdiction_code(r["location"]) or fallback
+        key = (place, str(r["checked_on"])[:10])
+        if key not in dues:
+            dues[key] = add_working_days(place, date.fromisoformat(key[1]), n)
+        due = dues[key]
+        name = " ".join(p for p in (r["first_name"], r["last_name"]) if p)
+        out.append(NoticeAttention(state="result_overdue" if today > due else "result_due",
+                                   candidate_id=r["candidate_id"], name=name, application_id=r["application_id"],
+                                   decision_id="", decision="", due_on=due.isoformat(), jurisdiction=place,
+                                   days=abs((today - due).days)))
+    return out
+
+
+def attention(wh: Any, today: date, config: Any = None) -> list[NoticeAttention]:
+    """Overdue and due notices and waiting periods, the most urgent first; with ``config``, also the
+    checked candidates whose applications await a decision (``undecided``)."""
     if DECISIONS_TABLE not in wh.tables():
         return []
-    out: list[NoticeAttention] = []
+    out: list[NoticeAttention] = undecided(wh, today, config) if config is not None else []
     for r in wh.query(ATTENTION_SQL):
         name = " ".join(p for p in (r["first_name"], r["last_name"]) if p)
         if not r["delivered"]:

@@ -76,4 +76,6 @@ NOTICE_STATES: dict[str, str] = {
     "wait_over": N_("Waiting period over"),
     "due": N_("Notice due"),
     "waiting": N_("Waiting period"),
+    "result_overdue": N_("Result overdue"),
+    "result_due": N_("Result due"),
 }

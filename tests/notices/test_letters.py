@@ -63,3 +63,20 @@ def test_the_language_can_be_chosen_and_a_proceed_letter_has_no_waiting_period(w
     assert "waiting period" not in html and "Personal Information Protection Law" in html
     with pytest.raises(ValueError, match="unsupported report locale"):
         write_notice(wh, d.decision_id, cfg, "Hana", locale="fr")
+
+
+def test_a_letter_that_cannot_be_recorded_leaves_no_file(wh, tmp_path, monkeypatch) -> None:
+    from include.audit import coverage
+
+    cfg = config(tmp_path)
+    populate(wh)
+    d = record_decision(wh, app_of("greenhouse:101"), "proceed", "fine", "Hana", cfg)
+
+    def broken(*_a: Any, **_k: Any) -> Any:
+        raise coverage.CoverageError("seal failed")
+
+    monkeypatch.setattr(coverage, "seal_locked", broken)
+    with pytest.raises(coverage.CoverageError):
+        write_notice(wh, d.decision_id, cfg, "Hana")
+    assert not list((cfg.data_path() / "notices").rglob("*.html"))
+    assert wh.query("SELECT count(*) AS n FROM notice_letters")[0]["n"] == 0
