@@ -389,6 +389,10 @@ def build_parser() -> argparse.ArgumentParser:
     from include.cli_runs import add_parser as add_runs
 
     add_runs(sub, HelpFormatter)
+    from include.cli_disputes import add_parser as add_disputes
+
+    add_disputes(sub, HelpFormatter)
+
     from include.cli_notices import add_parser as add_notices
 
     add_notices(sub, HelpFormatter)

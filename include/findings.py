@@ -2,7 +2,8 @@
 
 Decisions (documented in docs/WAREHOUSE.md terms):
 
-* ``status`` keeps the two values of the contract, ``open`` and ``cleared``. A finding is *current*
+* ``status`` is ``open``, ``cleared`` or ``disputed`` (a candidate's dispute awaits its outcome:
+  ``include.disputes``; a run keeps it disputed whatever it finds). A finding is *current*
   when its ``last_seen_run`` is the latest run that checked its candidate; one that a later check no
   longer produces keeps its status and its older ``last_seen_run`` (counted as ``resolved``).
 * ``first_seen_run`` is set once; ``last_seen_run`` is the latest run that produced the finding.
@@ -137,7 +138,9 @@ def _write_batch(
             "cleared_by": None,
             "cleared_at": None,
         }
-        if old and old.get("status") == "cleared":
+        if old and old.get("status") == "disputed":  # a dispute's outcome decides, not a run (include.disputes)
+            row["status"] = "disputed"
+        elif old and old.get("status") == "cleared":
             cleared_for = (active.get(f.finding_id) or {}).get("evidence_digest") or old.get(
                 "evidence_digest"
             )
@@ -273,6 +276,9 @@ def clear_finding(wh: Warehouse, finding_id: str, reason: str, by: str, anchor: 
         )
         if not rows:
             raise KeyError(f"no finding with id {finding_id!r}")
+        if rows[0]["status"] == "disputed":
+            raise FindingNotOpen(f"finding {finding_id} is disputed: its dispute's outcome clears it "
+                                 "(`crosscheck dispute outcome ID --outcome corrected`)")
         if rows[0]["status"] != "open":
             raise _not_open(finding_id, rows[0].get("cleared_at"))
         at = datetime.now(UTC).isoformat()  # microseconds: the latest clearance is the one that applies

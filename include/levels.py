@@ -1,5 +1,7 @@
 """One level per candidate: what HR decides on before an offer.
 
+A disputed finding (``include.disputes``) stays a reason, marked ``"disputed": true``, until its outcome.
+
 * **red**: at least one open red finding (a non-compete that plausibly binds, a fabricated employer ...);
   it needs action before an offer.
 * **yellow**: open yellow findings, or an offer whose start date leaves more than
@@ -46,8 +48,10 @@ def level_of(candidate_id: str, open_findings: Iterable[dict[str, Any]], notice:
         if f["severity"] not in ("red", "yellow"):
             continue
         severities.add(f["severity"])
-        reasons.append({"reason": "finding", "finding_id": f["finding_id"], "kind": f["kind"],
-                        "severity": f["severity"]})
+        reason = {"reason": "finding", "finding_id": f["finding_id"], "kind": f["kind"], "severity": f["severity"]}
+        if f.get("status") == "disputed":  # still a reason: the question is not answered until the outcome
+            reason["disputed"] = True
+        reasons.append(reason)
     if notice is not None and notice["notice_days"] > NOTICE_DAYS_YELLOW:
         severities.add("yellow")
         reasons.append({"reason": "notice", "severity": "yellow", **notice})
@@ -107,8 +111,8 @@ def compute_levels(wh: Warehouse, run_id: str, candidate_ids: Sequence[str]) -> 
     if not ids:
         return []
     rows = wh.query_in(
-        "SELECT finding_id, candidate_id, kind, severity FROM discrepancies "
-        "WHERE candidate_id IN ({ids}) AND last_seen_run = ? AND status = 'open'",
+        "SELECT finding_id, candidate_id, kind, severity, status FROM discrepancies "
+        "WHERE candidate_id IN ({ids}) AND last_seen_run = ? AND status IN ('open', 'disputed')",
         ids, [run_id],
     )
     by_candidate: dict[str, list[dict[str, Any]]] = {}

@@ -55,9 +55,10 @@ RESOURCE_NAME = "Crosscheck Report"  # the custom view name the auth manager is 
 REPORT_DAG = "crosscheck_report"  # who may edit this DAG may clear the findings of its report
 TOKEN_COOKIE = "_token"  # airflow.api_fastapi.auth.managers.base_auth_manager.COOKIE_NAME_JWT_TOKEN
 MAX_REASON, MAX_NAME = 1000, 200
+MAX_STATEMENT = 10000  # a candidate's dispute, as HR types or pastes it
 # the template's clearing form; removed for a reader who may not clear (its user text is HTML-escaped,
 # so no "</form>" of a finding's content can end the match early)
-CLEAR_FORM = re.compile(r'\s*<form class="(?:clear|reopen)" method="post".*?</form>', re.DOTALL)
+CLEAR_FORM = re.compile(r'\s*<form class="(?:clear|reopen|dispute|outcome)" method="post".*?</form>', re.DOTALL)
 READ_ONLY = {
     "en": "Read only: your Airflow role may read this report but not clear findings "
     f"(that needs edit access to the {REPORT_DAG} DAG).",
@@ -210,7 +211,8 @@ User = Annotated[Principal, Depends(authenticate)]
 
 
 # the error keys a clearing or reopening redirect may carry back to a page (messages in i18n.UI_MESSAGES)
-PAGE_ERRORS = ("not_open", "missing", "bad_text", "no_reason", "not_cleared")
+PAGE_ERRORS = ("not_open", "missing", "bad_text", "no_reason", "not_cleared", "not_disputable", "no_statement",
+               "no_dispute", "no_outcome")
 
 
 def create_app(
@@ -234,6 +236,8 @@ def create_app(
         cleared: str | None = None,
         reopened: str | None = None,
         error: str | None = None,
+        disputed: str | None = None,
+        decided: str | None = None,
     ) -> Response:
         from include.report import i18n
         from include.report.render import Interactive, html_chunks, ui_href
@@ -244,11 +248,14 @@ def create_app(
         problem = g(i18n.UI_MESSAGES[error]) if error in PAGE_ERRORS else None
         with _warehouse(settings) as wh:
             data = _latest_day(wh, settings)
+            decided = decided if _dispute_decided(wh, decided) else None
+            # the finding acted on, read itself: the day report may not list it (a finding of an earlier day)
+            acted = _acted_findings(wh, [cleared, reopened, disputed, decided])
         if data is None:
             note = g(i18n.UI_MESSAGES["no_run"])
             return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{note}</p>")
         # only a finding that really is cleared is announced, so a crafted link cannot show a false message
-        message = _done_message(g, _day_findings(data), cleared, reopened)
+        message = _done_message(g, acted, cleared, reopened, disputed, decided)
         href = ui_href(locale)
         if not principal.can_clear:  # the same page without the forms, and why
             interactive = Interactive(csrf_token="", action="", message=READ_ONLY[locale])
@@ -256,6 +263,7 @@ def create_app(
         interactive = Interactive(
             csrf_token=csrf_token(principal), action=f"clear?lang={locale}", message=message, error=problem,
             user=principal.name, reopen_action=f"reopen?lang={locale}",
+            dispute_action=f"dispute?lang={locale}", outcome_action=f"dispute-outcome?lang={locale}",
         )
         return _html("".join(html_chunks(data, locale, interactive, href)))
 
@@ -376,11 +384,12 @@ def create_app(
                 data, seen, choices = desk_data(wh, latest.run_id, latest.report_day, filters)
                 from datetime import UTC, datetime
 
-                from include.report.data import notice_views
+                from include.report.data import notice_views, open_dispute_views
 
-                # overdue notices and waiting periods as of today, not as of the latest run's day
+                # overdue notices, waiting periods and disputes as of today, not as of the latest run's day
                 today = datetime.now(UTC).date()
                 data.notices, data.notices_day = notice_views(wh, today, _config(settings)), today
+                data.disputes = open_dispute_views(wh, today)
         if latest is None:
             g = i18n.translations(locale).gettext
             return _html(f"<!doctype html><meta charset=utf-8><title>Crosscheck</title><p>{g(i18n.UI_MESSAGES['no_run'])}</p>")
@@ -395,6 +404,8 @@ def create_app(
         cleared: str | None = None,
         reopened: str | None = None,
         error: str | None = None,
+        disputed: str | None = None,
+        decided: str | None = None,
         done: str | None = None,
         ref: str | None = None,
     ) -> Response:
@@ -407,7 +418,8 @@ def create_app(
         g = i18n.translations(locale).gettext
         problem = g(i18n.UI_MESSAGES[error]) if error in PAGE_ERRORS else None
         return _candidate_response(settings, principal, id, locale, problem=problem, cleared=cleared,
-                                   reopened=reopened, done=done, ref=ref)
+                                   reopened=reopened, done=done, ref=ref, disputed=disputed,
+                                   decided=decided)
 
     @app.get("/notice", response_class=HTMLResponse)
     def notice_letter(request: Request, principal: User, id: str) -> Response:
@@ -641,7 +653,92 @@ def create_app(
             log.warning("report files not re-rendered after a reopening: %s", done.render_error.split(":")[0])
         return _back(locale, reopened=finding_id, anchor=finding_id, page=page)
 
+    _dispute_routes(app)
     return app
+
+
+def _dispute_routes(app: FastAPI) -> None:
+    """POST ``/dispute`` (an open finding's dispute, as the candidate sent it) and ``/dispute-outcome``
+    (HR's outcome of a disputed finding): both as ``/clear``, in the logged-in user's name, refused
+    without edit access, from another site or with a stale form (``_refused``), back where HR was."""
+
+    @app.post("/dispute")
+    def dispute(
+        request: Request,
+        principal: User,
+        finding_id: Annotated[str, Form()],
+        statement: Annotated[str, Form()] = "",
+        received: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form(alias="csrf_token")] = "",
+        lang: str | None = None,
+        back: str | None = None,
+    ) -> Response:
+        from datetime import UTC, date, datetime
+
+        from include.disputes import DisputeError, dispute_and_rerender
+        from include.findings import UnstorableText
+
+        refused = _refused(request, principal, csrf, DISPUTE_ACTIONS)
+        if refused is not None:
+            return refused
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        page = _candidate_page(settings, finding_id) if back == "candidate" else ""
+        try:
+            day = date.fromisoformat(received.strip())
+        except ValueError:
+            day = None
+        statement = statement.strip()[:MAX_STATEMENT]
+        if not statement or day is None or day > datetime.now(UTC).date():
+            return _back(locale, error="no_statement", anchor=finding_id, page=page)
+        by = _by(principal)
+        with _warehouse(settings) as wh:
+            try:
+                done = dispute_and_rerender(wh, finding_id, statement, day, by, _config(settings))
+            except UnstorableText:
+                return _back(locale, error="bad_text", anchor=finding_id, page=page)
+            except (KeyError, DisputeError):
+                return _back(locale, error="not_disputable", anchor=finding_id, page=page)
+        log.info("finding %s disputed, recorded through the UI by Airflow user %s", finding_id, principal.user_id)
+        if done.render_error:
+            log.warning("report files not re-rendered after a dispute: %s", done.render_error.split(":")[0])
+        return _back(locale, disputed=finding_id, anchor=finding_id, page=page)
+
+    @app.post("/dispute-outcome")
+    def dispute_outcome(
+        request: Request,
+        principal: User,
+        finding_id: Annotated[str, Form()],
+        outcome: Annotated[str, Form()] = "",
+        reason: Annotated[str, Form()] = "",
+        csrf: Annotated[str, Form(alias="csrf_token")] = "",
+        lang: str | None = None,
+        back: str | None = None,
+    ) -> Response:
+        from include.disputes import OUTCOMES, DisputeError, outcome_and_rerender
+        from include.findings import UnstorableText
+
+        refused = _refused(request, principal, csrf, DISPUTE_ACTIONS)
+        if refused is not None:
+            return refused
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
+        page = _candidate_page(settings, finding_id) if back == "candidate" else ""
+        reason = reason.strip()[:MAX_REASON]
+        if outcome not in OUTCOMES or not reason:
+            return _back(locale, error="no_outcome", anchor=finding_id, page=page)
+        by = _by(principal)
+        with _warehouse(settings) as wh:
+            try:
+                done = outcome_and_rerender(wh, finding_id, outcome, reason, by, _config(settings))
+            except UnstorableText:
+                return _back(locale, error="bad_text", anchor=finding_id, page=page)
+            except (KeyError, DisputeError):
+                return _back(locale, error="no_dispute", anchor=finding_id, page=page)
+        log.info("dispute of finding %s decided through the UI by Airflow user %s", finding_id, principal.user_id)
+        if done.render_error:
+            log.warning("report files not re-rendered after a dispute outcome: %s", done.render_error.split(":")[0])
+        return _back(locale, decided=finding_id, anchor=finding_id, page=page)
 
 
 def _refused(request: Request, principal: Principal, csrf: str, what: str = "clearing or reopening a finding"
@@ -666,6 +763,7 @@ def _refused(request: Request, principal: Principal, csrf: str, what: str = "cle
 
 
 NOTICE_ACTIONS = "recording a decision, writing or delivering a notice"
+DISPUTE_ACTIONS = "recording a candidate's dispute or its outcome"
 DONE_MESSAGES = ("decision", "notice", "delivery")  # ?done= on the candidate's page, with ref= the new row's id
 
 
@@ -688,7 +786,8 @@ def _to_candidate(candidate_id: str, locale: str, done: str, ref: str) -> Redire
 
 def _candidate_response(settings: Settings, principal: Principal, candidate_id: str, locale: str,
                         problem: str | None = None, cleared: str | None = None, reopened: str | None = None,
-                        done: str | None = None, ref: str | None = None, status_code: int = 200) -> Response:
+                        done: str | None = None, ref: str | None = None, status_code: int = 200,
+                        disputed: str | None = None, decided: str | None = None) -> Response:
     """The candidate's page: the latest report's findings about them, their decisions and notices."""
     from include.notices import DECISIONS, history
     from include.report import i18n
@@ -698,6 +797,7 @@ def _candidate_response(settings: Settings, principal: Principal, candidate_id: 
     g = i18n.translations(locale).gettext
     with _warehouse(settings) as wh:
         data = _latest_candidate(wh, settings, candidate_id)
+        decided = decided if _dispute_decided(wh, decided) else None
         views = candidate_views(data, candidate_id) if data is not None else []
         if not views:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such candidate in the latest report")
@@ -707,7 +807,7 @@ def _candidate_response(settings: Settings, principal: Principal, candidate_id: 
             "WHERE a.candidate_id = ? ORDER BY a.application_id", [candidate_id])]
     cand = views[0][1]
     findings = list({f.finding_id: f for _, c in views for f in c.findings}.values())
-    message = _done_message(g, [(cand.name, f) for f in findings], cleared, reopened)
+    message = _done_message(g, [(cand.name, f) for f in findings], cleared, reopened, disputed, decided)
     if done in DONE_MESSAGES and ref:  # only for a row that really is the candidate's: no false message
         ids = {"decision": {x["decision_id"] for x in story},
                "notice": {x["notice_id"] for d in story for x in d["letters"]},
@@ -716,7 +816,9 @@ def _candidate_response(settings: Settings, principal: Principal, candidate_id: 
             message = g(i18n.UI_MESSAGES[f"{done}_done"])
     interactive = (Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}&back=candidate",
                                message=message, error=problem, user=principal.name,
-                               reopen_action=f"reopen?lang={locale}&back=candidate")
+                               reopen_action=f"reopen?lang={locale}&back=candidate",
+                               dispute_action=f"dispute?lang={locale}&back=candidate",
+                               outcome_action=f"dispute-outcome?lang={locale}&back=candidate")
                    if principal.can_clear else None)
     page_html = environment(locale).get_template("candidate.html.j2").render(
         lang=i18n.html_lang(locale), locale=locale, candidate_id=candidate_id, name=cand.name,
@@ -734,8 +836,32 @@ def _candidate_page(settings: Settings, finding_id: str) -> str:
     return f"candidate?{urlencode({'id': rows[0]['candidate_id']})}&" if rows else ""
 
 
-def _done_message(gettext: Any, findings: list[tuple[str, Any]], cleared: str | None, reopened: str | None
-                  ) -> str | None:
+def _dispute_decided(wh: Warehouse, finding_id: str | None) -> bool:
+    """Whether a dispute of the finding has an outcome: only then is ``?decided=`` announced."""
+    from include.warehouse.disputes import disputes
+
+    return bool(finding_id) and any(d["outcome"] for d in disputes(wh, finding_ids=[str(finding_id)]))
+
+
+def _acted_findings(wh: Warehouse, finding_ids: list[str | None]) -> list[tuple[str, Any]]:
+    """(candidate name, finding) of the findings a confirmation may name, with their current status."""
+    from types import SimpleNamespace
+
+    from include.report.data import display_name
+    from include.warehouse import candidates
+
+    ids = sorted({i for i in finding_ids if i})
+    if not ids:
+        return []
+    rows = wh.query_in("SELECT finding_id, candidate_id, kind, COALESCE(status, 'open') AS status FROM discrepancies "
+                       "WHERE finding_id IN ({ids})", ids)
+    people = candidates.report_people(wh, sorted({r["candidate_id"] for r in rows}))
+    return [(display_name(people[r["candidate_id"]]) if r["candidate_id"] in people else r["candidate_id"],
+             SimpleNamespace(finding_id=r["finding_id"], kind=r["kind"], status=r["status"])) for r in rows]
+
+
+def _done_message(gettext: Any, findings: list[tuple[str, Any]], cleared: str | None, reopened: str | None,
+                  disputed: str | None = None, decided: str | None = None) -> str | None:
     """The confirmation of a clearance or a reopening, naming the candidate and the kind; only for a
     finding that really is in that state, so that a crafted link cannot show a false message."""
     from include.report import i18n
@@ -746,6 +872,10 @@ def _done_message(gettext: Any, findings: list[tuple[str, Any]], cleared: str | 
             return str(gettext(i18n.UI_MESSAGES["cleared"]) % {"id": what})
         if reopened and f.finding_id == reopened and f.status == "open":
             return str(gettext(i18n.UI_MESSAGES["reopened"]) % {"id": what})
+        if disputed and f.finding_id == disputed and f.status == "disputed":
+            return str(gettext(i18n.UI_MESSAGES["disputed"]) % {"id": what})
+        if decided and f.finding_id == decided and f.status in ("open", "cleared"):
+            return str(gettext(i18n.UI_MESSAGES["decided"]) % {"id": what})
     return None
 
 
@@ -809,13 +939,6 @@ def _latest_day(wh: Warehouse, settings: Settings) -> Any:
 
     # overdue notices and waiting periods as of today, not as of the latest run's day
     return day_data(wh, latest.report_day, latest.run_id, _config(settings), today=datetime.now(UTC).date())
-
-
-def _day_findings(data: Any) -> list[tuple[str, Any]]:
-    """(candidate name, finding) of what the day report shows, for ``_done_message``."""
-    day = data.day
-    return ([(x.name, x.finding) for x in [*day.new, *day.changed]]
-            + [(lv.level.name, r.finding) for lv in [*day.red, *day.yellow] for r in lv.level.reasons if r.finding])
 
 
 def _finding_hrefs(data: Any, candidate_id: str, locale: str) -> dict[str, str]:

@@ -133,7 +133,8 @@ def render_access_report(wh: Warehouse, export: dict[str, Any], config: Any, loc
         retention_days=config.retention.candidate_days,
         delete_by=delete_by(wh, export, config.retention.candidate_days),
         findings=[{"kind": f.get("kind"), "severity": f.get("severity"), "status": f.get("status"),
-                   "summary": _plain(f, "summary", g), "question": _plain(f, "question", g)}
+                   "summary": _plain(f, "summary", g), "question": _plain(f, "question", g),
+                   "disputes": [d for d in export.get("disputes") or [] if d.get("finding_id") == f.get("finding_id")]}
                   for f in export["findings"]],
         files=files)
 

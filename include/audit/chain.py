@@ -163,6 +163,7 @@ def verify(wh: Warehouse) -> VerifyResult:
         erased.update(e["findings"] or [])
     salt = erasure_salt(wh) if erased else None
     clearances = _active_clearances(wh)
+    disputed = _open_disputes(wh)
     prev = GENESIS
     for i, r in enumerate(runs, start=1):
         run_id = r["run_id"]
@@ -183,7 +184,7 @@ def verify(wh: Warehouse) -> VerifyResult:
                 len(runs),
                 "the findings recorded for this run do not match its sealed findings digest",
             )
-        problem = _check_findings(by_last.pop(run_id, []), written, clearances)
+        problem = _check_findings(by_last.pop(run_id, []), written, clearances, disputed)
         if problem:
             return _bad(run_id, len(runs), problem)
         gone = sorted(
@@ -197,14 +198,15 @@ def verify(wh: Warehouse) -> VerifyResult:
             w["finding_id"]: w["row_digest"]
             for w in wh.query("SELECT finding_id, row_digest FROM run_findings WHERE run_id = ?", [run_id])
         }
-        problem = _check_findings(rows, written, clearances)
+        problem = _check_findings(rows, written, clearances, disputed)
         if problem:
             return _bad(run_id, len(runs), problem + " (run not sealed)")
     return VerifyResult(True, len(runs), None, "ok")
 
 
 def _check_findings(
-    rows: list[dict[str, Any]], written: dict[str, str], clearances: dict[str, tuple[Any, Any, Any]]
+    rows: list[dict[str, Any]], written: dict[str, str], clearances: dict[str, tuple[Any, Any, Any]],
+    disputed: set[str] | None = None,
 ) -> str:
     for f in sorted(rows, key=lambda f: f["finding_id"]):
         fid = f["finding_id"]
@@ -218,9 +220,18 @@ def _check_findings(
             f["cleared_at"],
         ):
             return f"finding {fid} is marked cleared, but no matching clearance is recorded"
-        if f["status"] not in ("open", "cleared"):
+        if f["status"] == "disputed" and fid not in (disputed or set()):
+            return f"finding {fid} is marked disputed, but no dispute awaiting an outcome is recorded"
+        if f["status"] not in ("open", "cleared", "disputed"):
             return f"finding {fid} has an unknown status"
     return ""
+
+
+def _open_disputes(wh: Warehouse) -> set[str]:
+    """Findings with a dispute awaiting its outcome (``include.disputes``): only these may be ``disputed``."""
+    from include.warehouse.disputes import open_disputes
+
+    return {str(d["finding_id"]) for d in open_disputes(wh)}
 
 
 def _active_clearances(wh: Warehouse) -> dict[str, tuple[Any, Any, Any]]:

@@ -49,6 +49,8 @@ COVERED: tuple[Covered, ...] = (
     Covered("legal_holds", ("hold_id",)),
     Covered("erasure_requests", ("request_id",)),
     Covered("recruiting_events", ("event_id",), optional=True),
+    Covered("finding_disputes", ("dispute_id",), optional=True),  # candidates' disputes (include/disputes.py)
+    Covered("dispute_steps", ("step_id",), optional=True),
     Covered("notice_decisions", ("decision_id",), optional=True),  # include/notices: append-only
     Covered("notice_letters", ("notice_id",), optional=True),
     Covered("notice_deliveries", ("delivery_id",), optional=True),

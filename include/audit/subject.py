@@ -26,8 +26,10 @@ from include.audit.redact import Subject, cut, prepare_rewrite, scan_file
 from include.audit.scope import own_findings_files, own_landing_files, own_reports
 from include.warehouse import Warehouse
 from include.warehouse.base import now_iso, quote_ident
+from include.warehouse.disputes import disputes
 
 CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_events", "candidate_levels",
+                    "finding_disputes", "dispute_steps",  # include/disputes
                     "notice_decisions", "notice_letters", "notice_deliveries")  # the last three: include/notices
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta", "audit_seals",
                 "audit_rows"}
@@ -217,6 +219,7 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         "quarantine": _quarantined(wh, who),
         "legal_holds": holds_of(wh, candidate_id),
         "erasure_requests": requests_of(wh, candidate_id),
+        "disputes": disputes(wh, candidate_id=candidate_id),  # each with its re-reads and outcome
         "audit": {
             "runs_that_wrote_candidate_rows": runs_written,
             "runs_that_wrote_findings": sorted(run_refs),
@@ -235,6 +238,7 @@ def export_candidate(wh: Warehouse, candidate_id: str, landing_root: Path) -> di
         findings,
         out["quarantine"],
         out["legal_holds"],
+        out["disputes"],
         landing,
     ]
     if not any(held) and not erased:

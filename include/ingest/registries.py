@@ -167,8 +167,9 @@ def opencorporates_entity(company: Mapping[str, Any], api_base: str | None = Non
 class _Lookup:
     """One registry's lookups within one call: the client, the cache and the expiry of new answers."""
 
-    def __init__(self, registry: Registry, client: Any, cache: RegistryCache, expires: datetime):
+    def __init__(self, registry: Registry, client: Any, cache: RegistryCache, expires: datetime, fresh: bool = False):
         self.registry, self.client, self.cache, self.expires = registry, client, cache, expires
+        self.fresh = fresh  # fetch every entity again, whatever the cache holds (a disputed candidate's employer)
         self.api_base = str(getattr(client, "base_url", "")) or None
 
     def cached_entity(self, registry_id: str) -> RegistryEntity | None:
@@ -203,7 +204,7 @@ class _Lookup:
 
     def resolve(self, registry_id: str, hint: dict[str, Any] | None = None) -> RegistryEntity | None:
         """The entity for a registry id: from the cache, else fetched (and cached)."""
-        cached = self.cached_entity(registry_id)
+        cached = None if self.fresh else self.cached_entity(registry_id)
         if cached is not None and all(self.cache.get_entity(p) is not None for p in cached.parent_ids):
             return cached
         try:
@@ -269,9 +270,10 @@ def _with_parents(cache: RegistryCache, hits: list[RegistryEntity]) -> list[Regi
 
 
 def lookup_employer(name: str, clients: Mapping[str, Any], cache: RegistryCache, now: datetime,
-                    ttl_days: int = 30, max_hits: int = 3) -> list[RegistryEntity]:
+                    ttl_days: int = 30, max_hits: int = 3, fresh: bool = False) -> list[RegistryEntity]:
     """Every entity the defined registries find for an employer name (the top ``max_hits`` of each,
-    plus GLEIF parents), from the cache while fresh. Whether one of them *is* the employer is the
+    plus GLEIF parents), from the cache while fresh (``fresh``: asked again whatever the cache holds,
+    for a disputed candidate's reinvestigation). Whether one of them *is* the employer is the
     resolver's decision (``include.engine.resolve``), not this function's."""
     key = normalise_name(name)
     if not key:
@@ -282,10 +284,10 @@ def lookup_employer(name: str, clients: Mapping[str, Any], cache: RegistryCache,
         client = clients.get(registry)
         if client is None:
             continue
-        ids = cache.get_query(registry, f"name:{key}")
+        ids = None if fresh else cache.get_query(registry, f"name:{key}")
         entities = _from_cache(cache, ids) if ids is not None else None
         if entities is None:
-            hits = _Lookup(registry, client, cache, expires).hits(name, max_hits)
+            hits = _Lookup(registry, client, cache, expires, fresh).hits(name, max_hits)
             cache.put_query(registry, f"name:{key}", [e.entity_id for e in hits], expires)
             entities = _with_parents(cache, hits)
         for entity in entities:

@@ -188,6 +188,7 @@ def record_decision(
             ids = _final_allowed(wh, previous, day)
             if finding_ids is not None:
                 ids = _checked_findings(wh, candidate_id, finding_ids)
+            _not_disputed(wh, ids)
         elif finding_ids is not None:
             ids = _checked_findings(wh, candidate_id, finding_ids)
         else:
@@ -207,6 +208,19 @@ def record_decision(
         sealed = seal_locked(wh, "decision", decision_id, by)
     anchor_of(config, anchor).append(sealed)
     return made
+
+
+def _not_disputed(wh: Warehouse, finding_ids: Sequence[str]) -> None:
+    """A final adverse decision waits for the outcome of any dispute of the findings it rests on
+    (``include.disputes``: the reinvestigation comes first)."""
+    if not finding_ids:
+        return
+    marks = ", ".join("?" for _ in finding_ids)
+    rows = wh.query(f"SELECT finding_id FROM discrepancies WHERE status = 'disputed' AND finding_id IN ({marks}) "
+                    "ORDER BY finding_id", list(finding_ids))
+    if rows:
+        raise DecisionRefused(f"finding {rows[0]['finding_id']} is disputed by the candidate: record the dispute's "
+                              "outcome (`crosscheck dispute outcome`) before a final adverse decision")
 
 
 def _final_allowed(wh: Warehouse, previous: Decision | None, day: date) -> list[str]:

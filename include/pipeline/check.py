@@ -119,6 +119,20 @@ def write_findings(wh: Warehouse, config: Config, run: RunContext, batches: list
     for b in batches:
         checked.update(b["candidates"])
     out = write_run_findings(wh, _batch_findings(batches), run.run_id, checked)
+    rereads = _record_dispute_rereads(wh, config, run, checked)
     levels = store_levels(wh, run.run_id, sorted(checked))
     return {"candidates_checked": len(checked), "findings": out.counts["total"], "by_kind": out.by_kind,
-            "upsert": out.counts, "findings_digest": out.digest, "rule_versions": RULE_VERSIONS, "levels": levels}
+            "upsert": out.counts, "findings_digest": out.digest, "rule_versions": RULE_VERSIONS, "levels": levels,
+            "disputes_reread": rereads}
+
+
+def _record_dispute_rereads(wh: Warehouse, config: Config, run: RunContext, checked: set[str]) -> int:
+    """What this run's re-read found for each dispute its ingest planned (``plan/disputes.json``)."""
+    import json
+
+    from include.disputes import record_rereads
+
+    plan = run_dir(config, run) / "plan" / "disputes.json"
+    if not plan.is_file():  # the run's ingest did not plan (an older run folder): nothing was re-read for a dispute
+        return 0
+    return record_rereads(wh, run.run_id, json.loads(plan.read_text(encoding="utf-8")), checked)

@@ -365,6 +365,34 @@ def names_needing_lookup(wh: Warehouse, names: list[str]) -> list[str]:
     return misses(wh, names)
 
 
+def plan_dispute_rereads(wh: Warehouse) -> list[dict[str, str]]:
+    """The disputes this run re-reads the candidate for (``include.disputes``): ids only."""
+    from include.disputes import reread_plan
+
+    return reread_plan(wh)
+
+
+def with_disputed(config: Config, run: RunContext, plan: list[dict[str, str]], ids: list[str]) -> list[str]:
+    """``ids`` and the candidates of ``plan`` (every profile of a disputed candidate is read in full this
+    run, whatever an incremental read would skip; the consent gate still applies in ``ingest_profiles``).
+    The plan is kept in the run folder (``plan/disputes.json``) for the check step to record what the
+    re-read found (``include.pipeline.check.write_findings``)."""
+    import json
+
+    from include.pipeline.runs import run_dir
+    from include.private import private_dir, write_private_text
+
+    write_private_text(private_dir(run_dir(config, run) / "plan") / "disputes.json", json.dumps(plan))
+    return list(dict.fromkeys([*ids, *(p["candidate_id"] for p in plan)]))
+
+
+def disputed_employers(wh: Warehouse) -> list[str]:
+    """The employers of disputed candidates awaiting a re-read: looked up again past the registry cache."""
+    from include.disputes import employers_to_reread
+
+    return employers_to_reread(wh)
+
+
 def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh: Warehouse, config: Config,
                       run: RunContext) -> dict[str, Any]:
     """Look up a chunk of employer names in every defined registry (cached in the warehouse)."""
@@ -378,8 +406,9 @@ def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh:
     cache = WarehouseRegistryCache(wh, normalise_name)
     found = 0
     now = datetime.now(UTC)
+    fresh = set(disputed_employers(wh))  # a disputed candidate's employers: read again, not from the cache
     for name in names:
-        found += len(lookup_employer(name, clients, cache, now))
+        found += len(lookup_employer(name, clients, cache, now, fresh=name in fresh))
     payloads = {s: store.record_payloads(wh, run, s, landers[s].close()) for s in sources}
     return {"chunk": index, "names": len(names), "entities": found,
             "skipped": [s for s in sources if s not in clients], "payloads": payloads}

@@ -117,6 +117,7 @@ def _chunk(cfg: Any, info: RunContext, name: str, index: int) -> list[Any]:
 def plan_profiles_task(run: RunContext, src: Sources) -> list[int]:
     cfg, info = load_config(), run
     ids = _with_wh(src, candidates.consenting_candidate_ids)
+    ids = ingest.with_disputed(cfg, info, _with_wh(src, ingest.plan_dispute_rereads), ids)
     _write_skipped(cfg, info, ingest.PROFILE_SOURCES, src)
     return _plan(cfg, info, "profiles", ids, PROFILE_CHUNK)
 
@@ -137,6 +138,7 @@ def plan_registries_task(run: RunContext, src: Sources) -> list[int]:
     names = list(dict.fromkeys([cfg.hiring_company.name, *cfg.hiring_company.competitors, *names]))
     _write_skipped(cfg, info, ingest.REGISTRY_SOURCES, src)
     misses = _with_wh(src, lambda wh: ingest.names_needing_lookup(wh, names))
+    misses = list(dict.fromkeys([*misses, *_with_wh(src, ingest.disputed_employers)]))  # past any cache
     write_part(cfg, info, "registry-plan", {"names": len(names), "resolved_locally": len(names) - len(misses),
                                               "api_lookups": len(misses)})
     return _plan(cfg, info, "registries", misses, REGISTRY_CHUNK)

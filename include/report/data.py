@@ -23,6 +23,7 @@ from include.report.models import (
     CandidateLevelView,
     CandidateView,
     Counts,
+    DisputeView,
     EvidenceView,
     FindingView,
     LevelReasonView,
@@ -362,6 +363,7 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any, 
     counts = _counts([v for _, v in shown], checked, awaiting, len(shown_ids))
     counts.need_action = need_action(requisitions)
     levels, counts.levels = candidate_levels(wh, run_id, {v.finding_id: v for _, v in shown})
+    disputes = dispute_views(wh, shown, people, today or report_day)
     run_dir = None
     if hasattr(config, "data_path"):
         run_dir = config.data_path() / "runs" / run_id
@@ -378,7 +380,56 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any, 
         loopback_links=_loopback_links(requisitions),
         notices=notice_views(wh, today or report_day, config),
         notices_day=today or report_day,
+        disputes=disputes,
     )
+
+
+def dispute_views(wh: Warehouse, shown: list[tuple[dict[str, Any], FindingView]], people: dict[str, dict[str, Any]],
+                  today: date | None = None) -> list[DisputeView]:
+    """The disputes awaiting an outcome of the findings the report shows, the overdue first (by due day);
+    each disputed finding's view gets its dispute. Overdue: due before ``today`` (as for the notices: the
+    report day in the report files, the real today on the HR page)."""
+    from include.warehouse.disputes import open_disputes
+
+    views = {v.finding_id: v for _, v in shown}
+    out = []
+    for d in open_disputes(wh, today=today):
+        view = views.get(str(d["finding_id"]))
+        if view is None:
+            continue
+        last = d["rereads"][-1] if d["rereads"] else None
+        dv = DisputeView(dispute_id=d["dispute_id"], finding_id=view.finding_id, candidate_id=d["candidate_id"],
+                         name=_name(people.get(d["candidate_id"]) or {"candidate_id": d["candidate_id"]}), kind=view.kind,
+                         received_on=str(d["received_on"]), due_on=str(d["due_on"]), overdue=d["overdue"],
+                         reread=last["evidence"] if last else None, reread_run=last["run_id"] if last else None)
+        if view.status == "disputed":
+            view.dispute = dv
+        out.append(dv)
+    out.sort(key=lambda v: (not v.overdue, v.due_on, v.name.casefold()))
+    return out
+
+
+def open_dispute_views(wh: Warehouse, today: date, findings: dict[str, FindingView] | None = None
+                       ) -> list[DisputeView]:
+    """The disputes awaiting an outcome, the overdue first, read without the report's whole state: of every
+    finding (the day report's list), or only of ``findings`` (a requisition or candidate page), whose
+    disputed views then get their dispute."""
+    from include.warehouse import candidates
+    from include.warehouse.disputes import have_disputes, open_disputes
+
+    if not have_disputes(wh):
+        return []
+    rows = [r for r in open_disputes(wh, today=today) if findings is None or str(r["finding_id"]) in findings]
+    if not rows:
+        return []
+    ids = sorted({str(r["finding_id"]) for r in rows})
+    kinds = {r["finding_id"]: r["kind"] for r in wh.query_in(
+        "SELECT finding_id, kind FROM discrepancies WHERE finding_id IN ({ids})", ids)}
+    people = candidates.report_people(wh, sorted({str(r["candidate_id"]) for r in rows}))
+    shown: list[tuple[dict[str, Any], FindingView]] = [({}, findings[fid] if findings is not None else FindingView(
+        finding_id=fid, kind=str(kinds.get(fid, "")), severity="blue", summary="", question="", status="disputed"))
+        for fid in ids if findings is not None or fid in kinds]
+    return dispute_views(wh, shown, people, today)
 
 
 def display_name(row: dict[str, Any]) -> str:

@@ -53,7 +53,8 @@ class Filters:
     def matches(self, f: FindingView) -> bool:
         severities = ACTION if not self.severity else None if self.severity == "all" else (self.severity,)
         return ((severities is None or f.severity in severities) and (not self.kind or f.kind == self.kind)
-                and (self.status == "all" or f.status == self.status))
+                and (self.status == "all" or f.status == self.status
+                     or (self.status == "open" and f.status == "disputed")))  # a dispute awaits HR's outcome
 
 
 @dataclass

@@ -62,7 +62,7 @@ def dossier_data(wh: Any, candidate_id: str) -> dict[str, Any]:
         clearances = wh.query("SELECT reason, cleared_by, cleared_at, reopened_at FROM finding_clearances "
                               "WHERE finding_id = ? ORDER BY cleared_at, clearance_id", [f["finding_id"]])
         findings.append({**f, "evidence": _json(f["evidence"]), "message": _json(f["message"]),
-                         "clearances": clearances})
+                         "clearances": clearances, "disputes": _disputes(wh, f["finding_id"])})
     decisions = []
     if "notice_decisions" in wh.tables():  # HR's decisions, their letters and deliveries (include/notices)
         for d in wh.query("SELECT * FROM notice_decisions WHERE candidate_id = ? ORDER BY decided_at, decision_id",
@@ -80,6 +80,23 @@ def dossier_data(wh: Any, candidate_id: str) -> dict[str, Any]:
         "applications": apps, "consent": {"given": bool(c["consent_given"]), **(_json(c["consent"]) or {})},
         "timeline": events, "answers": answers(events), "findings": findings,
         "decisions": decisions}
+
+
+def _disputes(wh: Any, finding_id: str) -> list[dict[str, Any]]:
+    """The finding's disputes (``include.disputes``): what the candidate said, when, the due day, what each
+    re-read found and the outcome."""
+    from include.warehouse.disputes import disputes
+
+    out = []
+    for d in disputes(wh, finding_ids=[finding_id]):
+        o = d["outcome"]
+        out.append({"dispute_id": d["dispute_id"], "statement": d["statement"], "received_on": str(d["received_on"]),
+                    "due_on": str(d["due_on"]), "recorded_by": d["recorded_by"], "recorded_at": str(d["recorded_at"]),
+                    "rereads": [{"run_id": s["run_id"], "evidence": s["evidence"], "at": str(s["step_at"])}
+                                for s in d["rereads"]],
+                    "outcome": None if o is None else {"outcome": o["outcome"], "reason": o["reason"],
+                                                       "by": o["actor"], "at": str(o["step_at"])}})
+    return out
 
 
 def answers(events: list[dict[str, Any]]) -> dict[str, Any]:

@@ -27,6 +27,22 @@ class EvidenceView(View):
     values: list[tuple[str, EvidenceValue]] = Field(default_factory=list)  # (key, value) in source order
 
 
+class DisputeView(View):
+    """A candidate's dispute of a finding awaiting its outcome (``include.disputes``); the statement stays
+    out of the report (it is in the dispute file and the candidate's export)."""
+
+    dispute_id: str
+    finding_id: str
+    candidate_id: str
+    name: str = ""
+    kind: str = ""
+    received_on: str
+    due_on: str
+    overdue: bool = False
+    reread: str | None = None  # None: awaiting the next run; else "same" | "changed" | "gone"
+    reread_run: str | None = None
+
+
 class FindingView(View):
     finding_id: str
     kind: str
@@ -36,13 +52,14 @@ class FindingView(View):
     # summary and question as message ids with parameters (include/engine/messages.py), rendered in the
     # report's locale; None for findings written before messages were stored, which show the sentences
     message: dict[str, Any] | None = None
-    status: str = "open"  # "open" | "cleared"
+    status: str = "open"  # "open" | "cleared" | "disputed"
     is_new: bool = False  # first seen in this run
     rule_version: str = ""
     evidence: list[EvidenceView] = Field(default_factory=list)
     cleared_reason: str | None = None
     cleared_by: str | None = None
     cleared_at: str | None = None
+    dispute: DisputeView | None = None  # the dispute awaiting its outcome, when disputed
 
 
 class EmployerContext(View):
@@ -258,6 +275,7 @@ class ReportData(View):
     notices_day: date | None = None
     skipped_sources: list[SkippedSource] = Field(default_factory=list)
     brand: EmployerBrand | None = None
+    disputes: list[DisputeView] = Field(default_factory=list)  # awaiting an outcome, the overdue first
     # some evidence links point at a loopback host (the sandbox of `make demo`), which is gone after the demo
     loopback_links: bool = False
     # the day report's parts (include/report/site.py); None for a ReportData of the whole state

@@ -77,6 +77,8 @@ class Interactive:
     error: str | None = None
     user: str = ""  # who is logged in: a clearance is recorded in their name
     reopen_action: str = ""  # where a cleared finding's "reopen" form posts (none when empty)
+    dispute_action: str = ""  # where an open finding's "record a dispute" form posts (none when empty)
+    outcome_action: str = ""  # where a disputed finding's "outcome" form posts (none when empty)
 
 
 @lru_cache(maxsize=len(i18n.LOCALES))

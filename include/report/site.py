@@ -265,6 +265,7 @@ def day_data(wh: Warehouse, report_day: date, run_id: str, config: Any, index: S
         brand=employer_brand,
         notices=d.notice_views(wh, today or report_day, config),
         notices_day=today or report_day,
+        disputes=d.open_dispute_views(wh, today or report_day),
         loopback_links=any(d.is_loopback_link(e.link) for f in shown for e in f.evidence),
         day=DayData(new=new, new_more=new_more, changed=changed, changed_more=changed_more, red=red,
                     red_more=red_more, yellow=yellow, yellow_more=yellow_more,
@@ -298,6 +299,9 @@ def requisition_pages(wh: Warehouse, report_day: date, run_id: str, config: Any,
              for i in range(0, max(len(ids), 1), page_size)]
     for cand in cands.values():
         cand.findings = d._sort_findings(cand.findings)
+    disputed = {f.finding_id: f for c in cands.values() for f in c.findings if f.status == "disputed"}
+    if disputed:  # each disputed finding shows its dispute (received, due, the re-read)
+        d.open_dispute_views(wh, report_day, disputed)
     d._add_incomplete(wh, views, ids, run_id, config)
     if review_rows is None:
         review_rows = d._reviews(wh, report_day)

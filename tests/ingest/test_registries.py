@@ -187,6 +187,19 @@ def test_a_cache_hit_makes_no_request_and_expiry_refetches(sandbox, clients):
     assert any(p.startswith("/search/companies") for p in refetched) and "/company/07654321" in refetched
 
 
+def test_fresh_reads_past_a_live_cache(sandbox, clients):
+    """A disputed candidate's employer (``fresh``): searched and fetched again the same day, cache or not."""
+    clock = Clock()
+    cache = InMemoryRegistryCache(clock)
+    first = lookup_employer("Halcyon Software Ltd", clients, cache, clock.now)
+    made = len(sandbox.requests_log)
+    assert lookup_employer("Halcyon Software Ltd", clients, cache, clock.now) == first
+    assert len(sandbox.requests_log) == made  # the cache answers
+    assert lookup_employer("Halcyon Software Ltd", clients, cache, clock.now, fresh=True) == first
+    again = [p for _, _, p in sandbox.requests_log[made:]]
+    assert any(p.startswith("/search/companies") for p in again) and "/company/07654321" in again
+
+
 def test_one_company_under_two_names_is_fetched_once(sandbox, clients):
     cache = InMemoryRegistryCache(Clock())
     a = lookup_employer("Halcyon Software", clients, cache, NOW)
