@@ -115,17 +115,24 @@ def _chunk(cfg: Any, info: RunContext, name: str, index: int) -> list[Any]:
 
 @task_body
 def plan_profiles_task(run: RunContext, src: Sources) -> list[int]:
+    """Only the profiles due (new or changed candidates, reads older than ``profiles.max_age_days``, all on
+    a full run) within each source's budget: the plan names them (``plan/profile-reads.json``) and the
+    manifest part ``profile-plan`` counts them, and those left pending."""
     cfg, info = load_config(), run
-    ids = _with_wh(src, candidates.consenting_candidate_ids)
+    reads, summary = _with_wh(src, lambda wh: ingest.plan_profile_reads(wh, cfg, info, src.defined))
+    write_private_text(private_dir(run_dir(cfg, info) / "plan") / "profile-reads.json", json.dumps(reads))
+    write_part(cfg, info, "profile-plan", summary)
     _write_skipped(cfg, info, ingest.PROFILE_SOURCES, src)
-    return _plan(cfg, info, "profiles", ids, PROFILE_CHUNK)
+    return _plan(cfg, info, "profiles", list(reads), PROFILE_CHUNK)
 
 
 @task_body
 def ingest_profiles_task(run: RunContext, index: int, src: Sources) -> dict[str, Any]:
     cfg, info = load_config(), run
     ids = _chunk(cfg, info, "profiles", index)
-    part = _with_wh(src, lambda wh: ingest.ingest_profiles(ids, index, src.client, wh, cfg, info))
+    plan = json.loads((run_dir(cfg, info) / "plan" / "profile-reads.json").read_text(encoding="utf-8"))
+    reads = {cid: plan[cid] for cid in ids if cid in plan}
+    part = _with_wh(src, lambda wh: ingest.ingest_profiles(ids, index, src.client, wh, cfg, info, reads))
     write_part(cfg, info, f"profiles-{index:04d}", part)
     return {"chunk": index, "profile_jobs": part["profile_jobs"]}
 
