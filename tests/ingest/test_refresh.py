@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from include.ingest.refresh import REASONS, ProfileInput, fingerprint, profile_inputs, reads_by_candidate, select_reads
+from include.ingest.refresh import (
+    REASONS,
+    ProfileInput,
+    fingerprint,
+    profile_inputs,
+    reads_by_candidate,
+    select_reads,
+)
 
 NOW = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)
 BIG = {"orcid": 1000, "github": 1000}
