@@ -32,8 +32,10 @@ def two_days(tmp_path_factory, sandbox, world):
     wh = env.warehouse()
     try:
         runs = wh.query("SELECT run_id, manifest FROM pipeline_runs ORDER BY seq", [])
-        found = [{(r["finding_id"]) for r in wh.query("SELECT finding_id FROM discrepancies WHERE last_seen_run = ?",
-                                                      [run["run_id"]])} for run in runs]
+        # what each run found, with the digest of each finding's evidence (run_findings: one row per finding
+        # a run wrote)
+        found = [{(r["finding_id"], r["evidence_digest"]) for r in wh.query(
+            "SELECT finding_id, evidence_digest FROM run_findings WHERE run_id = ?", [run["run_id"]])} for run in runs]
     finally:
         wh.close()
     return env, logins, asked, [r["manifest"] for r in runs], found
@@ -68,4 +70,9 @@ def test_day_three_reads_no_profile_and_finds_exactly_what_day_two_found(two_day
     assert asked[2] == {"orcid": 0, "github": 0}
     plan = manifests[2]["profiles"]
     assert plan["github"]["planned"] == 0 and plan["github"]["fresh"] == logins
-    assert found[2] == found[1] and found[1]  # every profile job the checks need is still in the warehouse
+    assert manifests[2]["sources"]["github"]["requests"]["requests"] == 0  # one empty chunk, no request
+    # nothing to read is no reason to skip the rest of the day: registries, reviews and every DAG ran
+    assert "reviews" in manifests[2]["sources"] and not manifests[2]["sources"]["reviews"].get("skipped")
+    assert [d["state"] for d in manifests[2]["dag_runs"]] == ["success"] * 3
+    # the same findings on the same evidence: every profile job the checks need is still in the warehouse
+    assert found[2] == found[1] and found[1]
