@@ -432,13 +432,18 @@ def latest_employers(wh: Warehouse) -> list[str]:
     return sorted({employer for _, employer in latest.values()})
 
 
-def names_needing_lookup(wh: Warehouse, names: list[str]) -> list[str]:
-    """Names the local registry (bulk snapshots and earlier look-ups) cannot resolve: only these go to the APIs."""
+def names_needing_lookup(wh: Warehouse, names: list[str], max_age_days: int | None = None,
+                         now: datetime | None = None) -> list[str]:
+    """Names the local registry (bulk snapshots and earlier look-ups) cannot resolve: only these go to the APIs;
+    with ``max_age_days``, also names resolved to an entity an API look-up fetched longer ago than that."""
     from include.engine.bulk_resolve import names_needing_lookup as misses
     from include.snapshots.normalised import renormalise_if_stale
 
     renormalise_if_stale(wh)
-    return misses(wh, names)
+    before = None
+    if max_age_days is not None:
+        before = ((now or datetime.now(UTC)) - timedelta(days=max_age_days)).isoformat(timespec="seconds")
+    return misses(wh, names, refresh_before=before)
 
 
 def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh: Warehouse, config: Config,

@@ -150,7 +150,7 @@ def plan_registries_task(run: RunContext, src: Sources) -> list[int]:
     names = _with_wh(src, candidates.consenting_employers)
     names = list(dict.fromkeys([cfg.hiring_company.name, *cfg.hiring_company.competitors, *names]))
     _write_skipped(cfg, info, ingest.REGISTRY_SOURCES, src)
-    misses = _with_wh(src, lambda wh: ingest.names_needing_lookup(wh, names))
+    misses = _with_wh(src, lambda wh: ingest.names_needing_lookup(wh, names, cfg.registries.max_age_days))
     write_part(cfg, info, "registry-plan", {"names": len(names), "resolved_locally": len(names) - len(misses),
                                               "api_lookups": len(misses)})
     return _plan(cfg, info, "registries", misses, REGISTRY_CHUNK)
