@@ -177,3 +177,28 @@ def test_a_full_run_reads_everyone_again_in_full(shared, wh, tmp_path):
     full = run_day(shared, wh, cfg, DAY + timedelta(days=1), full=True)
     assert full["asked"] == listed(wh)
     assert sum(p["requests"]["github"]["not_modified"] for p in full["parts"]) == 0
+
+
+def test_consent_withdrawn_then_given_again_reads_the_profiles_in_full(wh, tmp_path):
+    """Withdrawal takes the profile jobs and their read state; consent given again is a new read, never a
+    304 that would keep facts no longer stored."""
+    cfg = _config(tmp_path)
+    with _sandbox() as sb:
+        run_day(sb, wh, cfg, DAY)
+        person = next(c for c in sb.world.data["candidates"] if c["ats"] == "greenhouse" and c.get("consent")
+                      and (c["links"] or {}).get("github"))
+        cid = f"greenhouse:{person['id']}"
+        assert wh.query("SELECT 1 AS x FROM profile_reads WHERE candidate_id = ?", [cid])
+        person["consent"], person["updated_at"] = False, f"{DAY + timedelta(days=1)}T08:00:00Z"
+        sb.world.invalidate()
+        run_day(sb, wh, cfg, DAY + timedelta(days=1))
+        assert not wh.query("SELECT 1 AS x FROM profile_reads WHERE candidate_id = ?", [cid])
+        assert not wh.query("SELECT 1 AS x FROM employments WHERE candidate_id = ? AND source = 'github'", [cid])
+        person["consent"], person["updated_at"] = True, f"{DAY + timedelta(days=2)}T08:00:00Z"
+        sb.world.invalidate()
+        again = run_day(sb, wh, cfg, DAY + timedelta(days=2))
+    assert again["reads"] == {cid: {s: None for s in again["reads"][cid]}} and "github" in again["reads"][cid]
+    assert again["asked"]["github"] == 1
+    assert sum(p["requests"]["github"]["not_modified"] for p in again["parts"]) == 0
+    assert wh.query("SELECT outcome FROM profile_reads WHERE candidate_id = ? AND source = 'github'", [cid]) \
+        == [{"outcome": "read"}]
