@@ -327,6 +327,7 @@ def plan_profile_reads(wh: Warehouse, config: Config, run: RunContext, defined: 
     inputs = refresh.profile_inputs(profile_reads.profile_inputs(wh))
     states = profile_reads.read_states(wh)
     _drop_unlisted_profiles(wh, inputs, states)
+    _drop_undefined_sources(wh, [s for s in PROFILE_SOURCES if s not in budgets], states)
     plans = refresh.select_reads(inputs, states, now or datetime.now(UTC), prof.max_age_days,
                                  budgets, full=run.full, force=force)
     summary: dict[str, Any] = {s: p.summary() for s, p in plans.items()}
@@ -336,6 +337,20 @@ def plan_profile_reads(wh: Warehouse, config: Config, run: RunContext, defined: 
     log.info("profiles: %s", ", ".join(f"{s} {p.summary()['planned']} to read, {p.pending} pending, {p.fresh} fresh"
                                        for s, p in plans.items()) or "no profile source defined")
     return refresh.reads_by_candidate(plans), summary
+
+
+def _drop_undefined_sources(wh: Warehouse, sources: list[str], states: dict[tuple[str, str], Any]) -> None:
+    """A profile source without a connection is skipped, and its stored jobs go with it: no finding of the
+    run may cite a source the run could not read. Its read state goes too, so that once the connection is
+    back every profile is read in full. Changes ``states``."""
+    if not sources:
+        return
+    marks = ", ".join("?" for _ in sources)
+    with wh.transaction():
+        wh.execute(f"DELETE FROM employments WHERE source IN ({marks})", sources)
+        wh.execute(f"DELETE FROM profile_reads WHERE source IN ({marks})", sources)
+    for key in [k for k in states if k[1] in sources]:
+        del states[key]
 
 
 def _drop_unlisted_profiles(wh: Warehouse, inputs: list[Any], states: dict[tuple[str, str], Any]) -> None:

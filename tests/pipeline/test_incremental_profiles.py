@@ -74,14 +74,14 @@ def _make(sb):
     return make
 
 
-def run_day(sb, wh, cfg, day: date, full: bool = False) -> dict[str, Any]:
+def run_day(sb, wh, cfg, day: date, full: bool = False, defined=lambda s: True) -> dict[str, Any]:
     """One day's ingest of the ATS and the profiles, as the DAG runs it: plan, then the mapped chunks.
     The profile requests the sandbox answered, the plan's figures and the chunks' parts."""
     run = RunContext(f"cc-inc-{day.isoformat()}-{int(full)}", day, full)
     make = _make(sb)
     ingest.ingest_ats("greenhouse", make, wh, cfg, run, with_timeline=False)
     before = {s: sb.counts.get(s, 0) for s in ("orcid", "github")}
-    reads, summary = ingest.plan_profile_reads(wh, cfg, run, lambda s: True)
+    reads, summary = ingest.plan_profile_reads(wh, cfg, run, defined)
     parts = [ingest.ingest_profiles(chunk, i, make, wh, cfg, run, {c: reads[c] for c in chunk})
              for i, chunk in enumerate(chunks(list(reads), 8))]
     asked = {s: sb.counts.get(s, 0) - before[s] for s in before}
@@ -202,3 +202,17 @@ def test_consent_withdrawn_then_given_again_reads_the_profiles_in_full(wh, tmp_p
     assert sum(p["requests"]["github"]["not_modified"] for p in again["parts"]) == 0
     assert wh.query("SELECT outcome FROM profile_reads WHERE candidate_id = ? AND source = 'github'", [cid]) \
         == [{"outcome": "read"}]
+
+
+def test_a_source_without_a_connection_loses_its_jobs_and_is_read_in_full_once_it_is_back(shared, wh, tmp_path):
+    cfg = _config(tmp_path)
+    run_day(shared, wh, cfg, DAY)
+    n = listed(wh)
+    assert any(j[2] == "github" for j in profile_jobs(wh))
+    skipped = run_day(shared, wh, cfg, DAY + timedelta(days=1), defined=lambda s: s != "github")
+    assert "github" not in skipped["plan"] and skipped["asked"] == {"orcid": 0, "github": 0}
+    assert not [j for j in profile_jobs(wh) if j[2] == "github"]  # no finding may cite an unread source
+    assert [j for j in profile_jobs(wh) if j[2] == "orcid"]
+    back = run_day(shared, wh, cfg, DAY + timedelta(days=2))
+    assert back["plan"]["github"]["planned_by_reason"]["new"] == n["github"] == back["asked"]["github"]
+    assert sum(p["requests"]["github"]["not_modified"] for p in back["parts"]) == 0
