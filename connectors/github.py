@@ -14,6 +14,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -28,6 +29,7 @@ from connectors.http import (
     RetryPolicy,
     SourceError,
     endpoint_of,
+    parse_json,
 )
 
 log = logging.getLogger("crosscheck.http")
@@ -116,11 +118,33 @@ class GithubClient(RestClient):
 
     def user(self, login: str) -> dict[str, Any] | None:
         """The public profile, or None when GitHub knows no such user (404)."""
+        return self.fetch_user(login).body
+
+    def fetch_user(self, login: str, etag: str | None = None) -> UserAnswer:
+        """The public profile with its ``ETag``. With ``etag`` (from an earlier answer) the request is
+        conditional (``If-None-Match``): when the profile is unchanged GitHub answers 304 with no body, and
+        such an answer costs no quota; ``not_modified`` is then True and ``body`` None."""
         path = f"users/{quote(normalise_login(login), safe='')}"
+        headers = {"Accept": "application/vnd.github+json"}
+        if etag:
+            headers["If-None-Match"] = etag
         try:
-            body = self.get_json(path, headers={"Accept": "application/vnd.github+json"})
+            resp = self.request("GET", path, headers=headers)
         except NotFound:
-            return None
+            return UserAnswer(None, None, False)
+        if resp.status_code == 304:
+            return UserAnswer(None, resp.headers.get("ETag") or etag, True)
+        body = parse_json(resp, self.source)
         if not isinstance(body, dict) or not isinstance(body.get("login"), str):
             raise MalformedResponse(self.source, endpoint_of(self.url(path)), "user answer has no 'login'")
-        return body
+        return UserAnswer(body, resp.headers.get("ETag"), False)
+
+
+@dataclass(frozen=True)
+class UserAnswer:
+    """``fetch_user``'s answer: the profile (None for an unknown login or a 304), its ETag, and whether it
+    was a 304 (the profile is as it was when ``etag`` was served)."""
+
+    body: dict[str, Any] | None
+    etag: str | None
+    not_modified: bool

@@ -13,7 +13,10 @@ A connector declares its API (base URL, an auth strategy from ``connectors.auth`
 - 401 makes the auth strategy refresh its credentials exactly once, then the request is retried;
   a second 401 (or any 403) is an ``AuthError``; 404 is ``NotFound``; every other 4xx is fatal at
   once, with no retry;
-- pagination follows a paginator and refuses to ask for the same page twice (a loop).
+- pagination follows a paginator and refuses to ask for the same page twice (a loop);
+- a 304 (the answer to a conditional request) is returned as it is and not landed: nothing new came;
+- each client counts what it cost its source (``RestClient.stats``: requests, 304s, quota waits,
+  retries), for the run manifest.
 
 Errors and log lines name the source, the endpoint (record identifiers masked) and the status,
 never a response body or a secret: bodies can hold personal data.
@@ -232,6 +235,10 @@ class RestClient:
         self.limiter: Limiter | None = limiter or (RateLimiter(*rate_limit, sleep=sleep) if rate_limit else None)
         self._rng = random.Random(seed)
         self.requests_made = 0
+        # what this client cost its source, for the run manifest: every attempt sent, answers 304 Not
+        # Modified (a conditional request: GitHub charges no quota for them), answers the limiter called
+        # quota refusals (each one waited for the quota), and retries after a 429, 5xx or timeout
+        self.stats = {"requests": 0, "not_modified": 0, "quota_waits": 0, "retries": 0}
         bind = getattr(auth, "bind", None)
         if callable(bind):
             bind(self)  # e.g. OAuth2: the token request goes through this client, with its retries
@@ -259,6 +266,7 @@ class RestClient:
             if self.limiter and rate_limited:
                 self.limiter.acquire()
             self.requests_made += 1
+            self.stats["requests"] += 1
             remaining = policy.max_total - used
             window = max(0.001, min(policy.attempt_deadline, remaining))
             started = self.timer()
@@ -278,6 +286,7 @@ class RestClient:
                 status = resp.status_code
                 if self.limiter and rate_limited and self.limiter.observe(resp):
                     quota_waits += 1
+                    self.stats["quota_waits"] += 1
                     if quota_waits > policy.max_quota_waits:
                         raise SourceError(self.source, endpoint, f"still rate limited after {policy.max_quota_waits} "
                                           "waits for the quota to come back", status)
@@ -292,6 +301,9 @@ class RestClient:
                                     "credentials and their scopes", status)
                 if status == 404:
                     raise NotFound(self.source, endpoint, "HTTP 404: not found", 404)
+                if status == 304:  # a conditional request: nothing new, nothing to land
+                    self.stats["not_modified"] += 1
+                    return resp
                 if status not in RETRY_STATUSES:
                     if status >= 400:
                         raise SourceError(self.source, endpoint, f"HTTP {status} {resp.reason or ''}".rstrip()
@@ -316,6 +328,7 @@ class RestClient:
                 raise SourceError(self.source, endpoint,
                                   f"gave up after {attempt} attempts and {used:.0f}s; last: {reason}")
             log.warning("%s %s: %s, retrying in %.1fs (attempt %d)", self.source, endpoint, reason, delay, attempt)
+            self.stats["retries"] += 1
             self.sleep(delay)
             used += delay
 

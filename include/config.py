@@ -141,6 +141,33 @@ class NoticesConfig(Strict):
     dispute_contact: str = ""
     # who signs the letters (the hiring company's name when empty)
     sender: str = ""
+# --- incremental sources (docs/INCREMENTAL.md) ---------------------------------------------------
+
+class ProfileSourceConfig(Strict):
+    # profile reads one run may make of this source (one request each; a GitHub 304 costs no quota but is
+    # counted here too); the rest wait as "pending" for the next runs, changed candidates first, then
+    # never-read ones, then the oldest reads
+    requests_per_run: int = Field(ge=0)
+
+
+class ProfilesConfig(Strict):
+    """Which consenting candidates' public profiles a run reads: new or changed ones (their ATS record or
+    applications changed since the last read), reads older than ``max_age_days``, every one on a full run,
+    all within each source's per-run budget."""
+
+    max_age_days: int = Field(default=7, ge=0)  # 0: every profile is read on every run
+    # GitHub's quota with a token is 5,000 requests an hour: one run spends at most one hour of it
+    github: ProfileSourceConfig = Field(default_factory=lambda: ProfileSourceConfig(requests_per_run=5000))
+    # ORCID's public API has no hourly quota (a rate, 12 requests a second here): one run reads at most
+    # 20,000 profiles, about half an hour
+    orcid: ProfileSourceConfig = Field(default_factory=lambda: ProfileSourceConfig(requests_per_run=20000))
+
+
+class RegistriesConfig(Strict):
+    """Registry facts looked up through the APIs are reused for ``max_age_days``, or until a bulk snapshot
+    of that registry newer than the look-up is loaded."""
+
+    max_age_days: int = Field(default=30, ge=1)
 
 
 class Config(Strict):
@@ -153,6 +180,8 @@ class Config(Strict):
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     audit: AuditConfig = Field(default_factory=AuditConfig)
     notices: NoticesConfig = Field(default_factory=NoticesConfig)
+    profiles: ProfilesConfig = Field(default_factory=ProfilesConfig)
+    registries: RegistriesConfig = Field(default_factory=RegistriesConfig)
     # landing zone, run folders, reports, quarantine files; a relative path is taken from the folder of
     # the configuration file (never from a process's working directory)
     data_dir: str = ".var/data"

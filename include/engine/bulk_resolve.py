@@ -59,21 +59,38 @@ def unresolved_names(resolutions: Mapping[str, Resolution]) -> list[str]:
     return [name for name, res in resolutions.items() if not res.hit]
 
 
-def names_needing_lookup(wh: Warehouse, names: Iterable[str]) -> list[str]:
+def names_needing_lookup(wh: Warehouse, names: Iterable[str], refresh_before: str | None = None) -> list[str]:
     """Names the APIs must still be asked about: those nothing local matched, and those matched only
     fuzzily. A fuzzy local match is a guess the check step's index may not make (at 100k entities a
     typo-tolerant match to a namesake kept a dissolved company, absent from the snapshot, from ever
     being looked up, and the check then found no registry entry); only exact matches skip the APIs.
 
     A name the alias table knows is asked about by its legal names instead ("AWS" -> "Amazon Web
-    Services, Inc." and "Amazon.com, Inc."): registers search legal names, and no register knows "AWS"."""
+    Services, Inc." and "Amazon.com, Inc."): registers search legal names, and no register knows "AWS".
+
+    ``refresh_before`` (an ISO time): a name matched exactly to an entity that an API look-up fetched
+    before then is asked about again, so that facts looked up are reused only up to an age
+    (``registries.max_age_days``); entities of a bulk snapshot are refreshed by loading a newer one."""
     out: list[str] = []
-    for name, res in resolve_names(wh, names).items():
-        if res.hit and res.method != "fuzzy":
+    resolved = resolve_names(wh, names)
+    aged = _fetched_before(wh, {r.entity_id for r in resolved.values() if r.entity_id}, refresh_before) \
+        if refresh_before else set()
+    for name, res in resolved.items():
+        if res.hit and res.method != "fuzzy" and res.entity_id not in aged:
             continue
         hit = aliases.lookup(normalise_company(name or ""))
         out.extend(aliases.legal_names_for_lookup(hit) if hit is not None else [name])
     return list(dict.fromkeys(out))
+
+
+def _fetched_before(wh: Warehouse, entity_ids: set[str], before: str) -> set[str]:
+    """Those of the entities an API look-up stored (not a bulk snapshot) before ``before``."""
+    rows = wh.query_in(
+        "SELECT entity_id FROM registry_entities WHERE entity_id IN ({ids}) "
+        "AND (run_id IS NULL OR run_id NOT LIKE 'snapshot:%') AND fetched_at < ?",
+        sorted(entity_ids), [before],
+    )
+    return {r["entity_id"] for r in rows}
 
 
 def resolve_names(

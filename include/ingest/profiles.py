@@ -12,6 +12,7 @@ candidates with "no profile jobs". Only consenting candidates are ever looked up
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -116,22 +117,42 @@ def _summaries(body: dict[str, Any]) -> list[Any]:
     return out
 
 
+@dataclass(frozen=True)
+class ProfileRead:
+    """One profile source's answer about one candidate: the jobs, the quarantined records, how the read came
+    out (``read``; ``not_modified``: a 304, the jobs stored from the earlier read still hold; ``not_found``;
+    ``invalid``: no request was made; ``failed``: this person's answer failed) and the answer's validator."""
+
+    jobs: list[Employment]
+    bad: list[dict[str, Any]]
+    outcome: str
+    etag: str | None = None
+
+
 def orcid_jobs(candidate: Candidate, client: OrcidClient) -> tuple[list[Employment], list[dict[str, Any]]]:
     """ORCID employments of one candidate; an invalid or unknown iD is quarantined, not fetched or fatal."""
+    got = orcid_read(candidate, client)
+    return got.jobs, got.bad
+
+
+def orcid_read(candidate: Candidate, client: OrcidClient) -> ProfileRead:
+    """``orcid_jobs`` with the outcome. ORCID's public API sends no validator (no ETag, no Last-Modified), so
+    its reads are never conditional: an ORCID profile is re-read only when due (include.ingest.refresh)."""
     cid = candidate.candidate_id
     key = f"{cid}:orcid"
     try:
         oid = normalise_orcid(candidate.orcid or "")
         body = client.employments(oid)
     except InvalidOrcid as exc:
-        return [], [_bad("orcid", "employments", key, str(exc), {"orcid": candidate.orcid})]
+        return ProfileRead([], [_bad("orcid", "employments", key, str(exc), {"orcid": candidate.orcid})], "invalid")
     except NotFound:
-        return [], [_bad("orcid", "employments", key, "ORCID iD not found", {"orcid": candidate.orcid})]
+        return ProfileRead([], [_bad("orcid", "employments", key, "ORCID iD not found", {"orcid": candidate.orcid})],
+                           "not_found")
     except SourceError as exc:
         if not about_one_record(exc):
             raise
-        return [], [{**_bad("orcid", "employments", key, failure_reason(exc), {"orcid": candidate.orcid}),
-                     "failed_answer": True}]
+        return ProfileRead([], [{**_bad("orcid", "employments", key, failure_reason(exc), {"orcid": candidate.orcid}),
+                                 "failed_answer": True}], "failed")
     jobs: list[Employment] = []
     bad: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
@@ -152,37 +173,49 @@ def orcid_jobs(candidate: Candidate, client: OrcidClient) -> tuple[list[Employme
             employment_id=f"orcid:{oid}:{s.put_code}:{cid}", candidate_id=cid, source="orcid",
             employer=s.organization.name.strip(), title=(s.role_title or "").strip() or None,
             start_raw=start, end_raw=end, record_ref=client.record_url(oid, s.put_code)))
-    return jobs, bad
+    return ProfileRead(jobs, bad, "read")
 
 
 def github_jobs(candidate: Candidate, client: GithubClient) -> tuple[list[Employment], list[dict[str, Any]]]:
     """The GitHub ``company`` as a current job without dates; a blank company is no job."""
+    got = github_read(candidate, client)
+    return got.jobs, got.bad
+
+
+def github_read(candidate: Candidate, client: GithubClient, etag: str | None = None) -> ProfileRead:
+    """``github_jobs`` with the outcome and the ETag; with ``etag`` the request is conditional, and a 304
+    (``not_modified``) returns no jobs: the caller keeps those stored from the read that served ``etag``."""
     cid = candidate.candidate_id
     key = f"{cid}:github"
+    login_raw = {"login": candidate.github_login}
     try:
-        user = client.user(candidate.github_login or "")
+        answer = client.fetch_user(candidate.github_login or "", etag=etag)
     except InvalidLogin as exc:
-        return [], [_bad("github", "employments", key, str(exc), {"login": candidate.github_login})]
+        return ProfileRead([], [_bad("github", "employments", key, str(exc), login_raw)], "invalid")
     except SourceError as exc:
         if not about_one_record(exc):
             raise
-        return [], [{**_bad("github", "employments", key, failure_reason(exc), {"login": candidate.github_login}),
-                     "failed_answer": True}]
+        return ProfileRead([], [{**_bad("github", "employments", key, failure_reason(exc), login_raw),
+                                 "failed_answer": True}], "failed")
+    if answer.not_modified:
+        return ProfileRead([], [], "not_modified", answer.etag)
+    user = answer.body
     if user is None:
-        return [], [_bad("github", "employments", key, "GitHub login not found", {"login": candidate.github_login})]
+        return ProfileRead([], [_bad("github", "employments", key, "GitHub login not found", login_raw)], "not_found")
     company = user.get("company")
     if company is not None and not isinstance(company, str):
-        return [], [_bad("github", "employments", key, "company is not a string", user)]
+        return ProfileRead([], [_bad("github", "employments", key, "company is not a string", user)], "read",
+                           answer.etag)
     employer = (company or "").strip()
     employer = employer[1:].strip() if employer.startswith("@") else employer
     if not employer:
-        return [], []
+        return ProfileRead([], [], "read", answer.etag)
     login = user["login"]
     html_url = user.get("html_url")
     ref = html_url if isinstance(html_url, str) and html_url else f"https://github.com/{login}"
-    return [Employment(employment_id=f"github:{user.get('id') or login.lower()}:{cid}", candidate_id=cid,
-                       source="github", employer=employer, title=None, start_raw=None, end_raw=None,
-                       record_ref=ref)], []
+    return ProfileRead([Employment(employment_id=f"github:{user.get('id') or login.lower()}:{cid}", candidate_id=cid,
+                                   source="github", employer=employer, title=None, start_raw=None, end_raw=None,
+                                   record_ref=ref)], [], "read", answer.etag)
 
 
 def fetch_profile_jobs(candidate: Candidate, orcid: OrcidClient | None,

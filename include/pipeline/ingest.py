@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from include.pipeline import store
 from include.run_context import RunContext
 from include.warehouse import Warehouse
 from include.warehouse.candidates import candidate_rows, delete_candidate_rows, resume_employments
+from include.warehouse.profile_reads import forget as forget_profile_reads
 
 log = logging.getLogger("crosscheck.pipeline")
 
@@ -145,6 +146,7 @@ def ingest_ats(source: str, make_client: MakeClient, wh: Warehouse, config: Conf
             # consent withdrawn: nothing beyond the application may stay
             withdrawn = [c.candidate_id for c in batch.candidates if not c.consent.given]
             _replace_jobs(wh, withdrawn, [source, "linkedin", "orcid", "github"])
+            forget_profile_reads(wh, withdrawn)  # consent given again: the profiles are read in full
             delete_candidate_rows(wh, "educations", withdrawn)
         evidence.extend({"candidate_id": c.candidate_id, **c.consent.model_dump()} for c in batch.candidates)
         log.info("%s: chunk %d stored (%d candidates)", source, n_chunks, len(batch.candidates))
@@ -311,38 +313,127 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def plan_profile_reads(wh: Warehouse, config: Config, run: RunContext, defined: Callable[[str], bool],
+                       force: Iterable[str] = (), now: datetime | None = None,
+                       ) -> tuple[dict[str, dict[str, str | None]], dict[str, Any]]:
+    """Which profiles this run reads (``include.ingest.refresh``): candidate id -> {source: ETag or None}, and
+    the manifest's figures per source (budget, due by reason, planned, fresh, pending). ``force``: candidate
+    ids to re-read in full whatever their state (e.g. ``include.disputes.candidates_to_reread(wh)``)."""
+    from include.ingest import refresh
+    from include.warehouse import profile_reads
+
+    prof = config.profiles
+    budgets = {s: getattr(prof, s).requests_per_run for s in PROFILE_SOURCES if defined(s)}
+    inputs = refresh.profile_inputs(profile_reads.profile_inputs(wh))
+    states = profile_reads.read_states(wh)
+    _drop_unlisted_profiles(wh, inputs, states)
+    _drop_undefined_sources(wh, [s for s in PROFILE_SOURCES if s not in budgets], states)
+    plans = refresh.select_reads(inputs, states, now or datetime.now(UTC), prof.max_age_days,
+                                 budgets, full=run.full, force=force)
+    summary: dict[str, Any] = {s: p.summary() for s, p in plans.items()}
+    summary["max_age_days"] = prof.max_age_days
+    summary["full"] = run.full
+    summary["pending"] = sum(p.pending for p in plans.values())
+    log.info("profiles: %s", ", ".join(f"{s} {p.summary()['planned']} to read, {p.pending} pending, {p.fresh} fresh"
+                                       for s, p in plans.items()) or "no profile source defined")
+    return refresh.reads_by_candidate(plans), summary
+
+
+def _drop_undefined_sources(wh: Warehouse, sources: list[str], states: dict[tuple[str, str], Any]) -> None:
+    """A profile source without a connection is skipped, and its stored jobs go with it: no finding of the
+    run may cite a source the run could not read. Its read state goes too, so that once the connection is
+    back every profile is read in full. Changes ``states``."""
+    if not sources:
+        return
+    marks = ", ".join("?" for _ in sources)
+    with wh.transaction():
+        wh.execute(f"DELETE FROM employments WHERE source IN ({marks})", sources)
+        wh.execute(f"DELETE FROM profile_reads WHERE source IN ({marks})", sources)
+    for key in [k for k in states if k[1] in sources]:
+        del states[key]
+
+
+def _drop_unlisted_profiles(wh: Warehouse, inputs: list[Any], states: dict[tuple[str, str], Any]) -> None:
+    """A profile read before whose id the candidate no longer lists (or who no longer consents): its jobs
+    and read state go, as a re-read of the candidate would have removed them. Changes ``states``."""
+    listed = {(i.candidate_id, s) for i in inputs for s in i.subjects}
+    gone: dict[str, list[str]] = {}
+    for cid, s in [k for k in states if k not in listed]:
+        gone.setdefault(s, []).append(cid)
+        del states[(cid, s)]
+    if gone:
+        with wh.transaction():
+            for s, ids in gone.items():
+                _replace_jobs(wh, ids, [s])
+                wh.execute_in("DELETE FROM profile_reads WHERE candidate_id IN ({ids}) AND source = ?", ids, [s])
+        log.info("profiles: %d read profile(s) no longer listed by their candidate, their jobs removed",
+                 sum(len(v) for v in gone.values()))
+
+
 def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: Warehouse, config: Config,
-                    run: RunContext) -> dict[str, Any]:
-    """ORCID and GitHub profiles of a chunk of consenting candidates."""
-    from include.ingest.profiles import fetch_profile_jobs
+                    run: RunContext, reads: dict[str, dict[str, str | None]] | None = None) -> dict[str, Any]:
+    """ORCID and GitHub profiles of a chunk of consenting candidates.
+
+    ``reads`` (from ``plan_profile_reads``) says which sources to read for each candidate and, with an ETag,
+    that the read is conditional; without it every source is read in full. A candidate's stored jobs of a
+    source are replaced only when it was read (a GitHub 304 keeps them), and each read is recorded in
+    ``profile_reads`` (a failed answer as never read, so that the next run asks again)."""
+    from include.ingest import refresh
+    from include.ingest.profiles import ConsentRequired, ProfileRead, github_read, orcid_read
+    from include.warehouse import profile_reads
 
     landers = {s: _lander(config, run, s, f"chunk{index:03d}") for s in PROFILE_SOURCES}
     clients = {s: make_client(s, landers[s]) for s in landers}
     candidates = [c for c in load_candidates(wh, chunk) if c.consent.given]
+    prints = {i.candidate_id: i.fingerprints
+              for i in refresh.profile_inputs(profile_reads.profile_inputs(wh, [c.candidate_id for c in candidates]))}
     jobs: list[Any] = []
     quarantined: list[dict[str, Any]] = []
     asked = {s: 0 for s in PROFILE_SOURCES}
     failed = {s: 0 for s in PROFILE_SOURCES}
+    outcomes: dict[str, dict[str, int]] = {s: {} for s in PROFILE_SOURCES}
+    replace: dict[str, list[str]] = {s: [] for s in PROFILE_SOURCES}
+    states: list[dict[str, Any]] = []
+    read_at = datetime.now(UTC).isoformat(timespec="seconds")
     for cand in candidates:
-        got, bad = fetch_profile_jobs(cand, clients["orcid"], clients["github"])
-        jobs.extend(got)
-        asked["orcid"] += bool(clients["orcid"] and cand.orcid)
-        asked["github"] += bool(clients["github"] and cand.github_login)
-        for q in bad:  # where the answer landed (a malformed body is landed before it is parsed)
-            q.setdefault("raw_pointer", landers[q["source"]].current_path() if q["source"] in landers else "")
-            failed[q["source"]] += bool(q.get("failed_answer"))
-        quarantined.extend(bad)
+        if cand.consent.given is not True:
+            raise ConsentRequired("public profiles may only be fetched for candidates who gave consent")
+        wanted = reads.get(cand.candidate_id, {}) if reads is not None else dict.fromkeys(PROFILE_SOURCES)
+        for s in PROFILE_SOURCES:
+            subject = cand.orcid if s == "orcid" else cand.github_login
+            client = clients[s]
+            if client is None or not subject or s not in wanted:
+                continue
+            got: ProfileRead = orcid_read(cand, client) if s == "orcid" else github_read(cand, client, wanted[s])
+            asked[s] += 1
+            outcomes[s][got.outcome] = outcomes[s].get(got.outcome, 0) + 1
+            jobs.extend(got.jobs)
+            for q in got.bad:  # where the answer landed (a malformed body is landed before it is parsed)
+                q.setdefault("raw_pointer", landers[s].current_path())
+                failed[s] += bool(q.get("failed_answer"))
+            quarantined.extend(got.bad)
+            if got.outcome != "not_modified":
+                replace[s].append(cand.candidate_id)
+            ok = got.outcome != "failed"
+            states.append({"candidate_id": cand.candidate_id, "source": s, "outcome": got.outcome, "run_id": run.run_id,
+                           "fingerprint": prints.get(cand.candidate_id, {}).get(s) if ok else None,
+                           "etag": got.etag if ok else None, "last_modified": None, "read_at": read_at if ok else None})
     for s in PROFILE_SOURCES:  # one person's bad answer is theirs; everyone's is the source's
         if asked[s] >= BROKEN_SOURCE_MIN and failed[s] == asked[s]:
             raise SourceError(s, "profiles", f"all {asked[s]} answers of this chunk failed (see the "
                               "quarantine): the source is broken, not one person's record")
     payloads = {s: store.record_payloads(wh, run, s, landers[s].close()) for s in landers}
     with _atomic(wh):
-        _replace_jobs(wh, [c.candidate_id for c in candidates], ["orcid", "github"])
+        for s, ids in replace.items():
+            _replace_jobs(wh, ids, [s])
         dq = store.validate_and_store(wh, config, run, "employments", "profiles", jobs)
         store.store_quarantine(wh, store.quarantine_rows(run, "profiles", quarantined))
+        profile_reads.record_reads(wh, states)
+    requests = {s: dict(c.stats) for s, c in clients.items() if c is not None and hasattr(c, "stats")}
     return {"chunk": index, "candidates": len(candidates), "profile_jobs": len(jobs),
-            "skipped": [s for s, c in clients.items() if c is None], "payloads": payloads, "data_quality": dq}
+            "skipped": [s for s, c in clients.items() if c is None], "payloads": payloads, "data_quality": dq,
+            "reads": {s: {"asked": asked[s], "outcomes": outcomes[s]} for s in PROFILE_SOURCES},
+            "requests": requests}
 
 
 def latest_employers(wh: Warehouse) -> list[str]:
@@ -356,13 +447,18 @@ def latest_employers(wh: Warehouse) -> list[str]:
     return sorted({employer for _, employer in latest.values()})
 
 
-def names_needing_lookup(wh: Warehouse, names: list[str]) -> list[str]:
-    """Names the local registry (bulk snapshots and earlier look-ups) cannot resolve: only these go to the APIs."""
+def names_needing_lookup(wh: Warehouse, names: list[str], max_age_days: int | None = None,
+                         now: datetime | None = None) -> list[str]:
+    """Names the local registry (bulk snapshots and earlier look-ups) cannot resolve: only these go to the APIs;
+    with ``max_age_days``, also names resolved to an entity an API look-up fetched longer ago than that."""
     from include.engine.bulk_resolve import names_needing_lookup as misses
     from include.snapshots.normalised import renormalise_if_stale
 
     renormalise_if_stale(wh)
-    return misses(wh, names)
+    before = None
+    if max_age_days is not None:
+        before = ((now or datetime.now(UTC)) - timedelta(days=max_age_days)).isoformat(timespec="seconds")
+    return misses(wh, names, refresh_before=before)
 
 
 def plan_dispute_rereads(wh: Warehouse) -> list[dict[str, str]]:
@@ -408,10 +504,12 @@ def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh:
     now = datetime.now(UTC)
     fresh = set(disputed_employers(wh))  # a disputed candidate's employers: read again, not from the cache
     for name in names:
-        found += len(lookup_employer(name, clients, cache, now, fresh=name in fresh))
+        found += len(lookup_employer(name, clients, cache, now, fresh=name in fresh,
+                                     ttl_days=config.registries.max_age_days))
     payloads = {s: store.record_payloads(wh, run, s, landers[s].close()) for s in sources}
     return {"chunk": index, "names": len(names), "entities": found,
-            "skipped": [s for s in sources if s not in clients], "payloads": payloads}
+            "skipped": [s for s in sources if s not in clients], "payloads": payloads,
+            "requests": {s: dict(c.stats) for s, c in clients.items() if hasattr(c, "stats")}}
 
 
 def ingest_reviews(make_client: MakeClient, wh: Warehouse, config: Config, run: RunContext) -> dict[str, Any]:

@@ -80,6 +80,8 @@ def seal_run(wh: Warehouse, config: Config, run: RunContext, dag_runs: list[dict
         "report": parts.get("report", {}),
         "candidates_checked": check.get("candidates_checked", 0),
         "disputes_reread": check.get("disputes_reread", 0),  # disputes whose candidate this run re-read
+        # incremental profile reads: per source the budget, reads due by reason, planned, fresh and pending
+        "profiles": parts.get("profile-plan", {}),
     }
     state = "success" if all(d.get("state") == "success" for d in dag_runs) else "failed"
     run_hash = append_run(wh, run.run_id, run.report_day.isoformat(), [d["dag_id"] for d in dag_runs],
@@ -157,6 +159,11 @@ def chunked_sources(parts: dict[str, Any]) -> dict[str, dict[str, Any]]:
             entry["chunks"] += 1
             entry["skipped_chunks"] += source in (part.get("skipped") or [])
             entry["payloads"].extend((part.get("payloads") or {}).get(source) or [])
+            stats = (part.get("requests") or {}).get(source)
+            if isinstance(stats, dict):  # what the chunk's client cost the source (requests, 304s, quota waits)
+                totals = entry.setdefault("requests", {})
+                for k, v in stats.items():
+                    totals[k] = totals.get(k, 0) + int(v or 0)
     for entry in out.values():
         entry["skipped"] = entry["skipped_chunks"] == entry["chunks"]
         if entry["skipped"]:

@@ -109,24 +109,40 @@ def _plan(cfg: Any, info: RunContext, name: str, items: list[Any], size: int) ->
     return list(range(len(parts)))
 
 
+def _empty_plan(cfg: Any, info: RunContext, name: str) -> list[int]:
+    write_private_text(private_dir(run_dir(cfg, info) / "plan") / f"{name}.json", json.dumps([[]]))
+    return [0]
+
+
 def _chunk(cfg: Any, info: RunContext, name: str, index: int) -> list[Any]:
     return json.loads((run_dir(cfg, info) / "plan" / f"{name}.json").read_text(encoding="utf-8"))[index]
 
 
 @task_body
 def plan_profiles_task(run: RunContext, src: Sources) -> list[int]:
+    """Only the profiles due (new or changed candidates, reads older than ``profiles.max_age_days``, all on
+    a full run) within each source's budget: the plan names them (``plan/profile-reads.json``) and the
+    manifest part ``profile-plan`` counts them, and those left pending."""
     cfg, info = load_config(), run
-    ids = _with_wh(src, candidates.consenting_candidate_ids)
-    ids = ingest.with_disputed(cfg, info, _with_wh(src, ingest.plan_dispute_rereads), ids)
+    # a disputed candidate's profiles are read in full this run (plan/disputes.json keeps which, for the check)
+    disputes = _with_wh(src, ingest.plan_dispute_rereads)
+    forced = ingest.with_disputed(cfg, info, disputes, [])
+    reads, summary = _with_wh(src, lambda wh: ingest.plan_profile_reads(wh, cfg, info, src.defined, force=forced))
+    write_private_text(private_dir(run_dir(cfg, info) / "plan") / "profile-reads.json", json.dumps(reads))
+    write_part(cfg, info, "profile-plan", summary)
     _write_skipped(cfg, info, ingest.PROFILE_SOURCES, src)
-    return _plan(cfg, info, "profiles", ids, PROFILE_CHUNK)
+    # nothing due (a quiet day): still one, empty, chunk; a mapped task over nothing is skipped, and Airflow
+    # would skip everything downstream of it (registries, reviews, the Asset that starts the checks)
+    return _plan(cfg, info, "profiles", list(reads), PROFILE_CHUNK) or _empty_plan(cfg, info, "profiles")
 
 
 @task_body
 def ingest_profiles_task(run: RunContext, index: int, src: Sources) -> dict[str, Any]:
     cfg, info = load_config(), run
     ids = _chunk(cfg, info, "profiles", index)
-    part = _with_wh(src, lambda wh: ingest.ingest_profiles(ids, index, src.client, wh, cfg, info))
+    plan = json.loads((run_dir(cfg, info) / "plan" / "profile-reads.json").read_text(encoding="utf-8"))
+    reads = {cid: plan[cid] for cid in ids if cid in plan}
+    part = _with_wh(src, lambda wh: ingest.ingest_profiles(ids, index, src.client, wh, cfg, info, reads))
     write_part(cfg, info, f"profiles-{index:04d}", part)
     return {"chunk": index, "profile_jobs": part["profile_jobs"]}
 
@@ -137,7 +153,7 @@ def plan_registries_task(run: RunContext, src: Sources) -> list[int]:
     names = _with_wh(src, candidates.consenting_employers)
     names = list(dict.fromkeys([cfg.hiring_company.name, *cfg.hiring_company.competitors, *names]))
     _write_skipped(cfg, info, ingest.REGISTRY_SOURCES, src)
-    misses = _with_wh(src, lambda wh: ingest.names_needing_lookup(wh, names))
+    misses = _with_wh(src, lambda wh: ingest.names_needing_lookup(wh, names, cfg.registries.max_age_days))
     misses = list(dict.fromkeys([*misses, *_with_wh(src, ingest.disputed_employers)]))  # past any cache
     write_part(cfg, info, "registry-plan", {"names": len(names), "resolved_locally": len(names) - len(misses),
                                               "api_lookups": len(misses)})

@@ -218,6 +218,15 @@ def _manifest_sources(wh: Warehouse, run_id: str, run_dir: Path | None) -> dict[
     return parts
 
 
+def _profiles_pending(wh: Warehouse, run_id: str, run_dir: Path | None) -> int:
+    """Profiles the run left pending (the sealed manifest's ``profiles``, else the plan's manifest part)."""
+    plan = (runs.sealed_manifest(wh, run_id) or {}).get("profiles")
+    path = run_dir / "manifest" / "profile-plan.json" if run_dir is not None else None
+    if not plan and path is not None and path.is_file():
+        plan = json.loads(path.read_text(encoding="utf-8"))
+    return int((plan or {}).get("pending") or 0)
+
+
 def skipped_sources(parts: dict[str, dict[str, Any]]) -> list[SkippedSource]:
     """A source part with ``skipped: true``, or a chunk part listing sources it had no connection for."""
     found: dict[str, str | None] = {}
@@ -367,6 +376,7 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any, 
     run_dir = None
     if hasattr(config, "data_path"):
         run_dir = config.data_path() / "runs" / run_id
+    counts.profiles_pending = _profiles_pending(wh, run_id, run_dir)
     return ReportData(
         report_day=report_day,
         run_id=run_id,

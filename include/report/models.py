@@ -154,6 +154,9 @@ class Counts(View):
     # candidates with at least one open red finding: each needs an answer (or a clearance) before an offer
     need_action: int = 0
     levels: dict[str, int] = Field(default_factory=lambda: {s: 0 for s in SEVERITIES})  # candidates per level
+    # public profiles due but left for later runs (over a source's per-run request budget): the run manifest's
+    # ``profiles.pending``, docs/INCREMENTAL.md
+    profiles_pending: int = 0
 
 
 class SkippedSource(View):

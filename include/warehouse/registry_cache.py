@@ -45,6 +45,7 @@ class WarehouseRegistryCache:
         self.clock = clock
         self.run_id = run_id
         self._memo: OrderedDict[str, RegistryEntity | None] = OrderedDict()
+        self._snapshots: dict[str, datetime] | None = None
 
     def _remember(self, entity_id: str, entity: RegistryEntity | None) -> None:
         self._memo[entity_id] = entity
@@ -53,15 +54,33 @@ class WarehouseRegistryCache:
             self._memo.popitem(last=False)
 
     def get_query(self, registry: str, query_key: str) -> list[str] | None:
+        """A cached answer while it is fresh: before its ``expires_at`` (``registries.max_age_days`` after the
+        look-up), and not older than the newest bulk snapshot of that registry loaded since (the snapshot's
+        facts supersede it, so the name is asked again)."""
         rows = self.wh.query(
-            "SELECT entity_ids, expires_at FROM registry_lookups WHERE registry = ? AND query_key = ?",
+            "SELECT entity_ids, looked_up_at, expires_at FROM registry_lookups WHERE registry = ? AND query_key = ?",
             [registry, query_key],
         )
         if not rows or not rows[0]["expires_at"]:
             return None
         if datetime.fromisoformat(rows[0]["expires_at"]) <= self.clock().astimezone(UTC):
             return None
+        snapshot = self.snapshot_loaded(registry)
+        looked_up = rows[0]["looked_up_at"]
+        if snapshot is not None and (not looked_up or datetime.fromisoformat(looked_up) < snapshot):
+            return None
         return [str(e) for e in (rows[0]["entity_ids"] or [])]
+
+    def snapshot_loaded(self, registry: str) -> datetime | None:
+        """The date of the newest bulk snapshot of ``registry`` in the warehouse (its entities' ``fetched_at``;
+        ``include.snapshots.load`` marks them ``run_id = 'snapshot:<registry>:<day>'``), asked once."""
+        if self._snapshots is None:
+            rows = self.wh.query(
+                "SELECT registry, MAX(fetched_at) AS newest FROM registry_entities WHERE run_id LIKE 'snapshot:%' "
+                "GROUP BY registry"
+            )
+            self._snapshots = {r["registry"]: datetime.fromisoformat(_iso(r["newest"])) for r in rows if r["newest"]}
+        return self._snapshots.get(registry)
 
     def put_query(self, registry: str, query_key: str, entity_ids: list[str], expires_at: datetime) -> None:
         self.wh.upsert(

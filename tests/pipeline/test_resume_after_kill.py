@@ -112,7 +112,9 @@ def killed_midway(env, sandbox, killed_fetching):
         return [p for r in runs.glob("*") if r.name not in before for p in r.glob("manifest/profiles-*.json")]
 
     with faults(sandbox, SLOW_ORCID):
-        seen = _killed_when(env, "kill-2", lambda: len(chunks_done()) >= 2)
+        # the plan holds only the candidates whose profiles are due (docs/INCREMENTAL.md): on this world two
+        # chunks, so the run is killed once the first is stored
+        seen = _killed_when(env, "kill-2", lambda: len(chunks_done()) >= 1)
     (run_id,) = run_ids(env) - before
     seen["run_id"] = run_id
     seen["parts"] = sorted(p.stem for p in (_run_dir(env, run_id) / "manifest").glob("*.json"))
@@ -150,7 +152,7 @@ def test_killed_midway_kept_the_finished_steps(killed_midway, reference):
     parts = killed_midway["parts"]
     assert {"source-greenhouse", "source-lever"} <= set(parts)
     done = [p for p in parts if p.startswith("profiles-")]
-    assert 2 <= len(done) < killed_midway["planned_chunks"], "not killed midway through the profile chunks"
+    assert 1 <= len(done) < killed_midway["planned_chunks"], "not killed midway through the profile chunks"
     assert "source-reviews" not in parts and not [p for p in parts if p.startswith("registries-")]
     # the ATS steps had finished: their records and watermarks were stored, as in the reference
     assert snap["keys"]["candidates"] == reference["keys"]["candidates"]
