@@ -27,7 +27,8 @@ from include.audit.scope import own_findings_files, own_landing_files, own_repor
 from include.warehouse import Warehouse
 from include.warehouse.base import now_iso, quote_ident
 
-CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_events", "candidate_levels")
+CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_events", "candidate_levels",
+                    "candidate_checks")
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta", "audit_seals",
                 "audit_rows"}
 RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy

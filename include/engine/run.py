@@ -8,6 +8,7 @@ that was quarantined are suppressed or softened (``include.engine.incomplete``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from include.config import Config
@@ -36,8 +37,16 @@ class CandidateBundle:
 
 def check_candidate(bundle: CandidateBundle, index: RegistryIndex, config: Config, run: RunContext) -> list[Finding]:
     """All findings for one candidate, in a stable order; nothing at all without consent."""
+    return check_candidate_due(bundle, index, config, run)[0]
+
+
+def check_candidate_due(
+    bundle: CandidateBundle, index: RegistryIndex, config: Config, run: RunContext
+) -> tuple[list[Finding], date | None]:
+    """``check_candidate``, and the first day after the report day on which a rule may give this candidate
+    another result with the same inputs (the earliest of the kinds' ``next_change``), or None."""
     if not bundle.candidate.consent.given:
-        return []
+        return [], None
     cid = bundle.candidate.candidate_id
     ctx = Context(
         candidate_id=cid,
@@ -53,6 +62,7 @@ def check_candidate(bundle: CandidateBundle, index: RegistryIndex, config: Confi
     findings: list[Finding] = []
     for rule in RULES.values():
         findings.extend(rule(ctx))
+    due = [d for spec in kinds.SPECS if (d := spec.next_change(ctx)) is not None]
     findings = account_for_quarantine(findings, bundle.quarantined, ctx.same)
     seen: set[str] = set()
     unique = []
@@ -60,4 +70,4 @@ def check_candidate(bundle: CandidateBundle, index: RegistryIndex, config: Confi
         if f.finding_id not in seen:
             seen.add(f.finding_id)
             unique.append(f)
-    return unique
+    return unique, min(due, default=None)

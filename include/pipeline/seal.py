@@ -82,6 +82,8 @@ def seal_run(wh: Warehouse, config: Config, run: RunContext, dag_runs: list[dict
         "rows_written": {"findings": check.get("findings", 0), "upsert": check.get("upsert", {})},
         "report": parts.get("report", {}),
         "candidates_checked": check.get("candidates_checked", 0),
+        # re-checked (new, changed, time_due, full) vs kept with their earlier findings: docs/SCALE.md
+        "incremental": check.get("incremental", {}),
     }
     state = "success" if all(d.get("state") == "success" for d in dag_runs) else "failed"
     run_hash = append_run(wh, run.run_id, run.report_day.isoformat(), [d["dag_id"] for d in dag_runs],
