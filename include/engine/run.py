@@ -47,18 +47,7 @@ def check_candidate_due(
     another result with the same inputs (the earliest of the kinds' ``next_change``), or None."""
     if not bundle.candidate.consent.given:
         return [], None
-    cid = bundle.candidate.candidate_id
-    ctx = Context(
-        candidate_id=cid,
-        application_id=bundle.application_id,
-        resume_jobs=sorted(bundle.resume_jobs, key=lambda j: j.employment_id),
-        educations=sorted(bundle.educations, key=lambda e: e.education_id),
-        profile_jobs=sorted(bundle.profile_jobs, key=lambda j: j.employment_id),
-        index=index,
-        config=config,
-        run=run,
-        candidate=bundle.candidate,
-    )
+    ctx = _context(bundle, index, config, run)
     findings: list[Finding] = []
     for rule in RULES.values():
         findings.extend(rule(ctx))
@@ -71,3 +60,23 @@ def check_candidate_due(
             seen.add(f.finding_id)
             unique.append(f)
     return unique, min(due, default=None)
+
+
+def next_changes(bundle: CandidateBundle, index: RegistryIndex, config: Config, run: RunContext) -> dict[str, date | None]:
+    """Each kind's ``next_change`` for this candidate (what ``check_candidate_due`` takes the earliest of)."""
+    ctx = _context(bundle, index, config, run)
+    return {spec.name: spec.next_change(ctx) for spec in kinds.SPECS}
+
+
+def _context(bundle: CandidateBundle, index: RegistryIndex, config: Config, run: RunContext) -> Context:
+    return Context(
+        candidate_id=bundle.candidate.candidate_id,
+        application_id=bundle.application_id,
+        resume_jobs=sorted(bundle.resume_jobs, key=lambda j: j.employment_id),
+        educations=sorted(bundle.educations, key=lambda e: e.education_id),
+        profile_jobs=sorted(bundle.profile_jobs, key=lambda j: j.employment_id),
+        index=index,
+        config=config,
+        run=run,
+        candidate=bundle.candidate,
+    )
