@@ -116,18 +116,18 @@ def check_batch(wh: Warehouse, config: Config, run: RunContext, ids: list[str], 
     kept: dict[str, dict[str, Any]] = {}
     for bundle in load_bundles(wh, ids, run.run_id):
         cid = bundle.candidate.candidate_id
-        fp = fps.of(bundle)
-        why = incremental.reason(run, fp, stored.get(cid))
-        if why == "kept":
+        d = incremental.decide(run, fps, bundle, stored.get(cid))
+        row = {"candidate_id": cid, "fingerprint": d.inputs, "register_digest": d.register,
+               "registry_fingerprint": d.registry, "reason": d.reason}
+        if d.reason == "kept":
             kept[cid] = old = stored[cid]
-            records.append({"candidate_id": cid, "fingerprint": fp, "checked_run": old["checked_run"],
-                            "checked_day": old["checked_day"], "next_check": old.get("next_check"), "reason": why})
+            records.append({**row, "checked_run": old["checked_run"], "checked_day": old["checked_day"],
+                            "next_check": old.get("next_check")})
             continue
         found, due = check_candidate_due(bundle, reg, config, run)
         findings.extend(found)
-        records.append({"candidate_id": cid, "fingerprint": fp, "checked_run": run.run_id,
-                        "checked_day": run.report_day.isoformat(), "next_check": due.isoformat() if due else None,
-                        "reason": why})
+        records.append({**row, "checked_run": run.run_id, "checked_day": run.report_day.isoformat(),
+                        "next_check": due.isoformat() if due else None})
     findings.extend(incremental.kept_findings(wh, kept))
     path = private_dir(run_dir(config, run) / "findings") / f"batch-{index:04d}.jsonl"
     write_private_text(path, "".join(f.model_dump_json() + "\n" for f in findings))

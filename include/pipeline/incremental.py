@@ -21,9 +21,11 @@ check, the next due day and the last run that included them: hashes and days, no
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,7 @@ from include.warehouse.base import now_iso
 
 REASONS = ("new", "changed", "time_due", "full")
 TABLE = "candidate_checks"
-_ALIAS_DIR = Path(__file__).resolve().parents[1] / "engine" / "aliases"
+_ENGINE_DIR = Path(__file__).resolve().parents[1] / "engine"
 
 
 def _digest(obj: Any) -> str:
@@ -44,77 +46,106 @@ def _digest(obj: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _alias_table_digest() -> str:
+@functools.cache
+def engine_code_digest() -> str:
+    """The engine's code and data (rules, resolution, names, dates, titles, the alias table): a new
+    version of any of them re-checks everyone, whether or not a rule version was bumped."""
     h = hashlib.sha256()
-    for p in sorted(_ALIAS_DIR.glob("*")):
-        if p.is_file() and p.suffix in (".json", ".yaml"):
-            h.update(p.name.encode() + b"\0" + p.read_bytes())
+    for p in sorted(_ENGINE_DIR.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".json", ".yaml"):
+            h.update(str(p.relative_to(_ENGINE_DIR)).encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 
 
 class Fingerprints:
     """Fingerprints against one registry index: the run-wide part and each name's registry view are
-    computed once, then each candidate's fingerprint costs a hash of their records.
+    computed once, then each candidate's fingerprint costs a hash of their records and their employers'
+    comparisons.
 
-    The registry view of an employer name is everything the rules can read about it from the register:
-    its resolution (entity, method, confidence, family, alias), the facts of the entity as each registry
-    records it, the weights of its words and of the entity's registered names' words (the fuzzy
-    comparisons read them), and the same for the name without a site ("Acme Gdansk Plant": "Acme").
+    What the rules read of the register, and so what a fingerprint holds: each employer name's
+    resolution (entity, method, confidence, family, alias, why) and the facts of the entity as each
+    registry records it; every comparison of two employer names the rules make for the candidate
+    (``same_employer``: resume against profile employers, resume employers against the hiring company
+    and its competitors, quarantined lines' employers against the candidate's); and, run-wide, the
+    registries consulted and the hiring company's and competitors' views. The comparisons' results are
+    hashed rather than what they are computed from (every word's weight moves when the register grows),
+    so a register that grows re-checks only the candidates whose comparisons it changes.
     """
 
     def __init__(self, index: Any, config: Config) -> None:
         from include.engine.run import RULE_VERSIONS
 
         self.index = index
-        self._views: dict[str, str] = {}
+        self._views: dict[str, str] = {}  # raw and normalised name -> view digest
+        self._pairs: dict[str, str] = {}  # two raw names -> their comparison's digest
+        self._register: str | None = None
+        self._registry_wide: str | None = None
         hc = config.hiring_company
-        hiring_ids = sorted(f"{reg}:{num}" for reg, num in hc.registry_ids.items())
+        self.hiring = [hc.name, *hc.competitors]
+        self.hiring_ids = sorted(f"{reg}:{num}" for reg, num in hc.registry_ids.items())
         self.run_wide = _digest({
             "rules": RULE_VERSIONS,
             "config": {"hiring_company": hc.model_dump(mode="json"),
                        "thresholds": config.thresholds.model_dump(mode="json"),
                        "non_compete": config.non_compete.model_dump(mode="json")},
-            "aliases": _alias_table_digest(),
-            "registries": list(index.registries),
-            "hiring_names": [self.view(n) for n in (hc.name, *hc.competitors)],
-            "hiring_ids": [(eid, self._entities([eid]), sorted(index.family(eid)) if eid in index.entities else None)
-                           for eid in hiring_ids],
+            "engine": engine_code_digest(),
         })
 
-    def _entities(self, ids: Iterable[str]) -> list[Any]:
-        out = []
-        for eid in ids:
-            ent = self.index.entities.get(eid)
-            out.append([eid, ent.model_dump(mode="json") if ent is not None else None])
-        return out
+    @property
+    def register(self) -> str:
+        """The digest of every entity the index holds: equal digests, equal answers to every question."""
+        if self._register is None:
+            h = hashlib.sha256()
+            for eid in sorted(self.index.entities):
+                h.update(_digest(self.index.entities[eid].model_dump(mode="json")).encode())
+            self._register = h.hexdigest()
+        return self._register
+
+    def _registry_run_wide(self) -> str:
+        if self._registry_wide is None:
+            index = self.index
+            self._registry_wide = _digest({
+                "registries": list(index.registries),
+                "hiring_names": [self.view(n) for n in self.hiring],
+                "hiring_ids": [(eid, self._entity(eid), sorted(index.family(eid)) if eid in index.entities else None)
+                               for eid in self.hiring_ids],
+            })
+        return self._registry_wide
+
+    def _entity(self, eid: str) -> Any:
+        ent = self.index.entities.get(eid)
+        return ent.model_dump(mode="json") if ent is not None else None
 
     def view(self, name: str) -> str:
-        from include.engine.names import normalise_company, site_stripped
+        """What the rules can read of the register about one employer name (kept per normalised name)."""
+        from include.engine.names import normalise_company
 
+        if name in self._views:
+            return self._views[name]
         norm = normalise_company(name)
         if norm not in self._views:
-            self._views[norm] = _digest([self._view_of(norm), [self._view_of(b) for b in site_stripped(norm)]])
-        return self._views[norm]
+            res = self.index.resolve_normalised(norm)
+            self._views[norm] = _digest({
+                "resolution": [res.entity_id, res.confidence, res.matched_name, res.method, sorted(res.family),
+                               res.alias, res.why],
+                "equivalents": [e.model_dump(mode="json") for e in self.index.equivalents(res.entity_id)]
+                if res.entity_id is not None else None,
+            })
+        self._views[name] = self._views[norm]
+        return self._views[name]
 
-    def _view_of(self, norm: str) -> Any:
-        from include.engine.resolve import name_tokens
+    def _same(self, a: str, b: str) -> str:
+        from include.engine.resolve import same_employer
 
-        index = self.index
-        res = index.resolve_normalised(norm)
-        out: dict[str, Any] = {
-            "norm": norm,
-            "resolution": [res.entity_id, res.confidence, res.matched_name, res.method, sorted(res.family),
-                           res.alias, res.why],
-            "weights": [(t, index.weight(t)) for t in name_tokens(norm)],
-        }
-        if res.entity_id is not None:
-            out["equivalents"] = [e.model_dump(mode="json") for e in index.equivalents(res.entity_id)]
-            out["registered"] = [(n, [(t, index.weight(t)) for t in name_tokens(n)])
-                                 for n in index.registered_norms(res.entity_id)]
-        return out
+        lo, hi = sorted((a, b))
+        key = lo + "\0" + hi
+        if key not in self._pairs:
+            self._pairs[key] = _digest([lo, hi, list(same_employer(lo, hi, self.index))])
+        return self._pairs[key]
 
-    def of(self, bundle: Any) -> str:
-        """The fingerprint of one candidate's inputs to the rules (``include.engine.run.CandidateBundle``)."""
+    def inputs(self, bundle: Any) -> str:
+        """The fingerprint of one candidate's own inputs to the rules (``include.engine.run.CandidateBundle``),
+        with the rule versions and the configuration the rules read; the register apart (``registry``)."""
         jobs = sorted([*bundle.resume_jobs, *bundle.profile_jobs], key=lambda j: (j.source, j.employment_id))
         return _digest({
             "run_wide": self.run_wide,
@@ -123,8 +154,47 @@ class Fingerprints:
             "jobs": [j.model_dump(mode="json") for j in jobs],
             "educations": [e.model_dump(mode="json") for e in sorted(bundle.educations, key=lambda e: e.education_id)],
             "quarantined": bundle.quarantined,
-            "registry": sorted({self.view(j.employer) for j in jobs}),
         })
+
+    def registry(self, bundle: Any) -> str:
+        """The fingerprint of what the rules read of the register for this candidate: only needed when the
+        register differs from the one of their last check (``register``), as it costs name comparisons."""
+        from include.engine.incomplete import named_employer
+
+        resume = sorted({j.employer for j in bundle.resume_jobs})
+        profile = sorted({j.employer for j in bundle.profile_jobs})
+        lines = sorted({n for q in bundle.quarantined if (n := named_employer(q.get("raw")))})
+        pairs = {*((r, p) for r in resume for p in profile), *((r, h) for r in resume for h in self.hiring),
+                 *((q, e) for q in lines for e in (*resume, *profile))}
+        return _digest({
+            "run_wide": self._registry_run_wide(),
+            "views": sorted({self.view(n) for n in (*resume, *profile, *lines)}),
+            "comparisons": sorted(self._same(a, b) for a, b in pairs),
+        })
+
+
+@dataclass
+class Decision:
+    """Why a candidate is re-checked (one of ``REASONS``) or ``kept``, with the fingerprints to store."""
+
+    reason: str
+    inputs: str
+    register: str
+    registry: str
+
+
+def decide(run: RunContext, fps: Fingerprints, bundle: Any, stored: dict[str, Any] | None) -> Decision:
+    """Re-check or keep one candidate. The register's part is computed only when it can have changed:
+    for a candidate re-checked anyway (to store it), or when the register is not the one of their last
+    check (then it decides, by what the rules read of it for them)."""
+    inputs, register = fps.inputs(bundle), fps.register
+    why = reason(run, inputs, stored)
+    if why == "kept" and stored is not None and stored.get("register_digest") == register:
+        return Decision("kept", inputs, register, str(stored["registry_fingerprint"]))
+    registry = fps.registry(bundle)
+    if why == "kept" and stored is not None and stored.get("registry_fingerprint") != registry:
+        why = "changed"
+    return Decision(why, inputs, register, registry)
 
 
 def stored_checks(wh: Warehouse, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -176,8 +246,9 @@ def record(wh: Warehouse, run: RunContext, rows: list[dict[str, Any]]) -> None:
     """Store this run's check records (in the caller's transaction, with the findings): every candidate
     of the run now has ``seen_run`` = this run; rows of candidates the run did not include go."""
     now = now_iso()
-    wh.upsert(TABLE, [{**{k: r[k] for k in ("candidate_id", "fingerprint", "checked_run", "checked_day",
-                                              "next_check")}, "seen_run": run.run_id, "updated_at": now}
+    wh.upsert(TABLE, [{**{k: r[k] for k in ("candidate_id", "fingerprint", "register_digest", "registry_fingerprint",
+                                              "checked_run", "checked_day", "next_check")},
+                       "seen_run": run.run_id, "updated_at": now}
                       for r in rows], ["candidate_id"])
     wh.execute(f"DELETE FROM {TABLE} WHERE seen_run <> ?", [run.run_id])
 
