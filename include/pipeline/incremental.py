@@ -185,12 +185,13 @@ class Decision:
 
 def decide(run: RunContext, fps: Fingerprints, bundle: Any, stored: dict[str, Any] | None) -> Decision:
     """Re-check or keep one candidate. The register's part is computed only when it can have changed:
-    for a candidate re-checked anyway (to store it), or when the register is not the one of their last
+    when their own inputs changed (new names to compare) or the register is not the one of their last
     check (then it decides, by what the rules read of it for them)."""
     inputs, register = fps.inputs(bundle), fps.register
     why = reason(run, inputs, stored)
-    if why == "kept" and stored is not None and stored.get("register_digest") == register:
-        return Decision("kept", inputs, register, str(stored["registry_fingerprint"]))
+    if stored is not None and stored["fingerprint"] == inputs and stored.get("register_digest") == register:
+        # the same names against the same register: the same answers (kept, or due for time alone)
+        return Decision(why, inputs, register, str(stored["registry_fingerprint"]))
     registry = fps.registry(bundle)
     if why == "kept" and stored is not None and stored.get("registry_fingerprint") != registry:
         why = "changed"
