@@ -102,17 +102,20 @@ def turn_if_current(ctx: Context, *groups: Iterable[Employment | Education]) -> 
 
 
 def resume_turn(ctx: Context) -> date | None:
-    """``next_change`` of a kind that reads the resume jobs' spans."""
+    """On the first of the next month while a resume job is current (its span grows then); never otherwise.
+    The ``next_change`` of a kind that reads the resume jobs' spans."""
     return turn_if_current(ctx, ctx.resume_jobs)
 
 
 def resume_and_study_turn(ctx: Context) -> date | None:
-    """``next_change`` of a kind that reads the spans of resume jobs and educations."""
+    """On the first of the next month while a resume job or an education is current; never otherwise.
+    The ``next_change`` of a kind that reads the spans of resume jobs and educations."""
     return turn_if_current(ctx, ctx.resume_jobs, ctx.educations)
 
 
 def paired_turn(ctx: Context) -> date | None:
-    """``next_change`` of a kind that reads resume and profile jobs aligned by their spans."""
+    """On the first of the next month while a resume or profile job is current; never otherwise. The
+    ``next_change`` of a kind that reads resume and profile jobs aligned by their spans."""
     return turn_if_current(ctx, ctx.resume_jobs, ctx.profile_jobs)
 
 

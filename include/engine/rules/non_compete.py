@@ -295,11 +295,10 @@ def non_compete_risk(ctx: Context) -> list[Finding]:
 
 
 def non_compete_next_change(ctx: Context) -> date | None:
-    """The next day ``non_compete_risk`` may decide otherwise for this candidate with the same inputs: the
-    day after a recorded agreement ends (its findings go), or the next month's first day while a resume job
-    is current, ends in the future or was left at most W months ago (the months since leaving grow, so
-    the severity, the legal limit, the window and the evidence may change then). None once every job is
-    past the window and no agreement end is ahead: months since leaving only grow."""
+    """On the day after a recorded agreement ends, and on the first of the next month while a resume job
+    is current, ends later or was left at most W months ago; never once every job is past the window.
+    The months since leaving grow each month, so the severity, the legal limit, the window and the
+    evidence may change then; a recorded agreement's end drops the findings."""
     facts = ctx.candidate.non_compete if ctx.candidate is not None else None
     if facts is not None and facts.has_agreement is False:
         return None

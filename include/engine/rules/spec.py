@@ -40,13 +40,13 @@ class Threshold:
 
 
 def every_day(ctx: Context) -> date | None:
-    """A kind's time dependence when it declares none: its result may change any day, so each of its
-    candidates is re-checked on every run (safe, and as slow as a full re-check)."""
+    """Every day: the default of a kind that declares no time dependence (safe, and as slow as a full
+    re-check)."""
     return ctx.run.report_day + timedelta(days=1)
 
 
 def never(ctx: Context) -> date | None:
-    """The result does not depend on the report day: only a change of the inputs changes it."""
+    """Never: the result does not depend on the report day, only a change of the inputs changes it."""
     return None
 
 
