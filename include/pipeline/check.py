@@ -98,8 +98,10 @@ _FINGERPRINTS: dict[int, incremental.Fingerprints] = {}
 
 
 def checks_path(findings_path: Path) -> Path:
-    """The batch's check records (fingerprints, due days, why each candidate was re-checked or kept)."""
-    return findings_path.with_suffix(".checks.json")
+    """The batch's check records (fingerprints, due days, why each candidate was re-checked or kept), one
+    JSON object a line with its ``candidate_id``, beside the findings: a candidate's erasure cuts their
+    lines out of both (``include.audit.files``)."""
+    return findings_path.with_suffix(".checks.jsonl")
 
 
 def check_batch(wh: Warehouse, config: Config, run: RunContext, ids: list[str], index: int) -> dict[str, Any]:
@@ -131,7 +133,7 @@ def check_batch(wh: Warehouse, config: Config, run: RunContext, ids: list[str], 
     findings.extend(incremental.kept_findings(wh, kept))
     path = private_dir(run_dir(config, run) / "findings") / f"batch-{index:04d}.jsonl"
     write_private_text(path, "".join(f.model_dump_json() + "\n" for f in findings))
-    write_private_text(checks_path(path), json.dumps(records))
+    write_private_text(checks_path(path), "".join(json.dumps(r) + "\n" for r in records))
     return {"path": str(path), "findings": len(findings), "candidates": ids,
             "rechecked": len(records) - len(kept), "kept": len(kept)}
 
@@ -148,7 +150,7 @@ def _batch_checks(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for b in batches:
         p = checks_path(Path(b["path"]))
         if p.exists():
-            rows.extend(json.loads(p.read_text(encoding="utf-8")))
+            rows.extend(json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
     return rows
 
 
