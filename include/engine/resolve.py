@@ -193,10 +193,6 @@ class RegistryIndex:
             best = max(best, token_match(toks, list(self._names[idx][3]), self.weight))
         return best
 
-    def registered_norms(self, entity_id: str) -> list[str]:
-        """The entity's registered names, normalised (what ``matches_a_name_of`` compares against)."""
-        return [self._names[idx][0] for idx in self._names_of.get(entity_id, ())]
-
     def equivalents(self, entity_id: str) -> list[RegistryEntity]:
         """The same company as recorded by each registry (entities sharing a normalised name)."""
         ids = self._equivalents.get(entity_id, frozenset({entity_id}))
