@@ -31,7 +31,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     checks.check_task_timeout()
     from include.cli_run import run_pipeline
 
-    return run_pipeline(day, args.use_executor, args.verbose)
+    return run_pipeline(day, args.use_executor, args.verbose, full=args.full)
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
@@ -289,6 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="report day D: today (UTC) or earlier")
     r.add_argument("--use-executor", action="store_true", help="send tasks to the configured executor (Celery)")
     r.add_argument("--verbose", action="store_true", help="show Airflow's own output instead of logging it to a file")
+    r.add_argument("--full", action="store_true",
+                   help="re-check every candidate, not only those whose inputs changed or whose findings are due "
+                        "to change on D (docs/SCALE.md, 'Incremental checks')")
 
     a = _sub(sub, "audit", "the audit trail", "The tamper-evident audit trail of sealed runs.")
     av = a.add_subparsers(dest="action", required=True, metavar="ACTION")

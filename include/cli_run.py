@@ -96,18 +96,19 @@ class _Stopped(Exception):
         self.signum = signum
 
 
-def run_pipeline(report_day: date, use_executor: bool = False, verbose: bool = False) -> int:
+def run_pipeline(report_day: date, use_executor: bool = False, verbose: bool = False, full: bool = False) -> int:
     """Every DAG of the daily pipeline once, in dependency order, through Airflow.
 
     Airflow runs in a child process; this one only waits for it. Airflow's task runner replaces the
     SIGTERM handler of the process it runs tasks in (it calls the operator's ``on_kill`` and goes on),
     so a run inside this process could not be stopped by ``timeout``, ``systemctl stop`` or ``docker
     stop``. Here a SIGTERM, SIGINT or SIGHUP kills the child's process group, seals the run as failed
-    (what it read so far, the DAG it was in) and exits 128 + the signal's number."""
+    (what it read so far, the DAG it was in) and exits 128 + the signal's number. ``full``: every
+    candidate re-checked (``RunContext.full``), not only those whose inputs or due dates say so."""
     prepare_airflow_env()
     from include.run_context import RunContext
 
-    run = RunContext.new(report_day)
+    run = RunContext.new(report_day, full=full)
     log_path = None if verbose else Path(os.environ["AIRFLOW_HOME"]) / "logs" / f"crosscheck-{run.run_id}.log"
     if log_path:
         print(f"crosscheck: run {run.run_id} for report day {report_day}; Airflow's log: {log_path}", flush=True)

@@ -31,7 +31,7 @@ from include.warehouse.disputes import disputes
 CANDIDATE_TABLES = ("applications", "employments", "educations", "recruiting_events", "candidate_levels",
                     "finding_disputes", "dispute_steps",  # include/disputes
                     "notice_decisions", "notice_letters", "notice_deliveries",  # these three: include/notices
-                    "profile_reads")
+                    "profile_reads", "candidate_checks")
 AUDIT_TABLES = {"pipeline_runs", "run_findings", "erasures", "schema_migrations", "warehouse_meta", "audit_seals",
                 "audit_rows"}
 RETENTION = "retention"  # ``erased_by`` of erasures made by the retention policy

@@ -114,6 +114,15 @@ Set under `thresholds:` in the configuration file; a value outside its bounds fa
 | --- | --- | --- | --- | --- | --- |"""
 
 
+def _first_sentence(doc: str | None) -> str:
+    """The first sentence of a ``next_change`` function's docstring, for docs/KINDS.md."""
+    text = " ".join((doc or "").split())
+    if not text:
+        return "undocumented."
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
 def markdown(specs: Sequence[KindSpec] = SPECS) -> str:
     """docs/KINDS.md, generated: edit the declarations in include/engine/rules/, never the file."""
     thresholds = {t.key: t for s in specs for t in s.thresholds}
@@ -146,6 +155,7 @@ def markdown(specs: Sequence[KindSpec] = SPECS) -> str:
         if s.thresholds:
             used = ", ".join(f"`{t.key}` ({t.symbol}, default {t.default})" for t in s.thresholds)
             items.append(f"**Thresholds**: {used}.")
+        items.append(f"**Re-checked for time** (`{s.next_change.__name__}`): {_first_sentence(s.next_change.__doc__)}")
         lines += [textwrap.fill(item, width=100, initial_indent="- ", subsequent_indent="  ",
                                 break_long_words=False, break_on_hyphens=False) for item in items]
     return "\n".join(lines) + "\n"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from include.config import Config
 from include.models import Education, Employment, Finding
+from include.pipeline import incremental
 from include.pipeline.ingest import load_candidates
 from include.pipeline.runs import chunks, run_dir
 from include.private import private_dir, write_private_text
@@ -84,22 +86,72 @@ def registry_index(wh: Warehouse, config: Config, run_id: str = "") -> Any:
     return _INDEX[key]
 
 
+def fingerprints(reg: Any, config: Config) -> incremental.Fingerprints:
+    """The fingerprints against this registry index, kept beside it (``registry_index``)."""
+    if id(reg) not in _FINGERPRINTS:
+        _FINGERPRINTS.clear()
+        _FINGERPRINTS[id(reg)] = incremental.Fingerprints(reg, config)
+    return _FINGERPRINTS[id(reg)]
+
+
+_FINGERPRINTS: dict[int, incremental.Fingerprints] = {}
+
+
+def checks_path(findings_path: Path) -> Path:
+    """The batch's check records (fingerprints, due days, why each candidate was re-checked or kept), one
+    JSON object a line with its ``candidate_id``, beside the findings: a candidate's erasure cuts their
+    lines out of both (``include.audit.files``)."""
+    return findings_path.with_suffix(".checks.jsonl")
+
+
 def check_batch(wh: Warehouse, config: Config, run: RunContext, ids: list[str], index: int) -> dict[str, Any]:
-    from include.engine.run import check_candidate
+    """The rules over the batch's candidates that are due (``include.pipeline.incremental``); the others'
+    findings of their last run are carried over unchanged. Findings to the batch file, the candidates'
+    check records beside it."""
+    from include.engine.run import check_candidate_due
 
     reg = registry_index(wh, config, run.run_id)
+    fps = fingerprints(reg, config)
+    stored = incremental.stored_checks(wh, ids)
     findings: list[Finding] = []
+    records: list[dict[str, Any]] = []
+    kept: dict[str, dict[str, Any]] = {}
     for bundle in load_bundles(wh, ids, run.run_id):
-        findings.extend(check_candidate(bundle, reg, config, run))
+        cid = bundle.candidate.candidate_id
+        d = incremental.decide(run, fps, bundle, stored.get(cid))
+        row = {"candidate_id": cid, "fingerprint": d.inputs, "register_digest": d.register,
+               "registry_fingerprint": d.registry, "reason": d.reason}
+        if d.reason == "kept":
+            kept[cid] = old = stored[cid]
+            records.append({**row, "checked_run": old["checked_run"], "checked_day": old["checked_day"],
+                            "next_check": old.get("next_check")})
+            continue
+        found, due = check_candidate_due(bundle, reg, config, run)
+        findings.extend(found)
+        records.append({**row, "checked_run": run.run_id, "checked_day": run.report_day.isoformat(),
+                        "next_check": due.isoformat() if due else None})
+    findings.extend(incremental.kept_findings(wh, kept))
     path = private_dir(run_dir(config, run) / "findings") / f"batch-{index:04d}.jsonl"
     write_private_text(path, "".join(f.model_dump_json() + "\n" for f in findings))
-    return {"path": str(path), "findings": len(findings), "candidates": ids}
+    write_private_text(checks_path(path), "".join(json.dumps(r) + "\n" for r in records))
+    return {"path": str(path), "findings": len(findings), "candidates": ids,
+            "rechecked": len(records) - len(kept), "kept": len(kept)}
 
 
 def release_registry_index() -> None:
     """Drop the cached registry index: the steps after the checks do not need it (with ``dag.test`` or a
     worker that runs them next, it would otherwise stay in memory beside them)."""
     _INDEX.clear()
+    _FINGERPRINTS.clear()
+
+
+def _batch_checks(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for b in batches:
+        p = checks_path(Path(b["path"]))
+        if p.exists():
+            rows.extend(json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip())
+    return rows
 
 
 def _batch_findings(batches: list[dict[str, Any]]) -> Iterator[list[Finding]]:
@@ -118,12 +170,15 @@ def write_findings(wh: Warehouse, config: Config, run: RunContext, batches: list
     checked: set[str] = set()
     for b in batches:
         checked.update(b["candidates"])
-    out = write_run_findings(wh, _batch_findings(batches), run.run_id, checked)
+    records = _batch_checks(batches)
+    with wh.transaction():  # the findings and the check records that say where they came from, together
+        out = write_run_findings(wh, _batch_findings(batches), run.run_id, checked)
+        incremental.record(wh, run, records)
     rereads = _record_dispute_rereads(wh, config, run, checked)
     levels = store_levels(wh, run.run_id, sorted(checked))
     return {"candidates_checked": len(checked), "findings": out.counts["total"], "by_kind": out.by_kind,
             "upsert": out.counts, "findings_digest": out.digest, "rule_versions": RULE_VERSIONS, "levels": levels,
-            "disputes_reread": rereads}
+            "disputes_reread": rereads, "incremental": incremental.summary(records, run)}
 
 
 def _record_dispute_rereads(wh: Warehouse, config: Config, run: RunContext, checked: set[str]) -> int:

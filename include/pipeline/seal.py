@@ -82,6 +82,8 @@ def seal_run(wh: Warehouse, config: Config, run: RunContext, dag_runs: list[dict
         "disputes_reread": check.get("disputes_reread", 0),  # disputes whose candidate this run re-read
         # incremental profile reads: per source the budget, reads due by reason, planned, fresh and pending
         "profiles": parts.get("profile-plan", {}),
+        # re-checked (new, changed, time_due, full) vs kept with their earlier findings: docs/SCALE.md
+        "incremental": check.get("incremental", {}),
     }
     state = "success" if all(d.get("state") == "success" for d in dag_runs) else "failed"
     run_hash = append_run(wh, run.run_id, run.report_day.isoformat(), [d["dag_id"] for d in dag_runs],

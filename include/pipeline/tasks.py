@@ -190,7 +190,8 @@ def check_batch_task(info: RunContext, index: int, src: Sources) -> dict[str, An
     cfg = load_config()
     ids = _chunk(cfg, info, "check", index)
     out = _with_wh(src, lambda wh: check.check_batch(wh, cfg, info, ids, index))
-    return {"path": out["path"], "findings": out["findings"], "batch": index}
+    return {"path": out["path"], "findings": out["findings"], "batch": index, "rechecked": out["rechecked"],
+            "kept": out["kept"]}
 
 
 @task_body

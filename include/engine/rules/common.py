@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from include.config import Config
@@ -82,6 +83,40 @@ class Context:
         """The configured value of a threshold the rule declares (the configuration holds its default)."""
         value: int = getattr(self.config.thresholds, threshold.key)
         return value
+
+
+def month_turn(day: date) -> date:
+    """The first day of the month after ``day``: when a current job's span (month-granular) grows."""
+    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
+
+
+def turn_if_current(ctx: Context, *groups: Iterable[Employment | Education]) -> date | None:
+    """The next month's first day when one of the records is current (its span ends in the report day's
+    month, so it grows then), else None: the spans of records with a written end never depend on the day."""
+    for group in groups:
+        for record in group:
+            span = ctx.span(record)
+            if span is not None and span.current:
+                return month_turn(ctx.run.report_day)
+    return None
+
+
+def resume_turn(ctx: Context) -> date | None:
+    """On the first of the next month while a resume job is current (its span grows then); never otherwise.
+    The ``next_change`` of a kind that reads the resume jobs' spans."""
+    return turn_if_current(ctx, ctx.resume_jobs)
+
+
+def resume_and_study_turn(ctx: Context) -> date | None:
+    """On the first of the next month while a resume job or an education is current; never otherwise.
+    The ``next_change`` of a kind that reads the spans of resume jobs and educations."""
+    return turn_if_current(ctx, ctx.resume_jobs, ctx.educations)
+
+
+def paired_turn(ctx: Context) -> date | None:
+    """On the first of the next month while a resume or profile job is current; never otherwise. The
+    ``next_change`` of a kind that reads resume and profile jobs aligned by their spans."""
+    return turn_if_current(ctx, ctx.resume_jobs, ctx.profile_jobs)
 
 
 def job_evidence(job: Employment, side: str | None = None) -> EvidenceItem:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from babel import Locale
@@ -25,7 +25,14 @@ from include.config import EU_MEMBERS, HiringCompany, NonCompeteRule
 from include.engine.dates import month_index
 from include.engine.messages import AN_EMPLOYEE, N_, industry_code, msg, reason, term
 from include.engine.resolve import RegistryIndex, same_employer
-from include.engine.rules.common import Context, computed, entity_evidence, job_evidence, make_finding
+from include.engine.rules.common import (
+    Context,
+    computed,
+    entity_evidence,
+    job_evidence,
+    make_finding,
+    month_turn,
+)
 from include.engine.rules.spec import KindSpec, Threshold
 from include.engine.titles import is_senior
 from include.models import EvidenceItem, Finding, RegistryEntity, Severity
@@ -287,6 +294,27 @@ def non_compete_risk(ctx: Context) -> list[Finding]:
     return out
 
 
+def non_compete_next_change(ctx: Context) -> date | None:
+    """On the day after a recorded agreement ends, and on the first of the next month while a resume job
+    is current, ends later or was left at most W months ago; never once every job is past the window.
+    The months since leaving grow each month, so the severity, the legal limit, the window and the
+    evidence may change then; a recorded agreement's end drops the findings."""
+    facts = ctx.candidate.non_compete if ctx.candidate is not None else None
+    if facts is not None and facts.has_agreement is False:
+        return None
+    ends_on = _iso_day(facts.ends_on) if facts is not None else None
+    if ends_on is not None and ends_on < ctx.run.report_day:
+        return None  # the agreement has ended: the rule gives nothing, whatever the day
+    due = [ends_on + timedelta(days=1)] if ends_on is not None else []
+    window, today = ctx.threshold(WINDOW_MONTHS), month_index(ctx.run.report_day)
+    for r in ctx.resume_jobs:
+        span = ctx.span(r)
+        if span is not None and (span.current or span.end_hi >= today or today - span.end_hi <= window):
+            due.append(month_turn(ctx.run.report_day))
+            break
+    return min(due, default=None)
+
+
 TWO_SENTENCES = N_("%(first)s %(second)s")
 
 
@@ -326,4 +354,5 @@ NON_COMPETE_RISK = KindSpec(
     why_question="most employment contracts carry no enforceable non-compete; only the candidate's contract "
                  "says, and legal advice decides",
     thresholds=(WINDOW_MONTHS,),
+    next_change=non_compete_next_change,
 )

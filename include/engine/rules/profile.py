@@ -12,6 +12,7 @@ from include.engine.rules.common import (
     computed,
     job_evidence,
     make_finding,
+    paired_turn,
     when,
 )
 from include.engine.rules.spec import KindSpec
@@ -164,6 +165,7 @@ EMPLOYER_NOT_ON_PROFILE = KindSpec(
     why_question="profiles are often incomplete or out of date; a missing entry is a gap in the record, "
                  "not proof the job did not happen",
     rests_on_complete=("profile",),
+    next_change=paired_turn,
 )
 
 PROFILE_EMPLOYER_NOT_ON_RESUME = KindSpec(
@@ -178,6 +180,7 @@ PROFILE_EMPLOYER_NOT_ON_RESUME = KindSpec(
     why_question="people shorten resumes on purpose (short stints, side roles, old jobs); leaving a job out "
                  "is not a false claim",
     rests_on_complete=("resume",),
+    next_change=paired_turn,
 )
 
 TITLE_MISMATCH = KindSpec(
@@ -194,6 +197,7 @@ TITLE_MISMATCH = KindSpec(
     question="which of the two titles was the role",
     why_question="titles differ between employers' HR systems, promotions land mid-tenure and profiles lag; "
                  "only the candidate can say which title the job carried",
+    next_change=paired_turn,
 )
 
 DATE_MISMATCH = KindSpec(
@@ -210,4 +214,5 @@ DATE_MISMATCH = KindSpec(
     why_question="people misremember months and profiles are edited years later; a few months' "
                  "disagreement is a recollection to confirm",
     thresholds=(DATE_TOLERANCE,),
+    next_change=paired_turn,
 )

@@ -12,9 +12,10 @@ from include.engine.rules.common import (
     entity_evidence,
     job_evidence,
     make_finding,
+    resume_turn,
     when,
 )
-from include.engine.rules.spec import KindSpec
+from include.engine.rules.spec import KindSpec, never
 from include.models import Employment, Finding, RegistryEntity
 
 
@@ -134,6 +135,7 @@ EMPLOYER_NOT_IN_REGISTRY = KindSpec(
     question="the employer's full legal name and where it was registered",
     why_question="registries cover some countries only, and people write trading names, brands or "
                  "initials; an unknown name is something to look up, not a fabrication",
+    next_change=never,
 )
 
 EMPLOYER_INACTIVE_DURING_TENURE = KindSpec(
@@ -151,4 +153,5 @@ EMPLOYER_INACTIVE_DURING_TENURE = KindSpec(
     why_question="a predecessor company, a renamed or merged entity or a wrong match can explain the "
                  "dates; the registry record is shown so HR can check it with the candidate",
     thresholds=(DATE_TOLERANCE,),
+    next_change=resume_turn,
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from include.models import Severity
@@ -38,6 +39,17 @@ class Threshold:
     unit: str = "months"
 
 
+def every_day(ctx: Context) -> date | None:
+    """Every day: the default of a kind that declares no time dependence (safe, and as slow as a full
+    re-check)."""
+    return ctx.run.report_day + timedelta(days=1)
+
+
+def never(ctx: Context) -> date | None:
+    """Never: the result does not depend on the report day, only a change of the inputs changes it."""
+    return None
+
+
 @dataclass(frozen=True)
 class KindSpec:
     """Everything the product says about one finding kind, declared once, in its rule module."""
@@ -59,6 +71,11 @@ class KindSpec:
     # about something *missing* there is softened when part of that side was quarantined
     # (include/engine/incomplete.py).
     rests_on_complete: tuple[str, ...] = ()
+    # The time dependence (docs/guide/adding-a-kind.md): the first day after the report day on which the
+    # rule could give this candidate another result with the same inputs (a current job's months grow, a
+    # recorded agreement ends), or None when only an input change can. Incremental runs re-check a
+    # candidate on that day (include/pipeline/incremental.py); an earlier day is safe, a later one is a bug.
+    next_change: Callable[[Context], date | None] = every_day
 
     @property
     def rule_version(self) -> str:

@@ -18,6 +18,8 @@ from include.engine.rules.common import (
     education_evidence,
     job_evidence,
     make_finding,
+    resume_and_study_turn,
+    resume_turn,
     when,
 )
 from include.engine.rules.spec import KindSpec, Threshold
@@ -146,6 +148,7 @@ OVERLAPPING_EMPLOYMENT = KindSpec(
     why_question="notice periods, garden leave and a job's type missing from the resume all produce "
                  "overlaps with nothing wrong behind them",
     thresholds=(DATE_TOLERANCE,),
+    next_change=resume_turn,
 )
 
 CAREER_GAP = KindSpec(
@@ -163,4 +166,5 @@ CAREER_GAP = KindSpec(
                  "context for the interview, never a reason to reject",
     thresholds=(GAP_MONTHS,),
     rests_on_complete=("resume",),
+    next_change=resume_and_study_turn,
 )

@@ -1,6 +1,6 @@
 """Incremental profile reads at a history of N candidates (a script, not a test):
 
-    .venv/bin/python bench/incremental_bench.py [--history 10000] [--changed 300] [--github-budget 5000]
+    .venv/bin/python bench/profile_reads_bench.py [--history 10000] [--changed 300] [--github-budget 5000]
 
 A DuckDB warehouse is filled with N consenting candidates (one application each; about 40% list an
 ORCID iD, 60% a GitHub login), as the ATS step would have stored them, and the sandbox serves their ORCID

@@ -1,0 +1,264 @@
+"""Incremental checks: re-check only the candidates whose findings can differ from their last check.
+
+A candidate is re-checked when
+
+* ``new``: no check of theirs is recorded (a first run, a new applicant, consent given again);
+* ``changed``: the fingerprint of everything the rules read for them differs from the one of their last
+  check (their records, their registry facts, the configuration the rules read, the rule versions);
+* ``time_due``: a rule declared that its result may change on this report day with the same inputs (a
+  kind's ``next_change``: a current job's months grow at the turn of the month, a recorded
+  non-compete agreement ends), or the report day is before the day of their last check;
+* ``full``: the run is a full re-check (``crosscheck run --full``).
+
+Every other candidate is ``kept``: their findings of the last run that included them are written again
+for this run, unchanged (same ids, evidence and digests), so the run's findings, levels, report and
+seal show them as seen now, as a full re-check would. Candidates no longer checked (erased, consent
+withdrawn) are in no batch, so their findings are not carried, and their rows here go.
+
+``candidate_checks`` (migration 016) holds per candidate the fingerprint, the run and day of the last
+check, the next due day and the last run that included them: hashes and days, no personal data.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from include.config import Config
+from include.models import Finding
+from include.run_context import RunContext
+from include.warehouse import Warehouse
+from include.warehouse.base import now_iso
+
+REASONS = ("new", "changed", "time_due", "full")
+TABLE = "candidate_checks"
+_ENGINE_DIR = Path(__file__).resolve().parents[1] / "engine"
+
+
+def _digest(obj: Any) -> str:
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.cache
+def engine_code_digest() -> str:
+    """The engine's code and data (rules, resolution, names, dates, titles, the alias table): a new
+    version of any of them re-checks everyone, whether or not a rule version was bumped."""
+    h = hashlib.sha256()
+    for p in sorted(_ENGINE_DIR.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".json", ".yaml"):
+            h.update(str(p.relative_to(_ENGINE_DIR)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+class Fingerprints:
+    """Fingerprints against one registry index: the run-wide part and each name's registry view are
+    computed once, then each candidate's fingerprint costs a hash of their records and their employers'
+    comparisons.
+
+    What the rules read of the register, and so what a fingerprint holds: each employer name's
+    resolution (entity, method, confidence, family, alias, why) and the facts of the entity as each
+    registry records it; every comparison of two employer names the rules make for the candidate
+    (``same_employer``: resume against profile employers, resume employers against the hiring company
+    and its competitors, quarantined lines' employers against the candidate's); and, run-wide, the
+    registries consulted and the hiring company's and competitors' views. The comparisons' results are
+    hashed rather than what they are computed from (every word's weight moves when the register grows),
+    so a register that grows re-checks only the candidates whose comparisons it changes.
+    """
+
+    def __init__(self, index: Any, config: Config) -> None:
+        from include.engine.run import RULE_VERSIONS
+
+        self.index = index
+        self._views: dict[str, str] = {}  # raw and normalised name -> view digest
+        self._pairs: dict[str, str] = {}  # two raw names -> their comparison's digest
+        self._register: str | None = None
+        self._registry_wide: str | None = None
+        hc = config.hiring_company
+        self.hiring = [hc.name, *hc.competitors]
+        self.hiring_ids = sorted(f"{reg}:{num}" for reg, num in hc.registry_ids.items())
+        self.run_wide = _digest({
+            "rules": RULE_VERSIONS,
+            "config": {"hiring_company": hc.model_dump(mode="json"),
+                       "thresholds": config.thresholds.model_dump(mode="json"),
+                       "non_compete": config.non_compete.model_dump(mode="json")},
+            "engine": engine_code_digest(),
+        })
+
+    @property
+    def register(self) -> str:
+        """The digest of every entity the index holds: equal digests, equal answers to every question."""
+        if self._register is None:
+            h = hashlib.sha256()
+            for eid in sorted(self.index.entities):
+                h.update(_digest(self.index.entities[eid].model_dump(mode="json")).encode())
+            self._register = h.hexdigest()
+        return self._register
+
+    def _registry_run_wide(self) -> str:
+        if self._registry_wide is None:
+            index = self.index
+            self._registry_wide = _digest({
+                "registries": list(index.registries),
+                "hiring_names": [self.view(n) for n in self.hiring],
+                "hiring_ids": [(eid, self._entity(eid), sorted(index.family(eid)) if eid in index.entities else None)
+                               for eid in self.hiring_ids],
+            })
+        return self._registry_wide
+
+    def _entity(self, eid: str) -> Any:
+        ent = self.index.entities.get(eid)
+        return ent.model_dump(mode="json") if ent is not None else None
+
+    def view(self, name: str) -> str:
+        """What the rules can read of the register about one employer name (kept per normalised name)."""
+        from include.engine.names import normalise_company
+
+        if name in self._views:
+            return self._views[name]
+        norm = normalise_company(name)
+        if norm not in self._views:
+            res = self.index.resolve_normalised(norm)
+            self._views[norm] = _digest({
+                "resolution": [res.entity_id, res.confidence, res.matched_name, res.method, sorted(res.family),
+                               res.alias, res.why],
+                "equivalents": [e.model_dump(mode="json") for e in self.index.equivalents(res.entity_id)]
+                if res.entity_id is not None else None,
+            })
+        self._views[name] = self._views[norm]
+        return self._views[name]
+
+    def _same(self, a: str, b: str) -> str:
+        from include.engine.resolve import same_employer
+
+        lo, hi = sorted((a, b))
+        key = lo + "\0" + hi
+        if key not in self._pairs:
+            self._pairs[key] = _digest([lo, hi, list(same_employer(lo, hi, self.index))])
+        return self._pairs[key]
+
+    def inputs(self, bundle: Any) -> str:
+        """The fingerprint of one candidate's own inputs to the rules (``include.engine.run.CandidateBundle``),
+        with the rule versions and the configuration the rules read; the register apart (``registry``)."""
+        jobs = sorted([*bundle.resume_jobs, *bundle.profile_jobs], key=lambda j: (j.source, j.employment_id))
+        return _digest({
+            "run_wide": self.run_wide,
+            "candidate": bundle.candidate.model_dump(mode="json"),
+            "application_id": bundle.application_id,
+            "jobs": [j.model_dump(mode="json") for j in jobs],
+            "educations": [e.model_dump(mode="json") for e in sorted(bundle.educations, key=lambda e: e.education_id)],
+            "quarantined": bundle.quarantined,
+        })
+
+    def registry(self, bundle: Any) -> str:
+        """The fingerprint of what the rules read of the register for this candidate: only needed when the
+        register differs from the one of their last check (``register``), as it costs name comparisons."""
+        from include.engine.incomplete import named_employer
+
+        resume = sorted({j.employer for j in bundle.resume_jobs})
+        profile = sorted({j.employer for j in bundle.profile_jobs})
+        lines = sorted({n for q in bundle.quarantined if (n := named_employer(q.get("raw")))})
+        pairs = {*((r, p) for r in resume for p in profile), *((r, h) for r in resume for h in self.hiring),
+                 *((q, e) for q in lines for e in (*resume, *profile))}
+        return _digest({
+            "run_wide": self._registry_run_wide(),
+            "views": sorted({self.view(n) for n in (*resume, *profile, *lines)}),
+            "comparisons": sorted(self._same(a, b) for a, b in pairs),
+        })
+
+
+@dataclass
+class Decision:
+    """Why a candidate is re-checked (one of ``REASONS``) or ``kept``, with the fingerprints to store."""
+
+    reason: str
+    inputs: str
+    register: str
+    registry: str
+
+
+def decide(run: RunContext, fps: Fingerprints, bundle: Any, stored: dict[str, Any] | None) -> Decision:
+    """Re-check or keep one candidate. The register's part is computed only when it can have changed:
+    when their own inputs changed (new names to compare) or the register is not the one of their last
+    check (then it decides, by what the rules read of it for them)."""
+    inputs, register = fps.inputs(bundle), fps.register
+    why = reason(run, inputs, stored)
+    if stored is not None and stored["fingerprint"] == inputs and stored.get("register_digest") == register:
+        # the same names against the same register: the same answers (kept, or due for time alone)
+        return Decision(why, inputs, register, str(stored["registry_fingerprint"]))
+    registry = fps.registry(bundle)
+    if why == "kept" and stored is not None and stored.get("registry_fingerprint") != registry:
+        why = "changed"
+    return Decision(why, inputs, register, registry)
+
+
+def stored_checks(wh: Warehouse, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """candidate id -> their ``candidate_checks`` row (absent when none is recorded)."""
+    if not ids:
+        return {}
+    rows = wh.query_in(f"SELECT * FROM {TABLE} WHERE candidate_id IN ({{ids}})", list(ids))
+    return {r["candidate_id"]: r for r in rows}
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def reason(run: RunContext, fingerprint: str, stored: dict[str, Any] | None) -> str:
+    """Why the candidate is re-checked on this run (one of ``REASONS``), or ``kept``."""
+    if run.full:
+        return "full"
+    if stored is None:
+        return "new"
+    if stored["fingerprint"] != fingerprint:
+        return "changed"
+    checked_day, next_check = _day(stored["checked_day"]), _day(stored.get("next_check"))
+    if checked_day is None or run.report_day < checked_day or (next_check is not None and next_check <= run.report_day):
+        return "time_due"
+    return "kept"
+
+
+def kept_findings(wh: Warehouse, stored: dict[str, dict[str, Any]]) -> list[Finding]:
+    """The findings of the last run that included each of these candidates, as that run wrote them."""
+    if not stored:
+        return []
+    rows = wh.query_in("SELECT * FROM discrepancies WHERE candidate_id IN ({ids}) ORDER BY candidate_id, finding_id",
+                       sorted(stored))
+    fields = set(Finding.model_fields)
+    out = []
+    for r in rows:
+        if r["last_seen_run"] != stored[r["candidate_id"]]["seen_run"]:
+            continue  # resolved earlier: not among the candidate's current findings
+        data = {k: v for k, v in r.items() if k in fields}
+        for k in ("evidence", "message"):
+            if isinstance(data.get(k), str):
+                data[k] = json.loads(data[k])
+        out.append(Finding.model_validate(data))
+    return out
+
+
+def record(wh: Warehouse, run: RunContext, rows: list[dict[str, Any]]) -> None:
+    """Store this run's check records (in the caller's transaction, with the findings): every candidate
+    of the run now has ``seen_run`` = this run; rows of candidates the run did not include go."""
+    now = now_iso()
+    wh.upsert(TABLE, [{**{k: r[k] for k in ("candidate_id", "fingerprint", "register_digest", "registry_fingerprint",
+                                              "checked_run", "checked_day", "next_check")},
+                       "seen_run": run.run_id, "updated_at": now}
+                      for r in rows], ["candidate_id"])
+    wh.execute(f"DELETE FROM {TABLE} WHERE seen_run <> ?", [run.run_id])
+
+
+def summary(rows: Iterable[dict[str, Any]], run: RunContext) -> dict[str, Any]:
+    """For the run manifest: candidates re-checked, by reason, and kept."""
+    counts = dict.fromkeys((*REASONS, "kept"), 0)
+    for r in rows:
+        counts[r["reason"]] += 1
+    rechecked = {k: counts[k] for k in REASONS}
+    return {"full": run.full, "rechecked": sum(rechecked.values()), "rechecked_by_reason": rechecked,
+            "kept": counts["kept"]}

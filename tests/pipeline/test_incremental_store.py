@@ -1,0 +1,140 @@
+"""Incremental checks' storage on both engines: kept findings read back exactly as written, the check
+records of a run, and why a candidate is re-checked or kept."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from include.audit.digests import row_digest
+from include.findings import write_run_findings
+from include.pipeline import incremental
+from include.run_context import RunContext
+from tests.warehouse.wh_fixtures import pg_session, warehouse, warehouse_spec  # noqa: F401
+
+DAY = date(2026, 11, 21)
+
+
+@pytest.fixture(scope="module")
+def engine_findings(tmp_path_factory):
+    from evaluation.engine import _world_config
+    from evaluation.world_adapter import bundles_from_world, load_world
+    from include.engine.resolve import RegistryIndex
+    from include.engine.run import check_candidate
+    from sandbox.generator import generate
+
+    out = tmp_path_factory.mktemp("store-world")
+    generate(42, out, n_candidates=30, report_day=DAY.isoformat())
+    bundles, entities, _ = bundles_from_world(out)
+    index, config = RegistryIndex(entities), _world_config(load_world(out))
+    run = RunContext("run-1", DAY)
+    findings = [f for b in bundles for f in check_candidate(b, index, config, run)]
+    assert {f.message is not None for f in findings} == {True} and len({f.kind for f in findings}) >= 5
+    return findings
+
+
+def _rows(ids, run_id, day="2026-11-21"):
+    return [{"candidate_id": c, "fingerprint": "fp-" + c, "register_digest": "r", "registry_fingerprint": "g-" + c,
+             "checked_run": run_id, "checked_day": day,
+             "next_check": None, "reason": "new"} for c in ids]
+
+
+def test_kept_findings_are_the_findings_as_written(warehouse, engine_findings):  # noqa: F811
+    run = RunContext("run-1", DAY)
+    ids = sorted({f.candidate_id for f in engine_findings})
+    with warehouse.transaction():
+        write_run_findings(warehouse, [engine_findings], run.run_id, set(ids))
+        incremental.record(warehouse, run, _rows(ids, run.run_id))
+    stored = incremental.stored_checks(warehouse, ids)
+    assert {s["seen_run"] for s in stored.values()} == {"run-1"}
+    kept = incremental.kept_findings(warehouse, stored)
+    by_id = {f.finding_id: f for f in engine_findings}
+    assert sorted(f.finding_id for f in kept) == sorted(by_id)
+    for f in kept:
+        assert f == by_id[f.finding_id]
+        assert row_digest(f) == row_digest(by_id[f.finding_id])
+
+
+def test_a_resolved_finding_is_not_kept_and_a_run_drops_candidates_it_did_not_include(warehouse, engine_findings):  # noqa: F811
+    ids = sorted({f.candidate_id for f in engine_findings})
+    first, second = RunContext("run-1", DAY), RunContext("run-2", DAY)
+    with warehouse.transaction():
+        write_run_findings(warehouse, [engine_findings], first.run_id, set(ids))
+        incremental.record(warehouse, first, _rows(ids, first.run_id))
+    gone = engine_findings[0]
+    rest = [f for f in engine_findings if f.finding_id != gone.finding_id]
+    still = ids[1:] if ids[0] != gone.candidate_id else ids  # keep the resolved finding's candidate
+    with warehouse.transaction():
+        write_run_findings(warehouse, [[f for f in rest if f.candidate_id in still]], second.run_id, set(still))
+        incremental.record(warehouse, second, _rows(still, second.run_id))
+    stored = incremental.stored_checks(warehouse, ids)
+    assert sorted(stored) == still
+    kept = {f.finding_id for f in incremental.kept_findings(warehouse, stored)}
+    assert gone.finding_id not in kept
+    assert kept == {f.finding_id for f in rest if f.candidate_id in still}
+
+
+@pytest.mark.parametrize(("run", "stored", "expected"), [
+    (RunContext("r", DAY, full=True), {"fingerprint": "a", "checked_day": "2026-11-20", "next_check": None}, "full"),
+    (RunContext("r", DAY), None, "new"),
+    (RunContext("r", DAY), {"fingerprint": "b", "checked_day": "2026-11-20", "next_check": None}, "changed"),
+    (RunContext("r", DAY), {"fingerprint": "a", "checked_day": "2026-11-20", "next_check": "2026-11-21"}, "time_due"),
+    (RunContext("r", DAY), {"fingerprint": "a", "checked_day": "2026-11-22", "next_check": None}, "time_due"),
+    (RunContext("r", DAY), {"fingerprint": "a", "checked_day": "2026-11-20", "next_check": "2026-11-22"}, "kept"),
+    (RunContext("r", DAY), {"fingerprint": "a", "checked_day": "2026-11-21", "next_check": None}, "kept"),
+])
+def test_why_a_candidate_is_re_checked_or_kept(run, stored, expected):
+    assert incremental.reason(run, "a", stored) == expected
+
+
+def test_the_manifest_summary_counts_each_reason():
+    rows = [{"reason": r} for r in ("new", "changed", "changed", "time_due", "kept", "kept", "kept")]
+    assert incremental.summary(rows, RunContext("r", DAY)) == {
+        "full": False, "rechecked": 4, "rechecked_by_reason": {"new": 1, "changed": 2, "time_due": 1, "full": 0},
+        "kept": 3}
+
+
+def test_a_register_change_re_checks_only_the_candidates_it_concerns(tmp_path):
+    from evaluation.engine import _world_config
+    from evaluation.world_adapter import bundles_from_world, load_world
+    from include.engine.resolve import RegistryIndex
+    from include.models import RegistryName
+    from sandbox.generator import generate
+
+    generate(7, tmp_path, n_candidates=20, report_day=DAY.isoformat())
+    bundles, entities, _ = bundles_from_world(tmp_path)
+    config = _world_config(load_world(tmp_path))
+    run = RunContext("r", DAY)
+    before = incremental.Fingerprints(RegistryIndex(entities), config)
+    stored = {}
+    for b in bundles:
+        d = incremental.decide(run, before, b, None)
+        assert d.reason == "new"
+        stored[b.candidate.candidate_id] = {"fingerprint": d.inputs, "register_digest": d.register,
+                                            "registry_fingerprint": d.registry, "checked_day": DAY.isoformat(),
+                                            "next_check": None}
+    same = incremental.Fingerprints(RegistryIndex(entities), config)
+    assert {incremental.decide(run, same, b, stored[b.candidate.candidate_id]).reason for b in bundles} == {"kept"}
+
+    # an unrelated company registered: another register, yet nobody's comparisons change
+    extra = entities[0].model_copy(update={"entity_id": f"{entities[0].registry}:unrelated", "parent_ids": [],
+                                           "names": [RegistryName(name="Zzyzx Quuxbar Holdings", kind="legal")]})
+    grown = incremental.Fingerprints(RegistryIndex([*entities, extra]), config)
+    assert grown.register != before.register
+    assert {incremental.decide(run, grown, b, stored[b.candidate.candidate_id]).reason for b in bundles} == {"kept"}
+
+    # a resume employer's registry record changes (dissolved): that candidate, and only those with it
+    index = RegistryIndex(entities)
+    target = next(b for b in bundles if b.resume_jobs and index.resolve(b.resume_jobs[0].employer).entity_id)
+    eid = index.resolve(target.resume_jobs[0].employer).entity_id
+    changed = [e.model_copy(update={"dissolved": "2001-01-01", "status": "dissolved"}) if e.entity_id == eid else e
+               for e in entities]
+    moved = incremental.Fingerprints(RegistryIndex(changed), config)
+    reasons = {b.candidate.candidate_id: incremental.decide(run, moved, b, stored[b.candidate.candidate_id]).reason
+               for b in bundles}
+    concerned = {b.candidate.candidate_id for b in bundles
+                 if any(index.resolve(j.employer).entity_id == eid for j in [*b.resume_jobs, *b.profile_jobs])}
+    assert reasons[target.candidate.candidate_id] == "changed"
+    assert {c for c, r in reasons.items() if r == "changed"} <= concerned | {target.candidate.candidate_id}
+    assert "kept" in reasons.values()
