@@ -257,10 +257,12 @@ def day_data(wh: Warehouse, report_day: date, run_id: str, config: Any, index: S
         employer_brand = brand.employer_brand(review_rows, company, report_day, since, window)
     run_dir = config.data_path() / "runs" / run_id if hasattr(config, "data_path") else None
     shown = [f.finding for f in [*new, *changed]]
+    counts = counts_of_run(wh, run_id)
+    counts.profiles_pending = d._profiles_pending(wh, run_id, run_dir)  # the profile reads left for later runs
     return ReportData(
         report_day=report_day, run_id=run_id, hiring_company=company,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        counts=counts_of_run(wh, run_id),
+        counts=counts,
         skipped_sources=d.skipped_sources(d._manifest_sources(wh, run_id, run_dir)),
         brand=employer_brand,
         notices=d.notice_views(wh, today or report_day, config),

@@ -76,6 +76,10 @@ def story(tmp_path_factory, sandbox):
             "JOIN candidate_levels l ON l.candidate_id = d.candidate_id AND l.run_id = ? "
             "WHERE l.level = 'red' AND d.severity = 'red' AND d.status = 'open' AND d.last_seen_run = ? "
             "AND d.application_id IN (SELECT application_id FROM applications) "
+            # a candidate with a public profile, so that the re-read of run 2 has a profile to read again
+            # (run 2 reads no other profile: they are all fresh)
+            "AND d.candidate_id IN (SELECT candidate_id FROM candidates WHERE github_login IS NOT NULL "
+            "OR orcid IS NOT NULL) "
             "ORDER BY d.candidate_id, d.finding_id LIMIT 1", [run1, run1])
         assert red, "run 1 produced no red candidate with an application: the story cannot start"
         out.update(red[0])
@@ -131,7 +135,8 @@ def test_run_two_rereads_the_candidate_and_keeps_the_finding_disputed(story):
     plan = env.tmp / "data" / "runs" / run2 / "plan"
     assert json.loads((plan / "disputes.json").read_text(encoding="utf-8")) == [
         {"dispute_id": story["list_before"][0]["dispute_id"], "candidate_id": cid}]
-    assert cid in [c for chunk in json.loads((plan / "profiles.json").read_text(encoding="utf-8")) for c in chunk]
+    planned = [c for chunk in json.loads((plan / "profiles.json").read_text(encoding="utf-8")) for c in chunk]
+    assert planned == [cid]  # every other profile is fresh: only the disputed candidate's is read again
     assert story["status_after_run2"] == "disputed"  # the re-check did not reset it to open
     level = story["level_after_run2"]
     assert level["level"] == "red"
