@@ -6,31 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
-from plugins.crosscheck_ui import create_app
-from tests.plugins.test_ui import VIEWER, auth, csrf_of, fake_verify
-from tests.report.report_seed import config, seed, warehouse
-
-
-@pytest.fixture
-def wh() -> Any:
-    w = warehouse()
-    seed(w)
-    yield w
-    w.close()
-
-
-@pytest.fixture
-def cfg(tmp_path):
-    return config(tmp_path)
-
-
-@pytest.fixture
-def client(wh, cfg) -> TestClient:
-    return TestClient(create_app(warehouse_factory=lambda: wh, verify_token=fake_verify, config=cfg),
-                      base_url="http://airflow.test")
+from tests.plugins.test_ui import VIEWER, auth, csrf_of
 
 
 def rows(html: str) -> list[tuple[str, list[str]]]:

@@ -12,26 +12,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from plugins.crosscheck_ui import Principal, create_app, csrf_token
-from tests.plugins.test_ui import GOOD, VIEWER, auth, csrf_of, fake_verify
-from tests.report.report_seed import config, seed, warehouse
+from plugins.crosscheck_ui import Principal, csrf_token
+from tests.plugins.test_ui import GOOD, VIEWER, auth, csrf_of
 
 ANA, APP = "greenhouse:1001", "greenhouse:7001"
 SAME = {"Origin": "http://airflow.test"}
-
-
-@pytest.fixture
-def wh() -> Any:
-    w = warehouse()
-    seed(w)
-    yield w
-    w.close()
-
-
-@pytest.fixture
-def client(wh, tmp_path) -> TestClient:
-    return TestClient(create_app(warehouse_factory=lambda: wh, verify_token=fake_verify, config=config(tmp_path)),
-                      base_url="http://airflow.test")
 
 
 def count(wh: Any, table: str) -> int:

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from plugins.crosscheck_ui import CrosscheckUIPlugin, Principal, create_app, csrf_token
-from tests.report.report_seed import config, seed, warehouse
+from tests.report.report_seed import seed, warehouse
 
 GOOD = "good-token"
 VIEWER = "viewer-token"
@@ -27,27 +27,6 @@ def fake_verify(token: str, method: str) -> Principal | None:
     if token == VIEWER:
         return Principal("vic", "Vic Viewer")  # can_clear is False unless said otherwise
     return Principal("hr1", "Hana Reviewer", can_clear=True) if token == GOOD else None
-
-
-@pytest.fixture
-def wh() -> Any:
-    w = warehouse()
-    seed(w)
-    yield w
-    w.close()
-
-
-@pytest.fixture
-def cfg(tmp_path):
-    return config(tmp_path)
-
-
-@pytest.fixture
-def client(wh, cfg) -> TestClient:
-    return TestClient(
-        create_app(warehouse_factory=lambda: wh, verify_token=fake_verify, config=cfg),
-        base_url="http://airflow.test",
-    )
 
 
 def auth(token: str = GOOD) -> dict[str, str]:

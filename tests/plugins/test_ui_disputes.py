@@ -10,31 +10,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from plugins.crosscheck_ui import Principal, create_app, csrf_token
-from tests.plugins.test_ui import GOOD, VIEWER, auth, csrf_of, fake_verify
-from tests.report.report_seed import config, seed, warehouse
+from plugins.crosscheck_ui import Principal, csrf_token
+from tests.plugins.test_ui import GOOD, VIEWER, auth, csrf_of
 
 SAME = {"Origin": "http://airflow.test", "Sec-Fetch-Site": "same-origin"}
 TODAY = datetime.now(UTC).date()
-
-
-@pytest.fixture
-def wh() -> Any:
-    w = warehouse()
-    seed(w)
-    yield w
-    w.close()
-
-
-@pytest.fixture
-def cfg(tmp_path):
-    return config(tmp_path)
-
-
-@pytest.fixture
-def client(wh, cfg) -> TestClient:
-    return TestClient(create_app(warehouse_factory=lambda: wh, verify_token=fake_verify, config=cfg),
-                      base_url="http://airflow.test")
 
 
 def _status(wh: Any, fid: str) -> str:

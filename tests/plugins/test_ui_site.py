@@ -4,32 +4,16 @@ forms) and ``/findings`` (every finding of the latest run, searched and paged in
 from __future__ import annotations
 
 import re
-from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from plugins.crosscheck_ui import create_app
 from sandbox.report_state import fill
 from tests.plugins.test_ui import VIEWER, auth, csrf_of, fake_verify
-from tests.report.report_seed import config, seed, warehouse
+from tests.report.report_seed import config
 from tests.warehouse.wh_fixtures import pg_session, warehouse_spec  # noqa: F401
 
 ROWS = re.compile(r'<tr data-finding="([^"]+)" data-candidate="([^"]+)"')
-
-
-@pytest.fixture
-def wh() -> Any:
-    w = warehouse()
-    seed(w)
-    yield w
-    w.close()
-
-
-@pytest.fixture
-def client(wh, tmp_path) -> TestClient:
-    return TestClient(create_app(warehouse_factory=lambda: wh, verify_token=fake_verify, config=config(tmp_path)),
-                      base_url="http://airflow.test")
 
 
 def test_the_csv_is_the_runs_export_from_disk_when_written(client, wh, tmp_path):
