@@ -4,15 +4,19 @@ headless Chromium at a laptop's width. Only a local file is opened; nothing goes
 
     .venv/bin/python scripts/screenshots.py [--reports DIR] [--day YYYY-MM-DD] [--out DIR]
                                             [--width 1366] [--height 2000]
-                                            [--what report|access|desk|all] [--warehouse FILE]
+                                            [--what report|access|desk|candidate|all] [--warehouse FILE]
 
 Writes ``report-demo-en.png`` and ``report-demo-zh.png`` into ``docs/screenshots/`` (the top of each
-report: the counts, "At a glance", the first findings), and ``dossier-demo-en.png`` and
+day report: notices, disputes, what needs HR today), ``requisition-demo-en.png`` and
+``requisition-demo-zh.png`` (the first requisition page showing a disputed finding, else the first), and
+``dossier-demo-en.png`` and
 ``dossier-demo-zh.png`` from the dispute file the demo wrote (``<data_dir>/dossiers``, the newest). With ``--what access`` (or ``all``, as
 ``make screenshots`` runs it) also ``access-report-en.png`` and ``access-report-zh.png`` from the demo's
 warehouse: the report ``crosscheck candidate export`` writes for the demo candidate with the most
 findings; with ``--what desk`` (or ``all``) ``desk-laptop.png`` and ``desk-phone.png``: the HR page's
-desk of the demo's latest run at a laptop's and a phone's size. Both are rendered into a private
+desk of the demo's latest run at a laptop's and a phone's size; with ``--what candidate`` (or ``all``)
+``candidate-demo-en.png`` and ``candidate-demo-zh.png``: the HR page's candidate page of the demo's
+candidate with a dispute and a decision (``scripts/demo_notices.py`` records them). All are rendered into a private
 temporary folder removed after. Exits 2 with one line when there is
 no demo report for both locales, no demo warehouse or no Chromium, 1 when Chromium does not produce a
 picture of the asked size.
