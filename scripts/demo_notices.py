@@ -7,6 +7,7 @@ Of the two candidates with the most open red findings (then by id): the first ge
 its letter written and handed over (its waiting period runs), and then disputes one of those findings
 (received today); the second gets a pre-adverse decision whose letter is not written yet (a notice due).
 An overdue notice needs working days to pass, so a single demo run shows notices due, not overdue.
+When the warehouse already holds a decision (the demo run again on the same day), nothing is recorded.
 Exits 1 with one line when the warehouse holds no two candidates with open red findings, or a command
 is refused (its own message says why).
 """
@@ -60,9 +61,13 @@ def main() -> int:
 
     wh = open_warehouse(migrate=False)
     try:
+        earlier = wh.query("SELECT COUNT(*) AS n FROM notice_decisions")[0]["n"]
         picked = red_candidates(wh)
     finally:
         wh.close()
+    if earlier:  # a demo run again on the same day's warehouse: its decisions and dispute are there
+        print(f"Decisions, notices and disputes: {earlier} decision(s) already recorded by an earlier demo; left as they are")
+        return 0
     if len(picked) < 2:
         print("demo notices: fewer than two candidates with open red findings in the warehouse", file=sys.stderr)
         return 1
