@@ -44,7 +44,8 @@ ui: install bytecode
 
 # The README's report pictures (docs/screenshots/report-demo-{en,zh}.png) from the last demo's reports, its
 # dispute file's (dossier-demo-{en,zh}.png), and the access report's (access-report-{en,zh}.png) and HR desk's
-# (desk-{laptop,phone}.png) from its warehouse, in headless Chromium; run `make demo` first.
+# (desk-{laptop,phone}.png) from its warehouse, a requisition page's (requisition-demo-{en,zh}.png) and the HR
+# page's candidate page (candidate-demo-{en,zh}.png), in headless Chromium; run `make demo` first.
 # `make screenshots SHOT_ARGS="--height 1400"`.
 screenshots: install system-deps
 	$(BIN)/python scripts/screenshots.py --what all $(SHOT_ARGS)

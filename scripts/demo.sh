@@ -28,6 +28,8 @@ bash scripts/with_sandbox.sh "$WORLD" .venv/bin/crosscheck run --date "$TODAY"
 AUDIT_PUBLIC="$(.venv/bin/python -c 'import json; from sandbox.credentials import audit_key_connection as k; print(json.dumps(k(with_private_key=False)))')"
 AIRFLOW_CONN_CROSSCHECK_AUDIT_KEY="$AUDIT_PUBLIC" .venv/bin/crosscheck audit verify --require-anchor
 echo
+.venv/bin/python scripts/demo_notices.py
+echo
 .venv/bin/python scripts/demo_dossier.py
 echo
 echo "Precision and recall against the planted labels:"

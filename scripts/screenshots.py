@@ -4,15 +4,19 @@ headless Chromium at a laptop's width. Only a local file is opened; nothing goes
 
     .venv/bin/python scripts/screenshots.py [--reports DIR] [--day YYYY-MM-DD] [--out DIR]
                                             [--width 1366] [--height 2000]
-                                            [--what report|access|desk|all] [--warehouse FILE]
+                                            [--what report|access|desk|candidate|all] [--warehouse FILE]
 
 Writes ``report-demo-en.png`` and ``report-demo-zh.png`` into ``docs/screenshots/`` (the top of each
-report: the counts, "At a glance", the first findings), and ``dossier-demo-en.png`` and
+day report: notices, disputes, what needs HR today), ``requisition-demo-en.png`` and
+``requisition-demo-zh.png`` (the first requisition page showing a disputed finding, else the first), and
+``dossier-demo-en.png`` and
 ``dossier-demo-zh.png`` from the dispute file the demo wrote (``<data_dir>/dossiers``, the newest). With ``--what access`` (or ``all``, as
 ``make screenshots`` runs it) also ``access-report-en.png`` and ``access-report-zh.png`` from the demo's
 warehouse: the report ``crosscheck candidate export`` writes for the demo candidate with the most
 findings; with ``--what desk`` (or ``all``) ``desk-laptop.png`` and ``desk-phone.png``: the HR page's
-desk of the demo's latest run at a laptop's and a phone's size. Both are rendered into a private
+desk of the demo's latest run at a laptop's and a phone's size; with ``--what candidate`` (or ``all``)
+``candidate-demo-en.png`` and ``candidate-demo-zh.png``: the HR page's candidate page of the demo's
+candidate with a dispute and a decision (``scripts/demo_notices.py`` records them). All are rendered into a private
 temporary folder removed after. Exits 2 with one line when there is
 no demo report for both locales, no demo warehouse or no Chromium, 1 when Chromium does not produce a
 picture of the asked size.
@@ -37,6 +41,8 @@ sys.path.insert(0, str(ROOT))
 # locale in the report's file name -> the picture's name in docs/screenshots (README links these)
 LOCALES = {"en": "report-demo-en.png", "zh_CN": "report-demo-zh.png"}
 DOSSIERS = {"en": "dossier-demo-en.png", "zh_CN": "dossier-demo-zh.png"}
+REQUISITIONS = {"en": "requisition-demo-en.png", "zh_CN": "requisition-demo-zh.png"}
+CANDIDATE = {"en": "candidate-demo-en.png", "zh_CN": "candidate-demo-zh.png"}  # the HR page's candidate page
 ACCESS = {"en": "access-report-en.png", "zh_CN": "access-report-zh.png"}
 DESK = {"desk-laptop.png": (1366, 900), "desk-phone.png": (390, 844)}  # the HR page's desk, two screens
 DEMO_WAREHOUSE = ROOT / ".var" / "warehouse" / "crosscheck.duckdb"  # where `make demo` puts it
@@ -89,6 +95,18 @@ def pick_reports(reports: Path, day: str | None) -> dict[str, Path]:
     if not complete:
         raise Failure(f"no report in both locales under {reports}: run `make demo` first", 2)
     return by_day[complete[-1]]
+
+
+def pick_requisition(reports: dict[str, Path]) -> dict[str, Path]:
+    """The same requisition page in both locales (``report-<day>-<locale>/requisitions/<key>.html``): the
+    first, by key, that shows a disputed finding, else the first."""
+    folders = {loc: html.with_suffix("") / "requisitions" for loc, html in reports.items()}
+    keys = sorted(set.intersection(*({p.name for p in f.glob("*.html")} for f in folders.values())))
+    if not keys:
+        raise Failure(f"no requisition pages under {folders['en']} in both locales: run `make demo` first", 2)
+    disputed = [k for k in keys if 'class="disputed-note"' in (folders["en"] / k).read_text(encoding="utf-8")]
+    key = (disputed or keys)[0]
+    return {loc: folder / key for loc, folder in folders.items()}
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -189,6 +207,42 @@ def desk_page(warehouse: Path, folder: Path) -> Path:
         wh.close()
 
 
+def candidate_pages(warehouse: Path, folder: Path) -> dict[str, Path]:
+    """The HR page's candidate page (``/candidate``), in both locales, as the page serves it to HR with edit
+    access, of the demo's candidate with a dispute and a decision (else the one with the most findings)."""
+    from fastapi.testclient import TestClient
+
+    from plugins.crosscheck_ui import Principal, create_app
+
+    cfg, wh = _demo(warehouse)
+    try:
+        tables = wh.tables()
+        rows = wh.query(
+            "SELECT d.candidate_id FROM finding_disputes x JOIN discrepancies d ON d.finding_id = x.finding_id "
+            "JOIN notice_decisions n ON n.candidate_id = d.candidate_id ORDER BY d.candidate_id LIMIT 1"
+        ) if {"finding_disputes", "notice_decisions"} <= set(tables) else []
+        rows = rows or wh.query("SELECT candidate_id, COUNT(*) AS n FROM discrepancies GROUP BY candidate_id "
+                                "ORDER BY n DESC, candidate_id LIMIT 1")
+        if not rows:
+            raise Failure(f"the warehouse at {warehouse} holds no findings: run `make demo` first", 2)
+        candidate = str(rows[0]["candidate_id"])
+        app = create_app(warehouse_factory=lambda: wh, config=cfg,
+                         verify_token=lambda token, method: Principal("demo", "Demo HR", can_clear=True))
+        out = {}
+        with TestClient(app, cookies={"_token": "demo"}) as client:
+            for locale in CANDIDATE:
+                got = client.get("/candidate", params={"id": candidate, "lang": locale})
+                if got.status_code != 200:
+                    raise Failure(f"the HR page answered {got.status_code} for the candidate page", 1)
+                path = folder / f"candidate-{locale}.html"
+                path.write_text(got.text, encoding="utf-8")
+                path.chmod(0o600)
+                out[locale] = path
+        return out
+    finally:
+        wh.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="make screenshots",
@@ -205,8 +259,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="where the PNGs go (default: docs/screenshots)")
     ap.add_argument("--width", type=int, default=1366, help="window width in CSS px (default 1366)")
     ap.add_argument("--height", type=int, default=2000, help="picture height in px (default 2000)")
-    ap.add_argument("--what", choices=("report", "access", "desk", "all"), default="report",
-                    help="the report's pictures, the access report's, the HR desk's, or all (`make screenshots`: all)")
+    ap.add_argument("--what", choices=("report", "access", "desk", "candidate", "all"), default="report",
+                    help="the report's pictures, the access report's, the HR desk's, the HR page's candidate "
+                         "page's, or all (`make screenshots`: all)")
     ap.add_argument("--warehouse", type=Path, default=DEMO_WAREHOUSE,
                     help="the demo's DuckDB warehouse, for the access report (default: .var/warehouse/crosscheck.duckdb)")
     args = ap.parse_args(argv)
@@ -221,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
             files = pick_reports(reports, args.day)
             dossiers = pick_dossiers(args.dossiers or reports.parent / "dossiers")
             args.out.mkdir(parents=True, exist_ok=True)
+            reqs = pick_requisition(files)
             jobs = [(files[loc], name) for loc, name in LOCALES.items()] + \
+                [(reqs[loc], name) for loc, name in REQUISITIONS.items()] + \
                 [(dossiers[loc], name) for loc, name in DOSSIERS.items()]
             for html, name in jobs:
                 out = args.out / name
@@ -249,6 +306,18 @@ def main(argv: list[str] | None = None) -> int:
                     out = args.out / name
                     shoot(chromium, page, out, width, height)
                     print(f"screenshots: {out} ({width}x{height}, {out.stat().st_size // 1024} KiB), the HR desk")
+            finally:
+                shutil.rmtree(private, ignore_errors=True)
+        if args.what in ("all", "candidate"):
+            private = Path(tempfile.mkdtemp(prefix="crosscheck-candidate-"))  # mode 700: personal data
+            try:
+                pages = candidate_pages(args.warehouse, private)
+                args.out.mkdir(parents=True, exist_ok=True)
+                for locale, html in pages.items():
+                    out = args.out / CANDIDATE[locale]
+                    shoot(chromium, html, out, args.width, args.height)
+                    print(f"screenshots: {out} ({args.width}x{args.height}, {out.stat().st_size // 1024} KiB), "
+                          f"the HR page's candidate page in {locale}")
             finally:
                 shutil.rmtree(private, ignore_errors=True)
     except Failure as exc:

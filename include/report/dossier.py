@@ -147,7 +147,8 @@ def _environment(locale: str) -> Environment:
         text=lambda f, part: messages.render(f["message"][part], g) if isinstance(f.get("message"), dict)
         and f["message"].get(part) else f[part],
         html_lang=i18n.html_lang(locale), day=lambda ts: (ts or "")[:10], minute=_minute,
-        decision_label=lambda k: g(notice_text.DECISION_LABELS[k]) if k in notice_text.DECISION_LABELS else k)
+        decision_label=lambda k: g(notice_text.DECISION_LABELS[k]) if k in notice_text.DECISION_LABELS else k,
+        method_label=lambda k: g(notice_text.DELIVERY_METHODS[k]) if k in notice_text.DELIVERY_METHODS else k)
     return env
 
 

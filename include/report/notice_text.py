@@ -71,6 +71,10 @@ DISPUTE_TO = N_("To dispute a finding or add what we missed, write to %(contact)
 DISPUTE_REPLY = N_("To dispute a finding or add what we missed, reply to this letter, naming the finding.")
 SUBJECT = N_("Your application with %(company)s: %(title)s")
 
+DELIVERY_METHODS: dict[str, str] = {  # how a letter reached the candidate (notice_deliveries.method)
+    "email": N_("by e-mail"),
+    "handed_over": N_("handed over"),
+}
 NOTICE_STATES: dict[str, str] = {
     "overdue": N_("Notice overdue"),
     "wait_over": N_("Waiting period over"),

@@ -135,6 +135,7 @@ def environment(locale: str) -> Environment:
         TOPICS=TOPICS,
         notice_state=label(notice_text.NOTICE_STATES),
         decision_label=label(notice_text.DECISION_LABELS),
+        method_label=label(notice_text.DELIVERY_METHODS),
     )
     return env
 

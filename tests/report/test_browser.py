@@ -17,7 +17,7 @@ import pytest
 from include.config import PROJECT_ROOT
 from include.report.render import build_report
 from tests.report import chromium_cdp
-from tests.report.report_seed import LONG_LAST, config, report_data, seed, warehouse
+from tests.report.report_seed import DAY, LONG_LAST, RUN, config, report_data, seed, warehouse
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -67,6 +67,20 @@ def report_files(tmp_path_factory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("browser-report")
     data = report_data(tmp).model_copy(update={"generated_at": "2026-11-21T06:00:00+00:00"})
     return {loc: build_report(data, tmp / "reports", loc).html for loc in ("en", "zh_CN")}
+
+
+@pytest.fixture(scope="module")
+def site_files(tmp_path_factory) -> dict[str, Path]:
+    """The report as the pipeline writes it (``build_site``): the day report of each locale, beside its
+    folder of requisition pages."""
+    from include.report.site import build_site
+
+    tmp = tmp_path_factory.mktemp("browser-site")
+    wh = warehouse()
+    seed(wh)
+    site = build_site(wh, DAY, RUN, config(tmp), tmp / "reports")
+    wh.close()
+    return {loc: paths.html for loc, paths in site.items()}
 
 
 def test_report_on_a_laptop_screen(browser, report_files):
@@ -207,7 +221,8 @@ def test_plugin_page_clears_a_finding(browser, tmp_path):
         # no session: to Airflow's login, which sends the browser back to the page it asked for
         browser.open(base + "?lang=en")
         assert browser.eval("location.pathname + location.search") == "/crosscheck/?lang=en"
-        assert visible(browser, "form.clear") == 5 and browser.eval(OVERFLOWS) == []
+        # the day report: the day's new open findings, each clearable (the wang-nc one is cleared: reopen)
+        assert visible(browser, "form.clear") == 3 and browser.eval(OVERFLOWS) == []
         assert browser.eval("document.querySelector('form.clear .as').textContent") == "as Hana Reviewer"
         browser.screenshot(SHOTS / "plugin-en.png", clip={"x": 0, "y": 0, "width": LAPTOP[0], "height": 1500})
         browser.submit_and_wait(
@@ -219,15 +234,15 @@ def test_plugin_page_clears_a_finding(browser, tmp_path):
         assert browser.eval("location.hash") == "#f-f-ana-reg" and browser.eval("scrollY") > 0
         assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-ana-reg"]'))
         assert "Ana Silva" in browser.eval("document.querySelector('.flash.ok').textContent")
-        assert visible(browser, "form.clear") == 4
+        assert visible(browser, "form.clear") == 2
         assert browser.eval(
             "document.querySelector('[data-finding=\"f-ana-reg\"] .cleared-note').textContent"
         ).startswith("Cleared by Hana Reviewer")
         row = wh.query("SELECT status, cleared_by FROM discrepancies WHERE finding_id = 'f-ana-reg'")[0]
         assert row == {"status": "cleared", "cleared_by": "Hana Reviewer"}
-        assert "Registered under its former name" in (
-            cfg.data_path() / "reports" / "report-2026-11-21-en.html"
-        ).read_text(encoding="utf-8")
+        # the report's files are rendered again: the clearance's reason is on its requisition's page
+        pages = sorted((cfg.data_path() / "reports" / "report-2026-11-21-en" / "requisitions").glob("*.html"))
+        assert pages and any("Registered under its former name" in p.read_text(encoding="utf-8") for p in pages)
         browser.open(base + "?lang=zh_CN")
         assert browser.eval("document.querySelector('h1').textContent") == "入职前背景核查报告"
         browser.screenshot(
@@ -237,14 +252,15 @@ def test_plugin_page_clears_a_finding(browser, tmp_path):
         browser.resize(*PHONE)
         browser.open(base + "?lang=en")
         assert browser.eval("document.documentElement.scrollWidth <= innerWidth"), browser.eval(OVERFLOWS)
-        assert visible(browser, "form.clear") == 4
+        assert visible(browser, "form.clear") == 2
         browser.submit_and_wait(
-            "(() => { const f = document.querySelector('[data-finding=\"f-ana-gap\"] form.clear');"
+            "(() => { const f = document.querySelector('[data-finding=\"f-long-gap\"] form.clear');"
             " f.reason.value = 'A sabbatical, documented'; f.requestSubmit(); })()"
         )
-        assert browser.eval("location.hash") == "#f-f-ana-gap"
-        assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-ana-gap"]'))
-        assert wh.query("SELECT cleared_by FROM discrepancies WHERE finding_id = 'f-ana-gap'")[0]["cleared_by"] == (
+        assert browser.eval("location.hash") == "#f-f-long-gap"
+        assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-long-gap"]'))
+        assert browser.eval("document.documentElement.scrollWidth <= innerWidth"), browser.eval(OVERFLOWS)
+        assert wh.query("SELECT cleared_by FROM discrepancies WHERE finding_id = 'f-long-gap'")[0]["cleared_by"] == (
             "Hana Reviewer")
         browser.screenshot(SHOTS / "plugin-phone.png", clip={"x": 0, "y": 0, "width": PHONE[0], "height": PHONE[1]})
         browser.resize(*LAPTOP)
@@ -317,3 +333,167 @@ def test_a_cleared_finding_is_reopened_in_place(browser, tmp_path):
     assert wh.query("SELECT reopened_by FROM finding_clearances WHERE finding_id = 'f-wang-nc' ORDER BY cleared_at") == [
         {"reopened_by": "Hana Reviewer"}, {"reopened_by": None}]  # reopened once by hand; the last clearance holds
     wh.close()
+
+
+# every element of the day report's top blocks ends inside the screen (a long id or a date does not push out)
+TOP_BLOCKS_OUT = """[...document.querySelectorAll('#notices *, #disputes *')].filter(e => e.getClientRects().length
+  && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map(e => e.tagName + '.' + e.className)"""
+
+
+def _hr_app(wh: Any, cfg: Any, token: str) -> Any:
+    from plugins.crosscheck_ui import Principal, create_app
+
+    return create_app(warehouse_factory=lambda: wh, config=cfg,
+                      verify_token=lambda t, m: Principal("hana", "Hana Reviewer", can_clear=True) if t == token else None)
+
+
+def test_the_day_reports_notices_and_disputes_lead_and_fit_a_phone(browser, tmp_path):
+    """An overdue notice, a waiting period and a dispute lead the HR page's day report, above the day's
+    findings, in both locales; at a phone's width nothing in those blocks is wider than the screen."""
+    from datetime import UTC, date, datetime
+
+    from include.disputes import record_dispute
+    from include.notices import deliver_notice, record_decision, write_notice
+
+    wh = warehouse()
+    seed(wh)
+    cfg = config(tmp_path)
+    # a decision of three weeks ago whose letter was never written: its notice is overdue today
+    record_decision(wh, "greenhouse:7001", "pre_adverse", "Employer not confirmed", "Hana HR", cfg,
+                    at=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    made = record_decision(wh, "lever:c-3", "pre_adverse", "Dates differ", "Hana HR", cfg)
+    letter = write_notice(wh, made.decision_id, cfg, "Hana HR")
+    deliver_notice(wh, letter.notice_id, cfg, "handed_over", "Hana HR", note="at the interview")  # waiting
+    record_dispute(wh, "f-long-gap", "I was caring for a parent; documents attached.", date(2026, 11, 20), "Hana HR")
+    with Server(_hr_app(wh, cfg, "top-jwt"), login_token="top-jwt") as server:
+        base = f"http://127.0.0.1:{server.port}/crosscheck/"
+        browser.call("Network.clearBrowserCookies", session=True)
+        for locale in ("en", "zh_CN"):
+            browser.resize(*PHONE)
+            browser.open(base + f"?lang={locale}")
+            assert browser.eval("document.documentElement.lang") == ("en" if locale == "en" else "zh-CN")
+            assert visible(browser, "#notices") == 1 and visible(browser, "#disputes") == 1
+            states = browser.eval("[...document.querySelectorAll('#notices [data-notice-state]')]"
+                                  ".map(e => e.dataset.noticeState)")
+            assert "overdue" in states and "waiting" in states, states
+            # both blocks come before the day's findings
+            order = browser.eval("[...document.querySelectorAll('section.block')].map(s => s.id)")
+            assert order.index("notices") < order.index("today") and order.index("disputes") < order.index("today")
+            assert browser.eval("document.querySelector('#disputes').textContent").count("2026") >= 1
+            assert browser.eval("document.documentElement.scrollWidth <= innerWidth"), browser.eval(OVERFLOWS)
+            assert browser.eval(TOP_BLOCKS_OUT) == [] and browser.eval(OVERFLOWS) == []
+            browser.screenshot(SHOTS / f"top-blocks-phone-{locale}.png",
+                               clip={"x": 0, "y": 0, "width": PHONE[0], "height": 1600})
+        # the untranslated method of a delivery is not shown to HR: the candidate's page names it in Chinese
+        browser.open(base + "candidate?id=lever%3Ac-3&lang=zh_CN")
+        assert "当面交付" in browser.eval("document.body.textContent")
+        assert "handed_over" not in browser.eval("document.body.innerText")
+        assert browser.eval("document.documentElement.scrollWidth <= innerWidth"), browser.eval(OVERFLOWS)
+        browser.resize(*LAPTOP)
+    wh.close()
+
+
+def test_a_dispute_and_its_outcome_are_recorded_on_the_hr_page(browser, tmp_path):
+    """HR records the candidate's dispute with the finding's form (laptop), then its outcome (phone): each
+    comes back to the finding, in view, and the warehouse holds what was typed."""
+    wh = warehouse()
+    seed(wh)
+    with Server(_hr_app(wh, config(tmp_path), "dis-jwt"), login_token="dis-jwt") as server:
+        base = f"http://127.0.0.1:{server.port}/crosscheck/"
+        browser.call("Network.clearBrowserCookies", session=True)
+        browser.resize(*LAPTOP)
+        browser.open(base + "?lang=en")
+        assert visible(browser, "#disputes") == 0  # none yet
+        browser.submit_and_wait(
+            "(() => { const f = document.querySelector('[data-finding=\"f-long-gap\"] form.dispute');"
+            " f.statement.value = 'I was caring for a parent'; f.received.value = '2026-11-20'; f.requestSubmit(); })()")
+        assert browser.eval("location.pathname") == "/crosscheck/", browser.eval("document.body.textContent")
+        assert browser.eval("location.hash") == "#f-f-long-gap"
+        assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-long-gap"]'))
+        assert browser.eval("document.querySelector('.flash.ok') !== null")
+        assert visible(browser, "#disputes") == 1
+        assert visible(browser, '[data-finding="f-long-gap"] form.outcome') == 1
+        assert visible(browser, '[data-finding="f-long-gap"] form.dispute') == 0
+        row = wh.query("SELECT statement, received_on AS received, recorded_by FROM finding_disputes "
+                       "WHERE finding_id = 'f-long-gap'")
+        assert row == [{"statement": "I was caring for a parent", "received": "2026-11-20",
+                        "recorded_by": "Hana Reviewer"}]
+        assert wh.query("SELECT status FROM discrepancies WHERE finding_id = 'f-long-gap'")[0]["status"] == "disputed"
+        browser.resize(*PHONE)
+        browser.open(base + "?lang=en")
+        assert browser.eval("document.documentElement.scrollWidth <= innerWidth"), browser.eval(OVERFLOWS)
+        browser.submit_and_wait(
+            "(() => { const f = document.querySelector('[data-finding=\"f-long-gap\"] form.outcome');"
+            " f.outcome.value = 'upheld'; f.reason.value = 'No document came'; f.requestSubmit(); })()")
+        assert browser.eval("location.hash") == "#f-f-long-gap"
+        assert browser.eval(IN_VIEW.replace("SEL", '[data-finding="f-long-gap"]'))
+        assert visible(browser, '[data-finding="f-long-gap"] form.outcome') == 0
+        assert visible(browser, "#disputes") == 0  # no dispute awaits an outcome any more
+        browser.resize(*LAPTOP)
+    assert wh.query("SELECT status FROM discrepancies WHERE finding_id = 'f-long-gap'")[0]["status"] == "open"
+    wh.close()
+
+
+def test_the_requisition_pages_open_from_the_day_report_and_fit_a_phone(browser, site_files, tmp_path):
+    """The day report's files link to each requisition's page, which exists, and which fits a phone's
+    width in both locales; on the HR page a requisition page clears a finding and comes back to it."""
+    for locale, day in site_files.items():
+        browser.resize(*PHONE)
+        browser.open(day.as_uri())
+        links = browser.eval("[...new Set([...document.querySelectorAll('a[href*=\"requisitions/\"]')]"
+                             ".map(a => a.href.split('#')[0]))]")
+        assert len(links) >= 2, links
+        for link in links:
+            browser.open(link)
+            assert browser.eval("location.protocol") == "file:" and visible(browser, "h1") == 1, link
+            assert visible(browser, ".finding") >= 1
+            assert browser.eval("document.documentElement.scrollWidth <= innerWidth"), (link, browser.eval(OVERFLOWS))
+            assert browser.eval(OVERFLOWS) == [], link
+        browser.screenshot(SHOTS / f"requisition-phone-{locale}.png",
+                           clip={"x": 0, "y": 0, "width": PHONE[0], "height": PHONE[1]})
+    wh = warehouse()
+    seed(wh)
+    with Server(_hr_app(wh, config(tmp_path), "req-jwt"), login_token="req-jwt") as server:
+        base = f"http://127.0.0.1:{server.port}/crosscheck/"
+        browser.call("Network.clearBrowserCookies", session=True)
+        browser.resize(*LAPTOP)
+        browser.open(base + "?lang=en")
+        href = browser.eval("document.querySelector('a[href^=\"requisition?\"]').href")
+        browser.open(href.split("#")[0])
+        assert browser.eval("location.pathname") == "/crosscheck/requisition"
+        assert visible(browser, "h1") == 1 and browser.eval(OVERFLOWS) == []
+        fid = browser.eval("document.querySelector('[data-finding] form.clear').closest('[data-finding]')"
+                           ".dataset.finding")
+        browser.submit_and_wait(
+            f"(() => {{ const f = document.querySelector('[data-finding=\"{fid}\"] form.clear');"
+            " f.reason.value = 'Explained at the interview'; f.requestSubmit(); })()")
+        assert browser.eval("location.hash") == f"#f-{fid}", browser.eval("document.body.textContent")[:300]
+        assert browser.eval(IN_VIEW.replace("SEL", f'[data-finding="{fid}"]'))
+        browser.resize(*PHONE)
+        browser.open(href.split("#")[0])
+        assert browser.eval("document.documentElement.scrollWidth <= innerWidth"), browser.eval(OVERFLOWS)
+        browser.resize(*LAPTOP)
+    assert wh.query("SELECT status, cleared_reason FROM discrepancies WHERE finding_id = ?", [fid]) == [
+        {"status": "cleared", "cleared_reason": "Explained at the interview"}]
+    wh.close()
+
+
+def test_the_site_prints_to_pdf_in_both_locales(browser, site_files):
+    """The day report and a requisition page, printed: a PDF of a page or more, nothing past the A4 width."""
+    for locale, day in site_files.items():
+        pages = [day, sorted((day.with_suffix("") / "requisitions").glob("*.html"))[0]]
+        for page in pages:
+            browser.resize(718, 1000)  # A4 less Chromium's print margins, in CSS pixels
+            browser.open(page.as_uri())
+            browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
+            try:
+                over = browser.eval(
+                    "[...document.querySelectorAll('body *')].filter(e => e.getClientRects().length"
+                    " && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)"
+                    ".map(e => e.tagName + '.' + e.className).slice(0, 10)")
+                assert over == [], (locale, page.name, over)
+                pdf = base64.b64decode(browser.call("Page.printToPDF", {"printBackground": True}, session=True)["data"])
+                assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 1
+            finally:
+                browser.call("Emulation.setEmulatedMedia", {"media": ""}, session=True)
+    browser.resize(*LAPTOP)

@@ -127,3 +127,41 @@ def test_nothing_reaches_past_the_right_margin_at_a4_width(report):
             ".map(e => e.tagName + '.' + e.className).slice(0, 10); })()")
         assert over == []
         assert b.eval("getComputedStyle(document.querySelector('.cand-top')).display") == "table-header-group"
+
+
+@pytest.fixture(scope="module")
+def requisition_page(tmp_path_factory) -> Path:
+    """A requisition page as the pipeline writes it (``build_site``), whose first candidate has her finding
+    eight times over, so that she continues over pages whatever the print density."""
+    from include.report.site import build_site
+    from tests.report.report_seed import DAY, RUN, config, seed, warehouse
+
+    tmp = tmp_path_factory.mktemp("print-site")
+    wh = warehouse()
+    seed(wh)
+    [row] = wh.query("SELECT * FROM discrepancies WHERE finding_id = 'f-ana-reg'")
+    wh.upsert("discrepancies", [{**row, "finding_id": f"f-ana-reg-{i}", "evidence_digest": f"d-ana-{i}"}
+                                for i in range(8)], ["finding_id"])
+    site = build_site(wh, DAY, RUN, config(tmp), tmp / "reports", ["en"])["en"]
+    wh.close()
+    return next(p for p in sorted(site.pages.glob("*.html")) if "f-ana-reg-7" in p.read_text(encoding="utf-8"))
+
+
+def test_every_printed_page_of_a_requisition_page_begins_with_its_title_or_a_candidate(requisition_page, tmp_path):
+    text = requisition_page.read_text(encoding="utf-8")
+    title = _norm(re.search(r"<h1>([^<]+)", text).group(1))
+    names = _names(requisition_page)
+    firsts = _print(requisition_page, tmp_path / "requisition.pdf")
+    assert len(firsts) >= 2, firsts  # the candidate continues on a page of her own
+    assert firsts[0] == "CROSSCHECK", firsts[0]  # the page's header
+    # the findings follow the header on the first sheet (no sheet with the header alone)
+    first_sheet = _norm(pypdf.PdfReader(tmp_path / "requisition.pdf").pages[0].extract_text() or "")
+    assert "Findings by candidate" in first_sheet and names[0] in first_sheet, first_sheet[:300]
+    # the page's closing note may run onto a last page of its own
+    body = firsts[1:-1] if firsts[-1].startswith("Crosscheck supports a human decision") else firsts[1:]
+    for first in body:
+        assert any(first.startswith(x) for x in [title, *names]), (first, firsts)
+
+
+def test_a_requisition_page_reaches_not_past_the_right_margin_at_a4_width(requisition_page):
+    test_nothing_reaches_past_the_right_margin_at_a4_width(requisition_page)

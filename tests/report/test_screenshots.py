@@ -16,10 +16,11 @@ import pytest
 
 from include.config import PROJECT_ROOT
 from include.report.dossier import write_dossier
-from include.report.render import build_report
+from include.report.site import build_site
 from include.warehouse import connect
 from tests.report import chromium_cdp
-from tests.report.report_seed import DAY, report_data
+from tests.report import report_seed
+from tests.report.report_seed import DAY, RUN
 from tests.timeline.dossier_seed import CID, seed
 
 SCRIPT = PROJECT_ROOT / "scripts" / "screenshots.py"
@@ -34,9 +35,10 @@ def _chromium_installed():
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("shots")
-    data = report_data(tmp)
-    for loc in ("en", "zh_CN"):
-        build_report(data, tmp / "reports", loc)
+    site = report_seed.warehouse()
+    report_seed.seed(site)
+    build_site(site, DAY, RUN, report_seed.config(tmp), tmp / "reports")  # as the pipeline writes it
+    site.close()
     wh = connect({"conn_type": "duckdb", "host": str(tmp / "dossier.duckdb")})
     wh.migrate()
     seed(wh)
@@ -78,7 +80,8 @@ def test_both_locales_are_pictured_at_the_asked_size(reports, tmp_path):
     proc = run("--reports", reports, "--out", out, "--width", 1000, "--height", 1400)
     assert proc.returncode == 0, proc.stderr
     shots = {p.name: p for p in out.glob("*.png")}
-    assert set(shots) == {"report-demo-en.png", "report-demo-zh.png", "dossier-demo-en.png", "dossier-demo-zh.png"}
+    assert set(shots) == {"report-demo-en.png", "report-demo-zh.png", "requisition-demo-en.png",
+                          "requisition-demo-zh.png", "dossier-demo-en.png", "dossier-demo-zh.png"}
     seen = {}
     for name, path in shots.items():
         width, height, rows = scanlines(path)
@@ -88,6 +91,7 @@ def test_both_locales_are_pictured_at_the_asked_size(reports, tmp_path):
         seen[name] = rows
         assert f"{path}" in proc.stdout
     assert seen["report-demo-en.png"] != seen["report-demo-zh.png"]
+    assert seen["requisition-demo-en.png"] != seen["requisition-demo-zh.png"] != seen["report-demo-zh.png"]
     assert seen["dossier-demo-en.png"] != seen["dossier-demo-zh.png"] != seen["report-demo-zh.png"]
     assert not list(out.glob("*.tmp.png"))
 
@@ -156,3 +160,31 @@ def test_the_hr_desk_is_pictured_at_a_laptops_and_a_phones_size(tmp_path):
     shots = {p.name: scanlines(p) for p in out.glob("*.png")}
     assert {n: s[:2] for n, s in shots.items()} == {"desk-laptop.png": (1366, 900), "desk-phone.png": (390, 844)}
     assert all(len(s[2]) > 150 for s in shots.values())
+
+
+def test_the_hr_candidate_page_with_a_notice_and_a_dispute_is_pictured_in_both_locales(tmp_path):
+    """The candidate with a dispute and a decision, as the HR page shows them, in en and zh_CN."""
+    from datetime import date
+
+    from include.disputes import record_dispute
+    from include.notices import record_decision
+    from tests.cli.cli_helpers import write_config
+    from tests.report.report_seed import config, seed, warehouse
+
+    wh = warehouse(str(tmp_path / "warehouse.duckdb"))
+    seed(wh)
+    record_decision(wh, "greenhouse:7005", "pre_adverse", "Gap not explained", "Hana HR", config(tmp_path))
+    record_dispute(wh, "f-long-gap", "I was caring for a parent", date(2026, 11, 20), "Hana HR")
+    wh.close()
+    env = {**os.environ, "CROSSCHECK_CONFIG": str(write_config(tmp_path))}
+    out = tmp_path / "docs"
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--what", "candidate", "--warehouse", str(tmp_path / "warehouse.duckdb"),
+         "--out", str(out), "--width", "1000", "--height", "900"],
+        capture_output=True, text=True, timeout=300, check=False, env=env)
+    assert proc.returncode == 0, proc.stderr
+    shots = {p.name: scanlines(p) for p in out.glob("*.png")}
+    assert set(shots) == {"candidate-demo-en.png", "candidate-demo-zh.png"}
+    assert all(s[:2] == (1000, 900) and len(s[2]) > 200 for s in shots.values())
+    assert shots["candidate-demo-en.png"][2] != shots["candidate-demo-zh.png"][2]
+    assert not list(tmp_path.glob("crosscheck-candidate-*"))
