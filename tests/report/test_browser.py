@@ -481,7 +481,7 @@ def test_the_requisition_pages_open_from_the_day_report_and_fit_a_phone(browser,
 def test_the_site_prints_to_pdf_in_both_locales(browser, site_files):
     """The day report and a requisition page, printed: a PDF of a page or more, nothing past the A4 width."""
     for locale, day in site_files.items():
-        pages = [day, sorted((day.with_suffix("") / "requisitions").glob("*.html"))[0]]
+        pages = [day, min((day.with_suffix("") / "requisitions").glob("*.html"))]
         for page in pages:
             browser.resize(718, 1000)  # A4 less Chromium's print margins, in CSS pixels
             browser.open(page.as_uri())

@@ -18,8 +18,7 @@ from include.config import PROJECT_ROOT
 from include.report.dossier import write_dossier
 from include.report.site import build_site
 from include.warehouse import connect
-from tests.report import chromium_cdp
-from tests.report import report_seed
+from tests.report import chromium_cdp, report_seed
 from tests.report.report_seed import DAY, RUN
 from tests.timeline.dossier_seed import CID, seed
 
