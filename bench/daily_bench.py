@@ -119,6 +119,8 @@ def pipeline_requests(parts: dict[str, Any]) -> dict[str, int]:
             out[name.removeprefix("source-")] = out.get(name.removeprefix("source-"), 0) + value
         elif isinstance(value, dict):
             for source, n in value.items():
+                if isinstance(n, dict):  # a chunk's client counters: {"requests": n, "not_modified": n, ...}
+                    n = n.get("requests")
                 if isinstance(n, int):
                     out[source] = out.get(source, 0) + n
     return out
@@ -165,7 +167,9 @@ def run_day(label: str, day: str, world: Path, work: Path, warehouse: Path, conf
     parts = manifest_parts(data_dir, run_id)
     check = parts.get("crosscheck", {})
     return {**r, "label": label, "day": day, "run_id": run_id, "stats": stats, "pipeline": pipeline_requests(parts),
-            "rechecked": plan_size(data_dir, run_id, "check"), "checked": check.get("candidates_checked"),
+            # re-checked: the check step's own count (incremental checks), else every planned candidate
+            "rechecked": (check.get("incremental") or {}).get("rechecked", plan_size(data_dir, run_id, "check")),
+            "checked": check.get("candidates_checked"),
             "profiles": plan_size(data_dir, run_id, "profiles"),
             "lookups": parts.get("registry-plan", {}).get("api_lookups"),
             "report": largest_report(data_dir / "reports", started), "candidates": candidates_in(warehouse),
