@@ -32,7 +32,7 @@ Lookup = Callable[[str, str], Any]
 
 # Why a hand ticker stays, the first reason that applies (docs/ACCURACY.md lists them with counts).
 NOT_LISTED = "not in the listed data"
-OTHER_COMPANY = "the listed data names another company"
+OTHER_COMPANY = "the listed data gives none of its names here"  # or is several companies
 FAMILY = "corporate family"
 CJK = "CJK names"
 NAMES = "a name the listed data lacks"
