@@ -57,8 +57,8 @@ def test_alias_forms(name, legal, kind):
 
 
 def test_word_tickers_and_ambiguous_keys_are_not_aliases():
-    assert aliases.lookup(normalise_company("Now")) is None  # ServiceNow only as "NYSE: NOW"
-    assert aliases.lookup(normalise_company("NYSE: NOW")).legal == "ServiceNow, Inc."
+    assert aliases.lookup(normalise_company("Cat")) is None  # Caterpillar only as "NYSE: CAT"
+    assert aliases.lookup(normalise_company("NYSE: CAT")).legal == "Caterpillar Inc."
     assert aliases.lookup(normalise_company("Merck")) is None  # Merck & Co. or Merck KGaA
     assert aliases.lookup(normalise_company("Google UK Limited")).legal == "Google LLC"  # a qualifier
 

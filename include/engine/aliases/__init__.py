@@ -13,6 +13,7 @@ Operations"), so that a namesake sharing one famous word does not become that co
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -207,7 +208,50 @@ def listed_lookup(raw: str, norm: str) -> ListedHit | None:
         return None
     hit = _listed_entry(norm.replace(" ", ""))
     if hit is None:
-        return None
+        return _listed_exchange_form(raw)
     if hit.kind in ("ticker", "short-ticker") and (raw or "").strip() != hit.form:
         return None
     return hit
+
+
+# The other ways a listing is written ("MSFT (NASDAQ)", "Nasdaq GS: MSFT", "SHOP.TO", "7203.T"), read back to
+# the exchange the listed data records it under. The exchanges and the words for them are those the hand
+# table's generator writes (``generate.EXCHANGES``), so both tables read one listing the same way.
+_SYMBOL_THEN_EXCHANGE = re.compile(r"([A-Za-z0-9.&-]+)\s*\(\s*([^()]+?)\s*\)")
+_EXCHANGE_THEN_SYMBOL = re.compile(r"([^:()]+?)\s*:\s*([A-Za-z0-9.&-]+)")
+_SYMBOL_DOT_SUFFIX = re.compile(r"([A-Za-z0-9&-]+)[. ]([A-Z]{1,2})")
+
+
+@lru_cache(maxsize=1)
+def _exchange_words() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Per word written for an exchange, and per ticker suffix, the exchange's words (lower case)."""
+    from include.engine.aliases.generate import EXCHANGES
+
+    by_word: dict[str, tuple[str, ...]] = {}
+    by_suffix: dict[str, tuple[str, ...]] = {}
+    for code, (prefixes, suffix) in EXCHANGES.items():
+        words = tuple(dict.fromkeys(w.lower() for w in (code, *prefixes)))
+        for w in words:
+            by_word[w.replace(" ", "")] = words
+        if suffix:
+            by_suffix[suffix] = words
+    return by_word, by_suffix
+
+
+def _listed_exchange_form(raw: str) -> ListedHit | None:
+    """A listing written with the exchange after the symbol, another name of the exchange, or a ticker
+    suffix: the listed data's listing for that exchange and symbol, if it has one."""
+    text = (raw or "").strip()
+    by_word, by_suffix = _exchange_words()
+    words: tuple[str, ...] = ()
+    if m := _SYMBOL_THEN_EXCHANGE.fullmatch(text):
+        symbol, words = m[1], by_word.get(m[2].lower().replace(" ", ""), ())
+    elif m := _EXCHANGE_THEN_SYMBOL.fullmatch(text):
+        symbol, words = m[2], by_word.get(m[1].lower().replace(" ", ""), ())
+    elif m := _SYMBOL_DOT_SUFFIX.fullmatch(text):
+        symbol, words = m[1], by_suffix.get(m[2], ())
+    for word in words:
+        hit = _listed_entry(f"{word}{symbol.lower()}".replace(" ", ""))
+        if hit is not None and hit.kind == "listing":
+            return hit
+    return None
