@@ -153,20 +153,24 @@ def candidates_in(warehouse: Path) -> tuple[int, int]:
         wh.close()
 
 
-def run_day(label: str, day: str, world: Path, work: Path, warehouse: Path, config: Path) -> dict[str, Any]:
+def run_day(label: str, day: str, world: Path, work: Path, warehouse: Path, config: Path, port: int = 0
+            ) -> dict[str, Any]:
+    """One day's run against the sandbox serving ``world`` on ``port`` (0: any free port). Day 2 is served
+    on day 1's port: the sources' addresses are part of what the pipeline stores (record URLs), and in
+    production they do not move overnight, so a new port would make every record look changed."""
     from sandbox.server import Sandbox
     from sandbox.world import World
 
     data_dir = work / "data"
     out = work / f"run-{label.replace(' ', '')}.out"
     started = time.time()
-    with Sandbox(World.load(world)) as sb:
+    with Sandbox(World.load(world), port=port) as sb:
         r = run_cli(day, sb, warehouse, config, work / "af", out)
         stats = sb.stats()
     run_id = run_id_of(out)
     parts = manifest_parts(data_dir, run_id)
     check = parts.get("crosscheck", {})
-    return {**r, "label": label, "day": day, "run_id": run_id, "stats": stats, "pipeline": pipeline_requests(parts),
+    return {**r, "label": label, "day": day, "run_id": run_id, "port": sb.port, "stats": stats, "pipeline": pipeline_requests(parts),
             # re-checked: the check step's own count (incremental checks), else every planned candidate
             "rechecked": (check.get("incremental") or {}).get("rechecked", plan_size(data_dir, run_id, "check")),
             "checked": check.get("candidates_checked"),
@@ -253,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  (Airflow metadata database initialised in {init_airflow(work / 'af', config):.0f}s)", flush=True)
         first = run_day("day 1", DAY, day1, work, warehouse, config)
         print_day(first, None)
-        second = run_day("day 2", DAY2, day2, work, warehouse, config)
+        second = run_day("day 2", DAY2, day2, work, warehouse, config, port=first["port"])
         print_day(second, changes["candidates"])
     requests = [sum(r["stats"]["requests"].values()) for r in (first, second)]
     re1, re2 = first["rechecked"], second["rechecked"]
