@@ -14,10 +14,16 @@ EXIT_CODES = ("Exit status: 0 done; 1 refused (unknown id, a rule such as the wa
               "on disk,\nor the e-mail not sent: nothing is recorded then); 2 usage or configuration error.")
 
 
+# include.notices' DECISIONS and METHODS, written out: importing that package here would load the report's
+# templates, scipy and the holiday calendars into every CLI call, the refusals included
+# (tests/cli/test_cli_notices.py checks they are the same)
+DECISIONS: tuple[str, ...] = ("proceed", "pre_adverse", "final_adverse", "withdrawn")
+METHODS: tuple[str, ...] = ("email", "handed_over")
+
+
 def add_parser(subparsers: Any, formatter_class: type[argparse.HelpFormatter] | None = None) -> None:
     """Register ``decision`` and ``notice`` on the CLI's subparsers; the handlers are set as ``func``."""
     fmt = formatter_class or argparse.RawDescriptionHelpFormatter
-    from include.notices import DECISIONS, METHODS
 
     d = subparsers.add_parser(
         "decision", help="record HR's decision on an application (proceed, pre-adverse, final adverse, withdrawn)",

@@ -15,9 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
-from scipy.optimize import linear_sum_assignment
-
 from include.engine.dates import Span, job_span
 from include.engine.resolve import RegistryIndex, same_employer
 from include.engine.titles import compare_titles
@@ -101,6 +98,11 @@ def align(
         return []
     spans = {j.employment_id: safe_span(j, report_day) for j in (*resume_jobs, *profile_jobs)}
     candidates: dict[tuple[int, int], Pair] = {}
+    # imported here: scipy.optimize costs half a second of CPU, which every process importing the engine's
+    # kinds (the CLI's refusals, the sandbox) would pay without ever aligning a job
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
     weights = np.zeros((len(resume_jobs), len(profile_jobs)))
     for i, r in enumerate(resume_jobs):
         for j, p in enumerate(profile_jobs):

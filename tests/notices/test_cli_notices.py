@@ -56,3 +56,9 @@ def test_record_write_deliver_and_list(tmp_path: Path) -> None:
             "decision", "notice", "delivery"]
     finally:
         wh.close()
+
+def test_the_cli_choices_are_the_notices_own():
+    """The CLI writes the decisions and delivery methods out (to stay light); they must be the package's."""
+    from include import cli_notices, notices
+
+    assert cli_notices.DECISIONS == notices.DECISIONS and cli_notices.METHODS == notices.METHODS
