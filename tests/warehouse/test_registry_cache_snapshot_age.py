@@ -41,3 +41,18 @@ def test_the_age_is_configurable():
     assert cfg.profiles.github.requests_per_run == 5000
     cfg = Config.model_validate({"hiring_company": {"name": "X"}, "registries": {"max_age_days": 3}})
     assert cfg.registries.max_age_days == 3
+
+
+def test_an_api_look_up_that_fetches_a_snapshot_entity_again_does_not_age_every_look_up(warehouse):  # noqa: F811
+    """A snapshot's date is the day it names, not its entities' fetched_at: fetching one of them again through
+    the API stamps it with that moment, and every earlier look-up must not turn stale because of it."""
+    _snapshot(warehouse, "gleif", "2026-11-01")
+    now = [T0]
+    cache = WarehouseRegistryCache(warehouse, normalise_name, clock=lambda: now[0])
+    cache.put_query("gleif", "name:acme", ["gleif:A"], T0 + timedelta(days=30))
+    entity = RegistryEntity(entity_id="gleif:S1", registry="gleif", status="active",
+                            names=[RegistryName(name="Snapshot Co Ltd", kind="legal")], record_url="")
+    cache.put_entity(entity)  # the API answered for a snapshot entity: fetched_at is now, its run_id stays
+    later = WarehouseRegistryCache(warehouse, normalise_name, clock=lambda: now[0] + timedelta(days=1))
+    assert later.snapshot_loaded("gleif") == datetime(2026, 11, 1, tzinfo=UTC)
+    assert later.get_query("gleif", "name:acme") == ["gleif:A"]
