@@ -382,12 +382,9 @@ def create_app(
             latest = latest_run(wh)
             if latest is not None:  # what the filters select, not the whole state
                 data, seen, choices = desk_data(wh, latest.run_id, latest.report_day, filters)
-                from datetime import UTC, datetime
-
                 from include.report.data import notice_views, open_dispute_views
 
-                # overdue notices, waiting periods and disputes as of today, not as of the latest run's day
-                today = datetime.now(UTC).date()
+                today = _today()
                 data.notices, data.notices_day = notice_views(wh, today, _config(settings)), today
                 data.disputes = open_dispute_views(wh, today)
         if latest is None:
@@ -673,7 +670,7 @@ def _dispute_routes(app: FastAPI) -> None:
         lang: str | None = None,
         back: str | None = None,
     ) -> Response:
-        from datetime import UTC, date, datetime
+        from datetime import date
 
         from include.disputes import DisputeError, dispute_and_rerender
         from include.findings import UnstorableText
@@ -689,7 +686,7 @@ def _dispute_routes(app: FastAPI) -> None:
         except ValueError:
             day = None
         statement = statement.strip()[:MAX_STATEMENT]
-        if not statement or day is None or day > datetime.now(UTC).date():
+        if not statement or day is None or day > _today():
             return _back(locale, error="no_statement", anchor=finding_id, page=page)
         by = _by(principal)
         with _warehouse(settings) as wh:
@@ -843,6 +840,14 @@ def _dispute_decided(wh: Warehouse, finding_id: str | None) -> bool:
     return bool(finding_id) and any(d["outcome"] for d in disputes(wh, finding_ids=[str(finding_id)]))
 
 
+def _today() -> Any:
+    """The HR page's today (UTC): its overdue notices, waiting periods and disputes are as of now, not as of
+    the latest run's report day (the report files speak as of theirs)."""
+    from include.cli_checks import today_utc
+
+    return today_utc()
+
+
 def _acted_findings(wh: Warehouse, finding_ids: list[str | None]) -> list[tuple[str, Any]]:
     """(candidate name, finding) of the findings a confirmation may name, with their current status."""
     from types import SimpleNamespace
@@ -935,10 +940,7 @@ def _latest_day(wh: Warehouse, settings: Settings) -> Any:
     latest = latest_run(wh)
     if latest is None:
         return None
-    from datetime import UTC, datetime
-
-    # overdue notices and waiting periods as of today, not as of the latest run's day
-    return day_data(wh, latest.report_day, latest.run_id, _config(settings), today=datetime.now(UTC).date())
+    return day_data(wh, latest.report_day, latest.run_id, _config(settings), today=_today())
 
 
 def _finding_hrefs(data: Any, candidate_id: str, locale: str) -> dict[str, str]:
@@ -992,10 +994,7 @@ def _latest_data(wh: Warehouse, settings: Settings) -> Any:
     if latest is None:
         return None
     run_id, day = latest
-    from datetime import UTC, datetime
-
-    # overdue notices and waiting periods as of today, not as of the latest run's day
-    return load_report_data(wh, day, run_id, _config(settings), today=datetime.now(UTC).date())
+    return load_report_data(wh, day, run_id, _config(settings), today=_today())
 
 
 app = create_app()
