@@ -180,6 +180,43 @@ def run_day(label: str, day: str, world: Path, work: Path, warehouse: Path, conf
             "load": os.getloadavg()[1]}
 
 
+DAY1_STATE = "day1-state"
+STATE_PARTS = ("warehouse.duckdb", "data", "af")
+
+
+def keep_day1(work: Path, first: dict[str, Any]) -> None:
+    """Day 1's warehouse, data folder and Airflow home, and its figures, copied to ``work/day1-state``."""
+    state = work / DAY1_STATE
+    shutil.rmtree(state, ignore_errors=True)
+    state.mkdir()
+    for part in STATE_PARTS:
+        src = work / part
+        if src.is_dir():
+            shutil.copytree(src, state / part, symlinks=True)
+        elif src.exists():
+            shutil.copy2(src, state / part)
+    (state / "day1.json").write_text(json.dumps(first, default=list), encoding="utf-8")
+
+
+def restore_day1(work: Path) -> dict[str, Any]:
+    """The kept day-1 state put back in ``work`` (a fresh copy: day 2 changes it); day 1's figures."""
+    state = work / DAY1_STATE
+    if not (state / "day1.json").is_file():
+        raise SystemExit(f"daily_bench: no day-1 state in {state}: run with --keep-day1 first")
+    for part in STATE_PARTS:
+        dst = work / part
+        shutil.rmtree(dst, ignore_errors=True) if dst.is_dir() else dst.unlink(missing_ok=True)
+        src = state / part
+        if src.is_dir():
+            shutil.copytree(src, dst, symlinks=True)
+        elif src.exists():
+            shutil.copy2(src, dst)
+    first = json.loads((state / "day1.json").read_text(encoding="utf-8"))
+    first["tasks"] = {t: tuple(v) for t, v in first["tasks"].items()}
+    first["report"] = tuple(first["report"])
+    return first
+
+
 def mib(n: int) -> str:
     return f"{n / 2**20:,.1f} MiB" if n >= 2**20 else f"{n / 2**10:,.0f} KiB"
 
@@ -229,11 +266,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="entities in the bulk registry snapshot loaded first (0: registries through their APIs only)")
     ap.add_argument("--seed", type=int, default=42, help="the world's seed (and which applications change)")
     ap.add_argument("--work", help="keep worlds, the warehouse and logs here (default: a temporary folder)")
+    ap.add_argument("--keep-day1", action="store_true",
+                    help="with --work: copy day 1's warehouse, Airflow home and data folder to WORK/day1-state, "
+                         "so --day2-only can measure day 2 again (day 1 at 100k takes over an hour)")
+    ap.add_argument("--day2-only", action="store_true",
+                    help="with --work: restore WORK/day1-state (kept by --keep-day1) and run day 2 only, "
+                         "against day 1's recorded figures")
     ap.add_argument("--github-quota", type=int, default=1_000_000,
                     help="the sandbox's hourly GitHub quota per token (GitHub's own is 5,000; see pipeline_e2e_bench)")
     args = ap.parse_args(argv)
     if args.history < 2 or not 0 < args.fraction <= 1:
         ap.error("--history is at least 2 and --fraction above 0 and at most 1")
+    if (args.keep_day1 or args.day2_only) and not args.work:
+        ap.error("--keep-day1 and --day2-only need --work (the folder day 1's state is kept in)")
     from sandbox.apis import github
 
     github.LIMITS["token"] = args.github_quota
@@ -251,11 +296,17 @@ def main(argv: list[str] | None = None) -> int:
         for stale in (warehouse, Path(f"{warehouse}.wal")):
             stale.unlink(missing_ok=True)
         shutil.rmtree(work / "data", ignore_errors=True)
-        if args.registry:
-            print(f"  ({load_registry(args.registry, day1, warehouse)})", flush=True)
         config = write_config(work / "crosscheck.yaml", work / "data")
-        print(f"  (Airflow metadata database initialised in {init_airflow(work / 'af', config):.0f}s)", flush=True)
-        first = run_day("day 1", DAY, day1, work, warehouse, config)
+        if args.day2_only:
+            first = restore_day1(work)
+            print(f"  (day 1's state restored from {work / DAY1_STATE}, its figures as recorded)", flush=True)
+        else:
+            if args.registry:
+                print(f"  ({load_registry(args.registry, day1, warehouse)})", flush=True)
+            print(f"  (Airflow metadata database initialised in {init_airflow(work / 'af', config):.0f}s)", flush=True)
+            first = run_day("day 1", DAY, day1, work, warehouse, config)
+            if args.keep_day1:
+                keep_day1(work, first)
         print_day(first, None)
         second = run_day("day 2", DAY2, day2, work, warehouse, config, port=first["port"])
         print_day(second, changes["candidates"])
