@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,7 +28,7 @@ from typing import Any
 from include.audit.digests import DIGEST_FIELDS, digest_of_rows, row_digest
 from include.models import Finding
 from include.warehouse import Warehouse
-from include.warehouse.base import now_iso
+from include.warehouse.base import now_iso, placeholders
 
 # the columns of a finding row that a run writes and the audit chain covers (status and clearance excluded)
 CHUNK = 500
@@ -71,13 +71,16 @@ def upsert_findings(
 
 
 def write_run_findings(
-    wh: Warehouse, batches: Iterable[Sequence[Finding]], run_id: str, candidate_ids_checked: set[str]
+    wh: Warehouse, batches: Iterable[Sequence[Finding]], run_id: str, candidate_ids_checked: set[str],
+    carried: Mapping[str, str] | None = None,
 ) -> FindingsWritten:
     """``upsert_findings`` over batches read one at a time, in one transaction: only one batch's findings
     are in memory at once (plus each finding's id and row digest, for the run's digest).
 
     A finding id met again in a later batch overwrites the earlier one (the last wins, as within a
-    batch) and is counted once.
+    batch) and is counted once. ``carried``: candidates whose findings this run keeps unread (candidate id
+    -> the run that last wrote them: ``include.pipeline.incremental.plan``), written again in SQL
+    as the batches would write an unchanged finding (``_carry``).
     """
     if not run_id:
         raise ValueError("run_id is required")
@@ -89,6 +92,8 @@ def write_run_findings(
         wh.execute("DELETE FROM run_findings WHERE run_id = ?", [run_id])
         for batch in batches:
             _write_batch(wh, _dedupe(batch), run_id, now, counts, written, kinds)
+        if carried:
+            _carry(wh, carried, run_id, now, counts, written, kinds)
         _forget_stale(wh, run_id, set(written))
         counts["total"] = len(written)
         counts["reopened"] = _count(
@@ -186,6 +191,75 @@ def _write_batch(
         ],
         ["run_id", "finding_id"],
     )
+
+
+def _carry(
+    wh: Warehouse,
+    carried: Mapping[str, str],
+    run_id: str,
+    now: str,
+    counts: dict[str, int],
+    written: dict[str, str],
+    kinds: dict[str, str],
+) -> None:
+    """The current findings of candidates carried unread, written for this run as ``_write_batch`` writes
+    a finding that is unchanged: the same row (status, clearance and first run kept), ``last_seen_run``
+    this run, a ``run_findings`` row with the digest their last run recorded, counted ``unchanged``.
+    A candidate's current findings are those of the run that last included them (or of this run, when
+    a committed attempt of it is written again). A row digest that run did not record (pruned) is
+    computed from the stored row."""
+    by_run: dict[str, list[str]] = {}
+    for cid, seen in carried.items():
+        by_run.setdefault(seen, []).append(cid)
+    for seen, ids in sorted(by_run.items()):
+        ids.sort()
+        for i in range(0, len(ids), CHUNK):
+            part = ids[i : i + CHUNK]
+            marks = placeholders(len(part))
+            rows = wh.query(
+                "SELECT d.finding_id, d.kind, d.status, d.evidence_digest, rf.row_digest FROM discrepancies d "
+                "LEFT JOIN run_findings rf ON rf.finding_id = d.finding_id AND rf.run_id = ? "
+                f"WHERE d.candidate_id IN ({marks}) AND (d.last_seen_run = ? OR d.last_seen_run = ?)",
+                [seen, *part, seen, run_id],
+            )
+            missing = [r["finding_id"] for r in rows if not r["row_digest"]]
+            if missing:
+                digests = {
+                    r["finding_id"]: row_digest(Finding.model_validate(finding_data(r)))
+                    for r in _rows_by_id(wh, "discrepancies", "finding_id", missing)
+                }
+                for r in rows:
+                    r["row_digest"] = r["row_digest"] or digests[r["finding_id"]]
+            for r in rows:
+                if r["finding_id"] not in written:
+                    counts["unchanged"] += 1
+                    counts["cleared"] += r["status"] == "cleared"
+                written[r["finding_id"]] = r["row_digest"]
+                kinds[r["finding_id"]] = r["kind"]
+            wh.upsert(
+                "run_findings",
+                [
+                    {"run_id": run_id, "finding_id": r["finding_id"], "evidence_digest": r["evidence_digest"],
+                     "row_digest": r["row_digest"], "written_at": now}
+                    for r in rows
+                ],
+                ["run_id", "finding_id"],
+            )
+            wh.execute(
+                f"UPDATE discrepancies SET last_seen_run = ? WHERE candidate_id IN ({marks}) AND last_seen_run = ?",
+                [run_id, *part, seen],
+            )
+
+
+def finding_data(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored ``discrepancies`` row as the fields of a ``Finding``."""
+    import json
+
+    data = {k: v for k, v in row.items() if k in Finding.model_fields}
+    for k in ("evidence", "message"):
+        if isinstance(data.get(k), str):
+            data[k] = json.loads(data[k])
+    return data
 
 
 def _count(wh: Warehouse, sql: str, params: Sequence[Any]) -> int:

@@ -19,8 +19,26 @@ from include.warehouse import Warehouse, candidates
 RESUME_SOURCES = ("greenhouse", "lever")
 
 
-def candidate_batches(wh: Warehouse, size: int = 32) -> list[list[str]]:
-    return chunks(candidates.checked_candidate_ids(wh), size)
+def plan_checks(wh: Warehouse, config: Config, run: RunContext, size: int = 32) -> list[list[str]]:
+    """The run's check plan (``incremental.plan``): the batches of candidates to load, in the run folder's
+    ``plan/check.json`` (always one batch at least, empty when nobody is due, so the step still writes
+    the run's findings), and beside it the candidates carried unread (``check-carried.json``) and the
+    digests to store with the loaded ones' checks (``check-digests.json``)."""
+    planned = incremental.plan(wh, run, config, candidates.checked_candidate_ids(wh))
+    batches = chunks(planned.due, size) or [[]]
+    folder = private_dir(run_dir(config, run) / "plan")
+    write_private_text(folder / "check.json", json.dumps(batches))
+    write_private_text(folder / "check-carried.json", json.dumps(planned.quiet))
+    write_private_text(folder / "check-digests.json", json.dumps({**planned.digests(), "summary": planned.summary()}))
+    return batches
+
+
+def planned_carry(config: Config, run: RunContext) -> tuple[dict[str, str], dict[str, Any]]:
+    """The plan's candidates carried unread and its digests (empty for a run folder planned before them)."""
+    folder = run_dir(config, run) / "plan"
+    carried, digests = folder / "check-carried.json", folder / "check-digests.json"
+    return (json.loads(carried.read_text(encoding="utf-8")) if carried.is_file() else {},
+            json.loads(digests.read_text(encoding="utf-8")) if digests.is_file() else {})
 
 
 def load_bundles(wh: Warehouse, ids: list[str], run_id: str = "") -> list[Any]:
@@ -161,24 +179,30 @@ def _batch_findings(batches: list[dict[str, Any]]) -> Iterator[list[Finding]]:
 
 
 def write_findings(wh: Warehouse, config: Config, run: RunContext, batches: list[dict[str, Any]]) -> dict[str, Any]:
-    """All batches' findings into the warehouse in one transaction, read one batch file at a time."""
+    """All batches' findings into the warehouse in one transaction, read one batch file at a time; the
+    findings of the candidates the plan carried unread are carried in SQL (``write_run_findings``)."""
     from include.engine.run import RULE_VERSIONS
     from include.findings import write_run_findings
     from include.levels import store_levels
 
     release_registry_index()
-    checked: set[str] = set()
+    carried, digests = planned_carry(config, run)
+    checked: set[str] = set(carried)
     for b in batches:
         checked.update(b["candidates"])
     records = _batch_checks(batches)
+    for r in records:
+        r.update(inputs_sql=(digests.get("inputs") or {}).get(r["candidate_id"]) or None,
+                 register_sql=digests.get("register_sql"), run_wide=digests.get("run_wide"))
     with wh.transaction():  # the findings and the check records that say where they came from, together
-        out = write_run_findings(wh, _batch_findings(batches), run.run_id, checked)
-        incremental.record(wh, run, records)
+        out = write_run_findings(wh, _batch_findings(batches), run.run_id, checked, carried=carried)
+        incremental.record(wh, run, records, quiet=carried)
     rereads = _record_dispute_rereads(wh, config, run, checked)
     levels = store_levels(wh, run.run_id, sorted(checked))
     return {"candidates_checked": len(checked), "findings": out.counts["total"], "by_kind": out.by_kind,
             "upsert": out.counts, "findings_digest": out.digest, "rule_versions": RULE_VERSIONS, "levels": levels,
-            "disputes_reread": rereads, "incremental": incremental.summary(records, run)}
+            "disputes_reread": rereads,
+            "incremental": incremental.summary(records, run, len(carried), digests.get("summary"))}
 
 
 def _record_dispute_rereads(wh: Warehouse, config: Config, run: RunContext, checked: set[str]) -> int:

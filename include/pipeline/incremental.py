@@ -57,6 +57,21 @@ def engine_code_digest() -> str:
     return h.hexdigest()
 
 
+def run_wide(config: Config) -> str:
+    """The part of every fingerprint that is the same for all candidates: the rule versions, the
+    configuration the rules read and the engine's code."""
+    from include.engine.run import RULE_VERSIONS
+
+    hc = config.hiring_company
+    return _digest({
+        "rules": RULE_VERSIONS,
+        "config": {"hiring_company": hc.model_dump(mode="json"),
+                   "thresholds": config.thresholds.model_dump(mode="json"),
+                   "non_compete": config.non_compete.model_dump(mode="json")},
+        "engine": engine_code_digest(),
+    })
+
+
 class Fingerprints:
     """Fingerprints against one registry index: the run-wide part and each name's registry view are
     computed once, then each candidate's fingerprint costs a hash of their records and their employers'
@@ -73,8 +88,6 @@ class Fingerprints:
     """
 
     def __init__(self, index: Any, config: Config) -> None:
-        from include.engine.run import RULE_VERSIONS
-
         self.index = index
         self._views: dict[str, str] = {}  # raw and normalised name -> view digest
         self._pairs: dict[str, str] = {}  # two raw names -> their comparison's digest
@@ -83,13 +96,7 @@ class Fingerprints:
         hc = config.hiring_company
         self.hiring = [hc.name, *hc.competitors]
         self.hiring_ids = sorted(f"{reg}:{num}" for reg, num in hc.registry_ids.items())
-        self.run_wide = _digest({
-            "rules": RULE_VERSIONS,
-            "config": {"hiring_company": hc.model_dump(mode="json"),
-                       "thresholds": config.thresholds.model_dump(mode="json"),
-                       "non_compete": config.non_compete.model_dump(mode="json")},
-            "engine": engine_code_digest(),
-        })
+        self.run_wide = run_wide(config)
 
     @property
     def register(self) -> str:
@@ -210,6 +217,11 @@ def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10]) if value else None
 
 
+def _time_due(run: RunContext, stored: dict[str, Any]) -> bool:
+    checked_day, next_check = _day(stored["checked_day"]), _day(stored.get("next_check"))
+    return checked_day is None or run.report_day < checked_day or (next_check is not None and next_check <= run.report_day)
+
+
 def reason(run: RunContext, fingerprint: str, stored: dict[str, Any] | None) -> str:
     """Why the candidate is re-checked on this run (one of ``REASONS``), or ``kept``."""
     if run.full:
@@ -218,10 +230,75 @@ def reason(run: RunContext, fingerprint: str, stored: dict[str, Any] | None) -> 
         return "new"
     if stored["fingerprint"] != fingerprint:
         return "changed"
-    checked_day, next_check = _day(stored["checked_day"]), _day(stored.get("next_check"))
-    if checked_day is None or run.report_day < checked_day or (next_check is not None and next_check <= run.report_day):
+    if _time_due(run, stored):
         return "time_due"
     return "kept"
+
+
+# Why the plan sends a candidate to the check batches (loaded, then compared exactly by ``decide``)
+# rather than carrying them over unread: the run is full, no check of theirs is recorded, none recorded
+# with the plan's digests (before migration 018, or the run is planned again after its findings were
+# written), a time-dependent result is due, the rules or configuration changed, their rows changed, the
+# register changed.
+LOAD_REASONS = ("full", "new", "unrecorded", "time_due", "rules", "inputs", "register")
+
+
+@dataclass
+class CheckPlan:
+    """The check step's plan: who is loaded and compared, who is carried over without being read."""
+
+    due: list[str]  # loaded in the check batches (``decide`` re-checks or keeps each), in id order
+    quiet: dict[str, str]  # candidate id -> the run whose findings they keep (their ``seen_run``)
+    inputs: dict[str, str]  # due candidate id -> the SQL digest of their rows (stored with their check)
+    register_sql: str
+    run_wide: str
+    why: dict[str, int]  # due candidates by ``LOAD_REASONS``
+
+    def digests(self) -> dict[str, Any]:
+        return {"inputs": self.inputs, "register_sql": self.register_sql, "run_wide": self.run_wide}
+
+    def summary(self) -> dict[str, Any]:
+        return {"loaded": len(self.due), "loaded_by_reason": dict(self.why), "carried_unread": len(self.quiet)}
+
+
+def plan(wh: Warehouse, run: RunContext, config: Config, ids: list[str]) -> CheckPlan:
+    """Which of the candidates ``ids`` the check batches load, and which are carried over unread: a
+    candidate is carried (``quiet``) when a check of theirs is recorded with the plan's digests, no
+    time-dependent result of theirs is due, and the rule versions and configuration (``run_wide``), the
+    rows the check would load for them and the register (``include.warehouse.check_inputs``) all have the
+    digests stored at that check. Their findings are then the ones a load and comparison would keep; the
+    others go to ``decide`` as before. Costs a few aggregate queries, not a load of every candidate."""
+    from include.warehouse.check_inputs import input_digests, register_digest
+
+    stored = {r["candidate_id"]: r for r in wh.query(
+        f"SELECT candidate_id, checked_day, next_check, seen_run, inputs_sql, register_sql, run_wide FROM {TABLE}")}
+    inputs = input_digests(wh, run.run_id)
+    register, wide = register_digest(wh), run_wide(config)
+    due: list[str] = []
+    quiet: dict[str, str] = {}
+    why = dict.fromkeys(LOAD_REASONS, 0)
+    for cid in ids:
+        s = stored.get(cid)
+        if run.full:
+            reason_ = "full"
+        elif s is None:
+            reason_ = "new"
+        elif s["inputs_sql"] is None or s["seen_run"] == run.run_id:
+            reason_ = "unrecorded"
+        elif _time_due(run, s):
+            reason_ = "time_due"
+        elif s["run_wide"] != wide:
+            reason_ = "rules"
+        elif s["inputs_sql"] != inputs.get(cid):
+            reason_ = "inputs"
+        elif s["register_sql"] != register:
+            reason_ = "register"
+        else:
+            quiet[cid] = str(s["seen_run"])
+            continue
+        due.append(cid)
+        why[reason_] += 1
+    return CheckPlan(due, quiet, {cid: inputs.get(cid, "") for cid in due}, register, wide, why)
 
 
 def kept_findings(wh: Warehouse, stored: dict[str, dict[str, Any]]) -> list[Finding]:
@@ -230,35 +307,41 @@ def kept_findings(wh: Warehouse, stored: dict[str, dict[str, Any]]) -> list[Find
         return []
     rows = wh.query_in("SELECT * FROM discrepancies WHERE candidate_id IN ({ids}) ORDER BY candidate_id, finding_id",
                        sorted(stored))
-    fields = set(Finding.model_fields)
-    out = []
-    for r in rows:
-        if r["last_seen_run"] != stored[r["candidate_id"]]["seen_run"]:
-            continue  # resolved earlier: not among the candidate's current findings
-        data = {k: v for k, v in r.items() if k in fields}
-        for k in ("evidence", "message"):
-            if isinstance(data.get(k), str):
-                data[k] = json.loads(data[k])
-        out.append(Finding.model_validate(data))
-    return out
+    from include.findings import finding_data
+
+    return [Finding.model_validate(finding_data(r)) for r in rows
+            if r["last_seen_run"] == stored[r["candidate_id"]]["seen_run"]]  # others: resolved earlier
 
 
-def record(wh: Warehouse, run: RunContext, rows: list[dict[str, Any]]) -> None:
-    """Store this run's check records (in the caller's transaction, with the findings): every candidate
-    of the run now has ``seen_run`` = this run; rows of candidates the run did not include go."""
+RECORDED = ("candidate_id", "fingerprint", "register_digest", "registry_fingerprint", "checked_run", "checked_day",
+            "next_check", "inputs_sql", "register_sql", "run_wide")
+
+
+def record(wh: Warehouse, run: RunContext, rows: list[dict[str, Any]], quiet: Iterable[str] = ()) -> None:
+    """Store this run's check records (in the caller's transaction, with the findings): the loaded
+    candidates' ``rows`` with the plan's digests, and the candidates carried unread (``quiet``), whose
+    records stand; every candidate of the run now has ``seen_run`` = this run; rows of candidates the
+    run did not include go."""
+    from include.warehouse.base import IN_CHUNK, placeholders
+
     now = now_iso()
-    wh.upsert(TABLE, [{**{k: r[k] for k in ("candidate_id", "fingerprint", "register_digest", "registry_fingerprint",
-                                              "checked_run", "checked_day", "next_check")},
-                       "seen_run": run.run_id, "updated_at": now}
+    wh.upsert(TABLE, [{**{k: r.get(k) for k in RECORDED}, "seen_run": run.run_id, "updated_at": now}
                       for r in rows], ["candidate_id"])
+    ids = sorted(quiet)
+    for i in range(0, len(ids), IN_CHUNK):
+        part = ids[i:i + IN_CHUNK]
+        wh.execute(f"UPDATE {TABLE} SET seen_run = ?, updated_at = ? WHERE candidate_id IN ({placeholders(len(part))})",
+                   [run.run_id, now, *part])
     wh.execute(f"DELETE FROM {TABLE} WHERE seen_run <> ?", [run.run_id])
 
 
-def summary(rows: Iterable[dict[str, Any]], run: RunContext) -> dict[str, Any]:
-    """For the run manifest: candidates re-checked, by reason, and kept."""
+def summary(rows: Iterable[dict[str, Any]], run: RunContext, carried: int = 0,
+            planned: dict[str, Any] | None = None) -> dict[str, Any]:
+    """For the run manifest: candidates re-checked, by reason, and kept (``carried`` of them unread,
+    by the plan: ``planned`` is ``CheckPlan.summary``)."""
     counts = dict.fromkeys((*REASONS, "kept"), 0)
     for r in rows:
         counts[r["reason"]] += 1
     rechecked = {k: counts[k] for k in REASONS}
     return {"full": run.full, "rechecked": sum(rechecked.values()), "rechecked_by_reason": rechecked,
-            "kept": counts["kept"]}
+            "kept": counts["kept"] + carried, "plan": planned or {}}

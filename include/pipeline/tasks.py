@@ -180,8 +180,7 @@ def ingest_reviews_task(run: RunContext, src: Sources) -> dict[str, Any]:
 @task_body
 def plan_check_task(info: RunContext, src: Sources) -> list[int]:
     cfg = load_config()
-    batches = _with_wh(src, lambda wh: check.candidate_batches(wh, CHECK_CHUNK))
-    write_private_text(private_dir(run_dir(cfg, info) / "plan") / "check.json", json.dumps(batches))
+    batches = _with_wh(src, lambda wh: check.plan_checks(wh, cfg, info, CHECK_CHUNK))
     return list(range(len(batches)))
 
 

@@ -128,17 +128,30 @@ def test_the_incremental_run_re_checks_only_what_is_due_and_says_so(days, day):
     incremental, full = days[day]
     inc, fl = incremental["manifest"]["incremental"], full["manifest"]["incremental"]
     checked = full["manifest"]["candidates_checked"]
-    assert fl == {"full": True, "rechecked": checked, "rechecked_by_reason":
-                  {"new": 0, "changed": 0, "time_due": 0, "full": checked}, "kept": 0}
+    assert {k: v for k, v in fl.items() if k != "plan"} == {
+        "full": True, "rechecked": checked, "rechecked_by_reason": {"new": 0, "changed": 0, "time_due": 0, "full": checked},
+        "kept": 0}
+    assert fl["plan"] == {"loaded": checked, "carried_unread": 0,
+                          "loaded_by_reason": {**{r: 0 for r in fl["plan"]["loaded_by_reason"]}, "full": checked}}
     assert inc["full"] is False and inc["rechecked"] + inc["kept"] == checked
+    plan = inc["plan"]  # who was loaded and compared, who carried over without being read
+    assert plan["loaded"] + plan["carried_unread"] == checked
+    assert sum(plan["loaded_by_reason"].values()) == plan["loaded"] >= inc["rechecked"]
+    assert plan["loaded_by_reason"]["full"] == 0
     assert 0 < inc["rechecked"] < inc["kept"] if day == DAY2 else 0 < inc["rechecked"]
     assert inc["kept"] > 0
     if day == DAY2:
         assert inc["rechecked_by_reason"]["changed"] >= len(days["touched"])
         assert inc["rechecked_by_reason"]["time_due"] >= 1  # the agreement that ended
+        if plan["loaded_by_reason"]["register"] == 0:  # the register is as on day 1: only the due are read
+            assert plan["loaded_by_reason"]["inputs"] >= len(days["touched"]) and plan["carried_unread"] > 0
     else:
         assert inc["rechecked_by_reason"]["changed"] == 0  # no input changed: the month turned
         assert inc["rechecked_by_reason"]["time_due"] == inc["rechecked"]
+        # nothing changed but the month: those whose results can change are read, the rest are not
+        assert plan["loaded_by_reason"]["inputs"] == plan["loaded_by_reason"]["register"] == 0
+        assert plan["loaded_by_reason"]["time_due"] == plan["loaded"] == inc["rechecked"]
+        assert plan["carried_unread"] == inc["kept"] > 0
 
 
 def test_unchanged_findings_keep_their_ids_digests_and_clearance(days):

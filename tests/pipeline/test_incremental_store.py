@@ -92,7 +92,7 @@ def test_the_manifest_summary_counts_each_reason():
     rows = [{"reason": r} for r in ("new", "changed", "changed", "time_due", "kept", "kept", "kept")]
     assert incremental.summary(rows, RunContext("r", DAY)) == {
         "full": False, "rechecked": 4, "rechecked_by_reason": {"new": 1, "changed": 2, "time_due": 1, "full": 0},
-        "kept": 3}
+        "kept": 3, "plan": {}}
 
 
 def test_a_register_change_re_checks_only_the_candidates_it_concerns(tmp_path):
@@ -138,3 +138,85 @@ def test_a_register_change_re_checks_only_the_candidates_it_concerns(tmp_path):
     assert reasons[target.candidate.candidate_id] == "changed"
     assert {c for c, r in reasons.items() if r == "changed"} <= concerned | {target.candidate.candidate_id}
     assert "kept" in reasons.values()
+
+
+def test_carried_findings_are_written_as_an_unchanged_batch_would_write_them(warehouse, engine_findings):  # noqa: F811
+    """The plan's candidates carried unread: this run's findings, digests and counts are those a batch of
+    the same unchanged findings gives, a cleared one stays cleared, and writing the run again changes nothing."""
+    from include.findings import clear_finding, findings_digest
+
+    ids = sorted({f.candidate_id for f in engine_findings})
+    first, second = RunContext("run-1", DAY), RunContext("run-2", DAY)
+    with warehouse.transaction():
+        write_run_findings(warehouse, [engine_findings], first.run_id, set(ids))
+        incremental.record(warehouse, first, _rows(ids, first.run_id))
+    clear_finding(warehouse, engine_findings[0].finding_id, "explained", "hr@example.com")
+    carried = {c: "run-1" for c in ids[1:]}
+    loaded = [f for f in engine_findings if f.candidate_id == ids[0]]
+    for _attempt in range(2):  # the second: a retry of a run whose first attempt was committed
+        with warehouse.transaction():
+            out = write_run_findings(warehouse, [loaded], second.run_id, set(ids), carried=carried)
+            incremental.record(warehouse, second, _rows(ids[:1], second.run_id), quiet=carried)
+        assert out.digest == findings_digest(engine_findings)
+        assert out.counts["unchanged"] == out.counts["total"] == len({f.finding_id for f in engine_findings})
+        assert out.counts["new"] == out.counts["updated"] == out.counts["resolved"] == 0
+        assert out.counts["cleared"] == 1
+        rows = warehouse.query("SELECT finding_id, row_digest FROM run_findings WHERE run_id = ?", ["run-2"])
+        assert sorted((r["finding_id"], r["row_digest"]) for r in rows) == sorted(
+            (f.finding_id, row_digest(f)) for f in engine_findings)
+        state = warehouse.query("SELECT finding_id, last_seen_run, first_seen_run, status FROM discrepancies")
+        assert {r["last_seen_run"] for r in state} == {"run-2"} and {r["first_seen_run"] for r in state} == {"run-1"}
+        assert [r["finding_id"] for r in state if r["status"] == "cleared"] == [engine_findings[0].finding_id]
+        stored = incremental.stored_checks(warehouse, ids)
+        assert {s["seen_run"] for s in stored.values()} == {"run-2"}
+        assert {c for c, s in stored.items() if s["checked_run"] == "run-1"} == set(carried)
+
+
+def _person(cid: str, run_id: str) -> dict:
+    return {"candidate_id": cid, "source": "greenhouse", "source_id": cid, "first_name": "A", "last_name": "B",
+            "consent_given": True, "updated_at": "2026-11-01T00:00:00Z", "run_id": run_id}
+
+
+def _job(cid: str, n: int, title: str, run_id: str) -> dict:
+    return {"employment_id": f"{cid}-{n}", "candidate_id": cid, "source": "greenhouse", "employer": "Acme",
+            "title": title, "start_raw": "2020-01", "run_id": run_id}
+
+
+def test_the_plan_digests_change_with_what_the_check_would_load_and_nothing_else(warehouse):  # noqa: F811
+    """The SQL digests the plan compares (both engines): a row written again unchanged by another run
+    keeps the candidate's digest; a changed, added or deleted row, or a record quarantined on this run,
+    changes that candidate's only; the register's changes with an entity's content, not its fetch time."""
+    from include.warehouse.check_inputs import input_digests, register_digest
+
+    warehouse.upsert("candidates", [_person(c, "r1") for c in ("c1", "c2")], ["candidate_id"])
+    warehouse.upsert("employments", [_job(c, n, "Engineer", "r1") for c in ("c1", "c2") for n in (1, 2)],
+                     ["employment_id"])
+    warehouse.upsert("registry_entities", [{"entity_id": "companies_house:1", "registry": "companies_house",
+                                            "status": "active", "record_url": "u", "fetched_at": "2026-11-01"}],
+                     ["entity_id"])
+    base, reg = input_digests(warehouse, "r2"), register_digest(warehouse)
+    assert set(base) == {"c1", "c2"} and base["c1"] != base["c2"]
+
+    warehouse.upsert("employments", [_job("c1", 1, "Engineer", "r2")], ["employment_id"])  # the same row again
+    warehouse.upsert("registry_entities", [{"entity_id": "companies_house:1", "registry": "companies_house",
+                                            "status": "active", "record_url": "u", "fetched_at": "2026-11-20"}],
+                     ["entity_id"])
+    assert input_digests(warehouse, "r2") == base and register_digest(warehouse) == reg
+
+    warehouse.upsert("employments", [_job("c1", 1, "Principal Engineer", "r2")], ["employment_id"])
+    after = input_digests(warehouse, "r2")
+    assert after["c1"] != base["c1"] and after["c2"] == base["c2"]
+    warehouse.execute("DELETE FROM employments WHERE employment_id = ?", ["c2-2"])
+    gone = input_digests(warehouse, "r2")
+    assert gone["c2"] != base["c2"] and gone["c1"] == after["c1"]
+    warehouse.upsert("quarantine", [{"quarantine_id": "q1", "run_id": "r2", "source": "greenhouse",
+                                     "dataset": "employments", "record_key": "x", "reason": "bad date",
+                                     "candidate_id": "c1"}], ["quarantine_id"])
+    quarantined = input_digests(warehouse, "r2")
+    assert quarantined["c1"] != gone["c1"] and quarantined["c2"] == gone["c2"]
+    assert input_digests(warehouse, "r3")["c1"] == gone["c1"]  # a later run no longer reads r2's quarantine
+
+    warehouse.upsert("registry_entities", [{"entity_id": "companies_house:1", "registry": "companies_house",
+                                            "status": "dissolved", "record_url": "u", "fetched_at": "2026-11-20"}],
+                     ["entity_id"])
+    assert register_digest(warehouse) != reg

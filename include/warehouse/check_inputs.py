@@ -1,0 +1,73 @@
+"""Digests, computed in SQL, of what the check step reads for each candidate and of the register.
+
+The check plan (``include.pipeline.incremental.plan``) compares them with the ones stored at a
+candidate's last check, so that a candidate none of whose inputs changed is carried over without being
+loaded into Python at all. They are a superset of what the rules read: every column of every row the
+check loads for a candidate (``include.pipeline.check.load_bundles``), except the ``run_id`` that says
+which run last wrote the row (an unchanged row written again is unchanged). A digest that differs only
+sends the candidate to the exact comparison (``incremental.decide``); equal digests mean equal rows.
+
+Hex MD5 strings of rows rendered as text by the database itself: each warehouse compares only digests
+it computed, so DuckDB and PostgreSQL need not agree with each other. No personal data leaves the
+database: only candidate ids and digests come back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from include.warehouse.base import Warehouse, quote_ident
+
+# per-candidate tables the check loads, whole rows (``load_bundles``: the candidate, their resume and
+# profile jobs and educations, their applications for the latest one's id)
+CANDIDATE_INPUTS = ("candidates", "applications", "employments", "educations")
+QUARANTINE_COLUMNS = ("source", "dataset", "record_key", "reason", "raw_pointer", "raw")
+SKIPPED = frozenset({"run_id"})
+REGISTER_TABLES = {"registry_entities": ("entity_id",), "registry_names": ("entity_id", "position", "name")}
+REGISTER_SKIPPED = frozenset({"run_id", "fetched_at"})  # when an entity was fetched is not what it says
+
+
+def _row_text(columns: Sequence[str], alias: str) -> str:
+    """SQL for one row as text: each value tagged so that NULL and an empty string differ."""
+    parts = [f"CASE WHEN {alias}.{quote_ident(c)} IS NULL THEN 'N' "
+             f"ELSE 'V' || CAST({alias}.{quote_ident(c)} AS VARCHAR) END" for c in columns]
+    return "concat_ws(chr(31), " + ", ".join(parts) + ")"
+
+
+def _columns(wh: Warehouse, table: str, skipped: frozenset[str]) -> list[str]:
+    return [c for c in wh.columns(table) if c not in skipped]
+
+
+def input_digests(wh: Warehouse, run_id: str) -> dict[str, str]:
+    """Candidate id -> the digest of every row the check loads for them on run ``run_id``: their
+    ``candidates`` row, applications, employments, educations, and the quarantined records the check
+    reads for them (those of the run that last wrote the candidate, and of ``run_id``:
+    ``include.warehouse.quarantine.incomplete_records``). Candidates with no row anywhere are absent."""
+    parts: dict[str, list[str]] = {}
+    for table in CANDIDATE_INPUTS:
+        row = _row_text(_columns(wh, table, SKIPPED), "t")
+        sql = (f"SELECT t.candidate_id AS cid, md5(string_agg({row}, chr(30) ORDER BY {row})) AS d "
+               f"FROM {quote_ident(table)} t WHERE t.candidate_id IS NOT NULL GROUP BY t.candidate_id")
+        for r in wh.query(sql):
+            parts.setdefault(r["cid"], []).append(f"{table}:{r['d']}")
+    row = _row_text(QUARANTINE_COLUMNS, "q")
+    sql = (f"SELECT q.candidate_id AS cid, md5(string_agg({row}, chr(30) ORDER BY {row})) AS d "
+           "FROM quarantine q JOIN candidates c ON c.candidate_id = q.candidate_id "
+           "WHERE q.run_id = c.run_id OR q.run_id = ? GROUP BY q.candidate_id")
+    for r in wh.query(sql, [run_id]):
+        parts.setdefault(r["cid"], []).append(f"quarantine:{r['d']}")
+    return {cid: hashlib.sha256("\n".join(sorted(p)).encode()).hexdigest() for cid, p in parts.items()}
+
+
+def register_digest(wh: Warehouse) -> str:
+    """The digest of the register the check's index is built from (``registry_entities`` and their
+    ``registry_names``), fetch times apart: equal digests, the same index."""
+    h = hashlib.sha256()
+    for table, order in REGISTER_TABLES.items():
+        row = _row_text(_columns(wh, table, REGISTER_SKIPPED), "t")
+        keys = ", ".join(f"t.{quote_ident(c)}" for c in order)
+        got = wh.query(f"SELECT count(*) AS n, md5(string_agg({row}, chr(30) ORDER BY {keys}, {row})) AS d "
+                       f"FROM {quote_ident(table)} t")[0]
+        h.update(f"{table}:{got['n']}:{got['d']}\n".encode())
+    return h.hexdigest()
