@@ -170,6 +170,17 @@ class RegistriesConfig(Strict):
     max_age_days: int = Field(default=30, ge=1)
 
 
+class ReviewsConfig(Strict):
+    """Which employers a run asks the review feed about: the hiring company on every run, an employer never
+    read (with the full look-back), one last read ``max_age_days`` or more days ago (from that day), within
+    ``requests_per_run`` employers; the rest wait as "pending", oldest first, for the next runs."""
+
+    max_age_days: int = Field(default=7, ge=0)  # 0: every employer is asked on every run
+    # employers one run asks (each one request, more when its reviews fill several pages); the hiring
+    # company is always asked and counted among them
+    requests_per_run: int = Field(default=2000, ge=0)
+
+
 class Config(Strict):
     hiring_company: HiringCompany
     thresholds: Thresholds = Field(default_factory=Thresholds)
@@ -182,6 +193,7 @@ class Config(Strict):
     notices: NoticesConfig = Field(default_factory=NoticesConfig)
     profiles: ProfilesConfig = Field(default_factory=ProfilesConfig)
     registries: RegistriesConfig = Field(default_factory=RegistriesConfig)
+    reviews: ReviewsConfig = Field(default_factory=ReviewsConfig)
     # landing zone, run folders, reports, quarantine files; a relative path is taken from the folder of
     # the configuration file (never from a process's working directory)
     data_dir: str = ".var/data"

@@ -438,13 +438,18 @@ def ingest_profiles(chunk: list[str], index: int, make_client: MakeClient, wh: W
 
 def latest_employers(wh: Warehouse) -> list[str]:
     """Each consenting candidate's current or latest resume employer: the report gives them context."""
+    return sorted({employer for employer, _run in _latest_jobs(wh).values()})
+
+
+def _latest_jobs(wh: Warehouse) -> dict[str, tuple[str, str | None]]:
+    """candidate id -> (employer, run that stored it) of each consenting candidate's latest resume job."""
     rows = resume_employments(wh, ("greenhouse", "lever"))
-    latest: dict[str, tuple[tuple[str, str], str]] = {}
+    latest: dict[str, tuple[tuple[str, str], str, str | None]] = {}
     for r in rows:
         key = (str(r["end_raw"] or "9999"), str(r["start_raw"] or ""))
         if r["candidate_id"] not in latest or key > latest[r["candidate_id"]][0]:
-            latest[r["candidate_id"]] = (key, r["employer"])
-    return sorted({employer for _, employer in latest.values()})
+            latest[r["candidate_id"]] = (key, r["employer"], r.get("run_id"))
+    return {cid: (employer, run_id) for cid, (_key, employer, run_id) in latest.items()}
 
 
 def names_needing_lookup(wh: Warehouse, names: list[str], max_age_days: int | None = None,
@@ -512,27 +517,77 @@ def ingest_registries(names: list[str], index: int, make_client: MakeClient, wh:
             "requests": {s: dict(c.stats) for s, c in clients.items() if hasattr(c, "stats")}}
 
 
-def ingest_reviews(make_client: MakeClient, wh: Warehouse, config: Config, run: RunContext) -> dict[str, Any]:
-    """Reviews of the hiring company and of candidates' employers, since the last watermark."""
+def ingest_reviews(make_client: MakeClient, wh: Warehouse, config: Config, run: RunContext,
+                   now: datetime | None = None) -> dict[str, Any]:
+    """Reviews of the hiring company and of consenting candidates' latest employers: only the employers due
+    (``include.ingest.review_plan``: the hiring company on every run, never-read employers with the full
+    look-back, those read ``reviews.max_age_days`` ago or more from their own last read day), within
+    ``reviews.requests_per_run``. Each asked employer's read day moves, in the transaction that stores its
+    reviews, to the day the feed was read (docs/INCREMENTAL.md#reviews)."""
     from include.ingest.profiles import fetch_reviews
+    from include.ingest.review_plan import select_employers
+    from include.warehouse import review_reads
 
     # the feed's ``since`` is an inclusive day: the day the feed was read (if before the report day
     # ended) is asked for again next time, so a review posted later that day is not lost
-    mark = min(run.report_day, (datetime.now(UTC) - CLOCK_SKEW).date())
+    mark = min(run.report_day, ((now or datetime.now(UTC)) - CLOCK_SKEW).date())
     lander = _lander(config, run, "reviews")
     client = make_client("reviews", lander)
     if client is None:
         return skipped("reviews")
-    since = store.get_watermark(wh, "reviews", "reviews") or (run.report_day - timedelta(days=730)).isoformat()
-    employers = list(dict.fromkeys([config.hiring_company.name, *latest_employers(wh)]))
-    fetched, bad = fetch_reviews(client, employers, since)
-    reviews: list[Any] = [r for r in fetched if r.date <= run.report_day.isoformat()]
+    hiring = config.hiring_company.name
+    jobs = _latest_jobs(wh)
+    employers = sorted({employer for employer, _run in jobs.values()})
+    last_read = review_reads.read_days(wh)
+    legacy = review_reads.legacy_watermark(wh)
+    seeds = _seed_from_legacy(wh, legacy, hiring, jobs, last_read) if legacy is not None else {}
+    plan = select_employers(hiring, employers, {**seeds, **last_read}, mark, config.reviews.max_age_days,
+                            config.reviews.requests_per_run)
+    reviews: dict[str, Any] = {}  # by review id: two spellings of one company may find the same review
+    bad: list[dict[str, Any]] = []
+    for ask in plan.asks:  # the hiring company first, then as planned; each employer from its own day
+        got, got_bad = fetch_reviews(client, [ask.employer], ask.since)
+        reviews.update((r.review_id, r) for r in got if r.date <= run.report_day.isoformat())
+        bad.extend(got_bad)
     files = lander.close()
     payloads = store.record_payloads(wh, run, "reviews", files)
+    asked = {a.key for a in plan.asks}
+    rows = [{"employer": k, "read_day": day, "run_id": legacy["run_id"] if legacy else None}
+            for k, day in seeds.items() if k not in asked and k not in last_read]
+    for a in plan.asks:  # never backwards (a backfill of an earlier day)
+        rows.append({"employer": a.key, "read_day": max(last_read.get(a.key) or seeds.get(a.key) or "",
+                                                          mark.isoformat()), "run_id": run.run_id})
     with _atomic(wh):
-        dq = store.validate_and_store(wh, config, run, "reviews", "reviews", reviews, files[0].path if files else "")
+        dq = store.validate_and_store(wh, config, run, "reviews", "reviews", list(reviews.values()),
+                                      files[0].path if files else "")
         store.store_quarantine(wh, store.quarantine_rows(run, "reviews", bad, files[0].path if files else ""))
-    after = max(since, mark.isoformat())  # never backwards (a backfill of an earlier day)
-    store.set_watermark(wh, run, "reviews", "reviews", after)
-    return {"source": "reviews", "skipped": False, "employers": len(employers), "reviews": len(reviews),
-            "watermark": {"before": since, "after": after}, "payloads": payloads, "data_quality": dq}
+        review_reads.record_reads(wh, rows)
+        if legacy is not None:  # its days live on in review_reads now
+            review_reads.drop_legacy_watermark(wh)
+    summary = plan.summary()
+    log.info("reviews: %d employer(s) asked (%s), %d fresh, %d pending", summary["asked"],
+             ", ".join(f"{n} {r}" for r, n in summary["asked_by_reason"].items() if n), plan.fresh, plan.pending)
+    return {"source": "reviews", "skipped": False, "employers": len(plan.asks), "reviews": len(reviews), **summary,
+            "seeded_from_watermark": len(seeds), "requests": dict(getattr(client, "stats", {}) or {}),
+            "payloads": payloads, "data_quality": dq}
+
+
+def _seed_from_legacy(wh: Warehouse, legacy: dict[str, Any], hiring: str, jobs: dict[str, tuple[str, str | None]],
+                      last_read: dict[str, str]) -> dict[str, str]:
+    """The read days the single review watermark of the code before migration 017 stands for.
+
+    That code asked the feed about the hiring company and every consenting candidate's latest employer on
+    every run, all from the one watermark. An employer not yet in ``review_reads`` is taken as read up to that
+    watermark only if it was surely asked by the run that set it: the hiring company, or the latest job of a
+    candidate stored by that run or by a run sealed before the watermark was set (a candidate's jobs are
+    replaced together when re-read, so an old latest job was the latest then too). A job stored since (a new
+    candidate, a re-read one, a run that failed before its reviews) is not: its employer is read with the full
+    look-back. ``legacy``: the watermark row (``review_reads.legacy_watermark``; the run that stores what
+    it seeds deletes it). Employer key -> day."""
+    from include.ingest.review_plan import employer_key
+    from include.warehouse import review_reads
+
+    day = str(legacy["value"])
+    then = review_reads.runs_done_by(wh, str(legacy["updated_at"] or "")) | {legacy["run_id"]}
+    keys = {employer_key(hiring)} | {employer_key(e) for e, run_id in jobs.values() if run_id in then}
+    return {k: day for k in sorted(keys) if k and k not in last_read}

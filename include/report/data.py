@@ -227,6 +227,19 @@ def _profiles_pending(wh: Warehouse, run_id: str, run_dir: Path | None) -> int:
     return int((plan or {}).get("pending") or 0)
 
 
+def _employers_pending(wh: Warehouse, run_id: str, run_dir: Path | None) -> int:
+    """Employers the run left pending at the review feed (the sealed manifest's ``sources.reviews``, else
+    the run's ``source-reviews`` manifest part)."""
+    part = ((runs.sealed_manifest(wh, run_id) or {}).get("sources") or {}).get("reviews")
+    path = run_dir / "manifest" / "source-reviews.json" if run_dir is not None else None
+    if not part and path is not None and path.is_file():
+        part = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        return int((part or {}).get("pending") or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 def skipped_sources(parts: dict[str, dict[str, Any]]) -> list[SkippedSource]:
     """A source part with ``skipped: true``, or a chunk part listing sources it had no connection for."""
     found: dict[str, str | None] = {}
@@ -377,6 +390,7 @@ def load_report_data(wh: Warehouse, report_day: date, run_id: str, config: Any, 
     if hasattr(config, "data_path"):
         run_dir = config.data_path() / "runs" / run_id
     counts.profiles_pending = _profiles_pending(wh, run_id, run_dir)
+    counts.employers_pending = _employers_pending(wh, run_id, run_dir)
     return ReportData(
         report_day=report_day,
         run_id=run_id,

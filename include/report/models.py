@@ -157,6 +157,9 @@ class Counts(View):
     # public profiles due but left for later runs (over a source's per-run request budget): the run manifest's
     # ``profiles.pending``, docs/INCREMENTAL.md
     profiles_pending: int = 0
+    # employers due at the review feed but left for later runs (over ``reviews.requests_per_run``): the run
+    # manifest's ``sources.reviews.pending``, docs/INCREMENTAL.md#reviews
+    employers_pending: int = 0
 
 
 class SkippedSource(View):

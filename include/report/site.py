@@ -259,6 +259,7 @@ def day_data(wh: Warehouse, report_day: date, run_id: str, config: Any, index: S
     shown = [f.finding for f in [*new, *changed]]
     counts = counts_of_run(wh, run_id)
     counts.profiles_pending = d._profiles_pending(wh, run_id, run_dir)  # the profile reads left for later runs
+    counts.employers_pending = d._employers_pending(wh, run_id, run_dir)  # and the review feed's employers
     return ReportData(
         report_day=report_day, run_id=run_id, hiring_company=company,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -121,17 +121,17 @@ def consenting_employers(wh: Warehouse) -> list[str]:
 
 
 def resume_employments(wh: Warehouse, sources: Sequence[str], ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
-    """(candidate_id, employer, start_raw, end_raw) of resume jobs (from ``sources``): of these candidates,
-    or of every consenting candidate when ``ids`` is None."""
+    """(candidate_id, employer, start_raw, end_raw, run_id) of resume jobs (from ``sources``): of these
+    candidates, or of every consenting candidate when ``ids`` is None; ``run_id``: the run that stored it."""
     marks = ", ".join("?" for _ in sources)
     if ids is None:
         return wh.query(
-            "SELECT e.candidate_id, e.employer, e.start_raw, e.end_raw FROM employments e JOIN candidates c "
+            "SELECT e.candidate_id, e.employer, e.start_raw, e.end_raw, e.run_id FROM employments e JOIN candidates c "
             f"ON c.candidate_id = e.candidate_id WHERE c.consent_given AND e.source IN ({marks})",
             list(sources),
         )
     return wh.query_in(
-        "SELECT candidate_id, employer, start_raw, end_raw FROM employments "
+        "SELECT candidate_id, employer, start_raw, end_raw, run_id FROM employments "
         f"WHERE candidate_id IN ({{ids}}) AND source IN ({marks})",
         list(ids),
         list(sources),

@@ -120,7 +120,9 @@ def test_the_review_watermark_stops_at_the_day_the_feed_was_read(tmp_path):
                                      on_payload=lander, sleep=lambda s: None)
 
             first = ingest.ingest_reviews(make, wh, cfg, RunContext("cc-rv-1", ahead))
-            assert first["watermark"]["after"] == today.isoformat()
+            assert first["read_day"] == today.isoformat()
+            assert wh.query("SELECT read_day FROM review_reads WHERE employer = ?",
+                            ["example robotics ltd"])[0]["read_day"] == today.isoformat()
             data["reviews"].append(review("later"))  # posted after that run, dated today
             ingest.ingest_reviews(make, wh, cfg, RunContext("cc-rv-2", ahead))
         ids = sorted(r["review_id"] for r in wh.query("SELECT review_id FROM reviews"))

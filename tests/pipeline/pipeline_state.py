@@ -21,7 +21,8 @@ from tests.pipeline.conftest import REPORT_DAY, PipelineEnv, make_env
 # table -> primary key: the warehouse state that must come out the same whatever happened on the way
 STATE_KEYS = {"candidates": "candidate_id", "applications": "application_id", "jobs": "job_id",
               "employments": "employment_id", "educations": "education_id",
-              "registry_entities": "entity_id", "reviews": "review_id", "discrepancies": "finding_id"}
+              "registry_entities": "entity_id", "reviews": "review_id", "discrepancies": "finding_id",
+              "review_reads": "employer"}
 # what identifies a job regardless of its id: two rows alike here would be one job stored twice
 EMPLOYMENT_IDENTITY = "candidate_id, source, employer, title, start_raw, end_raw, record_ref"
 

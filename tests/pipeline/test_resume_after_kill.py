@@ -159,7 +159,7 @@ def test_killed_midway_kept_the_finished_steps(killed_midway, reference):
     assert snap["keys"]["applications"] == reference["keys"]["applications"]
     for mark in ("greenhouse/candidates", "lever/candidates"):
         assert snap["watermarks"][mark] == reference["watermarks"][mark]
-    assert "reviews/reviews" not in snap["watermarks"]
+    assert "reviews/reviews" not in snap["watermarks"] and not snap["keys"]["review_reads"]
     assert not snap["keys"]["reviews"] and not snap["keys"]["discrepancies"] and snap["runs"] == []
 
 
@@ -185,9 +185,10 @@ def test_resumed_run_reads_from_the_last_good_watermarks(resumed, killed_midway,
     first_pages = [q for q in queries if "cursor" not in q]  # a cursor page carries no filter by design
     assert first_pages
     assert all(q["updated_at"][0].startswith(f"gte|{marks['greenhouse/candidates']}|") for q in first_pages)
-    # reviews had not run when the run was killed: read from the default start, as the reference did
+    # reviews had not run when the run was killed: every employer read in full, as the reference did
     ref_reviews = ref_sources["reviews"]
-    assert sources["reviews"]["watermark"]["before"] == ref_reviews["watermark"]["before"]
+    assert sources["reviews"]["due"] == ref_reviews["due"] and sources["reviews"]["due"]["stale"] == 0
+    assert sources["reviews"]["due"]["new"] > 0 and sources["reviews"]["fresh"] == 0
     assert sources["reviews"]["reviews"] == ref_reviews["reviews"]
 
 

@@ -188,3 +188,18 @@ def test_the_page_leaves_out_values_hr_reads_past():
             "employer": "Acme", "employment_type": "contract"}}])
     assert [dict(v.values) for v in views] == [{"employer": "Acme Ltd"},
                                                {"employer": "Acme", "employment_type": "contract"}]
+
+
+def test_employers_pending_at_the_review_feed_are_counted_and_shown(seeded, cfg, data):
+    """The review feed's part says how many due employers the run left for later (docs/INCREMENTAL.md#reviews)."""
+    from include.report.render import render_html
+
+    assert data.counts.employers_pending == 0 and 'id="employers-pending"' not in render_html(data, "en")
+    run = "cc-2026-11-22-pending"
+    folder = cfg.data_path() / "runs" / run / "manifest"
+    folder.mkdir(parents=True)
+    (folder / "source-reviews.json").write_text(json.dumps({"source": "reviews", "skipped": False, "pending": 3}))
+    pending = load_report_data(seeded, date(2026, 11, 22), run, cfg)
+    assert pending.counts.employers_pending == 3
+    assert "Reviews of 3 employers pending refresh" in render_html(pending, "en")
+    assert "3 家雇主的员工评价待更新" in render_html(pending, "zh_CN")

@@ -79,6 +79,7 @@ TABLES = {
     "finding_clearances",
     "run_findings",
     "candidate_levels",
+    "review_reads",
 }
 
 
