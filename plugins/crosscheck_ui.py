@@ -1,6 +1,8 @@
 """The Crosscheck pages in the Airflow 3 UI, live from the warehouse: HR's desk (``/desk``: who needs action
 first, search, filters, paging; ``include.report.desk``), a candidate's page (``/candidate``), the latest
-HR report (``/``) and the candidates awaiting consent (``/consent``). A form per open finding clears it
+HR report (``/``) with its requisition pages (``/requisition``, each page's CSV ``/requisition.csv``), the
+CSV of every finding streamed from the warehouse (``/report.csv``) and the candidates awaiting consent
+(``/consent``). A form per open finding clears it
 with a reason, in the logged-in user's name; a cleared finding can be reopened; both come back to the
 finding. A browser without a session is sent to Airflow's login, which brings it back.
 
@@ -39,7 +41,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request, status
-from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 
 from include.warehouse import Warehouse, WarehouseUnavailable
 
@@ -293,8 +295,9 @@ def create_app(
         interactive = (Interactive(csrf_token=csrf_token(principal), action=f"clear?lang={locale}&back=candidate",
                                    user=principal.name, reopen_action=f"reopen?lang={locale}&back=candidate")
                        if principal.can_clear else Interactive(csrf_token="", action="", message=READ_ONLY[locale]))
-        text = "".join(requisition_chunks(data, req.link, number, view, levels, locale, interactive,
-                                          ui_href(locale), home=f"./?lang={locale}"))
+        text = "".join(requisition_chunks(
+            data, req.link, number, view, levels, locale, interactive, ui_href(locale), home=f"./?lang={locale}",
+            csv_href="requisition.csv?" + urlencode({"key": req.link.key, "page": number, "lang": locale})))
         return _html(text if principal.can_clear else CLEAR_FORM.sub("", text))
 
     @app.get("/findings", response_class=HTMLResponse)
@@ -561,7 +564,9 @@ def create_app(
 
     @app.get("/report.csv")
     def report_csv(request: Request, principal: User, lang: str | None = None) -> Response:
-        from include.report.render import render_csv
+        """The full state export for whoever needs all of it: every finding of the latest run, streamed
+        from the warehouse requisition by requisition (``include.report.site.state_csv_chunks``), never one
+        string in memory. The files' ``report-<day>-<locale>.csv`` is only the day's export."""
         from include.warehouse.runs import latest_run
 
         settings: Settings = request.app.state.settings
@@ -570,18 +575,37 @@ def create_app(
             latest = latest_run(wh)
         if latest is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no report yet")
-        name = f"report-{latest.report_day.isoformat()}-{locale}.csv"
-        written = Path(_config(settings).data_path()) / "reports" / name
-        if _written_by(written, latest.run_id):  # the run's export, streamed from disk, never held in memory
-            return FileResponse(written, media_type="text/csv; charset=utf-8", filename=name, headers=SECURITY_HEADERS)
+        name = f"report-{latest.report_day.isoformat()}-{locale}-all.csv"
+        return StreamingResponse(
+            _state_csv(settings, latest.report_day, latest.run_id, locale),
+            media_type="text/csv; charset=utf-8",
+            headers={**SECURITY_HEADERS, "Content-Disposition": f"attachment; filename={name}"},
+        )
+
+    @app.get("/requisition.csv")
+    def requisition_csv(request: Request, principal: User, key: str, page: str | None = None,
+                        lang: str | None = None) -> Response:
+        """The findings of one requisition page of the latest run (what ``requisitions/<key>.csv`` holds)."""
+        from include.report.render import findings_csv_chunks, page_csv_name
+        from include.report.site import requisition_page, site_index
+        from include.warehouse.runs import latest_run
+
+        settings: Settings = request.app.state.settings
+        locale = _locale(lang, settings)
         with _warehouse(settings) as wh:
-            data = _latest_data(wh, settings)
-        if data is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "no report yet")
-        body = "\ufeff" + render_csv(data, locale)
-        name = f"report-{data.report_day.isoformat()}-{locale}.csv"
+            latest = latest_run(wh)
+            index = site_index(wh, latest.run_id) if latest else None
+            req = index.by_key.get(key) if index else None
+            if latest is None or index is None or req is None:
+                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such requisition in the latest report")
+            number = _page_number(page, req.link.pages)
+            view = requisition_page(wh, latest.report_day, latest.run_id, _config(settings), req, number,
+                                    review_rows=[])
+        rows = [(view, c, f) for c in view.candidates for f in c.findings]
+        name = f"report-{latest.report_day.isoformat()}-{locale}-{page_csv_name(req.link.key, number)}"
         return Response(
-            body.encode("utf-8"),
+            # a page: at most PAGE_SIZE candidates, so one string is fine
+            ("\ufeff" + "".join(findings_csv_chunks(latest.report_day, rows, locale))).encode("utf-8"),
             media_type="text/csv; charset=utf-8",
             headers={**SECURITY_HEADERS, "Content-Disposition": f"attachment; filename={name}"},
         )
@@ -975,15 +999,15 @@ def _latest_candidate(wh: Warehouse, settings: Settings, candidate_id: str) -> A
     return candidate_data(wh, latest.report_day, latest.run_id, _config(settings), candidate_id)
 
 
-def _written_by(path: Path, run_id: str) -> bool:
-    """Whether the report files beside ``path`` (its day report) were written for ``run_id``."""
-    html = path.with_suffix(".html")
-    try:
-        with html.open(encoding="utf-8") as fh:
-            head = fh.read(4096)
-    except OSError:
-        return False
-    return path.is_file() and f'<meta name="crosscheck-run" content="{run_id}">' in head
+def _state_csv(settings: Settings, report_day: Any, run_id: str, locale: str) -> Iterator[bytes]:
+    """``/report.csv``'s body: the BOM, then the whole state's CSV a few requisition pages at a time, read
+    with a warehouse connection held only while the response streams."""
+    from include.report.site import state_csv_chunks
+
+    with _warehouse(settings) as wh:
+        yield "\ufeff".encode()
+        for chunk in state_csv_chunks(wh, report_day, run_id, _config(settings), locale):
+            yield chunk.encode("utf-8")
 
 
 def _latest_data(wh: Warehouse, settings: Settings) -> Any:

@@ -6,9 +6,11 @@
 * ``runs/<run>/data_docs`` holds Great Expectations results stripped to counts (see
   ``include.quality.datadocs.sanitize``) and ``runs/<run>/manifest`` and ``plan`` hold pseudonymous
   ids and counts: nothing to cut. ``residual_files`` proves it after every erasure.
-* ``reports/report-<day>-<locale>.html|csv`` show the candidate's name and findings: a report that
-  shows them is deleted (the tombstone lists it); with the configuration at hand the latest run's
-  report is rendered again from the warehouse, without them.
+* ``reports/report-<day>-<locale>.html|csv`` (the day report and the day's CSV) and the requisition pages
+  ``reports/report-<day>-<locale>/requisitions/<key>[-n].html`` with their CSVs ``<key>[-n].csv`` show the
+  candidate's name and findings: each file that shows them is deleted (the tombstone lists it); with the
+  configuration at hand the latest run's site is rendered again from the warehouse, without them (every
+  page and page CSV, so the candidate's rows are gone and the pages after theirs move up).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any
 from include.audit.redact import Rewrite, Subject
 from include.warehouse import Warehouse
 
-REPORT_GLOBS = ("report-*.html", "report-*.csv", "report-*/requisitions/*.html")  # the day report, its CSV, its pages
+# the day report, the day's CSV, the requisition pages and each page's CSV
+REPORT_GLOBS = ("report-*.html", "report-*.csv", "report-*/requisitions/*.html", "report-*/requisitions/*.csv")
 
 
 def findings_files(data_root: Path) -> list[Path]:

@@ -5,8 +5,9 @@ warehouse it was given only.
 A file belongs to the warehouse when the run that wrote it is one of its runs: sealed in
 ``pipeline_runs``, with payloads recorded in ``landed_payloads`` or candidates or applications stored (a
 run still going, or one that failed before its seal). Landing files sit in ``landing/<source>/<day>/<run>/``, findings files in
-``runs/<run>/findings/``. An HR report ``reports/report-<day>-<locale>.html|csv`` names the run that rendered
-it (``<meta name="crosscheck-run">`` in the HTML, which its CSV sits beside): it belongs to the warehouse
+``runs/<run>/findings/``. An HR report ``reports/report-<day>-<locale>.html|csv``, or a requisition page
+``report-<day>-<locale>/requisitions/<key>[-n].html|csv``, names the run that rendered it (``<meta
+name="crosscheck-run">`` in the HTML, which its CSV sits beside, same name): it belongs to the warehouse
 unless that run is another's. A report that names no run (rendered before the mark) is taken as the
 warehouse's: erasing too much of a person's data is the safer mistake.
 """

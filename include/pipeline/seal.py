@@ -40,7 +40,8 @@ def build_report(wh: Warehouse, config: Config, run: RunContext) -> dict[str, An
 
     out_dir = config.data_path() / "reports"
     site = build_site(wh, run.report_day, run.run_id, config, out_dir, [config.report.locale, "en", "zh_CN"])
-    paths = {loc: {"html": str(p.html), "csv": str(p.csv), "pages": str(p.pages), "html_files": p.files}
+    paths = {loc: {"html": str(p.html), "csv": str(p.csv), "pages": str(p.pages), "html_files": p.files,
+                  "csv_files": p.csv_files}
              for loc, p in site.items()}
     part = {"paths": paths, "locale": config.report.locale}
     write_part(config, run, "report", part)

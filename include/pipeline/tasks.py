@@ -217,16 +217,22 @@ def build_report_task(info: RunContext, src: Sources) -> dict[str, Any]:
 
 @task_body
 def email_report_task(info: RunContext, report: dict[str, Any]) -> dict[str, Any]:
-    """Off by default: sends only when ``report.email_to`` is configured, through Airflow's SMTP provider."""
+    """Off by default: sends only when ``report.email_to`` is configured, through Airflow's SMTP provider.
+
+    The day report is the body and attached, with the day's CSV (``report-<day>-<locale>.csv``: the findings
+    the day report lists, bounded by its caps). The requisition pages and their CSVs stay in the reports
+    folder and on the HR page: a mail never carries the whole state."""
     cfg = load_config()
     if not cfg.report.email_to:
         return {"sent": False, "reason": "report.email_to is empty"}
     from airflow.providers.smtp.hooks.smtp import SmtpHook
 
-    html_path = report["paths"][cfg.report.locale]["html"]
+    paths = report["paths"][cfg.report.locale]
+    html_path = paths["html"]
+    files = [html_path] + [p for p in [paths.get("csv")] if p and Path(p).is_file()]
     with SmtpHook(smtp_conn_id="smtp_default") as smtp:
         smtp.send_email_smtp(to=cfg.report.email_to, subject=f"Crosscheck report {info.report_day}",
-                             html_content=Path(html_path).read_text(encoding="utf-8"), files=[html_path])
+                             html_content=Path(html_path).read_text(encoding="utf-8"), files=files)
     return {"sent": True, "recipients": len(cfg.report.email_to)}
 
 

@@ -208,6 +208,11 @@ def page_name(key: str, page: int) -> str:
     return f"{key}.html" if page <= 1 else f"{key}-{page}.html"
 
 
+def page_csv_name(key: str, page: int) -> str:
+    """The CSV of a requisition page's findings, beside it: ``<key>.csv``, then ``<key>-2.csv`` ..."""
+    return page_name(key, page).removesuffix(".html") + ".csv"
+
+
 def site_dir_name(report_day: date, locale: str) -> str:
     """The day report's name without ``.html``: also its folder of requisition pages."""
     return f"report-{report_day.isoformat()}-{locale}"
@@ -261,15 +266,17 @@ def _shown_findings(data: ReportData) -> list[FindingView]:
 
 def requisition_chunks(data: ReportData, link: RequisitionLink, page: int, view: RequisitionView,
                        levels: dict[str, str], locale: str = "en", interactive: Interactive | None = None,
-                       href: Any = None, home: str | None = None) -> Iterator[str]:
+                       href: Any = None, home: str | None = None, csv_href: str | None = None) -> Iterator[str]:
     """One page of one requisition (``include.report.site``): its candidates with their levels and
-    findings, and links to the day report (``home``) and to the requisition's other pages."""
+    findings, and links to the day report (``home``), to the requisition's other pages and to the CSV of
+    this page's findings (``csv_href``; by default the file beside the page, ``page_csv_name``)."""
     env = environment(locale)
     return env.get_template("requisition.html.j2").generate(
         data=data, link=link, page=page, req=view, cand_levels=levels, locale=locale,
         lang=i18n.html_lang(locale), interactive=interactive,
         req_href=href or file_href(data.report_day, locale, prefix="./"),
         home=home or f"../../{site_dir_name(data.report_day, locale)}.html",
+        csv_href=csv_href or f"./{page_csv_name(link.key, page)}",
         engine_language_note=locale != "en" and any(f.message is None for c in view.candidates for f in c.findings),
     )
 
@@ -286,10 +293,18 @@ def render_csv(data: ReportData, locale: str = "en") -> str:
 
 def csv_chunks(data: ReportData, locale: str = "en", rows_per_chunk: int = 1000) -> Iterator[str]:
     """The findings CSV, ``rows_per_chunk`` rows at a time."""
+    return findings_csv_chunks(data.report_day, data.findings(), locale, rows_per_chunk)
+
+
+def findings_csv_chunks(report_day: date, findings: Iterable[tuple[RequisitionView, CandidateView, FindingView]],
+                        locale: str = "en", rows_per_chunk: int = 1000, header: bool = True) -> Iterator[str]:
+    """A CSV of ``findings`` (``CSV_COLUMNS``, CRLF; the header row unless ``header`` is false),
+    ``rows_per_chunk`` rows at a time. Written with ``utf-8-sig`` the file starts with the BOM Excel needs."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for n, row in enumerate(csv_rows(data.report_day, data.findings(), locale), 1):
+    if header:
+        writer.writerow(CSV_COLUMNS)
+    for n, row in enumerate(csv_rows(report_day, findings, locale), 1):
         writer.writerow(row)
         if n % rows_per_chunk == 0:
             yield buf.getvalue()

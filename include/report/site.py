@@ -5,9 +5,18 @@
   review responses), each list capped at ``DAY_CAP`` with "and N more"; the counts of the whole state;
   the index of requisitions; the employer brand.
 * ``report-<day>-<locale>/requisitions/<key>.html`` (then ``<key>-2.html`` ...): one requisition's
-  candidates, their levels and findings, ``page_size`` candidates a page.
-* ``report-<day>-<locale>.csv``: every finding of the run (a data export, not a page: it grows with the
-  number of findings and can exceed 5 MB), written page by page while the pages are rendered.
+  candidates, their levels and findings, ``page_size`` candidates a page; beside each page
+  ``<key>.csv`` (``<key>-2.csv`` ...), the CSV of exactly that page's findings (``render.CSV_COLUMNS``,
+  UTF-8 with a BOM, CRLF), which the page links to.
+* ``report-<day>-<locale>.csv``, the day's export: the findings the day report lists, row for row
+  (``day_findings``): the new findings shown, then the changed ones, then the findings given as reasons
+  of the red and then the yellow candidates shown, each list capped at ``DAY_CAP`` as on the page, a
+  finding listed twice written once. It is bounded by ``DAY_CAP`` (and the findings of ``2 * DAY_CAP``
+  candidates), never by the history; everything else is in the requisition CSVs, and the HR page's
+  ``/report.csv`` streams the whole state (``state_csv_chunks``).
+
+Every file is written atomically and owner-only; pages and CSVs of a requisition that shrank or went are
+removed.
 
 Memory: the build reads a light index first (one row per requisition and candidate, aggregated in SQL),
 then one requisition page of full findings at a time; the whole state is never in memory at once.
@@ -15,16 +24,13 @@ then one requisition page of full findings at a time; the whole state is never i
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import os
 import re
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import Any
 
 from include.engine.kinds import KINDS
 from include.private import private_dir
@@ -39,12 +45,13 @@ from include.report.models import (
     DayData,
     DayFinding,
     DayLevel,
+    FindingView,
     LevelReasonView,
     ReportData,
     RequisitionLink,
     RequisitionView,
 )
-from include.report.render import page_name, site_dir_name
+from include.report.render import page_csv_name, page_name, site_dir_name
 from include.warehouse import Warehouse, candidates, runs
 from include.warehouse.report_search import FINDING_COLUMNS, SEVERITY_RANK, shown_findings_sql
 
@@ -341,18 +348,60 @@ def candidate_levels_of(wh: Warehouse, run_id: str, ids: Sequence[str]) -> dict[
         list(ids), [run_id])}
 
 
+def day_findings(data: ReportData, index: SiteIndex) -> list[tuple[RequisitionView, CandidateView, FindingView]]:
+    """The findings the day report lists, in its order (new, changed, then the findings behind the red and
+    the yellow candidates), each once: the rows of the day's CSV."""
+    if data.day is None:
+        return []
+    names = {q.link.key: q.link.name for q in index.requisitions}
+    out: list[tuple[RequisitionView, CandidateView, FindingView]] = []
+    seen: set[str] = set()
+
+    def add(key: str | None, name: str | None, cid: str, cand_name: str, f: FindingView) -> None:
+        if f.finding_id not in seen:
+            seen.add(f.finding_id)
+            out.append((RequisitionView(job_id=None, name=name if key is None else names.get(key, name)),
+                        CandidateView(candidate_id=cid, name=cand_name), f))
+
+    for x in [*data.day.new, *data.day.changed]:
+        add(x.requisition, x.requisition_name, x.candidate_id, x.name, x.finding)
+    for lv in [*data.day.red, *data.day.yellow]:
+        for reason in lv.level.reasons:
+            if reason.finding is not None:
+                add(lv.requisition, None, lv.level.candidate_id, lv.level.name, reason.finding)
+    return out
+
+
+def state_csv_chunks(wh: Warehouse, report_day: date, run_id: str, config: Any, locale: str = "en",
+                     page_size: int = PAGE_SIZE) -> Iterator[str]:
+    """The CSV of every finding of the run (the whole state, what ``render.csv_chunks`` writes for
+    ``data.load_report_data``), read requisition by requisition through the site's index and yielded a
+    few pages at a time: never one string, never the whole state in memory. No BOM: the caller adds it."""
+    index = site_index(wh, run_id, page_size)
+    yield from render.findings_csv_chunks(report_day, [], locale)  # the header
+    step = max(1, LOAD_CANDIDATES // page_size)
+    for req in index.requisitions:
+        for first in range(1, req.link.pages + 1, step):
+            last = min(req.link.pages, first + step - 1)
+            views = requisition_pages(wh, report_day, run_id, config, req, first, last, page_size, [])
+            rows = [(v, c, f) for v in views for c in v.candidates for f in c.findings]
+            if rows:
+                yield from render.findings_csv_chunks(report_day, rows, locale, header=False)
+
+
 @dataclass(frozen=True)
 class SitePaths:
     html: Path
     csv: Path
-    pages: Path  # the folder of requisition pages
+    pages: Path  # the folder of requisition pages and their CSVs
     files: int  # HTML files written (the day report and every requisition page)
+    csv_files: int = 0  # CSV files written (the day's export and one per requisition page)
 
 
 def build_site(wh: Warehouse, report_day: date, run_id: str, config: Any, out_dir: Path,
                locales: Sequence[str] = i18n.LOCALES, page_size: int = PAGE_SIZE, cap: int = DAY_CAP
                ) -> dict[str, SitePaths]:
-    """Write the day report, the requisition pages and the CSV of every finding, in each locale."""
+    """Write the day report and its CSV, the requisition pages and their CSVs, in each locale."""
     if page_size < 1 or cap < 1:
         raise ValueError("page_size and cap must be at least 1")
     locales = list(dict.fromkeys(locales))
@@ -364,59 +413,33 @@ def build_site(wh: Warehouse, report_day: date, run_id: str, config: Any, out_di
     review_rows = d._reviews(wh, report_day)
     folders = {loc: private_dir(out_dir / site_dir_name(report_day, loc) / "requisitions") for loc in locales}
     written: dict[str, set[str]] = {loc: set() for loc in locales}
-    with _CsvFiles(out_dir, report_day, locales) as exports:
-        for req in index.requisitions:
-            step = max(1, LOAD_CANDIDATES // page_size)  # pages read together
-            for first in range(1, req.link.pages + 1, step):
-                last = min(req.link.pages, first + step - 1)
-                views = requisition_pages(wh, report_day, run_id, config, req, first, last, page_size, review_rows)
-                levels = candidate_levels_of(wh, run_id, req.candidate_ids[(first - 1) * page_size: last * page_size])
-                for page, view in enumerate(views, first):
-                    for loc in locales:
-                        name = page_name(req.link.key, page)
-                        render._write_atomic(folders[loc] / name, render.requisition_chunks(
-                            data, req.link, page, view, levels, loc), "utf-8")
-                        written[loc].add(name)
-                        exports.write(loc, data, view)
-        paths = {}
-        for loc in locales:
-            for stale in folders[loc].glob("*.html"):  # a requisition gone, or fewer pages than last time
-                if stale.name not in written[loc]:
-                    stale.unlink()
-            html = out_dir / f"{site_dir_name(report_day, loc)}.html"
-            render._write_atomic(html, render.html_chunks(data, loc), "utf-8")
-            paths[loc] = SitePaths(html, exports.path(loc), folders[loc], len(written[loc]) + 1)
+    for req in index.requisitions:
+        step = max(1, LOAD_CANDIDATES // page_size)  # pages read together
+        for first in range(1, req.link.pages + 1, step):
+            last = min(req.link.pages, first + step - 1)
+            views = requisition_pages(wh, report_day, run_id, config, req, first, last, page_size, review_rows)
+            levels = candidate_levels_of(wh, run_id, req.candidate_ids[(first - 1) * page_size: last * page_size])
+            for page, view in enumerate(views, first):
+                rows = [(view, c, f) for c in view.candidates for f in c.findings]
+                for loc in locales:
+                    name, csv_name = page_name(req.link.key, page), page_csv_name(req.link.key, page)
+                    render._write_atomic(folders[loc] / name, render.requisition_chunks(
+                        data, req.link, page, view, levels, loc), "utf-8")
+                    # the BOM makes Excel read UTF-8
+                    render._write_atomic(folders[loc] / csv_name, render.findings_csv_chunks(
+                        report_day, rows, loc), "utf-8-sig")
+                    written[loc].update((name, csv_name))
+    listed = day_findings(data, index)
+    paths = {}
+    for loc in locales:
+        for stale in [*folders[loc].glob("*.html"), *folders[loc].glob("*.csv")]:  # a requisition gone, or
+            if stale.name not in written[loc]:                                     # fewer pages than last time
+                stale.unlink()
+        stem = out_dir / site_dir_name(report_day, loc)
+        day_csv = stem.with_name(stem.name + ".csv")
+        render._write_atomic(day_csv, render.findings_csv_chunks(report_day, listed, loc), "utf-8-sig")
+        html = stem.with_name(stem.name + ".html")
+        render._write_atomic(html, render.html_chunks(data, loc), "utf-8")
+        pages = sum(1 for n in written[loc] if n.endswith(".html"))
+        paths[loc] = SitePaths(html, day_csv, folders[loc], pages + 1, len(written[loc]) - pages + 1)
     return paths
-
-
-class _CsvFiles:
-    """One CSV per locale, written as pages come and renamed into place only when all are written."""
-
-    def __init__(self, out_dir: Path, report_day: date, locales: Sequence[str]) -> None:
-        self.final = {loc: out_dir / f"{site_dir_name(report_day, loc)}.csv" for loc in locales}
-        self.files: dict[str, tuple[str, IO[str]]] = {}
-
-    def __enter__(self) -> Self:
-        for loc, path in self.final.items():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")  # the BOM makes Excel read UTF-8
-            csv.writer(fh, lineterminator="\r\n").writerow(render.CSV_COLUMNS)
-            self.files[loc] = (tmp, fh)
-        return self
-
-    def write(self, locale: str, data: ReportData, view: RequisitionView) -> None:
-        fh = self.files[locale][1]
-        writer = csv.writer(fh, lineterminator="\r\n")
-        for row in render.csv_rows(data.report_day, [(view, c, f) for c in view.candidates for f in c.findings], locale):
-            writer.writerow(row)
-
-    def path(self, locale: str) -> Path:
-        return self.final[locale]
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        for loc, (tmp, fh) in self.files.items():
-            fh.close()
-            if exc_type is None:
-                os.replace(tmp, self.final[loc])
-            else:
-                Path(tmp).unlink(missing_ok=True)

@@ -56,19 +56,22 @@ def data_dir(warehouse, tmp_path) -> Path:
 def test_erasure_cleans_findings_files_and_reports(warehouse, data_dir):
     config = _config(data_dir)
     latest_en = data_dir / "reports" / f"report-{DAY}-en.html"
-    latest_csv = data_dir / "reports" / f"report-{DAY}-en.csv"
-    assert "Ana" in latest_csv.read_text(encoding="utf-8-sig") and ANA in latest_csv.read_text(encoding="utf-8-sig")
+    latest_csv = data_dir / "reports" / f"report-{DAY}-en.csv"  # the day's export: the day's items only
+    assert latest_csv.read_text(encoding="utf-8-sig").startswith("report_day,")
     batch0 = data_dir / "runs" / "run-2" / "findings" / "batch-0000.jsonl"
     untouched = data_dir / "runs" / "run-2" / "findings" / "batch-0001.jsonl"
     untouched_sha = hashlib.sha256(untouched.read_bytes()).hexdigest()
     assert ANA_EMAIL in _everything_under(data_dir)
     pages = data_dir / "reports" / f"report-{DAY}-en" / "requisitions"
-    ana_pages = {p.name for p in (data_dir / "reports").glob("report-*/requisitions/*.html") if ANA in p.read_text("utf-8")}
-    assert ana_pages  # the requisition page that lists her, in each locale
+    ana_pages = {p.name for p in (data_dir / "reports").glob("report-*/requisitions/*")
+                 if ANA in p.read_text("utf-8-sig")}
+    # the requisition page that lists her, in each locale, and the CSV of its findings beside it
+    assert {Path(n).suffix for n in ana_pages} == {".html", ".csv"}
+    assert "Ana" in (pages / next(n for n in ana_pages if n.endswith(".csv"))).read_text(encoding="utf-8-sig")
     reports = data_dir / "reports"
-    held = {p.name for p in [*reports.glob("report-*.*"), *reports.glob("report-*/requisitions/*.html")]
+    held = {p.name for p in [*reports.glob("report-*.*"), *reports.glob("report-*/requisitions/*")]
             if p.is_file() and ANA in p.read_text("utf-8-sig")}
-    assert {"report-2026-11-20-en.csv", f"report-{DAY}-en.csv", f"report-{DAY}-zh_CN.csv", *ana_pages} <= held
+    assert {"report-2026-11-20-en.csv", *ana_pages} <= held
 
     report = erase_candidate(warehouse, ANA, data_dir / "landing", by="dpo", config=config)
 
@@ -91,6 +94,8 @@ def test_erasure_cleans_findings_files_and_reports(warehouse, data_dir):
     assert not (data_dir / "reports" / "report-2026-11-20-en.csv").exists()
     assert (data_dir / "reports" / "report-2026-11-19-en.csv").exists()  # it never showed Ana
     assert latest_en.exists() and "halcyon" in _everything_under(pages)  # Bob's page, re-rendered
+    assert BOB.lower() in "".join(p.read_text("utf-8-sig").lower() for p in pages.glob("*.csv"))  # and its CSV
+    assert sorted(p.stem for p in pages.glob("*.csv")) == sorted(p.stem for p in pages.glob("*.html"))
     assert sorted(Path(p).name for p in report["reports_rerendered"]) == sorted(
         f"report-{DAY}-{loc}.{ext}" for loc in ("en", "zh_CN") for ext in ("html", "csv"))
     # the tombstone lists the files (paths and hashes only)

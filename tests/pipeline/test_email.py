@@ -78,9 +78,13 @@ def test_email_goes_through_the_smtp_provider(tmp_path, monkeypatch, smtp_server
                   "retry_limit": 1}}))
     html = tmp_path / "report-2026-11-21-en.html"
     html.write_text("<html><body>Pre-hire verification report</body></html>", encoding="utf-8")
-    out = email_report_task(RunContext.new(date(2026, 11, 21)), {"paths": {"en": {"html": str(html), "csv": ""}}})
+    day_csv = tmp_path / "report-2026-11-21-en.csv"  # the day's export is attached beside the day report
+    day_csv.write_bytes("\ufeffreport_day,candidate_id\r\n2026-11-21,greenhouse:1\r\n".encode())
+    out = email_report_task(RunContext.new(date(2026, 11, 21)),
+                            {"paths": {"en": {"html": str(html), "csv": str(day_csv)}}})
     assert out == {"sent": True, "recipients": 1}
     assert len(SmtpSink.received) == 1
     message = SmtpSink.received[0].decode(errors="replace")
+    assert 'filename="report-2026-11-21-en.html"' in message and 'filename="report-2026-11-21-en.csv"' in message
     assert "Crosscheck report 2026-11-21" in message
     assert "hr@example.com" in message

@@ -102,7 +102,7 @@ def test_valid_token_shows_the_latest_report(client):
 def test_csv_download(client):
     r = client.get("/report.csv?lang=zh_CN", headers=auth())
     assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
-    assert "report-2026-11-21-zh_CN.csv" in r.headers["content-disposition"]
+    assert "report-2026-11-21-zh_CN-all.csv" in r.headers["content-disposition"]  # the whole state
     assert len(r.content.decode("utf-8-sig").strip().splitlines()) == 7  # header + 6 findings
 
 

@@ -16,16 +16,63 @@ from tests.warehouse.wh_fixtures import pg_session, warehouse_spec  # noqa: F401
 ROWS = re.compile(r'<tr data-finding="([^"]+)" data-candidate="([^"]+)"')
 
 
-def test_the_csv_is_the_runs_export_from_disk_when_written(client, wh, tmp_path):
+def test_the_csv_is_the_whole_state_streamed_not_the_days_file(client, wh, tmp_path):
+    from include.report.data import load_report_data
+    from include.report.render import render_csv
     from include.report.site import build_site
     from tests.report.report_seed import DAY, RUN
 
     cfg = config(tmp_path)
-    fallback = client.get("/report.csv?lang=en", headers=auth())  # no files yet: rendered from the warehouse
-    site = build_site(wh, DAY, RUN, cfg, cfg.data_path() / "reports", ["en"])
+    before = client.get("/report.csv?lang=en", headers=auth())  # no files yet
+    site = build_site(wh, DAY, RUN, cfg, cfg.data_path() / "reports", ["en"], cap=1)
     r = client.get("/report.csv?lang=en", headers=auth())
-    assert r.status_code == 200 and r.content == site["en"].csv.read_bytes() == fallback.content
-    assert "report-2026-11-21-en.csv" in r.headers["content-disposition"] and r.headers["cache-control"] == "no-store"
+    whole = "\ufeff" + render_csv(load_report_data(wh, DAY, RUN, cfg), "en")
+    # every finding of the run, whether or not the files are written; never the day's (shorter) export
+    assert r.status_code == 200 and r.content == before.content == whole.encode("utf-8")
+    assert r.content != site["en"].csv.read_bytes()
+    every = {x["finding_id"] for x in wh.query(
+        "SELECT finding_id FROM discrepancies d JOIN candidates c USING (candidate_id) WHERE c.consent_given "
+        "AND last_seen_run = ?", [RUN])}
+    got = [line.split(",")[4] for line in r.content.decode("utf-8-sig").split("\r\n")[1:] if line]
+    assert sorted(got) == sorted(every) and len(got) == 6
+    assert "content-length" not in r.headers  # streamed, not one body
+    assert "report-2026-11-21-en-all.csv" in r.headers["content-disposition"] and r.headers["cache-control"] == "no-store"
+    assert client.get("/report.csv?lang=en", headers=auth(VIEWER)).content == r.content  # reading is enough
+    # a requisition page's CSV on the HR page is the file beside the page
+    key = next(site["en"].pages.glob("*.csv")).stem
+    page = client.get(f"/requisition.csv?key={key}&lang=en", headers=auth())
+    assert page.status_code == 200 and page.content == (site["en"].pages / f"{key}.csv").read_bytes()
+    assert f'href="requisition.csv?key={key}&amp;page=1&amp;lang=en" data-csv="page"' in client.get(
+        f"/requisition?key={key}&lang=en", headers=auth()).text
+    assert client.get("/requisition.csv?key=nope", headers=auth()).status_code == 404
+
+
+def test_the_csv_streams_every_finding_of_a_big_run(tmp_path):
+    """Requisitions of more than ``LOAD_CANDIDATES`` candidates: read a few pages at a time, every finding once."""
+    from include.report.site import LOAD_CANDIDATES
+    from include.warehouse import connect
+    from sandbox.report_state import RUN
+
+    w = connect({"conn_type": "duckdb", "host": str(tmp_path / "big.duckdb")})
+    w.migrate()
+    try:
+        fill(w, 2400, requisitions=2)
+        client = TestClient(create_app(warehouse_factory=lambda: w, verify_token=fake_verify,
+                                       config=config(tmp_path)), base_url="http://airflow.test")
+        r = client.get("/report.csv?lang=zh_CN", headers=auth())
+        assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
+        import csv
+        import io
+
+        rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"), newline="")))
+        every = w.query("SELECT d.finding_id FROM discrepancies d JOIN candidates c USING (candidate_id) "
+                        "WHERE c.consent_given AND d.last_seen_run = ?", [RUN])
+        assert len(rows) == len(every) and sorted(x["finding_id"] for x in rows) == sorted(
+            x["finding_id"] for x in every)
+        per_req = w.query("SELECT COUNT(DISTINCT candidate_id) AS n FROM applications GROUP BY job_id ORDER BY n DESC")
+        assert per_req[0]["n"] > LOAD_CANDIDATES  # more than one read per requisition
+    finally:
+        w.close()
 
 
 def test_requisition_pages_and_the_search_on_the_hr_page(client, wh):

@@ -1,10 +1,13 @@
-"""The report as a site (include/report/site.py): the day report holds the day's items only, capped; the
-requisition pages hold every finding exactly once, a bounded number of candidates a page; the CSV is the
-export of everything; files stay owner-only; no file grows with the state (checked by comparing sizes at
-two state sizes, never by timing)."""
+"""The report as a site (include/report/site.py): the day report holds the day's items only, capped, and the
+day's CSV exactly those; the requisition pages hold every finding exactly once, a bounded number of
+candidates a page, each with a CSV of exactly its findings beside it; the whole state's CSV is streamed
+from the warehouse; files stay owner-only; no file grows with the state (checked by comparing sizes at two
+state sizes, never by timing)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import stat
 from datetime import date
@@ -12,8 +15,8 @@ from pathlib import Path
 
 from include.report.data import load_report_data
 from include.report.models import Deadline
-from include.report.render import html_chunks, render_csv
-from include.report.site import build_site, day_data, requisition_key, site_index
+from include.report.render import CSV_COLUMNS, html_chunks, render_csv
+from include.report.site import build_site, day_data, requisition_key, site_index, state_csv_chunks
 from include.warehouse import connect
 from sandbox.report_state import DAY as BIG_DAY
 from sandbox.report_state import RUN as BIG_RUN
@@ -36,19 +39,55 @@ def _pages(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.html"))
 
 
-def test_seeded_site_holds_every_finding_once_and_the_same_csv_as_the_whole_state(tmp_path):
+def _csv(path: Path) -> list[dict[str, str]]:
+    """A CSV the site wrote: BOM, CRLF line ends, the columns of ``render.CSV_COLUMNS``; its rows."""
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), path
+    text = raw.decode("utf-8-sig")
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", ""), path  # CRLF (no newline in cells here)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = list(reader)
+    assert tuple(reader.fieldnames or ()) == CSV_COLUMNS, path
+    return rows
+
+
+def _page_csvs_in_order(site_pages: Path, index) -> str:
+    """The page CSVs of every requisition, in the index's order and page order, as one CSV (header once)."""
+    parts = []
+    for q in index.requisitions:
+        for page in range(1, q.link.pages + 1):
+            name = f"{q.link.key}.csv" if page == 1 else f"{q.link.key}-{page}.csv"
+            text = (site_pages / name).read_bytes().decode("utf-8-sig")
+            parts.append(text if not parts else text.split("\r\n", 1)[1])
+    return "".join(parts)
+
+
+def _day_listed(day_html: str) -> list[str]:
+    """The findings the day report lists, in its order: the new and changed cards, then the red and yellow
+    candidates' finding reasons; each once."""
+    cards = FINDING.findall(day_html)
+    reasons = re.findall(r'<li data-reason="finding"><a href="[^"#]*#f-([^"]+)"', day_html)
+    return list(dict.fromkeys([*cards, *reasons]))
+
+
+def test_seeded_site_holds_every_finding_once_and_the_page_csvs_add_up_to_the_whole_state(tmp_path):
     wh = warehouse()
     seed(wh)
     cfg = config(tmp_path)
     site = build_site(wh, DAY, RUN, cfg, tmp_path / "reports", page_size=1, cap=1)
     whole = load_report_data(wh, DAY, RUN, cfg)
+    index = site_index(wh, RUN, 1)
     for locale, paths in site.items():
         on_pages = [fid for p in _pages(paths.pages) for fid in FINDING.findall(p.read_text("utf-8"))]
         assert sorted(on_pages) == sorted(f.finding_id for _, _, f in whole.findings())  # each once
         assert all(len(CANDIDATE.findall(p.read_text("utf-8"))) == 1 for p in _pages(paths.pages))  # page size 1
-        # the CSV written page by page is the export of the whole state, row for row
-        assert paths.csv.read_bytes().decode("utf-8-sig") == render_csv(whole, locale)
-        assert paths.files == len(_pages(paths.pages)) + 1
+        # the page CSVs, in the index's order, are the export of the whole state, row for row
+        assert _page_csvs_in_order(paths.pages, index) == render_csv(whole, locale)
+        assert paths.files == len(_pages(paths.pages)) + 1 == paths.csv_files
+        # the day's CSV: the findings the day report lists (capped at 1 a list here), not the whole state
+        listed = _day_listed(paths.html.read_text("utf-8"))
+        assert [r["finding_id"] for r in _csv(paths.csv)] == listed
+        assert 0 < len(listed) < len(whole.findings())
         day = paths.html.read_text("utf-8")
         assert 'id="findings"' not in day  # the full list is on the requisition pages, not in the day report
         for href in re.findall(r'href="(report-[^"#]+)', day):
@@ -105,31 +144,35 @@ def test_requisition_pages_paginate_at_the_page_size_and_old_pages_go(tmp_path):
         assert f'data-page="{page}"' in text and (page == biggest.link.pages or 'rel="next"' in text)
         seen += cands
     assert seen == biggest.candidate_ids  # every candidate once, in the index's order
-    # a bigger page size: fewer pages, and the pages of the old split are removed
+    # a bigger page size: fewer pages, and the pages of the old split are removed, with their CSVs
     site = build_site(wh, BIG_DAY, BIG_RUN, cfg, out, ["en"], page_size=1000)["en"]
     assert sorted(p.name for p in _pages(site.pages)) == sorted(f"{q.link.key}.html" for q in index.requisitions)
+    assert sorted(p.name for p in site.pages.glob("*.csv")) == sorted(f"{q.link.key}.csv" for q in index.requisitions)
     # private: owner-only files and folders
-    for p in [site.html, site.csv, *_pages(site.pages)]:
+    for p in [site.html, site.csv, *_pages(site.pages), *site.pages.glob("*.csv")]:
         assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
     assert stat.S_IMODE(site.pages.stat().st_mode) == 0o700
     wh.close()
 
 
 def test_no_file_grows_with_the_state(tmp_path):
-    """The day report and the largest requisition page are as big at 5,000 candidates as at 1,000 (same
-    requisitions, same page size): what grows is the number of pages, and the CSV."""
+    """The day report, the day's CSV, the largest requisition page and the largest page CSV are as big at
+    5,000 candidates as at 1,000 (same requisitions, same page size): what grows is the number of pages
+    and page CSVs, and what they hold together."""
     sizes = {}
     for n in (1000, 5000):
         wh = _state(tmp_path, n, requisitions=10, name=f"wh{n}.duckdb")
         site = build_site(wh, BIG_DAY, BIG_RUN, config(tmp_path / str(n)), tmp_path / str(n), ["en"], page_size=50)["en"]
         wh.close()
-        pages = _pages(site.pages)
-        sizes[n] = (site.html.stat().st_size, max(p.stat().st_size for p in pages), len(pages), site.csv.stat().st_size)
-    (day1, page1, count1, csv1), (day5, page5, count5, csv5) = sizes[1000], sizes[5000]
-    assert day5 < day1 * 1.25 and page5 < page1 * 1.25
-    assert count5 > 3 * count1 and csv5 > 4 * csv1
+        pages, csvs = _pages(site.pages), sorted(site.pages.glob("*.csv"))
+        assert [p.stem for p in csvs] == [p.stem for p in pages]
+        sizes[n] = (site.html.stat().st_size, max(p.stat().st_size for p in pages), len(pages), site.csv.stat().st_size,
+                    max(p.stat().st_size for p in csvs), sum(p.stat().st_size for p in csvs))
+    (day1, page1, count1, csv1, pcsv1, all1), (day5, page5, count5, csv5, pcsv5, all5) = sizes[1000], sizes[5000]
+    assert day5 < day1 * 1.25 and page5 < page1 * 1.25 and csv5 < csv1 * 1.25 and pcsv5 < pcsv1 * 1.25
+    assert count5 > 3 * count1 and all5 > 4 * all1
     # the bound that matters at 100k: a page of 50 candidates of up to 4 findings is far below 5 MB
-    assert max(day5, page5) < 5 * 1024 * 1024 / 10
+    assert max(day5, page5, csv5, pcsv5) < 5 * 1024 * 1024 / 10
 
 
 def test_deadlines_come_first_in_both_locales(tmp_path):
@@ -176,8 +219,11 @@ def test_index_and_counts_agree_with_the_whole_state_on_both_engines(warehouse_s
             [c.candidate_id for c in r.candidates] for r in whole.requisitions]
         assert data.day is not None and data.day.changed  # the previous run's digests are compared
         site = build_site(wh, BIG_DAY, BIG_RUN, cfg, tmp_path / "reports", ["zh_CN"], page_size=25)["zh_CN"]
-        assert site.csv.read_bytes().decode("utf-8-sig") == render_csv(whole, "zh_CN")  # every finding, once
-        assert site.files == 1 + sum(q.link.pages for q in index.requisitions)
+        assert _page_csvs_in_order(site.pages, index) == render_csv(whole, "zh_CN")  # every finding, once
+        assert site.files == site.csv_files == 1 + sum(q.link.pages for q in index.requisitions)
+        # the whole state's CSV streamed requisition by requisition is the same export, in pieces
+        pieces = list(state_csv_chunks(wh, BIG_DAY, BIG_RUN, cfg, "zh_CN", page_size=25))
+        assert len(pieces) > 2 and "".join(pieces) == render_csv(whole, "zh_CN")
     finally:
         wh.close()
 
@@ -200,4 +246,52 @@ def test_the_desk_read_for_its_filters_is_the_desk_of_the_whole_state(tmp_path):
         assert (got.total, got.page, got.pages) == (expected.total, expected.page, expected.pages)
         assert (reqs, kinds) == (expected.requisitions, expected.kinds)
         assert len(data.findings()) <= len(whole.findings())
+    wh.close()
+
+
+def test_each_page_has_the_csv_of_its_findings_and_the_day_csv_the_days(tmp_path):
+    """Several requisitions of several pages, in both locales: beside each page a CSV of exactly the
+    findings it lists, in its order, which the page links to; the day's CSV is exactly what the day report
+    lists; when a requisition shrinks its old pages' CSVs go; every file is owner-only."""
+    wh = _state(tmp_path, 400, requisitions=3)
+    cfg = config(tmp_path)
+    out = tmp_path / "reports"
+    site = build_site(wh, BIG_DAY, BIG_RUN, cfg, out, ["en", "zh_CN"], page_size=30, cap=7)
+    index = site_index(wh, BIG_RUN, 30)
+    assert len(index.requisitions) >= 3 and all(q.link.pages > 1 for q in index.requisitions)
+    whole = load_report_data(wh, BIG_DAY, BIG_RUN, cfg)
+    for locale, paths in site.items():
+        pages = _pages(paths.pages)
+        assert len(pages) == sum(q.link.pages for q in index.requisitions) and len(pages) > 3
+        for page in pages:
+            html = page.read_text("utf-8")
+            beside = page.with_suffix(".csv")
+            assert f'href="./{beside.name}" data-csv="page"' in html
+            rows = _csv(beside)
+            assert [r["finding_id"] for r in rows] == FINDING.findall(html) and rows  # exactly the page's
+            assert list(dict.fromkeys(r["candidate_id"] for r in rows)) == CANDIDATE.findall(html)
+            # the labels in the page's language
+            assert all(bool(re.search("[\u4e00-\u9fff]", r["kind_label"])) == (locale == "zh_CN") for r in rows)
+        assert sorted(p.stem for p in paths.pages.glob("*.csv")) == sorted(p.stem for p in pages)
+        # the day CSV: the findings the day report lists, each once, no more (the rest are "and N more")
+        day_rows = _csv(paths.csv)
+        listed = _day_listed(paths.html.read_text("utf-8"))
+        assert [r["finding_id"] for r in day_rows] == listed
+        data = day_data(wh, BIG_DAY, BIG_RUN, cfg, index, 30, cap=7)
+        assert data.day is not None and data.day.new_more > 0 and len(data.day.new) == 7
+        assert len(listed) < len(whole.findings()) // 4
+        for p in [paths.html, paths.csv, *pages, *paths.pages.glob("*.csv")]:
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    # the biggest requisition shrinks to 5 candidates: its later pages and their CSVs go
+    biggest = max(index.requisitions, key=lambda q: q.link.candidates)
+    assert biggest.link.pages >= 3
+    gone = biggest.candidate_ids[5:]
+    wh.execute_in("UPDATE discrepancies SET last_seen_run = 'cc-earlier' WHERE candidate_id IN ({ids})", gone)
+    site = build_site(wh, BIG_DAY, BIG_RUN, cfg, out, ["en", "zh_CN"], page_size=30, cap=7)
+    for paths in site.values():
+        mine = sorted(p.name for p in paths.pages.glob(f"{biggest.link.key}*"))
+        assert mine == [f"{biggest.link.key}.csv", f"{biggest.link.key}.html"], mine
+        assert {r["candidate_id"] for r in _csv(paths.pages / f"{biggest.link.key}.csv")} <= set(
+            biggest.candidate_ids[:5])
+        assert not set(gone) & {r["candidate_id"] for p in paths.pages.glob("*.csv") for r in _csv(p)}
     wh.close()
