@@ -466,6 +466,36 @@ def names_needing_lookup(wh: Warehouse, names: list[str], max_age_days: int | No
     return misses(wh, names, refresh_before=before)
 
 
+def drop_cached_names(wh: Warehouse, names: list[str], registries: Iterable[str],
+                      now: datetime | None = None) -> tuple[list[str], int]:
+    """``names`` less those ``lookup_employer`` would answer from the query cache in every registry of
+    ``registries`` (those with a client: a registry without one is not asked), and less those with no name
+    key (it asks nothing about them); with how many were dropped. The ingest task would make no request for
+    a dropped name; one kept that the cache answers after all costs a cache read, not a wrong answer."""
+    from include.engine.names import normalise_name
+    from include.warehouse.registry_cache import answered_from_cache
+
+    keys = {n: normalise_name(n) for n in dict.fromkeys(names)}
+    cached = answered_from_cache(wh, [f"name:{k}" for k in keys.values() if k], list(registries),
+                                 clock=lambda: now or datetime.now(UTC))
+    ask = [n for n, k in keys.items() if k and f"name:{k}" not in cached]
+    return ask, len(keys) - len(ask)
+
+
+def plan_registry_lookups(wh: Warehouse, names: list[str], registries: Iterable[str],
+                          max_age_days: int | None = None, now: datetime | None = None) -> tuple[list[str], dict[str, Any]]:
+    """The names the ``ingest_registries`` tasks look up, and the manifest part ``registry-plan``: those the
+    local register cannot resolve (``names_needing_lookup``) less those the query cache answers in every
+    registry of ``registries`` (``drop_cached_names``), plus disputed candidates' employers (asked past any
+    cache)."""
+    misses = names_needing_lookup(wh, names, max_age_days, now=now)
+    ask, cached = drop_cached_names(wh, misses, registries, now=now)
+    disputed = disputed_employers(wh)
+    ask = list(dict.fromkeys([*ask, *disputed]))
+    return ask, {"names": len(names), "resolved_locally": len(names) - len(misses), "answered_by_cache": cached,
+                 "disputed": len(disputed), "api_lookups": len(ask)}
+
+
 def plan_dispute_rereads(wh: Warehouse) -> list[dict[str, str]]:
     """The disputes this run re-reads the candidate for (``include.disputes``): ids only."""
     from include.disputes import reread_plan

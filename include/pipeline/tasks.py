@@ -153,11 +153,12 @@ def plan_registries_task(run: RunContext, src: Sources) -> list[int]:
     names = _with_wh(src, candidates.consenting_employers)
     names = list(dict.fromkeys([cfg.hiring_company.name, *cfg.hiring_company.competitors, *names]))
     _write_skipped(cfg, info, ingest.REGISTRY_SOURCES, src)
-    misses = _with_wh(src, lambda wh: ingest.names_needing_lookup(wh, names, cfg.registries.max_age_days))
-    misses = list(dict.fromkeys([*misses, *_with_wh(src, ingest.disputed_employers)]))  # past any cache
-    write_part(cfg, info, "registry-plan", {"names": len(names), "resolved_locally": len(names) - len(misses),
-                                              "api_lookups": len(misses)})
-    return _plan(cfg, info, "registries", misses, REGISTRY_CHUNK)
+    defined = [s for s in ingest.REGISTRY_SOURCES if src.defined(s)]  # the look-up skips the others
+    ask, summary = _with_wh(src, lambda wh: ingest.plan_registry_lookups(wh, names, defined,
+                                                                        cfg.registries.max_age_days))
+    write_part(cfg, info, "registry-plan", summary)
+    # nothing to ask (a quiet day): one empty chunk, or Airflow skips every task downstream of the mapped one
+    return _plan(cfg, info, "registries", ask, REGISTRY_CHUNK) or _empty_plan(cfg, info, "registries")
 
 
 @task_body

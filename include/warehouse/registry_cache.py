@@ -15,6 +15,7 @@ from typing import Any, TypeVar, overload
 
 from include.models import IndustryCode, RegistryEntity, RegistryName
 from include.warehouse.base import Warehouse, now_iso
+from include.warehouse.bulk import drop_temp_table, fill_temp_table
 
 
 def _iso(value: datetime | str) -> str:
@@ -149,6 +150,66 @@ class WarehouseRegistryCache:
             self.wh.execute("DELETE FROM registry_names WHERE entity_id = ?", [entity.entity_id])
             self.wh.upsert("registry_names", list(names.values()), ["entity_id", "name", "kind"])
         self._memo.pop(entity.entity_id, None)  # read back as stored next time
+
+
+# A time as ``_iso`` writes it. Stored times of another form (naive, with microseconds, another offset) are
+# never taken as fresh by ``answered_from_cache``: text comparison orders only this form correctly, and
+# planning a name the cache could answer costs a task a cache read, never a wrong answer.
+_ISO_SECONDS = "____-__-__T__:__:__+00:00"
+
+
+def answered_from_cache(wh: Warehouse, query_keys: list[str], registries: list[str],
+                        clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> set[str]:
+    """Those of ``query_keys`` (``name:<normalised>``) that ``lookup_employer`` would answer from the cache in
+    every one of ``registries`` (the registries with a client), decided in SQL for all keys at once.
+
+    The same test as ``get_query`` followed by ``include.ingest.registries._from_cache``, per registry: a
+    ``registry_lookups`` row whose ``expires_at`` is after now, looked up no earlier than that registry's
+    newest bulk snapshot (``snapshot_loaded``), and whose entities and their parents are all still in
+    ``registry_entities``. With no registry at all, every key is answered (the look-up asks nothing)."""
+    keys = sorted(set(query_keys))
+    if not keys or not registries:
+        return set(keys)
+    dates = WarehouseRegistryCache(wh, lambda n: n, clock=clock)
+    snapshots = [(r, _iso(s) if (s := dates.snapshot_loaded(r)) is not None else None) for r in sorted(set(registries))]
+    if wh.dialect == "postgres":
+        def each(col: str) -> str:
+            return f"jsonb_array_elements_text(CASE WHEN jsonb_typeof({col}) = 'array' THEN {col} ELSE '[]' END)"
+    else:
+        def each(col: str) -> str:
+            return f"unnest(from_json({col}, '[\"VARCHAR\"]'))"
+    sql = f"""
+        WITH cand AS (
+            SELECT l.registry, l.query_key, l.entity_ids FROM registry_lookups l
+            JOIN cc_plan_keys k ON k.query_key = l.query_key
+            JOIN cc_plan_registries r ON r.registry = l.registry
+            WHERE l.expires_at LIKE ? AND l.expires_at > ?
+              AND (r.snapshot IS NULL OR (l.looked_up_at LIKE ? AND l.looked_up_at >= r.snapshot))
+        ),
+        ids AS (SELECT registry, query_key, {each("entity_ids")} AS entity_id FROM cand),
+        parents AS (
+            SELECT i.registry, i.query_key, {each("e.parent_ids")} AS entity_id
+            FROM ids i JOIN registry_entities e ON e.entity_id = i.entity_id
+        ),
+        broken AS (
+            SELECT DISTINCT n.registry, n.query_key
+            FROM (SELECT * FROM ids UNION ALL SELECT * FROM parents) n
+            LEFT JOIN registry_entities e ON e.entity_id = n.entity_id
+            WHERE e.entity_id IS NULL
+        )
+        SELECT c.query_key FROM cand c
+        WHERE NOT EXISTS (SELECT 1 FROM broken b WHERE b.registry = c.registry AND b.query_key = c.query_key)
+        GROUP BY c.query_key HAVING COUNT(DISTINCT c.registry) = ?
+    """
+    with wh.session():
+        fill_temp_table(wh, "cc_plan_keys", [("query_key", "TEXT")], [(k,) for k in keys])
+        fill_temp_table(wh, "cc_plan_registries", [("registry", "TEXT"), ("snapshot", "TEXT")], snapshots)
+        try:
+            rows = wh.query(sql, [_ISO_SECONDS, _iso(clock()), _ISO_SECONDS, len(snapshots)])
+        finally:
+            drop_temp_table(wh, "cc_plan_keys")
+            drop_temp_table(wh, "cc_plan_registries")
+    return {str(r["query_key"]) for r in rows}
 
 
 def _load(wh: Warehouse, where: str, params: list[Any]) -> list[RegistryEntity]:
