@@ -15,7 +15,11 @@ for this run, unchanged (same ids, evidence and digests), so the run's findings,
 seal show them as seen now, as a full re-check would. Candidates no longer checked (erased, consent
 withdrawn) are in no batch, so their findings are not carried, and their rows here go.
 
-``candidate_checks`` (migration 016) holds per candidate the fingerprint, the run and day of the last
+Before any candidate is loaded, ``plan`` carries over unread every candidate whose rows, register and
+rules have the digests stored at their last check (computed in SQL: ``include.warehouse.check_inputs``)
+and who is not time-due; only the others are loaded and decided as above.
+
+``candidate_checks`` (migrations 016, 018) holds per candidate the fingerprint, the run and day of the last
 check, the next due day and the last run that included them: hashes and days, no personal data.
 """
 
