@@ -24,7 +24,16 @@ def plan_checks(wh: Warehouse, config: Config, run: RunContext, size: int = 32) 
     ``plan/check.json`` (always one batch at least, empty when nobody is due, so the step still writes
     the run's findings), and beside it the candidates carried unread (``check-carried.json``) and the
     digests to store with the loaded ones' checks (``check-digests.json``)."""
-    planned = incremental.plan(wh, run, config, candidates.checked_candidate_ids(wh))
+    def registry_check(ids: list[str]) -> tuple[str, dict[str, str]]:
+        fps = fingerprints(registry_index(wh, config, run.run_id), config)
+        resume, profile = candidates.employers_of(wh, ids, RESUME_SOURCES)
+        from include.warehouse.quarantine import incomplete_records
+
+        lines = incomplete_records(wh, ids, run.run_id)
+        return fps.register, {cid: fps.registry_of(resume.get(cid, []), profile.get(cid, []), lines.get(cid, []))
+                              for cid in ids}
+
+    planned = incremental.plan(wh, run, config, candidates.checked_candidate_ids(wh), registry_check)
     batches = chunks(planned.due, size) or [[]]
     folder = private_dir(run_dir(config, run) / "plan")
     write_private_text(folder / "check.json", json.dumps(batches))
@@ -196,7 +205,7 @@ def write_findings(wh: Warehouse, config: Config, run: RunContext, batches: list
                  register_sql=digests.get("register_sql"), run_wide=digests.get("run_wide"))
     with wh.transaction():  # the findings and the check records that say where they came from, together
         out = write_run_findings(wh, _batch_findings(batches), run.run_id, checked, carried=carried)
-        incremental.record(wh, run, records, quiet=carried)
+        incremental.record(wh, run, records, quiet=carried, planned=digests)
     rereads = _record_dispute_rereads(wh, config, run, checked)
     levels = store_levels(wh, run.run_id, sorted(checked))
     return {"candidates_checked": len(checked), "findings": out.counts["total"], "by_kind": out.by_kind,

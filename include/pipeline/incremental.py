@@ -28,8 +28,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -170,11 +170,18 @@ class Fingerprints:
     def registry(self, bundle: Any) -> str:
         """The fingerprint of what the rules read of the register for this candidate: only needed when the
         register differs from the one of their last check (``register``), as it costs name comparisons."""
+        return self.registry_of([j.employer for j in bundle.resume_jobs], [j.employer for j in bundle.profile_jobs],
+                                bundle.quarantined)
+
+    def registry_of(self, resume_employers: Iterable[str], profile_employers: Iterable[str],
+                    quarantined: Iterable[dict[str, Any]]) -> str:
+        """``registry`` from the employer names alone (resume jobs', profile jobs') and the quarantined
+        records the check reads for the candidate: what the plan computes without loading them."""
         from include.engine.incomplete import named_employer
 
-        resume = sorted({j.employer for j in bundle.resume_jobs})
-        profile = sorted({j.employer for j in bundle.profile_jobs})
-        lines = sorted({n for q in bundle.quarantined if (n := named_employer(q.get("raw")))})
+        resume = sorted(set(resume_employers))
+        profile = sorted(set(profile_employers))
+        lines = sorted({n for q in quarantined if (n := named_employer(q.get("raw")))})
         pairs = {*((r, p) for r in resume for p in profile), *((r, h) for r in resume for h in self.hiring),
                  *((q, e) for q in lines for e in (*resume, *profile))}
         return _digest({
@@ -257,21 +264,35 @@ class CheckPlan:
     register_sql: str
     run_wide: str
     why: dict[str, int]  # due candidates by ``LOAD_REASONS``
+    rebased: list[str] = field(default_factory=list)  # carried after the register changed: what the
+    # rules read of it for them did not; their checks are stored with the new register's digests
+    register: str = ""  # the new register's ``Fingerprints.register`` (only when some were rebased)
 
     def digests(self) -> dict[str, Any]:
-        return {"inputs": self.inputs, "register_sql": self.register_sql, "run_wide": self.run_wide}
+        return {"inputs": self.inputs, "register_sql": self.register_sql, "run_wide": self.run_wide,
+                "rebased": self.rebased, "register": self.register}
 
     def summary(self) -> dict[str, Any]:
-        return {"loaded": len(self.due), "loaded_by_reason": dict(self.why), "carried_unread": len(self.quiet)}
+        return {"loaded": len(self.due), "loaded_by_reason": dict(self.why), "carried_unread": len(self.quiet),
+                "carried_after_register_change": len(self.rebased)}
 
 
-def plan(wh: Warehouse, run: RunContext, config: Config, ids: list[str]) -> CheckPlan:
+RegistryCheck = Callable[[list[str]], tuple[str, dict[str, str]]]
+
+
+def plan(wh: Warehouse, run: RunContext, config: Config, ids: list[str],
+         registry_check: RegistryCheck | None = None) -> CheckPlan:
     """Which of the candidates ``ids`` the check batches load, and which are carried over unread: a
     candidate is carried (``quiet``) when a check of theirs is recorded with the plan's digests, no
     time-dependent result of theirs is due, and the rule versions and configuration (``run_wide``), the
     rows the check would load for them and the register (``include.warehouse.check_inputs``) all have the
     digests stored at that check. Their findings are then the ones a load and comparison would keep; the
-    others go to ``decide`` as before. Costs a few aggregate queries, not a load of every candidate."""
+    others go to ``decide`` as before. Costs a few aggregate queries, not a load of every candidate.
+
+    When the register changed, ``registry_check`` (candidate ids -> the new register's ``register`` digest
+    and each one's ``Fingerprints.registry``, from their employer names alone) decides for the candidates
+    whose only change is the register: one whose registry fingerprint is the stored one is carried too
+    (``rebased``); the others are loaded."""
     from include.warehouse.check_inputs import input_digests, register_digest
 
     stored = {r["candidate_id"]: r for r in wh.query(
@@ -302,7 +323,26 @@ def plan(wh: Warehouse, run: RunContext, config: Config, ids: list[str]) -> Chec
             continue
         due.append(cid)
         why[reason_] += 1
-    return CheckPlan(due, quiet, {cid: inputs.get(cid, "") for cid in due}, register, wide, why)
+    rebased: list[str] = []
+    register_py = ""
+    moved = [cid for cid in due if stored.get(cid) and why["register"] and _only_register(run, stored[cid], wide,
+                                                                                         inputs.get(cid))]
+    if moved and registry_check is not None:
+        register_py, fps = registry_check(moved)
+        full_rows = stored_checks(wh, moved)
+        rebased = [cid for cid in moved if fps.get(cid) == full_rows[cid]["registry_fingerprint"]]
+        for cid in rebased:
+            quiet[cid] = str(stored[cid]["seen_run"])
+        why["register"] -= len(rebased)
+        gone = set(rebased)
+        due = [cid for cid in due if cid not in gone]
+    return CheckPlan(due, quiet, {cid: inputs.get(cid, "") for cid in due}, register, wide, why, rebased, register_py)
+
+
+def _only_register(run: RunContext, s: dict[str, Any], wide: str, inputs: str | None) -> bool:
+    """The stored check differs from this run's plan by the register alone."""
+    return (not run.full and s["inputs_sql"] is not None and s["seen_run"] != run.run_id and not _time_due(run, s)
+            and s["run_wide"] == wide and s["inputs_sql"] == inputs)
 
 
 def kept_findings(wh: Warehouse, stored: dict[str, dict[str, Any]]) -> list[Finding]:
@@ -321,7 +361,8 @@ RECORDED = ("candidate_id", "fingerprint", "register_digest", "registry_fingerpr
             "next_check", "inputs_sql", "register_sql", "run_wide")
 
 
-def record(wh: Warehouse, run: RunContext, rows: list[dict[str, Any]], quiet: Iterable[str] = ()) -> None:
+def record(wh: Warehouse, run: RunContext, rows: list[dict[str, Any]], quiet: Iterable[str] = (),
+           planned: dict[str, Any] | None = None) -> None:
     """Store this run's check records (in the caller's transaction, with the findings): the loaded
     candidates' ``rows`` with the plan's digests, and the candidates carried unread (``quiet``), whose
     records stand; every candidate of the run now has ``seen_run`` = this run; rows of candidates the
@@ -336,6 +377,13 @@ def record(wh: Warehouse, run: RunContext, rows: list[dict[str, Any]], quiet: It
         part = ids[i:i + IN_CHUNK]
         wh.execute(f"UPDATE {TABLE} SET seen_run = ?, updated_at = ? WHERE candidate_id IN ({placeholders(len(part))})",
                    [run.run_id, now, *part])
+    if planned and planned.get("rebased"):  # carried after the register changed: their checks hold the new one
+        ids = sorted(planned["rebased"])
+        for i in range(0, len(ids), IN_CHUNK):
+            part = ids[i:i + IN_CHUNK]
+            wh.execute(f"UPDATE {TABLE} SET register_digest = ?, register_sql = ? "
+                       f"WHERE candidate_id IN ({placeholders(len(part))})",
+                       [planned["register"], planned["register_sql"], *part])
     wh.execute(f"DELETE FROM {TABLE} WHERE seen_run <> ?", [run.run_id])
 
 

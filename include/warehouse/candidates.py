@@ -111,6 +111,19 @@ def delete_candidate_rows(
     return wh.execute_in(f"DELETE FROM {quote_ident(table)} WHERE candidate_id IN ({{ids}})", list(ids), None, chunk)
 
 
+def employers_of(
+    wh: Warehouse, ids: Sequence[str], resume_sources: Sequence[str]
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Candidate id -> the employers of their resume jobs (``resume_sources``), and of their other
+    (profile) jobs: one name per job, as the check's bundle holds them."""
+    resume: dict[str, list[str]] = {}
+    profile: dict[str, list[str]] = {}
+    for r in wh.query_in("SELECT candidate_id, source, employer FROM employments WHERE candidate_id IN ({ids})",
+                         list(ids)):
+        (resume if r["source"] in resume_sources else profile).setdefault(r["candidate_id"], []).append(r["employer"])
+    return resume, profile
+
+
 def consenting_employers(wh: Warehouse) -> list[str]:
     """Every employer a consenting candidate names (resume or profile), in name order."""
     rows = wh.query(
