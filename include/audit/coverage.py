@@ -126,6 +126,85 @@ def live(wh: Any, tables: list[Covered], run_ids: dict[str, dict[str, str]] | No
     return out
 
 
+SEALED_RUNS = "(SELECT run_id FROM pipeline_runs WHERE run_id <> ?)"  # every sealed run but the one sealing
+
+
+def key_sql(key: tuple[str, ...], alias: str) -> str:
+    """``key_text`` as a SQL expression over the row ``alias``."""
+    cols = [f"CAST({alias}.{quote_ident(k)} AS VARCHAR)" for k in key]
+    if len(key) == 1:
+        return cols[0]
+    return " || ', ' || ".join(f"'{k}=' || {col}" for k, col in zip(key, cols, strict=True))
+
+
+def run_changes(wh: Any, tables: list[Covered], run_id: str | None, run_ids: dict[str, dict[str, str]]
+                ) -> tuple[list[Change], dict[str, dict[str, str]]]:
+    """A run seal's changes at the cost of what the runs wrote, not of the history: in a table with a
+    ``run_id`` column that earlier seals recorded, only the rows no other sealed run wrote are read and
+    digested (this run's, a killed run's, those without a run id), and the warehouse finds the deleted
+    rows (recorded keys no longer present). Every pipeline writer stamps its run id on what it writes, so
+    all the pipeline wrote is taken in; an edit of an earlier run's row is no pipeline write: the seal
+    keeps its recorded digest and ``verify`` names the edit. A table without ``run_id``, never recorded,
+    or holding a row under a sealed run's id that no seal recorded, is read whole, as ``live`` does.
+    Returns the changes and the digests of the rows read (every row of a table read whole)."""
+    rid = run_id or ""
+    changes: list[Change] = []
+    now: dict[str, dict[str, str]] = {}
+    for c in tables:
+        table, key = quote_ident(c.table), key_sql(c.key, "x")
+        incremental = "run_id" in wh.columns(c.table) and bool(
+            wh.query("SELECT 1 AS one FROM audit_rows WHERE tbl = ? LIMIT 1", [c.table])) and not wh.query(
+            f"SELECT 1 AS one FROM {table} x WHERE x.run_id IN {SEALED_RUNS} AND NOT EXISTS "
+            f"(SELECT 1 FROM audit_rows a WHERE a.tbl = ? AND a.row_key = {key}) LIMIT 1", [rid, c.table])
+        if not incremental:
+            read = live(wh, [c], run_ids)
+            before = {c.table: {r["row_key"]: r["row_digest"] for r in wh.query(
+                "SELECT row_key, row_digest FROM audit_rows WHERE tbl = ?", [c.table])}}
+            changes.extend(diff(before, read))
+            now.update(read)
+            continue
+        written = f"SELECT {key} FROM {table} x WHERE x.run_id IS NULL OR x.run_id NOT IN {SEALED_RUNS}"
+        digests: dict[str, str] = {}
+        ids: dict[str, str] = {}
+        for r in wh.query(f"SELECT * FROM {table} x WHERE x.run_id IS NULL OR x.run_id NOT IN {SEALED_RUNS}",
+                          [rid]):
+            k = key_text(r, c.key)
+            digests[k] = row_digest(r)
+            if r.get("run_id"):
+                ids[k] = str(r["run_id"])
+        old = {r["row_key"]: r["row_digest"] for r in wh.query(
+            f"SELECT row_key, row_digest FROM audit_rows WHERE tbl = ? AND row_key IN ({written})", [c.table, rid])}
+        for r in wh.query(f"SELECT row_key FROM audit_rows a WHERE a.tbl = ? AND NOT EXISTS "
+                          f"(SELECT 1 FROM {table} x WHERE {key} = a.row_key)", [c.table]):
+            old[str(r["row_key"])] = ""  # deleted: recorded, no longer in the table
+        changes.extend(diff({c.table: old}, {c.table: digests}))
+        now[c.table] = digests
+        run_ids[c.table] = ids
+    return changes, now
+
+
+EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
+
+
+def recorded_roots(wh: Any, tables: list[Covered]) -> dict[str, dict[str, Any]]:
+    """``roots`` of ``recorded``, computed by the warehouse (the same bytes hashed in the same order:
+    ``length`` counts code points and the keys sort by code point on both engines); ``tests/audit``
+    checks it against ``roots``."""
+    if wh.dialect == "postgres":
+        agg = ("encode(sha256(convert_to(string_agg(length(row_key)::text || ':' || row_key || row_digest "
+               "|| E'\\n', '' ORDER BY row_key COLLATE \"C\"), 'UTF8')), 'hex')")
+    elif wh.dialect == "duckdb":
+        agg = ("sha256(string_agg(CAST(length(row_key) AS VARCHAR) || ':' || row_key || row_digest || chr(10), '' "
+               "ORDER BY row_key))")
+    else:
+        return roots(recorded(wh), [c.table for c in tables])
+    out: dict[str, dict[str, Any]] = {}
+    for c in tables:
+        r = wh.query(f"SELECT count(*) AS n, {agg} AS root FROM audit_rows WHERE tbl = ?", [c.table])[0]
+        out[c.table] = {"rows": int(r["n"]), "root": str(r["root"] or EMPTY_ROOT)}
+    return out
+
+
 def recorded(wh: Any) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for r in wh.query("SELECT tbl, row_key, row_digest FROM audit_rows"):
@@ -164,9 +243,11 @@ def seal_locked(wh: Any, kind: str, ref: str = "", by: str = "", run_id: str | N
     """Append a seal of the covered tables as they are now. The caller holds a transaction and ``LOCK``."""
     tables = present(wh)
     run_ids: dict[str, dict[str, str]] = {}
-    now = live(wh, tables, run_ids)
-    before = recorded(wh)
-    changes = diff(before, now)
+    if kind == "run":  # at the cost of what the runs since the last seal wrote
+        changes, now = run_changes(wh, tables, run_id, run_ids)
+    else:
+        now = live(wh, tables, run_ids)
+        changes = diff(recorded(wh), now)
     counts: dict[str, dict[str, int]] = {}
     for ch in changes:
         counts.setdefault(ch.table, {}).setdefault(ch.what, 0)
@@ -184,7 +265,7 @@ def seal_locked(wh: Any, kind: str, ref: str = "", by: str = "", run_id: str | N
         "sealed_by": by,
         "run_id": run_id,
         "run_hash": run_hash,
-        "coverage": roots(now, [c.table for c in tables]),
+        "coverage": recorded_roots(wh, tables) if kind == "run" else roots(now, [c.table for c in tables]),
         "changes": summary,
         "prev_hash": last[0]["hash"] if last else GENESIS,
     }

@@ -1,0 +1,98 @@
+"""A run seal costs what the runs since the last seal wrote, not the history (``coverage.run_changes``),
+and keeps what a full seal records: the same roots, the same changes, the rows a killed run stored.
+On DuckDB and PostgreSQL (the warehouse computes the roots)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+
+from include.audit import coverage
+
+KEYS = ["greenhouse:1", "greenhouse:2", "greenhouse:3", "lever:é-ß", "lever:😀", "lever:Z", "lever:a\u0301"]
+
+
+def candidate(cid: str, run_id: str | None, last: str = "Silva") -> dict[str, Any]:
+    return {"candidate_id": cid, "source": cid.split(":")[0], "source_id": cid.split(":")[1], "first_name": "Ana",
+            "last_name": last, "emails": [f"{len(cid)}@example.net"], "consent_given": True,
+            "consent": {"field": "x", "value": True}, "run_id": run_id}
+
+
+def run(wh: Any, run_id: str) -> dict[str, Any]:
+    """Record ``run_id`` in the chain's table and seal it as ``append_run`` does."""
+    wh.upsert("pipeline_runs", [{"seq": len(wh.query("SELECT 1 AS one FROM pipeline_runs")) + 1, "run_id": run_id,
+                                 "report_day": "2026-11-21", "dag_ids": [], "started_at": "", "ended_at": "",
+                                 "state": "success", "manifest": {}, "findings_digest": "", "prev_hash": "",
+                                 "hash": run_id}], ["run_id"])
+    with wh.transaction():
+        return coverage.seal_locked(wh, "run", run_id, "pipeline", run_id=run_id, run_hash=run_id)
+
+
+def full_roots(wh: Any) -> dict[str, dict[str, Any]]:
+    return coverage.roots(coverage.live(wh, coverage.present(wh)), [c.table for c in coverage.present(wh)])
+
+
+def test_the_warehouse_roots_are_the_python_roots(warehouse, tmp_path):
+    """Non-ASCII keys (code points, not bytes or graphemes, and their order), an empty table and a
+    composite key: the roots the warehouse computes over ``audit_rows`` equal ``coverage.roots``."""
+    warehouse.upsert("candidates", [candidate(k, "r1") for k in KEYS], ["candidate_id"])
+    landed = []
+    for n, k in enumerate(KEYS):
+        path = tmp_path / f"{n}-{k.replace(':', '-')}.json"
+        path.write_bytes(b"[]")
+        landed.append({"run_id": "r1", "source": "lever", "path": str(path), "records": 1, "bytes": 2,
+                       "sha256": hashlib.sha256(b"[]").hexdigest()})
+    warehouse.upsert("landed_payloads", landed, ["run_id", "path"])
+    sealed = run(warehouse, "r1")
+    assert sealed["coverage"] == full_roots(warehouse)
+    assert sealed["coverage"]["candidates"]["rows"] == len(KEYS)
+    assert sealed["coverage"]["legal_holds"] == {"rows": 0, "root": coverage.root({})}
+    assert coverage.verify(warehouse).problems == []
+
+
+def test_a_run_seal_reads_only_the_rows_no_sealed_run_wrote(warehouse, monkeypatch):
+    warehouse.upsert("candidates", [candidate(k, "r1") for k in KEYS], ["candidate_id"])
+    run(warehouse, "r1")
+    # r2 edits one candidate, adds one, the ingest deletes one; a killed run stored one, never sealed
+    warehouse.upsert("candidates", [candidate(KEYS[0], "r2", last="Costa"), candidate("greenhouse:9", "r2")],
+                     ["candidate_id"])
+    warehouse.execute("DELETE FROM candidates WHERE candidate_id = ?", [KEYS[1]])
+    warehouse.upsert("candidates", [candidate("greenhouse:8", "killed")], ["candidate_id"])
+    digested: list[str] = []
+    real = coverage.row_digest
+    monkeypatch.setattr(coverage, "row_digest", lambda row: digested.append(str(row.get("candidate_id"))) or real(row))
+    sealed = run(warehouse, "r2")
+    monkeypatch.undo()
+    # only r2's and the killed run's candidates were digested, not the five that r1 wrote and nobody changed
+    assert sorted(d for d in digested if d != "None") == sorted([KEYS[0], "greenhouse:9", "greenhouse:8"])
+    assert sealed["changes"]["rows"]["candidates"] == {"edited": 1, "inserted": 2, "deleted": 1}
+    assert sealed["changes"]["unsealed_runs"] == {"killed": 1}
+    assert sealed["coverage"] == full_roots(warehouse)
+    assert coverage.verify(warehouse).problems == []
+
+
+def test_an_edit_of_an_earlier_runs_row_is_not_taken_in_by_a_run_seal(warehouse):
+    """A full seal read every row and so took in whatever had been edited since; a run seal reads what
+    the runs wrote, so an edit that kept an earlier run's id stays named by ``verify``."""
+    warehouse.upsert("candidates", [candidate(k, "r1") for k in KEYS], ["candidate_id"])
+    run(warehouse, "r1")
+    warehouse.execute("UPDATE candidates SET last_name = 'Forged' WHERE candidate_id = ?", [KEYS[2]])
+    run(warehouse, "r2")
+    assert [p.split(" since")[0] for p in coverage.verify(warehouse).problems] == [f"candidates {KEYS[2]}: edited"]
+
+
+@pytest.mark.parametrize("first", ["run", "hold"])
+def test_a_row_under_a_sealed_runs_id_that_no_seal_recorded_reads_the_table_whole(warehouse, first):
+    warehouse.upsert("candidates", [candidate(k, "r1") for k in KEYS[:2]], ["candidate_id"])
+    if first == "run":
+        run(warehouse, "r1")
+    else:  # sealed by something else first: the run seal then finds rows of its own
+        coverage.seal(warehouse, "hold", "h-1", "legal@x")
+        run(warehouse, "r1")
+    warehouse.upsert("candidates", [candidate("greenhouse:7", "r1")], ["candidate_id"])
+    sealed = run(warehouse, "r2")
+    assert sealed["changes"]["rows"]["candidates"] == {"inserted": 1}
+    assert sealed["coverage"] == full_roots(warehouse)
+    assert coverage.verify(warehouse).problems == []
