@@ -115,6 +115,8 @@ def pipeline_requests(parts: dict[str, Any]) -> dict[str, int]:
     out: dict[str, int] = {}
     for name, part in parts.items():
         value = part.get("requests") if isinstance(part, dict) else None
+        if isinstance(value, dict) and name.startswith("source-") and isinstance(value.get("requests"), int):
+            value = value["requests"]  # one source's client counters: {"requests": n, "not_modified": n, ...}
         if isinstance(value, int) and name.startswith("source-"):
             out[name.removeprefix("source-")] = out.get(name.removeprefix("source-"), 0) + value
         elif isinstance(value, dict):
