@@ -27,6 +27,9 @@ def test_plan_and_manifest_readings(tmp_path):
     assert parts["crosscheck"] == {"candidates_checked": 3}
     assert pipeline_requests(parts) == {"github": 10, "orcid": 2}
     assert pipeline_requests({"crosscheck": {"candidates_checked": 3}}) == {}
+    # a source's client counters (the reviews feed's part) count as that source's requests
+    assert pipeline_requests({"source-reviews": {"requests": {"requests": 4, "retries": 1, "not_modified": 0}}}) == {
+        "reviews": 4}
 
 
 def test_run_id_and_ratio(tmp_path):
