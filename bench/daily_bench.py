@@ -176,6 +176,7 @@ def run_day(label: str, day: str, world: Path, work: Path, warehouse: Path, conf
             # re-checked: the check step's own count (incremental checks), else every planned candidate
             "rechecked": (check.get("incremental") or {}).get("rechecked", plan_size(data_dir, run_id, "check")),
             "checked": check.get("candidates_checked"),
+            "check_plan": (check.get("incremental") or {}).get("plan") or {},
             "profiles": plan_size(data_dir, run_id, "profiles"),
             "lookups": parts.get("registry-plan", {}).get("api_lookups"),
             "report": largest_report(data_dir / "reports", started), "candidates": candidates_in(warehouse),
@@ -247,6 +248,11 @@ def print_day(r: dict[str, Any], changed: int | None) -> None:
           f"({everyone:,} in the warehouse)" + (" (all: the pipeline re-checks every one)" if rechecked == consenting else "")
           + f"; manifest candidates_checked {r['checked']}; profiles planned "
           f"for {r['profiles'] if r['profiles'] is not None else 'n/a'}; registry API look-ups {r['lookups']}")
+    plan = r.get("check_plan") or {}
+    if plan:
+        why = ", ".join(f"{k} {n:,}" for k, n in plan.get("loaded_by_reason", {}).items() if n)
+        print(f"  check plan: {plan.get('loaded', 0):,} loaded ({why or 'none'}), {plan.get('carried_unread', 0):,} "
+              f"carried unread ({plan.get('carried_after_register_change', 0):,} of them after a register change)")
     print(f"  peak RSS: largest process {r['single_mib']:,.0f} MiB (in {r['peak_in']}), process tree "
           f"{r['tree_mib']:,.0f} MiB")
     name, size, files, written = r["report"]
