@@ -104,3 +104,22 @@ def test_a_register_change_loads_only_the_candidates_whose_registry_reading_chan
     full = _run(wh, cfg, RunContext("run-4", date(2026, 11, 23), full=True))  # the same day, all re-checked
     assert full["incremental"]["plan"]["loaded_by_reason"]["full"] == 3
     assert _findings(wh, "run-4") == incremental
+
+
+def test_the_plan_loads_everyone_when_the_rules_change_or_the_run_was_written_already(wh, tmp_path: Path):
+    from include.pipeline import incremental
+    from include.warehouse import candidates
+
+    cfg = Config.model_validate({"hiring_company": {"name": "Example Robotics Ltd"}, "data_dir": str(tmp_path / "d")})
+    run1 = RunContext("run-1", date(2026, 11, 21))
+    _run(wh, cfg, run1)
+    ids = candidates.checked_candidate_ids(wh)
+    quiet = incremental.plan(wh, RunContext("run-2", date(2026, 11, 22)), cfg, ids)
+    assert quiet.due == [] and sorted(quiet.quiet) == ids and set(quiet.quiet.values()) == {"run-1"}
+    # the same run planned again after its findings were written: its records hold no earlier state
+    assert incremental.plan(wh, run1, cfg, ids).why["unrecorded"] == 3
+    # another competitor: what the rules compare against changed, for everyone
+    other = cfg.model_copy(update={"hiring_company": cfg.hiring_company.model_copy(update={"competitors": ["Rival"]})})
+    assert incremental.plan(wh, RunContext("run-2", date(2026, 11, 22)), other, ids).why["rules"] == 3
+    # a report day before the last check's: due again
+    assert incremental.plan(wh, RunContext("run-2", date(2026, 11, 20)), cfg, ids).why["time_due"] == 3
