@@ -605,7 +605,7 @@ def create_app(
         name = f"report-{latest.report_day.isoformat()}-{locale}-{page_csv_name(req.link.key, number)}"
         return Response(
             # a page: at most PAGE_SIZE candidates, so one string is fine
-            ("\ufeff" + "".join(findings_csv_chunks(latest.report_day, rows, locale))).encode("utf-8"),
+            ("\ufeff" + "".join(findings_csv_chunks(None, rows, locale))).encode("utf-8"),
             media_type="text/csv; charset=utf-8",
             headers={**SECURITY_HEADERS, "Content-Disposition": f"attachment; filename={name}"},
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,7 @@ from include.warehouse import Warehouse
 
 RUN, PREV_RUN = "cc-bench-2", "cc-bench-1"
 DAY, PREV_DAY = date(2026, 11, 21), date(2026, 11, 20)
+NEXT_RUN, NEXT_DAY = "cc-bench-3", date(2026, 11, 22)  # the day after (``next_day``)
 FIRST = ("Ana", "Ben", "Chloé", "Dmitri", "Eun-ji", "Farah", "Gustavo", "Hiro", "Ines", "Jonas", "小明", "Oluwaseun")
 LAST = ("Silva", "Okafor", "Müller", "Nguyen", "Kowalski", "王", "Haddad", "Featherstonehaugh", "Sato", "García")
 EMPLOYERS = ("Halcyon Software Ltd", "Old Mill Analytics", "Northwind Traders", "华为技术有限公司", "Contoso GmbH",
@@ -118,3 +120,28 @@ def fill(wh: Warehouse, n: int, seed: int = 22, requisitions: int | None = None,
             [run, seq, day.isoformat(), json.dumps([]), json.dumps({}), str(seq - 1) * 64, str(seq) * 64],
         )
     return StateSize(n, n_jobs, findings, max(per_job.values(), default=0))
+
+
+def next_day(wh: Warehouse, changed: Sequence[str]) -> list[str]:
+    """The day after ``fill``'s: run ``NEXT_RUN`` on ``NEXT_DAY`` sees every finding of ``RUN`` again, the
+    findings of the candidates ``changed`` with a re-read summary (their row digests changed), nothing new,
+    the levels as before. Returns the ids of the findings changed."""
+    ids = [r["finding_id"] for r in wh.query_in(
+        "SELECT finding_id FROM discrepancies WHERE candidate_id IN ({ids}) AND last_seen_run = ?",
+        list(changed), [RUN])]
+    wh.execute_in("UPDATE discrepancies SET summary = summary || ' The registry was read again.', "
+                  "evidence_digest = evidence_digest || '-2' WHERE finding_id IN ({ids})", ids)
+    wh.execute("UPDATE discrepancies SET last_seen_run = ? WHERE last_seen_run = ?", [NEXT_RUN, RUN])
+    wh.execute("INSERT INTO candidate_levels (run_id, candidate_id, level, reasons, computed_at) "
+               "SELECT ?, candidate_id, level, reasons, ? FROM candidate_levels WHERE run_id = ?",
+               [NEXT_RUN, NEXT_DAY.isoformat(), RUN])
+    wh.execute("INSERT INTO run_findings (run_id, finding_id, row_digest) SELECT ?, finding_id, row_digest "
+               "FROM run_findings WHERE run_id = ?", [NEXT_RUN, RUN])
+    wh.execute_in("UPDATE run_findings SET row_digest = row_digest || '-2' WHERE finding_id IN ({ids}) AND run_id = ?",
+                  ids, [NEXT_RUN])
+    wh.execute(
+        "INSERT INTO pipeline_runs (run_id, seq, report_day, dag_ids, state, manifest, prev_hash, hash) "
+        "VALUES (?, 3, ?, ?, 'success', ?, ?, ?)",
+        [NEXT_RUN, NEXT_DAY.isoformat(), json.dumps([]), json.dumps({}), "2" * 64, "3" * 64],
+    )
+    return ids

@@ -10,7 +10,10 @@
   ``reports/report-<day>-<locale>/requisitions/<key>[-n].html`` with their CSVs ``<key>[-n].csv`` show the
   candidate's name and findings: each file that shows them is deleted (the tombstone lists it); with the
   configuration at hand the latest run's site is rendered again from the warehouse, without them (every
-  page and page CSV, so the candidate's rows are gone and the pages after theirs move up).
+  page and page CSV, so the candidate's rows are gone and the pages after theirs move up). A page the
+  build took over unchanged from the day before is a hard link to that day's file: both names show the
+  candidate and both are deleted, and the deleted pages are dropped from the sites' page records
+  (``forget_report_pages``), so no later build links a page from them.
 """
 
 from __future__ import annotations
@@ -76,6 +79,15 @@ def deleted_record(path: Path) -> dict[str, Any]:
     """The tombstone's entry for a file removed whole (``new_sha256`` is None)."""
     return {"path": str(path), "old_sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "new_sha256": None,
             "lines": None, "deleted": True}
+
+
+def forget_report_pages(data_root: Path, deleted: list[Path]) -> int:
+    """Drop the deleted requisition pages from the site records (``report-<day>-<locale>.pages.json``,
+    page names and digests only), so that no later build hard-links a page from a file that showed the
+    candidate: each page is rendered again from the warehouse (``include.report.site.build_site``)."""
+    from include.report.site import forget_pages
+
+    return forget_pages(Path(data_root) / "reports", deleted)
 
 
 def rerender_latest_report(wh: Warehouse, config: Any, deleted: list[Path]) -> list[str]:

@@ -363,6 +363,8 @@ def erase_candidate(
         rw.commit()
     for p in [*reports, *letters]:
         p.unlink(missing_ok=True)
+    if reports and data_root is not None:  # no later build may take a page over from a deleted one
+        outside.forget_report_pages(data_root, reports)
     if anchor is not None:
         anchor.append(sealed)
     out = {

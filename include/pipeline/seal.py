@@ -41,7 +41,7 @@ def build_report(wh: Warehouse, config: Config, run: RunContext) -> dict[str, An
     out_dir = config.data_path() / "reports"
     site = build_site(wh, run.report_day, run.run_id, config, out_dir, [config.report.locale, "en", "zh_CN"])
     paths = {loc: {"html": str(p.html), "csv": str(p.csv), "pages": str(p.pages), "html_files": p.files,
-                  "csv_files": p.csv_files}
+                  "csv_files": p.csv_files, "pages_rendered": p.rendered, "pages_linked": p.linked}
              for loc, p in site.items()}
     part = {"paths": paths, "locale": config.report.locale}
     write_part(config, run, "report", part)

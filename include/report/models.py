@@ -54,6 +54,9 @@ class FindingView(View):
     message: dict[str, Any] | None = None
     status: str = "open"  # "open" | "cleared" | "disputed"
     is_new: bool = False  # first seen in this run
+    # the report day of the run that first saw it: what the requisition pages show instead of "new" (a
+    # page says nothing relative to its run, so that an unchanged page is the same file the next day)
+    first_seen_on: str | None = None
     rule_version: str = ""
     evidence: list[EvidenceView] = Field(default_factory=list)
     cleared_reason: str | None = None
@@ -108,6 +111,10 @@ class LevelReasonView(View):
     reason: str  # "finding" | "notice"
     severity: str
     finding: FindingView | None = None  # reason "finding"
+    # reason "finding" on the day report: the requisition page listing the finding (its key and page
+    # number); a candidate with several applications has findings under several requisitions
+    requisition: str | None = None
+    page: int = 1
     offered_on: date | None = None  # reason "notice": the offer's acceptance (else sending) day ...
     starts_on: date | None = None  # ... its proposed start date ...
     notice_days: int | None = None  # ... and the days between them

@@ -8,6 +8,7 @@ HTML. Links are only ever made from http(s) URLs (see ``include.report.data.safe
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import tempfile
@@ -20,9 +21,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import escape
 
 from include.engine import messages
 from include.levels import NOTICE_DAYS_YELLOW
@@ -59,6 +62,14 @@ CSV_COLUMNS = (
     "cleared_reason",
     "cleared_at",
 )
+# a requisition page's CSV: nothing relative to its run, so that an unchanged page's CSV is the same file the
+# next day (the folder it sits in names the day): no ``report_day``, and the day the finding was first seen
+# (``first_seen``, ISO) in place of ``new``
+PAGE_CSV_COLUMNS = tuple("first_seen" if c == "new" else c for c in CSV_COLUMNS if c != "report_day")
+# the files that make a requisition page's bytes besides its data (``page_code_digest``): templates,
+# translations and the code that renders them
+RENDER_CODE = ("report/render.py", "report/i18n.py", "report/notice_text.py", "report/models.py",
+               "report/reviews.py", "report/site.py", "engine/messages.py", "engine/kinds.py", "levels.py")
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,8 @@ def environment(locale: str) -> Environment:
     env.install_gettext_translations(tr, newstyle=True)  # type: ignore[attr-defined]
     g = tr.gettext
 
+    lc = Locale.parse(locale)  # parsed once: babel parses a locale name on every call otherwise
+
     def label(table: dict[str, str]) -> Any:
         return lambda key: g(table[key]) if key in table else key
 
@@ -113,17 +126,17 @@ def environment(locale: str) -> Environment:
         source_label=label(i18n.SOURCE_LABELS),
         value_label=lambda k: value_label(k, g),
         fmt_date=lambda d: format_date(
-            d if isinstance(d, date) else date.fromisoformat(str(d)[:10]), format="long", locale=locale
+            d if isinstance(d, date) else date.fromisoformat(str(d)[:10]), format="long", locale=lc
         ),
         fmt_month=lambda m, skeleton="MMM": format_skeleton(
-            skeleton, date.fromisoformat(f"{m}-01"), locale=locale
+            skeleton, date.fromisoformat(f"{m}-01"), locale=lc
         ),
         fmt_timestamp=_timestamp(locale),
         fmt_rating=lambda x: (
             "–"
             if x is None
             else format_decimal(
-                Decimal(str(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), format="0.0", locale=locale
+                Decimal(str(x)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP), format="0.0", locale=lc
             )
         ),
         fmt_value=lambda k, v: format_value(k, v, g),
@@ -213,6 +226,45 @@ def page_csv_name(key: str, page: int) -> str:
     return page_name(key, page).removesuffix(".html") + ".csv"
 
 
+def page_code_digest() -> str:
+    """A digest of everything a requisition page's bytes depend on besides its data: the templates and
+    translations (``TEMPLATES``, the ``locale`` folder), the rendering code (``RENDER_CODE``) and the
+    versions of Jinja, Babel and MarkupSafe. A change to any of them renders every page again."""
+    return _code_digest(TEMPLATES)
+
+
+@lru_cache(maxsize=4)
+def _code_digest(templates: Path) -> str:
+    from importlib.metadata import version
+
+    include = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(" ".join(f"{x} {version(x)}" for x in ("jinja2", "babel", "markupsafe")).encode())
+    files = [*sorted(p for p in templates.rglob("*") if p.is_file()),
+             *sorted(p for p in (include / "report" / "locale").rglob("*") if p.is_file()),
+             *(include / name for name in RENDER_CODE)]
+    for path in files:
+        data = path.read_bytes()
+        h.update(f"{path.name} {len(data)}\n".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+HOME = "index.html"  # in a site's folder: the link from its requisition pages to the day report
+
+
+def home_page(report_day: date, locale: str) -> str:
+    """``report-<day>-<locale>/index.html``: a requisition page's "back to the day report" goes here (the
+    page names no day, so that it can be the same file the next day), and this page forwards to the day
+    report beside the folder (a plain link too, for a browser that does not follow the refresh)."""
+    target = f"../{site_dir_name(report_day, locale)}.html"
+    tr = i18n.translations(locale)
+    return (f'<!doctype html>\n<html lang="{i18n.html_lang(locale)}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="refresh" content="0; url={target}">\n'
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'">\n'
+            f"<title>{escape(tr.gettext('Crosscheck report'))}</title>\n</head>\n"
+            f'<body><p><a href="{target}">{escape(tr.gettext("Back to the day report"))}</a></p></body>\n</html>\n')
+
+
 def site_dir_name(report_day: date, locale: str) -> str:
     """The day report's name without ``.html``: also its folder of requisition pages."""
     return f"report-{report_day.isoformat()}-{locale}"
@@ -268,14 +320,17 @@ def requisition_chunks(data: ReportData, link: RequisitionLink, page: int, view:
                        levels: dict[str, str], locale: str = "en", interactive: Interactive | None = None,
                        href: Any = None, home: str | None = None, csv_href: str | None = None) -> Iterator[str]:
     """One page of one requisition (``include.report.site``): its candidates with their levels and
-    findings, and links to the day report (``home``), to the requisition's other pages and to the CSV of
-    this page's findings (``csv_href``; by default the file beside the page, ``page_csv_name``)."""
+    findings, and links to the day report (``home``; by default the site folder's ``index.html``), to the
+    requisition's other pages and to the CSV of this page's findings (``csv_href``; by default the file
+    beside the page, ``page_csv_name``). Without ``interactive`` (the site's file) the page names neither
+    its report day nor its run, and a finding shows the day it was first seen instead of "new": what it
+    shows depends on its requisition, candidates and findings only (see ``site.build_site``)."""
     env = environment(locale)
     return env.get_template("requisition.html.j2").generate(
         data=data, link=link, page=page, req=view, cand_levels=levels, locale=locale,
         lang=i18n.html_lang(locale), interactive=interactive,
         req_href=href or file_href(data.report_day, locale, prefix="./"),
-        home=home or f"../../{site_dir_name(data.report_day, locale)}.html",
+        home=home or f"../{HOME}",
         csv_href=csv_href or f"./{page_csv_name(link.key, page)}",
         engine_language_note=locale != "en" and any(f.message is None for c in view.candidates for f in c.findings),
     )
@@ -296,14 +351,16 @@ def csv_chunks(data: ReportData, locale: str = "en", rows_per_chunk: int = 1000)
     return findings_csv_chunks(data.report_day, data.findings(), locale, rows_per_chunk)
 
 
-def findings_csv_chunks(report_day: date, findings: Iterable[tuple[RequisitionView, CandidateView, FindingView]],
+def findings_csv_chunks(report_day: date | None,
+                        findings: Iterable[tuple[RequisitionView, CandidateView, FindingView]],
                         locale: str = "en", rows_per_chunk: int = 1000, header: bool = True) -> Iterator[str]:
     """A CSV of ``findings`` (``CSV_COLUMNS``, CRLF; the header row unless ``header`` is false),
-    ``rows_per_chunk`` rows at a time. Written with ``utf-8-sig`` the file starts with the BOM Excel needs."""
+    ``rows_per_chunk`` rows at a time. Written with ``utf-8-sig`` the file starts with the BOM Excel needs.
+    ``report_day`` None: a requisition page's CSV (``PAGE_CSV_COLUMNS``)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     if header:
-        writer.writerow(CSV_COLUMNS)
+        writer.writerow(CSV_COLUMNS if report_day is not None else PAGE_CSV_COLUMNS)
     for n, row in enumerate(csv_rows(report_day, findings, locale), 1):
         writer.writerow(row)
         if n % rows_per_chunk == 0:
@@ -314,9 +371,11 @@ def findings_csv_chunks(report_day: date, findings: Iterable[tuple[RequisitionVi
 
 
 def csv_rows(
-    report_day: date, findings: Iterable[tuple[RequisitionView, CandidateView, FindingView]], locale: str = "en"
+    report_day: date | None, findings: Iterable[tuple[RequisitionView, CandidateView, FindingView]],
+    locale: str = "en",
 ) -> Iterator[list[str]]:
-    """One CSV row (cells as written, see ``_cell``) per finding."""
+    """One CSV row (cells as written, see ``_cell``) per finding; ``report_day`` None: a page's row
+    (``PAGE_CSV_COLUMNS``)."""
     g = i18n.translations(locale).gettext
     for req, cand, f in findings:
         evidence = " | ".join(
@@ -326,7 +385,7 @@ def csv_rows(
         )
         links = " ".join(e.link for e in f.evidence if e.link)
         row = (
-            report_day.isoformat(),
+            report_day.isoformat() if report_day is not None else None,
             req.name or g("No requisition"),
             cand.candidate_id,
             cand.name,
@@ -336,7 +395,7 @@ def csv_rows(
             f.kind,
             g(i18n.KIND_LABELS.get(f.kind, f.kind)),
             f.status,
-            "yes" if f.is_new else "no",
+            ("yes" if f.is_new else "no") if report_day is not None else f.first_seen_on,
             finding_text(f, "summary", g),
             finding_text(f, "question", g),
             evidence,
@@ -346,7 +405,7 @@ def csv_rows(
             f.cleared_reason,
             f.cleared_at,
         )
-        yield [_cell(v) for v in row]
+        yield [_cell(v) for v in (row if report_day is not None else row[1:])]
 
 
 def _write_atomic(path: Path, text: str | Iterable[str], encoding: str) -> None:

@@ -18,6 +18,15 @@
 Every file is written atomically and owner-only; pages and CSVs of a requisition that shrank or went are
 removed.
 
+A requisition page (and its CSV) names neither the report day nor the run: it shows the day each finding
+was first seen instead of "new", and links to the day report through ``report-<day>-<locale>/index.html``.
+So a page whose data did not change is the same file the next day, and the build does not render it: a
+digest of what the page is rendered from (``page_digest``) equal to the one recorded for the previous
+site's page of the same name (``report-<day>-<locale>.pages.json``) hard-links that file instead
+(``_take_over``). Files are only ever replaced (atomically: a new inode), never written in place, so
+writing one day again never changes another day's link; an erasure deletes every name of a file that
+shows the candidate and drops those pages from the records (``forget_pages``).
+
 Memory: the build reads a light index first (one row per requisition and candidate, aggregated in SQL),
 then one requisition page of full findings at a time; the whole state is never in memory at once.
 """
@@ -25,7 +34,11 @@ then one requisition page of full findings at a time; the whole state is never i
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
+import secrets
+import shutil
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -215,6 +228,7 @@ def day_levels(wh: Warehouse, run_id: str, level: str, index: SiteIndex, cap: in
     found = {r["finding_id"]: r for r in wh.query_in(
         shown_findings_sql("d.finding_id IN ({ids}) AND d.last_seen_run = ?", FINDING_COLUMNS), wanted, [run_id])}
     people = candidates.report_people(wh, shown)
+    links = {q.link.job_id: q.link for q in index.requisitions}
     out = []
     for cid in shown:
         reasons, where = [], None
@@ -223,12 +237,16 @@ def day_levels(wh: Warehouse, run_id: str, level: str, index: SiteIndex, cap: in
                 continue
             if x.get("reason") == "finding" and x.get("finding_id") in found:
                 row = found[x["finding_id"]]
-                reasons.append(LevelReasonView(reason="finding", severity=x["severity"], finding=d._finding(row, run_id)))
+                own = links.get(row["req_job"])  # the finding's own requisition (not the candidate's first)
+                reasons.append(LevelReasonView(
+                    reason="finding", severity=x["severity"], finding=d._finding(row, run_id),
+                    requisition=own.key if own else requisition_key(row["req_job"]),
+                    page=index.page_of.get((row["req_job"], cid), 1)))
                 where = where or (row["req_job"], cid)
             elif x.get("reason") == "notice":
                 reasons.append(LevelReasonView(reason="notice", severity=x["severity"], offered_on=x["offered_on"],
                                                starts_on=x["starts_on"], notice_days=x["notice_days"]))
-        link = next((q.link for q in index.requisitions if where and q.link.job_id == where[0]), None)
+        link = links.get(where[0]) if where else None
         name = d.display_name(people[cid]) if cid in people else index.names.get(cid, cid)
         out.append(DayLevel(level=CandidateLevelView(candidate_id=cid, name=name, level=level, reasons=reasons),
                             requisition=link.key if link else None,
@@ -301,9 +319,12 @@ def requisition_pages(wh: Warehouse, report_day: date, run_id: str, config: Any,
     people = candidates.report_people(wh, ids)
     cands = {cid: CandidateView(candidate_id=cid, name=d.display_name(people[cid]),
                                 record_url=d.safe_link(people[cid].get("record_url"))) for cid in ids if cid in people}
+    days = run_days(wh, {str(r["first_seen_run"]) for r in rows if r.get("first_seen_run")})
     for r in rows:
         if r["req_job"] == req.link.job_id and r["candidate_id"] in cands:
-            cands[r["candidate_id"]].findings.append(d._finding(r, run_id))
+            f = d._finding(r, run_id)
+            f.first_seen_on = days.get(str(r.get("first_seen_run")))
+            cands[r["candidate_id"]].findings.append(f)
     views = [RequisitionView(job_id=req.link.job_id, name=req.link.name,
                              candidates=[cands[c] for c in ids[i:i + page_size] if c in cands])
              for i in range(0, max(len(ids), 1), page_size)]
@@ -321,6 +342,12 @@ def requisition_pages(wh: Warehouse, report_day: date, run_id: str, config: Any,
         for cand in cands.values():
             cand.employer_context = contexts.get(cand.candidate_id)
     return views
+
+
+def run_days(wh: Warehouse, run_ids: set[str]) -> dict[str, str]:
+    """Run id -> its report day (ISO), for the runs given."""
+    return {str(r["run_id"]): str(r["report_day"])[:10] for r in wh.query_in(
+        "SELECT run_id, report_day FROM pipeline_runs WHERE run_id IN ({ids})", sorted(run_ids)) if r["report_day"]}
 
 
 def candidate_data(wh: Warehouse, report_day: date, run_id: str, config: Any, candidate_id: str) -> ReportData:
@@ -367,8 +394,8 @@ def day_findings(data: ReportData, index: SiteIndex) -> list[tuple[RequisitionVi
         add(x.requisition, x.requisition_name, x.candidate_id, x.name, x.finding)
     for lv in [*data.day.red, *data.day.yellow]:
         for reason in lv.level.reasons:
-            if reason.finding is not None:
-                add(lv.requisition, None, lv.level.candidate_id, lv.level.name, reason.finding)
+            if reason.finding is not None:  # the finding's own requisition, which may not be the candidate's link's
+                add(reason.requisition or lv.requisition, None, lv.level.candidate_id, lv.level.name, reason.finding)
     return out
 
 
@@ -396,12 +423,133 @@ class SitePaths:
     pages: Path  # the folder of requisition pages and their CSVs
     files: int  # HTML files written (the day report and every requisition page)
     csv_files: int = 0  # CSV files written (the day's export and one per requisition page)
+    rendered: int = 0  # requisition pages rendered (each with its CSV) ...
+    linked: int = 0  # ... and taken over unchanged from the previous site (see ``build_site``)
+
+
+RECORD_VERSION = 1
+
+
+def record_path(out_dir: Path, report_day: date, locale: str) -> Path:
+    """``report-<day>-<locale>.pages.json``, beside the site's folder: each requisition page's digest
+    (``page_digest``) by page name (``<key>[-n]``: requisition keys, no personal data)."""
+    return Path(out_dir) / f"{site_dir_name(report_day, locale)}.pages.json"
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    day: date
+    folder: Path  # the site's folder of requisition pages
+    digests: dict[str, str]  # page name (``<key>[-n]``) -> digest
+
+
+def previous_record(out_dir: Path, report_day: date, locale: str) -> PageRecord | None:
+    """The record of the latest site of ``locale`` on or before ``report_day`` (the same day's when the
+    day is written again), or None."""
+    pattern = re.compile(rf"report-(\d{{4}}-\d{{2}}-\d{{2}})-{re.escape(locale)}\.pages\.json")
+    best: tuple[date, Path] | None = None
+    for path in Path(out_dir).glob(f"report-*-{locale}.pages.json"):
+        m = pattern.fullmatch(path.name)
+        try:
+            day = date.fromisoformat(m.group(1)) if m else None
+        except ValueError:
+            day = None
+        if day is not None and day <= report_day and (best is None or day > best[0]):
+            best = (day, path)
+    if best is None:
+        return None
+    try:
+        raw = json.loads(best[1].read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    pages = raw.get("pages") if isinstance(raw, dict) and raw.get("version") == RECORD_VERSION else None
+    if not isinstance(pages, dict):
+        return None
+    return PageRecord(best[0], Path(out_dir) / site_dir_name(best[0], locale) / "requisitions",
+                      {str(k): str(v) for k, v in pages.items()})
+
+
+def forget_pages(out_dir: Path, deleted: Sequence[Path]) -> int:
+    """Drop the records of requisition pages whose files were deleted (an erasure), so that no later build
+    takes a page over from them; returns how many entries went. A page file gone is never linked anyway
+    (``build_site`` links only files that exist); this keeps the record saying what is there."""
+    by_record: dict[Path, set[str]] = {}
+    for p in deleted:
+        p = Path(p)
+        if p.parent.name == "requisitions" and p.suffix in (".html", ".csv"):
+            site = p.parent.parent
+            by_record.setdefault(Path(out_dir) / f"{site.name}.pages.json", set()).add(p.stem)
+    gone = 0
+    for path, stems in by_record.items():
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        pages = raw.get("pages") if isinstance(raw, dict) else None
+        if not isinstance(pages, dict):
+            path.unlink(missing_ok=True)
+            continue
+        hit = stems & set(pages)
+        if hit:
+            for stem in hit:
+                del pages[stem]
+            render._write_atomic(path, json.dumps(raw, sort_keys=True), "utf-8")
+            gone += len(hit)
+    return gone
+
+
+def page_link(link: RequisitionLink) -> RequisitionLink:
+    """What a requisition page's file shows of its index entry (its key, name and number of pages), and
+    nothing that changes without the page changing: the counts (candidates, new, red) are left at zero, the
+    day report's index shows them."""
+    return RequisitionLink(key=link.key, job_id=link.job_id, name=link.name, pages=link.pages)
+
+
+def page_digest(code: str, company: str, link: RequisitionLink, page: int, view: RequisitionView,
+                levels: dict[str, str], locale: str) -> str:
+    """A digest of everything a requisition page and its CSV are rendered from: the page's data as the
+    template gets it (requisition entry, page number, candidates with their findings and levels, the
+    hiring company), the locale, and ``code`` (``render.page_code_digest``: templates, translations and
+    rendering code). Equal digests, equal files."""
+    h = hashlib.sha256(f"{RECORD_VERSION}\n{code}\n{locale}\n{page}\n".encode())
+    h.update(json.dumps({"company": company, "levels": levels}, sort_keys=True).encode())
+    h.update(link.model_dump_json().encode())
+    h.update(view.model_dump_json().encode())
+    return h.hexdigest()
+
+
+def _take_over(src: Path, dst: Path, names: Sequence[str]) -> bool:
+    """Put the previous site's files ``names`` into today's folder as hard links (a copy where the file
+    system cannot link), each replacing today's file atomically; False (nothing done) when one is gone."""
+    if not all((src / n).is_file() for n in names):
+        return False
+    if src.resolve() == dst.resolve():
+        return True  # the same day written again: the files are in place
+    for n in names:
+        tmp = dst / f".{n}.{secrets.token_hex(8)}.tmp"
+        try:
+            try:
+                os.link(src / n, tmp)
+            except FileNotFoundError:
+                return False
+            except OSError:
+                shutil.copyfile(src / n, tmp)
+                os.chmod(tmp, 0o600)
+            os.replace(tmp, dst / n)  # a new directory entry: the file it replaces is never written to
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    return True
 
 
 def build_site(wh: Warehouse, report_day: date, run_id: str, config: Any, out_dir: Path,
                locales: Sequence[str] = i18n.LOCALES, page_size: int = PAGE_SIZE, cap: int = DAY_CAP
                ) -> dict[str, SitePaths]:
-    """Write the day report and its CSV, the requisition pages and their CSVs, in each locale."""
+    """Write the day report and its CSV, the requisition pages and their CSVs, in each locale.
+
+    A requisition page (with its CSV) whose digest (``page_digest``, computed from the page's data before
+    any rendering) equals the one recorded for the page of the same name in the previous site of the
+    locale is hard-linked from there (``_take_over``) instead of rendered; the digests are recorded
+    (``record_path``) once every page is in place."""
     if page_size < 1 or cap < 1:
         raise ValueError("page_size and cap must be at least 1")
     locales = list(dict.fromkeys(locales))
@@ -413,22 +561,42 @@ def build_site(wh: Warehouse, report_day: date, run_id: str, config: Any, out_di
     review_rows = d._reviews(wh, report_day)
     folders = {loc: private_dir(out_dir / site_dir_name(report_day, loc) / "requisitions") for loc in locales}
     written: dict[str, set[str]] = {loc: set() for loc in locales}
+    previous = {loc: previous_record(out_dir, report_day, loc) for loc in locales}
+    for loc in locales:  # the pages are about to change: no record may describe them until they are done
+        record_path(out_dir, report_day, loc).unlink(missing_ok=True)
+    digests: dict[str, dict[str, str]] = {loc: {} for loc in locales}
+    rendered = dict.fromkeys(locales, 0)
+    linked = dict.fromkeys(locales, 0)
+    code = render.page_code_digest()
     for req in index.requisitions:
+        link = page_link(req.link)
         step = max(1, LOAD_CANDIDATES // page_size)  # pages read together
         for first in range(1, req.link.pages + 1, step):
             last = min(req.link.pages, first + step - 1)
             views = requisition_pages(wh, report_day, run_id, config, req, first, last, page_size, review_rows)
             levels = candidate_levels_of(wh, run_id, req.candidate_ids[(first - 1) * page_size: last * page_size])
             for page, view in enumerate(views, first):
+                for c in view.candidates:
+                    for f in c.findings:
+                        f.is_new = False  # the page shows the day each was first seen (first_seen_on)
+                shown = {c.candidate_id: levels[c.candidate_id] for c in view.candidates if c.candidate_id in levels}
                 rows = [(view, c, f) for c in view.candidates for f in c.findings]
+                name, csv_name = page_name(req.link.key, page), page_csv_name(req.link.key, page)
                 for loc in locales:
-                    name, csv_name = page_name(req.link.key, page), page_csv_name(req.link.key, page)
-                    render._write_atomic(folders[loc] / name, render.requisition_chunks(
-                        data, req.link, page, view, levels, loc), "utf-8")
-                    # the BOM makes Excel read UTF-8
-                    render._write_atomic(folders[loc] / csv_name, render.findings_csv_chunks(
-                        report_day, rows, loc), "utf-8-sig")
+                    digest = page_digest(code, data.hiring_company, link, page, view, shown, loc)
+                    digests[loc][name.removesuffix(".html")] = digest
                     written[loc].update((name, csv_name))
+                    prev = previous[loc]
+                    if (prev is not None and prev.digests.get(name.removesuffix(".html")) == digest
+                            and _take_over(prev.folder, folders[loc], [name, csv_name])):
+                        linked[loc] += 1
+                        continue
+                    render._write_atomic(folders[loc] / name, render.requisition_chunks(
+                        data, link, page, view, shown, loc), "utf-8")
+                    # the BOM makes Excel read UTF-8
+                    render._write_atomic(folders[loc] / csv_name, render.findings_csv_chunks(None, rows, loc),
+                                         "utf-8-sig")
+                    rendered[loc] += 1
     listed = day_findings(data, index)
     paths = {}
     for loc in locales:
@@ -436,10 +604,15 @@ def build_site(wh: Warehouse, report_day: date, run_id: str, config: Any, out_di
             if stale.name not in written[loc]:                                     # fewer pages than last time
                 stale.unlink()
         stem = out_dir / site_dir_name(report_day, loc)
+        render._write_atomic(stem / render.HOME, render.home_page(report_day, loc), "utf-8")
         day_csv = stem.with_name(stem.name + ".csv")
         render._write_atomic(day_csv, render.findings_csv_chunks(report_day, listed, loc), "utf-8-sig")
         html = stem.with_name(stem.name + ".html")
         render._write_atomic(html, render.html_chunks(data, loc), "utf-8")
+        render._write_atomic(record_path(out_dir, report_day, loc), json.dumps(
+            {"version": RECORD_VERSION, "day": report_day.isoformat(), "locale": loc, "pages": digests[loc]},
+            sort_keys=True), "utf-8")
         pages = sum(1 for n in written[loc] if n.endswith(".html"))
-        paths[loc] = SitePaths(html, day_csv, folders[loc], pages + 1, len(written[loc]) - pages + 1)
+        paths[loc] = SitePaths(html, day_csv, folders[loc], pages + 1, len(written[loc]) - pages + 1,
+                               rendered[loc], linked[loc])
     return paths

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -128,3 +128,35 @@ def test_a_report_of_a_candidate_whose_id_extends_theirs_is_kept(warehouse, data
     erase_candidate(warehouse, ANA, data_dir / "landing", by="dpo", data_root=data_dir)
     assert longer.exists()
     assert not (data_dir / "reports" / "report-2026-11-20-en.csv").exists()
+
+
+def test_erasure_deletes_every_days_link_of_a_page_and_its_record(warehouse, data_dir):
+    """A day's site takes the pages that did not change over from the day before as hard links: the
+    erasure deletes every name that shows the candidate (both days'), drops those pages from the sites'
+    records, and the next day's build renders their requisition's page again rather than linking a file."""
+    config = _config(data_dir)
+    reports = data_dir / "reports"
+    nxt = date.fromisoformat(DAY) + timedelta(days=1)
+    site = build_site(warehouse, nxt, "run-2", config, reports, ["en", "zh_CN"])
+    assert all(s.rendered == 0 and s.linked > 0 for s in site.values())
+    ana = sorted(p for p in reports.glob("report-*/requisitions/*") if ANA in p.read_text("utf-8-sig"))
+    assert {p.parent.parent.name for p in ana} == {f"report-{d}-{loc}" for d in (DAY, nxt) for loc in ("en", "zh_CN")}
+    assert all(p.stat().st_nlink == 2 for p in ana)  # one file, two days' names
+    stems = {(p.parent.parent.name, p.stem) for p in ana}
+    for folder, stem in stems:
+        assert stem in json.loads((reports / f"{folder}.pages.json").read_text("utf-8"))["pages"]
+
+    report = erase_candidate(warehouse, ANA, data_dir / "landing", by="dpo", config=config)
+
+    assert report["residual_files"] == []
+    # the next day's names are gone; the latest run's day (DAY) was rendered again, without her
+    assert all(not p.exists() for p in ana if p.parent.parent.name.startswith(f"report-{nxt}"))
+    assert all(ANA not in p.read_text("utf-8-sig") for p in ana if p.exists())
+    assert {str(p) for p in ana} <= {f["path"] for f in report["files"] if f.get("deleted")}
+    for folder, stem in stems:
+        if folder.startswith(f"report-{nxt}"):  # the latest run's day (DAY) was rendered again, not this one
+            assert stem not in json.loads((reports / f"{folder}.pages.json").read_text("utf-8"))["pages"]
+    later = build_site(warehouse, nxt + timedelta(days=1), "run-2", config, reports, ["en"])["en"]
+    assert (later.rendered, later.linked) == (1, 0)  # the record of the day before no longer lends it
+    assert ANA.lower() not in _everything_under(reports)
+    assert BOB.lower() in _everything_under(later.pages)

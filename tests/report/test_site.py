@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import stat
 from datetime import date
@@ -15,8 +16,8 @@ from pathlib import Path
 
 from include.report.data import load_report_data
 from include.report.models import Deadline
-from include.report.render import CSV_COLUMNS, html_chunks, render_csv
-from include.report.site import build_site, day_data, requisition_key, site_index, state_csv_chunks
+from include.report.render import CSV_COLUMNS, PAGE_CSV_COLUMNS, findings_csv_chunks, html_chunks, render_csv
+from include.report.site import build_site, day_data, requisition_key, run_days, site_index, state_csv_chunks
 from include.warehouse import connect
 from sandbox.report_state import DAY as BIG_DAY
 from sandbox.report_state import RUN as BIG_RUN
@@ -39,15 +40,26 @@ def _pages(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.html"))
 
 
+def _page_export(wh, whole, locale: str) -> str:
+    """The whole state's findings as the page CSVs write them (``PAGE_CSV_COLUMNS``: no report day, the day
+    each finding was first seen instead of "new")."""
+    rows = wh.query("SELECT finding_id, first_seen_run FROM discrepancies")
+    days = run_days(wh, {r["first_seen_run"] for r in rows})
+    seen = {r["finding_id"]: days.get(r["first_seen_run"]) for r in rows}
+    return "".join(findings_csv_chunks(None, [(q, c, f.model_copy(update={"first_seen_on": seen[f.finding_id]}))
+                                              for q, c, f in whole.findings()], locale))
+
+
 def _csv(path: Path) -> list[dict[str, str]]:
-    """A CSV the site wrote: BOM, CRLF line ends, the columns of ``render.CSV_COLUMNS``; its rows."""
+    """A CSV the site wrote: BOM, CRLF line ends, the columns of ``render.CSV_COLUMNS`` (a page's:
+    ``PAGE_CSV_COLUMNS``); its rows."""
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), path
     text = raw.decode("utf-8-sig")
     assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", ""), path  # CRLF (no newline in cells here)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     rows = list(reader)
-    assert tuple(reader.fieldnames or ()) == CSV_COLUMNS, path
+    assert tuple(reader.fieldnames or ()) == (PAGE_CSV_COLUMNS if path.parent.name == "requisitions" else CSV_COLUMNS), path
     return rows
 
 
@@ -81,8 +93,9 @@ def test_seeded_site_holds_every_finding_once_and_the_page_csvs_add_up_to_the_wh
         on_pages = [fid for p in _pages(paths.pages) for fid in FINDING.findall(p.read_text("utf-8"))]
         assert sorted(on_pages) == sorted(f.finding_id for _, _, f in whole.findings())  # each once
         assert all(len(CANDIDATE.findall(p.read_text("utf-8"))) == 1 for p in _pages(paths.pages))  # page size 1
-        # the page CSVs, in the index's order, are the export of the whole state, row for row
-        assert _page_csvs_in_order(paths.pages, index) == render_csv(whole, locale)
+        # the page CSVs, in the index's order, are the export of the whole state, row for row (without the
+        # report day, with the day each finding was first seen)
+        assert _page_csvs_in_order(paths.pages, index) == _page_export(wh, whole, locale)
         assert paths.files == len(_pages(paths.pages)) + 1 == paths.csv_files
         # the day's CSV: the findings the day report lists (capped at 1 a list here), not the whole state
         listed = _day_listed(paths.html.read_text("utf-8"))
@@ -219,7 +232,7 @@ def test_index_and_counts_agree_with_the_whole_state_on_both_engines(warehouse_s
             [c.candidate_id for c in r.candidates] for r in whole.requisitions]
         assert data.day is not None and data.day.changed  # the previous run's digests are compared
         site = build_site(wh, BIG_DAY, BIG_RUN, cfg, tmp_path / "reports", ["zh_CN"], page_size=25)["zh_CN"]
-        assert _page_csvs_in_order(site.pages, index) == render_csv(whole, "zh_CN")  # every finding, once
+        assert _page_csvs_in_order(site.pages, index) == _page_export(wh, whole, "zh_CN")  # every finding, once
         assert site.files == site.csv_files == 1 + sum(q.link.pages for q in index.requisitions)
         # the whole state's CSV streamed requisition by requisition is the same export, in pieces
         pieces = list(state_csv_chunks(wh, BIG_DAY, BIG_RUN, cfg, "zh_CN", page_size=25))
@@ -294,4 +307,155 @@ def test_each_page_has_the_csv_of_its_findings_and_the_day_csv_the_days(tmp_path
         assert {r["candidate_id"] for r in _csv(paths.pages / f"{biggest.link.key}.csv")} <= set(
             biggest.candidate_ids[:5])
         assert not set(gone) & {r["candidate_id"] for p in paths.pages.glob("*.csv") for r in _csv(p)}
+    wh.close()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_the_next_day_renders_the_pages_that_changed_and_links_the_rest(tmp_path):
+    """Day 2 with one candidate's finding re-read: exactly the page holding them is rendered again (in
+    each locale, with its CSV), every other page is a hard link to day 1's file, and the folder is byte for
+    byte what a full render of day 2 writes. The day-1 page of the changed candidate keeps what day 1 said."""
+    from sandbox.report_state import NEXT_DAY, NEXT_RUN, next_day
+
+    wh = _state(tmp_path, 600, requisitions=3)
+    cfg = config(tmp_path)
+    out = tmp_path / "reports"
+    one = build_site(wh, BIG_DAY, BIG_RUN, cfg, out, ["en", "zh_CN"], page_size=40)
+    pages = sum(q.link.pages for q in site_index(wh, BIG_RUN, 40).requisitions)
+    assert pages > 5 and all((s.rendered, s.linked) == (pages, 0) for s in one.values())
+    assert all(s.files == pages + 1 for s in one.values())
+    biggest = max(site_index(wh, BIG_RUN, 40).requisitions, key=lambda q: q.link.candidates)
+    cid = biggest.candidate_ids[45]  # on page 2
+    changed = next_day(wh, [cid])
+    assert changed
+    two = build_site(wh, NEXT_DAY, NEXT_RUN, cfg, out, ["en", "zh_CN"], page_size=40)
+    fresh = build_site(wh, NEXT_DAY, NEXT_RUN, cfg, tmp_path / "fresh", ["en", "zh_CN"], page_size=40)
+    for loc in ("en", "zh_CN"):
+        assert (two[loc].rendered, two[loc].linked) == (1, pages - 1)
+        assert (fresh[loc].rendered, fresh[loc].linked) == (pages, 0)
+        holding = [p.name for p in _pages(two[loc].pages) if f'data-candidate="{cid}"' in p.read_text("utf-8")]
+        assert holding == [f"{biggest.link.key}-2.html"]
+        # byte for byte a full render of the same day, the CSVs too
+        assert _files(two[loc].pages) == _files(fresh[loc].pages)
+        for name in _files(two[loc].pages):
+            new, old = two[loc].pages / name, one[loc].pages / name
+            same_file = new.stat().st_ino == old.stat().st_ino
+            assert same_file == (Path(name).stem != f"{biggest.link.key}-2"), name
+            assert (new.stat().st_nlink == 2) == same_file
+            assert stat.S_IMODE(new.stat().st_mode) == 0o600
+        changed_page = (two[loc].pages / f"{biggest.link.key}-2.html").read_text("utf-8")
+        assert "The registry was read again." in changed_page
+        assert "The registry was read again." not in (one[loc].pages / f"{biggest.link.key}-2.html").read_text("utf-8")
+        assert "The registry was read again." in (two[loc].pages / f"{biggest.link.key}-2.csv").read_text("utf-8-sig")
+        # a page names neither day nor run; its findings show the day they were first seen
+        assert NEXT_RUN not in changed_page and BIG_RUN not in changed_page and 'data-first-seen="' in changed_page
+        assert 'class="tag new"' not in changed_page
+        assert 'href="../index.html"' in changed_page
+        home = two[loc].pages.parent / "index.html"
+        assert f'url=../{two[loc].html.name}"' in home.read_text("utf-8") and two[loc].html.is_file()
+        record = json.loads((out / f"{two[loc].html.stem}.pages.json").read_text("utf-8"))
+        assert sorted(record["pages"]) == sorted(p.stem for p in _pages(two[loc].pages))
+        assert stat.S_IMODE((out / f"{two[loc].html.stem}.pages.json").stat().st_mode) == 0o600
+    # the same day written again (a clearance, an erasure's re-render): nothing changed, nothing rendered
+    again = build_site(wh, NEXT_DAY, NEXT_RUN, cfg, out, ["en", "zh_CN"], page_size=40)
+    assert all((s.rendered, s.linked) == (0, pages) for s in again.values())
+    assert _files(again["en"].pages) == _files(fresh["en"].pages)
+    wh.close()
+
+
+def test_a_page_written_again_never_changes_the_other_days_link(tmp_path):
+    """Day 2's page is day 1's file (a hard link); when day 2 is written again without a candidate, the page
+    is a new file (an atomic replace): day 1 still says what it said, day 2 no longer shows them. A record
+    whose file is gone never lends a page."""
+    from sandbox.report_state import NEXT_DAY, NEXT_RUN, next_day
+
+    wh = _state(tmp_path, 300, requisitions=2)
+    cfg = config(tmp_path)
+    out = tmp_path / "reports"
+    one = build_site(wh, BIG_DAY, BIG_RUN, cfg, out, ["en"], page_size=40)["en"]
+    next_day(wh, [])
+    two = build_site(wh, NEXT_DAY, NEXT_RUN, cfg, out, ["en"], page_size=40)["en"]
+    assert two.rendered == 0 and two.linked == one.rendered
+    req = next(q for q in site_index(wh, NEXT_RUN, 40).requisitions if q.link.candidates % 40 != 1)
+    cid = req.candidate_ids[-1]  # the last candidate: no other page moves
+    name = f"{req.link.key}.html" if req.link.pages == 1 else f"{req.link.key}-{req.link.pages}.html"
+    assert (two.pages / name).stat().st_ino == (one.pages / name).stat().st_ino
+    wh.execute("UPDATE discrepancies SET last_seen_run = 'cc-gone' WHERE candidate_id = ?", [cid])
+    again = build_site(wh, NEXT_DAY, NEXT_RUN, cfg, out, ["en"], page_size=40)["en"]
+    assert again.rendered == 1
+    assert f'data-candidate="{cid}"' in (one.pages / name).read_text("utf-8")
+    assert f'data-candidate="{cid}"' not in (again.pages / name).read_text("utf-8")
+    assert cid not in (again.pages / name.replace(".html", ".csv")).read_text("utf-8-sig")
+    assert (again.pages / name).stat().st_ino != (one.pages / name).stat().st_ino
+    # day 1's page deleted (as an erasure does): a day-3 build renders it instead of linking a file that is gone
+    (two.pages / name).unlink()
+    for p in one.pages.iterdir():
+        p.unlink()
+    three = build_site(wh, date(2026, 11, 23), NEXT_RUN, cfg, out, ["en"], page_size=40)["en"]
+    assert three.rendered == 1 and three.linked == again.rendered + again.linked - 1
+    wh.close()
+
+
+def test_a_template_change_renders_every_page_again(tmp_path, monkeypatch):
+    import shutil
+
+    from include.report import render
+
+    wh = _state(tmp_path, 300, requisitions=2)
+    cfg = config(tmp_path)
+    out = tmp_path / "reports"
+    one = build_site(wh, BIG_DAY, BIG_RUN, cfg, out, ["en"], page_size=40)["en"]
+    templates = tmp_path / "templates"
+    shutil.copytree(render.TEMPLATES, templates)
+    page = templates / "requisition.html.j2"
+    page.write_text(page.read_text("utf-8").replace("<body>", "<body>\n<!-- template v2 -->", 1), "utf-8")
+    try:
+        monkeypatch.setattr(render, "TEMPLATES", templates)
+        render.environment.cache_clear()
+        two = build_site(wh, BIG_DAY, BIG_RUN, cfg, out, ["en"], page_size=40)["en"]
+    finally:
+        monkeypatch.undo()
+        render.environment.cache_clear()
+    assert (two.rendered, two.linked) == (one.rendered, 0)
+    assert all("<!-- template v2 -->" in p.read_text("utf-8") for p in _pages(two.pages))
+    wh.close()
+
+
+def test_the_day_csv_names_each_findings_own_requisition(tmp_path):
+    """A red candidate with findings under two requisitions (two applications): the day's CSV gives each
+    reason its own requisition, and the day report links each reason to the page listing it."""
+    wh = _state(tmp_path, 300, requisitions=3)
+    cfg = config(tmp_path)
+    levels = wh.query("SELECT candidate_id, reasons FROM candidate_levels WHERE run_id = ? AND level = 'red'",
+                      [BIG_RUN])
+    parsed = [(r["candidate_id"], r["reasons"] if isinstance(r["reasons"], list) else json.loads(r["reasons"]))
+              for r in levels]
+    cid, reasons = next((c, x) for c, x in parsed if len(x) >= 2)
+    moved = reasons[1]["finding_id"]
+    own_job = wh.query("SELECT a.job_id FROM applications a WHERE a.candidate_id = ?", [cid])[0]["job_id"]
+    other = next(r["job_id"] for r in wh.query("SELECT job_id FROM jobs ORDER BY job_id") if r["job_id"] != own_job)
+    wh.execute("INSERT INTO applications (application_id, candidate_id, job_id, applied_at) VALUES (?, ?, ?, ?)",
+               ["greenhouse:a-second", cid, other, "2026-01-01"])
+    wh.execute("UPDATE discrepancies SET application_id = 'greenhouse:a-second', first_seen_run = 'cc-bench-1' "
+               "WHERE finding_id = ?", [moved])
+    wh.execute("UPDATE run_findings SET row_digest = 'same' WHERE finding_id = ?", [moved])  # neither new nor changed
+    site = build_site(wh, BIG_DAY, BIG_RUN, cfg, tmp_path / "reports", ["en"], page_size=40, cap=300)["en"]
+    names = {r["job_id"]: r["name"] for r in wh.query("SELECT job_id, name FROM jobs")}
+    jobs = {r["finding_id"]: r["req_job"] for r in wh.query(
+        "SELECT d.finding_id, a.job_id AS req_job FROM discrepancies d JOIN applications a "
+        "ON a.application_id = d.application_id")}
+    rows = _csv(site.csv)
+    mine = {r["finding_id"]: r["requisition"] for r in rows if r["candidate_id"] == cid}
+    assert moved in mine and names[other] != names[own_job]
+    assert mine[moved] == names[other]
+    assert all(r["requisition"] == names[jobs[r["finding_id"]]] for r in rows)  # every row, its own
+    # the day report's reason links to the other requisition's page, where the finding is
+    other_key = next(q.link.key for q in site_index(wh, BIG_RUN, 40).requisitions if q.link.job_id == other)
+    link = re.search(rf'data-reason="finding"><a href="([^"#]*)#f-{re.escape(moved)}"', site.html.read_text("utf-8"))
+    assert link is not None
+    target = (site.html.parent / link.group(1)).read_text("utf-8")
+    assert f'data-finding="{moved}"' in target and f'data-requisition="{other_key}"' in target
     wh.close()
