@@ -275,20 +275,12 @@ def create_app(
         """One page of one requisition of the latest run (what ``requisitions/<key>.html`` shows), with the
         clearing forms; a clearance comes back to the candidate's page. ``candidate``: the page listing them."""
         from include.report.render import Interactive, requisition_chunks, ui_href
-        from include.report.site import candidate_levels_of, day_data, requisition_page, site_index
-        from include.warehouse.runs import latest_run
+        from include.report.site import candidate_levels_of, day_data, requisition_page
 
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         with _warehouse(settings) as wh:
-            latest = latest_run(wh)
-            index = site_index(wh, latest.run_id) if latest else None
-            req = index.by_key.get(key) if index else None
-            if latest is None or index is None or req is None:
-                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such requisition in the latest report")
-            number = _page_number(page, req.link.pages)
-            if candidate is not None:  # the page that lists this candidate
-                number = index.page_of.get((req.link.job_id, candidate), number)
+            latest, index, req, number = _latest_requisition(wh, key, page, candidate)
             data = day_data(wh, latest.report_day, latest.run_id, _config(settings), index, cap=1)
             view = requisition_page(wh, latest.report_day, latest.run_id, _config(settings), req, number)
             levels = candidate_levels_of(wh, latest.run_id, [c.candidate_id for c in view.candidates])
@@ -587,18 +579,12 @@ def create_app(
                         lang: str | None = None) -> Response:
         """The findings of one requisition page of the latest run (what ``requisitions/<key>.csv`` holds)."""
         from include.report.render import findings_csv_chunks, page_csv_name
-        from include.report.site import requisition_page, site_index
-        from include.warehouse.runs import latest_run
+        from include.report.site import requisition_page
 
         settings: Settings = request.app.state.settings
         locale = _locale(lang, settings)
         with _warehouse(settings) as wh:
-            latest = latest_run(wh)
-            index = site_index(wh, latest.run_id) if latest else None
-            req = index.by_key.get(key) if index else None
-            if latest is None or index is None or req is None:
-                raise HTTPException(status.HTTP_404_NOT_FOUND, "no such requisition in the latest report")
-            number = _page_number(page, req.link.pages)
+            latest, _index, req, number = _latest_requisition(wh, key, page)
             view = requisition_page(wh, latest.report_day, latest.run_id, _config(settings), req, number,
                                     review_rows=[])
         rows = [(view, c, f) for c in view.candidates for f in c.findings]
@@ -978,6 +964,23 @@ def _finding_hrefs(data: Any, candidate_id: str, locale: str) -> dict[str, str]:
         for f in cand.findings:
             out.setdefault(f.finding_id, f"requisition?{query}#f-{quote(f.finding_id, safe='')}")
     return out
+
+
+def _latest_requisition(wh: Warehouse, key: str, page: str | None, candidate: str | None = None) -> tuple[Any, ...]:
+    """The latest run, its site index, the requisition ``key`` and the page asked for (the one listing
+    ``candidate`` when given); 404 when there is no run or no such requisition in it."""
+    from include.report.site import site_index
+    from include.warehouse.runs import latest_run
+
+    latest = latest_run(wh)
+    index = site_index(wh, latest.run_id) if latest else None
+    req = index.by_key.get(key) if index else None
+    if latest is None or index is None or req is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such requisition in the latest report")
+    number = _page_number(page, req.link.pages)
+    if candidate is not None:  # the page that lists this candidate
+        number = index.page_of.get((req.link.job_id, candidate), number)
+    return latest, index, req, number
 
 
 def _page_number(page: str | None, pages: int) -> int:
