@@ -131,7 +131,7 @@ def test_the_incremental_run_re_checks_only_what_is_due_and_says_so(days, day):
     assert {k: v for k, v in fl.items() if k != "plan"} == {
         "full": True, "rechecked": checked, "rechecked_by_reason": {"new": 0, "changed": 0, "time_due": 0, "full": checked},
         "kept": 0}
-    assert fl["plan"] == {"loaded": checked, "carried_unread": 0,
+    assert fl["plan"] == {"loaded": checked, "carried_unread": 0, "carried_after_register_change": 0,
                           "loaded_by_reason": {**{r: 0 for r in fl["plan"]["loaded_by_reason"]}, "full": checked}}
     assert inc["full"] is False and inc["rechecked"] + inc["kept"] == checked
     plan = inc["plan"]  # who was loaded and compared, who carried over without being read
