@@ -6,16 +6,16 @@ run context and the Airflow connections (``AirflowSources``).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from airflow.sdk import Asset, dag, get_current_context, task
 
 from include.run_context import RunContext
-from include.task_timeouts import execution_timeout
+from include.task_timeouts import execution_timeout, retry_delay
 from plugins.hooks.sources import AirflowSources
 
 INGESTED = Asset("crosscheck://warehouse/ingested")
-DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(seconds=20),
+DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": retry_delay("crosscheck_ingest"),
                 "execution_timeout": execution_timeout("crosscheck_ingest")}
 
 

@@ -8,17 +8,17 @@ normaliser changed. Loading the same file again leaves the same state.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from airflow.sdk import Asset, dag, get_current_context, task
 
-from include.task_timeouts import execution_timeout
+from include.task_timeouts import execution_timeout, retry_delay
 
 SNAPSHOT = Asset("crosscheck://warehouse/registry_snapshot")
 DEFAULT_ARGS = {
     "owner": "crosscheck",
     "retries": 2,
-    "retry_delay": timedelta(minutes=2),
+    "retry_delay": retry_delay("crosscheck_registry_snapshot"),
     "execution_timeout": execution_timeout("crosscheck_registry_snapshot"),
 }
 

@@ -6,13 +6,13 @@ run's own time, so a re-run of the same day erases nothing more.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from airflow.sdk import dag, get_current_context, task
 
-from include.task_timeouts import execution_timeout
+from include.task_timeouts import execution_timeout, retry_delay
 
-DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": timedelta(minutes=5),
+DEFAULT_ARGS = {"owner": "crosscheck", "retries": 2, "retry_delay": retry_delay("crosscheck_retention"),
                 "execution_timeout": execution_timeout("crosscheck_retention")}
 
 

@@ -229,11 +229,13 @@ def warehouse_conn(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
 
 
 def check_task_timeout(environ: Mapping[str, str] | None = None) -> None:
-    """``CROSSCHECK_TASK_TIMEOUT_MINUTES``, if set: whole minutes in range (the DAG files read it)."""
-    from include.task_timeouts import TimeoutSettingError, override_minutes
+    """``CROSSCHECK_TASK_TIMEOUT_MINUTES`` and ``CROSSCHECK_TASK_RETRY_DELAY_SECONDS``, if set: whole
+    numbers in range (the DAG files read them)."""
+    from include.task_timeouts import TimeoutSettingError, override_minutes, override_retry_seconds
 
     try:
         override_minutes(environ)
+        override_retry_seconds(environ)
     except TimeoutSettingError as exc:
         raise UsageError(str(exc)) from None
 

@@ -22,3 +22,6 @@ _entry_point = any(ep.name == "crosscheck_ui" for ep in entry_points(group="airf
 os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(Path(_home) / "plugins" if _entry_point else ROOT / "plugins")
 # CROSSCHECK_CONFIG is required (no silent default); library tests run on the demo configuration
 os.environ.setdefault("CROSSCHECK_CONFIG", str(ROOT / "sandbox" / "crosscheck.yaml"))
+# a task that fails (a refused source, a malformed answer) is tried again after 1 s, not the 20 s a site
+# waits: every run spawned by a test inherits it (include/task_timeouts.py)
+os.environ.setdefault("CROSSCHECK_TASK_RETRY_DELAY_SECONDS", "1")

@@ -146,6 +146,12 @@ def test_task_timeout_setting(tmp_path, value):
                  CROSSCHECK_TASK_TIMEOUT_MINUTES=value)
 
 
+@pytest.mark.parametrize("value", ["soon", "-1", "3601"])
+def test_task_retry_delay_setting(tmp_path, value):
+    _run_refused(tmp_path, "CROSSCHECK_TASK_RETRY_DELAY_SECONDS", f"{value!r}", "0 to 3600",
+                 CROSSCHECK_TASK_RETRY_DELAY_SECONDS=value)
+
+
 # --- candidate export --out -----------------------------------------------------------------------
 
 

@@ -109,6 +109,30 @@ def test_the_task_timeout_is_configurable(monkeypatch):
     assert {t.execution_timeout.total_seconds() for t in snapshot.tasks} == {4 * 3600}
 
 
+def test_the_wait_between_tries_is_configurable(monkeypatch):
+    """20 s between a daily task's tries (retention 5 min, the register load 2 min), unless
+    ``CROSSCHECK_TASK_RETRY_DELAY_SECONDS`` sets the daily DAGs' wait (the tests set 1 s)."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    from include.task_timeouts import DEFAULT_RETRY_SECONDS
+
+    monkeypatch.delenv("CROSSCHECK_TASK_RETRY_DELAY_SECONDS", raising=False)
+    bag = DagBag(dag_folder=str(DAGS))
+    for dag_id, dag in bag.dags.items():
+        assert {t.retry_delay.total_seconds() for t in dag.tasks} == {DEFAULT_RETRY_SECONDS[dag_id]}, dag_id
+        assert {t.retries for t in dag.tasks} == {2}, dag_id
+    assert DEFAULT_RETRY_SECONDS["crosscheck_ingest"] == 20
+    monkeypatch.setenv("CROSSCHECK_TASK_RETRY_DELAY_SECONDS", "3")
+    bag = DagBag(dag_folder=str(DAGS))
+    for dag_id in EXPECTED:
+        assert {t.retry_delay.total_seconds() for t in bag.dags[dag_id].tasks} == {3}, dag_id
+    assert {t.retry_delay.total_seconds() for t in bag.dags["crosscheck_registry_snapshot"].tasks} == {120}
+    monkeypatch.setenv("CROSSCHECK_TASK_RETRY_DELAY_SECONDS", "soon")
+    bag = DagBag(dag_folder=str(DAGS))
+    assert all("CROSSCHECK_TASK_RETRY_DELAY_SECONDS 'soon' is not a number of seconds" in e
+               for e in bag.import_errors.values()) and bag.import_errors
+
+
 def test_a_bad_task_timeout_is_a_one_line_import_error(monkeypatch):
     from airflow.dag_processing.dagbag import DagBag
 
