@@ -44,16 +44,22 @@ class TimeoutSettingError(ValueError):
     in range."""
 
 
-def override_minutes(environ: Mapping[str, str] | None = None) -> int | None:
-    """The operator's figure from ``CROSSCHECK_TASK_TIMEOUT_MINUTES``, or None when it is unset or empty."""
+def _setting(name: str, low: int, high: int, unit: str, environ: Mapping[str, str] | None) -> int | None:
+    """A whole number from ``low`` to ``high`` in the environment variable ``name``, or None when it is
+    unset or empty."""
     env = os.environ if environ is None else environ
-    raw = (env.get(TIMEOUT_ENV) or "").strip()
+    raw = (env.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_MINUTES:
+    if not raw.isdigit() or not low <= int(raw) <= high:
         shown = raw if len(raw) <= 40 else raw[:40] + "…"
-        raise TimeoutSettingError(f"{TIMEOUT_ENV} {shown!r} is not a number of minutes from 1 to {MAX_MINUTES}")
+        raise TimeoutSettingError(f"{name} {shown!r} is not a number of {unit} from {low} to {high}")
     return int(raw)
+
+
+def override_minutes(environ: Mapping[str, str] | None = None) -> int | None:
+    """The operator's figure from ``CROSSCHECK_TASK_TIMEOUT_MINUTES``, or None when it is unset or empty."""
+    return _setting(TIMEOUT_ENV, 1, MAX_MINUTES, "minutes", environ)
 
 
 def execution_timeout(dag_id: str, environ: Mapping[str, str] | None = None) -> timedelta:
@@ -64,14 +70,7 @@ def execution_timeout(dag_id: str, environ: Mapping[str, str] | None = None) -> 
 
 def override_retry_seconds(environ: Mapping[str, str] | None = None) -> int | None:
     """The operator's figure from ``CROSSCHECK_TASK_RETRY_DELAY_SECONDS``, or None when it is unset or empty."""
-    env = os.environ if environ is None else environ
-    raw = (env.get(RETRY_ENV) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not 0 <= int(raw) <= MAX_RETRY_SECONDS:
-        shown = raw if len(raw) <= 40 else raw[:40] + "…"
-        raise TimeoutSettingError(f"{RETRY_ENV} {shown!r} is not a number of seconds from 0 to {MAX_RETRY_SECONDS}")
-    return int(raw)
+    return _setting(RETRY_ENV, 0, MAX_RETRY_SECONDS, "seconds", environ)
 
 
 def retry_delay(dag_id: str, environ: Mapping[str, str] | None = None) -> timedelta:
