@@ -286,6 +286,7 @@ class ReportData(View):
     # overdue notices and waiting periods, most urgent first, as of ``notices_day``; at the top of the report
     notices: list[NoticeView] = Field(default_factory=list)
     notices_day: date | None = None
+    notices_cap: int | None = None  # the day report shows this many of each list of notices (None: all)
     skipped_sources: list[SkippedSource] = Field(default_factory=list)
     brand: EmployerBrand | None = None
     disputes: list[DisputeView] = Field(default_factory=list)  # awaiting an outcome, the overdue first

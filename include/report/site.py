@@ -293,6 +293,7 @@ def day_data(wh: Warehouse, report_day: date, run_id: str, config: Any, index: S
         brand=employer_brand,
         notices=d.notice_views(wh, today or report_day, config),
         notices_day=today or report_day,
+        notices_cap=cap,
         disputes=d.open_dispute_views(wh, today or report_day),
         loopback_links=any(d.is_loopback_link(e.link) for f in shown for e in f.evidence),
         day=DayData(new=new, new_more=new_more, changed=changed, changed_more=changed_more, red=red,

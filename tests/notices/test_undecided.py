@@ -60,7 +60,36 @@ def test_results_awaiting_a_decision_fold_under_a_count_and_decisions_stay_in_vi
     many = [view(0, "overdue"), *[view(i, "result_overdue") for i in range(1, 13)], view(13, "result_due")]
     for locale, needle in (("en", "13 checked applications await a decision (12 past"), ("zh_CN", "13 份已核查的申请")):
         html = environment(locale).get_template("notices_block.html.j2").render(
-            data=SimpleNamespace(notices=many, notices_day=date(2026, 12, 4), report_day=date(2026, 12, 4)))
+            data=SimpleNamespace(notices=many, notices_day=date(2026, 12, 4), report_day=date(2026, 12, 4),
+                                 notices_cap=None))
         assert needle in html
         assert '<details class="results">' in html  # more than 10: folded
         assert html.index('data-notice-state="overdue"') < html.index("<details")
+
+
+def test_the_day_report_shows_the_most_urgent_notices_and_counts_the_rest() -> None:
+    """A day report must not grow with the history: of thousands of applications awaiting a decision it
+    lists ``notices_cap`` (the most urgent first) and says how many more the HR page's Needs action view
+    lists; the count in the summary is the full one. Without a cap (the Needs action view) all are listed."""
+    from types import SimpleNamespace
+
+    from include.report.models import NoticeView
+    from include.report.render import environment
+
+    def view(i: int, state: str) -> NoticeView:
+        return NoticeView(state=state, candidate_id=f"c{i}", name=f"N{i}", application_id=f"a{i}",
+                          decision_id="d" if state == "overdue" else "", decision="pre_adverse" if state == "overdue"
+                          else "", due_on="2026-12-01", days=3)
+
+    many = [*[view(i, "overdue") for i in range(60)], *[view(100 + i, "result_due") for i in range(3000)]]
+    for locale, more in (("en", "and 2950 more: the HR page"), ("zh_CN", "另有 2950 项")):
+        env = environment(locale).get_template("notices_block.html.j2")
+        capped = env.render(data=SimpleNamespace(notices=many, notices_day=date(2026, 12, 4),
+                                                 report_day=date(2026, 12, 4), notices_cap=50))
+        assert capped.count('data-notice-state="result_due"') == 50 and capped.count('data-notice-state="overdue"') == 50
+        assert more in capped and capped.count('data-more="notices"') == 2
+        assert "3000" in capped  # the summary counts every one
+        full = env.render(data=SimpleNamespace(notices=many, notices_day=date(2026, 12, 4),
+                                               report_day=date(2026, 12, 4), notices_cap=None))
+        assert full.count('data-notice-state="result_due"') == 3000 and 'data-more="notices"' not in full
+        assert len(capped) * 20 < len(full)
