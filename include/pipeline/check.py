@@ -34,10 +34,6 @@ def plan_checks(wh: Warehouse, config: Config, run: RunContext, size: int = 32) 
                               for cid in ids}
 
     planned = incremental.plan(wh, run, config, candidates.checked_candidate_ids(wh), registry_check)
-    if planned.why["register"] or planned.rebased:  # the comparisons' caches: what the batches load is
-        for fps in _FINGERPRINTS.values():  # a fraction of what the plan compared; keep only the index
-            fps.forget()
-        _give_back_memory()
     batches = chunks(planned.due, size) or [[]]
     folder = private_dir(run_dir(config, run) / "plan")
     write_private_text(folder / "check.json", json.dumps(batches))
@@ -174,23 +170,6 @@ def release_registry_index() -> None:
     worker that runs them next, it would otherwise stay in memory beside them)."""
     _INDEX.clear()
     _FINGERPRINTS.clear()
-    _give_back_memory()
-
-
-def _give_back_memory() -> None:
-    """Collect what was dropped and hand the freed heap back to the system (glibc's ``malloc_trim``), so
-    the process that runs the next steps (``crosscheck run`` runs every task in one) does not keep the
-    check's peak: Python frees objects to its allocator, which otherwise keeps the pages."""
-    import ctypes
-    import ctypes.util
-    import gc
-
-    gc.collect()
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the pages stay with the process, as before
-        pass
 
 
 def _batch_checks(batches: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -167,15 +167,6 @@ class Fingerprints:
             "quarantined": bundle.quarantined,
         })
 
-    def forget(self) -> None:
-        """Drop the cached views and comparisons (and the index's own caches of them): recomputed when
-        asked again. The plan compares every candidate's reading of a changed register; the batches load
-        only a few of them."""
-        self._views.clear()
-        self._pairs.clear()
-        self.index.same_cache.clear()
-        self.index._cache.clear()
-
     def registry(self, bundle: Any) -> str:
         """The fingerprint of what the rules read of the register for this candidate: only needed when the
         register differs from the one of their last check (``register``), as it costs name comparisons."""
@@ -305,8 +296,7 @@ def plan(wh: Warehouse, run: RunContext, config: Config, ids: list[str],
     from include.warehouse.check_inputs import input_digests, register_digest
 
     stored = {r["candidate_id"]: r for r in wh.query(
-        f"SELECT candidate_id, checked_day, next_check, seen_run, inputs_sql, register_sql, run_wide, "
-        f"registry_fingerprint FROM {TABLE}")}
+        f"SELECT candidate_id, checked_day, next_check, seen_run, inputs_sql, register_sql, run_wide FROM {TABLE}")}
     inputs = input_digests(wh, run.run_id)
     register, wide = register_digest(wh), run_wide(config)
     due: list[str] = []
@@ -339,8 +329,8 @@ def plan(wh: Warehouse, run: RunContext, config: Config, ids: list[str],
                                                                                          inputs.get(cid))]
     if moved and registry_check is not None:
         register_py, fps = registry_check(moved)
-        rebased = [cid for cid in moved if fps.get(cid) == stored[cid]["registry_fingerprint"]]
-        del fps
+        full_rows = stored_checks(wh, moved)
+        rebased = [cid for cid in moved if fps.get(cid) == full_rows[cid]["registry_fingerprint"]]
         for cid in rebased:
             quiet[cid] = str(stored[cid]["seen_run"])
         why["register"] -= len(rebased)
