@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -59,6 +59,24 @@ class FindingsWritten:
     by_kind: dict[str, int]
 
 
+@dataclass
+class _Tally:
+    """What a run's writing has counted so far: per outcome, each finding's row digest and kind."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("new", "updated", "unchanged", "reopened", "cleared", "resolved", "total"), 0))
+    written: dict[str, str] = field(default_factory=dict)  # finding_id -> row digest, for findings_digest
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def add(self, finding_id: str, digest: str, kind: str, outcome: str, cleared: bool) -> None:
+        """One finding written: counted once (a repeat from an earlier batch overwrites, the last wins)."""
+        if finding_id not in self.written:
+            self.counts[outcome] += 1
+            self.counts["cleared"] += cleared
+        self.written[finding_id] = digest
+        self.kinds[finding_id] = kind
+
+
 def upsert_findings(
     wh: Warehouse, findings: Sequence[Finding], run_id: str, candidate_ids_checked: set[str]
 ) -> dict[str, int]:
@@ -85,15 +103,14 @@ def write_run_findings(
     if not run_id:
         raise ValueError("run_id is required")
     now = now_iso()
-    counts = dict.fromkeys(("new", "updated", "unchanged", "reopened", "cleared", "resolved", "total"), 0)
-    written: dict[str, str] = {}  # finding_id -> row digest, for findings_digest
-    kinds: dict[str, str] = {}
+    tally = _Tally()
+    counts, written = tally.counts, tally.written
     with wh.transaction():
         wh.execute("DELETE FROM run_findings WHERE run_id = ?", [run_id])
         for batch in batches:
-            _write_batch(wh, _dedupe(batch), run_id, now, counts, written, kinds)
+            _write_batch(wh, _dedupe(batch), run_id, now, tally)
         if carried:
-            _carry(wh, carried, run_id, now, counts, written, kinds)
+            _carry(wh, carried, run_id, now, tally)
         _forget_stale(wh, run_id, set(written))
         counts["total"] = len(written)
         counts["reopened"] = _count(
@@ -110,7 +127,7 @@ def write_run_findings(
                 CHUNK,
             )
         )
-    return FindingsWritten(counts, digest_of_rows(written.items()), dict(Counter(kinds.values())))
+    return FindingsWritten(counts, digest_of_rows(written.items()), dict(Counter(tally.kinds.values())))
 
 
 def _write_batch(
@@ -118,9 +135,7 @@ def _write_batch(
     current: list[Finding],
     run_id: str,
     now: str,
-    counts: dict[str, int],
-    written: dict[str, str],
-    kinds: dict[str, str],
+    tally: _Tally,
 ) -> None:
     if not current:
         return
@@ -159,16 +174,9 @@ def _write_batch(
             else:
                 reopen.append(f)
         rows.append(row)
-        if f.finding_id not in written:  # a repeat from an earlier batch is counted once
-            if row["first_seen_run"] == run_id:
-                counts["new"] += 1
-            elif earlier.get(f.finding_id) not in (None, digest):
-                counts["updated"] += 1
-            else:
-                counts["unchanged"] += 1
-            counts["cleared"] += row["status"] == "cleared"
-        written[f.finding_id] = digest
-        kinds[f.finding_id] = f.kind
+        outcome = ("new" if row["first_seen_run"] == run_id
+                   else "updated" if earlier.get(f.finding_id) not in (None, digest) else "unchanged")
+        tally.add(f.finding_id, digest, f.kind, outcome, row["status"] == "cleared")
     wh.upsert("discrepancies", rows, ["finding_id"])
     for f in reopen:
         wh.execute(
@@ -198,9 +206,7 @@ def _carry(
     carried: Mapping[str, str],
     run_id: str,
     now: str,
-    counts: dict[str, int],
-    written: dict[str, str],
-    kinds: dict[str, str],
+    tally: _Tally,
 ) -> None:
     """The current findings of candidates carried unread, written for this run as ``_write_batch`` writes
     a finding that is unchanged: the same row (status, clearance and first run kept), ``last_seen_run``
@@ -231,11 +237,7 @@ def _carry(
                 for r in rows:
                     r["row_digest"] = r["row_digest"] or digests[r["finding_id"]]
             for r in rows:
-                if r["finding_id"] not in written:
-                    counts["unchanged"] += 1
-                    counts["cleared"] += r["status"] == "cleared"
-                written[r["finding_id"]] = r["row_digest"]
-                kinds[r["finding_id"]] = r["kind"]
+                tally.add(r["finding_id"], r["row_digest"], r["kind"], "unchanged", r["status"] == "cleared")
             wh.upsert(
                 "run_findings",
                 [

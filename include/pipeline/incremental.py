@@ -296,10 +296,12 @@ def plan(wh: Warehouse, run: RunContext, config: Config, ids: list[str],
     from include.warehouse.check_inputs import input_digests, register_digest
 
     stored = {r["candidate_id"]: r for r in wh.query(
-        f"SELECT candidate_id, checked_day, next_check, seen_run, inputs_sql, register_sql, run_wide FROM {TABLE}")}
+        f"SELECT candidate_id, checked_day, next_check, seen_run, inputs_sql, register_sql, run_wide, "
+        f"registry_fingerprint FROM {TABLE}")}
     inputs = input_digests(wh, run.run_id)
     register, wide = register_digest(wh), run_wide(config)
     due: list[str] = []
+    moved: list[str] = []  # due for the register alone
     quiet: dict[str, str] = {}
     why = dict.fromkeys(LOAD_REASONS, 0)
     for cid in ids:
@@ -323,26 +325,19 @@ def plan(wh: Warehouse, run: RunContext, config: Config, ids: list[str],
             continue
         due.append(cid)
         why[reason_] += 1
+        if reason_ == "register":  # everything else as at their last check
+            moved.append(cid)
     rebased: list[str] = []
     register_py = ""
-    moved = [cid for cid in due if stored.get(cid) and why["register"] and _only_register(run, stored[cid], wide,
-                                                                                         inputs.get(cid))]
     if moved and registry_check is not None:
         register_py, fps = registry_check(moved)
-        full_rows = stored_checks(wh, moved)
-        rebased = [cid for cid in moved if fps.get(cid) == full_rows[cid]["registry_fingerprint"]]
+        rebased = [cid for cid in moved if fps.get(cid) == stored[cid]["registry_fingerprint"]]
         for cid in rebased:
             quiet[cid] = str(stored[cid]["seen_run"])
         why["register"] -= len(rebased)
         gone = set(rebased)
         due = [cid for cid in due if cid not in gone]
     return CheckPlan(due, quiet, {cid: inputs.get(cid, "") for cid in due}, register, wide, why, rebased, register_py)
-
-
-def _only_register(run: RunContext, s: dict[str, Any], wide: str, inputs: str | None) -> bool:
-    """The stored check differs from this run's plan by the register alone."""
-    return (not run.full and s["inputs_sql"] is not None and s["seen_run"] != run.run_id and not _time_due(run, s)
-            and s["run_wide"] == wide and s["inputs_sql"] == inputs)
 
 
 def kept_findings(wh: Warehouse, stored: dict[str, dict[str, Any]]) -> list[Finding]:

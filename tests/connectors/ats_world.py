@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from connectors.github import GithubClient
 from connectors.greenhouse import GreenhouseClient
 from connectors.lever import LeverClient
+from connectors.orcid import OrcidClient
 from sandbox import credentials
 
 POSITIONS_CSV = ("Company Name,Title,Description,Location,Started On,Finished On\n"
@@ -66,6 +68,18 @@ def lever_client(sandbox: Any, *, key: str = credentials.LEVER_API_KEY, **kw: An
     kw.setdefault("rate_limit", None)
     kw.setdefault("sleep", lambda s: None)
     return LeverClient(f"{sandbox.url}/lever/v1", key, **kw)
+
+
+def profile_client(sandbox: Any, source: str, lander: Any) -> OrcidClient | GithubClient | None:
+    """The sandbox's ORCID or GitHub client for ``source`` (None for any other), landing payloads with
+    ``lander`` and never sleeping between retries or for the rate limit."""
+    conns = sandbox.connections()
+    quick: dict[str, Any] = {"sleep": lambda s: None, "rate_limit": None}
+    if source == "orcid":
+        return OrcidClient(conns["orcid_default"]["host"], on_payload=lander, **quick)
+    if source == "github":
+        return GithubClient(conns["github_default"]["host"], credentials.GITHUB_TOKEN, on_payload=lander, **quick)
+    return None
 
 
 def log_of(sandbox: Any, source: str) -> list[tuple[str, str]]:

@@ -14,22 +14,18 @@ from pathlib import Path
 import pytest
 import requests
 
-from connectors.github import GithubClient
 from connectors.http import SourceError
-from connectors.orcid import OrcidClient
 from include.config import Config
 from include.landing import read_landed
 from include.pipeline import ingest
 from include.run_context import RunContext
 from include.warehouse import candidates, connect
-from sandbox import credentials
 from sandbox.generator import build_world
 from sandbox.server import Sandbox
 from sandbox.world import World
-from tests.connectors.ats_world import candidate, greenhouse_client, lever_client, world
+from tests.connectors.ats_world import candidate, greenhouse_client, lever_client, profile_client, world
 
 DAY = date(2026, 11, 21)
-NOOP = {"sleep": lambda s: None, "rate_limit": None}
 
 
 def _faults(sb, spec) -> None:
@@ -54,15 +50,7 @@ def generated():
 
 
 def _profile_clients(sb):
-    conns = sb.connections()
-
-    def make(source, lander):
-        if source == "orcid":
-            return OrcidClient(conns["orcid_default"]["host"], on_payload=lander, **NOOP)
-        if source == "github":
-            return GithubClient(conns["github_default"]["host"], credentials.GITHUB_TOKEN, on_payload=lander, **NOOP)
-        return greenhouse_client(sb, on_payload=lander)
-    return make
+    return lambda source, lander: profile_client(sb, source, lander) or greenhouse_client(sb, on_payload=lander)
 
 
 def _quarantine(wh, source):

@@ -18,21 +18,17 @@ from typing import Any
 
 import pytest
 
-from connectors.github import GithubClient
-from connectors.orcid import OrcidClient
 from include.config import Config
 from include.pipeline import ingest
 from include.pipeline.runs import chunks
 from include.run_context import RunContext
 from include.warehouse import connect
-from sandbox import credentials
 from sandbox.generator import build_world
 from sandbox.server import Sandbox
 from sandbox.world import World
-from tests.connectors.ats_world import greenhouse_client
+from tests.connectors.ats_world import greenhouse_client, profile_client
 
 DAY = date(2026, 11, 21)
-NOOP = {"sleep": lambda s: None, "rate_limit": None}
 N = 60
 
 
@@ -61,16 +57,10 @@ def wh(tmp_path):
 
 
 def _make(sb):
-    conns = sb.connections()
-
     def make(source, lander):
-        if source == "orcid":
-            return OrcidClient(conns["orcid_default"]["host"], on_payload=lander, **NOOP)
-        if source == "github":
-            return GithubClient(conns["github_default"]["host"], credentials.GITHUB_TOKEN, on_payload=lander, **NOOP)
         if source == "greenhouse":
             return greenhouse_client(sb, on_payload=lander)
-        return None
+        return profile_client(sb, source, lander)
     return make
 
 

@@ -5,10 +5,12 @@ and a finding is cleared through the page's own form. Screenshots go to artifact
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -347,6 +349,23 @@ def _hr_app(wh: Any, cfg: Any, token: str) -> Any:
                       verify_token=lambda t, m: Principal("hana", "Hana Reviewer", can_clear=True) if t == token else None)
 
 
+@contextlib.contextmanager
+def _hr_page(browser: Any, tmp_path: Path, token: str) -> Iterator[tuple[Any, str]]:
+    """The HR page on the seeded warehouse, signed in as HR with ``token``, opened at laptop size in
+    English: yields the warehouse and the page's base address."""
+    wh = warehouse()
+    seed(wh)
+    try:
+        with Server(_hr_app(wh, config(tmp_path), token), login_token=token) as server:
+            base = f"http://127.0.0.1:{server.port}/crosscheck/"
+            browser.call("Network.clearBrowserCookies", session=True)
+            browser.resize(*LAPTOP)
+            browser.open(base + "?lang=en")
+            yield wh, base
+    finally:
+        wh.close()
+
+
 def test_the_day_reports_notices_and_disputes_lead_and_fit_a_phone(browser, tmp_path):
     """An overdue notice, a waiting period and a dispute lead the HR page's day report, above the day's
     findings, in both locales; at a phone's width nothing in those blocks is wider than the screen."""
@@ -396,13 +415,7 @@ def test_the_day_reports_notices_and_disputes_lead_and_fit_a_phone(browser, tmp_
 def test_a_dispute_and_its_outcome_are_recorded_on_the_hr_page(browser, tmp_path):
     """HR records the candidate's dispute with the finding's form (laptop), then its outcome (phone): each
     comes back to the finding, in view, and the warehouse holds what was typed."""
-    wh = warehouse()
-    seed(wh)
-    with Server(_hr_app(wh, config(tmp_path), "dis-jwt"), login_token="dis-jwt") as server:
-        base = f"http://127.0.0.1:{server.port}/crosscheck/"
-        browser.call("Network.clearBrowserCookies", session=True)
-        browser.resize(*LAPTOP)
-        browser.open(base + "?lang=en")
+    with _hr_page(browser, tmp_path, "dis-jwt") as (wh, base):
         assert visible(browser, "#disputes") == 0  # none yet
         browser.submit_and_wait(
             "(() => { const f = document.querySelector('[data-finding=\"f-long-gap\"] form.dispute');"
@@ -430,8 +443,7 @@ def test_a_dispute_and_its_outcome_are_recorded_on_the_hr_page(browser, tmp_path
         assert visible(browser, '[data-finding="f-long-gap"] form.outcome') == 0
         assert visible(browser, "#disputes") == 0  # no dispute awaits an outcome any more
         browser.resize(*LAPTOP)
-    assert wh.query("SELECT status FROM discrepancies WHERE finding_id = 'f-long-gap'")[0]["status"] == "open"
-    wh.close()
+        assert wh.query("SELECT status FROM discrepancies WHERE finding_id = 'f-long-gap'")[0]["status"] == "open"
 
 
 def test_the_requisition_pages_open_from_the_day_report_and_fit_a_phone(browser, site_files, tmp_path):
@@ -451,13 +463,7 @@ def test_the_requisition_pages_open_from_the_day_report_and_fit_a_phone(browser,
             assert browser.eval(OVERFLOWS) == [], link
         browser.screenshot(SHOTS / f"requisition-phone-{locale}.png",
                            clip={"x": 0, "y": 0, "width": PHONE[0], "height": PHONE[1]})
-    wh = warehouse()
-    seed(wh)
-    with Server(_hr_app(wh, config(tmp_path), "req-jwt"), login_token="req-jwt") as server:
-        base = f"http://127.0.0.1:{server.port}/crosscheck/"
-        browser.call("Network.clearBrowserCookies", session=True)
-        browser.resize(*LAPTOP)
-        browser.open(base + "?lang=en")
+    with _hr_page(browser, tmp_path, "req-jwt") as (wh, _base):
         href = browser.eval("document.querySelector('a[href^=\"requisition?\"]').href")
         browser.open(href.split("#")[0])
         assert browser.eval("location.pathname") == "/crosscheck/requisition"
@@ -473,9 +479,8 @@ def test_the_requisition_pages_open_from_the_day_report_and_fit_a_phone(browser,
         browser.open(href.split("#")[0])
         assert browser.eval("document.documentElement.scrollWidth <= innerWidth"), browser.eval(OVERFLOWS)
         browser.resize(*LAPTOP)
-    assert wh.query("SELECT status, cleared_reason FROM discrepancies WHERE finding_id = ?", [fid]) == [
-        {"status": "cleared", "cleared_reason": "Explained at the interview"}]
-    wh.close()
+        assert wh.query("SELECT status, cleared_reason FROM discrepancies WHERE finding_id = ?", [fid]) == [
+            {"status": "cleared", "cleared_reason": "Explained at the interview"}]
 
 
 def test_the_site_prints_to_pdf_in_both_locales(browser, site_files):
