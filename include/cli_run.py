@@ -1,5 +1,6 @@
 """``crosscheck run``: every DAG of the daily pipeline once, through Airflow, in a child process this
-one supervises (so that SIGTERM stops the run and seals it as failed: see ``run_pipeline``).
+one supervises (so that SIGTERM stops the run and seals it as failed: see ``run_pipeline``), each DAG
+in a process of its own (``_in_own_process``).
 
 Imported only once the command line and its inputs have been checked (``include.cli_checks``): Airflow
 takes seconds to import, a bad input must not wait for it.
@@ -265,22 +266,69 @@ def _run_dags(run: Any, use_executor: bool, console: Any, progress: Any = None) 
     run_conf = run.to_dict()
     states: list[dict[str, Any]] = []
     for dag_id in DAG_ORDER:
-        dag = bag.get_dag(dag_id)
         t0 = time.monotonic()
         report({"dag_id": dag_id, "state": "running", "seconds": 0.0, "started": t0})
-        dr = dag.test(logical_date=datetime.now(UTC), run_conf=run_conf, use_executor=use_executor)
-        state = str(getattr(dr.state, "value", dr.state))
-        failed = [ti.task_id for ti in dr.get_task_instances() if str(getattr(ti.state, "value", ti.state))
-                  not in ("success", "skipped")]
+        code, result = _in_own_process(lambda dag_id=dag_id: _test_dag(bag, dag_id, run_conf, use_executor),
+                                       console)
+        state = result["state"] if code == 0 and result else "failed"
+        failed = result["failed"] if code == 0 and result else []
         states.append({"dag_id": dag_id, "state": state, "seconds": round(time.monotonic() - t0, 1)})
         report(states[-1])
         print(f"crosscheck: {dag_id}: {state} in {states[-1]['seconds']}s"
-              + (f" (failed tasks: {', '.join(failed)})" if failed else ""), file=console, flush=True)
+              + (f" (failed tasks: {', '.join(failed)})" if failed else "")
+              + ("" if code == 0 else f" (its process ended with status {code})"), file=console, flush=True)
         if state != "success":
             _seal_failed(run, states, console)
             return 1
     _print_outputs(run, console)
     return 0
+
+
+def _in_own_process(work: Any, console: Any) -> tuple[int, Any]:
+    """Run ``work()`` in a child process of its own (forked: Airflow's ORM disposes of its pooled
+    connections in the child); its exit status and what it returned (JSON, through a pipe; ``None`` if it
+    died first). Each DAG runs so, one after the other: whatever one DAG's tasks held (Python's heap,
+    DuckDB's buffer pool, the register's index) goes back to the system when it ends, so the run's peak
+    memory is its costliest DAG's, not the sum of all of them. The child stays in this process's group:
+    the supervisor's ``killpg`` stops it too."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    console.flush()
+    read_end, write_end = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(read_end)
+            _die_with_parent(parent)
+            result = work()
+            with os.fdopen(write_end, "w") as out:
+                json.dump(result, out)
+            code = 0
+        except BaseException:  # noqa: BLE001 - the child must never return into the parent's loop
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            with contextlib.suppress(Exception):
+                console.flush()
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "r") as fh:
+        text = fh.read()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), (json.loads(text) if text else None)
+
+
+def _test_dag(bag: Any, dag_id: str, run_conf: dict[str, Any], use_executor: bool) -> dict[str, Any]:
+    """One DAG run through ``dag.test``: its state and the tasks that neither succeeded nor were skipped."""
+    dr = bag.get_dag(dag_id).test(logical_date=datetime.now(UTC), run_conf=run_conf, use_executor=use_executor)
+    return {"state": str(getattr(dr.state, "value", dr.state)),
+            "failed": [ti.task_id for ti in dr.get_task_instances()
+                       if str(getattr(ti.state, "value", ti.state)) not in ("success", "skipped")]}
 
 
 def _seal_failed(run: Any, states: list[dict[str, Any]], console: Any) -> None:
