@@ -126,24 +126,31 @@ def consent_record(wh: Warehouse, config: Config, run: RunContext, parts: dict[s
             "held": consent_held(wh, run.run_id), "evidence": evidence}
 
 
+# The candidate ids an earlier sealed run's consent evidence lists as given, per engine: the warehouse
+# walks every manifest's evidence, so the seal never parses day 1's list of the whole history in Python.
+ONCE_GIVEN = {
+    "duckdb": "SELECT e->>'candidate_id' AS candidate_id FROM (SELECT unnest(json_extract(manifest, "
+              "'$.consent.evidence[*]')) AS e FROM pipeline_runs WHERE run_id <> ?) x WHERE e->>'given' = 'true'",
+    "postgres": "SELECT e->>'candidate_id' AS candidate_id FROM pipeline_runs p CROSS JOIN LATERAL "
+                "jsonb_array_elements(CASE WHEN jsonb_typeof(p.manifest->'consent'->'evidence') = 'array' "
+                "THEN p.manifest->'consent'->'evidence' ELSE '[]'::jsonb END) e "
+                "WHERE p.run_id <> ? AND e->>'given' = 'true'",
+}
+
+
 def consent_held(wh: Warehouse, run_id: str) -> dict[str, int]:
     """Consent of every candidate held with an application when the run is sealed, the figure the
     report shows: ``given``, ``awaiting`` (never given) and ``withdrawn`` (given in an earlier sealed
     run's evidence, not given now). ``given``/``not_given`` beside it count only the evidence this run
-    read or processed, which on an incremental run is a handful of candidates, not the warehouse."""
-    rows = wh.query(
-        "SELECT DISTINCT c.candidate_id, c.consent_given FROM candidates c "
-        "JOIN applications a ON a.candidate_id = c.candidate_id")
-    not_given = {r["candidate_id"] for r in rows if not r["consent_given"]}
-    once_given: set[str] = set()
-    if not_given:
-        for r in wh.query("SELECT manifest->'consent'->'evidence' AS evidence FROM pipeline_runs "
-                          "WHERE run_id <> ?", [run_id]):
-            evidence = json.loads(r["evidence"]) if isinstance(r["evidence"], str) else r["evidence"]
-            once_given.update(str(e.get("candidate_id")) for e in evidence or []
-                              if isinstance(e, dict) and e.get("given"))
-    withdrawn = len(not_given & once_given)
-    return {"given": len(rows) - len(not_given), "awaiting": len(not_given) - withdrawn, "withdrawn": withdrawn}
+    read or processed, which on an incremental run is a handful of candidates, not the warehouse.
+    Counted by the warehouse, in one query."""
+    r = wh.query(
+        "WITH held AS (SELECT c.candidate_id, coalesce(c.consent_given, FALSE) AS given FROM candidates c "
+        "WHERE EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = c.candidate_id)) "
+        "SELECT count(*) AS n, count(*) FILTER (WHERE given) AS given, count(*) FILTER (WHERE NOT given "
+        f"AND candidate_id IN ({ONCE_GIVEN[wh.dialect]})) AS withdrawn FROM held", [run_id])[0]
+    n, given, withdrawn = int(r["n"]), int(r["given"]), int(r["withdrawn"])
+    return {"given": given, "awaiting": n - given - withdrawn, "withdrawn": withdrawn}
 
 
 CHUNKED = {"profiles": ("orcid", "github"), "registries": ("companies_house", "gleif", "opencorporates")}
