@@ -253,8 +253,9 @@ def print_day(r: dict[str, Any], changed: int | None) -> None:
         why = ", ".join(f"{k} {n:,}" for k, n in plan.get("loaded_by_reason", {}).items() if n)
         print(f"  check plan: {plan.get('loaded', 0):,} loaded ({why or 'none'}), {plan.get('carried_unread', 0):,} "
               f"carried unread ({plan.get('carried_after_register_change', 0):,} of them after a register change)")
+    by_dag = ", ".join(f"{d.removeprefix('crosscheck_')} {m:,.0f}" for d, m in (r.get("dag_mib") or {}).items())
     print(f"  peak RSS: largest process {r['single_mib']:,.0f} MiB (in {r['peak_in']}), process tree "
-          f"{r['tree_mib']:,.0f} MiB")
+          f"{r['tree_mib']:,.0f} MiB" + (f"; by DAG: {by_dag} MiB" if by_dag else ""))
     name, size, files, written = r["report"]
     print(f"  largest report file: {name} {mib(size)} ({files} report files, {mib(written)} written)")
     top = sorted(r["tasks"].items(), key=lambda kv: -kv[1][0])[:8]

@@ -77,6 +77,7 @@ class PeakRss:
         self.every = every
         self.single = self.tree = 0
         self.single_at = 0.0  # time.monotonic() of the largest single-process sample
+        self.samples: list[tuple[float, int]] = []  # (time.monotonic(), the largest process's RSS)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -89,6 +90,7 @@ class PeakRss:
                     with contextlib.suppress(psutil.Error):
                         rss.append(p.memory_info().rss)
                 if rss:
+                    self.samples.append((time.monotonic(), max(rss)))
                     if max(rss) > self.single:
                         self.single, self.single_at = max(rss), time.monotonic()
                     self.tree = max(self.tree, sum(rss))
@@ -162,7 +164,8 @@ def run_cli(day: str, sb: Any, warehouse: Path, config: Path, airflow_home: Path
     """``crosscheck run --date day`` in a child process against the sandbox ``sb`` and the DuckDB
     ``warehouse``; its output goes to ``out``. Returns the wall time (``seconds``), ``result``, each
     DAG's time (``dags``), the task times of the Airflow log (``tasks``), the peak RSS of the largest
-    process (``single_mib``, and the DAG running then: ``peak_in``) and of the process tree (``tree_mib``)."""
+    process (``single_mib``, and the DAG running then: ``peak_in``; each DAG's: ``dag_mib``) and of the process
+    tree (``tree_mib``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW_CONN_", "AIRFLOW__"))}
     env.update({f"AIRFLOW_CONN_{k.upper()}": json.dumps(v) for k, v in sb.connections().items()})
     env.update({"AIRFLOW_CONN_CROSSCHECK_WAREHOUSE": json.dumps({"conn_type": "duckdb", "host": str(warehouse)}),
@@ -187,8 +190,21 @@ def run_cli(day: str, sb: Any, warehouse: Path, config: Path, airflow_home: Path
     seconds = time.monotonic() - t0
     peak_in = next((dag for at, dag in ended if at >= peak.single_at), "after")
     return {"seconds": seconds, "result": "ok" if code == 0 else f"exit {code}", "dags": dags, "peak_in": peak_in,
+            "dag_mib": peak_by_dag(peak.samples, ended),
             "tasks": task_times(log_path) if log_path else {}, "single_mib": peak.single / 2**20,
             "tree_mib": peak.tree / 2**20}
+
+
+def peak_by_dag(samples: list[tuple[float, int]], ended: list[tuple[float, str]]) -> dict[str, float]:
+    """The largest process's peak RSS (MiB) while each DAG ran: the samples up to the line that printed
+    its end, after the one before."""
+    out: dict[str, float] = {}
+    start = 0.0
+    for at, dag in ended:
+        window = [rss for t, rss in samples if start <= t <= at]
+        out[dag] = max(window, default=0) / 2**20
+        start = at
+    return out
 
 
 def accuracy(warehouse: Path, world: Path) -> dict[str, object]:
