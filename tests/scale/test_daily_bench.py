@@ -53,3 +53,14 @@ def test_largest_report_counts_only_the_days_files(tmp_path):
     small.write_bytes(b"z" * 10)
     assert largest_report(tmp_path, since) == ("req/new.html", 3000, 2, 3010)
     assert largest_report(tmp_path / "none", since) == ("-", 0, 0, 0)
+
+
+def test_peak_by_dag_takes_each_dags_window():
+    from bench.pipeline_e2e_bench import peak_by_dag
+
+    mib = 2**20
+    samples = [(1.0, 100 * mib), (2.0, 300 * mib), (3.0, 200 * mib), (4.0, 250 * mib), (5.0, 50 * mib)]
+    ended = [(2.5, "crosscheck_ingest"), (4.5, "crosscheck_check"), (6.0, "crosscheck_report")]
+    assert peak_by_dag(samples, ended) == {"crosscheck_ingest": 300.0, "crosscheck_check": 250.0,
+                                           "crosscheck_report": 50.0}
+    assert peak_by_dag([], ended)["crosscheck_ingest"] == 0.0
