@@ -17,6 +17,7 @@ from include.run_context import RunContext
 from include.warehouse import Warehouse, candidates
 
 RESUME_SOURCES = ("greenhouse", "lever")
+REGISTRY_CHECK_CHUNK = 5_000  # candidates whose employer names the plan reads at once
 
 
 def plan_checks(wh: Warehouse, config: Config, run: RunContext, size: int = 32) -> list[list[str]]:
@@ -25,13 +26,17 @@ def plan_checks(wh: Warehouse, config: Config, run: RunContext, size: int = 32) 
     the run's findings), and beside it the candidates carried unread (``check-carried.json``) and the
     digests to store with the loaded ones' checks (``check-digests.json``)."""
     def registry_check(ids: list[str]) -> tuple[str, dict[str, str]]:
-        fps = fingerprints(registry_index(wh, config, run.run_id), config)
-        resume, profile = candidates.employers_of(wh, ids, RESUME_SOURCES)
         from include.warehouse.quarantine import incomplete_records
 
-        lines = incomplete_records(wh, ids, run.run_id)
-        return fps.register, {cid: fps.registry_of(resume.get(cid, []), profile.get(cid, []), lines.get(cid, []))
-                              for cid in ids}
+        fps = fingerprints(registry_index(wh, config, run.run_id), config)
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), REGISTRY_CHECK_CHUNK):  # a chunk's employer names at a time, not the history's
+            part = ids[i:i + REGISTRY_CHECK_CHUNK]
+            resume, profile = candidates.employers_of(wh, part, RESUME_SOURCES)
+            lines = incomplete_records(wh, part, run.run_id)
+            out.update((cid, fps.registry_of(resume.get(cid, []), profile.get(cid, []), lines.get(cid, [])))
+                       for cid in part)
+        return fps.register, out
 
     planned = incremental.plan(wh, run, config, candidates.checked_candidate_ids(wh), registry_check)
     batches = chunks(planned.due, size) or [[]]

@@ -76,6 +76,9 @@ def run_wide(config: Config) -> str:
     })
 
 
+PAIRS_KEPT = 50_000  # comparison digests kept for reuse (the index keeps the comparisons themselves)
+
+
 class Fingerprints:
     """Fingerprints against one registry index: the run-wide part and each name's registry view are
     computed once, then each candidate's fingerprint costs a hash of their records and their employers'
@@ -151,6 +154,8 @@ class Fingerprints:
         lo, hi = sorted((a, b))
         key = lo + "\0" + hi
         if key not in self._pairs:
+            if len(self._pairs) >= PAIRS_KEPT:  # most pairs are one candidate's own: bounded, not a history's worth
+                self._pairs.clear()
             self._pairs[key] = _digest([lo, hi, list(same_employer(lo, hi, self.index))])
         return self._pairs[key]
 

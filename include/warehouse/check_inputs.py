@@ -15,6 +15,7 @@ database: only candidate ids and digests come back.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Sequence
 
 from include.warehouse.base import Warehouse, quote_ident
@@ -39,25 +40,55 @@ def _columns(wh: Warehouse, table: str, skipped: frozenset[str]) -> list[str]:
     return [c for c in wh.columns(table) if c not in skipped]
 
 
-def input_digests(wh: Warehouse, run_id: str) -> dict[str, str]:
+INPUT_RANGE = 10_000  # candidates whose rows the warehouse aggregates in one statement
+
+
+def input_digests(wh: Warehouse, run_id: str, size: int = INPUT_RANGE) -> dict[str, str]:
     """Candidate id -> the digest of every row the check loads for them on run ``run_id``: their
     ``candidates`` row, applications, employments, educations, and the quarantined records the check
     reads for them (those of the run that last wrote the candidate, and of ``run_id``:
-    ``include.warehouse.quarantine.incomplete_records``). Candidates with no row anywhere are absent."""
-    parts: dict[str, list[str]] = {}
-    for table in CANDIDATE_INPUTS:
-        row = _row_text(_columns(wh, table, SKIPPED), "t")
-        sql = (f"SELECT t.candidate_id AS cid, md5(string_agg({row}, chr(30) ORDER BY {row})) AS d "
-               f"FROM {quote_ident(table)} t WHERE t.candidate_id IS NOT NULL GROUP BY t.candidate_id")
-        for r in wh.query(sql):
-            parts.setdefault(r["cid"], []).append(f"{table}:{r['d']}")
-    row = _row_text(QUARANTINE_COLUMNS, "q")
-    sql = (f"SELECT q.candidate_id AS cid, md5(string_agg({row}, chr(30) ORDER BY {row})) AS d "
-           "FROM quarantine q JOIN candidates c ON c.candidate_id = q.candidate_id "
-           "WHERE q.run_id = c.run_id OR q.run_id = ? GROUP BY q.candidate_id")
-    for r in wh.query(sql, [run_id]):
-        parts.setdefault(r["cid"], []).append(f"quarantine:{r['d']}")
-    return {cid: hashlib.sha256("\n".join(sorted(p)).encode()).hexdigest() for cid, p in parts.items()}
+    ``include.warehouse.quarantine.incomplete_records``). Candidates with no row anywhere are absent.
+
+    Aggregated a range of ``size`` candidate ids at a time (``id_ranges``): an ordered ``string_agg``
+    holds all its input rows at once, so a history's worth in one statement would cost the warehouse
+    the text of every row."""
+    out: dict[str, str] = {}
+    for lo, hi in id_ranges(wh, size):
+        parts: dict[str, list[str]] = {}
+        for table in CANDIDATE_INPUTS:
+            row = _row_text(_columns(wh, table, SKIPPED), "t")
+            where, params = _in_range("t", lo, hi)
+            sql = (f"SELECT t.candidate_id AS cid, md5(string_agg({row}, chr(30) ORDER BY {row})) AS d "
+                   f"FROM {quote_ident(table)} t WHERE t.candidate_id IS NOT NULL{where} GROUP BY t.candidate_id")
+            for r in wh.query(sql, params):
+                parts.setdefault(r["cid"], []).append(f"{table}:{r['d']}")
+        row = _row_text(QUARANTINE_COLUMNS, "q")
+        where, params = _in_range("q", lo, hi)
+        sql = (f"SELECT q.candidate_id AS cid, md5(string_agg({row}, chr(30) ORDER BY {row})) AS d "
+               "FROM quarantine q JOIN candidates c ON c.candidate_id = q.candidate_id "
+               f"WHERE (q.run_id = c.run_id OR q.run_id = ?){where} GROUP BY q.candidate_id")
+        for r in wh.query(sql, [run_id, *params]):
+            parts.setdefault(r["cid"], []).append(f"quarantine:{r['d']}")
+        out.update((cid, hashlib.sha256("\n".join(sorted(p)).encode()).hexdigest()) for cid, p in parts.items())
+    return out
+
+
+def id_ranges(wh: Warehouse, size: int) -> list[tuple[str | None, str | None]]:
+    """Half-open ranges ``[lo, hi)`` of candidate ids, about ``size`` candidates each, in the warehouse's
+    own order; the first is open below and the last open above, so that together they take in every
+    id, a row's whose candidate is not (or no longer) in ``candidates`` too."""
+    ids = [r["candidate_id"] for r in wh.query("SELECT candidate_id FROM candidates ORDER BY candidate_id")]
+    edges: list[str | None] = [None, *ids[size::size], None]
+    return list(itertools.pairwise(edges))
+
+
+def _in_range(alias: str, lo: str | None, hi: str | None) -> tuple[str, list[str]]:
+    sql, params = "", []
+    if lo is not None:
+        sql, params = f" AND {alias}.candidate_id >= ?", [lo]
+    if hi is not None:
+        sql, params = sql + f" AND {alias}.candidate_id < ?", [*params, hi]
+    return sql, params
 
 
 def register_digest(wh: Warehouse) -> str:

@@ -220,3 +220,24 @@ def test_the_plan_digests_change_with_what_the_check_would_load_and_nothing_else
                                             "status": "dissolved", "record_url": "u", "fetched_at": "2026-11-20"}],
                      ["entity_id"])
     assert register_digest(warehouse) != reg
+
+
+def test_the_input_digests_are_the_same_whatever_the_ranges_they_are_taken_in(warehouse):  # noqa: F811
+    """``input_digests`` aggregates a range of candidate ids at a time (both engines): ranges of one, two
+    or all candidates give the same digests, a row whose candidate has no ``candidates`` row (below the
+    first id, between two, above the last) included, and a quarantined record in the right range."""
+    from include.warehouse.check_inputs import id_ranges, input_digests
+
+    people = [f"c{n}" for n in range(1, 6)]
+    warehouse.upsert("candidates", [_person(c, "r1") for c in people], ["candidate_id"])
+    warehouse.upsert("employments", [_job(c, n, "Engineer", "r1") for c in [*people, "a0", "c25", "z9"]
+                                     for n in (1, 2)], ["employment_id"])
+    warehouse.upsert("quarantine", [{"quarantine_id": "q1", "run_id": "r2", "source": "greenhouse",
+                                     "dataset": "employments", "record_key": "x", "reason": "bad date",
+                                     "candidate_id": "c4"}], ["quarantine_id"])
+    whole = input_digests(warehouse, "r2")
+    assert set(whole) == {*people, "a0", "c25", "z9"}
+    assert len(id_ranges(warehouse, 2)) == 3 and len(id_ranges(warehouse, 1)) == 5
+    for size in (1, 2, 3):
+        assert input_digests(warehouse, "r2", size) == whole
+    assert whole["c4"] != input_digests(warehouse, "r3", 1)["c4"]  # r2's quarantine, read on r2 only
