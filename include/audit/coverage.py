@@ -17,6 +17,7 @@ head is signed and appended to the anchor log (``include.audit.anchor``) when a 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 from collections.abc import Iterable
@@ -186,23 +187,47 @@ def run_changes(wh: Any, tables: list[Covered], run_id: str | None, run_ids: dic
 EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
 
 
+ROOT_RANGE = 50_000  # recorded rows the warehouse sorts at once for a table's root
+
+
 def recorded_roots(wh: Any, tables: list[Covered]) -> dict[str, dict[str, Any]]:
-    """``roots`` of ``recorded``, computed by the warehouse (the same bytes hashed in the same order:
-    ``length`` counts code points and the keys sort by code point on both engines); ``tests/audit``
-    checks it against ``roots``."""
-    if wh.dialect == "postgres":
-        agg = ("encode(sha256(convert_to(string_agg(length(row_key)::text || ':' || row_key || row_digest "
-               "|| E'\\n', '' ORDER BY row_key COLLATE \"C\"), 'UTF8')), 'hex')")
-    elif wh.dialect == "duckdb":
-        agg = ("sha256(string_agg(CAST(length(row_key) AS VARCHAR) || ':' || row_key || row_digest || chr(10), '' "
-               "ORDER BY row_key))")
-    else:
-        return roots(recorded(wh), [c.table for c in tables])
+    """``roots`` of ``recorded``: the same bytes hashed in the same order, as the warehouse streams the
+    recorded rows in key order (``length`` counts code points; keys sort by code point on both engines:
+    ``tests/audit`` checks it against ``roots``). A table's rows are sorted a range of about
+    ``ROOT_RANGE`` keys at a time (``_key_ranges``), so neither the warehouse nor this process holds a
+    history's worth of them at once."""
+    collate = ' COLLATE "C"' if wh.dialect == "postgres" else ""
     out: dict[str, dict[str, Any]] = {}
     for c in tables:
-        r = wh.query(f"SELECT count(*) AS n, {agg} AS root FROM audit_rows WHERE tbl = ?", [c.table])[0]
-        out[c.table] = {"rows": int(r["n"]), "root": str(r["root"] or EMPTY_ROOT)}
+        h, n = hashlib.sha256(), 0
+        for lo, hi in _key_ranges(wh, c.table, collate):
+            where, params = "", [c.table]
+            if lo is not None:
+                where, params = f" AND row_key{collate} >= ?", [*params, lo]
+            if hi is not None:
+                where, params = f"{where} AND row_key{collate} < ?", [*params, hi]
+            for key, digest in wh.rows(f"SELECT row_key, row_digest FROM audit_rows WHERE tbl = ?{where} "
+                                       f"ORDER BY row_key{collate}", params):
+                h.update(f"{len(key)}:{key}{digest}\n".encode())
+                n += 1
+        out[c.table] = {"rows": n, "root": h.hexdigest()}
     return out
+
+
+def _key_ranges(wh: Any, table: str, collate: str) -> list[tuple[str | None, str | None]]:
+    """Half-open ranges of ``table``'s recorded keys, about ``ROOT_RANGE`` each, bounded by a random
+    sample of its keys (sorted by code point, as the warehouse sorts them): the first is open below, the
+    last above, so that together they take in every key whatever the sample."""
+    total = int(wh.query("SELECT count(*) AS n FROM audit_rows WHERE tbl = ?", [table])[0]["n"])
+    if total <= ROOT_RANGE:
+        return [(None, None)]
+    ranges = -(-total // ROOT_RANGE)
+    fraction = min(1.0, 20 * ranges / total)  # about 20 sampled keys per range
+    sample = sorted(str(r["row_key"]) for r in wh.query(
+        f"SELECT row_key{collate} AS row_key FROM audit_rows WHERE tbl = ? AND random() < ?", [table, fraction]))
+    step = max(1, round(len(sample) / ranges))
+    edges: list[str | None] = [None, *dict.fromkeys(sample[step::step]), None]
+    return list(itertools.pairwise(edges))
 
 
 def recorded(wh: Any) -> dict[str, dict[str, str]]:

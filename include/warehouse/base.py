@@ -25,6 +25,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 JSON_TYPES = {"JSON", "JSONB"}
 MAX_PARAMS_PER_STATEMENT = 4000  # multi-row VALUES batches: fast on DuckDB, well under libpq limits
 IN_CHUNK = 500  # values per IN list in query_in / execute_in
+STREAM_ROWS = 10_000  # rows fetched at a time by ``rows``
 
 
 class WarehouseError(RuntimeError):
@@ -158,6 +159,10 @@ class Warehouse(ABC):
     @abstractmethod
     def _close(self) -> None: ...
 
+    @abstractmethod
+    def _stream(self, sql: str, params: Sequence[Any], size: int) -> Iterator[list[tuple]]:
+        """Run one query; yield its rows ``size`` at a time, as the engine fetches them."""
+
     def _before_migrate(self) -> None:
         """Engine set-up that must precede the first migration (e.g. the Postgres schema)."""
 
@@ -186,6 +191,14 @@ class Warehouse(ABC):
                     d[names[i]] = json.loads(v)
             out.append(d)
         return out
+
+    def rows(self, sql: str, params: Sequence[Any] | None = None, size: int = STREAM_ROWS) -> Iterator[tuple]:
+        """A query's rows as plain tuples (JSON columns as text), fetched ``size`` at a time, so that a
+        caller can go through a big table without holding it. No other statement may run on this
+        warehouse until the iteration ends: an open result owns the connection."""
+        with self._lock:
+            for batch in self._stream(sql, list(params or []), size):
+                yield from batch
 
     def query_in(
         self, sql: str, values: Sequence[Any], extra: Sequence[Any] | None = None, chunk: int = IN_CHUNK

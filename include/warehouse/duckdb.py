@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,14 @@ class DuckDBWarehouse(Warehouse):
         if names == ["Count"] and not sql.lstrip().upper().startswith(("SELECT", "WITH")):
             count = rows[0][0] if rows else count  # a DML statement reports how many rows it touched
         return names, types, rows, count
+
+    def _stream(self, sql: str, params: Sequence[Any], size: int) -> Iterator[list[tuple]]:
+        try:
+            cur = self._con.execute(sql, list(params)) if params else self._con.execute(sql)
+            while batch := cur.fetchmany(size):
+                yield batch
+        except duckdb.Error as exc:
+            raise WarehouseError(f"DuckDB {type(exc).__name__}: {redact_engine_message(str(exc))}") from None
 
     def _begin(self) -> None:
         self._con.begin()

@@ -7,10 +7,12 @@ base class), exactly as on DuckDB. A ``search_path`` isolates a deployment, or a
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -20,6 +22,7 @@ import psycopg2.extras
 from include.warehouse.base import Warehouse, WarehouseError, quote_ident, redact_engine_message, to_pyformat
 
 JSON_OIDS = {114: "JSON", 3802: "JSONB"}
+_cursors = itertools.count(1)
 _dumps = partial(json.dumps, ensure_ascii=False, allow_nan=False, default=str)
 
 
@@ -66,6 +69,20 @@ class PostgresWarehouse(Warehouse):
         names = [d.name for d in desc]
         types = [JSON_OIDS.get(d.type_code, "") for d in desc]
         return names, types, rows, count
+
+    def _stream(self, sql: str, params: Sequence[Any], size: int) -> Iterator[list[tuple]]:
+        """A server-side cursor (WITH HOLD, as the connection is in autocommit), fetched ``size`` at a time."""
+        cur = self._con.cursor(name=f"cc_rows_{next(_cursors)}", withhold=True)
+        try:
+            cur.execute(to_pyformat(sql), tuple(params))
+            while batch := cur.fetchmany(size):
+                yield batch
+        except psycopg2.Error as exc:
+            code = getattr(exc, "pgcode", None) or type(exc).__name__
+            raise WarehouseError(f"PostgreSQL error {code}: {redact_engine_message(str(exc))}") from None
+        finally:
+            with contextlib.suppress(psycopg2.Error):  # a cursor whose DECLARE failed does not exist
+                cur.close()
 
     def _begin(self) -> None:
         self._run("BEGIN", [])

@@ -96,3 +96,17 @@ def test_a_row_under_a_sealed_runs_id_that_no_seal_recorded_reads_the_table_whol
     assert sealed["changes"]["rows"]["candidates"] == {"inserted": 1}
     assert sealed["coverage"] == full_roots(warehouse)
     assert coverage.verify(warehouse).problems == []
+
+
+@pytest.mark.parametrize("per_range", [1, 2, 3])
+def test_the_roots_are_the_same_whatever_the_ranges_they_are_sorted_in(warehouse, monkeypatch, per_range):
+    """``recorded_roots`` sorts a table's recorded keys a range at a time (bounds from a random sample):
+    with ranges of one to three keys, non-ASCII keys among them, the roots are the Python roots."""
+    warehouse.upsert("candidates", [candidate(k, "r1") for k in KEYS], ["candidate_id"])
+    run(warehouse, "r1")
+    monkeypatch.setattr(coverage, "ROOT_RANGE", per_range)
+    tables = coverage.present(warehouse)
+    assert len(coverage._key_ranges(warehouse, "candidates", ' COLLATE "C"' if warehouse.dialect == "postgres"
+                                    else "")) > 1
+    for _ in range(3):  # a new sample each time
+        assert coverage.recorded_roots(warehouse, tables) == full_roots(warehouse)
