@@ -93,12 +93,16 @@ def _in_range(alias: str, lo: str | None, hi: str | None) -> tuple[str, list[str
 
 def register_digest(wh: Warehouse) -> str:
     """The digest of the register the check's index is built from (``registry_entities`` and their
-    ``registry_names``), fetch times apart: equal digests, the same index."""
+    ``registry_names``), fetch times apart: equal digests, the same index. Each table's is the MD5 of its
+    rows' text joined in key order, hashed here as the warehouse streams the rows (the value
+    ``md5(string_agg(row, chr(30) ORDER BY key, row))`` has, without the warehouse building the string)."""
     h = hashlib.sha256()
     for table, order in REGISTER_TABLES.items():
         row = _row_text(_columns(wh, table, REGISTER_SKIPPED), "t")
         keys = ", ".join(f"t.{quote_ident(c)}" for c in order)
-        got = wh.query(f"SELECT count(*) AS n, md5(string_agg({row}, chr(30) ORDER BY {keys}, {row})) AS d "
-                       f"FROM {quote_ident(table)} t")[0]
-        h.update(f"{table}:{got['n']}:{got['d']}\n".encode())
+        md5, n = hashlib.md5(usedforsecurity=False), 0
+        for (text,) in wh.rows(f"SELECT {row} FROM {quote_ident(table)} t ORDER BY {keys}, {row}"):
+            md5.update(("\x1e" if n else "").encode() + text.encode("utf-8"))
+            n += 1
+        h.update(f"{table}:{n}:{md5.hexdigest() if n else None}\n".encode())
     return h.hexdigest()

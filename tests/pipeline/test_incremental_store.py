@@ -241,3 +241,38 @@ def test_the_input_digests_are_the_same_whatever_the_ranges_they_are_taken_in(wa
     for size in (1, 2, 3):
         assert input_digests(warehouse, "r2", size) == whole
     assert whole["c4"] != input_digests(warehouse, "r3", 1)["c4"]  # r2's quarantine, read on r2 only
+
+
+def test_the_register_digest_hashes_what_the_warehouse_would_aggregate(warehouse):  # noqa: F811
+    """``register_digest`` streams the register's rows and hashes them here (both engines): the same
+    value as the warehouse's own ``md5(string_agg(...))`` of them, non-ASCII and NULL values included."""
+    import hashlib
+
+    from include.warehouse.base import quote_ident
+    from include.warehouse.check_inputs import (
+        REGISTER_SKIPPED,
+        REGISTER_TABLES,
+        _columns,
+        _row_text,
+        register_digest,
+    )
+
+    def in_sql() -> str:
+        h = hashlib.sha256()
+        for table, order in REGISTER_TABLES.items():
+            row = _row_text(_columns(warehouse, table, REGISTER_SKIPPED), "t")
+            keys = ", ".join(f"t.{quote_ident(c)}" for c in order)
+            got = warehouse.query(f"SELECT count(*) AS n, md5(string_agg({row}, chr(30) ORDER BY {keys}, {row})) "
+                                  f"AS d FROM {quote_ident(table)} t")[0]
+            h.update(f"{table}:{got['n']}:{got['d']}\n".encode())
+        return h.hexdigest()
+
+    assert register_digest(warehouse) == in_sql()  # an empty register
+    warehouse.upsert("registry_entities", [
+        {"entity_id": f"companies_house:{n}", "registry": "companies_house", "status": None if n % 2 else "active",
+         "record_url": "u", "fetched_at": "2026-11-01"} for n in range(5)], ["entity_id"])
+    warehouse.upsert("registry_names", [
+        {"entity_id": f"companies_house:{n}", "position": p, "name": name, "kind": "current"}
+        for n in range(5) for p, name in enumerate(["Zürich Versicherung", "東芝", f"Acme {n}"])],
+        ["entity_id", "name", "kind"])
+    assert register_digest(warehouse) == in_sql()
