@@ -9,7 +9,9 @@ sends the candidate to the exact comparison (``incremental.decide``); equal dige
 
 Hex MD5 strings of rows rendered as text by the database itself: each warehouse compares only digests
 it computed, so DuckDB and PostgreSQL need not agree with each other. No personal data leaves the
-database: only candidate ids and digests come back.
+database: only candidate ids and digests come back (the register's rows, company facts, are streamed
+to be hashed here). Both are taken in bounded pieces, so that their memory does not grow with the
+history: candidates a range of ids at a time, the register row by row.
 """
 
 from __future__ import annotations
