@@ -130,6 +130,25 @@ def live(wh: Any, tables: list[Covered], run_ids: dict[str, dict[str, str]] | No
 SEALED_RUNS = "(SELECT run_id FROM pipeline_runs WHERE run_id <> ?)"  # every sealed run but the one sealing
 
 
+def taken_runs(wh: Any) -> list[str]:
+    """The runs an earlier run seal took in without their own seal (``unsealed_runs``: a killed run's
+    rows, recorded by the next sealed run). Their rows are recorded like a sealed run's, so a later seal
+    need not read them again: without this, the rows of a run killed after storing the history would be
+    read and digested by every seal after it, until each was written again."""
+    out: set[str] = set()
+    for r in wh.query("SELECT changes FROM audit_seals WHERE kind = 'run'"):
+        changes = json.loads(r["changes"]) if isinstance(r["changes"], str) else r["changes"]
+        out.update(str(k) for k in ((changes or {}).get("unsealed_runs") or {}))
+    return sorted(out)
+
+
+def _sealed_sql(rid: str, taken: list[str]) -> tuple[str, list[str]]:
+    """SQL that holds for a row ``x`` written by a sealed run (the one sealing apart) or a taken-in one."""
+    if not taken:
+        return f"x.run_id IN {SEALED_RUNS}", [rid]
+    return (f"(x.run_id IN {SEALED_RUNS} OR x.run_id IN ({', '.join('?' for _ in taken)}))", [rid, *taken])
+
+
 def key_sql(key: tuple[str, ...], alias: str) -> str:
     """``key_text`` as a SQL expression over the row ``alias``."""
     cols = [f"CAST({alias}.{quote_ident(k)} AS VARCHAR)" for k in key]
@@ -148,15 +167,15 @@ def run_changes(wh: Any, tables: list[Covered], run_id: str | None, run_ids: dic
     keeps its recorded digest and ``verify`` names the edit. A table without ``run_id``, never recorded,
     or holding a row under a sealed run's id that no seal recorded, is read whole, as ``live`` does.
     Returns the changes and the digests of the rows read (every row of a table read whole)."""
-    rid = run_id or ""
+    sealed, sealed_params = _sealed_sql(run_id or "", taken_runs(wh))
     changes: list[Change] = []
     now: dict[str, dict[str, str]] = {}
     for c in tables:
         table, key = quote_ident(c.table), key_sql(c.key, "x")
         incremental = "run_id" in wh.columns(c.table) and bool(
             wh.query("SELECT 1 AS one FROM audit_rows WHERE tbl = ? LIMIT 1", [c.table])) and not wh.query(
-            f"SELECT 1 AS one FROM {table} x WHERE x.run_id IN {SEALED_RUNS} AND NOT EXISTS "
-            f"(SELECT 1 FROM audit_rows a WHERE a.tbl = ? AND a.row_key = {key}) LIMIT 1", [rid, c.table])
+            f"SELECT 1 AS one FROM {table} x WHERE {sealed} AND NOT EXISTS "
+            f"(SELECT 1 FROM audit_rows a WHERE a.tbl = ? AND a.row_key = {key}) LIMIT 1", [*sealed_params, c.table])
         if not incremental:
             read = live(wh, [c], run_ids)
             before = {c.table: {r["row_key"]: r["row_digest"] for r in wh.query(
@@ -164,17 +183,17 @@ def run_changes(wh: Any, tables: list[Covered], run_id: str | None, run_ids: dic
             changes.extend(diff(before, read))
             now.update(read)
             continue
-        written = f"SELECT {key} FROM {table} x WHERE x.run_id IS NULL OR x.run_id NOT IN {SEALED_RUNS}"
+        written = f"SELECT {key} FROM {table} x WHERE x.run_id IS NULL OR NOT {sealed}"
         digests: dict[str, str] = {}
         ids: dict[str, str] = {}
-        for r in wh.query(f"SELECT * FROM {table} x WHERE x.run_id IS NULL OR x.run_id NOT IN {SEALED_RUNS}",
-                          [rid]):
+        for r in wh.query(f"SELECT * FROM {table} x WHERE x.run_id IS NULL OR NOT {sealed}", sealed_params):
             k = key_text(r, c.key)
             digests[k] = row_digest(r)
             if r.get("run_id"):
                 ids[k] = str(r["run_id"])
         old = {r["row_key"]: r["row_digest"] for r in wh.query(
-            f"SELECT row_key, row_digest FROM audit_rows WHERE tbl = ? AND row_key IN ({written})", [c.table, rid])}
+            f"SELECT row_key, row_digest FROM audit_rows WHERE tbl = ? AND row_key IN ({written})",
+            [c.table, *sealed_params])}
         for r in wh.query(f"SELECT row_key FROM audit_rows a WHERE a.tbl = ? AND NOT EXISTS "
                           f"(SELECT 1 FROM {table} x WHERE {key} = a.row_key)", [c.table]):
             old[str(r["row_key"])] = ""  # deleted: recorded, no longer in the table

@@ -110,3 +110,27 @@ def test_the_roots_are_the_same_whatever_the_ranges_they_are_sorted_in(warehouse
                                     else "")) > 1
     for _ in range(3):  # a new sample each time
         assert coverage.recorded_roots(warehouse, tables) == full_roots(warehouse)
+
+
+def test_a_killed_runs_rows_are_read_by_the_next_run_seal_only(warehouse, monkeypatch):
+    """A run killed after storing rows never gets a seal of its own: the next run seal takes its rows in
+    (``unsealed_runs``) and the seals after it do not read them again (``coverage.taken_runs``); an edit
+    of one of them afterwards is named by ``verify``, as any earlier run's row."""
+    warehouse.upsert("candidates", [candidate(k, "r1") for k in KEYS[:2]], ["candidate_id"])
+    run(warehouse, "r1")
+    warehouse.upsert("candidates", [candidate(k, "killed") for k in KEYS[2:]], ["candidate_id"])
+    assert run(warehouse, "r2")["changes"]["unsealed_runs"] == {"killed": len(KEYS) - 2}
+    assert coverage.taken_runs(warehouse) == ["killed"]
+
+    warehouse.upsert("candidates", [candidate("greenhouse:9", "r3")], ["candidate_id"])
+    digested: list[str] = []
+    real = coverage.row_digest
+    monkeypatch.setattr(coverage, "row_digest", lambda row: digested.append(str(row.get("candidate_id"))) or real(row))
+    sealed = run(warehouse, "r3")
+    monkeypatch.undo()
+    assert [d for d in digested if d != "None"] == ["greenhouse:9"]
+    assert sealed["changes"]["rows"]["candidates"] == {"inserted": 1} and "killed" not in sealed["changes"]["unsealed_runs"]
+    assert sealed["coverage"] == full_roots(warehouse)
+    warehouse.execute("UPDATE candidates SET last_name = 'Forged' WHERE candidate_id = ?", [KEYS[3]])
+    run(warehouse, "r4")
+    assert [p.split(" since")[0] for p in coverage.verify(warehouse).problems] == [f"candidates {KEYS[3]}: edited"]
