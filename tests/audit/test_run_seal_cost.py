@@ -30,6 +30,16 @@ def run(wh: Any, run_id: str) -> dict[str, Any]:
         return coverage.seal_locked(wh, "run", run_id, "pipeline", run_id=run_id, run_hash=run_id)
 
 
+def run_digesting(wh: Any, run_id: str, monkeypatch: Any) -> tuple[dict[str, Any], list[str]]:
+    """``run`` while recording which candidates' rows the seal digested."""
+    digested: list[str] = []
+    real = coverage.row_digest
+    monkeypatch.setattr(coverage, "row_digest", lambda row: digested.append(str(row.get("candidate_id"))) or real(row))
+    sealed = run(wh, run_id)
+    monkeypatch.undo()
+    return sealed, [d for d in digested if d != "None"]
+
+
 def full_roots(wh: Any) -> dict[str, dict[str, Any]]:
     return coverage.roots(coverage.live(wh, coverage.present(wh)), [c.table for c in coverage.present(wh)])
 
@@ -60,13 +70,9 @@ def test_a_run_seal_reads_only_the_rows_no_sealed_run_wrote(warehouse, monkeypat
                      ["candidate_id"])
     warehouse.execute("DELETE FROM candidates WHERE candidate_id = ?", [KEYS[1]])
     warehouse.upsert("candidates", [candidate("greenhouse:8", "killed")], ["candidate_id"])
-    digested: list[str] = []
-    real = coverage.row_digest
-    monkeypatch.setattr(coverage, "row_digest", lambda row: digested.append(str(row.get("candidate_id"))) or real(row))
-    sealed = run(warehouse, "r2")
-    monkeypatch.undo()
+    sealed, digested = run_digesting(warehouse, "r2", monkeypatch)
     # only r2's and the killed run's candidates were digested, not the five that r1 wrote and nobody changed
-    assert sorted(d for d in digested if d != "None") == sorted([KEYS[0], "greenhouse:9", "greenhouse:8"])
+    assert sorted(digested) == sorted([KEYS[0], "greenhouse:9", "greenhouse:8"])
     assert sealed["changes"]["rows"]["candidates"] == {"edited": 1, "inserted": 2, "deleted": 1}
     assert sealed["changes"]["unsealed_runs"] == {"killed": 1}
     assert sealed["coverage"] == full_roots(warehouse)
@@ -123,12 +129,8 @@ def test_a_killed_runs_rows_are_read_by_the_next_run_seal_only(warehouse, monkey
     assert coverage.taken_runs(warehouse) == ["killed"]
 
     warehouse.upsert("candidates", [candidate("greenhouse:9", "r3")], ["candidate_id"])
-    digested: list[str] = []
-    real = coverage.row_digest
-    monkeypatch.setattr(coverage, "row_digest", lambda row: digested.append(str(row.get("candidate_id"))) or real(row))
-    sealed = run(warehouse, "r3")
-    monkeypatch.undo()
-    assert [d for d in digested if d != "None"] == ["greenhouse:9"]
+    sealed, digested = run_digesting(warehouse, "r3", monkeypatch)
+    assert digested == ["greenhouse:9"]
     assert sealed["changes"]["rows"]["candidates"] == {"inserted": 1} and "killed" not in sealed["changes"]["unsealed_runs"]
     assert sealed["coverage"] == full_roots(warehouse)
     warehouse.execute("UPDATE candidates SET last_name = 'Forged' WHERE candidate_id = ?", [KEYS[3]])
