@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from include.warehouse.base import canonical_json, now_iso, quote_ident, sha256_text
+from include.warehouse.base import canonical_json, in_range, now_iso, quote_ident, sha256_text
 
 GENESIS = "0" * 64
 LOCK = "crosscheck_audit_chain"  # the same lock as the run chain: one writer of either at a time
@@ -220,13 +220,9 @@ def recorded_roots(wh: Any, tables: list[Covered]) -> dict[str, dict[str, Any]]:
     for c in tables:
         h, n = hashlib.sha256(), 0
         for lo, hi in _key_ranges(wh, c.table, collate):
-            where, params = "", [c.table]
-            if lo is not None:
-                where, params = f" AND row_key{collate} >= ?", [*params, lo]
-            if hi is not None:
-                where, params = f"{where} AND row_key{collate} < ?", [*params, hi]
+            where, params = in_range(f"row_key{collate}", lo, hi)
             for key, digest in wh.rows(f"SELECT row_key, row_digest FROM audit_rows WHERE tbl = ?{where} "
-                                       f"ORDER BY row_key{collate}", params):
+                                       f"ORDER BY row_key{collate}", [c.table, *params]):
                 h.update(f"{len(key)}:{key}{digest}\n".encode())
                 n += 1
         out[c.table] = {"rows": n, "root": h.hexdigest()}

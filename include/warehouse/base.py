@@ -128,6 +128,17 @@ def to_pyformat(sql: str) -> str:
     return "".join(out)
 
 
+def in_range(column: str, lo: str | None, hi: str | None) -> tuple[str, list[str]]:
+    """`` AND column >= lo AND column < hi`` for a half-open range, each side left out when open
+    (``None``), with its parameters: how a big table is read a range of keys at a time."""
+    sql, params = "", []
+    if lo is not None:
+        sql, params = f" AND {column} >= ?", [lo]
+    if hi is not None:
+        sql, params = sql + f" AND {column} < ?", [*params, hi]
+    return sql, params
+
+
 class Warehouse(ABC):
     """The warehouse: ``execute``, ``query``, ``upsert``, ``transaction``, ``migrate``, ``close``."""
 

@@ -20,7 +20,7 @@ import hashlib
 import itertools
 from collections.abc import Sequence
 
-from include.warehouse.base import Warehouse, quote_ident
+from include.warehouse.base import Warehouse, in_range, quote_ident
 
 # per-candidate tables the check loads, whole rows (``load_bundles``: the candidate, their resume and
 # profile jobs and educations, their applications for the latest one's id)
@@ -59,13 +59,13 @@ def input_digests(wh: Warehouse, run_id: str, size: int = INPUT_RANGE) -> dict[s
         parts: dict[str, list[str]] = {}
         for table in CANDIDATE_INPUTS:
             row = _row_text(_columns(wh, table, SKIPPED), "t")
-            where, params = _in_range("t", lo, hi)
+            where, params = in_range("t.candidate_id", lo, hi)
             sql = (f"SELECT t.candidate_id AS cid, md5(string_agg({row}, chr(30) ORDER BY {row})) AS d "
                    f"FROM {quote_ident(table)} t WHERE t.candidate_id IS NOT NULL{where} GROUP BY t.candidate_id")
             for r in wh.query(sql, params):
                 parts.setdefault(r["cid"], []).append(f"{table}:{r['d']}")
         row = _row_text(QUARANTINE_COLUMNS, "q")
-        where, params = _in_range("q", lo, hi)
+        where, params = in_range("q.candidate_id", lo, hi)
         sql = (f"SELECT q.candidate_id AS cid, md5(string_agg({row}, chr(30) ORDER BY {row})) AS d "
                "FROM quarantine q JOIN candidates c ON c.candidate_id = q.candidate_id "
                f"WHERE (q.run_id = c.run_id OR q.run_id = ?){where} GROUP BY q.candidate_id")
@@ -82,15 +82,6 @@ def id_ranges(wh: Warehouse, size: int) -> list[tuple[str | None, str | None]]:
     ids = [r["candidate_id"] for r in wh.query("SELECT candidate_id FROM candidates ORDER BY candidate_id")]
     edges: list[str | None] = [None, *ids[size::size], None]
     return list(itertools.pairwise(edges))
-
-
-def _in_range(alias: str, lo: str | None, hi: str | None) -> tuple[str, list[str]]:
-    sql, params = "", []
-    if lo is not None:
-        sql, params = f" AND {alias}.candidate_id >= ?", [lo]
-    if hi is not None:
-        sql, params = sql + f" AND {alias}.candidate_id < ?", [*params, hi]
-    return sql, params
 
 
 def register_digest(wh: Warehouse) -> str:
