@@ -298,6 +298,17 @@ def _warm_up() -> None:
     for name in WARM_MODULES:
         with contextlib.suppress(ImportError):  # another Airflow release: the DAG process imports what it needs
             importlib.import_module(name)
+    # dag.test's in-process execution API (one per process, cached) builds its app on the first task, and its
+    # versioned routes (Cadwyn) on the first request: about 5 s, which each DAG's process would pay again.
+    # Built here, before the forks; its transport (an event loop in a thread, which a fork would not carry
+    # over) is left for each DAG's process to start. Another Airflow or Cadwyn release: the DAG process builds
+    # what is missing itself.
+    with contextlib.suppress(Exception):
+        from airflow.sdk.execution_time.supervisor import in_process_api_server
+
+        app = in_process_api_server().app
+        if getattr(app, "_cadwyn_initialized", True) is False:
+            app._cadwyn_initialize()
 
 
 def _in_own_process(work: Any, console: Any) -> tuple[int, Any]:

@@ -46,3 +46,28 @@ def test_a_failing_or_dying_work_is_a_failure_with_no_result(capfd):
     assert "the DAG could not start" in capfd.readouterr().err
     code, result = _in_own_process(lambda: os._exit(7), io.StringIO())
     assert (code, result) == (7, None)
+
+
+def test_the_execution_api_is_built_once_before_the_forks_and_answers_in_each_dag_process():
+    """dag.test's in-process execution API builds its versioned routes on its first request (about 5 s);
+    ``_warm_up`` builds them in the caller, so that each DAG's process finds them built, and a DAG's
+    process still gets answers through a transport of its own (a fork carries no threads over)."""
+    from airflow.sdk.execution_time.supervisor import InProcessTestSupervisor, in_process_api_server
+
+    from include.cli_run import _warm_up
+
+    _warm_up()
+    app = in_process_api_server().app
+    assert app._cadwyn_initialized is True
+
+    def in_the_dag_process() -> dict:
+        api = in_process_api_server()
+        built = api.app is app and api.app._cadwyn_initialized
+        response = InProcessTestSupervisor._api_client().get("health")
+        return {"built": built, "status": response.status_code, "body": response.json()}
+
+    for _ in range(2):  # one DAG after another, each in its own process
+        code, result = _in_own_process(in_the_dag_process, io.StringIO())
+        assert code == 0, result
+        assert result["built"] is True
+        assert result["status"] == 200 and result["body"].get("status") == "healthy"
