@@ -66,11 +66,11 @@ def crosscheck_ingest():
 
     @task(outlets=[INGESTED])
     def finish(run: dict) -> dict:
-        from include.pipeline.tasks import finish_dag
+        from include.pipeline.tasks import finish_ingest
 
         ctx = get_current_context()
         ctx["outlet_events"][INGESTED].extra = dict(run)
-        return finish_dag(RunContext.from_dict(run), ctx)
+        return finish_ingest(RunContext.from_dict(run), ctx)
 
     run = start()
     ats = [ingest_ats.override(task_id=f"ingest_{s}")(run, s) for s in ("greenhouse", "lever")]

@@ -87,6 +87,13 @@ def finish_dag(run: RunContext, context: dict[str, Any]) -> dict[str, Any]:
     return part
 
 
+def finish_ingest(run: RunContext, context: dict[str, Any]) -> dict[str, Any]:
+    """The ingest DAG's last task: the run's Data Docs site, built here, where every batch was validated and
+    Great Expectations is loaded (the seal reuses it: ``seal.data_docs_index``); then the DAG's part."""
+    seal.data_docs_index(load_config(), run)
+    return finish_dag(run, context)
+
+
 def _with_wh(src: Sources, fn: Callable[[Warehouse], T]) -> T:
     wh = src.warehouse()
     try:

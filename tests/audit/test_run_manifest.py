@@ -124,3 +124,34 @@ def test_manifest_gathers_the_payloads_of_chunked_sources():
     assert got["orcid"]["responses"] == 5 and got["orcid"]["skipped"] is False
     assert got["github"]["skipped"] is True and got["github"]["reason"] == "connection not defined"
     assert got["gleif"]["chunks"] == 1 and got["companies_house"]["payloads"] == []
+
+
+def test_the_data_docs_site_built_at_the_end_of_ingest_is_reused_by_the_seal_until_a_result_changes(
+        warehouse, tmp_path, monkeypatch):
+    """The ingest DAG's last task builds the site (``finish_ingest``); the seal, in another process, names it
+    without building it again, unless a result was saved or changed since."""
+    from include.pipeline.seal import data_docs_index
+    from include.quality import datadocs
+
+    cfg = Config.model_validate({"hiring_company": {"name": "Example Robotics Ltd"}, "data_dir": str(tmp_path)})
+    assert data_docs_index(cfg, RUN) is None  # nothing validated yet: no site
+    builds: list[int] = []
+    real = datadocs.build_data_docs
+
+    def counted(results, out_dir):
+        builds.append(len(results))
+        return real(results, out_dir)
+
+    monkeypatch.setattr(datadocs, "build_data_docs", counted)
+    store.validate_and_store(warehouse, cfg, RUN, "reviews", "reviews", [VALID["reviews"]])
+    index = data_docs_index(cfg, RUN)  # at the end of ingest
+    assert index is not None and Path(index).is_file() and builds == [1]
+    assert data_docs_index(cfg, RUN) == index and builds == [1]  # the seal: the same site, not rebuilt
+
+    store.validate_and_store(warehouse, cfg, RUN, "applications", "greenhouse", [VALID["applications"]])
+    assert data_docs_index(cfg, RUN) == index and builds == [1, 2]  # a result saved since: rebuilt
+    assert "applications" in Path(index).read_text(encoding="utf-8")
+    results = sorted((run_dir(cfg, RUN) / "data_docs" / "results").glob("*.json"))
+    results[0].write_text(results[0].read_text(encoding="utf-8") + "\n", encoding="utf-8")  # e.g. a retried batch
+    data_docs_index(cfg, RUN)
+    assert builds == [1, 2, 2]  # a result changed since: rebuilt
