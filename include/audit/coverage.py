@@ -20,7 +20,7 @@ import hashlib
 import itertools
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,25 +108,6 @@ def row_digest(row: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def live(wh: Any, tables: list[Covered], run_ids: dict[str, dict[str, str]] | None = None
-         ) -> dict[str, dict[str, str]]:
-    """Every covered row's digest, per table, as the warehouse holds it now; with ``run_ids``, also each
-    row's ``run_id`` (tables that have one), per table and key."""
-    out: dict[str, dict[str, str]] = {}
-    for c in tables:
-        digests: dict[str, str] = {}
-        ids: dict[str, str] = {}
-        for r in wh.query(f"SELECT * FROM {quote_ident(c.table)}"):
-            k = key_text(r, c.key)
-            digests[k] = row_digest(r)
-            if r.get("run_id"):
-                ids[k] = str(r["run_id"])
-        out[c.table] = digests
-        if run_ids is not None:
-            run_ids[c.table] = ids
-    return out
-
-
 SEALED_RUNS = "(SELECT run_id FROM pipeline_runs WHERE run_id <> ?)"  # every sealed run but the one sealing
 
 
@@ -157,50 +138,74 @@ def key_sql(key: tuple[str, ...], alias: str) -> str:
     return " || ', ' || ".join(f"'{k}=' || {col}" for k, col in zip(key, cols, strict=True))
 
 
-def run_changes(wh: Any, tables: list[Covered], run_id: str | None, run_ids: dict[str, dict[str, str]]
-                ) -> tuple[list[Change], dict[str, dict[str, str]]]:
-    """A run seal's changes at the cost of what the runs wrote, not of the history: in a table with a
-    ``run_id`` column that earlier seals recorded, only the rows no other sealed run wrote are read and
-    digested (this run's, a killed run's, those without a run id), and the warehouse finds the deleted
-    rows (recorded keys no longer present). Every pipeline writer stamps its run id on what it writes, so
-    all the pipeline wrote is taken in; an edit of an earlier run's row is no pipeline write: the seal
-    keeps its recorded digest and ``verify`` names the edit. A table without ``run_id``, never recorded,
-    or holding a row under a sealed run's id that no seal recorded, is read whole, as ``live`` does.
-    Returns the changes and the digests of the rows read (every row of a table read whole)."""
-    sealed, sealed_params = _sealed_sql(run_id or "", taken_runs(wh))
-    changes: list[Change] = []
-    now: dict[str, dict[str, str]] = {}
+def _changes(wh: Any, tables: list[Covered], kind: str, run_id: str | None
+             ) -> Iterator[tuple[list[Change], dict[str, dict[str, str]], dict[str, dict[str, str]]]]:
+    """What a seal takes in, a piece at a time: the changes against ``audit_rows``, the digests of the
+    rows read and their ``run_id`` s, for one table or one range of a table's keys. The caller stores each
+    piece before the next is read (``_store_rows``), so that no piece holds more than a range of rows.
+
+    A run seal costs what the runs wrote, not the history: in a table with a ``run_id`` column that
+    earlier seals recorded, only the rows no other sealed run wrote are read and digested (this run's, a
+    killed run's, those without a run id), and the warehouse finds the deleted rows (recorded keys no
+    longer present). Every pipeline writer stamps its run id on what it writes, so all the pipeline wrote
+    is taken in; an edit of an earlier run's row is no pipeline write: the seal keeps its recorded digest
+    and ``verify`` names the edit. A table without ``run_id``, never recorded, or holding a row under a
+    sealed run's id that no seal recorded is read whole, as every other seal (clearance, erasure, hold)
+    reads every table: a range of about ``ROOT_RANGE`` keys at a time (``_compared``)."""
+    sealed, sealed_params = _sealed_sql(run_id or "", taken_runs(wh)) if kind == "run" else ("", [])
     for c in tables:
         table, key = quote_ident(c.table), key_sql(c.key, "x")
-        incremental = "run_id" in wh.columns(c.table) and bool(
+        incremental = kind == "run" and "run_id" in wh.columns(c.table) and bool(
             wh.query("SELECT 1 AS one FROM audit_rows WHERE tbl = ? LIMIT 1", [c.table])) and not wh.query(
             f"SELECT 1 AS one FROM {table} x WHERE {sealed} AND NOT EXISTS "
             f"(SELECT 1 FROM audit_rows a WHERE a.tbl = ? AND a.row_key = {key}) LIMIT 1", [*sealed_params, c.table])
         if not incremental:
-            read = live(wh, [c], run_ids)
-            before = {c.table: {r["row_key"]: r["row_digest"] for r in wh.query(
-                "SELECT row_key, row_digest FROM audit_rows WHERE tbl = ?", [c.table])}}
-            changes.extend(diff(before, read))
-            now.update(read)
+            for before, digests, ids in _compared(wh, c):
+                yield diff({c.table: before}, {c.table: digests}), {c.table: digests}, {c.table: ids}
             continue
         written = f"SELECT {key} FROM {table} x WHERE x.run_id IS NULL OR NOT {sealed}"
-        digests: dict[str, str] = {}
-        ids: dict[str, str] = {}
-        for r in wh.query(f"SELECT * FROM {table} x WHERE x.run_id IS NULL OR NOT {sealed}", sealed_params):
-            k = key_text(r, c.key)
-            digests[k] = row_digest(r)
-            if r.get("run_id"):
-                ids[k] = str(r["run_id"])
+        digests, ids = _digested(wh.query(f"SELECT * FROM {table} x WHERE x.run_id IS NULL OR NOT {sealed}",
+                                          sealed_params), c)
         old = {r["row_key"]: r["row_digest"] for r in wh.query(
             f"SELECT row_key, row_digest FROM audit_rows WHERE tbl = ? AND row_key IN ({written})",
             [c.table, *sealed_params])}
         for r in wh.query(f"SELECT row_key FROM audit_rows a WHERE a.tbl = ? AND NOT EXISTS "
                           f"(SELECT 1 FROM {table} x WHERE {key} = a.row_key)", [c.table]):
             old[str(r["row_key"])] = ""  # deleted: recorded, no longer in the table
-        changes.extend(diff({c.table: old}, {c.table: digests}))
-        now[c.table] = digests
-        run_ids[c.table] = ids
-    return changes, now
+        yield diff({c.table: old}, {c.table: digests}), {c.table: digests}, {c.table: ids}
+
+
+def _digested(rows: Iterable[dict[str, Any]], c: Covered) -> tuple[dict[str, str], dict[str, str]]:
+    """The rows' digests by key, and the ``run_id`` of those that have one."""
+    digests: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    for r in rows:
+        k = key_text(r, c.key)
+        digests[k] = row_digest(r)
+        if r.get("run_id"):
+            ids[k] = str(r["run_id"])
+    return digests, ids
+
+
+def _compared(wh: Any, c: Covered, table_present: bool = True
+              ) -> Iterator[tuple[dict[str, str], dict[str, str], dict[str, str]]]:
+    """A covered table against its record, a range of keys at a time: for each range, the recorded
+    digests, the live rows' digests and their run ids. The ranges (``_key_ranges``, sampled from both
+    the table and the record) cover every key whatever the sample, so each row, live or recorded, is in
+    exactly one (keys are primary keys: never NULL). ``table_present=False``: a table that was sealed and
+    no longer exists; its recorded rows are all there is."""
+    collate = ' COLLATE "C"' if wh.dialect == "postgres" else ""
+    table, key = quote_ident(c.table), key_sql(c.key, "x")
+    for lo, hi in _key_ranges(wh, c.table, collate, live=c if table_present else None):
+        where, params = in_range(f"row_key{collate}", lo, hi)
+        before = {r["row_key"]: r["row_digest"] for r in wh.query(
+            f"SELECT row_key, row_digest FROM audit_rows WHERE tbl = ?{where}", [c.table, *params])}
+        if not table_present:
+            yield before, {}, {}
+            continue
+        where, params = in_range(f"({key}){collate}", lo, hi)
+        digests, ids = _digested(wh.query(f"SELECT * FROM {table} x WHERE TRUE{where}", params), c)
+        yield before, digests, ids
 
 
 EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
@@ -229,27 +234,25 @@ def recorded_roots(wh: Any, tables: list[Covered]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _key_ranges(wh: Any, table: str, collate: str) -> list[tuple[str | None, str | None]]:
-    """Half-open ranges of ``table``'s recorded keys, about ``ROOT_RANGE`` each, bounded by a random
-    sample of its keys (sorted by code point, as the warehouse sorts them): the first is open below, the
-    last above, so that together they take in every key whatever the sample."""
-    total = int(wh.query("SELECT count(*) AS n FROM audit_rows WHERE tbl = ?", [table])[0]["n"])
+def _key_ranges(wh: Any, table: str, collate: str, live: Covered | None = None
+                ) -> list[tuple[str | None, str | None]]:
+    """Half-open ranges of ``table``'s recorded keys (with ``live``, also of the covered table's own keys),
+    about ``ROOT_RANGE`` each, bounded by a random sample of the keys (sorted by code point, as the
+    warehouse sorts them): the first is open below, the last above, so that together they take in every
+    key whatever the sample."""
+    sources = [("audit_rows a WHERE a.tbl = ?", "a.row_key", [table])]
+    if live is not None:
+        sources.append((f"{quote_ident(live.table)} x WHERE TRUE", key_sql(live.key, "x"), []))
+    total = max(int(wh.query(f"SELECT count(*) AS n FROM {src}", params)[0]["n"]) for src, _, params in sources)
     if total <= ROOT_RANGE:
         return [(None, None)]
     ranges = -(-total // ROOT_RANGE)
     fraction = min(1.0, 20 * ranges / total)  # about 20 sampled keys per range
-    sample = sorted(str(r["row_key"]) for r in wh.query(
-        f"SELECT row_key{collate} AS row_key FROM audit_rows WHERE tbl = ? AND random() < ?", [table, fraction]))
+    sample = sorted({str(r["k"]) for src, expr, params in sources for r in wh.query(
+        f"SELECT {expr} AS k FROM {src} AND random() < ?", [*params, fraction])})
     step = max(1, round(len(sample) / ranges))
-    edges: list[str | None] = [None, *dict.fromkeys(sample[step::step]), None]
+    edges: list[str | None] = [None, *sample[step::step], None]
     return list(itertools.pairwise(edges))
-
-
-def recorded(wh: Any) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    for r in wh.query("SELECT tbl, row_key, row_digest FROM audit_rows"):
-        out.setdefault(r["tbl"], {})[r["row_key"]] = r["row_digest"]
-    return out
 
 
 def root(digests: dict[str, str]) -> str:
@@ -280,22 +283,24 @@ def diff(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list
 
 def seal_locked(wh: Any, kind: str, ref: str = "", by: str = "", run_id: str | None = None,
                 run_hash: str | None = None) -> dict[str, Any]:
-    """Append a seal of the covered tables as they are now. The caller holds a transaction and ``LOCK``."""
+    """Append a seal of the covered tables as they are now. The caller holds a transaction and ``LOCK``.
+    A run seal reads what the runs since the last seal wrote; any other seal reads every covered row, a
+    range of keys at a time (``_changes``); either stores each piece's digests before reading the next."""
     tables = present(wh)
-    run_ids: dict[str, dict[str, str]] = {}
-    if kind == "run":  # at the cost of what the runs since the last seal wrote
-        changes, now = run_changes(wh, tables, run_id, run_ids)
-    else:
-        now = live(wh, tables, run_ids)
-        changes = diff(recorded(wh), now)
     counts: dict[str, dict[str, int]] = {}
-    for ch in changes:
-        counts.setdefault(ch.table, {}).setdefault(ch.what, 0)
-        counts[ch.table][ch.what] += 1
+    unsealed: dict[str, int] = {}
+    sealed_runs = {r["run_id"] for r in wh.query("SELECT run_id FROM pipeline_runs")} if kind == "run" else set()
+    for changes, now, run_ids in _changes(wh, tables, kind, run_id):
+        for ch in changes:
+            counts.setdefault(ch.table, {}).setdefault(ch.what, 0)
+            counts[ch.table][ch.what] += 1
+            rid = run_ids.get(ch.table, {}).get(ch.key) if ch.what != "deleted" else None
+            if kind == "run" and rid and rid != run_id and rid not in sealed_runs:
+                unsealed[rid] = unsealed.get(rid, 0) + 1  # a killed run's rows, taken in by this run seal
+        _store_rows(wh, changes, now)
     summary: dict[str, Any] = {"rows": counts}
     if kind == "run":
-        summary["unsealed_runs"] = _unsealed_runs(wh, changes, run_ids, run_id)
-    _store_rows(wh, changes, now)
+        summary["unsealed_runs"] = dict(sorted(unsealed.items()))
     last = wh.query("SELECT seq, hash FROM audit_seals ORDER BY seq DESC LIMIT 1")
     row: dict[str, Any] = {
         "seq": (int(last[0]["seq"]) + 1) if last else 1,
@@ -305,7 +310,7 @@ def seal_locked(wh: Any, kind: str, ref: str = "", by: str = "", run_id: str | N
         "sealed_by": by,
         "run_id": run_id,
         "run_hash": run_hash,
-        "coverage": recorded_roots(wh, tables) if kind == "run" else roots(now, [c.table for c in tables]),
+        "coverage": recorded_roots(wh, tables),  # the record now holds every covered row's digest
         "changes": summary,
         "prev_hash": last[0]["hash"] if last else GENESIS,
     }
@@ -325,18 +330,6 @@ def seal(wh: Any, kind: str, ref: str = "", by: str = "", anchor: Any = None) ->
     if anchor is not None:
         anchor.append(row)
     return row
-
-
-def _unsealed_runs(wh: Any, changes: list[Change], run_ids: dict[str, dict[str, str]],
-                   run_id: str | None) -> dict[str, int]:
-    """Run ids on the rows this run seal takes in that no sealed run has: a killed run's rows, with counts."""
-    sealed = {r["run_id"] for r in wh.query("SELECT run_id FROM pipeline_runs")}
-    out: dict[str, int] = {}
-    for ch in changes:
-        rid = run_ids.get(ch.table, {}).get(ch.key) if ch.what != "deleted" else None
-        if rid and rid != run_id and rid not in sealed:
-            out[rid] = out.get(rid, 0) + 1
-    return dict(sorted(out.items()))
 
 
 def _store_rows(wh: Any, changes: list[Change], now: dict[str, dict[str, str]]) -> None:
@@ -405,32 +398,39 @@ def verify(wh: Any, anchor: Any = None, all_files: bool = False) -> Report:
             if first is not None and r["seq"] > first and run_id not in latest_for_run:
                 rep.problems.append(f"pipeline_runs {run_id}: run {r['seq']} has no audit seal of the tables it wrote")
     tables = present(wh)
-    now = live(wh, tables)
     if seals:
         last = seals[-1]
-        rec = recorded(wh)
         sealed_cov = last["coverage"] or {}
+        recorded_now = recorded_roots(wh, [Covered(t, ()) for t in sorted(sealed_cov)])
         for t, cov in sorted(sealed_cov.items()):
-            if root(rec.get(t, {})) != cov.get("root"):
+            if recorded_now[t]["root"] != cov.get("root"):
                 rep.problems.append(f"audit_rows of {t}: do not match the root sealed at audit seal {last['seq']}: "
                                     "the record of digests was altered")
         for c in tables:
-            if c.table not in sealed_cov and now.get(c.table):
+            if c.table not in sealed_cov and _has_rows(wh, c.table):
                 rep.notes.append(f"{c.table}: covered from the next seal on (not in audit seal {last['seq']})")
-                now.pop(c.table)
-        changes = diff({t: d for t, d in rec.items() if t in sealed_cov}, {t: d for t, d in now.items()
-                                                                           if t in sealed_cov})
-        for ch in changes[:MAX_NAMED]:
-            rep.problems.append(f"{ch.describe()} since audit seal {last['seq']} ({last['kind']}"
-                                f"{' ' + last['run_id'] if last.get('run_id') else ''})")
-        if len(changes) > MAX_NAMED:
-            rep.problems.append(f"... and {len(changes) - MAX_NAMED} more changed rows in covered tables")
-    elif any(now.values()) and runs:
+        since = (f"since audit seal {last['seq']} ({last['kind']}"
+                 f"{' ' + last['run_id'] if last.get('run_id') else ''})")
+        found = 0
+        by_table = {c.table: c for c in tables}
+        for t in sorted(sealed_cov):  # the table as it is against its record, a range of keys at a time
+            for before, digests, _ in _compared(wh, by_table.get(t, Covered(t, ())), t in by_table):
+                for ch in diff({t: before}, {t: digests}):
+                    found += 1
+                    if found <= MAX_NAMED:
+                        rep.problems.append(f"{ch.describe()} {since}")
+        if found > MAX_NAMED:
+            rep.problems.append(f"... and {found - MAX_NAMED} more changed rows in covered tables")
+    elif runs and any(_has_rows(wh, c.table) for c in tables):
         rep.notes.append("the covered tables are not sealed yet (a warehouse from before coverage): "
                          "the next run seals them")
     rep.files_checked = _check_files(wh, seals, all_files, rep)
     _check_anchor(seals, anchor, rep)
     return rep
+
+
+def _has_rows(wh: Any, table: str) -> bool:
+    return bool(wh.query(f"SELECT 1 AS one FROM {quote_ident(table)} LIMIT 1"))
 
 
 def _check_files(wh: Any, seals: list[dict[str, Any]], all_files: bool, rep: Report) -> int:
