@@ -87,6 +87,7 @@ def finish_dag(run: RunContext, context: dict[str, Any]) -> dict[str, Any]:
     return part
 
 
+@task_body
 def finish_ingest(run: RunContext, context: dict[str, Any]) -> dict[str, Any]:
     """The ingest DAG's last task: the run's Data Docs site, built here, where every batch was validated and
     Great Expectations is loaded (the seal reuses it: ``seal.data_docs_index``); then the DAG's part."""
