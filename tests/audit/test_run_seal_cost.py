@@ -1,4 +1,4 @@
-"""A run seal costs what the runs since the last seal wrote, not the history (``coverage.run_changes``),
+"""A run seal costs what the runs since the last seal wrote, not the history (``coverage._changes``),
 and keeps what a full seal records: the same roots, the same changes, the rows a killed run stored.
 On DuckDB and PostgreSQL (the warehouse computes the roots)."""
 
