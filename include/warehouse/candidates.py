@@ -21,13 +21,20 @@ def candidate_rows(wh: Warehouse, ids: Sequence[str]) -> list[dict[str, Any]]:
     return wh.query_in("SELECT * FROM candidates WHERE candidate_id IN ({ids})", list(ids))
 
 
+PEOPLE_COLUMNS = "candidate_id, first_name, last_name, record_url, consent_given"
+SCAN_SHARE = 10  # asked for one candidate in SCAN_SHARE or more: one scan of the table beats the IN lists
+
+
 def report_people(wh: Warehouse, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """Candidate id -> the fields a report shows of them (name, link, consent)."""
-    rows = wh.query_in(
-        "SELECT candidate_id, first_name, last_name, record_url, consent_given FROM candidates "
-        "WHERE candidate_id IN ({ids})",
-        list(ids),
-    )
+    """Candidate id -> the fields a report shows of them (name, link, consent). Many ids (a report's index
+    of every candidate with findings) are read in one scan of the table, not in IN lists of 500: at
+    100,000 candidates, 50,000 ids took 0.2 s so against 1.6 s."""
+    if len(ids) > 4 * IN_CHUNK and len(ids) * SCAN_SHARE >= int(
+            wh.query("SELECT count(*) AS n FROM candidates")[0]["n"]):
+        wanted = set(ids)
+        return {r["candidate_id"]: r for r in wh.query(f"SELECT {PEOPLE_COLUMNS} FROM candidates")
+                if r["candidate_id"] in wanted}
+    rows = wh.query_in(f"SELECT {PEOPLE_COLUMNS} FROM candidates WHERE candidate_id IN ({{ids}})", list(ids))
     return {r["candidate_id"]: r for r in rows}
 
 
