@@ -161,18 +161,18 @@ def _changes(wh: Any, tables: list[Covered], kind: str, run_id: str | None
             f"(SELECT 1 FROM audit_rows a WHERE a.tbl = ? AND a.row_key = {key}) LIMIT 1", [*sealed_params, c.table])
         if not incremental:
             for before, digests, ids in _compared(wh, c):
-                yield diff({c.table: before}, {c.table: digests}), {c.table: digests}, {c.table: ids}
+                yield diff(c.table, before, digests), {c.table: digests}, {c.table: ids}
             continue
-        written = f"SELECT {key} FROM {table} x WHERE x.run_id IS NULL OR NOT {sealed}"
-        digests, ids = _digested(wh.query(f"SELECT * FROM {table} x WHERE x.run_id IS NULL OR NOT {sealed}",
-                                          sealed_params), c)
+        unsealed = f"FROM {table} x WHERE x.run_id IS NULL OR NOT {sealed}"  # what no other sealed run wrote
+        written = f"SELECT {key} {unsealed}"
+        digests, ids = _digested(wh.query(f"SELECT * {unsealed}", sealed_params), c)
         old = {r["row_key"]: r["row_digest"] for r in wh.query(
             f"SELECT row_key, row_digest FROM audit_rows WHERE tbl = ? AND row_key IN ({written})",
             [c.table, *sealed_params])}
         for r in wh.query(f"SELECT row_key FROM audit_rows a WHERE a.tbl = ? AND NOT EXISTS "
                           f"(SELECT 1 FROM {table} x WHERE {key} = a.row_key)", [c.table]):
             old[str(r["row_key"])] = ""  # deleted: recorded, no longer in the table
-        yield diff({c.table: old}, {c.table: digests}), {c.table: digests}, {c.table: ids}
+        yield diff(c.table, old, digests), {c.table: digests}, {c.table: ids}
 
 
 def _digested(rows: Iterable[dict[str, Any]], c: Covered) -> tuple[dict[str, str], dict[str, str]]:
@@ -206,9 +206,6 @@ def _compared(wh: Any, c: Covered, table_present: bool = True
         where, params = in_range(f"({key}){collate}", lo, hi)
         digests, ids = _digested(wh.query(f"SELECT * FROM {table} x WHERE TRUE{where}", params), c)
         yield before, digests, ids
-
-
-EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
 
 
 ROOT_RANGE = 50_000  # recorded rows the warehouse sorts at once for a table's root
@@ -267,17 +264,16 @@ def roots(state: dict[str, dict[str, str]], tables: Iterable[str]) -> dict[str, 
     return {t: {"rows": len(state.get(t, {})), "root": root(state.get(t, {}))} for t in tables}
 
 
-def diff(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list[Change]:
+def diff(table: str, old: dict[str, str], new: dict[str, str]) -> list[Change]:
+    """One table's changes from its recorded digests ``old`` to ``new``, by key."""
     out = []
-    for t in sorted(set(old) | set(new)):
-        a, b = old.get(t, {}), new.get(t, {})
-        for k in sorted(set(a) | set(b)):
-            if k not in b:
-                out.append(Change(t, k, "deleted"))
-            elif k not in a:
-                out.append(Change(t, k, "inserted"))
-            elif a[k] != b[k]:
-                out.append(Change(t, k, "edited"))
+    for k in sorted(set(old) | set(new)):
+        if k not in new:
+            out.append(Change(table, k, "deleted"))
+        elif k not in old:
+            out.append(Change(table, k, "inserted"))
+        elif old[k] != new[k]:
+            out.append(Change(table, k, "edited"))
     return out
 
 
@@ -415,7 +411,7 @@ def verify(wh: Any, anchor: Any = None, all_files: bool = False) -> Report:
         by_table = {c.table: c for c in tables}
         for t in sorted(sealed_cov):  # the table as it is against its record, a range of keys at a time
             for before, digests, _ in _compared(wh, by_table.get(t, Covered(t, ())), t in by_table):
-                for ch in diff({t: before}, {t: digests}):
+                for ch in diff(t, before, digests):
                     found += 1
                     if found <= MAX_NAMED:
                         rep.problems.append(f"{ch.describe()} {since}")
